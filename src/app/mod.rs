@@ -1,0 +1,93 @@
+//! Use cases: one function per thing a user does. Each takes the person acting, asks the
+//! access policy, and then reads or writes through the store. The web pages, the JSON API and
+//! the command line all call these, so none can do what the others cannot.
+
+pub mod accounts;
+pub mod people;
+pub mod secrets;
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::Config;
+use crate::domain::policy::{self, Action, Relation, Resource, Role};
+use crate::domain::{Invalid, Person};
+use crate::store::{Db, StoreError};
+use std::sync::Arc;
+
+/// Everything a use case needs. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub config: Arc<Config>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The record does not exist, or the actor may not see it: the two look the same.
+    #[error("not found")]
+    NotFound,
+    /// No valid sign-in or token.
+    #[error("sign-in required")]
+    Unauthenticated,
+    #[error("invalid input: {0}")]
+    Invalid(Invalid),
+    /// Someone else changed the record since the actor loaded it.
+    #[error("{0}")]
+    Conflict(String),
+    #[error("too many attempts; try again in {retry_after_secs} seconds")]
+    Throttled { retry_after_secs: u64 },
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
+impl From<Invalid> for AppError {
+    fn from(e: Invalid) -> Self {
+        AppError::Invalid(e)
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl App {
+    pub fn new(db: Db, config: Config) -> App {
+        App { db, clock: Arc::new(SystemClock), config: Arc::new(config) }
+    }
+
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> App {
+        self.clock = clock;
+        self
+    }
+
+    /// How `actor` relates to `subject` in the reporting tree.
+    pub async fn relation(&self, actor: &Person, subject: &Person) -> AppResult<Relation> {
+        if actor.id == subject.id {
+            return Ok(Relation::Themselves);
+        }
+        if subject.manager_id == Some(actor.id) {
+            return Ok(Relation::Manager);
+        }
+        if subject.manager_id.is_none() {
+            return Ok(Relation::Unrelated);
+        }
+        let chain = crate::store::people::manager_chain(&self.db, subject.id).await?;
+        Ok(if chain.iter().skip(1).any(|m| m.id == actor.id) { Relation::SkipLevel } else { Relation::Unrelated })
+    }
+
+    /// Asks the policy; a refusal is `NotFound`, exactly like a missing record.
+    pub async fn require(&self, actor: &Person, subject: &Person, action: Action, resource: Resource) -> AppResult<()> {
+        let relation = self.relation(actor, subject).await?;
+        if policy::allows(Role { relation, is_admin: actor.is_admin }, action, resource) { Ok(()) } else { Err(AppError::NotFound) }
+    }
+
+    /// For actions that are not about one person (creating people, importing).
+    pub fn require_admin(&self, actor: &Person) -> AppResult<()> {
+        let role = Role { relation: Relation::Unrelated, is_admin: actor.is_admin };
+        if policy::allows(role, Action::Write, Resource::PersonRecord) { Ok(()) } else { Err(AppError::NotFound) }
+    }
+}

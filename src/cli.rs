@@ -1,0 +1,327 @@
+//! The command line: `rapport serve`, `rapport demo`, `rapport people import`, …
+//! Every command works on the database the configuration names, through the same use cases
+//! as the web pages and the API.
+
+use crate::app::App;
+use crate::app::accounts::NewAdmin;
+use crate::config::{Config, ConfigArgs, LogFormat};
+use crate::demo::{self, DemoOptions};
+use crate::store::Db;
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Parser, Debug)]
+#[command(name = "rapport", version, about = "Self-hosted 1:1 meetings for engineering leaders and their teammates")]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the web application and API
+    Serve {
+        /// Fill an empty instance with the small demo organisation first
+        #[arg(long)]
+        demo: bool,
+        /// Do not run database migrations at start (run `rapport migrate` separately)
+        #[arg(long)]
+        no_migrate: bool,
+    },
+    /// Apply database migrations and exit
+    Migrate,
+    /// Fill an empty instance with a demo organisation
+    Demo {
+        /// Number of people; leave out for the small hand-made organisation (about 25 people)
+        #[arg(long)]
+        people: Option<usize>,
+        /// Years of history
+        #[arg(long, default_value_t = 1)]
+        years: u32,
+        /// The same seed always gives the same organisation
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Manage admins
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// People and reporting lines
+    People {
+        #[command(subcommand)]
+        command: PeopleCommand,
+    },
+    /// Personal API tokens
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Configuration
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AdminCommand {
+    /// Create an admin account. The password is read from RAPPORT_ADMIN_PASSWORD, or asked for.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "")]
+        title: String,
+        #[arg(long, default_value = "UTC")]
+        timezone: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PeopleCommand {
+    /// Import people from a CSV file: name,email,title,manager_email,timezone. All or nothing.
+    Import {
+        file: PathBuf,
+        /// Only check the file; change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// List people
+    List {
+        /// Part of a name, e-mail or title
+        #[arg(long, default_value = "")]
+        search: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Create a personal API token for someone (printed once)
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConfigCommand {
+    /// Print a commented example rapport.toml
+    Example,
+}
+
+pub fn init_logging(config: &Config) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_new(&config.log_level).unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match config.log_format {
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+        LogFormat::Text => builder.compact().try_init(),
+    };
+}
+
+async fn open(config: &Config, migrate: bool) -> anyhow::Result<App> {
+    if config.database_url.is_none() {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("cannot create the data directory {}", config.data_dir.display()))?;
+    }
+    let url = config.database_url();
+    let db = Db::connect(&url).await.with_context(|| format!("cannot open the database {}", crate::store::redact_url(&url)))?;
+    if migrate {
+        db.migrate().await.context("database migration failed")?;
+    }
+    Ok(App::new(db, config.clone()))
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Command::Config { command: ConfigCommand::Example } = cli.command {
+        print!("{}", crate::config::EXAMPLE);
+        return Ok(());
+    }
+    let config = Config::load(&cli.config)?;
+    init_logging(&config);
+    match cli.command {
+        Command::Serve { demo, no_migrate } => serve(config, demo, !no_migrate).await,
+        Command::Migrate => {
+            let app = open(&config, true).await?;
+            println!("The {} database is up to date.", app.db.backend_name());
+            Ok(())
+        }
+        Command::Demo { people, years, seed } => {
+            let app = open(&config, true).await?;
+            let started = Instant::now();
+            let summary = demo::generate(
+                &app,
+                DemoOptions { people: people.unwrap_or(0), years, seed, progress: std::io::stderr().is_terminal() || people.is_some() },
+            )
+            .await?;
+            println!("Demo organisation ready: {} people in {:.1} s.", summary.people, started.elapsed().as_secs_f64());
+            print_sign_ins(&summary.sign_ins);
+            Ok(())
+        }
+        Command::Admin { command: AdminCommand::Create { name, email, title, timezone } } => {
+            let app = open(&config, true).await?;
+            let password = read_password()?;
+            let p = app.create_admin(NewAdmin { name, email, password, timezone, title }, false).await.map_err(describe)?;
+            println!("Created admin {} <{}>.", p.name, p.email);
+            Ok(())
+        }
+        Command::People { command: PeopleCommand::Import { file, dry_run } } => {
+            let app = open(&config, true).await?;
+            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let actor = cli_actor(&app).await?;
+            match app.import_people(&actor, &bytes, !dry_run).await {
+                Ok(s) if s.applied => println!("Imported {}: {} added, {} updated.", file.display(), s.created, s.updated),
+                Ok(s) => println!(
+                    "{} is valid: importing would add {} and update {}. Nothing was changed.",
+                    file.display(),
+                    s.created,
+                    s.updated
+                ),
+                Err(crate::app::AppError::Invalid(i)) => {
+                    eprintln!("Nothing was imported. {} problem(s) in {}:", i.0.len(), file.display());
+                    for e in &i.0 {
+                        eprintln!("  {}:{}", file.display(), e);
+                    }
+                    std::process::exit(1);
+                }
+                Err(e) => return Err(describe(e)),
+            }
+            Ok(())
+        }
+        Command::People { command: PeopleCommand::List { search } } => {
+            let app = open(&config, true).await?;
+            let actor = cli_actor(&app).await?;
+            let mut page = 1;
+            let mut out = std::io::stdout().lock();
+            loop {
+                let list = app.list_people(&actor, &search, page, crate::app::people::MAX_PAGE_SIZE).await.map_err(describe)?;
+                for p in &list.people {
+                    writeln!(out, "{}\t{}\t{}\t{}", p.person.name, p.person.email, p.person.title, p.person.timezone)?;
+                }
+                if (page as i64) * (crate::app::people::MAX_PAGE_SIZE as i64) >= list.total {
+                    break;
+                }
+                page += 1;
+            }
+            Ok(())
+        }
+        Command::Token { command: TokenCommand::Create { email, name } } => {
+            let app = open(&config, true).await?;
+            let person = crate::store::people::get_by_email(&app.db, &email.trim().to_lowercase())
+                .await?
+                .with_context(|| format!("no one with the e-mail {email}"))?;
+            let t = app.create_token(&person, &name).await.map_err(describe)?;
+            println!("{}", t.token);
+            eprintln!("Token \"{}\" for {}. Keep it secret; rapport will not show it again.", t.name, person.email);
+            Ok(())
+        }
+        Command::Config { .. } => unreachable!("handled above"),
+    }
+}
+
+/// Commands run on the server itself act as its first admin: whoever can run them can
+/// read the database anyway.
+async fn cli_actor(app: &App) -> anyhow::Result<crate::domain::Person> {
+    let (list, _) = crate::store::people::search(&app.db, "", crate::store::Page { number: 1, size: 200 }).await?;
+    list.into_iter()
+        .map(|p| p.person)
+        .find(|p| p.is_admin)
+        .context("there is no admin yet: create one with `rapport admin create` or open rapport in a browser")
+}
+
+fn describe(e: crate::app::AppError) -> anyhow::Error {
+    match e {
+        crate::app::AppError::Invalid(i) => anyhow::anyhow!("{i}"),
+        other => anyhow::anyhow!(other),
+    }
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var("RAPPORT_ADMIN_PASSWORD") {
+        return Ok(p);
+    }
+    if std::io::stdin().is_terminal() {
+        let p = rpassword::prompt_password("Password (at least 10 characters): ")?;
+        let again = rpassword::prompt_password("Once more: ")?;
+        anyhow::ensure!(p == again, "the two passwords differ");
+        Ok(p)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    }
+}
+
+fn print_sign_ins(list: &[(String, String)]) {
+    println!("Sign in with password \"{}\" as:", demo::DEMO_PASSWORD);
+    for (who, email) in list {
+        println!("  {email:45} {who}");
+    }
+}
+
+async fn serve(config: Config, with_demo: bool, migrate: bool) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let app = open(&config, migrate).await?;
+    if with_demo {
+        if crate::store::people::count(&app.db).await? == 0 {
+            let s = demo::generate(&app, DemoOptions { progress: false, ..Default::default() }).await?;
+            println!("Filled the database with the demo organisation ({} people).", s.people);
+            print_sign_ins(&s.sign_ins);
+        } else if crate::store::people::get_by_email(&app.db, &demo::small_demo_sign_ins()[0].1).await?.is_some() {
+            print_sign_ins(&demo::small_demo_sign_ins());
+        } else {
+            println!("This instance already has people in it, so no demo data was added.");
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(&config.bind).await.with_context(|| format!("cannot listen on {}", config.bind))?;
+    let addr = listener.local_addr()?;
+    // Housekeeping: expired sessions and old sign-in attempts, hourly.
+    let sweeper = app.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = sweeper.clean_up().await {
+                tracing::warn!(error = %e, "housekeeping failed");
+            }
+        }
+    });
+    tracing::info!(address = %addr, database = app.db.backend_name(), startup_ms = started.elapsed().as_millis() as u64, "rapport is listening");
+    println!("rapport is running at http://{addr}/ ({} database). Press Ctrl+C to stop.", app.db.backend_name());
+    let db = app.db.clone();
+    crate::web::serve(app, listener, shutdown_signal()).await?;
+    db.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}
+
+pub fn flush() {
+    let _ = std::io::stdout().flush();
+}

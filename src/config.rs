@@ -1,0 +1,253 @@
+//! Configuration: one typed struct. Each setting comes from, in order of precedence,
+//! a command-line flag, a `RAPPORT_*` environment variable, `rapport.toml`, or the default
+//! written in [`Config::default`]. Secrets are wrapped so they never print.
+
+use serde::Deserialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A value that must not appear in logs or `Debug` output.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Self(s.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to listen on.
+    pub bind: String,
+    /// Where the SQLite database lives (when no database URL is given).
+    pub data_dir: PathBuf,
+    /// `postgres://…` or `sqlite:PATH`. Defaults to `sqlite:<data_dir>/rapport.db`.
+    pub database_url: Option<Secret>,
+    /// The address people use to reach rapport, for links in invitations. When it starts with
+    /// `https://`, session cookies are marked Secure.
+    pub public_url: Option<String>,
+    pub log_format: LogFormat,
+    pub log_level: String,
+    pub session_days: u32,
+    pub invitation_days: u32,
+    /// Failed sign-ins for one address within `login_window_minutes` before it is paused.
+    pub login_max_failures: u32,
+    pub login_window_minutes: u32,
+    /// The largest request body accepted, except imports.
+    pub max_body_bytes: usize,
+    /// The largest import file accepted.
+    pub max_import_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("data"),
+            database_url: None,
+            public_url: None,
+            log_format: LogFormat::Text,
+            log_level: "info".into(),
+            session_days: 14,
+            invitation_days: 7,
+            login_max_failures: 5,
+            login_window_minutes: 15,
+            max_body_bytes: 1024 * 1024,
+            max_import_bytes: 10 * 1024 * 1024,
+        }
+    }
+}
+
+/// The same settings as they may appear in `rapport.toml`; all optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub bind: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<Secret>,
+    pub public_url: Option<String>,
+    pub log_format: Option<LogFormat>,
+    pub log_level: Option<String>,
+    pub session_days: Option<u32>,
+    pub invitation_days: Option<u32>,
+    pub login_max_failures: Option<u32>,
+    pub login_window_minutes: Option<u32>,
+    pub max_body_bytes: Option<usize>,
+    pub max_import_bytes: Option<usize>,
+}
+
+/// The settings that flags and environment variables can carry (clap reads both: a flag wins
+/// over its variable).
+#[derive(Debug, Default, Clone, clap::Args)]
+pub struct ConfigArgs {
+    /// Configuration file [default: ./rapport.toml when it exists]
+    #[arg(long, env = "RAPPORT_CONFIG", global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Address to listen on [default: 127.0.0.1:8080]
+    #[arg(long, env = "RAPPORT_BIND", global = true, value_name = "ADDR")]
+    pub bind: Option<String>,
+    /// Directory for the SQLite database [default: ./data]
+    #[arg(long, env = "RAPPORT_DATA_DIR", global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// postgres://user:password@host/db or sqlite:PATH
+    #[arg(long, env = "RAPPORT_DATABASE_URL", global = true, value_name = "URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// The address people use to reach rapport, e.g. https://rapport.example.com
+    #[arg(long, env = "RAPPORT_PUBLIC_URL", global = true, value_name = "URL")]
+    pub public_url: Option<String>,
+    /// Log format [default: text]
+    #[arg(long, env = "RAPPORT_LOG_FORMAT", global = true, value_enum)]
+    pub log_format: Option<LogFormat>,
+    /// Log level or filter, e.g. info or rapport=debug [default: info]
+    #[arg(long, env = "RAPPORT_LOG", global = true, value_name = "FILTER")]
+    pub log_level: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{path}: {message}")]
+    Parse { path: PathBuf, message: String },
+}
+
+impl Config {
+    /// Flags and environment over the file over the defaults.
+    pub fn load(args: &ConfigArgs) -> Result<Config, ConfigError> {
+        let file = match &args.config {
+            Some(path) => Some(read_file(path)?),
+            None if Path::new("rapport.toml").exists() => Some(read_file(Path::new("rapport.toml"))?),
+            None => None,
+        }
+        .unwrap_or_default();
+        Ok(Self::merge(args, file))
+    }
+
+    pub fn merge(args: &ConfigArgs, file: FileConfig) -> Config {
+        let d = Config::default();
+        Config {
+            bind: args.bind.clone().or(file.bind).unwrap_or(d.bind),
+            data_dir: args.data_dir.clone().or(file.data_dir).unwrap_or(d.data_dir),
+            database_url: args.database_url.clone().map(Secret::new).or(file.database_url),
+            public_url: args.public_url.clone().or(file.public_url).map(|u| u.trim_end_matches('/').to_string()),
+            log_format: args.log_format.or(file.log_format).unwrap_or(d.log_format),
+            log_level: args.log_level.clone().or(file.log_level).unwrap_or(d.log_level),
+            session_days: file.session_days.unwrap_or(d.session_days),
+            invitation_days: file.invitation_days.unwrap_or(d.invitation_days),
+            login_max_failures: file.login_max_failures.unwrap_or(d.login_max_failures),
+            login_window_minutes: file.login_window_minutes.unwrap_or(d.login_window_minutes),
+            max_body_bytes: file.max_body_bytes.unwrap_or(d.max_body_bytes),
+            max_import_bytes: file.max_import_bytes.unwrap_or(d.max_import_bytes),
+        }
+    }
+
+    /// The database URL in use: the configured one, or SQLite in the data directory.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(u) => u.expose().to_string(),
+            None => crate::store::sqlite_url_for(&self.data_dir),
+        }
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+    }
+}
+
+fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
+    toml::from_str(&text).map_err(|e| ConfigError::Parse { path: path.to_path_buf(), message: e.to_string() })
+}
+
+/// `rapport config example`: every setting, commented, with its default.
+pub const EXAMPLE: &str = r#"# rapport.toml: settings for rapport. Every line is optional; shown here with its default.
+# Precedence: command-line flags, then RAPPORT_* environment variables, then this file.
+
+# Address to listen on. (--bind, RAPPORT_BIND)
+# bind = "127.0.0.1:8080"
+
+# Directory that holds the SQLite database, created on first start. (--data-dir, RAPPORT_DATA_DIR)
+# data_dir = "data"
+
+# Use PostgreSQL instead of the embedded SQLite. Several rapport instances may share one
+# database. Keep the password out of this file if you can: RAPPORT_DATABASE_URL works too.
+# (--database-url, RAPPORT_DATABASE_URL)
+# database_url = "postgres://rapport:PASSWORD@localhost/rapport"
+
+# The address people use to reach rapport, for links in invitations. With https:// the
+# session cookie is marked Secure. (--public-url, RAPPORT_PUBLIC_URL)
+# public_url = "https://rapport.example.com"
+
+# Logs: "text" for people, "json" for log collectors. (--log-format, RAPPORT_LOG_FORMAT)
+# log_format = "text"
+# log_level = "info"
+
+# How long a sign-in lasts without use, in days.
+# session_days = 14
+
+# How long an invitation link works, in days.
+# invitation_days = 7
+
+# Sign-in throttle: after this many failed attempts for one address within the window,
+# further attempts are refused until the window has passed.
+# login_max_failures = 5
+# login_window_minutes = 15
+
+# Largest request body, and largest import file, in bytes.
+# max_body_bytes = 1048576
+# max_import_bytes = 10485760
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_win_over_the_file_and_the_file_over_defaults() {
+        let file: FileConfig = toml::from_str("bind = \"0.0.0.0:9000\"\nsession_days = 3\ndata_dir = \"/srv/rapport\"").unwrap();
+        let args = ConfigArgs { bind: Some("127.0.0.1:7000".into()), ..Default::default() };
+        let c = Config::merge(&args, file);
+        assert_eq!(c.bind, "127.0.0.1:7000");
+        assert_eq!(c.session_days, 3);
+        assert_eq!(c.data_dir, PathBuf::from("/srv/rapport"));
+        assert_eq!(c.invitation_days, 7);
+    }
+
+    #[test]
+    fn the_example_is_valid_when_uncommented() {
+        let uncommented: String =
+            EXAMPLE.lines().filter_map(|l| l.strip_prefix("# ").filter(|l| l.contains(" = "))).collect::<Vec<_>>().join("\n");
+        let parsed: FileConfig = toml::from_str(&uncommented).unwrap();
+        assert_eq!(parsed.bind.as_deref(), Some("127.0.0.1:8080"));
+        assert!(parsed.database_url.is_some());
+    }
+
+    #[test]
+    fn unknown_settings_are_refused() {
+        assert!(toml::from_str::<FileConfig>("bnid = \"x\"").is_err());
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let c = Config { database_url: Some(Secret::new("postgres://u:hunter2@h/db")), ..Default::default() };
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+}

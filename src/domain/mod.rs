@@ -1,0 +1,14 @@
+//! The domain: plain types and rules, no I/O.
+//!
+//! Architecture invariant: nothing in this module imports a web or database crate (axum,
+//! sqlx, askama). A test in `tests/it/architecture.rs` greps for it. Everything here can be
+//! unit-tested without a runtime.
+
+pub mod people_csv;
+pub mod person;
+pub mod policy;
+pub mod reporting;
+pub mod validation;
+
+pub use person::{EmailAddress, Person, PersonId, PersonWithReports, TimeZoneName};
+pub use validation::{FieldError, Invalid};

@@ -1,0 +1,226 @@
+//! The access policy: who may see and do what. The one place where it is decided.
+//!
+//! Every use case in `app` asks [`decide`] before it reads or writes anything that belongs to
+//! a person, and turns a refusal into the same "not found" answer a missing record gets, so
+//! nobody can learn from outside that a record exists. The rules follow the table in
+//! PRODUCT.md; `tests` below checks every (role, action, resource) combination.
+
+/// How the person acting relates to the person a resource is about (the teammate of a pair,
+/// the subject of a profile, the recipient of feedback…).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Relation {
+    /// The resource is about the actor themselves.
+    Themselves,
+    /// The actor is the direct manager (for 1:1 content: the manager of the pair that wrote it).
+    Manager,
+    /// The actor is above the manager in the reporting tree.
+    SkipLevel,
+    /// None of the above.
+    Unrelated,
+}
+
+impl Relation {
+    pub const ALL: [Relation; 4] = [Relation::Themselves, Relation::Manager, Relation::SkipLevel, Relation::Unrelated];
+}
+
+/// Someone acting, as the policy sees them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Role {
+    pub relation: Relation,
+    pub is_admin: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Read,
+    Write,
+}
+
+impl Action {
+    pub const ALL: [Action; 2] = [Action::Read, Action::Write];
+}
+
+/// What is being read or written. Variants carry the facts about the record that the rules
+/// depend on (who wrote it, whether it was shared).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Resource {
+    /// Directory entry: name, title, e-mail, time zone, manager. Visible to everyone signed in.
+    Profile,
+    /// The fields of a profile a person keeps themselves: their name and time zone.
+    OwnProfileFields,
+    /// Everything about a person an admin manages: e-mail, title, manager, admin flag; import.
+    PersonRecord,
+    /// Password and API tokens.
+    Credentials,
+    /// An invitation to join, for a person who will report to the actor (or anyone, for admins).
+    Invitation,
+    /// Shared agenda, shared notes and action items of a pair's 1:1s.
+    SharedMeetingContent,
+    /// A private note. `actor_is_author` says whether the actor wrote it.
+    PrivateNote { actor_is_author: bool },
+    /// The manager's private "about" page on a teammate.
+    AboutPage,
+    /// Feedback between two people.
+    Feedback { actor_is_giver: bool, actor_is_recipient: bool },
+    /// Assessments, plans and reviews. A skip-level leader may read them when the manager shared.
+    GrowthRecord { shared_with_skip_level: bool },
+    /// Aggregate figures about the practice of 1:1s (never content).
+    PracticeFigures,
+}
+
+impl Resource {
+    /// Every resource shape, with each flag combination, for the table test.
+    pub fn all() -> Vec<Resource> {
+        let mut v = vec![
+            Resource::Profile,
+            Resource::OwnProfileFields,
+            Resource::PersonRecord,
+            Resource::Credentials,
+            Resource::Invitation,
+            Resource::SharedMeetingContent,
+            Resource::AboutPage,
+            Resource::PracticeFigures,
+        ];
+        for a in [false, true] {
+            v.push(Resource::PrivateNote { actor_is_author: a });
+            v.push(Resource::GrowthRecord { shared_with_skip_level: a });
+            for b in [false, true] {
+                v.push(Resource::Feedback { actor_is_giver: a, actor_is_recipient: b });
+            }
+        }
+        v
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    Deny,
+}
+
+/// The whole policy. Pure: it looks only at its arguments.
+pub fn decide(role: Role, action: Action, resource: Resource) -> Decision {
+    use Action::*;
+    use Relation::*;
+    use Resource::*;
+    let r = role.relation;
+    let allowed = match resource {
+        Profile => match action {
+            Read => true,
+            Write => role.is_admin,
+        },
+        OwnProfileFields => r == Themselves || role.is_admin,
+        PersonRecord => match action {
+            Read => true,
+            Write => role.is_admin,
+        },
+        // Only you manage your own password and tokens; an admin resets by invitation instead.
+        Credentials => r == Themselves,
+        Invitation => role.is_admin || r == Manager,
+        SharedMeetingContent => matches!(r, Themselves | Manager),
+        // Private means private: not the other person, not a skip-level leader, not an admin.
+        PrivateNote { actor_is_author } => actor_is_author && matches!(r, Themselves | Manager),
+        AboutPage => r == Manager,
+        Feedback { actor_is_giver, actor_is_recipient } => match action {
+            Read => actor_is_giver || actor_is_recipient || r == Manager,
+            Write => actor_is_giver,
+        },
+        GrowthRecord { shared_with_skip_level } => match action {
+            Read => matches!(r, Themselves | Manager) || (r == SkipLevel && shared_with_skip_level),
+            Write => matches!(r, Themselves | Manager),
+        },
+        // Figures for a team: its manager, the leaders above and admins; never the members.
+        PracticeFigures => match action {
+            Read => matches!(r, Manager | SkipLevel) || role.is_admin,
+            Write => false,
+        },
+    };
+    if allowed { Decision::Allow } else { Decision::Deny }
+}
+
+pub fn allows(role: Role, action: Action, resource: Resource) -> bool {
+    decide(role, action, resource) == Decision::Allow
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Action::*;
+    use Resource::*;
+
+    /// The expected answer for every combination, written out independently of `decide` as
+    /// (resource, action, [themselves, manager, skip-level, unrelated], [the same as admin]).
+    /// A row reads like the table in PRODUCT.md.
+    fn expected() -> Vec<(Resource, Action, [bool; 4], [bool; 4])> {
+        const T: bool = true;
+        const F: bool = false;
+        let mut rows = vec![
+            (Profile, Read, [T, T, T, T], [T, T, T, T]),
+            (Profile, Write, [F, F, F, F], [T, T, T, T]),
+            (OwnProfileFields, Read, [T, F, F, F], [T, T, T, T]),
+            (OwnProfileFields, Write, [T, F, F, F], [T, T, T, T]),
+            (PersonRecord, Read, [T, T, T, T], [T, T, T, T]),
+            (PersonRecord, Write, [F, F, F, F], [T, T, T, T]),
+            (Credentials, Read, [T, F, F, F], [T, F, F, F]),
+            (Credentials, Write, [T, F, F, F], [T, F, F, F]),
+            (Invitation, Read, [F, T, F, F], [T, T, T, T]),
+            (Invitation, Write, [F, T, F, F], [T, T, T, T]),
+            (SharedMeetingContent, Read, [T, T, F, F], [T, T, F, F]),
+            (SharedMeetingContent, Write, [T, T, F, F], [T, T, F, F]),
+            (AboutPage, Read, [F, T, F, F], [F, T, F, F]),
+            (AboutPage, Write, [F, T, F, F], [F, T, F, F]),
+            (PracticeFigures, Read, [F, T, T, F], [T, T, T, T]),
+            (PracticeFigures, Write, [F, F, F, F], [F, F, F, F]),
+            (PrivateNote { actor_is_author: true }, Read, [T, T, F, F], [T, T, F, F]),
+            (PrivateNote { actor_is_author: true }, Write, [T, T, F, F], [T, T, F, F]),
+            (PrivateNote { actor_is_author: false }, Read, [F, F, F, F], [F, F, F, F]),
+            (PrivateNote { actor_is_author: false }, Write, [F, F, F, F], [F, F, F, F]),
+            (GrowthRecord { shared_with_skip_level: false }, Read, [T, T, F, F], [T, T, F, F]),
+            (GrowthRecord { shared_with_skip_level: false }, Write, [T, T, F, F], [T, T, F, F]),
+            (GrowthRecord { shared_with_skip_level: true }, Read, [T, T, T, F], [T, T, T, F]),
+            (GrowthRecord { shared_with_skip_level: true }, Write, [T, T, F, F], [T, T, F, F]),
+        ];
+        for giver in [false, true] {
+            for recipient in [false, true] {
+                let party = giver || recipient;
+                rows.push((
+                    Feedback { actor_is_giver: giver, actor_is_recipient: recipient },
+                    Read,
+                    [party, true, party, party],
+                    [party, true, party, party],
+                ));
+                rows.push((Feedback { actor_is_giver: giver, actor_is_recipient: recipient }, Write, [giver; 4], [giver; 4]));
+            }
+        }
+        rows
+    }
+
+    #[test]
+    fn every_role_action_and_resource_follows_the_privacy_table() {
+        let rows = expected();
+        // The table covers every resource shape and action: nothing is left to chance.
+        for res in Resource::all() {
+            for act in Action::ALL {
+                assert!(rows.iter().any(|(r, a, _, _)| *r == res && *a == act), "no expectation written for {res:?} {act:?}");
+            }
+        }
+        let mut checked = 0;
+        for (res, act, plain, admin) in rows {
+            for (i, rel) in Relation::ALL.iter().enumerate() {
+                for (is_admin, want) in [(false, plain[i]), (true, admin[i])] {
+                    let got = allows(Role { relation: *rel, is_admin }, act, res);
+                    assert_eq!(got, want, "{rel:?} (admin: {is_admin}) {act:?} {res:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, Resource::all().len() * 2 * 4 * 2);
+    }
+
+    #[test]
+    fn an_admin_never_reads_someone_elses_private_note() {
+        for rel in Relation::ALL {
+            assert_eq!(decide(Role { relation: rel, is_admin: true }, Read, PrivateNote { actor_is_author: false }), Decision::Deny);
+        }
+    }
+}

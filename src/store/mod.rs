@@ -1,0 +1,211 @@
+//! The store: everything rapport keeps, in SQLite or PostgreSQL.
+//!
+//! One [`Db`] value holds a pool for one of the two backends. Queries are written once, in SQL
+//! both understand (`$1` placeholders work in SQLite too), and [`on_db!`] runs the same code
+//! against whichever pool is live. Where the dialects differ, the difference is written here,
+//! next to its twin, and nowhere else. Handlers and use cases never contain SQL.
+
+pub mod accounts;
+pub mod people;
+
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlSafeStr, SqlitePool};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A write transaction on either backend.
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+/// Runs `$body` with `$pool` bound to the live pool (or transaction) of either backend. The
+/// body is compiled once per backend, so it may use backend-generic sqlx calls only.
+#[macro_export]
+macro_rules! on_db {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::store::Db::Sqlite($pool) => $body,
+            $crate::store::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+#[macro_export]
+macro_rules! on_tx {
+    ($tx:expr, $conn:ident => $body:expr) => {
+        match $tx {
+            $crate::store::Tx::Sqlite(t) => {
+                let $conn = &mut **t;
+                $body
+            }
+            $crate::store::Tx::Postgres(t) => {
+                let $conn = &mut **t;
+                $body
+            }
+        }
+    };
+}
+
+pub use crate::{on_db, on_tx};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sql(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("unsupported database URL (use sqlite:PATH or postgres://…): {0}")]
+    UnsupportedUrl(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+impl StoreError {
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, StoreError::Sql(sqlx::Error::Database(e)) if e.is_unique_violation())
+    }
+}
+
+impl Db {
+    /// Opens the database named by `url`: `sqlite:PATH`, `sqlite::memory:` or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Db> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(url)?.application_name("rapport");
+            let pool = PgPoolOptions::new()
+                .max_connections(32)
+                .min_connections(1)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await?;
+            Ok(Db::Postgres(pool))
+        } else if url.starts_with("sqlite:") {
+            let memory = url.contains(":memory:");
+            let opts = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .foreign_keys(true)
+                .journal_mode(if memory { SqliteJournalMode::Memory } else { SqliteJournalMode::Wal })
+                // FULL: a write the server acknowledged survives a power cut, not only a crash.
+                .synchronous(SqliteSynchronous::Full)
+                .busy_timeout(Duration::from_secs(10))
+                .pragma("temp_store", "memory")
+                .pragma("cache_size", "-32000");
+            // An in-memory database exists once per connection, so it gets exactly one.
+            let max = if memory { 1 } else { 8 };
+            let pool = SqlitePoolOptions::new()
+                .max_connections(max)
+                .min_connections(1)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await?;
+            Ok(Db::Sqlite(pool))
+        } else {
+            Err(StoreError::UnsupportedUrl(redact_url(url)))
+        }
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Applies every migration not yet applied. On PostgreSQL sqlx holds an advisory lock
+    /// while it migrates, so several instances starting at once are safe.
+    pub async fn migrate(&self) -> Result<()> {
+        match self {
+            Db::Sqlite(p) => migrator(SQLITE_MIGRATIONS).run(p).await?,
+            Db::Postgres(p) => migrator(POSTGRES_MIGRATIONS).run(p).await?,
+        }
+        Ok(())
+    }
+
+    /// Begins a write transaction. On SQLite it is `BEGIN IMMEDIATE`, which takes the write
+    /// lock up front, so a transaction that reads and then writes never fails half way with
+    /// "database is locked".
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    /// For `/readyz`: can we run a query right now?
+    pub async fn ping(&self) -> Result<()> {
+        on_db!(self, p => sqlx::query("SELECT 1").execute(p).await.map(|r| r.rows_affected()).map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        on_db!(self, p => p.close().await)
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+/// The SQLite file for a data directory.
+pub fn sqlite_url_for(data_dir: &Path) -> String {
+    format!("sqlite:{}", data_dir.join("rapport.db").display())
+}
+
+/// A database URL with any password replaced, for logs and error messages.
+pub fn redact_url(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://")
+        && let Some((creds, host)) = rest.rsplit_once('@')
+    {
+        let user = creds.split(':').next().unwrap_or("");
+        return format!("{scheme}://{user}:***@{host}");
+    }
+    url.to_string()
+}
+
+/// Migrations, embedded in the binary. Both lists carry the same versions; a test checks it
+/// and compares the resulting schemas.
+pub const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(1, "foundation", include_str!("../../migrations/sqlite/0001_foundation.sql"))];
+pub const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql"))];
+
+fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {
+    Migrator::with_migrations(
+        list.iter().map(|(v, d, sql)| Migration::new(*v, (*d).into(), MigrationType::Simple, sql.into_sql_str(), false)).collect(),
+    )
+}
+
+/// One page of a list, newest conventions: 1-based page number and a size.
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    pub number: u32,
+    pub size: u32,
+}
+
+impl Page {
+    pub fn offset(&self) -> i64 {
+        (self.number.saturating_sub(1) as i64) * self.size as i64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_removed_from_database_urls() {
+        assert_eq!(super::redact_url("postgres://app:s3cret@db:5432/rapport"), "postgres://app:***@db:5432/rapport");
+        assert_eq!(super::redact_url("sqlite:data/rapport.db"), "sqlite:data/rapport.db");
+    }
+}

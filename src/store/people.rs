@@ -1,0 +1,264 @@
+//! People and reporting lines.
+
+use super::{Db, Page, Result, Tx, on_db, on_tx};
+use crate::domain::people_csv::ImportPlan;
+use crate::domain::{Person, PersonId, PersonWithReports};
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+macro_rules! person_cols {
+    () => {
+        "p.id, p.name, p.email, p.title, p.timezone, p.manager_id, p.is_admin, \
+         (p.password_hash IS NOT NULL) AS can_sign_in, p.created_at, p.updated_at, p.version"
+    };
+}
+macro_rules! report_count {
+    () => {
+        "(SELECT COUNT(*) FROM person r WHERE r.manager_id = p.id) AS reports"
+    };
+}
+
+/// A person as the database returns them (the columns of `person_cols!`, in order).
+type PersonRow = (Uuid, String, String, String, String, Option<Uuid>, bool, bool, DateTime<Utc>, DateTime<Utc>, i64);
+/// The same with the count of direct reports.
+type PersonReportsRow = (Uuid, String, String, String, String, Option<Uuid>, bool, bool, DateTime<Utc>, DateTime<Utc>, i64, i64);
+
+fn person(r: PersonRow) -> Person {
+    let (id, name, email, title, timezone, manager_id, is_admin, can_sign_in, created_at, updated_at, version) = r;
+    Person {
+        id: PersonId(id),
+        name,
+        email,
+        title,
+        timezone,
+        manager_id: manager_id.map(PersonId),
+        is_admin,
+        can_sign_in,
+        created_at,
+        updated_at,
+        version,
+    }
+}
+
+fn with_reports(r: PersonReportsRow) -> PersonWithReports {
+    let (id, name, email, title, timezone, manager_id, is_admin, can_sign_in, created_at, updated_at, version, reports) = r;
+    PersonWithReports {
+        person: person((id, name, email, title, timezone, manager_id, is_admin, can_sign_in, created_at, updated_at, version)),
+        reports,
+    }
+}
+
+/// What a new person needs. `password_hash` is set for the first admin and the demo.
+#[derive(Debug, Clone)]
+pub struct NewPerson {
+    pub id: PersonId,
+    pub name: String,
+    pub email: String,
+    pub email_lower: String,
+    pub title: String,
+    pub timezone: String,
+    pub manager_id: Option<PersonId>,
+    pub is_admin: bool,
+    pub password_hash: Option<String>,
+}
+
+/// The fields an edit may change; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct PersonChanges {
+    pub name: Option<String>,
+    pub email: Option<(String, String)>,
+    pub title: Option<String>,
+    pub timezone: Option<String>,
+    pub manager_id: Option<Option<PersonId>>,
+    pub is_admin: Option<bool>,
+}
+
+pub async fn count(db: &Db) -> Result<i64> {
+    Ok(on_db!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM person").fetch_one(p).await)?)
+}
+
+pub async fn count_admins(db: &Db) -> Result<i64> {
+    Ok(on_db!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM person WHERE is_admin").fetch_one(p).await)?)
+}
+
+pub async fn get(db: &Db, id: PersonId) -> Result<Option<Person>> {
+    const Q: &str = concat!("SELECT ", person_cols!(), " FROM person p WHERE p.id = $1");
+    let row: Option<PersonRow> = on_db!(db, p => sqlx::query_as(Q).bind(id.0).fetch_optional(p).await)?;
+    Ok(row.map(person))
+}
+
+pub async fn get_by_email(db: &Db, email_lower: &str) -> Result<Option<Person>> {
+    const Q: &str = concat!("SELECT ", person_cols!(), " FROM person p WHERE p.email_lower = $1");
+    let row: Option<PersonRow> = on_db!(db, p => sqlx::query_as(Q).bind(email_lower).fetch_optional(p).await)?;
+    Ok(row.map(person))
+}
+
+/// People whose name or e-mail contains `query` (case-insensitive), by name, one page at a time.
+pub async fn search(db: &Db, query: &str, page: Page) -> Result<(Vec<PersonWithReports>, i64)> {
+    const Q: &str = concat!(
+        "SELECT ",
+        person_cols!(),
+        ", ",
+        report_count!(),
+        " FROM person p WHERE ($1 = '' OR lower(p.name) LIKE $2 OR p.email_lower LIKE $2 OR lower(p.title) LIKE $2)",
+        " ORDER BY lower(p.name), p.id LIMIT $3 OFFSET $4"
+    );
+    const C: &str =
+        "SELECT COUNT(*) FROM person p WHERE ($1 = '' OR lower(p.name) LIKE $2 OR p.email_lower LIKE $2 OR lower(p.title) LIKE $2)";
+    let q = query.trim().to_lowercase();
+    let pattern = format!("%{}%", q.replace(['\\', '%', '_'], ""));
+    let (rows, total): (Vec<PersonReportsRow>, i64) = on_db!(db, p => {
+        let rows = sqlx::query_as(Q).bind(&q).bind(&pattern).bind(page.size as i64).bind(page.offset()).fetch_all(p).await?;
+        let total = sqlx::query_scalar(C).bind(&q).bind(&pattern).fetch_one(p).await?;
+        Ok::<_, sqlx::Error>((rows, total))
+    })?;
+    Ok((rows.into_iter().map(with_reports).collect(), total))
+}
+
+/// The people who report directly to `manager` (or the top of the organisation for `None`).
+pub async fn reports_of(db: &Db, manager: Option<PersonId>) -> Result<Vec<PersonWithReports>> {
+    const Q: &str =
+        concat!("SELECT ", person_cols!(), ", ", report_count!(), " FROM person p WHERE p.manager_id = $1 ORDER BY lower(p.name), p.id");
+    const TOP: &str =
+        concat!("SELECT ", person_cols!(), ", ", report_count!(), " FROM person p WHERE p.manager_id IS NULL ORDER BY lower(p.name), p.id");
+    let rows: Vec<PersonReportsRow> = match manager {
+        Some(m) => on_db!(db, p => sqlx::query_as(Q).bind(m.0).fetch_all(p).await)?,
+        None => on_db!(db, p => sqlx::query_as(TOP).fetch_all(p).await)?,
+    };
+    Ok(rows.into_iter().map(with_reports).collect())
+}
+
+/// The managers above `id`, nearest first. Bounded, so bad data can never loop forever.
+pub async fn manager_chain(db: &Db, id: PersonId) -> Result<Vec<Person>> {
+    const Q: &str = concat!(
+        "WITH RECURSIVE chain(id, depth) AS (",
+        " SELECT manager_id, 1 FROM person WHERE id = $1 AND manager_id IS NOT NULL",
+        " UNION ALL",
+        " SELECT q.manager_id, c.depth + 1 FROM person q JOIN chain c ON q.id = c.id",
+        " WHERE q.manager_id IS NOT NULL AND c.depth < 200)",
+        " SELECT ",
+        person_cols!(),
+        " FROM chain c JOIN person p ON p.id = c.id ORDER BY c.depth"
+    );
+    let rows: Vec<PersonRow> = on_db!(db, p => sqlx::query_as(Q).bind(id.0).fetch_all(p).await)?;
+    Ok(rows.into_iter().map(person).collect())
+}
+
+/// The same chain inside a write transaction, for the cycle check before changing a manager.
+pub async fn manager_chain_ids_tx(tx: &mut Tx, id: PersonId) -> Result<Vec<PersonId>> {
+    const Q: &str = concat!(
+        "WITH RECURSIVE chain(id, depth) AS (",
+        " SELECT manager_id, 1 FROM person WHERE id = $1 AND manager_id IS NOT NULL",
+        " UNION ALL",
+        " SELECT q.manager_id, c.depth + 1 FROM person q JOIN chain c ON q.id = c.id",
+        " WHERE q.manager_id IS NOT NULL AND c.depth < 200)",
+        " SELECT id FROM chain ORDER BY depth"
+    );
+    let ids: Vec<Uuid> = on_tx!(tx, c => sqlx::query_scalar(Q).bind(id.0).fetch_all(c).await)?;
+    Ok(ids.into_iter().map(PersonId).collect())
+}
+
+pub async fn exists_tx(tx: &mut Tx, id: PersonId) -> Result<bool> {
+    let n: i64 = on_tx!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM person WHERE id = $1").bind(id.0).fetch_one(c).await)?;
+    Ok(n > 0)
+}
+
+pub async fn count_admins_tx(tx: &mut Tx) -> Result<i64> {
+    Ok(on_tx!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM person WHERE is_admin").fetch_one(c).await)?)
+}
+
+/// On PostgreSQL, serialises the first-admin check across instances for this transaction.
+/// SQLite's `BEGIN IMMEDIATE` already does.
+pub async fn lock_setup_tx(tx: &mut Tx) -> Result<()> {
+    if let Tx::Postgres(t) = tx {
+        sqlx::query("SELECT pg_advisory_xact_lock(7261)").execute(&mut **t).await.map(|r| r.rows_affected())?;
+    }
+    Ok(())
+}
+
+pub async fn insert(tx: &mut Tx, p: &NewPerson, now: DateTime<Utc>) -> Result<()> {
+    const Q: &str = "INSERT INTO person (id, name, email, email_lower, title, timezone, manager_id, is_admin, password_hash, created_at, updated_at, version) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, 1)";
+    on_tx!(tx, c => sqlx::query(Q)
+        .bind(p.id.0).bind(&p.name).bind(&p.email).bind(&p.email_lower).bind(&p.title).bind(&p.timezone)
+        .bind(p.manager_id.map(|m| m.0)).bind(p.is_admin).bind(&p.password_hash).bind(now)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Applies `changes` if the person is still at `expected_version`. Returns false when someone
+/// else changed them first (or they do not exist).
+pub async fn update(tx: &mut Tx, id: PersonId, expected_version: i64, ch: &PersonChanges, now: DateTime<Utc>) -> Result<bool> {
+    const Q: &str = "UPDATE person SET \
+        name = COALESCE($3, name), \
+        email = COALESCE($4, email), email_lower = COALESCE($5, email_lower), \
+        title = COALESCE($6, title), timezone = COALESCE($7, timezone), \
+        manager_id = CASE WHEN $8 THEN $9 ELSE manager_id END, \
+        is_admin = COALESCE($10, is_admin), \
+        updated_at = $11, version = version + 1 \
+        WHERE id = $1 AND version = $2";
+    let (email, email_lower) = match &ch.email {
+        Some((e, l)) => (Some(e.as_str()), Some(l.as_str())),
+        None => (None, None),
+    };
+    let set_manager = ch.manager_id.is_some();
+    let manager = ch.manager_id.flatten().map(|m| m.0);
+    let n = on_tx!(tx, c => sqlx::query(Q)
+        .bind(id.0).bind(expected_version).bind(&ch.name).bind(email).bind(email_lower)
+        .bind(&ch.title).bind(&ch.timezone).bind(set_manager).bind(manager).bind(ch.is_admin).bind(now)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Everyone's e-mail and their manager's e-mail, for checking an import against the organisation.
+pub async fn email_manager_map(db: &Db) -> Result<HashMap<String, Option<String>>> {
+    const Q: &str = "SELECT p.email_lower, m.email_lower FROM person p LEFT JOIN person m ON m.id = p.manager_id";
+    let rows: Vec<(String, Option<String>)> = on_db!(db, p => sqlx::query_as(Q).fetch_all(p).await)?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Applies a checked import plan inside `tx`: creates the people who are new, updates those
+/// who exist, then sets every reporting line (managers may be created by the same file).
+/// Returns (created, updated).
+pub async fn apply_import(tx: &mut Tx, plan: &ImportPlan, now: DateTime<Utc>) -> Result<(usize, usize)> {
+    const FIND: &str = "SELECT id FROM person WHERE email_lower = $1";
+    const UPD: &str =
+        "UPDATE person SET name = $2, email = $3, title = $4, timezone = $5, updated_at = $6, version = version + 1 WHERE id = $1";
+    const SET_MANAGER: &str = "UPDATE person SET manager_id = (SELECT id FROM person WHERE email_lower = $2) WHERE email_lower = $1";
+    const CLEAR_MANAGER: &str = "UPDATE person SET manager_id = NULL WHERE email_lower = $1";
+    let (mut created, mut updated) = (0, 0);
+    for row in &plan.rows {
+        let found: Option<Uuid> = on_tx!(tx, c => sqlx::query_scalar(FIND).bind(&row.email.lower).fetch_optional(c).await)?;
+        match found {
+            Some(id) => {
+                on_tx!(tx, c => sqlx::query(UPD).bind(id).bind(&row.name).bind(&row.email.original).bind(&row.title).bind(&row.timezone).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+                updated += 1;
+            }
+            None => {
+                let p = NewPerson {
+                    id: PersonId(Uuid::now_v7()),
+                    name: row.name.clone(),
+                    email: row.email.original.clone(),
+                    email_lower: row.email.lower.clone(),
+                    title: row.title.clone(),
+                    timezone: row.timezone.clone(),
+                    manager_id: None,
+                    is_admin: false,
+                    password_hash: None,
+                };
+                insert(tx, &p, now).await?;
+                created += 1;
+            }
+        }
+    }
+    for row in &plan.rows {
+        match &row.manager_email {
+            Some(m) => {
+                on_tx!(tx, c => sqlx::query(SET_MANAGER).bind(&row.email.lower).bind(m).execute(c).await.map(|r| r.rows_affected()))?
+            }
+            None => on_tx!(tx, c => sqlx::query(CLEAR_MANAGER).bind(&row.email.lower).execute(c).await.map(|r| r.rows_affected()))?,
+        };
+    }
+    Ok((created, updated))
+}

@@ -1,0 +1,481 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI document at
+//! `/api/v1/openapi.json`. Scripts authenticate with `Authorization: Bearer rpt_…`; a
+//! browser session works too, with the `X-CSRF-Token` header on changes.
+
+use super::auth::{CurrentUser, session_cookie};
+use super::error::{ApiError, ErrorBody};
+use crate::app::App;
+use crate::app::people::{PersonInput, PersonPatch};
+use crate::domain::{Person, PersonId, PersonWithReports};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, FromRequest, Path, Query, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+use uuid::Uuid;
+
+type ApiResult<T> = Result<T, ApiError>;
+
+pub fn router(import_limit: usize) -> Router<App> {
+    Router::new()
+        .route("/openapi.json", get(openapi_json))
+        .route("/me", get(me))
+        .route("/me/password", put(change_password))
+        .route("/people", get(list_people).post(create_person))
+        .route("/people/import", post(import_people).layer(DefaultBodyLimit::max(import_limit)))
+        .route("/people/{id}", get(get_person).patch(update_person))
+        .route("/people/{id}/invitation", post(invite_person))
+        .route("/invitations/{token}/accept", post(accept_invitation))
+        .route("/org", get(org_chart))
+        .route("/tokens", get(list_tokens).post(create_token))
+        .route("/tokens/{id}", axum::routing::delete(revoke_token))
+}
+
+// ---- request bodies: JSON only, with errors that say where ----
+
+/// A JSON body. Refuses other content types (415), malformed JSON (400, with line and
+/// column), unknown or mistyped fields (422, with the field), and oversized bodies (413).
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
+        if !is_json {
+            return Err(ApiError::request(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Send the body as JSON, with \"Content-Type: application/json\".",
+            ));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::request(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "The body is larger than rapport accepts.")
+            } else {
+                ApiError::request(StatusCode::BAD_REQUEST, "bad_request", format!("The body could not be read: {e}"))
+            }
+        })?;
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        use serde_json::error::Category;
+        let at = format!("line {}, column {}", e.line(), e.column());
+        match e.classify() {
+            Category::Data => {
+                let mut msg = e.to_string();
+                if let Some(i) = msg.find(" at line ") {
+                    msg.truncate(i);
+                }
+                let field = msg.split('`').nth(1).unwrap_or("body").to_string();
+                ApiError::Request {
+                    status: StatusCode::UNPROCESSABLE_ENTITY,
+                    code: "invalid",
+                    message: format!("{msg} ({at})."),
+                    fields: vec![crate::domain::FieldError::new(field, msg).at(e.line() as u64, e.column() as u64)],
+                }
+            }
+            Category::Eof => ApiError::request(StatusCode::BAD_REQUEST, "bad_request", format!("The JSON ends too early ({at}).")),
+            _ => ApiError::request(StatusCode::BAD_REQUEST, "bad_request", format!("The body is not valid JSON: {e}.")),
+        }
+    })
+}
+
+/// `null` and absent differ for `manager_id`: absent leaves it, `null` removes the manager.
+fn double_option<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+// ---- shapes ----
+
+#[derive(Serialize, ToSchema)]
+pub struct PersonDto {
+    pub id: Uuid,
+    pub name: String,
+    pub email: String,
+    pub title: String,
+    /// IANA time zone, e.g. Europe/Berlin.
+    pub timezone: String,
+    pub manager_id: Option<Uuid>,
+    pub is_admin: bool,
+    /// Whether they have a password (have accepted an invitation).
+    pub can_sign_in: bool,
+    /// Send it back with a change; a change based on an older version is refused (409).
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// How many people report to them (in lists and the org chart).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direct_reports: Option<i64>,
+}
+
+impl From<Person> for PersonDto {
+    fn from(p: Person) -> Self {
+        PersonDto {
+            id: p.id.0,
+            name: p.name,
+            email: p.email,
+            title: p.title,
+            timezone: p.timezone,
+            manager_id: p.manager_id.map(|m| m.0),
+            is_admin: p.is_admin,
+            can_sign_in: p.can_sign_in,
+            version: p.version,
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+            direct_reports: None,
+        }
+    }
+}
+
+impl From<PersonWithReports> for PersonDto {
+    fn from(p: PersonWithReports) -> Self {
+        PersonDto { direct_reports: Some(p.reports), ..p.person.into() }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PeopleList {
+    pub people: Vec<PersonDto>,
+    pub total: i64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProfileDto {
+    pub person: PersonDto,
+    /// Managers above, nearest first.
+    pub managers: Vec<PersonDto>,
+    pub direct_reports: Vec<PersonDto>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePerson {
+    pub name: String,
+    pub email: String,
+    #[serde(default)]
+    pub title: String,
+    pub timezone: String,
+    #[serde(default)]
+    pub manager_id: Option<Uuid>,
+    #[serde(default)]
+    pub is_admin: bool,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdatePerson {
+    /// The `version` you last read.
+    pub version: i64,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub title: Option<String>,
+    pub timezone: Option<String>,
+    /// A person's id, or null for no manager. Leave it out to keep the current one.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub manager_id: Option<Option<Uuid>>,
+    pub is_admin: Option<bool>,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ListParams {
+    /// Part of a name, e-mail or title.
+    #[serde(default)]
+    pub q: String,
+    /// 1-based page number.
+    pub page: Option<u32>,
+    /// Up to 200; default 50.
+    pub per_page: Option<u32>,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ImportParams {
+    /// Only check the file and count; change nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ImportResult {
+    pub created: usize,
+    pub updated: usize,
+    /// False for a dry run.
+    pub applied: bool,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct OrgParams {
+    /// The person to centre on; the top of the organisation when left out.
+    pub focus: Option<Uuid>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OrgChartDto {
+    /// From the top of the organisation down to the focus's manager.
+    pub above: Vec<PersonDto>,
+    pub focus: Option<PersonDto>,
+    /// The focus's direct reports, or the people at the top.
+    pub below: Vec<PersonDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenDto {
+    pub id: Uuid,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NewTokenDto {
+    pub id: Uuid,
+    pub name: String,
+    /// The secret; shown only in this response.
+    pub token: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateToken {
+    pub name: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InvitationDto {
+    pub person: PersonDto,
+    /// The link to send; it works once.
+    pub url: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptInvitation {
+    pub password: String,
+}
+
+// ---- handlers ----
+
+#[utoipa::path(get, path = "/api/v1/me", tag = "people", responses(
+    (status = 200, description = "The person the token or session belongs to", body = PersonDto),
+    (status = 401, body = ErrorBody)))]
+async fn me(user: CurrentUser) -> Json<PersonDto> {
+    Json(user.person().clone().into())
+}
+
+#[utoipa::path(put, path = "/api/v1/me/password", tag = "accounts", request_body = ChangePassword, responses(
+    (status = 204, description = "Changed; your other sessions are signed out"),
+    (status = 422, description = "Wrong current password, or a weak new one", body = ErrorBody)))]
+async fn change_password(State(app): State<App>, user: CurrentUser, ApiJson(b): ApiJson<ChangePassword>) -> ApiResult<StatusCode> {
+    app.change_password(user.person(), &b.current_password, &b.new_password, user.0.session_token()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/people", tag = "people", params(ListParams), responses(
+    (status = 200, body = PeopleList), (status = 401, body = ErrorBody)))]
+async fn list_people(State(app): State<App>, user: CurrentUser, Query(q): Query<ListParams>) -> ApiResult<Json<PeopleList>> {
+    let list = app.list_people(user.person(), &q.q, q.page.unwrap_or(1), q.per_page.unwrap_or(50)).await?;
+    Ok(Json(PeopleList {
+        total: list.total,
+        page: list.page.number,
+        per_page: list.page.size,
+        people: list.people.into_iter().map(Into::into).collect(),
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/people", tag = "people", request_body = CreatePerson, responses(
+    (status = 201, body = PersonDto),
+    (status = 422, description = "What is wrong, per field", body = ErrorBody),
+    (status = 404, description = "Only admins add people", body = ErrorBody)))]
+async fn create_person(
+    State(app): State<App>,
+    user: CurrentUser,
+    ApiJson(b): ApiJson<CreatePerson>,
+) -> ApiResult<(StatusCode, Json<PersonDto>)> {
+    let p = app
+        .create_person(
+            user.person(),
+            PersonInput {
+                name: b.name,
+                email: b.email,
+                title: b.title,
+                timezone: b.timezone,
+                manager_id: b.manager_id.map(PersonId),
+                is_admin: b.is_admin,
+            },
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(p.into())))
+}
+
+#[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people", params(("id" = Uuid, Path)), responses(
+    (status = 200, body = ProfileDto), (status = 404, body = ErrorBody)))]
+async fn get_person(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<ProfileDto>> {
+    let p = app.profile(user.person(), PersonId(id)).await?;
+    Ok(Json(ProfileDto {
+        person: p.person.into(),
+        managers: p.chain.into_iter().map(Into::into).collect(),
+        direct_reports: p.reports.into_iter().map(Into::into).collect(),
+    }))
+}
+
+#[utoipa::path(patch, path = "/api/v1/people/{id}", tag = "people", params(("id" = Uuid, Path)), request_body = UpdatePerson, responses(
+    (status = 200, body = PersonDto),
+    (status = 409, description = "Changed by someone else since `version`", body = ErrorBody),
+    (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn update_person(
+    State(app): State<App>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    ApiJson(b): ApiJson<UpdatePerson>,
+) -> ApiResult<Json<PersonDto>> {
+    let patch = PersonPatch {
+        name: b.name,
+        email: b.email,
+        title: b.title,
+        timezone: b.timezone,
+        manager_id: b.manager_id.map(|m| m.map(PersonId)),
+        is_admin: b.is_admin,
+    };
+    Ok(Json(app.update_person(user.person(), PersonId(id), patch, b.version).await?.into()))
+}
+
+#[utoipa::path(post, path = "/api/v1/people/import", tag = "people", params(ImportParams),
+    request_body(content = String, content_type = "text/csv", description = "name,email,title,manager_email,timezone"),
+    responses((status = 200, body = ImportResult),
+    (status = 422, description = "Every problem with its line and column; nothing imported", body = ErrorBody)))]
+async fn import_people(
+    State(app): State<App>,
+    user: CurrentUser,
+    Query(q): Query<ImportParams>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<ImportResult>> {
+    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !ct.starts_with("text/csv") && !ct.starts_with("text/plain") {
+        return Err(ApiError::request(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Send the file as the body with \"Content-Type: text/csv\".",
+        ));
+    }
+    let s = app.import_people(user.person(), &body, !q.dry_run).await?;
+    Ok(Json(ImportResult { created: s.created, updated: s.updated, applied: s.applied }))
+}
+
+#[utoipa::path(post, path = "/api/v1/people/{id}/invitation", tag = "accounts", params(("id" = Uuid, Path)), responses(
+    (status = 201, body = InvitationDto),
+    (status = 422, description = "They can already sign in", body = ErrorBody),
+    (status = 404, description = "No such person, or not yours to invite", body = ErrorBody)))]
+async fn invite_person(
+    State(app): State<App>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<Uuid>,
+) -> ApiResult<(StatusCode, Json<InvitationDto>)> {
+    let inv = app.invite(user.person(), PersonId(id)).await?;
+    let url = format!("{}/invite/{}", super::base_url(&app, &headers), inv.token);
+    Ok((StatusCode::CREATED, Json(InvitationDto { person: inv.person.into(), url, expires_at: inv.expires_at })))
+}
+
+#[utoipa::path(post, path = "/api/v1/invitations/{token}/accept", tag = "accounts", params(("token" = String, Path)), request_body = AcceptInvitation,
+    security(()),
+    responses((status = 200, description = "Password set; a session cookie is returned", body = PersonDto),
+    (status = 422, description = "Expired, used, or a weak password", body = ErrorBody),
+    (status = 404, body = ErrorBody)))]
+async fn accept_invitation(
+    State(app): State<App>,
+    Path(token): Path<String>,
+    ApiJson(b): ApiJson<AcceptInvitation>,
+) -> ApiResult<Response> {
+    let session = app.accept_invitation(&token, &b.password).await?;
+    let mut r = Json(PersonDto::from(session.person.clone())).into_response();
+    r.headers_mut().insert(header::SET_COOKIE, session_cookie(&app, &session.token));
+    Ok(r)
+}
+
+#[utoipa::path(get, path = "/api/v1/org", tag = "people", params(OrgParams), responses(
+    (status = 200, body = OrgChartDto), (status = 404, body = ErrorBody)))]
+async fn org_chart(State(app): State<App>, user: CurrentUser, Query(q): Query<OrgParams>) -> ApiResult<Json<OrgChartDto>> {
+    let c = app.org_chart(user.person(), q.focus.map(PersonId)).await?;
+    Ok(Json(OrgChartDto {
+        above: c.above.into_iter().map(Into::into).collect(),
+        focus: c.focus.map(Into::into),
+        below: c.below.into_iter().map(Into::into).collect(),
+    }))
+}
+
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts", responses((status = 200, body = Vec<TokenDto>)))]
+async fn list_tokens(State(app): State<App>, user: CurrentUser) -> ApiResult<Json<Vec<TokenDto>>> {
+    let list = app.list_tokens(user.person()).await?;
+    Ok(Json(
+        list.into_iter().map(|t| TokenDto { id: t.id, name: t.name, created_at: t.created_at, last_used_at: t.last_used_at }).collect(),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = CreateToken, responses(
+    (status = 201, body = NewTokenDto), (status = 422, body = ErrorBody)))]
+async fn create_token(
+    State(app): State<App>,
+    user: CurrentUser,
+    ApiJson(b): ApiJson<CreateToken>,
+) -> ApiResult<(StatusCode, Json<NewTokenDto>)> {
+    let t = app.create_token(user.person(), &b.name).await?;
+    Ok((StatusCode::CREATED, Json(NewTokenDto { id: t.id, name: t.name, token: t.token })))
+}
+
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "accounts", params(("id" = Uuid, Path)), responses(
+    (status = 204, description = "Revoked"), (status = 404, body = ErrorBody)))]
+async fn revoke_token(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>) -> ApiResult<StatusCode> {
+    app.revoke_token(user.person(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// ---- the OpenAPI document ----
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "rapport", description = "The JSON API of rapport, self-hosted 1:1 meetings. Authenticate with a personal API token: `Authorization: Bearer rpt_…` (create one under Settings, or with `rapport token create`)."),
+    paths(me, change_password, list_people, create_person, get_person, update_person, import_people, invite_person, accept_invitation, org_chart, list_tokens, create_token, revoke_token),
+    components(schemas(ErrorBody, super::error::ErrorDetail, crate::domain::FieldError)),
+    modifiers(&BearerAuth),
+    tags((name = "people", description = "People, reporting lines and the org chart"), (name = "accounts", description = "Passwords, invitations and API tokens"))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("token", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        doc.security = Some(vec![SecurityRequirement::new("token", Vec::<String>::new())]);
+    }
+}
+
+async fn openapi_json() -> Response {
+    Json(ApiDoc::openapi()).into_response()
+}

@@ -1,0 +1,121 @@
+//! The web layer: routes, middleware, pages and the JSON API. Handlers turn requests into
+//! calls of `app` use cases and results into HTML or JSON; they contain no SQL and no rules.
+
+pub mod api;
+pub mod assets;
+pub mod auth;
+pub mod error;
+pub mod pages;
+
+use crate::app::App;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Request, StatusCode, header};
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Every route of the product, with its middleware.
+pub fn router(app: App) -> Router {
+    let import_limit = app.config.max_import_bytes + 64 * 1024;
+    let pages = Router::new()
+        .route("/", get(pages::accounts::home))
+        .route("/setup", get(pages::accounts::setup_page).post(pages::accounts::setup_submit))
+        .route("/sign-in", get(pages::accounts::sign_in_page).post(pages::accounts::sign_in_submit))
+        .route("/sign-out", post(pages::accounts::sign_out))
+        .route("/settings", get(pages::accounts::settings_page))
+        .route("/settings/password", post(pages::accounts::change_password))
+        .route("/settings/tokens", post(pages::accounts::create_token))
+        .route("/settings/tokens/{id}/revoke", post(pages::accounts::revoke_token))
+        .route("/invite/{token}", get(pages::accounts::invitation_page).post(pages::accounts::invitation_submit))
+        .route("/people", get(pages::people::list))
+        .route("/people/new", get(pages::people::new_page).post(pages::people::create))
+        .route(
+            "/people/import",
+            get(pages::people::import_page).post(pages::people::import_submit).layer(DefaultBodyLimit::max(import_limit)),
+        )
+        .route("/people/{id}", get(pages::people::show))
+        .route("/people/{id}/edit", get(pages::people::edit_page).post(pages::people::update))
+        .route("/people/{id}/invite", post(pages::people::invite))
+        .route("/org", get(pages::people::org));
+
+    Router::new()
+        .merge(pages)
+        .nest("/api/v1", api::router(import_limit))
+        .route("/static/{file}", get(assets::serve))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .fallback(not_found)
+        // Layers run bottom-up for a request: the request id first, then tracing, then
+        // identity, then the CSRF guard, then the handler.
+        .layer(middleware::from_fn_with_state(app.clone(), auth::csrf_guard))
+        .layer(middleware::from_fn_with_state(app.clone(), auth::identify))
+        .layer(DefaultBodyLimit::max(app.config.max_body_bytes))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        )))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(CatchPanicLayer::new())
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+            let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+            // The path only: query strings may carry tokens.
+            tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+        }))
+        .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
+        .with_state(app)
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn readyz(State(app): State<App>) -> Response {
+    match app.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "database not reachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database not reachable").into_response()
+        }
+    }
+}
+
+async fn not_found(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        error::ApiError::App(crate::app::AppError::NotFound).into_response()
+    } else {
+        error::PageError(crate::app::AppError::NotFound).into_response()
+    }
+}
+
+/// The address people use to reach rapport: the configured public URL, or what the request
+/// was addressed to.
+pub fn base_url(app: &App, headers: &HeaderMap) -> String {
+    if let Some(u) = &app.config.public_url {
+        return u.clone();
+    }
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("localhost");
+    format!("http://{host}")
+}
+
+/// Listens on `listener` until `shutdown` completes, then finishes the requests in flight.
+pub async fn serve(
+    app: App,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(app)).with_graceful_shutdown(shutdown).await
+}

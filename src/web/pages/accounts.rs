@@ -1,0 +1,270 @@
+//! Setup, sign-in and sign-out, settings (password, API tokens), accepting an invitation.
+
+use super::{Chrome, ok, render};
+use crate::app::accounts::{NewAdmin, NewToken};
+use crate::app::{App, AppError};
+use crate::domain::Invalid;
+use crate::store::accounts::ApiTokenRow;
+use crate::web::auth::{CurrentUser, MaybeUser, clear_session_cookie, safe_next, session_cookie};
+use crate::web::error::PageError;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use uuid::Uuid;
+
+type PageResult = Result<Response, PageError>;
+
+fn signed_in_redirect(app: &App, token: &str, to: &str) -> Response {
+    let mut r = Redirect::to(to).into_response();
+    r.headers_mut().insert(header::SET_COOKIE, session_cookie(app, token));
+    r
+}
+
+/// `/`: setup on a new instance, otherwise the signed-in person's own page.
+pub async fn home(State(app): State<App>, MaybeUser(user): MaybeUser) -> PageResult {
+    if app.needs_setup().await? {
+        return Ok(Redirect::to("/setup").into_response());
+    }
+    Ok(match user {
+        Some(u) => Redirect::to(&format!("/people/{}", u.person().id)).into_response(),
+        None => Redirect::to("/sign-in").into_response(),
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct SetupForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    timezone: String,
+    #[serde(default)]
+    password: String,
+}
+
+#[derive(Template)]
+#[template(path = "setup.html")]
+struct SetupPage {
+    c: Chrome,
+    f: SetupForm,
+    errors: Invalid,
+}
+
+pub async fn setup_page(State(app): State<App>) -> PageResult {
+    if !app.needs_setup().await? {
+        return Ok(Redirect::to("/sign-in").into_response());
+    }
+    Ok(ok(&SetupPage { c: Chrome::bare("Set up"), f: SetupForm::default(), errors: Invalid::default() }))
+}
+
+pub async fn setup_submit(State(app): State<App>, Form(f): Form<SetupForm>) -> PageResult {
+    let input = NewAdmin {
+        name: f.name.clone(),
+        email: f.email.clone(),
+        password: f.password.clone(),
+        timezone: f.timezone.clone(),
+        title: f.title.clone(),
+    };
+    match app.create_first_admin(input).await {
+        Ok(person) => {
+            let session = app.sign_in(&person.email, &f.password).await?;
+            Ok(signed_in_redirect(&app, &session.token, &format!("/people/{}", person.id)))
+        }
+        Err(AppError::Invalid(errors)) => Ok(render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &SetupPage { c: Chrome::bare("Set up"), f: SetupForm { password: String::new(), ..f }, errors },
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+struct SignInPage {
+    c: Chrome,
+    email: String,
+    next: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+pub async fn sign_in_page(State(app): State<App>, MaybeUser(user): MaybeUser, Query(q): Query<NextQuery>) -> PageResult {
+    if user.is_some() {
+        return Ok(Redirect::to(&safe_next(q.next.as_deref())).into_response());
+    }
+    if app.needs_setup().await? {
+        return Ok(Redirect::to("/setup").into_response());
+    }
+    Ok(ok(&SignInPage { c: Chrome::bare("Sign in"), email: String::new(), next: safe_next(q.next.as_deref()), error: None }))
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+pub async fn sign_in_submit(State(app): State<App>, Form(f): Form<SignInForm>) -> PageResult {
+    let next = safe_next(f.next.as_deref());
+    let again = |status, error: String| {
+        render(status, &SignInPage { c: Chrome::bare("Sign in"), email: f.email.clone(), next: next.clone(), error: Some(error) })
+    };
+    match app.sign_in(&f.email, &f.password).await {
+        Ok(session) => Ok(signed_in_redirect(&app, &session.token, &next)),
+        Err(AppError::Invalid(i)) => {
+            Ok(again(StatusCode::UNPROCESSABLE_ENTITY, i.0.first().map(|e| e.message.clone()).unwrap_or_default()))
+        }
+        Err(AppError::Throttled { retry_after_secs }) => Ok(again(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("Too many failed attempts for this address. For your safety, try again in {} minutes.", retry_after_secs.div_ceil(60)),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn sign_out(State(app): State<App>, MaybeUser(user): MaybeUser) -> PageResult {
+    if let Some(token) = user.as_ref().and_then(|u| u.session_token()) {
+        app.sign_out(token).await?;
+    }
+    let mut r = Redirect::to("/sign-in").into_response();
+    r.headers_mut().insert(header::SET_COOKIE, clear_session_cookie());
+    Ok(r)
+}
+
+#[derive(Template)]
+#[template(path = "settings.html")]
+struct SettingsPage {
+    c: Chrome,
+    email: String,
+    notice: Option<String>,
+    errors: Invalid,
+    tokens: Vec<ApiTokenRow>,
+    new_token: Option<NewToken>,
+    token_name: String,
+}
+
+async fn settings(
+    app: &App,
+    user: &CurrentUser,
+    status: StatusCode,
+    notice: Option<String>,
+    errors: Invalid,
+    new_token: Option<NewToken>,
+    token_name: String,
+) -> PageResult {
+    let tokens = app.list_tokens(user.person()).await?;
+    Ok(render(
+        status,
+        &SettingsPage {
+            c: Chrome::for_user(&user.0, "Settings", "settings"),
+            email: user.person().email.clone(),
+            notice,
+            errors,
+            tokens,
+            new_token,
+            token_name,
+        },
+    ))
+}
+
+pub async fn settings_page(State(app): State<App>, user: CurrentUser) -> PageResult {
+    settings(&app, &user, StatusCode::OK, None, Invalid::default(), None, String::new()).await
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+}
+
+pub async fn change_password(State(app): State<App>, user: CurrentUser, Form(f): Form<PasswordForm>) -> PageResult {
+    match app.change_password(user.person(), &f.current_password, &f.new_password, user.0.session_token()).await {
+        Ok(()) => {
+            settings(
+                &app,
+                &user,
+                StatusCode::OK,
+                Some("Your password is changed. Any other sessions of yours were signed out.".into()),
+                Invalid::default(),
+                None,
+                String::new(),
+            )
+            .await
+        }
+        Err(AppError::Invalid(errors)) => settings(&app, &user, StatusCode::UNPROCESSABLE_ENTITY, None, errors, None, String::new()).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    token_name: String,
+}
+
+pub async fn create_token(State(app): State<App>, user: CurrentUser, Form(f): Form<TokenForm>) -> PageResult {
+    match app.create_token(user.person(), &f.token_name).await {
+        Ok(t) => settings(&app, &user, StatusCode::OK, None, Invalid::default(), Some(t), String::new()).await,
+        Err(AppError::Invalid(errors)) => settings(&app, &user, StatusCode::UNPROCESSABLE_ENTITY, None, errors, None, f.token_name).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn revoke_token(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>) -> PageResult {
+    app.revoke_token(user.person(), id).await?;
+    Ok(Redirect::to("/settings").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "accept_invite.html")]
+struct AcceptPage {
+    c: Chrome,
+    token: String,
+    name: String,
+    email: String,
+    errors: Invalid,
+}
+
+pub async fn invitation_page(State(app): State<App>, Path(token): Path<String>) -> PageResult {
+    match app.invitation(&token).await {
+        Ok(p) => Ok(ok(&AcceptPage { c: Chrome::bare("Welcome"), token, name: p.name, email: p.email, errors: Invalid::default() })),
+        Err(AppError::Invalid(i)) => Ok(crate::web::error::error_page(StatusCode::GONE, "This link no longer works", &i.to_string())),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AcceptForm {
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn invitation_submit(State(app): State<App>, Path(token): Path<String>, Form(f): Form<AcceptForm>) -> PageResult {
+    match app.accept_invitation(&token, &f.password).await {
+        Ok(session) => Ok(signed_in_redirect(&app, &session.token, &format!("/people/{}", session.person.id))),
+        Err(AppError::Invalid(errors)) if errors.message_for("token").is_none() => {
+            let p = app.invitation(&token).await?;
+            Ok(render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &AcceptPage { c: Chrome::bare("Welcome"), token, name: p.name, email: p.email, errors },
+            ))
+        }
+        Err(AppError::Invalid(i)) => Ok(crate::web::error::error_page(StatusCode::GONE, "This link no longer works", &i.to_string())),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,86 @@
+//! Server-rendered pages. Plain forms and links: everything works without JavaScript.
+
+pub mod accounts;
+pub mod people;
+
+use super::auth::Identity;
+use crate::domain::Person;
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+/// What every page's frame needs: the title, who is signed in, the form token.
+pub struct Chrome {
+    pub title: String,
+    pub user: Option<Person>,
+    pub csrf: String,
+    /// Which main navigation item is current.
+    pub nav: &'static str,
+    pub asset_version: &'static str,
+}
+
+impl Chrome {
+    pub fn bare(title: &str) -> Chrome {
+        Chrome { title: title.to_string(), user: None, csrf: String::new(), nav: "", asset_version: super::assets::VERSION }
+    }
+
+    pub fn for_user(identity: &Identity, title: &str, nav: &'static str) -> Chrome {
+        Chrome {
+            title: title.to_string(),
+            user: Some(identity.person().clone()),
+            csrf: identity.csrf().to_string(),
+            nav,
+            asset_version: super::assets::VERSION,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage<'a> {
+    pub c: Chrome,
+    pub heading: &'a str,
+    pub message: &'a str,
+}
+
+/// Renders a template with a status. A template that fails to render is a bug: logged, 500.
+pub fn render(status: StatusCode, t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed to render");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.").into_response()
+        }
+    }
+}
+
+pub fn ok(t: &impl Template) -> Response {
+    render(StatusCode::OK, t)
+}
+
+/// Up to two initials for an avatar: "Ada Lovelace" → "AL".
+pub fn initials(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let pick = |w: &str| w.chars().next().map(|c| c.to_uppercase().to_string()).unwrap_or_default();
+    match words.as_slice() {
+        [] => "?".into(),
+        [one] => pick(one),
+        [first, .., last] => format!("{}{}", pick(first), pick(last)),
+    }
+}
+
+/// A stable colour (one of six) for an avatar, from the name.
+pub fn hue(name: &str) -> u32 {
+    name.bytes().fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32)) % 6
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn initials_take_the_first_and_last_word() {
+        assert_eq!(super::initials("Ada King Lovelace"), "AL");
+        assert_eq!(super::initials("plato"), "P");
+        assert_eq!(super::initials("  "), "?");
+        assert_eq!(super::initials("émile zola"), "ÉZ");
+    }
+}
