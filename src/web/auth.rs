@@ -10,7 +10,7 @@ use crate::app::secrets::constant_time_eq;
 use crate::app::{App, AppError};
 use crate::domain::Person;
 use axum::body::Body;
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{FromRequestParts, OriginalUri, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header, request::Parts};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -171,11 +171,13 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        // Nested routers see a shortened path; the original one says whether this is the API.
+        let uri = parts.extensions.get::<OriginalUri>().map(|o| o.0.clone()).unwrap_or_else(|| parts.uri.clone());
         match parts.extensions.get::<Identity>() {
             Some(i) => Ok(CurrentUser(i.clone())),
-            None if is_api(parts.uri.path()) => Err(ApiError::App(AppError::Unauthenticated).into_response()),
+            None if is_api(uri.path()) => Err(ApiError::App(AppError::Unauthenticated).into_response()),
             None => {
-                let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+                let next = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
                 let to = format!("/sign-in?next={}", form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>());
                 Err(Redirect::to(&to).into_response())
             }

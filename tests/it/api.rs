@@ -1,0 +1,300 @@
+//! The JSON API: tokens, people, imports, errors that say where, the OpenAPI document,
+//! health checks, and several instances sharing one PostgreSQL.
+
+use crate::on_both;
+use crate::support::{Backend, TestApp, plain, spawn_on};
+use serde_json::{Value, json};
+
+on_both!(
+    tokens_authenticate_scripts_until_revoked,
+    people_are_created_read_and_changed_through_the_api,
+    bad_requests_get_clear_errors_and_change_nothing,
+    csv_imports_through_the_api_report_lines_and_columns,
+    the_openapi_document_describes_every_api_route,
+    health_and_readiness_answer,
+);
+
+async fn tokens_authenticate_scripts_until_revoked(t: TestApp) {
+    let admin = t.admin().await;
+    let token = t.token(&admin).await;
+    let c = plain();
+    let r = c.get(t.url("/api/v1/me")).send().await.unwrap();
+    assert_eq!(r.status(), 401);
+    assert_eq!(r.headers()["www-authenticate"], "Bearer");
+    let r = c.get(t.url("/api/v1/me")).bearer_auth("rpt_wrong").send().await.unwrap();
+    assert_eq!(r.status(), 401);
+    let me: Value = c.get(t.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    assert_eq!(me["email"], "ada@example.com");
+
+    // Tokens make tokens; none of them needs a CSRF token (no cookie to forge).
+    let r = c.post(t.url("/api/v1/tokens")).bearer_auth(&token).json(&json!({"name": "cron"})).send().await.unwrap();
+    assert_eq!(r.status(), 201);
+    let new: Value = r.json().await.unwrap();
+    let second = new["token"].as_str().unwrap().to_string();
+    assert!(second.starts_with("rpt_"));
+    let list: Value = c.get(t.url("/api/v1/tokens")).bearer_auth(&second).send().await.unwrap().json().await.unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert!(list.to_string().find("rpt_").is_none(), "secrets are never listed");
+    let r = c.delete(t.url(&format!("/api/v1/tokens/{}", new["id"].as_str().unwrap()))).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(c.get(t.url("/api/v1/me")).bearer_auth(&second).send().await.unwrap().status(), 401);
+}
+
+async fn people_are_created_read_and_changed_through_the_api(t: TestApp) {
+    let admin = t.admin().await;
+    let token = t.token(&admin).await;
+    let c = plain();
+    let r = c
+        .post(t.url("/api/v1/people"))
+        .bearer_auth(&token)
+        .json(&json!({"name": "Grace Hopper", "email": "grace@example.com", "timezone": "America/New_York", "manager_id": admin.id}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let grace: Value = r.json().await.unwrap();
+    let id = grace["id"].as_str().unwrap();
+    let profile: Value = c.get(t.url(&format!("/api/v1/people/{id}"))).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    assert_eq!(profile["managers"][0]["name"], "Ada Admin");
+
+    let r = c
+        .patch(t.url(&format!("/api/v1/people/{id}")))
+        .bearer_auth(&token)
+        .json(&json!({"version": grace["version"], "title": "Rear Admiral", "manager_id": null}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let changed: Value = r.json().await.unwrap();
+    assert_eq!(changed["title"], "Rear Admiral");
+    assert_eq!(changed["manager_id"], Value::Null, "null removes the manager");
+    // The same change again, from the old version: someone else got there first.
+    let r = c
+        .patch(t.url(&format!("/api/v1/people/{id}")))
+        .bearer_auth(&token)
+        .json(&json!({"version": grace["version"], "title": "X"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "conflict");
+    // A loop, through the API.
+    let r = c
+        .patch(t.url(&format!("/api/v1/people/{}", admin.id)))
+        .bearer_auth(&token)
+        .json(&json!({"version": admin.version, "manager_id": admin.id}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["fields"][0]["field"], "manager_id");
+
+    let list: Value = c.get(t.url("/api/v1/people?q=grace")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    assert_eq!(list["total"], 1);
+    let org: Value = c.get(t.url("/api/v1/org")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    assert_eq!(org["below"].as_array().unwrap().len(), 2, "two people at the top now");
+
+    let r = c.post(t.url(&format!("/api/v1/people/{id}/invitation"))).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(r.status(), 201);
+    let inv: Value = r.json().await.unwrap();
+    let url = inv["url"].as_str().unwrap();
+    assert!(url.starts_with(&t.base));
+    let invite_token = url.rsplit('/').next().unwrap();
+    let r = c
+        .post(t.url(&format!("/api/v1/invitations/{invite_token}/accept")))
+        .json(&json!({"password": "graces passphrase"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = c
+        .post(t.url(&format!("/api/v1/invitations/{invite_token}/accept")))
+        .json(&json!({"password": "graces passphrase"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422, "used once");
+}
+
+async fn bad_requests_get_clear_errors_and_change_nothing(t: TestApp) {
+    let admin = t.admin().await;
+    let token = t.token(&admin).await;
+    let c = plain();
+    let url = t.url("/api/v1/people");
+    let r =
+        c.post(&url).bearer_auth(&token).body("name=x").header("content-type", "application/x-www-form-urlencoded").send().await.unwrap();
+    assert_eq!(r.status(), 415);
+    let r = c
+        .post(&url)
+        .bearer_auth(&token)
+        .body("{\"name\": \"Grace\",\n \"email\": }")
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let body: Value = r.json().await.unwrap();
+    assert!(body["error"]["message"].as_str().unwrap().contains("line 2"), "{body}");
+    let r = c
+        .post(&url)
+        .bearer_auth(&token)
+        .json(&json!({"name": "G", "email": "g@example.com", "timezone": "UTC", "nickname": "Amazing"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["fields"][0]["field"], "nickname", "{body}");
+    let r = c.post(&url).bearer_auth(&token).json(&json!({"name": "G", "email": 42, "timezone": "UTC"})).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    let r = c.post(&url).bearer_auth(&token).json(&json!({"name": "", "email": "nope", "timezone": "Moon/Base"})).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    let body: Value = r.json().await.unwrap();
+    let fields: Vec<&str> = body["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["name", "email", "timezone"]);
+    // Just over the 1 MiB limit, so the whole body is written before the server answers.
+    let huge = "x".repeat(1024 * 1024 + 16 * 1024);
+    let r =
+        c.post(&url).bearer_auth(&token).json(&json!({"name": huge, "email": "g@example.com", "timezone": "UTC"})).send().await.unwrap();
+    assert_eq!(r.status(), 413);
+    let r = c
+        .post(&url)
+        .bearer_auth(&token)
+        .json(&json!({"name": "Again", "email": "ADA@example.com", "timezone": "UTC"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("already in rapport"));
+    assert_eq!(rapport::store::people::count(&t.app.db).await.unwrap(), 1);
+    let r = c.get(t.url("/api/v1/people/not-a-uuid")).bearer_auth(&token).send().await.unwrap();
+    assert!(r.status().is_client_error());
+    let r = c.get(t.url("/api/v1/nothing-here")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "not_found");
+}
+
+async fn csv_imports_through_the_api_report_lines_and_columns(t: TestApp) {
+    let admin = t.admin().await;
+    let token = t.token(&admin).await;
+    let c = plain();
+    let csv = "name,email,title,manager_email,timezone\nA,a@example.com,,b@example.com,UTC\nB,b@example.com,,a@example.com,UTC\nC,c@example.com,,,Mars/Base\n";
+    let r = c.post(t.url("/api/v1/people/import")).bearer_auth(&token).header("content-type", "text/csv").body(csv).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    let body: Value = r.json().await.unwrap();
+    let fields = body["error"]["fields"].as_array().unwrap();
+    assert!(fields.iter().any(|f| f["line"] == 4 && f["column"] == 5 && f["field"] == "timezone"), "{body}");
+    assert_eq!(rapport::store::people::count(&t.app.db).await.unwrap(), 1);
+    let csv = "name,email,title,manager_email,timezone\nA,a@example.com,,,UTC\nB,b@example.com,,a@example.com,UTC\n";
+    let dry: Value = c
+        .post(t.url("/api/v1/people/import?dry_run=true"))
+        .bearer_auth(&token)
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(dry, json!({"created": 2, "updated": 0, "applied": false}));
+    assert_eq!(rapport::store::people::count(&t.app.db).await.unwrap(), 1);
+    let done: Value = c
+        .post(t.url("/api/v1/people/import"))
+        .bearer_auth(&token)
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(done, json!({"created": 2, "updated": 0, "applied": true}));
+    // The loop case: a file that makes people manage each other.
+    let csv = "name,email,title,manager_email,timezone\nA,a@example.com,,b@example.com,UTC\n";
+    let r = c.post(t.url("/api/v1/people/import")).bearer_auth(&token).header("content-type", "text/csv").body(csv).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("loop"));
+    let r = c
+        .post(t.url("/api/v1/people/import"))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 415);
+}
+
+async fn the_openapi_document_describes_every_api_route(t: TestApp) {
+    let doc: Value = plain().get(t.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc["paths"].as_object().unwrap();
+    // Every route the API router serves, by method. Adding a route without documenting it fails here.
+    let routes = [
+        ("/api/v1/me", "get"),
+        ("/api/v1/me/password", "put"),
+        ("/api/v1/people", "get"),
+        ("/api/v1/people", "post"),
+        ("/api/v1/people/import", "post"),
+        ("/api/v1/people/{id}", "get"),
+        ("/api/v1/people/{id}", "patch"),
+        ("/api/v1/people/{id}/invitation", "post"),
+        ("/api/v1/invitations/{token}/accept", "post"),
+        ("/api/v1/org", "get"),
+        ("/api/v1/tokens", "get"),
+        ("/api/v1/tokens", "post"),
+        ("/api/v1/tokens/{id}", "delete"),
+    ];
+    for (path, method) in routes {
+        assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is not in the OpenAPI document");
+    }
+    let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
+    assert_eq!(documented, routes.len(), "the document lists a route the test does not know");
+    assert!(doc["components"]["securitySchemes"]["token"].is_object());
+}
+
+async fn health_and_readiness_answer(t: TestApp) {
+    let c = plain();
+    assert_eq!(c.get(t.url("/healthz")).send().await.unwrap().text().await.unwrap(), "ok");
+    let r = c.get(t.url("/readyz")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers().contains_key("x-request-id"), "every answer carries a request id");
+    t.app.db.close().await;
+    assert_eq!(c.get(t.url("/readyz")).send().await.unwrap().status(), 503);
+}
+
+/// Two app instances over one PostgreSQL: a session made on one works on the other, and a
+/// sign-out on one ends it on both, because sessions live in the database.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn instances_sharing_one_postgres_share_sessions() {
+    let a = crate::support::spawn(Backend::Postgres).await;
+    let b = spawn_on(&a.db_url, None, rapport::config::Config::default()).await;
+    a.admin().await;
+    let (c, _) = a.signed_in("ada@example.com").await;
+    let cookie = {
+        let r = crate::support::browser()
+            .post(a.url("/sign-in"))
+            .form(&[("email", "ada@example.com"), ("password", crate::support::PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string()
+    };
+    let r = plain().get(b.url("/settings")).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(r.status(), 200, "instance b knows a's session");
+    let r =
+        plain().post(b.url("/sign-out")).header("cookie", &cookie).form(&[("_csrf", csrf_for(&b, &cookie).await)]).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(plain().get(a.url("/settings")).header("cookie", &cookie).send().await.unwrap().status(), 303, "signed out on a too");
+    assert_eq!(c.get(a.url("/settings")).send().await.unwrap().status(), 200, "the other session is untouched");
+}
+
+async fn csrf_for(t: &TestApp, cookie: &str) -> String {
+    let html = plain().get(t.url("/settings")).header("cookie", cookie).send().await.unwrap().text().await.unwrap();
+    crate::support::csrf_in(&html)
+}

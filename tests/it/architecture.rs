@@ -1,0 +1,58 @@
+//! Architecture invariants from ARCHITECTURE.md, checked on the source.
+
+fn rust_files(dir: &str) -> Vec<(String, String)> {
+    let mut out = vec![];
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(rust_files(path.to_str().unwrap()));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push((path.display().to_string(), std::fs::read_to_string(&path).unwrap()));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_domain_imports_no_web_or_database_crate() {
+    for (file, text) in rust_files("src/domain") {
+        for banned in ["axum::", "sqlx::", "askama::", "tokio::", "reqwest::", "crate::store", "crate::web", "crate::app"] {
+            assert!(!text.contains(banned), "{file} mentions {banned}: the domain has no I/O");
+        }
+    }
+}
+
+#[test]
+fn handlers_contain_no_sql() {
+    for (file, text) in rust_files("src/web") {
+        for sql in ["SELECT ", "INSERT INTO", "UPDATE person", "DELETE FROM", "sqlx::"] {
+            assert!(!text.contains(sql), "{file} contains SQL ({sql}); SQL lives in src/store");
+        }
+    }
+}
+
+#[test]
+fn every_use_case_that_takes_an_actor_consults_the_policy() {
+    // A public `pub async fn x(&self, actor: &Person, …)` in app/ must call `require` or
+    // `require_admin` or go through another use case that does (`self.person`/`self.profile`).
+    for (file, text) in rust_files("src/app") {
+        // app/mod.rs holds the gate itself (`require`, `relation`).
+        if file.ends_with("app/mod.rs") {
+            continue;
+        }
+        let fns: Vec<&str> = text.split("pub async fn ").skip(1).collect();
+        for f in fns {
+            let signature = f.lines().next().unwrap_or("");
+            if !signature.contains("actor: &Person") {
+                continue;
+            }
+            let body_end = f.find("\n    }\n").unwrap_or(f.len());
+            let body = &f[..body_end];
+            let checked = ["self.require(", "self.require_admin(", "self.person(actor", "self.profile(actor", "self.person(user"]
+                .iter()
+                .any(|c| body.contains(c));
+            let directory = signature.starts_with("list_people"); // the directory is open to everyone signed in
+            assert!(checked || directory, "{file}: `{}` does not consult the access policy", signature.split('(').next().unwrap());
+        }
+    }
+}

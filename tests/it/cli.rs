@@ -1,0 +1,71 @@
+//! The command line, run as a user would: the real binary in a temporary directory.
+
+use std::process::Command;
+
+fn rapport(dir: &std::path::Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_rapport"));
+    c.current_dir(dir).env_remove("RAPPORT_DATABASE_URL").env_remove("RAPPORT_CONFIG").arg("--data-dir").arg(dir.join("data"));
+    c
+}
+
+#[test]
+fn config_example_prints_every_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = rapport(dir.path()).args(["config", "example"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for key in ["bind", "data_dir", "database_url", "public_url", "session_days", "login_max_failures"] {
+        assert!(text.contains(&format!("# {key} = ")), "{key} missing");
+    }
+}
+
+#[test]
+fn people_import_reports_problems_with_file_line_and_column_and_imports_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let admin = rapport(dir.path())
+        .args(["admin", "create", "--name", "Ada", "--email", "ada@example.com"])
+        .env("RAPPORT_ADMIN_PASSWORD", "a long enough password")
+        .output()
+        .unwrap();
+    assert!(admin.status.success(), "{}", String::from_utf8_lossy(&admin.stderr));
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "name,email,title,manager_email,timezone\nGrace,grace@example.com,,,UTC\nLin,lin@,,,UTC\n").unwrap();
+    let out = rapport(dir.path()).args(["people", "import"]).arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("Nothing was imported"), "{err}");
+    assert!(err.contains("bad.csv:line 3, column 2 (email)"), "{err}");
+
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, "name,email,title,manager_email,timezone\nGrace,grace@example.com,,ada@example.com,UTC\n").unwrap();
+    let out = rapport(dir.path()).args(["people", "import"]).arg(&good).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8(out.stdout).unwrap().contains("1 added, 0 updated"));
+    let list = rapport(dir.path()).args(["people", "list"]).output().unwrap();
+    let text = String::from_utf8(list.stdout).unwrap();
+    assert!(text.contains("grace@example.com") && text.contains("ada@example.com"));
+}
+
+#[test]
+fn the_demo_is_the_same_for_the_same_seed() {
+    let list = |seed: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let out = rapport(dir.path()).args(["demo", "--people", "300", "--seed", seed]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("300 people"));
+        String::from_utf8(rapport(dir.path()).args(["people", "list"]).output().unwrap().stdout).unwrap()
+    };
+    let (a, b, c) = (list("7"), list("7"), list("8"));
+    assert_eq!(a.lines().count(), 300);
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+}
+
+#[test]
+fn the_demo_refuses_an_instance_with_people_in_it() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(rapport(dir.path()).arg("demo").output().unwrap().status.success());
+    let again = rapport(dir.path()).arg("demo").output().unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already has people"));
+}

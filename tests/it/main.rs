@@ -1,0 +1,12 @@
+//! Integration tests: one binary (one link on a 2-core machine), one module per area.
+//! Every HTTP test runs against a real server on SQLite and on PostgreSQL.
+
+mod support;
+
+mod accounts;
+mod api;
+mod architecture;
+mod cli;
+mod people;
+mod privacy;
+mod schema;

@@ -1,0 +1,83 @@
+//! The two migration trees describe the same schema.
+
+use crate::support::{Backend, fresh_database};
+use rapport::store::{Db, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
+use std::collections::BTreeSet;
+
+#[test]
+fn both_backends_have_the_same_migration_versions() {
+    let v = |l: &[(i64, &str, &str)]| l.iter().map(|(v, d, _)| (*v, d.to_string())).collect::<Vec<_>>();
+    assert_eq!(v(SQLITE_MIGRATIONS), v(POSTGRES_MIGRATIONS));
+    let files = |dir: &str| {
+        let mut names: Vec<String> =
+            std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        names
+    };
+    assert_eq!(files("migrations/sqlite"), files("migrations/postgres"));
+    assert_eq!(files("migrations/sqlite").len(), SQLITE_MIGRATIONS.len(), "every migration file is embedded");
+}
+
+/// (table, column, type in a small shared vocabulary, nullable)
+type Column = (String, String, String, bool);
+
+/// Types in one vocabulary. SQLite keeps timestamps as ISO-8601 TEXT, in columns named `…_at`.
+fn normalise(column: &str, t: &str) -> String {
+    match t.to_ascii_lowercase().as_str() {
+        "blob" | "uuid" => "uuid",
+        "text" if column.ends_with("_at") => "timestamp",
+        "text" => "text",
+        "timestamp with time zone" => "timestamp",
+        "boolean" => "bool",
+        "bigint" | "integer" => "int",
+        other => return other.to_string(),
+    }
+    .to_string()
+}
+
+async fn columns(db: &Db) -> BTreeSet<Column> {
+    let rows: Vec<(String, String, String, bool)> = match db {
+        Db::Sqlite(p) => {
+            let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+                "SELECT m.name, c.name, c.type, c.\"notnull\" FROM sqlite_master m JOIN pragma_table_info(m.name) c \
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'",
+            )
+            .fetch_all(p)
+            .await
+            .unwrap();
+            // SQLite reports a primary key column as nullable unless it says NOT NULL; ours all do.
+            rows.into_iter().map(|(t, c, ty, nn)| (t, c, ty, nn == 0)).collect()
+        }
+        Db::Postgres(p) => {
+            let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+                "SELECT table_name::text, column_name::text, data_type::text, is_nullable::text FROM information_schema.columns \
+                 WHERE table_schema = 'public' AND table_name NOT LIKE '_sqlx%'",
+            )
+            .fetch_all(p)
+            .await
+            .unwrap();
+            rows.into_iter().map(|(t, c, ty, n)| (t, c, ty, n == "YES")).collect()
+        }
+    };
+    rows.into_iter().map(|(t, c, ty, n)| (t, c.clone(), normalise(&c, &ty), n)).collect()
+}
+
+#[tokio::test]
+async fn after_migrating_both_databases_have_the_same_tables_columns_and_types() {
+    let (sqlite_url, _dir) = fresh_database(Backend::Sqlite).await;
+    let (pg_url, _) = fresh_database(Backend::Postgres).await;
+    let (s, p) = (Db::connect(&sqlite_url).await.unwrap(), Db::connect(&pg_url).await.unwrap());
+    s.migrate().await.unwrap();
+    p.migrate().await.unwrap();
+    // Migrating again is a no-op.
+    s.migrate().await.unwrap();
+    p.migrate().await.unwrap();
+    let (sc, pc) = (columns(&s).await, columns(&p).await);
+    assert!(sc.len() > 20, "introspection found the tables");
+    let only_sqlite: Vec<_> = sc.difference(&pc).collect();
+    let only_pg: Vec<_> = pc.difference(&sc).collect();
+    assert!(
+        only_sqlite.is_empty() && only_pg.is_empty(),
+        "schemas differ:\nonly in SQLite: {only_sqlite:#?}\nonly in PostgreSQL: {only_pg:#?}"
+    );
+}

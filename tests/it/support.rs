@@ -1,0 +1,172 @@
+//! A real rapport server per test, on SQLite (a file in a temporary directory) or on the
+//! PostgreSQL server named by RAPPORT_TEST_PG_URL (a fresh database per test). `scripts/test`
+//! starts a throwaway PostgreSQL and sets that variable; without it the PostgreSQL variant of
+//! every test fails and says so, rather than being skipped.
+
+use rapport::app::App;
+use rapport::app::accounts::NewAdmin;
+use rapport::app::people::PersonInput;
+use rapport::clock::FixedClock;
+use rapport::config::Config;
+use rapport::domain::{Person, PersonId};
+use rapport::store::Db;
+use std::sync::Arc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub app: App,
+    pub clock: FixedClock,
+    pub db_url: String,
+    _dir: Option<tempfile::TempDir>,
+    _server: tokio::task::JoinHandle<()>,
+}
+
+pub const PASSWORD: &str = "a long test password";
+
+pub fn pg_server_url() -> String {
+    std::env::var("RAPPORT_TEST_PG_URL").unwrap_or_else(|_| {
+        panic!("RAPPORT_TEST_PG_URL is not set: PostgreSQL tests need a server. Run `scripts/test`, which starts one, or point RAPPORT_TEST_PG_URL at a server you run.")
+    })
+}
+
+/// A new, empty database for one test: a SQLite file, or a PostgreSQL database.
+pub async fn fresh_database(backend: Backend) -> (String, Option<tempfile::TempDir>) {
+    match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            (rapport::store::sqlite_url_for(dir.path()), Some(dir))
+        }
+        Backend::Postgres => {
+            let server = pg_server_url();
+            let name = format!("rt_{}", uuid::Uuid::new_v4().simple());
+            let admin = Db::connect(&server).await.unwrap_or_else(|e| panic!("cannot reach PostgreSQL at RAPPORT_TEST_PG_URL: {e}"));
+            if let Db::Postgres(p) = &admin {
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(p).await.expect("create test database");
+            }
+            admin.close().await;
+            let (prefix, _) = server.rsplit_once('/').expect("URL has a database part");
+            (format!("{prefix}/{name}"), None)
+        }
+    }
+}
+
+pub async fn spawn(backend: Backend) -> TestApp {
+    spawn_with(backend, Config::default()).await
+}
+
+pub async fn spawn_with(backend: Backend, config: Config) -> TestApp {
+    let (db_url, dir) = fresh_database(backend).await;
+    spawn_on(&db_url, dir, config).await
+}
+
+/// A server on an existing database (for several instances sharing one).
+pub async fn spawn_on(db_url: &str, dir: Option<tempfile::TempDir>, config: Config) -> TestApp {
+    let db = Db::connect(db_url).await.expect("connect");
+    db.migrate().await.expect("migrate");
+    let clock = FixedClock::new(rapport::clock::Clock::now(&rapport::clock::SystemClock));
+    let app = App::new(db, config).with_clock(Arc::new(clock.clone()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let served = app.clone();
+    let server = tokio::spawn(async move {
+        let _ = rapport::web::serve(served, listener, std::future::pending()).await;
+    });
+    TestApp { base, app, clock, db_url: db_url.to_string(), _dir: dir, _server: server }
+}
+
+/// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client")
+}
+
+pub fn plain() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client")
+}
+
+/// The `_csrf` value in a page.
+pub fn csrf_in(html: &str) -> String {
+    let marker = "name=\"_csrf\" value=\"";
+    let start = html.find(marker).expect("page has a CSRF field") + marker.len();
+    html[start..start + 64].to_string()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// The first admin, made through the use case (the setup page has its own test).
+    pub async fn admin(&self) -> Person {
+        self.app
+            .create_first_admin(NewAdmin {
+                name: "Ada Admin".into(),
+                email: "ada@example.com".into(),
+                password: PASSWORD.into(),
+                timezone: "Europe/London".into(),
+                title: "Director".into(),
+            })
+            .await
+            .expect("first admin")
+    }
+
+    /// A person who can sign in with [`PASSWORD`], reporting to `manager`.
+    pub async fn person(&self, admin: &Person, name: &str, manager: Option<PersonId>) -> Person {
+        let email = format!("{}@example.com", name.to_lowercase().replace(' ', "."));
+        let p = self
+            .app
+            .create_person(
+                admin,
+                PersonInput {
+                    name: name.into(),
+                    email,
+                    title: "Engineer".into(),
+                    timezone: "UTC".into(),
+                    manager_id: manager,
+                    is_admin: false,
+                },
+            )
+            .await
+            .expect("person");
+        let inv = self.app.invite(admin, p.id).await.expect("invite");
+        self.app.accept_invitation(&inv.token, PASSWORD).await.expect("accept");
+        rapport::store::people::get(&self.app.db, p.id).await.unwrap().unwrap()
+    }
+
+    /// A browser signed in as `email`, and its CSRF token.
+    pub async fn signed_in(&self, email: &str) -> (reqwest::Client, String) {
+        let c = browser();
+        let r = c.post(self.url("/sign-in")).form(&[("email", email), ("password", PASSWORD), ("next", "/people")]).send().await.unwrap();
+        assert_eq!(r.status(), 303, "sign-in as {email} failed");
+        let page = c.get(self.url("/people")).send().await.unwrap().text().await.unwrap();
+        (c, csrf_in(&page))
+    }
+
+    /// An API token for `person`.
+    pub async fn token(&self, person: &Person) -> String {
+        self.app.create_token(person, "test").await.expect("token").token
+    }
+}
+
+/// Runs an async test body against SQLite and against PostgreSQL, as two tests named
+/// `<name>::sqlite` and `<name>::postgres`.
+#[macro_export]
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::support::spawn($crate::support::Backend::Sqlite).await).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::support::spawn($crate::support::Backend::Postgres).await).await
+            }
+        }
+    )*};
+}
