@@ -81,7 +81,7 @@ pub async fn show(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid
         .person
         .timezone
         .parse::<chrono_tz::Tz>()
-        .map(|tz| app.clock.now().with_timezone(&tz).format("%H:%M, %a").to_string())
+        .map(|tz| app.clock.now().with_timezone(&tz).format("%H:%M on %A").to_string())
         .unwrap_or_default();
     Ok(ok(&PersonPage { c: Chrome::for_user(&user.0, &p.person.name.clone(), nav), p, local_time, notice: None }))
 }
