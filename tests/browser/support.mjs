@@ -1,0 +1,202 @@
+// Shared helpers for the browser tests: start/stop the rapport server, launch
+// Debian's Chromium through playwright-core, run axe, take screenshots.
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { chromium } from 'playwright-core';
+import AxeBuilderModule from '@axe-core/playwright';
+
+const AxeBuilder = AxeBuilderModule.default ?? AxeBuilderModule;
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const TARGET_DIR = process.env.CARGO_TARGET_DIR
+  ? path.resolve(REPO_ROOT, process.env.CARGO_TARGET_DIR)
+  : path.join(REPO_ROOT, 'target');
+export const SCREENSHOT_DIR = process.env.RAPPORT_SCREENSHOT_DIR
+  ? path.resolve(process.env.RAPPORT_SCREENSHOT_DIR)
+  : path.join(TARGET_DIR, 'screenshots');
+export const LOG_DIR = path.join(TARGET_DIR, 'browser-tests');
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts `$RAPPORT_BIN serve` on a free port with a fresh data dir and waits
+ * until GET /healthz answers 200 (at most ~20 s). Returns a handle with
+ * `baseUrl`, `stop()` and `logTail()`.
+ */
+export async function startServer() {
+  const bin = process.env.RAPPORT_BIN
+    ? path.resolve(REPO_ROOT, process.env.RAPPORT_BIN)
+    : path.join(TARGET_DIR, 'debug', 'rapport');
+  await mkdir(LOG_DIR, { recursive: true });
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'rapport-browser-'));
+  const logPath = path.join(LOG_DIR, 'server.log');
+  const log = createWriteStream(logPath);
+  let tail = '';
+
+  // Only our settings: no stray RAPPORT_* variable or ./rapport.toml may leak in.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('RAPPORT_')));
+  env.RAPPORT_LOG ??= 'info';
+
+  let lastError = null;
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const port = await freePort();
+    const args = ['serve', '--bind', `127.0.0.1:${port}`, '--data-dir', dataDir];
+    log.write(`\n$ ${bin} ${args.join(' ')}\n`);
+    let child;
+    try {
+      child = spawn(bin, args, { cwd: dataDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+      throw new Error(`cannot start ${bin}: ${e.message} (set RAPPORT_BIN; build with cargo build --bins)`);
+    }
+    let exited = null;
+    let spawnError = null;
+    child.on('error', (e) => { spawnError = e; });
+    child.on('exit', (code, signal) => { exited = { code, signal }; });
+    for (const stream of [child.stdout, child.stderr]) {
+      stream.on('data', (chunk) => {
+        log.write(chunk);
+        tail = (tail + chunk.toString()).slice(-4000);
+      });
+    }
+
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + 20_000;
+    let healthy = false;
+    while (Date.now() < deadline && !exited && !spawnError) {
+      try {
+        const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2000), redirect: 'manual' });
+        if (res.status === 200) { healthy = true; break; }
+      } catch { /* not listening yet */ }
+      await sleep(150);
+    }
+    if (healthy) {
+      return {
+        baseUrl,
+        dataDir,
+        logPath,
+        logTail: () => tail,
+        async stop() {
+          if (!exited) {
+            child.kill('SIGTERM');
+            const t0 = Date.now();
+            while (!exited && Date.now() - t0 < 5000) await sleep(50);
+            if (!exited) child.kill('SIGKILL');
+            while (!exited && Date.now() - t0 < 7000) await sleep(50);
+          }
+          log.end();
+          await rm(dataDir, { recursive: true, force: true });
+        },
+      };
+    }
+    if (!exited) child.kill('SIGKILL');
+    if (spawnError) {
+      log.end();
+      throw new Error(`cannot start ${bin}: ${spawnError.message} (set RAPPORT_BIN; build with cargo build --bins)`);
+    }
+    lastError = exited
+      ? `server exited early (code ${exited.code}, signal ${exited.signal})`
+      : 'GET /healthz did not answer 200 within 20 s';
+    // Retry on a new port only when the port was taken under us.
+    if (!/address already in use|AddrInUse/i.test(tail)) break;
+  }
+  log.end();
+  await rm(dataDir, { recursive: true, force: true });
+  throw new Error(`rapport server did not start: ${lastError}\n---- server output (tail) ----\n${tail}`);
+}
+
+export async function launchBrowser() {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+/** Runs axe (WCAG 2 A and AA) on the page; returns the violations. */
+export async function axeViolations(page) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  return results.violations;
+}
+
+/** Human-readable report of axe violations. */
+export function formatViolations(label, violations) {
+  const lines = [`${violations.length} axe violation(s) (wcag2a, wcag2aa) on ${label}:`];
+  for (const v of violations) {
+    lines.push('', `- [${v.impact ?? 'n/a'}] ${v.id}: ${v.help}`, `  ${v.helpUrl}`);
+    for (const node of v.nodes) {
+      lines.push(`  * target: ${JSON.stringify(node.target)}`);
+      lines.push(`    html:   ${node.html.replace(/\s+/g, ' ').slice(0, 300)}`);
+      if (node.failureSummary) {
+        lines.push(...node.failureSummary.split('\n').map((l) => `    ${l}`));
+      }
+    }
+  }
+  return lines.join('\n');
+}
+
+/** Full-page PNG into target/screenshots/NAME.png. */
+export async function screenshot(page, name) {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** Screenshot and HTML of the page as it was when a step failed. */
+export async function saveFailure(page, name) {
+  try {
+    const dir = path.join(SCREENSHOT_DIR, 'failures');
+    await mkdir(dir, { recursive: true });
+    const safe = name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+    await page.screenshot({ path: path.join(dir, `${safe}.png`), fullPage: true });
+    await writeFile(path.join(dir, `${safe}.html`), `<!-- ${page.url()} -->\n${await page.content()}`);
+    return path.join(dir, `${safe}.png`);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Clicks the button and waits for the resulting document: returns the first
+ * non-redirect response of the main frame's navigation (so a 422 re-shown
+ * form is seen as 422, a POST-redirect-GET as the final GET's status).
+ */
+export async function clickAndNavigate(page, button) {
+  const responsePromise = page.waitForResponse((r) => {
+    const req = r.request();
+    return req.isNavigationRequest() && req.frame() === page.mainFrame() && (r.status() < 300 || r.status() >= 400);
+  });
+  await button.click();
+  const response = await responsePromise;
+  await page.waitForLoadState('load');
+  return response;
+}
