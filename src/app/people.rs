@@ -79,6 +79,13 @@ impl App {
         Ok(PeoplePage { people, total, page })
     }
 
+    /// The people `actor` may pick as someone's manager: everyone (the directory is open to
+    /// everyone signed in; only admins can save the choice).
+    pub async fn manager_choices(&self, actor: &Person) -> AppResult<Vec<(PersonId, String, String)>> {
+        self.require(actor, actor, Action::Read, Resource::Profile).await?;
+        Ok(people::names(&self.db).await?)
+    }
+
     pub async fn person(&self, actor: &Person, id: PersonId) -> AppResult<Person> {
         let p = people::get(&self.db, id).await?.ok_or(AppError::NotFound)?;
         self.require(actor, &p, Action::Read, Resource::Profile).await?;

@@ -116,6 +116,13 @@ pub async fn search(db: &Db, query: &str, page: Page) -> Result<(Vec<PersonWithR
     Ok((rows.into_iter().map(with_reports).collect(), total))
 }
 
+/// Everyone's id, name and title, by name: the choices for a manager picker.
+pub async fn names(db: &Db) -> Result<Vec<(PersonId, String, String)>> {
+    const Q: &str = "SELECT id, name, title FROM person ORDER BY lower(name), id";
+    let rows: Vec<(Uuid, String, String)> = on_db!(db, p => sqlx::query_as(Q).fetch_all(p).await)?;
+    Ok(rows.into_iter().map(|(id, n, t)| (PersonId(id), n, t)).collect())
+}
+
 /// The people who report directly to `manager` (or the top of the organisation for `None`).
 pub async fn reports_of(db: &Db, manager: Option<PersonId>) -> Result<Vec<PersonWithReports>> {
     const Q: &str =

@@ -69,3 +69,14 @@ fn the_demo_refuses_an_instance_with_people_in_it() {
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("already has people"));
 }
+
+#[test]
+fn a_database_password_never_appears_in_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out =
+        rapport(dir.path()).args(["migrate", "--database-url", "postgres://rapport:hunter2-secret@127.0.0.1:1/rapport"]).output().unwrap();
+    assert!(!out.status.success());
+    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(all.contains("cannot open the database postgres://rapport:***@127.0.0.1:1/rapport"), "{all}");
+    assert!(!all.contains("hunter2"), "{all}");
+}

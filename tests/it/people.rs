@@ -215,3 +215,15 @@ async fn a_csv_import_is_all_or_nothing_with_every_problem_located(t: TestApp) {
     assert_eq!(lin.manager_id, Some(grace.id), "a manager from the same file");
     assert!(!lin.can_sign_in, "imported people sign in after an invitation");
 }
+
+on_both!(a_form_that_cannot_be_read_gets_a_page_that_says_so);
+
+async fn a_form_that_cannot_be_read_gets_a_page_that_says_so(t: TestApp) {
+    let admin = t.admin().await;
+    let (c, csrf) = t.signed_in("ada@example.com").await;
+    let form = [("_csrf", csrf.as_str()), ("name", "Ada Admin"), ("timezone", "UTC"), ("version", "not a number")];
+    let r = c.post(t.url(&format!("/people/{}/edit", admin.id))).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("This form could not be read") && html.contains("version"), "{html}");
+}

@@ -1,6 +1,6 @@
 //! Setup, sign-in and sign-out, settings (password, API tokens), accepting an invitation.
 
-use super::{Chrome, ok, render};
+use super::{Chrome, Form, ok, render};
 use crate::app::accounts::{NewAdmin, NewToken};
 use crate::app::{App, AppError};
 use crate::domain::Invalid;
@@ -8,7 +8,6 @@ use crate::store::accounts::ApiTokenRow;
 use crate::web::auth::{CurrentUser, MaybeUser, clear_session_cookie, safe_next, session_cookie};
 use crate::web::error::PageError;
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};

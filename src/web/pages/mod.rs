@@ -43,6 +43,25 @@ pub struct ErrorPage<'a> {
     pub message: &'a str,
 }
 
+/// A submitted HTML form. A body that cannot be read as the form (wrong content type, a field
+/// of the wrong kind) gets an error page that says so, never a bare status.
+pub struct Form<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for Form<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(v)) => Ok(Form(v)),
+            Err(e) => Err(super::error::error_page(
+                e.status(),
+                "This form could not be read",
+                &format!("{} Reload the page and try again.", e.body_text()),
+            )),
+        }
+    }
+}
+
 /// Renders a template with a status. A template that fails to render is a bug: logged, 500.
 pub fn render(status: StatusCode, t: &impl Template) -> Response {
     match t.render() {

@@ -1,14 +1,13 @@
 //! People: the directory, a profile, adding and editing, the CSV import, invitations and
 //! the org chart.
 
-use super::{Chrome, ok, render};
+use super::{Chrome, Form, ok, render};
 use crate::app::people::{ImportSummary, OrgChart, PeoplePage, PersonInput, PersonPatch, Profile};
 use crate::app::{App, AppError};
 use crate::domain::{FieldError, Invalid, Person, PersonId};
 use crate::web::auth::CurrentUser;
 use crate::web::error::PageError;
 use askama::Template;
-use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -125,24 +124,12 @@ struct PersonFormPage {
 
 /// Everyone who could be chosen as a manager, by name. `except` leaves out the person edited.
 async fn manager_options(app: &App, actor: &Person, except: Option<PersonId>) -> Result<Vec<(String, String)>, PageError> {
-    let list = app.list_people(actor, "", 1, crate::app::people::MAX_PAGE_SIZE).await?;
-    let mut all = list.people;
-    let mut page = 2;
-    while (all.len() as i64) < list.total {
-        let more = app.list_people(actor, "", page, crate::app::people::MAX_PAGE_SIZE).await?;
-        if more.people.is_empty() {
-            break;
-        }
-        all.extend(more.people);
-        page += 1;
-    }
-    Ok(all
+    Ok(app
+        .manager_choices(actor)
+        .await?
         .into_iter()
-        .filter(|p| Some(p.person.id) != except)
-        .map(|p| {
-            let label = if p.person.title.is_empty() { p.person.name.clone() } else { format!("{} ({})", p.person.name, p.person.title) };
-            (p.person.id.to_string(), label)
-        })
+        .filter(|(id, _, _)| Some(*id) != except)
+        .map(|(id, name, title)| (id.to_string(), if title.is_empty() { name } else { format!("{name} ({title})") }))
         .collect())
 }
 
