@@ -4,10 +4,13 @@
 //! sqlx, askama). A test in `tests/it/architecture.rs` greps for it. Everything here can be
 //! unit-tested without a runtime.
 
+pub mod meeting;
 pub mod people_csv;
 pub mod person;
 pub mod policy;
 pub mod reporting;
+pub mod schedule;
+pub mod text;
 pub mod validation;
 
 pub use person::{EmailAddress, Person, PersonId, PersonWithReports, TimeZoneName};

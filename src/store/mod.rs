@@ -179,8 +179,14 @@ pub fn redact_url(url: &str) -> String {
 
 /// Migrations, embedded in the binary. Both lists carry the same versions; a test checks it
 /// and compares the resulting schemas.
-pub const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(1, "foundation", include_str!("../../migrations/sqlite/0001_foundation.sql"))];
-pub const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql"))];
+pub const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "foundation", include_str!("../../migrations/sqlite/0001_foundation.sql")),
+    (2, "meetings", include_str!("../../migrations/sqlite/0002_meetings.sql")),
+];
+pub const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),
+    (2, "meetings", include_str!("../../migrations/postgres/0002_meetings.sql")),
+];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {
     Migrator::with_migrations(
