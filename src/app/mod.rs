@@ -3,6 +3,8 @@
 //! the command line all call these, so none can do what the others cannot.
 
 pub mod accounts;
+pub mod events;
+pub mod meetings;
 pub mod people;
 pub mod secrets;
 
@@ -19,6 +21,7 @@ pub struct App {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<Config>,
+    pub events: Arc<events::Events>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -56,7 +59,7 @@ pub type AppResult<T> = Result<T, AppError>;
 
 impl App {
     pub fn new(db: Db, config: Config) -> App {
-        App { db, clock: Arc::new(SystemClock), config: Arc::new(config) }
+        App { db, clock: Arc::new(SystemClock), config: Arc::new(config), events: Arc::new(events::Events::default()) }
     }
 
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> App {

@@ -235,6 +235,9 @@ impl App {
             }
             Err(e) => return Err(e.into()),
         }
+        if patch.manager_id.is_some() {
+            crate::store::meetings::end_series_outside_reporting_lines(&mut tx, self.clock.now()).await?;
+        }
         tx.commit().await?;
         people::get(&self.db, id).await?.ok_or(AppError::NotFound)
     }
@@ -255,6 +258,7 @@ impl App {
         }
         let mut tx = self.db.begin().await?;
         let (created, updated) = people::apply_import(&mut tx, &plan, self.clock.now()).await?;
+        crate::store::meetings::end_series_outside_reporting_lines(&mut tx, self.clock.now()).await?;
         tx.commit().await?;
         Ok(ImportSummary { created, updated, applied: true })
     }

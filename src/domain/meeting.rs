@@ -172,3 +172,138 @@ mod tests {
         }
     }
 }
+
+/// A pair's series of 1:1s.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Series {
+    pub id: uuid::Uuid,
+    pub manager_id: super::PersonId,
+    pub teammate_id: super::PersonId,
+    pub kind: SeriesKind,
+    pub schedule: super::schedule::Schedule,
+    pub duration_minutes: u32,
+    pub status: SeriesStatus,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub version: i64,
+}
+
+impl Series {
+    /// The other person of the pair, seen from `who`.
+    pub fn other(&self, who: super::PersonId) -> super::PersonId {
+        if who == self.manager_id { self.teammate_id } else { self.manager_id }
+    }
+
+    pub fn includes(&self, who: super::PersonId) -> bool {
+        who == self.manager_id || who == self.teammate_id
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Meeting {
+    pub id: uuid::Uuid,
+    pub series_id: uuid::Uuid,
+    pub occurrence: i64,
+    pub starts_at: chrono::DateTime<chrono::Utc>,
+    pub duration_minutes: u32,
+    pub status: MeetingStatus,
+    pub status_reason: String,
+    pub moved_from_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub rating: Option<i64>,
+    pub rating_comment: String,
+    pub version: i64,
+}
+
+impl Meeting {
+    pub fn ends_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.starts_at + chrono::Duration::minutes(self.duration_minutes as i64)
+    }
+
+    /// Over: marked held, skipped or cancelled, or its time has passed.
+    pub fn is_over(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
+        self.status != MeetingStatus::Scheduled || self.ends_at() <= now
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TalkingPoint {
+    pub id: uuid::Uuid,
+    pub meeting_id: uuid::Uuid,
+    pub origin_id: uuid::Uuid,
+    /// The meeting it was carried from, when it was.
+    pub carried_from: Option<uuid::Uuid>,
+    pub author_id: super::PersonId,
+    pub body: String,
+    pub position: i64,
+    pub discussed: bool,
+    pub recurring: bool,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub id: uuid::Uuid,
+    pub meeting_id: uuid::Uuid,
+    pub private: bool,
+    pub author_id: super::PersonId,
+    pub body: String,
+    pub updated_by: super::PersonId,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionItem {
+    pub id: uuid::Uuid,
+    pub series_id: uuid::Uuid,
+    pub meeting_id: uuid::Uuid,
+    pub owner_id: super::PersonId,
+    pub created_by: super::PersonId,
+    pub body: String,
+    pub kind: ActionKind,
+    pub due_date: Option<chrono::NaiveDate>,
+    pub done_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub version: i64,
+}
+
+/// The order of a meeting's agenda: the teammate's own new topics first (the meeting is
+/// theirs), then what was carried over, then the manager's; by position within each group.
+pub fn agenda_order(points: &mut [TalkingPoint], teammate: super::PersonId) {
+    points.sort_by_key(|p| {
+        let group = match (p.carried_from.is_some() && !p.recurring, p.author_id == teammate) {
+            (false, true) => 0,
+            (true, _) => 1,
+            (false, false) => 2,
+        };
+        (group, p.position)
+    });
+}
+
+#[cfg(test)]
+mod agenda_tests {
+    use super::*;
+
+    fn point(author: u128, carried: bool, position: i64) -> TalkingPoint {
+        TalkingPoint {
+            id: uuid::Uuid::from_u128(position as u128),
+            meeting_id: uuid::Uuid::nil(),
+            origin_id: uuid::Uuid::nil(),
+            carried_from: carried.then(uuid::Uuid::nil),
+            author_id: super::super::PersonId(uuid::Uuid::from_u128(author)),
+            body: String::new(),
+            position,
+            discussed: false,
+            recurring: false,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn the_teammates_topics_come_first_then_carried_then_the_managers() {
+        let teammate = super::super::PersonId(uuid::Uuid::from_u128(2));
+        let mut points = vec![point(1, false, 1), point(2, true, 2), point(2, false, 5), point(1, true, 3), point(2, false, 4)];
+        agenda_order(&mut points, teammate);
+        let order: Vec<i64> = points.iter().map(|p| p.position).collect();
+        assert_eq!(order, vec![4, 5, 2, 3, 1]);
+    }
+}

@@ -66,6 +66,9 @@ pub enum Resource {
     GrowthRecord { shared_with_skip_level: bool },
     /// Aggregate figures about the practice of 1:1s (never content).
     PracticeFigures,
+    /// Starting (and pausing, resuming, ending) a series of 1:1s with someone: regular ones
+    /// with a direct report, skip-level ones with someone further down one's organisation.
+    Series { skip_level: bool },
 }
 
 impl Resource {
@@ -82,6 +85,7 @@ impl Resource {
             Resource::PracticeFigures,
         ];
         for a in [false, true] {
+            v.push(Resource::Series { skip_level: a });
             v.push(Resource::PrivateNote { actor_is_author: a });
             v.push(Resource::GrowthRecord { shared_with_skip_level: a });
             for b in [false, true] {
@@ -134,6 +138,11 @@ pub fn decide(role: Role, action: Action, resource: Resource) -> Decision {
             Read => matches!(r, Manager | SkipLevel) || role.is_admin,
             Write => false,
         },
+        // The teammate sees their series (its meetings are theirs); only the leader runs it.
+        Series { skip_level } => match action {
+            Read => r == Themselves || (!skip_level && r == Manager) || (skip_level && r == SkipLevel),
+            Write => (!skip_level && r == Manager) || (skip_level && r == SkipLevel),
+        },
     };
     if allowed { Decision::Allow } else { Decision::Deny }
 }
@@ -179,6 +188,10 @@ mod tests {
             (GrowthRecord { shared_with_skip_level: false }, Write, [T, T, F, F], [T, T, F, F]),
             (GrowthRecord { shared_with_skip_level: true }, Read, [T, T, T, F], [T, T, T, F]),
             (GrowthRecord { shared_with_skip_level: true }, Write, [T, T, F, F], [T, T, F, F]),
+            (Series { skip_level: false }, Read, [T, T, F, F], [T, T, F, F]),
+            (Series { skip_level: false }, Write, [F, T, F, F], [F, T, F, F]),
+            (Series { skip_level: true }, Read, [T, F, T, F], [T, F, T, F]),
+            (Series { skip_level: true }, Write, [F, F, T, F], [F, F, T, F]),
         ];
         for giver in [false, true] {
             for recipient in [false, true] {

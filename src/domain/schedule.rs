@@ -232,10 +232,8 @@ mod tests {
                 prop_assert_eq!(local.weekday(), s.weekday());
             }
             // Nothing in the window was missed: the occurrence before the first is before `from`.
-            if let Some(first) = list.first() {
-                if first.index > 0 {
-                    prop_assert!(s.occurrence(first.index - 1).unwrap().starts_at < from);
-                }
+            if let Some(first) = list.first().filter(|f| f.index > 0) {
+                prop_assert!(s.occurrence(first.index - 1).unwrap().starts_at < from);
             }
         }
     }

@@ -6,7 +6,9 @@
 //! next to its twin, and nowhere else. Handlers and use cases never contain SQL.
 
 pub mod accounts;
+pub mod meetings;
 pub mod people;
+pub mod search;
 
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -66,6 +68,9 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("unsupported database URL (use sqlite:PATH or postgres://…): {0}")]
     UnsupportedUrl(String),
+    /// A stored value rapport cannot read back (a bug or a hand-edited database).
+    #[error("unexpected value in the database: {0}")]
+    Corrupt(String),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;

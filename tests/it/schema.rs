@@ -65,7 +65,7 @@ async fn columns(db: &Db) -> BTreeSet<Column> {
     rows.into_iter()
         // Full-text search is the one planned difference: an FTS5 table (and its shadow
         // tables) in SQLite, a generated `tsv` column in PostgreSQL.
-        .filter(|(t, c, _, _)| !t.starts_with("search_fts") && !(t == "search_doc" && c == "tsv"))
+        .filter(|(t, c, _, _)| !(t.starts_with("search_fts") || (t == "search_doc" && c == "tsv")))
         .map(|(t, c, ty, n)| (t, c.clone(), normalise(&c, &ty), n))
         .collect()
 }

@@ -1,0 +1,433 @@
+//! Series, meetings, talking points, notes (with revisions) and action items.
+
+use super::{Db, Result, StoreError, Tx, on_db, on_tx};
+use crate::domain::PersonId;
+use crate::domain::meeting::{ActionItem, ActionKind, Meeting, MeetingStatus, Note, Series, SeriesKind, SeriesStatus, TalkingPoint};
+use crate::domain::schedule::{Cadence, Schedule};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use uuid::Uuid;
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("{what} {value:?}"))
+}
+
+// ---- series ----
+
+type SeriesRow = (Uuid, Uuid, Uuid, String, String, NaiveDate, String, String, i64, String, DateTime<Utc>, i64);
+const SERIES_COLS: &str = "s.id, s.manager_id, s.teammate_id, s.kind, s.cadence, s.first_date, s.local_time, s.timezone, s.duration_minutes, s.status, s.created_at, s.version";
+
+fn series(r: SeriesRow) -> Result<Series> {
+    let (id, manager, teammate, kind, cadence, first_date, local_time, timezone, duration, status, created_at, version) = r;
+    Ok(Series {
+        id,
+        manager_id: PersonId(manager),
+        teammate_id: PersonId(teammate),
+        kind: SeriesKind::parse(&kind).ok_or_else(|| corrupt("series kind", &kind))?,
+        schedule: Schedule {
+            cadence: Cadence::parse(&cadence).ok_or_else(|| corrupt("cadence", &cadence))?,
+            first_date,
+            local_time: NaiveTime::parse_from_str(&local_time, "%H:%M").map_err(|_| corrupt("local time", &local_time))?,
+            tz: timezone.parse().map_err(|_| corrupt("time zone", &timezone))?,
+        },
+        duration_minutes: duration as u32,
+        status: SeriesStatus::parse(&status).ok_or_else(|| corrupt("series status", &status))?,
+        created_at,
+        version,
+    })
+}
+
+pub async fn insert_series(tx: &mut Tx, s: &Series, created_by: PersonId, now: DateTime<Utc>) -> Result<()> {
+    const Q: &str = "INSERT INTO series (id, manager_id, teammate_id, kind, cadence, first_date, local_time, timezone, duration_minutes, status, created_by, created_at, updated_at, version) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, 1)";
+    let time = s.schedule.local_time.format("%H:%M").to_string();
+    on_tx!(tx, c => sqlx::query(Q)
+        .bind(s.id).bind(s.manager_id.0).bind(s.teammate_id.0).bind(s.kind.as_str()).bind(s.schedule.cadence.as_str())
+        .bind(s.schedule.first_date).bind(&time).bind(s.schedule.tz.name()).bind(s.duration_minutes as i64)
+        .bind(s.status.as_str()).bind(created_by.0).bind(now)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn get_series(db: &Db, id: Uuid) -> Result<Option<Series>> {
+    let q = format!("SELECT {SERIES_COLS} FROM series s WHERE s.id = $1");
+    let row: Option<SeriesRow> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(id).fetch_optional(p).await)?;
+    row.map(series).transpose()
+}
+
+/// Every series `person` is part of, active ones first, newest first.
+pub async fn series_of_person(db: &Db, person: PersonId) -> Result<Vec<Series>> {
+    let q = format!(
+        "SELECT {SERIES_COLS} FROM series s WHERE s.manager_id = $1 OR s.teammate_id = $1 \
+         ORDER BY CASE s.status WHEN 'active' THEN 0 WHEN 'paused' THEN 1 ELSE 2 END, s.created_at DESC"
+    );
+    let rows: Vec<SeriesRow> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(person.0).fetch_all(p).await)?;
+    rows.into_iter().map(series).collect()
+}
+
+/// An active or paused recurring series of this kind for this pair, if there is one.
+pub async fn live_series_for_pair(tx: &mut Tx, manager: PersonId, teammate: PersonId, kind: SeriesKind) -> Result<Option<Uuid>> {
+    const Q: &str = "SELECT id FROM series WHERE manager_id = $1 AND teammate_id = $2 AND kind = $3 AND status <> 'ended'";
+    Ok(on_tx!(tx, c => sqlx::query_scalar(Q).bind(manager.0).bind(teammate.0).bind(kind.as_str()).fetch_optional(c).await)?)
+}
+
+pub async fn set_series_status(tx: &mut Tx, id: Uuid, expected_version: i64, status: SeriesStatus, now: DateTime<Utc>) -> Result<bool> {
+    const Q: &str = "UPDATE series SET status = $3, updated_at = $4, version = version + 1 WHERE id = $1 AND version = $2";
+    Ok(on_tx!(tx, c => sqlx::query(Q).bind(id).bind(expected_version).bind(status.as_str()).bind(now).execute(c).await.map(|r| r.rows_affected()))? == 1)
+}
+
+/// After reporting lines change: every regular series whose manager is no longer the
+/// teammate's manager ends. Its meetings and everything in them stay, readable by the two
+/// people who wrote them; the new pair starts a series of its own.
+pub async fn end_series_outside_reporting_lines(tx: &mut Tx, now: DateTime<Utc>) -> Result<u64> {
+    const Q: &str = "UPDATE series SET status = 'ended', updated_at = $1, version = version + 1 \
+                     WHERE kind = 'regular' AND status <> 'ended' \
+                     AND NOT EXISTS (SELECT 1 FROM person p WHERE p.id = series.teammate_id AND p.manager_id = series.manager_id)";
+    Ok(on_tx!(tx, c => sqlx::query(Q).bind(now).execute(c).await.map(|r| r.rows_affected()))?)
+}
+
+// ---- meetings ----
+
+type MeetingRow = (Uuid, Uuid, i64, DateTime<Utc>, i64, String, String, Option<DateTime<Utc>>, Option<i64>, String, i64);
+const MEETING_COLS: &str =
+    "m.id, m.series_id, m.occurrence, m.starts_at, m.duration_minutes, m.status, m.status_reason, m.moved_from_at, m.rating, m.rating_comment, m.version";
+
+fn meeting(r: MeetingRow) -> Result<Meeting> {
+    let (id, series_id, occurrence, starts_at, duration, status, status_reason, moved_from_at, rating, rating_comment, version) = r;
+    Ok(Meeting {
+        id,
+        series_id,
+        occurrence,
+        starts_at,
+        duration_minutes: duration as u32,
+        status: MeetingStatus::parse(&status).ok_or_else(|| corrupt("meeting status", &status))?,
+        status_reason,
+        moved_from_at,
+        rating,
+        rating_comment,
+        version,
+    })
+}
+
+/// Creates the meeting for an occurrence unless it exists. Returns whether it was created.
+pub async fn insert_meeting_if_absent(tx: &mut Tx, m: &Meeting, now: DateTime<Utc>) -> Result<bool> {
+    const Q: &str = "INSERT INTO meeting (id, series_id, occurrence, starts_at, duration_minutes, status, status_reason, created_at, updated_at, version) \
+                     VALUES ($1, $2, $3, $4, $5, $6, '', $7, $7, 1) ON CONFLICT (series_id, occurrence) DO NOTHING";
+    let n = on_tx!(tx, c => sqlx::query(Q).bind(m.id).bind(m.series_id).bind(m.occurrence).bind(m.starts_at)
+        .bind(m.duration_minutes as i64).bind(m.status.as_str()).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+pub async fn max_occurrence(tx: &mut Tx, series: Uuid) -> Result<Option<i64>> {
+    Ok(on_tx!(tx, c => sqlx::query_scalar("SELECT MAX(occurrence) FROM meeting WHERE series_id = $1").bind(series).fetch_one(c).await)?)
+}
+
+pub async fn get_meeting(db: &Db, id: Uuid) -> Result<Option<Meeting>> {
+    let q = format!("SELECT {MEETING_COLS} FROM meeting m WHERE m.id = $1");
+    let row: Option<MeetingRow> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(id).fetch_optional(p).await)?;
+    row.map(meeting).transpose()
+}
+
+/// A page of a series' past: meetings that started before `before`, newest first. Uses the
+/// (series_id, starts_at) index, so the thousandth page costs what the first does.
+pub async fn history(db: &Db, series: Uuid, before: DateTime<Utc>, limit: i64) -> Result<Vec<Meeting>> {
+    let q = format!("SELECT {MEETING_COLS} FROM meeting m WHERE m.series_id = $1 AND m.starts_at < $2 ORDER BY m.starts_at DESC LIMIT $3");
+    let rows: Vec<MeetingRow> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(series).bind(before).bind(limit).fetch_all(p).await)?;
+    rows.into_iter().map(meeting).collect()
+}
+
+/// Meetings starting at or after `from`, soonest first.
+pub async fn upcoming(db: &Db, series: Uuid, from: DateTime<Utc>, limit: i64) -> Result<Vec<Meeting>> {
+    let q = format!("SELECT {MEETING_COLS} FROM meeting m WHERE m.series_id = $1 AND m.starts_at >= $2 ORDER BY m.starts_at LIMIT $3");
+    let rows: Vec<MeetingRow> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(series).bind(from).bind(limit).fetch_all(p).await)?;
+    rows.into_iter().map(meeting).collect()
+}
+
+/// The meeting before this one that took place or was due to (not cancelled).
+pub async fn previous(db: &Db, series: Uuid, before: DateTime<Utc>) -> Result<Option<Meeting>> {
+    let q = format!(
+        "SELECT {MEETING_COLS} FROM meeting m WHERE m.series_id = $1 AND m.starts_at < $2 AND m.status <> 'cancelled' ORDER BY m.starts_at DESC LIMIT 1"
+    );
+    let row: Option<MeetingRow> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(series).bind(before).fetch_optional(p).await)?;
+    row.map(meeting).transpose()
+}
+
+/// The first meeting after `after` that is still to come: scheduled, and not over at `now`.
+pub async fn next_open_after(tx: &mut Tx, series: Uuid, after: DateTime<Utc>, now: DateTime<Utc>) -> Result<Option<Meeting>> {
+    // Over means starts_at + duration <= now; durations are at most a few hours, so filter
+    // in SQL on a safe bound and exactly here.
+    let q = format!(
+        "SELECT {MEETING_COLS} FROM meeting m WHERE m.series_id = $1 AND m.starts_at > $2 AND m.status = 'scheduled' AND m.starts_at > $3 \
+         ORDER BY m.starts_at LIMIT 8"
+    );
+    let bound = now - chrono::Duration::hours(24);
+    let rows: Vec<MeetingRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(series).bind(after).bind(bound).fetch_all(c).await)?;
+    for r in rows {
+        let m = meeting(r)?;
+        if !m.is_over(now) {
+            return Ok(Some(m));
+        }
+    }
+    Ok(None)
+}
+
+pub async fn set_meeting_status(tx: &mut Tx, id: Uuid, expected_version: i64, status: MeetingStatus, reason: &str, now: DateTime<Utc>) -> Result<bool> {
+    const Q: &str = "UPDATE meeting SET status = $3, status_reason = $4, updated_at = $5, version = version + 1 WHERE id = $1 AND version = $2";
+    Ok(on_tx!(tx, c => sqlx::query(Q).bind(id).bind(expected_version).bind(status.as_str()).bind(reason).bind(now).execute(c).await.map(|r| r.rows_affected()))? == 1)
+}
+
+pub async fn move_meeting(tx: &mut Tx, id: Uuid, expected_version: i64, starts_at: DateTime<Utc>, reason: &str, now: DateTime<Utc>) -> Result<bool> {
+    const Q: &str = "UPDATE meeting SET moved_from_at = COALESCE(moved_from_at, starts_at), starts_at = $3, status_reason = $4, updated_at = $5, version = version + 1 \
+                     WHERE id = $1 AND version = $2";
+    Ok(on_tx!(tx, c => sqlx::query(Q).bind(id).bind(expected_version).bind(starts_at).bind(reason).bind(now).execute(c).await.map(|r| r.rows_affected()))? == 1)
+}
+
+pub async fn rate_meeting(tx: &mut Tx, id: Uuid, rating: i64, comment: &str, now: DateTime<Utc>) -> Result<bool> {
+    const Q: &str = "UPDATE meeting SET rating = $2, rating_comment = $3, rated_at = $4, updated_at = $4, version = version + 1 WHERE id = $1";
+    Ok(on_tx!(tx, c => sqlx::query(Q).bind(id).bind(rating).bind(comment).bind(now).execute(c).await.map(|r| r.rows_affected()))? == 1)
+}
+
+/// `person`'s next meetings across all their series, soonest first.
+pub async fn upcoming_for_person(db: &Db, person: PersonId, from: DateTime<Utc>, limit: i64) -> Result<Vec<(Meeting, Series)>> {
+    let q = format!(
+        "SELECT {MEETING_COLS}, {SERIES_COLS} FROM meeting m JOIN series s ON s.id = m.series_id \
+         WHERE (s.manager_id = $1 OR s.teammate_id = $1) AND s.status = 'active' AND m.status = 'scheduled' AND m.starts_at >= $2 \
+         ORDER BY m.starts_at LIMIT $3"
+    );
+    type Row = (Uuid, Uuid, i64, DateTime<Utc>, i64, String, String, Option<DateTime<Utc>>, Option<i64>, String, i64, Uuid, Uuid, Uuid, String, String, NaiveDate);
+    type Rest = (String, String, i64, String, DateTime<Utc>, i64);
+    // Too many columns for one tuple: read the two halves by name.
+    let rows = on_db!(db, p => {
+        use sqlx::Row as _;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(q)).bind(person.0).bind(from).bind(limit).fetch_all(p).await?;
+        let mut out: Vec<(Row, Rest)> = Vec::with_capacity(rows.len());
+        for r in rows {
+            out.push((
+                (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?, r.try_get(6)?, r.try_get(7)?, r.try_get(8)?, r.try_get(9)?, r.try_get(10)?,
+                 r.try_get(11)?, r.try_get(12)?, r.try_get(13)?, r.try_get(14)?, r.try_get(15)?, r.try_get(16)?),
+                (r.try_get(17)?, r.try_get(18)?, r.try_get(19)?, r.try_get(20)?, r.try_get(21)?, r.try_get(22)?),
+            ));
+        }
+        Ok::<_, sqlx::Error>(out)
+    })?;
+    rows.into_iter()
+        .map(|(a, b)| {
+            let m = meeting((a.0, a.1, a.2, a.3, a.4, a.5, a.6, a.7, a.8, a.9, a.10))?;
+            let s = series((a.11, a.12, a.13, a.14, a.15, a.16, b.0, b.1, b.2, b.3, b.4, b.5))?;
+            Ok((m, s))
+        })
+        .collect()
+}
+
+// ---- talking points ----
+
+type PointRow = (Uuid, Uuid, Uuid, Option<Uuid>, Uuid, String, i64, bool, bool, i64);
+const POINT_COLS: &str = "p.id, p.meeting_id, p.origin_id, p.carried_from, p.author_id, p.body, p.position, p.discussed, p.recurring, p.version";
+
+fn point(r: PointRow) -> TalkingPoint {
+    let (id, meeting_id, origin_id, carried_from, author, body, position, discussed, recurring, version) = r;
+    TalkingPoint { id, meeting_id, origin_id, carried_from, author_id: PersonId(author), body, position, discussed, recurring, version }
+}
+
+pub async fn points_of_meeting(db: &Db, meeting: Uuid) -> Result<Vec<TalkingPoint>> {
+    let q = format!("SELECT {POINT_COLS} FROM talking_point p WHERE p.meeting_id = $1 ORDER BY p.position, p.id");
+    let rows: Vec<PointRow> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(meeting).fetch_all(p).await)?;
+    Ok(rows.into_iter().map(point).collect())
+}
+
+pub async fn get_point(db: &Db, id: Uuid) -> Result<Option<TalkingPoint>> {
+    let q = format!("SELECT {POINT_COLS} FROM talking_point p WHERE p.id = $1");
+    let row: Option<PointRow> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(id).fetch_optional(p).await)?;
+    Ok(row.map(point))
+}
+
+pub async fn next_position(tx: &mut Tx, meeting: Uuid) -> Result<i64> {
+    let max: Option<i64> = on_tx!(tx, c => sqlx::query_scalar("SELECT MAX(position) FROM talking_point WHERE meeting_id = $1").bind(meeting).fetch_one(c).await)?;
+    Ok(max.unwrap_or(0) + 1)
+}
+
+/// Inserts a point; a copy of an origin already in that meeting is skipped (returns false).
+pub async fn insert_point(tx: &mut Tx, p: &TalkingPoint, series: Uuid, now: DateTime<Utc>) -> Result<bool> {
+    const Q: &str = "INSERT INTO talking_point (id, meeting_id, series_id, origin_id, carried_from, author_id, body, position, discussed, recurring, carried_on, created_at, updated_at, version) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, FALSE, $11, $11, 1) ON CONFLICT (meeting_id, origin_id) DO NOTHING";
+    let n = on_tx!(tx, c => sqlx::query(Q).bind(p.id).bind(p.meeting_id).bind(series).bind(p.origin_id).bind(p.carried_from)
+        .bind(p.author_id.0).bind(&p.body).bind(p.position).bind(p.discussed).bind(p.recurring).bind(now)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Saves a point's editable fields if it is still at `expected_version`.
+pub async fn update_point(tx: &mut Tx, p: &TalkingPoint, expected_version: i64, now: DateTime<Utc>) -> Result<bool> {
+    const Q: &str = "UPDATE talking_point SET body = $3, position = $4, discussed = $5, recurring = $6, updated_at = $7, version = version + 1 \
+                     WHERE id = $1 AND version = $2";
+    Ok(on_tx!(tx, c => sqlx::query(Q).bind(p.id).bind(expected_version).bind(&p.body).bind(p.position).bind(p.discussed).bind(p.recurring).bind(now)
+        .execute(c).await.map(|r| r.rows_affected()))? == 1)
+}
+
+pub async fn delete_point(tx: &mut Tx, id: Uuid, expected_version: i64) -> Result<bool> {
+    Ok(on_tx!(tx, c => sqlx::query("DELETE FROM talking_point WHERE id = $1 AND version = $2").bind(id).bind(expected_version).execute(c).await.map(|r| r.rows_affected()))? == 1)
+}
+
+/// Points of a series that should move on and have not yet: not discussed (or recurring),
+/// in a meeting that is over. With the start of the meeting they are in, oldest first.
+pub async fn pending_carries(tx: &mut Tx, series: Uuid, now: DateTime<Utc>) -> Result<Vec<(TalkingPoint, Meeting)>> {
+    let q = format!(
+        "SELECT {POINT_COLS}, {MEETING_COLS} FROM talking_point p JOIN meeting m ON m.id = p.meeting_id \
+         WHERE p.series_id = $1 AND NOT p.carried_on AND (NOT p.discussed OR p.recurring) AND (m.status <> 'scheduled' OR m.starts_at <= $2) \
+         ORDER BY m.starts_at, p.position"
+    );
+    let rows = on_tx!(tx, c => {
+        use sqlx::Row as _;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(q)).bind(series).bind(now).fetch_all(c).await?;
+        let mut out: Vec<(PointRow, MeetingRow)> = Vec::with_capacity(rows.len());
+        for r in rows {
+            out.push((
+                (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?, r.try_get(6)?, r.try_get(7)?, r.try_get(8)?, r.try_get(9)?),
+                (r.try_get(10)?, r.try_get(11)?, r.try_get(12)?, r.try_get(13)?, r.try_get(14)?, r.try_get(15)?, r.try_get(16)?, r.try_get(17)?, r.try_get(18)?, r.try_get(19)?, r.try_get(20)?),
+            ));
+        }
+        Ok::<_, sqlx::Error>(out)
+    })?;
+    rows.into_iter().map(|(p, m)| Ok((point(p), meeting(m)?))).filter(|r| r.as_ref().map(|(_, m)| m.is_over(now)).unwrap_or(true)).collect()
+}
+
+pub async fn mark_carried(tx: &mut Tx, point: Uuid) -> Result<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE talking_point SET carried_on = TRUE WHERE id = $1").bind(point).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+// ---- notes ----
+
+type NoteRow = (Uuid, Uuid, bool, Uuid, String, Uuid, DateTime<Utc>, i64);
+const NOTE_COLS: &str = "n.id, n.meeting_id, n.private, n.author_id, n.body, n.updated_by, n.updated_at, n.version";
+
+fn note(r: NoteRow) -> Note {
+    let (id, meeting_id, private, author, body, updated_by, updated_at, version) = r;
+    Note { id, meeting_id, private, author_id: PersonId(author), body, updated_by: PersonId(updated_by), updated_at, version }
+}
+
+/// The shared note of a meeting (`private_of: None`), or one person's private note on it.
+pub async fn get_note(db: &Db, meeting: Uuid, private_of: Option<PersonId>) -> Result<Option<Note>> {
+    let row: Option<NoteRow> = match private_of {
+        None => {
+            let q = format!("SELECT {NOTE_COLS} FROM note n WHERE n.meeting_id = $1 AND NOT n.private");
+            on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(meeting).fetch_optional(p).await)?
+        }
+        Some(author) => {
+            let q = format!("SELECT {NOTE_COLS} FROM note n WHERE n.meeting_id = $1 AND n.private AND n.author_id = $2");
+            on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(meeting).bind(author.0).fetch_optional(p).await)?
+        }
+    };
+    Ok(row.map(note))
+}
+
+pub async fn note_revision(db: &Db, note: Uuid, version: i64) -> Result<Option<String>> {
+    Ok(on_db!(db, p => sqlx::query_scalar("SELECT body FROM note_revision WHERE note_id = $1 AND version = $2").bind(note).bind(version).fetch_optional(p).await)?)
+}
+
+/// Creates a note at version 1. False when it already exists (someone created it first).
+pub async fn insert_note(tx: &mut Tx, n: &Note, now: DateTime<Utc>) -> Result<bool> {
+    let q = if n.private {
+        "INSERT INTO note (id, meeting_id, private, author_id, body, updated_by, created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 1) \
+         ON CONFLICT (meeting_id, author_id) WHERE private DO NOTHING"
+    } else {
+        "INSERT INTO note (id, meeting_id, private, author_id, body, updated_by, created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 1) \
+         ON CONFLICT (meeting_id) WHERE NOT private DO NOTHING"
+    };
+    let n_rows = on_tx!(tx, c => sqlx::query(q).bind(n.id).bind(n.meeting_id).bind(n.private).bind(n.author_id.0).bind(&n.body).bind(n.updated_by.0).bind(now)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    if n_rows == 1 {
+        insert_revision(tx, n.id, 1, &n.body, n.updated_by, now).await?;
+    }
+    Ok(n_rows == 1)
+}
+
+/// Saves a note's new text if it is still at `expected_version`, keeping the revision.
+pub async fn update_note(tx: &mut Tx, id: Uuid, expected_version: i64, body: &str, by: PersonId, now: DateTime<Utc>) -> Result<bool> {
+    const Q: &str = "UPDATE note SET body = $3, updated_by = $4, updated_at = $5, version = version + 1 WHERE id = $1 AND version = $2";
+    let ok = on_tx!(tx, c => sqlx::query(Q).bind(id).bind(expected_version).bind(body).bind(by.0).bind(now).execute(c).await.map(|r| r.rows_affected()))? == 1;
+    if ok {
+        insert_revision(tx, id, expected_version + 1, body, by, now).await?;
+    }
+    Ok(ok)
+}
+
+async fn insert_revision(tx: &mut Tx, note: Uuid, version: i64, body: &str, by: PersonId, now: DateTime<Utc>) -> Result<()> {
+    const Q: &str = "INSERT INTO note_revision (note_id, version, body, author_id, created_at) VALUES ($1, $2, $3, $4, $5)";
+    on_tx!(tx, c => sqlx::query(Q).bind(note).bind(version).bind(body).bind(by.0).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+// ---- action items ----
+
+type ActionRow = (Uuid, Uuid, Uuid, Uuid, Uuid, String, String, Option<NaiveDate>, Option<DateTime<Utc>>, DateTime<Utc>, i64);
+const ACTION_COLS: &str = "a.id, a.series_id, a.meeting_id, a.owner_id, a.created_by, a.body, a.kind, a.due_date, a.done_at, a.created_at, a.version";
+
+fn action(r: ActionRow) -> Result<ActionItem> {
+    let (id, series_id, meeting_id, owner, created_by, body, kind, due_date, done_at, created_at, version) = r;
+    Ok(ActionItem {
+        id,
+        series_id,
+        meeting_id,
+        owner_id: PersonId(owner),
+        created_by: PersonId(created_by),
+        body,
+        kind: ActionKind::parse(&kind).ok_or_else(|| corrupt("action kind", &kind))?,
+        due_date,
+        done_at,
+        created_at,
+        version,
+    })
+}
+
+/// What a meeting shows: every item still open from this meeting or before, plus those
+/// closed since `since` (the previous meeting) or created in this meeting.
+pub async fn actions_for_meeting(db: &Db, series: Uuid, meeting: Uuid, until: DateTime<Utc>, since: DateTime<Utc>) -> Result<Vec<ActionItem>> {
+    let q = format!(
+        "SELECT {ACTION_COLS} FROM action_item a JOIN meeting m ON m.id = a.meeting_id \
+         WHERE a.series_id = $1 AND (a.meeting_id = $2 OR (m.starts_at <= $3 AND (a.done_at IS NULL OR a.done_at >= $4))) \
+         ORDER BY a.done_at IS NOT NULL, a.due_date IS NULL, a.due_date, a.created_at"
+    );
+    let rows: Vec<ActionRow> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(series).bind(meeting).bind(until).bind(since).fetch_all(p).await)?;
+    rows.into_iter().map(action).collect()
+}
+
+pub async fn get_action(db: &Db, id: Uuid) -> Result<Option<ActionItem>> {
+    let q = format!("SELECT {ACTION_COLS} FROM action_item a WHERE a.id = $1");
+    let row: Option<ActionRow> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(id).fetch_optional(p).await)?;
+    row.map(action).transpose()
+}
+
+pub async fn insert_action(tx: &mut Tx, a: &ActionItem, now: DateTime<Utc>) -> Result<()> {
+    const Q: &str = "INSERT INTO action_item (id, series_id, meeting_id, owner_id, created_by, body, kind, due_date, done_at, created_at, updated_at, version) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, 1)";
+    on_tx!(tx, c => sqlx::query(Q).bind(a.id).bind(a.series_id).bind(a.meeting_id).bind(a.owner_id.0).bind(a.created_by.0).bind(&a.body)
+        .bind(a.kind.as_str()).bind(a.due_date).bind(a.done_at).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn update_action(tx: &mut Tx, a: &ActionItem, expected_version: i64, now: DateTime<Utc>) -> Result<bool> {
+    const Q: &str = "UPDATE action_item SET body = $3, owner_id = $4, due_date = $5, done_at = $6, kind = $7, updated_at = $8, version = version + 1 \
+                     WHERE id = $1 AND version = $2";
+    Ok(on_tx!(tx, c => sqlx::query(Q).bind(a.id).bind(expected_version).bind(&a.body).bind(a.owner_id.0).bind(a.due_date).bind(a.done_at)
+        .bind(a.kind.as_str()).bind(now).execute(c).await.map(|r| r.rows_affected()))? == 1)
+}
+
+/// Everything `owner` still has to do, across all their 1:1s; optionally only "how can I
+/// help?" items. Soonest due first.
+pub async fn open_actions_of(db: &Db, owner: PersonId, only: Option<ActionKind>) -> Result<Vec<ActionItem>> {
+    let q = format!(
+        "SELECT {ACTION_COLS} FROM action_item a WHERE a.owner_id = $1 AND a.done_at IS NULL AND ($2 IS NULL OR a.kind = $2) \
+         ORDER BY a.due_date IS NULL, a.due_date, a.created_at"
+    );
+    let rows: Vec<ActionRow> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(owner.0).bind(only.map(|k| k.as_str())).fetch_all(p).await)?;
+    rows.into_iter().map(action).collect()
+}
+
+/// PostgreSQL: tells every instance that a meeting changed, when (and only if) the
+/// transaction commits. SQLite has one instance; the app publishes in process instead.
+pub async fn notify_meeting_changed(tx: &mut Tx, payload: &str) -> Result<()> {
+    if let Tx::Postgres(t) = tx {
+        sqlx::query("SELECT pg_notify('rapport_meeting', $1)").bind(payload).execute(&mut **t).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,148 @@
+//! Full-text search over 1:1 content, with the access rule inside the query: a document is
+//! found only by the two people of its series, and a private note only by its author.
+//! SQLite uses FTS5, PostgreSQL a tsvector; both index the same plain text.
+
+use super::{Db, Result, Tx, on_tx};
+use crate::domain::PersonId;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    Point,
+    Note,
+    Action,
+}
+
+impl DocKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocKind::Point => "point",
+            DocKind::Note => "note",
+            DocKind::Action => "action",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DocKind> {
+        match s {
+            "point" => Some(DocKind::Point),
+            "note" => Some(DocKind::Note),
+            "action" => Some(DocKind::Action),
+            _ => None,
+        }
+    }
+}
+
+pub struct Doc<'a> {
+    pub kind: DocKind,
+    pub ref_id: Uuid,
+    pub series_id: Uuid,
+    pub meeting_id: Uuid,
+    pub private_to: Option<PersonId>,
+    pub occurred_at: DateTime<Utc>,
+    pub body: &'a str,
+}
+
+pub async fn upsert(tx: &mut Tx, d: &Doc<'_>) -> Result<()> {
+    const Q: &str = "INSERT INTO search_doc (kind, ref_id, series_id, meeting_id, private_to, occurred_at, body) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                     ON CONFLICT (ref_id) DO UPDATE SET body = excluded.body, occurred_at = excluded.occurred_at, meeting_id = excluded.meeting_id";
+    on_tx!(tx, c => sqlx::query(Q).bind(d.kind.as_str()).bind(d.ref_id).bind(d.series_id).bind(d.meeting_id).bind(d.private_to.map(|p| p.0))
+        .bind(d.occurred_at).bind(d.body).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn remove(tx: &mut Tx, ref_id: Uuid) -> Result<()> {
+    on_tx!(tx, c => sqlx::query("DELETE FROM search_doc WHERE ref_id = $1").bind(ref_id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub kind: DocKind,
+    pub ref_id: Uuid,
+    pub series_id: Uuid,
+    pub meeting_id: Uuid,
+    pub private: bool,
+    pub occurred_at: DateTime<Utc>,
+    /// The matching passage, with U+E000 and U+E001 around each match.
+    pub snippet: String,
+}
+
+pub struct Filter {
+    /// Only 1:1s with this person.
+    pub with: Option<PersonId>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub limit: i64,
+}
+
+pub const MARK_START: char = '\u{E000}';
+pub const MARK_END: char = '\u{E001}';
+
+/// FTS5 query syntax from what a person typed: every word quoted (so `"`, `NEAR`, `-` and
+/// `col:` are just text), all words required, the last one as a prefix for type-ahead.
+pub fn fts5_query(input: &str) -> Option<String> {
+    let words: Vec<String> = crate::domain::text::plain(input)
+        .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '_')
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    let last = words.len() - 1;
+    Some(words.iter().enumerate().map(|(i, w)| if i == last { format!("{w}*") } else { w.clone() }).collect::<Vec<_>>().join(" "))
+}
+
+type HitRow = (String, Uuid, Uuid, Uuid, Option<Uuid>, DateTime<Utc>, String);
+
+pub async fn search(db: &Db, actor: PersonId, query: &str, f: &Filter) -> Result<Vec<Hit>> {
+    let rows: Vec<HitRow> = match db {
+        Db::Sqlite(p) => {
+            let Some(q) = fts5_query(query) else { return Ok(vec![]) };
+            const Q: &str = "SELECT d.kind, d.ref_id, d.series_id, d.meeting_id, d.private_to, d.occurred_at, \
+                             snippet(search_fts, 0, char(57344), char(57345), '…', 16) \
+                             FROM search_fts JOIN search_doc d ON d.seq = search_fts.rowid JOIN series s ON s.id = d.series_id \
+                             WHERE search_fts MATCH $1 AND (s.manager_id = $2 OR s.teammate_id = $2) \
+                             AND (d.private_to IS NULL OR d.private_to = $2) \
+                             AND ($3 IS NULL OR s.manager_id = $3 OR s.teammate_id = $3) \
+                             AND ($4 IS NULL OR d.occurred_at >= $4) AND ($5 IS NULL OR d.occurred_at < $5) \
+                             ORDER BY bm25(search_fts), d.occurred_at DESC LIMIT $6";
+            sqlx::query_as(Q).bind(q).bind(actor.0).bind(f.with.map(|w| w.0)).bind(f.from).bind(f.to).bind(f.limit).fetch_all(p).await?
+        }
+        Db::Postgres(p) => {
+            let q = crate::domain::text::plain(query);
+            if q.trim().is_empty() {
+                return Ok(vec![]);
+            }
+            const Q: &str = "SELECT d.kind, d.ref_id, d.series_id, d.meeting_id, d.private_to, d.occurred_at, \
+                             ts_headline('simple', d.body, q, 'StartSel=' || chr(57344) || ', StopSel=' || chr(57345) || ', MaxWords=24, MinWords=8, MaxFragments=1') \
+                             FROM search_doc d JOIN series s ON s.id = d.series_id, websearch_to_tsquery('simple', $1) q \
+                             WHERE d.tsv @@ q AND (s.manager_id = $2 OR s.teammate_id = $2) \
+                             AND (d.private_to IS NULL OR d.private_to = $2) \
+                             AND ($3::uuid IS NULL OR s.manager_id = $3 OR s.teammate_id = $3) \
+                             AND ($4::timestamptz IS NULL OR d.occurred_at >= $4) AND ($5::timestamptz IS NULL OR d.occurred_at < $5) \
+                             ORDER BY ts_rank_cd(d.tsv, q) DESC, d.occurred_at DESC LIMIT $6";
+            sqlx::query_as(Q).bind(q).bind(actor.0).bind(f.with.map(|w| w.0)).bind(f.from).bind(f.to).bind(f.limit).fetch_all(p).await?
+        }
+    };
+    Ok(rows
+        .into_iter()
+        .filter_map(|(kind, ref_id, series_id, meeting_id, private_to, occurred_at, snippet)| {
+            Some(Hit { kind: DocKind::parse(&kind)?, ref_id, series_id, meeting_id, private: private_to.is_some(), occurred_at, snippet })
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_input_never_reaches_fts5_as_syntax() {
+        assert_eq!(fts5_query("career growth").unwrap(), "\"career\" \"growth\"*");
+        assert_eq!(fts5_query("NEAR(a b) OR \"x").unwrap(), "\"NEAR\" \"a\" \"b\" \"OR\" \"x\"*");
+        assert_eq!(fts5_query("title:boss -x").unwrap(), "\"title\" \"boss\" \"x\"*");
+        assert_eq!(fts5_query("  ** <> "), None);
+    }
+}
