@@ -106,7 +106,10 @@ pub enum NoteSaved {
     Merged(Note),
     /// Someone else saved first and changed the same lines. Nothing was saved; `merged` holds
     /// both versions, marked, for the person to settle and save again on top of `current`.
-    Conflict { current: Note, merged: String },
+    Conflict {
+        current: Note,
+        merged: String,
+    },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -135,7 +138,9 @@ pub const SEARCH_LIMIT: i64 = 50;
 pub const HISTORY_PAGE: i64 = 20;
 
 fn conflict(what: &str) -> AppError {
-    AppError::Conflict(format!("{what} was changed by someone else a moment ago. The page now shows the current version; make your change again."))
+    AppError::Conflict(format!(
+        "{what} was changed by someone else a moment ago. The page now shows the current version; make your change again."
+    ))
 }
 
 fn parse_time(field: &str, input: &str, errors: &mut Invalid) -> Option<NaiveTime> {
@@ -189,7 +194,8 @@ impl App {
     }
 
     async fn notify_tx(tx: &mut Tx, meeting: Uuid, what: &str, by: PersonId) -> AppResult<()> {
-        let payload = serde_json::to_string(&MeetingEvent { meeting_id: meeting, what: what.into(), by: by.0 }).map_err(anyhow::Error::from)?;
+        let payload =
+            serde_json::to_string(&MeetingEvent { meeting_id: meeting, what: what.into(), by: by.0 }).map_err(anyhow::Error::from)?;
         store::notify_meeting_changed(tx, &payload).await?;
         Ok(())
     }
@@ -218,11 +224,18 @@ impl App {
             errors.push(FieldError::new("duration_minutes", "A 1:1 lasts between 10 and 240 minutes."));
         }
         errors.into_result()?;
-        let (tz, time) = (tz.expect("checked").0.parse::<chrono_tz::Tz>().map_err(|_| Invalid::one("timezone", "Unknown time zone."))?, time.expect("checked"));
+        let (tz, time) = (
+            tz.expect("checked").0.parse::<chrono_tz::Tz>().map_err(|_| Invalid::one("timezone", "Unknown time zone."))?,
+            time.expect("checked"),
+        );
         let now = self.clock.now();
         let first = local_instant(tz, input.first_date, time);
         if first <= now {
-            return Err(Invalid::one("first_date", "The first meeting must be in the future. A 1:1 that starts right now takes people by surprise; give them a day or two.").into());
+            return Err(Invalid::one(
+                "first_date",
+                "The first meeting must be in the future. A 1:1 that starts right now takes people by surprise; give them a day or two.",
+            )
+            .into());
         }
         let series = Series {
             id: Uuid::now_v7(),
@@ -239,7 +252,11 @@ impl App {
         if input.kind != SeriesKind::OneOff && store::live_series_for_pair(&mut tx, actor.id, teammate.id, input.kind).await?.is_some() {
             return Err(Invalid::one(
                 "teammate_id",
-                format!("You already have {} 1:1s with {}. Pause or end them before starting new ones.", if input.kind == SeriesKind::SkipLevel { "skip-level" } else { "recurring" }, teammate.name),
+                format!(
+                    "You already have {} 1:1s with {}. Pause or end them before starting new ones.",
+                    if input.kind == SeriesKind::SkipLevel { "skip-level" } else { "recurring" },
+                    teammate.name
+                ),
             )
             .into());
         }
@@ -295,7 +312,13 @@ impl App {
     }
 
     /// Pause, resume or end a series (its leader only).
-    pub async fn set_series_status(&self, actor: &Person, series_id: Uuid, expected_version: i64, status: SeriesStatus) -> AppResult<Series> {
+    pub async fn set_series_status(
+        &self,
+        actor: &Person,
+        series_id: Uuid,
+        expected_version: i64,
+        status: SeriesStatus,
+    ) -> AppResult<Series> {
         let series = store::get_series(&self.db, series_id).await?.ok_or(AppError::NotFound)?;
         self.require_pair(actor, &series, Action::Read, Resource::SharedMeetingContent)?;
         if actor.id != series.manager_id {
@@ -378,7 +401,19 @@ impl App {
                 version: 1,
             };
             if store::insert_point(tx, &copy, series.id, now).await? {
-                search::upsert(tx, &Doc { kind: DocKind::Point, ref_id: copy.origin_id, series_id: series.id, meeting_id: target.id, private_to: None, occurred_at: target.starts_at, body: &copy.body }).await?;
+                search::upsert(
+                    tx,
+                    &Doc {
+                        kind: DocKind::Point,
+                        ref_id: copy.origin_id,
+                        series_id: series.id,
+                        meeting_id: target.id,
+                        private_to: None,
+                        occurred_at: target.starts_at,
+                        body: &copy.body,
+                    },
+                )
+                .await?;
                 Self::notify_tx(tx, target.id, "points", point.author_id).await?;
                 if !targets.contains(&target.id) {
                     targets.push(target.id);
@@ -409,12 +444,32 @@ impl App {
             None => None,
         };
         let next = store::upcoming(&self.db, series.id, meeting.starts_at + Duration::seconds(1), 3).await?;
-        Ok(MeetingView { series, meeting, manager, teammate, viewer: actor.id, points, shared_note, private_note, actions, previous, previous_note, next })
+        Ok(MeetingView {
+            series,
+            meeting,
+            manager,
+            teammate,
+            viewer: actor.id,
+            points,
+            shared_note,
+            private_note,
+            actions,
+            previous,
+            previous_note,
+            next,
+        })
     }
 
     /// Marks a meeting held, skipped or cancelled (with a reason for the last two), or back
     /// to scheduled. Nothing is deleted; points not discussed move on to the next meeting.
-    pub async fn set_meeting_status(&self, actor: &Person, meeting_id: Uuid, expected_version: i64, status: MeetingStatus, reason: &str) -> AppResult<Meeting> {
+    pub async fn set_meeting_status(
+        &self,
+        actor: &Person,
+        meeting_id: Uuid,
+        expected_version: i64,
+        status: MeetingStatus,
+        reason: &str,
+    ) -> AppResult<Meeting> {
         let (series, meeting) = self.load_meeting(actor, meeting_id, Action::Write).await?;
         let reason = reason.trim();
         if status.needs_reason() && reason.is_empty() {
@@ -439,7 +494,15 @@ impl App {
     }
 
     /// Moves a meeting to another local date and time (in the series' time zone).
-    pub async fn move_meeting(&self, actor: &Person, meeting_id: Uuid, expected_version: i64, date: NaiveDate, time: &str, reason: &str) -> AppResult<Meeting> {
+    pub async fn move_meeting(
+        &self,
+        actor: &Person,
+        meeting_id: Uuid,
+        expected_version: i64,
+        date: NaiveDate,
+        time: &str,
+        reason: &str,
+    ) -> AppResult<Meeting> {
         let (series, meeting) = self.load_meeting(actor, meeting_id, Action::Write).await?;
         let mut errors = Invalid::default();
         let time = parse_time("time", time, &mut errors);
@@ -456,7 +519,9 @@ impl App {
             return Err(Invalid::one("date", "Choose a time that is still to come.").into());
         }
         if meeting.status != MeetingStatus::Scheduled {
-            return Err(Invalid::one("date", format!("This meeting is {}; only a scheduled meeting can move.", meeting.status.as_str())).into());
+            return Err(
+                Invalid::one("date", format!("This meeting is {}; only a scheduled meeting can move.", meeting.status.as_str())).into()
+            );
         }
         let mut tx = self.db.begin().await?;
         if !store::move_meeting(&mut tx, meeting.id, expected_version, starts_at, reason, now).await? {
@@ -536,7 +601,19 @@ impl App {
             version: 1,
         };
         store::insert_point(&mut tx, &point, series.id, now).await?;
-        search::upsert(&mut tx, &Doc { kind: DocKind::Point, ref_id: point.origin_id, series_id: series.id, meeting_id: meeting.id, private_to: None, occurred_at: meeting.starts_at, body: &point.body }).await?;
+        search::upsert(
+            &mut tx,
+            &Doc {
+                kind: DocKind::Point,
+                ref_id: point.origin_id,
+                series_id: series.id,
+                meeting_id: meeting.id,
+                private_to: None,
+                occurred_at: meeting.starts_at,
+                body: &point.body,
+            },
+        )
+        .await?;
         Self::notify_tx(&mut tx, meeting.id, "points", actor.id).await?;
         tx.commit().await?;
         self.published(meeting.id, "points", actor.id);
@@ -574,7 +651,19 @@ impl App {
         if !store::update_point(&mut tx, &point, expected_version, now).await? {
             return Err(conflict("This topic"));
         }
-        search::upsert(&mut tx, &Doc { kind: DocKind::Point, ref_id: point.origin_id, series_id: series.id, meeting_id: meeting.id, private_to: None, occurred_at: meeting.starts_at, body: &point.body }).await?;
+        search::upsert(
+            &mut tx,
+            &Doc {
+                kind: DocKind::Point,
+                ref_id: point.origin_id,
+                series_id: series.id,
+                meeting_id: meeting.id,
+                private_to: None,
+                occurred_at: meeting.starts_at,
+                body: &point.body,
+            },
+        )
+        .await?;
         Self::notify_tx(&mut tx, meeting.id, "points", actor.id).await?;
         tx.commit().await?;
         self.published(meeting.id, "points", actor.id);
@@ -598,7 +687,9 @@ impl App {
         }
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        if !store::update_point(&mut tx, &a, points[i].version, now).await? || !store::update_point(&mut tx, &b, points[j].version, now).await? {
+        if !store::update_point(&mut tx, &a, points[i].version, now).await?
+            || !store::update_point(&mut tx, &b, points[j].version, now).await?
+        {
             return Err(conflict("The agenda"));
         }
         Self::notify_tx(&mut tx, meeting.id, "points", actor.id).await?;
@@ -644,7 +735,11 @@ impl App {
         let current = store::get_note(&self.db, meeting.id, owner).await?;
         let (text, merged) = match &current {
             Some(c) if c.version != base_version => {
-                let base = if base_version == 0 { String::new() } else { store::note_revision(&self.db, c.id, base_version).await?.unwrap_or_default() };
+                let base = if base_version == 0 {
+                    String::new()
+                } else {
+                    store::note_revision(&self.db, c.id, base_version).await?.unwrap_or_default()
+                };
                 match three_way(&base, &mine, &c.body) {
                     Merge::Clean(t) => (t, true),
                     Merge::Conflict(marked) => return Ok(NoteSaved::Conflict { current: c.clone(), merged: marked }),
@@ -663,7 +758,16 @@ impl App {
                 Note { body: text.clone(), updated_by: actor.id, updated_at: now, version: c.version + 1, ..c.clone() }
             }
             None => {
-                let n = Note { id: Uuid::now_v7(), meeting_id: meeting.id, private, author_id: actor.id, body: text.clone(), updated_by: actor.id, updated_at: now, version: 1 };
+                let n = Note {
+                    id: Uuid::now_v7(),
+                    meeting_id: meeting.id,
+                    private,
+                    author_id: actor.id,
+                    body: text.clone(),
+                    updated_by: actor.id,
+                    updated_at: now,
+                    version: 1,
+                };
                 if !store::insert_note(&mut tx, &n, now).await? {
                     drop(tx);
                     return Box::pin(self.save_note(actor, meeting_id, private, &text, 0)).await;
@@ -672,7 +776,19 @@ impl App {
             }
         };
         let plain = search_text(&saved.body);
-        search::upsert(&mut tx, &Doc { kind: DocKind::Note, ref_id: saved.id, series_id: series.id, meeting_id: meeting.id, private_to: owner, occurred_at: meeting.starts_at, body: &plain }).await?;
+        search::upsert(
+            &mut tx,
+            &Doc {
+                kind: DocKind::Note,
+                ref_id: saved.id,
+                series_id: series.id,
+                meeting_id: meeting.id,
+                private_to: owner,
+                occurred_at: meeting.starts_at,
+                body: &plain,
+            },
+        )
+        .await?;
         if !private {
             Self::notify_tx(&mut tx, meeting.id, "notes", actor.id).await?;
         }
@@ -689,7 +805,15 @@ impl App {
 
     // ---- action items ----
 
-    pub async fn add_action(&self, actor: &Person, meeting_id: Uuid, body: &str, owner: PersonId, due_date: Option<NaiveDate>, kind: ActionKind) -> AppResult<ActionItem> {
+    pub async fn add_action(
+        &self,
+        actor: &Person,
+        meeting_id: Uuid,
+        body: &str,
+        owner: PersonId,
+        due_date: Option<NaiveDate>,
+        kind: ActionKind,
+    ) -> AppResult<ActionItem> {
         let (series, meeting) = self.load_meeting(actor, meeting_id, Action::Write).await?;
         let mut errors = Invalid::default();
         let body = rules::short_text("body", body, rules::ACTION_MAX, "the action", &mut errors);
@@ -701,10 +825,34 @@ impl App {
         }
         errors.into_result()?;
         let now = self.clock.now();
-        let item = ActionItem { id: Uuid::now_v7(), series_id: series.id, meeting_id: meeting.id, owner_id: owner, created_by: actor.id, body, kind, due_date, done_at: None, created_at: now, version: 1 };
+        let item = ActionItem {
+            id: Uuid::now_v7(),
+            series_id: series.id,
+            meeting_id: meeting.id,
+            owner_id: owner,
+            created_by: actor.id,
+            body,
+            kind,
+            due_date,
+            done_at: None,
+            created_at: now,
+            version: 1,
+        };
         let mut tx = self.db.begin().await?;
         store::insert_action(&mut tx, &item, now).await?;
-        search::upsert(&mut tx, &Doc { kind: DocKind::Action, ref_id: item.id, series_id: series.id, meeting_id: meeting.id, private_to: None, occurred_at: meeting.starts_at, body: &item.body }).await?;
+        search::upsert(
+            &mut tx,
+            &Doc {
+                kind: DocKind::Action,
+                ref_id: item.id,
+                series_id: series.id,
+                meeting_id: meeting.id,
+                private_to: None,
+                occurred_at: meeting.starts_at,
+                body: &item.body,
+            },
+        )
+        .await?;
         Self::notify_tx(&mut tx, meeting.id, "actions", actor.id).await?;
         tx.commit().await?;
         self.published(meeting.id, "actions", actor.id);
@@ -740,7 +888,19 @@ impl App {
         if !store::update_action(&mut tx, &item, expected_version, now).await? {
             return Err(conflict("This action"));
         }
-        search::upsert(&mut tx, &Doc { kind: DocKind::Action, ref_id: item.id, series_id: series.id, meeting_id: item.meeting_id, private_to: None, occurred_at: item.created_at, body: &item.body }).await?;
+        search::upsert(
+            &mut tx,
+            &Doc {
+                kind: DocKind::Action,
+                ref_id: item.id,
+                series_id: series.id,
+                meeting_id: item.meeting_id,
+                private_to: None,
+                occurred_at: item.created_at,
+                body: &item.body,
+            },
+        )
+        .await?;
         Self::notify_tx(&mut tx, item.meeting_id, "actions", actor.id).await?;
         tx.commit().await?;
         self.published(item.meeting_id, "actions", actor.id);
@@ -759,11 +919,24 @@ impl App {
         Ok(out)
     }
 
+    /// Live updates for a meeting the actor is part of.
+    pub async fn subscribe_meeting(&self, actor: &Person, meeting_id: Uuid) -> AppResult<tokio::sync::broadcast::Receiver<MeetingEvent>> {
+        self.load_meeting(actor, meeting_id, Action::Read).await?;
+        Ok(self.events.subscribe(meeting_id))
+    }
+
     // ---- search ----
 
     /// Searches every 1:1 the actor is part of: topics, shared notes, their own private notes
     /// and actions. The access rule is inside the query, so counts and limits never leak.
-    pub async fn search(&self, actor: &Person, query: &str, with: Option<PersonId>, from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>) -> AppResult<Vec<SearchResult>> {
+    pub async fn search(
+        &self,
+        actor: &Person,
+        query: &str,
+        with: Option<PersonId>,
+        from: Option<DateTime<Utc>>,
+        to: Option<DateTime<Utc>>,
+    ) -> AppResult<Vec<SearchResult>> {
         if query.chars().count() > 200 {
             return Err(Invalid::one("q", "Search for at most 200 characters.").into());
         }

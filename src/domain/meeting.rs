@@ -29,7 +29,9 @@ impl MeetingStatus {
     }
 
     pub fn parse(s: &str) -> Option<MeetingStatus> {
-        [MeetingStatus::Scheduled, MeetingStatus::Held, MeetingStatus::Skipped, MeetingStatus::Cancelled].into_iter().find(|m| m.as_str() == s)
+        [MeetingStatus::Scheduled, MeetingStatus::Held, MeetingStatus::Skipped, MeetingStatus::Cancelled]
+            .into_iter()
+            .find(|m| m.as_str() == s)
     }
 
     /// Skipping and cancelling need a reason, so the record says why.

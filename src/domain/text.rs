@@ -34,7 +34,12 @@ pub fn search_text(source: &str) -> String {
 
 /// Plain text with markup-like characters blanked, whitespace collapsed.
 pub fn plain(s: &str) -> String {
-    s.chars().map(|c| if matches!(c, '<' | '>' | '&') || c.is_control() { ' ' } else { c }).collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
+    s.chars()
+        .map(|c| if matches!(c, '<' | '>' | '&') || c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,7 +75,8 @@ mod tests {
 
     #[test]
     fn markdown_is_rendered_and_scripts_are_removed() {
-        let html = render_markdown("**Goals** for Q3\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>");
+        let html =
+            render_markdown("**Goals** for Q3\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>");
         assert!(html.contains("<strong>Goals</strong>"));
         assert!(!html.contains("<script"));
         assert!(!html.contains("javascript:"));

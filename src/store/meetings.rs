@@ -72,7 +72,10 @@ pub async fn live_series_for_pair(tx: &mut Tx, manager: PersonId, teammate: Pers
 
 pub async fn set_series_status(tx: &mut Tx, id: Uuid, expected_version: i64, status: SeriesStatus, now: DateTime<Utc>) -> Result<bool> {
     const Q: &str = "UPDATE series SET status = $3, updated_at = $4, version = version + 1 WHERE id = $1 AND version = $2";
-    Ok(on_tx!(tx, c => sqlx::query(Q).bind(id).bind(expected_version).bind(status.as_str()).bind(now).execute(c).await.map(|r| r.rows_affected()))? == 1)
+    Ok(
+        on_tx!(tx, c => sqlx::query(Q).bind(id).bind(expected_version).bind(status.as_str()).bind(now).execute(c).await.map(|r| r.rows_affected()))?
+            == 1,
+    )
 }
 
 /// After reporting lines change: every regular series whose manager is no longer the
@@ -88,8 +91,7 @@ pub async fn end_series_outside_reporting_lines(tx: &mut Tx, now: DateTime<Utc>)
 // ---- meetings ----
 
 type MeetingRow = (Uuid, Uuid, i64, DateTime<Utc>, i64, String, String, Option<DateTime<Utc>>, Option<i64>, String, i64);
-const MEETING_COLS: &str =
-    "m.id, m.series_id, m.occurrence, m.starts_at, m.duration_minutes, m.status, m.status_reason, m.moved_from_at, m.rating, m.rating_comment, m.version";
+const MEETING_COLS: &str = "m.id, m.series_id, m.occurrence, m.starts_at, m.duration_minutes, m.status, m.status_reason, m.moved_from_at, m.rating, m.rating_comment, m.version";
 
 fn meeting(r: MeetingRow) -> Result<Meeting> {
     let (id, series_id, occurrence, starts_at, duration, status, status_reason, moved_from_at, rating, rating_comment, version) = r;
@@ -131,14 +133,16 @@ pub async fn get_meeting(db: &Db, id: Uuid) -> Result<Option<Meeting>> {
 /// (series_id, starts_at) index, so the thousandth page costs what the first does.
 pub async fn history(db: &Db, series: Uuid, before: DateTime<Utc>, limit: i64) -> Result<Vec<Meeting>> {
     let q = format!("SELECT {MEETING_COLS} FROM meeting m WHERE m.series_id = $1 AND m.starts_at < $2 ORDER BY m.starts_at DESC LIMIT $3");
-    let rows: Vec<MeetingRow> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(series).bind(before).bind(limit).fetch_all(p).await)?;
+    let rows: Vec<MeetingRow> =
+        on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(series).bind(before).bind(limit).fetch_all(p).await)?;
     rows.into_iter().map(meeting).collect()
 }
 
 /// Meetings starting at or after `from`, soonest first.
 pub async fn upcoming(db: &Db, series: Uuid, from: DateTime<Utc>, limit: i64) -> Result<Vec<Meeting>> {
     let q = format!("SELECT {MEETING_COLS} FROM meeting m WHERE m.series_id = $1 AND m.starts_at >= $2 ORDER BY m.starts_at LIMIT $3");
-    let rows: Vec<MeetingRow> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(series).bind(from).bind(limit).fetch_all(p).await)?;
+    let rows: Vec<MeetingRow> =
+        on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(series).bind(from).bind(limit).fetch_all(p).await)?;
     rows.into_iter().map(meeting).collect()
 }
 
@@ -147,7 +151,8 @@ pub async fn previous(db: &Db, series: Uuid, before: DateTime<Utc>) -> Result<Op
     let q = format!(
         "SELECT {MEETING_COLS} FROM meeting m WHERE m.series_id = $1 AND m.starts_at < $2 AND m.status <> 'cancelled' ORDER BY m.starts_at DESC LIMIT 1"
     );
-    let row: Option<MeetingRow> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(series).bind(before).fetch_optional(p).await)?;
+    let row: Option<MeetingRow> =
+        on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(series).bind(before).fetch_optional(p).await)?;
     row.map(meeting).transpose()
 }
 
@@ -160,7 +165,8 @@ pub async fn next_open_after(tx: &mut Tx, series: Uuid, after: DateTime<Utc>, no
          ORDER BY m.starts_at LIMIT 8"
     );
     let bound = now - chrono::Duration::hours(24);
-    let rows: Vec<MeetingRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(series).bind(after).bind(bound).fetch_all(c).await)?;
+    let rows: Vec<MeetingRow> =
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(series).bind(after).bind(bound).fetch_all(c).await)?;
     for r in rows {
         let m = meeting(r)?;
         if !m.is_over(now) {
@@ -170,19 +176,41 @@ pub async fn next_open_after(tx: &mut Tx, series: Uuid, after: DateTime<Utc>, no
     Ok(None)
 }
 
-pub async fn set_meeting_status(tx: &mut Tx, id: Uuid, expected_version: i64, status: MeetingStatus, reason: &str, now: DateTime<Utc>) -> Result<bool> {
-    const Q: &str = "UPDATE meeting SET status = $3, status_reason = $4, updated_at = $5, version = version + 1 WHERE id = $1 AND version = $2";
-    Ok(on_tx!(tx, c => sqlx::query(Q).bind(id).bind(expected_version).bind(status.as_str()).bind(reason).bind(now).execute(c).await.map(|r| r.rows_affected()))? == 1)
+pub async fn set_meeting_status(
+    tx: &mut Tx,
+    id: Uuid,
+    expected_version: i64,
+    status: MeetingStatus,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    const Q: &str =
+        "UPDATE meeting SET status = $3, status_reason = $4, updated_at = $5, version = version + 1 WHERE id = $1 AND version = $2";
+    Ok(
+        on_tx!(tx, c => sqlx::query(Q).bind(id).bind(expected_version).bind(status.as_str()).bind(reason).bind(now).execute(c).await.map(|r| r.rows_affected()))?
+            == 1,
+    )
 }
 
-pub async fn move_meeting(tx: &mut Tx, id: Uuid, expected_version: i64, starts_at: DateTime<Utc>, reason: &str, now: DateTime<Utc>) -> Result<bool> {
+pub async fn move_meeting(
+    tx: &mut Tx,
+    id: Uuid,
+    expected_version: i64,
+    starts_at: DateTime<Utc>,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     const Q: &str = "UPDATE meeting SET moved_from_at = COALESCE(moved_from_at, starts_at), starts_at = $3, status_reason = $4, updated_at = $5, version = version + 1 \
                      WHERE id = $1 AND version = $2";
-    Ok(on_tx!(tx, c => sqlx::query(Q).bind(id).bind(expected_version).bind(starts_at).bind(reason).bind(now).execute(c).await.map(|r| r.rows_affected()))? == 1)
+    Ok(
+        on_tx!(tx, c => sqlx::query(Q).bind(id).bind(expected_version).bind(starts_at).bind(reason).bind(now).execute(c).await.map(|r| r.rows_affected()))?
+            == 1,
+    )
 }
 
 pub async fn rate_meeting(tx: &mut Tx, id: Uuid, rating: i64, comment: &str, now: DateTime<Utc>) -> Result<bool> {
-    const Q: &str = "UPDATE meeting SET rating = $2, rating_comment = $3, rated_at = $4, updated_at = $4, version = version + 1 WHERE id = $1";
+    const Q: &str =
+        "UPDATE meeting SET rating = $2, rating_comment = $3, rated_at = $4, updated_at = $4, version = version + 1 WHERE id = $1";
     Ok(on_tx!(tx, c => sqlx::query(Q).bind(id).bind(rating).bind(comment).bind(now).execute(c).await.map(|r| r.rows_affected()))? == 1)
 }
 
@@ -193,7 +221,25 @@ pub async fn upcoming_for_person(db: &Db, person: PersonId, from: DateTime<Utc>,
          WHERE (s.manager_id = $1 OR s.teammate_id = $1) AND s.status = 'active' AND m.status = 'scheduled' AND m.starts_at >= $2 \
          ORDER BY m.starts_at LIMIT $3"
     );
-    type Row = (Uuid, Uuid, i64, DateTime<Utc>, i64, String, String, Option<DateTime<Utc>>, Option<i64>, String, i64, Uuid, Uuid, Uuid, String, String, NaiveDate);
+    type Row = (
+        Uuid,
+        Uuid,
+        i64,
+        DateTime<Utc>,
+        i64,
+        String,
+        String,
+        Option<DateTime<Utc>>,
+        Option<i64>,
+        String,
+        i64,
+        Uuid,
+        Uuid,
+        Uuid,
+        String,
+        String,
+        NaiveDate,
+    );
     type Rest = (String, String, i64, String, DateTime<Utc>, i64);
     // Too many columns for one tuple: read the two halves by name.
     let rows = on_db!(db, p => {
@@ -221,7 +267,8 @@ pub async fn upcoming_for_person(db: &Db, person: PersonId, from: DateTime<Utc>,
 // ---- talking points ----
 
 type PointRow = (Uuid, Uuid, Uuid, Option<Uuid>, Uuid, String, i64, bool, bool, i64);
-const POINT_COLS: &str = "p.id, p.meeting_id, p.origin_id, p.carried_from, p.author_id, p.body, p.position, p.discussed, p.recurring, p.version";
+const POINT_COLS: &str =
+    "p.id, p.meeting_id, p.origin_id, p.carried_from, p.author_id, p.body, p.position, p.discussed, p.recurring, p.version";
 
 fn point(r: PointRow) -> TalkingPoint {
     let (id, meeting_id, origin_id, carried_from, author, body, position, discussed, recurring, version) = r;
@@ -259,12 +306,18 @@ pub async fn insert_point(tx: &mut Tx, p: &TalkingPoint, series: Uuid, now: Date
 pub async fn update_point(tx: &mut Tx, p: &TalkingPoint, expected_version: i64, now: DateTime<Utc>) -> Result<bool> {
     const Q: &str = "UPDATE talking_point SET body = $3, position = $4, discussed = $5, recurring = $6, updated_at = $7, version = version + 1 \
                      WHERE id = $1 AND version = $2";
-    Ok(on_tx!(tx, c => sqlx::query(Q).bind(p.id).bind(expected_version).bind(&p.body).bind(p.position).bind(p.discussed).bind(p.recurring).bind(now)
-        .execute(c).await.map(|r| r.rows_affected()))? == 1)
+    Ok(
+        on_tx!(tx, c => sqlx::query(Q).bind(p.id).bind(expected_version).bind(&p.body).bind(p.position).bind(p.discussed).bind(p.recurring).bind(now)
+        .execute(c).await.map(|r| r.rows_affected()))?
+            == 1,
+    )
 }
 
 pub async fn delete_point(tx: &mut Tx, id: Uuid, expected_version: i64) -> Result<bool> {
-    Ok(on_tx!(tx, c => sqlx::query("DELETE FROM talking_point WHERE id = $1 AND version = $2").bind(id).bind(expected_version).execute(c).await.map(|r| r.rows_affected()))? == 1)
+    Ok(
+        on_tx!(tx, c => sqlx::query("DELETE FROM talking_point WHERE id = $1 AND version = $2").bind(id).bind(expected_version).execute(c).await.map(|r| r.rows_affected()))?
+            == 1,
+    )
 }
 
 /// Points of a series that should move on and have not yet: not discussed (or recurring),
@@ -321,7 +374,9 @@ pub async fn get_note(db: &Db, meeting: Uuid, private_of: Option<PersonId>) -> R
 }
 
 pub async fn note_revision(db: &Db, note: Uuid, version: i64) -> Result<Option<String>> {
-    Ok(on_db!(db, p => sqlx::query_scalar("SELECT body FROM note_revision WHERE note_id = $1 AND version = $2").bind(note).bind(version).fetch_optional(p).await)?)
+    Ok(
+        on_db!(db, p => sqlx::query_scalar("SELECT body FROM note_revision WHERE note_id = $1 AND version = $2").bind(note).bind(version).fetch_optional(p).await)?,
+    )
 }
 
 /// Creates a note at version 1. False when it already exists (someone created it first).
@@ -344,7 +399,8 @@ pub async fn insert_note(tx: &mut Tx, n: &Note, now: DateTime<Utc>) -> Result<bo
 /// Saves a note's new text if it is still at `expected_version`, keeping the revision.
 pub async fn update_note(tx: &mut Tx, id: Uuid, expected_version: i64, body: &str, by: PersonId, now: DateTime<Utc>) -> Result<bool> {
     const Q: &str = "UPDATE note SET body = $3, updated_by = $4, updated_at = $5, version = version + 1 WHERE id = $1 AND version = $2";
-    let ok = on_tx!(tx, c => sqlx::query(Q).bind(id).bind(expected_version).bind(body).bind(by.0).bind(now).execute(c).await.map(|r| r.rows_affected()))? == 1;
+    let ok = on_tx!(tx, c => sqlx::query(Q).bind(id).bind(expected_version).bind(body).bind(by.0).bind(now).execute(c).await.map(|r| r.rows_affected()))?
+        == 1;
     if ok {
         insert_revision(tx, id, expected_version + 1, body, by, now).await?;
     }
@@ -360,7 +416,8 @@ async fn insert_revision(tx: &mut Tx, note: Uuid, version: i64, body: &str, by: 
 // ---- action items ----
 
 type ActionRow = (Uuid, Uuid, Uuid, Uuid, Uuid, String, String, Option<NaiveDate>, Option<DateTime<Utc>>, DateTime<Utc>, i64);
-const ACTION_COLS: &str = "a.id, a.series_id, a.meeting_id, a.owner_id, a.created_by, a.body, a.kind, a.due_date, a.done_at, a.created_at, a.version";
+const ACTION_COLS: &str =
+    "a.id, a.series_id, a.meeting_id, a.owner_id, a.created_by, a.body, a.kind, a.due_date, a.done_at, a.created_at, a.version";
 
 fn action(r: ActionRow) -> Result<ActionItem> {
     let (id, series_id, meeting_id, owner, created_by, body, kind, due_date, done_at, created_at, version) = r;
@@ -381,13 +438,20 @@ fn action(r: ActionRow) -> Result<ActionItem> {
 
 /// What a meeting shows: every item still open from this meeting or before, plus those
 /// closed since `since` (the previous meeting) or created in this meeting.
-pub async fn actions_for_meeting(db: &Db, series: Uuid, meeting: Uuid, until: DateTime<Utc>, since: DateTime<Utc>) -> Result<Vec<ActionItem>> {
+pub async fn actions_for_meeting(
+    db: &Db,
+    series: Uuid,
+    meeting: Uuid,
+    until: DateTime<Utc>,
+    since: DateTime<Utc>,
+) -> Result<Vec<ActionItem>> {
     let q = format!(
         "SELECT {ACTION_COLS} FROM action_item a JOIN meeting m ON m.id = a.meeting_id \
          WHERE a.series_id = $1 AND (a.meeting_id = $2 OR (m.starts_at <= $3 AND (a.done_at IS NULL OR a.done_at >= $4))) \
          ORDER BY a.done_at IS NOT NULL, a.due_date IS NULL, a.due_date, a.created_at"
     );
-    let rows: Vec<ActionRow> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(series).bind(meeting).bind(until).bind(since).fetch_all(p).await)?;
+    let rows: Vec<ActionRow> =
+        on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(series).bind(meeting).bind(until).bind(since).fetch_all(p).await)?;
     rows.into_iter().map(action).collect()
 }
 
@@ -409,7 +473,8 @@ pub async fn update_action(tx: &mut Tx, a: &ActionItem, expected_version: i64, n
     const Q: &str = "UPDATE action_item SET body = $3, owner_id = $4, due_date = $5, done_at = $6, kind = $7, updated_at = $8, version = version + 1 \
                      WHERE id = $1 AND version = $2";
     Ok(on_tx!(tx, c => sqlx::query(Q).bind(a.id).bind(expected_version).bind(&a.body).bind(a.owner_id.0).bind(a.due_date).bind(a.done_at)
-        .bind(a.kind.as_str()).bind(now).execute(c).await.map(|r| r.rows_affected()))? == 1)
+        .bind(a.kind.as_str()).bind(now).execute(c).await.map(|r| r.rows_affected()))?
+        == 1)
 }
 
 /// Everything `owner` still has to do, across all their 1:1s; optionally only "how can I
@@ -419,7 +484,8 @@ pub async fn open_actions_of(db: &Db, owner: PersonId, only: Option<ActionKind>)
         "SELECT {ACTION_COLS} FROM action_item a WHERE a.owner_id = $1 AND a.done_at IS NULL AND ($2 IS NULL OR a.kind = $2) \
          ORDER BY a.due_date IS NULL, a.due_date, a.created_at"
     );
-    let rows: Vec<ActionRow> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(owner.0).bind(only.map(|k| k.as_str())).fetch_all(p).await)?;
+    let rows: Vec<ActionRow> =
+        on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(owner.0).bind(only.map(|k| k.as_str())).fetch_all(p).await)?;
     rows.into_iter().map(action).collect()
 }
 

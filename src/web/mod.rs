@@ -5,6 +5,7 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod error;
+pub mod live;
 pub mod pages;
 
 use crate::app::App;
@@ -46,7 +47,8 @@ pub fn router(app: App) -> Router {
         .route("/people/{id}", get(pages::people::show))
         .route("/people/{id}/edit", get(pages::people::edit_page).post(pages::people::update))
         .route("/people/{id}/invite", post(pages::people::invite))
-        .route("/org", get(pages::people::org));
+        .route("/org", get(pages::people::org))
+        .route("/meetings/{id}/events", get(live::meeting_events));
 
     Router::new()
         .merge(pages)
@@ -117,5 +119,14 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(app)).with_graceful_shutdown(shutdown).await
+    // On PostgreSQL, relay other instances' changes to this instance's live pages.
+    let relay = match &app.db {
+        crate::store::Db::Postgres(pool) => Some(tokio::spawn(crate::app::events::listen(pool.clone(), app.events.clone()))),
+        crate::store::Db::Sqlite(_) => None,
+    };
+    let result = axum::serve(listener, router(app)).with_graceful_shutdown(shutdown).await;
+    if let Some(r) = relay {
+        r.abort();
+    }
+    result
 }
