@@ -7,6 +7,7 @@ mod accounts;
 mod api;
 mod architecture;
 mod cli;
+mod meetings;
 mod people;
 mod privacy;
 mod schema;
