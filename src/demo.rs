@@ -267,6 +267,9 @@ pub async fn generate(app: &App, opts: DemoOptions) -> anyhow::Result<DemoSummar
     }
     tx.commit().await?;
     bar.finish_with_message("people done");
+    if opts.people == 0 {
+        history::small(app, &rows, &mut rng).await?;
+    }
 
     let sign_ins = if opts.people == 0 {
         vec![
@@ -278,6 +281,237 @@ pub async fn generate(app: &App, opts: DemoOptions) -> anyhow::Result<DemoSummar
         vec![("the CTO (admin)".to_string(), rows[0].email.clone()), ("a manager".to_string(), rows[1].email.clone())]
     };
     Ok(DemoSummary { people: rows.len(), sign_ins })
+}
+
+mod history {
+    //! Months of 1:1s for the small organisation: weekly series between every manager and
+    //! each of their reports, most meetings held and rated, some skipped with a reason,
+    //! topics from both people, shared notes, action items (most done), and the next
+    //! meeting already holding the teammate's topics.
+
+    use super::Rng;
+    use crate::app::App;
+    use crate::domain::meeting::{ActionItem, ActionKind, Meeting, MeetingStatus, Note, Series, SeriesKind, SeriesStatus, TalkingPoint};
+    use crate::domain::schedule::{Cadence, Schedule, next_weekday};
+    use crate::store::people::NewPerson;
+    use crate::store::search::{Doc, DocKind};
+    use crate::store::{meetings as store, search};
+    use chrono::{Duration, NaiveTime, Weekday};
+    use uuid::Uuid;
+
+    const TEAMMATE_TOPICS: &[&str] = &[
+        "Feeling stretched across two projects",
+        "Can we talk about the staff engineer path?",
+        "Feedback on my design doc for the billing retries",
+        "On-call was rough this week",
+        "I'd like to mentor the new hire",
+        "Conference talk proposal: what do you think?",
+        "Unclear which comes first: the migration or the new API",
+        "Taking two weeks off in August",
+        "How am I doing against my goals?",
+        "Curious about the platform team's work",
+        "The code review queue keeps blocking me",
+        "Pairing with design went really well",
+    ];
+    const MANAGER_TOPICS: &[&str] = &[
+        "This quarter's priorities and what they mean for you",
+        "What we learned from the incident review",
+        "Team changes coming next month",
+        "Your growth plan: the next step",
+        "Would you join the interview loop?",
+        "Celebrating the launch",
+        "Feedback on how you ran the planning meeting",
+    ];
+    const NOTES: &[&str] = &[
+        "**Agreed**\n\n- Focus on the migration first; the API waits two weeks\n- Ask for help earlier when blocked",
+        "Talked through the design doc. Strong on trade-offs; add a rollout plan.\n\n- Next: share with the architecture group",
+        "On-call load is too high. We will review alert noise together next sprint.",
+        "Growth: interested in technical leadership. Start by leading the next small project end to end.",
+        "Good week. The launch landed well; thanked the team in the all-hands.",
+        "Feedback both ways: more context on priorities would help (noted); planning meeting ran long.",
+    ];
+    const ACTIONS: &[(&str, bool)] = &[
+        ("Share the design doc with the architecture group", false),
+        ("Find a mentor in the data team", true),
+        ("Book time to walk through the promotion criteria", true),
+        ("Write up three on-call improvements", false),
+        ("Review alert noise with the SRE team", true),
+        ("Draft the conference talk outline", false),
+    ];
+    const SKIP_REASONS: &[&str] = &["Out sick", "Conference week", "Public holiday", "Travelling to the offsite"];
+    const RATING_COMMENTS: &[&str] = &["", "", "Clear next steps", "Helpful to talk through the priorities", "Felt rushed today"];
+
+    pub async fn small(app: &App, people: &[NewPerson], rng: &mut Rng) -> anyhow::Result<()> {
+        let now = app.clock.now();
+        let today = now.date_naive();
+        let mut tx = app.db.begin().await?;
+        for teammate in people.iter().filter(|p| p.manager_id.is_some()) {
+            let manager = teammate.manager_id.expect("filtered");
+            let weekday = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu][rng.below(4)];
+            let first_date = next_weekday(today - Duration::weeks(16), weekday);
+            let tz = teammate.timezone.parse().unwrap_or(chrono_tz::UTC);
+            let time = NaiveTime::from_hms_opt([9, 10, 11, 14, 15][rng.below(5)], [0, 30][rng.below(2)], 0).expect("valid time");
+            let series = Series {
+                id: rng.uuid(),
+                manager_id: manager,
+                teammate_id: teammate.id,
+                kind: SeriesKind::Regular,
+                schedule: Schedule { cadence: Cadence::Weekly, first_date, local_time: time, tz },
+                duration_minutes: [25, 30, 45][rng.below(3)],
+                status: SeriesStatus::Active,
+                created_at: now - Duration::weeks(17),
+                version: 1,
+            };
+            store::insert_series(&mut tx, &series, manager, series.created_at).await?;
+            let mut index = 0u32;
+            let mut last_held: Option<Uuid> = None;
+            while let Some(o) = series.schedule.occurrence(index) {
+                if o.starts_at > now + Duration::weeks(3) {
+                    break;
+                }
+                let past = o.starts_at + Duration::minutes(series.duration_minutes as i64) < now;
+                let roll = rng.below(100);
+                let status = if !past {
+                    MeetingStatus::Scheduled
+                } else if roll < 8 {
+                    MeetingStatus::Skipped
+                } else {
+                    MeetingStatus::Held
+                };
+                let m = Meeting {
+                    id: rng.uuid(),
+                    series_id: series.id,
+                    occurrence: index as i64,
+                    starts_at: o.starts_at,
+                    duration_minutes: series.duration_minutes,
+                    status: MeetingStatus::Scheduled,
+                    status_reason: String::new(),
+                    moved_from_at: None,
+                    rating: None,
+                    rating_comment: String::new(),
+                    version: 1,
+                };
+                store::insert_meeting_if_absent(&mut tx, &m, series.created_at).await?;
+                if status != MeetingStatus::Scheduled {
+                    let reason = if status == MeetingStatus::Skipped { *rng.pick(SKIP_REASONS) } else { "" };
+                    store::set_meeting_status(&mut tx, m.id, 1, status, reason, o.starts_at).await?;
+                }
+                let is_next =
+                    !past && index > 0 && series.schedule.occurrence(index - 1).is_some_and(|p| p.starts_at + Duration::minutes(30) < now);
+                if status == MeetingStatus::Held || is_next {
+                    let count = if is_next { 1 + rng.below(2) } else { 2 + rng.below(3) };
+                    for k in 0..count {
+                        let by_teammate = k % 2 == 0;
+                        let body = if by_teammate { *rng.pick(TEAMMATE_TOPICS) } else { *rng.pick(MANAGER_TOPICS) };
+                        let id = rng.uuid();
+                        let p = TalkingPoint {
+                            id,
+                            meeting_id: m.id,
+                            origin_id: id,
+                            carried_from: None,
+                            author_id: if by_teammate { teammate.id } else { manager },
+                            body: body.to_string(),
+                            position: k as i64 + 1,
+                            discussed: status == MeetingStatus::Held && (k > 0 || rng.below(4) > 0),
+                            recurring: false,
+                            version: 1,
+                        };
+                        store::insert_point(&mut tx, &p, series.id, o.starts_at - Duration::days(2)).await?;
+                        if status == MeetingStatus::Held && p.discussed {
+                            store::mark_carried(&mut tx, p.id).await?;
+                        }
+                        search::upsert(
+                            &mut tx,
+                            &Doc {
+                                kind: DocKind::Point,
+                                ref_id: p.origin_id,
+                                series_id: series.id,
+                                meeting_id: m.id,
+                                private_to: None,
+                                occurred_at: o.starts_at,
+                                body,
+                            },
+                        )
+                        .await?;
+                    }
+                }
+                if status == MeetingStatus::Held {
+                    // Undiscussed points of older meetings have long since moved on.
+                    if let Some(prev) = last_held {
+                        for p in store::points_of_meeting(&app.db, prev).await.unwrap_or_default() {
+                            store::mark_carried(&mut tx, p.id).await?;
+                        }
+                    }
+                    last_held = Some(m.id);
+                    let body = rng.pick(NOTES).to_string();
+                    let note = Note {
+                        id: rng.uuid(),
+                        meeting_id: m.id,
+                        private: false,
+                        author_id: manager,
+                        body: body.clone(),
+                        updated_by: manager,
+                        updated_at: o.starts_at,
+                        version: 1,
+                    };
+                    store::insert_note(&mut tx, &note, o.starts_at).await?;
+                    let plain = crate::domain::text::search_text(&body);
+                    search::upsert(
+                        &mut tx,
+                        &Doc {
+                            kind: DocKind::Note,
+                            ref_id: note.id,
+                            series_id: series.id,
+                            meeting_id: m.id,
+                            private_to: None,
+                            occurred_at: o.starts_at,
+                            body: &plain,
+                        },
+                    )
+                    .await?;
+                    if rng.below(3) == 0 {
+                        let (text, help) = *rng.pick(ACTIONS);
+                        let owner = if help { manager } else { teammate.id };
+                        let done = o.starts_at < now - Duration::weeks(2) && rng.below(5) > 0;
+                        let a = ActionItem {
+                            id: rng.uuid(),
+                            series_id: series.id,
+                            meeting_id: m.id,
+                            owner_id: owner,
+                            created_by: manager,
+                            body: text.to_string(),
+                            kind: if help { ActionKind::Help } else { ActionKind::Normal },
+                            due_date: Some(o.local_date + Duration::days(7 + rng.below(14) as i64)),
+                            done_at: done.then(|| o.starts_at + Duration::days(5)),
+                            created_at: o.starts_at,
+                            version: 1,
+                        };
+                        store::insert_action(&mut tx, &a, o.starts_at).await?;
+                        search::upsert(
+                            &mut tx,
+                            &Doc {
+                                kind: DocKind::Action,
+                                ref_id: a.id,
+                                series_id: series.id,
+                                meeting_id: m.id,
+                                private_to: None,
+                                occurred_at: o.starts_at,
+                                body: text,
+                            },
+                        )
+                        .await?;
+                    }
+                    if rng.below(10) < 7 {
+                        let rating = [3, 4, 4, 5, 5][rng.below(5)];
+                        store::rate_meeting(&mut tx, m.id, rating, *rng.pick(RATING_COMMENTS), o.starts_at + Duration::hours(1)).await?;
+                    }
+                }
+                index += 1;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
 }
 
 /// The sign-in details of an existing small demo, for `serve --demo` on a second start.
