@@ -48,11 +48,26 @@ fn every_use_case_that_takes_an_actor_consults_the_policy() {
             }
             let body_end = f.find("\n    }\n").unwrap_or(f.len());
             let body = &f[..body_end];
-            let checked = ["self.require(", "self.require_admin(", "self.person(actor", "self.profile(actor", "self.person(user"]
+            let checked = [
+                "self.require(",
+                "self.require_admin(",
+                "self.require_pair(",
+                "self.load_meeting(",
+                "self.load_point(",
+                "policy::allows(",
+                "self.person(actor",
+                "self.profile(actor",
+                "self.person(user",
+            ]
+            .iter()
+            .any(|c| body.contains(c));
+            // Reads whose query only ever returns the actor's own records: the directory (open to
+            // everyone signed in), the actor's own series, meetings and actions (the query is
+            // limited to series they are part of), and search (the access rule is inside the query).
+            let scoped_to_actor = ["list_people", "my_series", "upcoming_meetings", "my_actions", "search"]
                 .iter()
-                .any(|c| body.contains(c));
-            let directory = signature.starts_with("list_people"); // the directory is open to everyone signed in
-            assert!(checked || directory, "{file}: `{}` does not consult the access policy", signature.split('(').next().unwrap());
+                .any(|f| signature.starts_with(&format!("{f}(")));
+            assert!(checked || scoped_to_actor, "{file}: `{}` does not consult the access policy", signature.split('(').next().unwrap());
         }
     }
 }
