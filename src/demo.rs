@@ -269,6 +269,8 @@ pub async fn generate(app: &App, opts: DemoOptions) -> anyhow::Result<DemoSummar
     bar.finish_with_message("people done");
     if opts.people == 0 {
         history::small(app, &rows, &mut rng).await?;
+    } else {
+        history::large(app, &rows, opts.years.max(1), &mut rng, opts.progress).await?;
     }
 
     let sign_ins = if opts.people == 0 {
@@ -340,6 +342,272 @@ mod history {
     ];
     const SKIP_REASONS: &[&str] = &["Out sick", "Conference week", "Public holiday", "Travelling to the offsite"];
     const RATING_COMMENTS: &[&str] = &["", "", "Clear next steps", "Helpful to talk through the priorities", "Felt rushed today"];
+
+    /// Every manager's weekly 1:1s with each report for `years`: a meeting a week, two
+    /// topics, a shared note, a rating most weeks and an action item every fourth, written
+    /// in bulk. Produces about 2.6 million meetings for 10,000 people over five years.
+    pub async fn large(app: &App, people: &[NewPerson], years: u32, rng: &mut Rng, progress: bool) -> anyhow::Result<()> {
+        use crate::store::bulk::{Batch, Value as V};
+        let now = app.clock.now();
+        let today = now.date_naive();
+        let bar = if progress { indicatif::ProgressBar::new(people.len() as u64) } else { indicatif::ProgressBar::hidden() };
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{msg:12} [{bar:40}] {pos}/{len} ({eta})")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        bar.set_message("1:1 history");
+        let mut tx = app.db.begin().await?;
+        crate::store::bulk::without_search_triggers(&mut tx).await?;
+        let mut series_rows = Batch::new(
+            "series",
+            &[
+                "id",
+                "manager_id",
+                "teammate_id",
+                "kind",
+                "cadence",
+                "first_date",
+                "local_time",
+                "timezone",
+                "duration_minutes",
+                "status",
+                "created_by",
+                "created_at",
+                "updated_at",
+                "version",
+            ],
+        );
+        let mut meetings = Batch::new(
+            "meeting",
+            &[
+                "id",
+                "series_id",
+                "occurrence",
+                "starts_at",
+                "duration_minutes",
+                "status",
+                "status_reason",
+                "rating",
+                "rating_comment",
+                "rated_at",
+                "created_at",
+                "updated_at",
+                "version",
+            ],
+        );
+        let mut points = Batch::new(
+            "talking_point",
+            &[
+                "id",
+                "meeting_id",
+                "series_id",
+                "origin_id",
+                "author_id",
+                "body",
+                "position",
+                "discussed",
+                "recurring",
+                "carried_on",
+                "created_at",
+                "updated_at",
+                "version",
+            ],
+        );
+        let mut notes =
+            Batch::new("note", &["id", "meeting_id", "private", "author_id", "body", "updated_by", "created_at", "updated_at", "version"]);
+        let mut revisions = Batch::new("note_revision", &["note_id", "version", "body", "author_id", "created_at"]);
+        let mut actions = Batch::new(
+            "action_item",
+            &[
+                "id",
+                "series_id",
+                "meeting_id",
+                "owner_id",
+                "created_by",
+                "body",
+                "kind",
+                "due_date",
+                "done_at",
+                "created_at",
+                "updated_at",
+                "version",
+            ],
+        );
+        let mut docs = Batch::new("search_doc", &["kind", "ref_id", "series_id", "meeting_id", "occurred_at", "body"]);
+        let start = today - Duration::weeks(52 * years as i64);
+        for (i, teammate) in people.iter().enumerate() {
+            if i % 100 == 0 {
+                bar.set_position(i as u64);
+            }
+            let Some(manager) = teammate.manager_id else { continue };
+            let weekday = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri][i % 5];
+            let tz: chrono_tz::Tz = teammate.timezone.parse().unwrap_or(chrono_tz::UTC);
+            let schedule = Schedule {
+                cadence: Cadence::Weekly,
+                first_date: next_weekday(start, weekday),
+                local_time: NaiveTime::from_hms_opt([9, 10, 11, 14, 15][i % 5], 0, 0).expect("valid time"),
+                tz,
+            };
+            let series_id = rng.uuid();
+            let created = now - Duration::weeks(52 * years as i64 + 1);
+            series_rows.push(vec![
+                V::Uuid(series_id),
+                V::Uuid(manager.0),
+                V::Uuid(teammate.id.0),
+                V::Text("regular".into()),
+                V::Text("weekly".into()),
+                V::OptDate(Some(schedule.first_date)),
+                V::Text(schedule.local_time.format("%H:%M").to_string()),
+                V::Text(tz.name().into()),
+                V::Int(30),
+                V::Text("active".into()),
+                V::Uuid(manager.0),
+                V::Time(created),
+                V::Time(created),
+                V::Int(1),
+            ]);
+            let mut index = 0u32;
+            let mut next_done = false;
+            while let Some(o) = schedule.occurrence(index) {
+                if o.starts_at > now + Duration::weeks(2) {
+                    break;
+                }
+                let past = o.starts_at + Duration::minutes(30) < now;
+                let skipped = past && rng.below(100) < 8;
+                let meeting_id = rng.uuid();
+                let rated = past && !skipped && rng.below(10) < 6;
+                meetings.push(vec![
+                    V::Uuid(meeting_id),
+                    V::Uuid(series_id),
+                    V::Int(index as i64),
+                    V::Time(o.starts_at),
+                    V::Int(30),
+                    V::Text(
+                        (if !past {
+                            "scheduled"
+                        } else if skipped {
+                            "skipped"
+                        } else {
+                            "held"
+                        })
+                        .into(),
+                    ),
+                    V::Text((if skipped { *rng.pick(SKIP_REASONS) } else { "" }).into()),
+                    V::OptInt(rated.then(|| [3, 4, 4, 5, 5][rng.below(5)])),
+                    V::Text(String::new()),
+                    V::OptTime(rated.then(|| o.starts_at + Duration::hours(1))),
+                    V::Time(created),
+                    V::Time(o.starts_at),
+                    V::Int(1),
+                ]);
+                let with_points = (past && !skipped) || (!past && !next_done);
+                if with_points {
+                    for (k, by_teammate) in [(1i64, true), (2, false)] {
+                        if !past && !by_teammate {
+                            continue;
+                        }
+                        let body = if by_teammate { *rng.pick(TEAMMATE_TOPICS) } else { *rng.pick(MANAGER_TOPICS) };
+                        let id = rng.uuid();
+                        let author = if by_teammate { teammate.id.0 } else { manager.0 };
+                        points.push(vec![
+                            V::Uuid(id),
+                            V::Uuid(meeting_id),
+                            V::Uuid(series_id),
+                            V::Uuid(id),
+                            V::Uuid(author),
+                            V::Text(body.into()),
+                            V::Int(k),
+                            V::Bool(past),
+                            V::Bool(false),
+                            V::Bool(past),
+                            V::Time(o.starts_at),
+                            V::Time(o.starts_at),
+                            V::Int(1),
+                        ]);
+                        docs.push(vec![
+                            V::Text("point".into()),
+                            V::Uuid(id),
+                            V::Uuid(series_id),
+                            V::Uuid(meeting_id),
+                            V::Time(o.starts_at),
+                            V::Text(body.into()),
+                        ]);
+                    }
+                    if !past {
+                        next_done = true;
+                    }
+                }
+                if past && !skipped {
+                    let note_id = rng.uuid();
+                    let body = *rng.pick(NOTES);
+                    notes.push(vec![
+                        V::Uuid(note_id),
+                        V::Uuid(meeting_id),
+                        V::Bool(false),
+                        V::Uuid(manager.0),
+                        V::Text(body.into()),
+                        V::Uuid(manager.0),
+                        V::Time(o.starts_at),
+                        V::Time(o.starts_at),
+                        V::Int(1),
+                    ]);
+                    revisions.push(vec![V::Uuid(note_id), V::Int(1), V::Text(body.into()), V::Uuid(manager.0), V::Time(o.starts_at)]);
+                    docs.push(vec![
+                        V::Text("note".into()),
+                        V::Uuid(note_id),
+                        V::Uuid(series_id),
+                        V::Uuid(meeting_id),
+                        V::Time(o.starts_at),
+                        V::Text(crate::domain::text::search_text(body)),
+                    ]);
+                    if index % 4 == 0 {
+                        let (text, help) = *rng.pick(ACTIONS);
+                        let action_id = rng.uuid();
+                        let done = o.starts_at < now - Duration::weeks(2) && rng.below(10) > 0;
+                        actions.push(vec![
+                            V::Uuid(action_id),
+                            V::Uuid(series_id),
+                            V::Uuid(meeting_id),
+                            V::Uuid(if help { manager.0 } else { teammate.id.0 }),
+                            V::Uuid(manager.0),
+                            V::Text(text.into()),
+                            V::Text((if help { "help" } else { "normal" }).into()),
+                            V::OptDate(Some(o.local_date + Duration::days(14))),
+                            V::OptTime(done.then(|| o.starts_at + Duration::days(6))),
+                            V::Time(o.starts_at),
+                            V::Time(o.starts_at),
+                            V::Int(1),
+                        ]);
+                        docs.push(vec![
+                            V::Text("action".into()),
+                            V::Uuid(action_id),
+                            V::Uuid(series_id),
+                            V::Uuid(meeting_id),
+                            V::Time(o.starts_at),
+                            V::Text(text.into()),
+                        ]);
+                    }
+                }
+                index += 1;
+            }
+            let batches = [&series_rows, &meetings, &points, &notes, &revisions, &actions, &docs];
+            if batches.iter().any(|b| b.is_full()) {
+                for b in [&mut series_rows, &mut meetings, &mut points, &mut notes, &mut revisions, &mut actions, &mut docs] {
+                    b.flush(&mut tx).await?;
+                }
+            }
+        }
+        // Parents before children: the foreign keys hold at every flush.
+        for b in [&mut series_rows, &mut meetings, &mut points, &mut notes, &mut revisions, &mut actions, &mut docs] {
+            b.flush(&mut tx).await?;
+        }
+        bar.set_message("search index");
+        crate::store::bulk::rebuild_search(&mut tx).await?;
+        tx.commit().await?;
+        bar.finish_with_message("1:1 history");
+        Ok(())
+    }
 
     pub async fn small(app: &App, people: &[NewPerson], rng: &mut Rng) -> anyhow::Result<()> {
         let now = app.clock.now();

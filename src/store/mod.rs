@@ -6,6 +6,7 @@
 //! next to its twin, and nowhere else. Handlers and use cases never contain SQL.
 
 pub mod accounts;
+pub mod bulk;
 pub mod meetings;
 pub mod people;
 pub mod search;

@@ -1,0 +1,112 @@
+//! Bulk loading for the demo generator: many rows per INSERT statement, the same SQL on
+//! both databases. Only the demo uses it; everything a person does goes row by row through
+//! the use cases.
+
+use super::{Result, Tx, on_tx};
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub enum Value {
+    Uuid(Uuid),
+    OptUuid(Option<Uuid>),
+    Text(String),
+    Int(i64),
+    OptInt(Option<i64>),
+    Bool(bool),
+    Time(DateTime<Utc>),
+    OptTime(Option<DateTime<Utc>>),
+    OptDate(Option<NaiveDate>),
+}
+
+/// Rows waiting to be written to one table; flushed every `batch` rows.
+pub struct Batch {
+    table: &'static str,
+    columns: &'static [&'static str],
+    rows: Vec<Vec<Value>>,
+    batch: usize,
+    pub written: u64,
+}
+
+impl Batch {
+    pub fn new(table: &'static str, columns: &'static [&'static str]) -> Batch {
+        // Stay well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters, even when
+        // a caller overfills a batch a little before flushing.
+        let batch = (12_000 / columns.len()).min(1000);
+        Batch { table, columns, rows: Vec::with_capacity(batch), batch, written: 0 }
+    }
+
+    /// Queues a row. The caller flushes (parents before children, so foreign keys hold).
+    pub fn push(&mut self, row: Vec<Value>) {
+        debug_assert_eq!(row.len(), self.columns.len());
+        self.rows.push(row);
+    }
+
+    pub fn is_full(&self) -> bool {
+        self.rows.len() >= self.batch
+    }
+
+    pub async fn flush(&mut self, tx: &mut Tx) -> Result<()> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        let width = self.columns.len();
+        let mut sql = format!("INSERT INTO {} ({}) VALUES ", self.table, self.columns.join(", "));
+        for (r, _) in self.rows.iter().enumerate() {
+            if r > 0 {
+                sql.push(',');
+            }
+            sql.push('(');
+            for c in 0..width {
+                if c > 0 {
+                    sql.push(',');
+                }
+                sql.push_str(&format!("${}", r * width + c + 1));
+            }
+            sql.push(')');
+        }
+        let rows = std::mem::take(&mut self.rows);
+        let n = rows.len() as u64;
+        on_tx!(tx, c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for row in rows {
+                for v in row {
+                    q = match v {
+                        Value::Uuid(x) => q.bind(x),
+                        Value::OptUuid(x) => q.bind(x),
+                        Value::Text(x) => q.bind(x),
+                        Value::Int(x) => q.bind(x),
+                        Value::OptInt(x) => q.bind(x),
+                        Value::Bool(x) => q.bind(x),
+                        Value::Time(x) => q.bind(x),
+                        Value::OptTime(x) => q.bind(x),
+                        Value::OptDate(x) => q.bind(x),
+                    };
+                }
+            }
+            q.execute(c).await.map(|r| r.rows_affected())
+        })?;
+        self.written += n;
+        Ok(())
+    }
+}
+
+/// SQLite: rebuilds the full-text index in one pass after a bulk load (faster than the
+/// per-row triggers). PostgreSQL keeps its generated column current by itself.
+pub async fn without_search_triggers(tx: &mut Tx) -> Result<()> {
+    if let Tx::Sqlite(t) = tx {
+        sqlx::query("DROP TRIGGER IF EXISTS search_doc_ai").execute(&mut **t).await?;
+    }
+    Ok(())
+}
+
+pub async fn rebuild_search(tx: &mut Tx) -> Result<()> {
+    if let Tx::Sqlite(t) = tx {
+        sqlx::query("INSERT INTO search_fts(search_fts) VALUES ('rebuild')").execute(&mut **t).await?;
+        // The same trigger as in migrations/sqlite/0002_meetings.sql.
+        sqlx::query("CREATE TRIGGER search_doc_ai AFTER INSERT ON search_doc BEGIN INSERT INTO search_fts(rowid, body) VALUES (new.seq, new.body); END")
+            .execute(&mut **t)
+            .await?;
+    }
+    Ok(())
+}
