@@ -561,7 +561,7 @@ mod history {
                         V::Time(o.starts_at),
                         V::Text(crate::domain::text::search_text(body)),
                     ]);
-                    if index % 4 == 0 {
+                    if index.is_multiple_of(4) {
                         let (text, help) = *rng.pick(ACTIONS);
                         let action_id = rng.uuid();
                         let done = o.starts_at < now - Duration::weeks(2) && rng.below(10) > 0;
@@ -771,7 +771,7 @@ mod history {
                     }
                     if rng.below(10) < 7 {
                         let rating = [3, 4, 4, 5, 5][rng.below(5)];
-                        store::rate_meeting(&mut tx, m.id, rating, *rng.pick(RATING_COMMENTS), o.starts_at + Duration::hours(1)).await?;
+                        store::rate_meeting(&mut tx, m.id, rating, rng.pick(RATING_COMMENTS), o.starts_at + Duration::hours(1)).await?;
                     }
                 }
                 index += 1;

@@ -43,11 +43,14 @@ pub struct Doc<'a> {
     pub body: &'a str,
 }
 
+/// Indexes a document. The text is made plain here, for every caller: `<`, `>` and `&`
+/// blanked, so PostgreSQL's parser cannot mistake `<script> growth` for a tag and drop words.
 pub async fn upsert(tx: &mut Tx, d: &Doc<'_>) -> Result<()> {
+    let body = crate::domain::text::plain(d.body);
     const Q: &str = "INSERT INTO search_doc (kind, ref_id, series_id, meeting_id, private_to, occurred_at, body) VALUES ($1, $2, $3, $4, $5, $6, $7) \
                      ON CONFLICT (ref_id) DO UPDATE SET body = excluded.body, occurred_at = excluded.occurred_at, meeting_id = excluded.meeting_id";
     on_tx!(tx, c => sqlx::query(Q).bind(d.kind.as_str()).bind(d.ref_id).bind(d.series_id).bind(d.meeting_id).bind(d.private_to.map(|p| p.0))
-        .bind(d.occurred_at).bind(d.body).execute(c).await.map(|r| r.rows_affected()))?;
+        .bind(d.occurred_at).bind(&body).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
