@@ -771,7 +771,8 @@ mod history {
                     }
                     if rng.below(10) < 7 {
                         let rating = [3, 4, 4, 5, 5][rng.below(5)];
-                        store::rate_meeting(&mut tx, m.id, rating, rng.pick(RATING_COMMENTS), o.starts_at + Duration::hours(1)).await?;
+                        let comment: &&str = rng.pick(RATING_COMMENTS);
+                        store::rate_meeting(&mut tx, m.id, rating, comment, o.starts_at + Duration::hours(1)).await?;
                     }
                 }
                 index += 1;
