@@ -1,4 +1,5 @@
-//! The command line: `rapport serve`, `rapport demo`, `rapport people import`, …
+//! The command line: `rapport serve`, `rapport demo`, `rapport people import`,
+//! `rapport meetings upcoming`, `rapport actions list`, …
 //! Every command works on the database the configuration names, through the same use cases
 //! as the web pages and the API.
 
@@ -57,6 +58,16 @@ pub enum Command {
         #[command(subcommand)]
         command: PeopleCommand,
     },
+    /// 1:1 meetings
+    Meetings {
+        #[command(subcommand)]
+        command: MeetingsCommand,
+    },
+    /// Action items from 1:1s
+    Actions {
+        #[command(subcommand)]
+        command: ActionsCommand,
+    },
     /// Personal API tokens
     Token {
         #[command(subcommand)]
@@ -98,6 +109,31 @@ pub enum PeopleCommand {
         /// Part of a name, e-mail or title
         #[arg(long, default_value = "")]
         search: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MeetingsCommand {
+    /// Someone's next 1:1s, in their own time zone: date, time, with whom, series status
+    Upcoming {
+        /// Whose 1:1s
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(i64).range(1..=100))]
+        limit: i64,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ActionsCommand {
+    /// Someone's open action items across all their 1:1s: due date, owner, text, with whom
+    List {
+        /// Whose action items
+        #[arg(long)]
+        email: String,
+        /// Only "How can I help?" commitments
+        #[arg(long)]
+        help_only: bool,
     },
 }
 
@@ -214,11 +250,53 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Meetings { command: MeetingsCommand::Upcoming { email, limit } } => {
+            let app = open(&config, true).await?;
+            let person = person_by_email(&app, &email).await?;
+            let tz = person.timezone.parse::<chrono_tz::Tz>().unwrap_or(chrono_tz::UTC);
+            let list = app.upcoming_meetings(&person, limit).await.map_err(describe)?;
+            if list.is_empty() {
+                eprintln!("No 1:1s coming up for {}.", person.email);
+            }
+            let mut out = std::io::stdout().lock();
+            for u in &list {
+                let starts = u.meeting.starts_at.with_timezone(&tz);
+                let ends = u.meeting.ends_at().with_timezone(&tz);
+                writeln!(
+                    out,
+                    "{}\t{}–{} {}\t{}\t{}",
+                    starts.format("%a %Y-%m-%d"),
+                    starts.format("%H:%M"),
+                    ends.format("%H:%M"),
+                    starts.format("%Z"),
+                    u.other.name,
+                    u.series.status.as_str()
+                )?;
+            }
+            Ok(())
+        }
+        Command::Actions { command: ActionsCommand::List { email, help_only } } => {
+            let app = open(&config, true).await?;
+            let person = person_by_email(&app, &email).await?;
+            let only = help_only.then_some(crate::domain::meeting::ActionKind::Help);
+            let list = app.my_actions(&person, only).await.map_err(describe)?;
+            if list.is_empty() {
+                eprintln!("No open action items for {}.", person.email);
+            }
+            let mut out = std::io::stdout().lock();
+            for a in &list {
+                let due = a.action.due_date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "-".into());
+                let owner = if a.action.owner_id == person.id { &person.name } else { &a.other.name };
+                // One item per line, whatever was typed.
+                let text: String = a.action.body.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+                let help = if a.action.kind == crate::domain::meeting::ActionKind::Help { "How can I help: " } else { "" };
+                writeln!(out, "{due}\t{owner}\t{help}{text}\t{}", a.other.name)?;
+            }
+            Ok(())
+        }
         Command::Token { command: TokenCommand::Create { email, name } } => {
             let app = open(&config, true).await?;
-            let person = crate::store::people::get_by_email(&app.db, &email.trim().to_lowercase())
-                .await?
-                .with_context(|| format!("no one with the e-mail {email}"))?;
+            let person = person_by_email(&app, &email).await?;
             let t = app.create_token(&person, &name).await.map_err(describe)?;
             println!("{}", t.token);
             eprintln!("Token \"{}\" for {}. Keep it secret; rapport will not show it again.", t.name, person.email);
@@ -236,6 +314,14 @@ async fn cli_actor(app: &App) -> anyhow::Result<crate::domain::Person> {
         .map(|p| p.person)
         .find(|p| p.is_admin)
         .context("there is no admin yet: create one with `rapport admin create` or open rapport in a browser")
+}
+
+/// The person a command acts for, named by `--email`. Whoever can run commands on the server
+/// can read the database anyway, so acting for someone needs no password.
+async fn person_by_email(app: &App, email: &str) -> anyhow::Result<crate::domain::Person> {
+    crate::store::people::get_by_email(&app.db, &email.trim().to_lowercase())
+        .await?
+        .with_context(|| format!("no one with the e-mail {email}"))
 }
 
 fn describe(e: crate::app::AppError) -> anyhow::Error {

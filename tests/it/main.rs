@@ -5,6 +5,7 @@ mod support;
 
 mod accounts;
 mod api;
+mod api_meetings;
 mod architecture;
 mod cli;
 mod meetings;

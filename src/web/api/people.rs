@@ -1,102 +1,20 @@
-//! The JSON API under `/api/v1`, described by the OpenAPI document at
-//! `/api/v1/openapi.json`. Scripts authenticate with `Authorization: Bearer rpt_…`; a
-//! browser session works too, with the `X-CSRF-Token` header on changes.
+//! People, reporting lines, accounts and API tokens.
 
-use super::auth::{CurrentUser, session_cookie};
-use super::error::{ApiError, ErrorBody};
+use super::{ApiJson, ApiResult, double_option};
 use crate::app::App;
 use crate::app::people::{PersonInput, PersonPatch};
 use crate::domain::{Person, PersonId, PersonWithReports};
+use crate::web::auth::{CurrentUser, session_cookie};
+use crate::web::error::{ApiError, ErrorBody};
+use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, FromRequest, Path, Query, Request, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
 use chrono::{DateTime, Utc};
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer, Serialize};
-use utoipa::{IntoParams, OpenApi, ToSchema};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-
-type ApiResult<T> = Result<T, ApiError>;
-
-pub fn router(import_limit: usize) -> Router<App> {
-    Router::new()
-        .route("/openapi.json", get(openapi_json))
-        .route("/me", get(me))
-        .route("/me/password", put(change_password))
-        .route("/people", get(list_people).post(create_person))
-        .route("/people/import", post(import_people).layer(DefaultBodyLimit::max(import_limit)))
-        .route("/people/{id}", get(get_person).patch(update_person))
-        .route("/people/{id}/invitation", post(invite_person))
-        .route("/invitations/{token}/accept", post(accept_invitation))
-        .route("/org", get(org_chart))
-        .route("/tokens", get(list_tokens).post(create_token))
-        .route("/tokens/{id}", axum::routing::delete(revoke_token))
-}
-
-// ---- request bodies: JSON only, with errors that say where ----
-
-/// A JSON body. Refuses other content types (415), malformed JSON (400, with line and
-/// column), unknown or mistyped fields (422, with the field), and oversized bodies (413).
-pub struct ApiJson<T>(pub T);
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let is_json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|ct| ct.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
-        if !is_json {
-            return Err(ApiError::request(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                "Send the body as JSON, with \"Content-Type: application/json\".",
-            ));
-        }
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::request(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "The body is larger than rapport accepts.")
-            } else {
-                ApiError::request(StatusCode::BAD_REQUEST, "bad_request", format!("The body could not be read: {e}"))
-            }
-        })?;
-        parse_json(&bytes).map(ApiJson)
-    }
-}
-
-pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        use serde_json::error::Category;
-        let at = format!("line {}, column {}", e.line(), e.column());
-        match e.classify() {
-            Category::Data => {
-                let mut msg = e.to_string();
-                if let Some(i) = msg.find(" at line ") {
-                    msg.truncate(i);
-                }
-                let field = msg.split('`').nth(1).unwrap_or("body").to_string();
-                ApiError::Request {
-                    status: StatusCode::UNPROCESSABLE_ENTITY,
-                    code: "invalid",
-                    message: format!("{msg} ({at})."),
-                    fields: vec![crate::domain::FieldError::new(field, msg).at(e.line() as u64, e.column() as u64)],
-                }
-            }
-            Category::Eof => ApiError::request(StatusCode::BAD_REQUEST, "bad_request", format!("The JSON ends too early ({at}).")),
-            _ => ApiError::request(StatusCode::BAD_REQUEST, "bad_request", format!("The body is not valid JSON: {e}.")),
-        }
-    })
-}
-
-/// `null` and absent differ for `manager_id`: absent leaves it, `null` removes the manager.
-fn double_option<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
-}
 
 // ---- shapes ----
 
@@ -193,6 +111,7 @@ pub struct UpdatePerson {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Part of a name, e-mail or title.
     #[serde(default)]
@@ -204,6 +123,7 @@ pub struct ListParams {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportParams {
     /// Only check the file and count; change nothing.
     #[serde(default)]
@@ -219,6 +139,7 @@ pub struct ImportResult {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OrgParams {
     /// The person to centre on; the top of the organisation when left out.
     pub focus: Option<Uuid>,
@@ -280,22 +201,27 @@ pub struct AcceptInvitation {
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "people", responses(
     (status = 200, description = "The person the token or session belongs to", body = PersonDto),
-    (status = 401, body = ErrorBody)))]
-async fn me(user: CurrentUser) -> Json<PersonDto> {
+    (status = 401, description = "Not signed in, or an unknown token", body = ErrorBody)))]
+pub(super) async fn me(user: CurrentUser) -> Json<PersonDto> {
     Json(user.person().clone().into())
 }
 
 #[utoipa::path(put, path = "/api/v1/me/password", tag = "accounts", request_body = ChangePassword, responses(
     (status = 204, description = "Changed; your other sessions are signed out"),
     (status = 422, description = "Wrong current password, or a weak new one", body = ErrorBody)))]
-async fn change_password(State(app): State<App>, user: CurrentUser, ApiJson(b): ApiJson<ChangePassword>) -> ApiResult<StatusCode> {
+pub(super) async fn change_password(
+    State(app): State<App>,
+    user: CurrentUser,
+    ApiJson(b): ApiJson<ChangePassword>,
+) -> ApiResult<StatusCode> {
     app.change_password(user.person(), &b.current_password, &b.new_password, user.0.session_token()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(get, path = "/api/v1/people", tag = "people", params(ListParams), responses(
-    (status = 200, body = PeopleList), (status = 401, body = ErrorBody)))]
-async fn list_people(State(app): State<App>, user: CurrentUser, Query(q): Query<ListParams>) -> ApiResult<Json<PeopleList>> {
+    (status = 200, description = "One page of the directory", body = PeopleList),
+    (status = 401, description = "Not signed in, or an unknown token", body = ErrorBody)))]
+pub(super) async fn list_people(State(app): State<App>, user: CurrentUser, Query(q): Query<ListParams>) -> ApiResult<Json<PeopleList>> {
     let list = app.list_people(user.person(), &q.q, q.page.unwrap_or(1), q.per_page.unwrap_or(50)).await?;
     Ok(Json(PeopleList {
         total: list.total,
@@ -306,10 +232,10 @@ async fn list_people(State(app): State<App>, user: CurrentUser, Query(q): Query<
 }
 
 #[utoipa::path(post, path = "/api/v1/people", tag = "people", request_body = CreatePerson, responses(
-    (status = 201, body = PersonDto),
+    (status = 201, description = "Created", body = PersonDto),
     (status = 422, description = "What is wrong, per field", body = ErrorBody),
     (status = 404, description = "Only admins add people", body = ErrorBody)))]
-async fn create_person(
+pub(super) async fn create_person(
     State(app): State<App>,
     user: CurrentUser,
     ApiJson(b): ApiJson<CreatePerson>,
@@ -331,8 +257,9 @@ async fn create_person(
 }
 
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people", params(("id" = Uuid, Path)), responses(
-    (status = 200, body = ProfileDto), (status = 404, body = ErrorBody)))]
-async fn get_person(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<ProfileDto>> {
+    (status = 200, description = "The person, their managers and their direct reports", body = ProfileDto),
+    (status = 404, description = "Nothing here, or nothing you may see (the same answer for both)", body = ErrorBody)))]
+pub(super) async fn get_person(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<ProfileDto>> {
     let p = app.profile(user.person(), PersonId(id)).await?;
     Ok(Json(ProfileDto {
         person: p.person.into(),
@@ -342,10 +269,11 @@ async fn get_person(State(app): State<App>, user: CurrentUser, Path(id): Path<Uu
 }
 
 #[utoipa::path(patch, path = "/api/v1/people/{id}", tag = "people", params(("id" = Uuid, Path)), request_body = UpdatePerson, responses(
-    (status = 200, body = PersonDto),
+    (status = 200, description = "Changed", body = PersonDto),
     (status = 409, description = "Changed by someone else since `version`", body = ErrorBody),
-    (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn update_person(
+    (status = 422, description = "What is wrong, per field", body = ErrorBody),
+    (status = 404, description = "Nothing here, or nothing you may see (the same answer for both)", body = ErrorBody)))]
+pub(super) async fn update_person(
     State(app): State<App>,
     user: CurrentUser,
     Path(id): Path<Uuid>,
@@ -364,9 +292,10 @@ async fn update_person(
 
 #[utoipa::path(post, path = "/api/v1/people/import", tag = "people", params(ImportParams),
     request_body(content = String, content_type = "text/csv", description = "name,email,title,manager_email,timezone"),
-    responses((status = 200, body = ImportResult),
+    responses(
+    (status = 200, description = "Checked, and imported unless a dry run", body = ImportResult),
     (status = 422, description = "Every problem with its line and column; nothing imported", body = ErrorBody)))]
-async fn import_people(
+pub(super) async fn import_people(
     State(app): State<App>,
     user: CurrentUser,
     Query(q): Query<ImportParams>,
@@ -386,26 +315,27 @@ async fn import_people(
 }
 
 #[utoipa::path(post, path = "/api/v1/people/{id}/invitation", tag = "accounts", params(("id" = Uuid, Path)), responses(
-    (status = 201, body = InvitationDto),
+    (status = 201, description = "The invitation link to send", body = InvitationDto),
     (status = 422, description = "They can already sign in", body = ErrorBody),
     (status = 404, description = "No such person, or not yours to invite", body = ErrorBody)))]
-async fn invite_person(
+pub(super) async fn invite_person(
     State(app): State<App>,
     user: CurrentUser,
     headers: HeaderMap,
     Path(id): Path<Uuid>,
 ) -> ApiResult<(StatusCode, Json<InvitationDto>)> {
     let inv = app.invite(user.person(), PersonId(id)).await?;
-    let url = format!("{}/invite/{}", super::base_url(&app, &headers), inv.token);
+    let url = format!("{}/invite/{}", crate::web::base_url(&app, &headers), inv.token);
     Ok((StatusCode::CREATED, Json(InvitationDto { person: inv.person.into(), url, expires_at: inv.expires_at })))
 }
 
 #[utoipa::path(post, path = "/api/v1/invitations/{token}/accept", tag = "accounts", params(("token" = String, Path)), request_body = AcceptInvitation,
     security(()),
-    responses((status = 200, description = "Password set; a session cookie is returned", body = PersonDto),
+    responses(
+    (status = 200, description = "Password set; a session cookie is returned", body = PersonDto),
     (status = 422, description = "Expired, used, or a weak password", body = ErrorBody),
-    (status = 404, body = ErrorBody)))]
-async fn accept_invitation(
+    (status = 404, description = "Nothing here, or nothing you may see (the same answer for both)", body = ErrorBody)))]
+pub(super) async fn accept_invitation(
     State(app): State<App>,
     Path(token): Path<String>,
     ApiJson(b): ApiJson<AcceptInvitation>,
@@ -417,8 +347,9 @@ async fn accept_invitation(
 }
 
 #[utoipa::path(get, path = "/api/v1/org", tag = "people", params(OrgParams), responses(
-    (status = 200, body = OrgChartDto), (status = 404, body = ErrorBody)))]
-async fn org_chart(State(app): State<App>, user: CurrentUser, Query(q): Query<OrgParams>) -> ApiResult<Json<OrgChartDto>> {
+    (status = 200, description = "The org chart around the focus", body = OrgChartDto),
+    (status = 404, description = "Nothing here, or nothing you may see (the same answer for both)", body = ErrorBody)))]
+pub(super) async fn org_chart(State(app): State<App>, user: CurrentUser, Query(q): Query<OrgParams>) -> ApiResult<Json<OrgChartDto>> {
     let c = app.org_chart(user.person(), q.focus.map(PersonId)).await?;
     Ok(Json(OrgChartDto {
         above: c.above.into_iter().map(Into::into).collect(),
@@ -427,8 +358,9 @@ async fn org_chart(State(app): State<App>, user: CurrentUser, Query(q): Query<Or
     }))
 }
 
-#[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts", responses((status = 200, body = Vec<TokenDto>)))]
-async fn list_tokens(State(app): State<App>, user: CurrentUser) -> ApiResult<Json<Vec<TokenDto>>> {
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts", responses(
+    (status = 200, description = "Your API tokens (never their secrets)", body = Vec<TokenDto>)))]
+pub(super) async fn list_tokens(State(app): State<App>, user: CurrentUser) -> ApiResult<Json<Vec<TokenDto>>> {
     let list = app.list_tokens(user.person()).await?;
     Ok(Json(
         list.into_iter().map(|t| TokenDto { id: t.id, name: t.name, created_at: t.created_at, last_used_at: t.last_used_at }).collect(),
@@ -436,8 +368,9 @@ async fn list_tokens(State(app): State<App>, user: CurrentUser) -> ApiResult<Jso
 }
 
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = CreateToken, responses(
-    (status = 201, body = NewTokenDto), (status = 422, body = ErrorBody)))]
-async fn create_token(
+    (status = 201, description = "Created; the secret is shown only now", body = NewTokenDto),
+    (status = 422, description = "What is wrong, per field", body = ErrorBody)))]
+pub(super) async fn create_token(
     State(app): State<App>,
     user: CurrentUser,
     ApiJson(b): ApiJson<CreateToken>,
@@ -447,35 +380,9 @@ async fn create_token(
 }
 
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "accounts", params(("id" = Uuid, Path)), responses(
-    (status = 204, description = "Revoked"), (status = 404, body = ErrorBody)))]
-async fn revoke_token(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>) -> ApiResult<StatusCode> {
+    (status = 204, description = "Revoked"),
+    (status = 404, description = "Nothing here, or nothing you may see (the same answer for both)", body = ErrorBody)))]
+pub(super) async fn revoke_token(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>) -> ApiResult<StatusCode> {
     app.revoke_token(user.person(), id).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-// ---- the OpenAPI document ----
-
-#[derive(OpenApi)]
-#[openapi(
-    info(title = "rapport", description = "The JSON API of rapport, self-hosted 1:1 meetings. Authenticate with a personal API token: `Authorization: Bearer rpt_…` (create one under Settings, or with `rapport token create`)."),
-    paths(me, change_password, list_people, create_person, get_person, update_person, import_people, invite_person, accept_invitation, org_chart, list_tokens, create_token, revoke_token),
-    components(schemas(ErrorBody, super::error::ErrorDetail, crate::domain::FieldError)),
-    modifiers(&BearerAuth),
-    tags((name = "people", description = "People, reporting lines and the org chart"), (name = "accounts", description = "Passwords, invitations and API tokens"))
-)]
-pub struct ApiDoc;
-
-struct BearerAuth;
-
-impl utoipa::Modify for BearerAuth {
-    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
-        let components = doc.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("token", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
-        doc.security = Some(vec![SecurityRequirement::new("token", Vec::<String>::new())]);
-    }
-}
-
-async fn openapi_json() -> Response {
-    Json(ApiDoc::openapi()).into_response()
 }

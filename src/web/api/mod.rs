@@ -1,0 +1,206 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI document at
+//! `/api/v1/openapi.json`. Scripts authenticate with `Authorization: Bearer rpt_…`; a
+//! browser session works too, with the `X-CSRF-Token` header on changes.
+//!
+//! `people.rs` holds people, accounts and tokens; `meetings.rs` the 1:1s: series, meetings,
+//! the agenda, notes, action items and search.
+
+mod meetings;
+mod people;
+
+use super::error::ApiError;
+use crate::app::App;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Query, Request};
+use axum::http::{StatusCode, header, request::Parts};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post, put};
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+use utoipa::OpenApi;
+
+type ApiResult<T> = Result<T, ApiError>;
+
+pub fn router(import_limit: usize) -> Router<App> {
+    Router::new()
+        .route("/openapi.json", get(openapi_json))
+        .route("/me", get(people::me))
+        .route("/me/password", put(people::change_password))
+        .route("/people", get(people::list_people).post(people::create_person))
+        .route("/people/import", post(people::import_people).layer(DefaultBodyLimit::max(import_limit)))
+        .route("/people/{id}", get(people::get_person).patch(people::update_person))
+        .route("/people/{id}/invitation", post(people::invite_person))
+        .route("/invitations/{token}/accept", post(people::accept_invitation))
+        .route("/org", get(people::org_chart))
+        .route("/tokens", get(people::list_tokens).post(people::create_token))
+        .route("/tokens/{id}", delete(people::revoke_token))
+        .route("/series", get(meetings::list_series).post(meetings::create_series))
+        .route("/series/{id}", get(meetings::get_series).patch(meetings::update_series))
+        .route("/meetings/upcoming", get(meetings::upcoming))
+        .route("/meetings/{id}", get(meetings::get_meeting).patch(meetings::update_meeting))
+        .route("/meetings/{id}/move", post(meetings::move_meeting))
+        .route("/meetings/{id}/rating", put(meetings::rate_meeting))
+        .route("/meetings/{id}/points", post(meetings::add_point))
+        .route("/meetings/{id}/notes/shared", put(meetings::save_shared_note))
+        .route("/meetings/{id}/notes/private", put(meetings::save_private_note))
+        .route("/meetings/{id}/actions", post(meetings::add_action))
+        .route("/points/{id}", axum::routing::patch(meetings::update_point).delete(meetings::delete_point))
+        .route("/points/{id}/move", post(meetings::move_point))
+        .route("/actions", get(meetings::my_actions))
+        .route("/actions/{id}", axum::routing::patch(meetings::update_action))
+        .route("/search", get(meetings::search))
+}
+
+// ---- request bodies: JSON only, with errors that say where ----
+
+/// A JSON body. Refuses other content types (415), malformed JSON (400, with line and
+/// column), unknown or mistyped fields (422, with the field), and oversized bodies (413).
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
+        if !is_json {
+            return Err(ApiError::request(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Send the body as JSON, with \"Content-Type: application/json\".",
+            ));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::request(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "The body is larger than rapport accepts.")
+            } else {
+                ApiError::request(StatusCode::BAD_REQUEST, "bad_request", format!("The body could not be read: {e}"))
+            }
+        })?;
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        use serde_json::error::Category;
+        let at = format!("line {}, column {}", e.line(), e.column());
+        match e.classify() {
+            Category::Data => {
+                let mut msg = e.to_string();
+                if let Some(i) = msg.find(" at line ") {
+                    msg.truncate(i);
+                }
+                // serde names the field for unknown, missing and repeated fields; for a wrong
+                // value it quotes the value instead, which must not pass for a field name.
+                let names_field = ["unknown field `", "missing field `", "duplicate field `"].iter().any(|p| msg.starts_with(p));
+                let field = if names_field { msg.split('`').nth(1).unwrap_or("body") } else { "body" }.to_string();
+                ApiError::Request {
+                    status: StatusCode::UNPROCESSABLE_ENTITY,
+                    code: "invalid",
+                    message: format!("{msg} ({at})."),
+                    fields: vec![crate::domain::FieldError::new(field, msg).at(e.line() as u64, e.column() as u64)],
+                }
+            }
+            Category::Eof => ApiError::request(StatusCode::BAD_REQUEST, "bad_request", format!("The JSON ends too early ({at}).")),
+            _ => ApiError::request(StatusCode::BAD_REQUEST, "bad_request", format!("The body is not valid JSON: {e}.")),
+        }
+    })
+}
+
+/// `null` and absent differ for optional fields such as `manager_id` or `due_date`: absent
+/// leaves the value, `null` removes it.
+pub(crate) fn double_option<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// A query string. Values are read as text and checked by the handler, so a bad one is a
+/// 422 naming the parameter; a query string that cannot be read at all is a JSON 400.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::try_from_uri(&parts.uri).map(|Query(t)| ApiQuery(t)).map_err(|e| {
+            ApiError::request(StatusCode::BAD_REQUEST, "bad_request", format!("The query string could not be read: {}.", e.body_text()))
+        })
+    }
+}
+
+// ---- the OpenAPI document ----
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "rapport", description = "The JSON API of rapport, self-hosted 1:1 meetings. Authenticate with a personal API token: `Authorization: Bearer rpt_…` (create one under Settings, or with `rapport token create`)."),
+    paths(
+        people::me, people::change_password, people::list_people, people::create_person, people::get_person, people::update_person,
+        people::import_people, people::invite_person, people::accept_invitation, people::org_chart, people::list_tokens,
+        people::create_token, people::revoke_token,
+        meetings::list_series, meetings::create_series, meetings::get_series, meetings::update_series, meetings::upcoming,
+        meetings::get_meeting, meetings::update_meeting, meetings::move_meeting, meetings::rate_meeting, meetings::add_point,
+        meetings::update_point, meetings::move_point, meetings::delete_point, meetings::save_shared_note,
+        meetings::save_private_note, meetings::add_action, meetings::update_action, meetings::my_actions, meetings::search,
+    ),
+    components(schemas(super::error::ErrorBody, super::error::ErrorDetail, crate::domain::FieldError)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "people", description = "People, reporting lines and the org chart"),
+        (name = "accounts", description = "Passwords, invitations and API tokens"),
+        (name = "meetings", description = "1:1 series and their meetings: the shared agenda, notes, action items and ratings"),
+        (name = "search", description = "Search across every 1:1 you are part of"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("token", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        doc.security = Some(vec![SecurityRequirement::new("token", Vec::<String>::new())]);
+    }
+}
+
+async fn openapi_json() -> Response {
+    Json(ApiDoc::openapi()).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        version: i64,
+        minutes: Option<u32>,
+    }
+
+    fn field_of(json: &str) -> String {
+        match parse_json::<Body>(json.as_bytes()) {
+            Err(ApiError::Request { status, fields, .. }) => {
+                assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+                fields[0].field.clone()
+            }
+            other => panic!("expected a 422, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn json_errors_name_a_field_only_when_serde_names_one() {
+        assert_eq!(field_of(r#"{"version": 1, "colour": "blue"}"#), "colour");
+        assert_eq!(field_of(r#"{"minutes": 5}"#), "version");
+        assert_eq!(field_of(r#"{"version": 1, "version": 2}"#), "version");
+        // A wrong value is quoted by serde (`-5`); it is not a field name.
+        assert_eq!(field_of(r#"{"version": 1, "minutes": -5}"#), "body");
+        assert_eq!(field_of(r#"{"version": "one"}"#), "body");
+    }
+}
