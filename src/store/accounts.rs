@@ -68,12 +68,27 @@ pub async fn insert_session(
     Ok(())
 }
 
+/// The live session behind a token hash, with its person, in one query (every request asks).
 pub async fn find_session(db: &Db, token_hash: &str, now: DateTime<Utc>) -> Result<Option<SessionRecord>> {
-    let id_and_rest: Option<(Uuid, String, DateTime<Utc>)> = on_db!(db, p => sqlx::query_as(
-        "SELECT person_id, csrf_token, expires_at FROM session WHERE token_hash = $1 AND expires_at > $2")
-        .bind(token_hash).bind(now).fetch_optional(p).await)?;
-    let Some((pid, csrf_token, expires_at)) = id_and_rest else { return Ok(None) };
-    Ok(super::people::get(db, PersonId(pid)).await?.map(|person| SessionRecord { person, csrf_token, expires_at }))
+    const Q: &str = concat!(
+        "SELECT ",
+        crate::person_cols!(),
+        ", s.csrf_token, s.expires_at FROM session s JOIN person p ON p.id = s.person_id WHERE s.token_hash = $1 AND s.expires_at > $2"
+    );
+    let row = on_db!(db, p => {
+        use sqlx::Row as _;
+        match sqlx::query(Q).bind(token_hash).bind(now).fetch_optional(p).await? {
+            None => Ok::<_, sqlx::Error>(None),
+            Some(r) => {
+                let person: super::people::PersonRow = (
+                    r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?,
+                    r.try_get(6)?, r.try_get(7)?, r.try_get(8)?, r.try_get(9)?, r.try_get(10)?,
+                );
+                Ok(Some((person, r.try_get::<String, _>(11)?, r.try_get::<DateTime<Utc>, _>(12)?)))
+            }
+        }
+    })?;
+    Ok(row.map(|(p, csrf_token, expires_at)| SessionRecord { person: super::people::person(p), csrf_token, expires_at }))
 }
 
 pub async fn extend_session(db: &Db, token_hash: &str, expires: DateTime<Utc>) -> Result<()> {

@@ -7,6 +7,8 @@ use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use uuid::Uuid;
 
+#[macro_export]
+#[doc(hidden)]
 macro_rules! person_cols {
     () => {
         "p.id, p.name, p.email, p.title, p.timezone, p.manager_id, p.is_admin, \
@@ -20,11 +22,11 @@ macro_rules! report_count {
 }
 
 /// A person as the database returns them (the columns of `person_cols!`, in order).
-type PersonRow = (Uuid, String, String, String, String, Option<Uuid>, bool, bool, DateTime<Utc>, DateTime<Utc>, i64);
+pub(crate) type PersonRow = (Uuid, String, String, String, String, Option<Uuid>, bool, bool, DateTime<Utc>, DateTime<Utc>, i64);
 /// The same with the count of direct reports.
 type PersonReportsRow = (Uuid, String, String, String, String, Option<Uuid>, bool, bool, DateTime<Utc>, DateTime<Utc>, i64, i64);
 
-fn person(r: PersonRow) -> Person {
+pub(crate) fn person(r: PersonRow) -> Person {
     let (id, name, email, title, timezone, manager_id, is_admin, can_sign_in, created_at, updated_at, version) = r;
     Person {
         id: PersonId(id),
