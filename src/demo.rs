@@ -632,7 +632,9 @@ mod history {
             };
             store::insert_series(&mut tx, &series, manager, series.created_at).await?;
             let mut index = 0u32;
-            let mut last_held: Option<Uuid> = None;
+            // Topics left open in the latest held meeting: they carry on to the next one when
+            // the app is first opened. Older ones have long since moved on.
+            let mut open_topics: Vec<Uuid> = vec![];
             while let Some(o) = series.schedule.occurrence(index) {
                 if o.starts_at > now + Duration::weeks(3) {
                     break;
@@ -666,6 +668,7 @@ mod history {
                 }
                 let is_next =
                     !past && index > 0 && series.schedule.occurrence(index - 1).is_some_and(|p| p.starts_at + Duration::minutes(30) < now);
+                let mut next_open: Vec<Uuid> = vec![];
                 if status == MeetingStatus::Held || is_next {
                     let count = if is_next { 1 + rng.below(2) } else { 2 + rng.below(3) };
                     for k in 0..count {
@@ -685,8 +688,12 @@ mod history {
                             version: 1,
                         };
                         store::insert_point(&mut tx, &p, series.id, o.starts_at - Duration::days(2)).await?;
-                        if status == MeetingStatus::Held && p.discussed {
-                            store::mark_carried(&mut tx, p.id).await?;
+                        if status == MeetingStatus::Held {
+                            if p.discussed {
+                                store::mark_carried(&mut tx, p.id).await?;
+                            } else {
+                                next_open.push(p.id);
+                            }
                         }
                         search::upsert(
                             &mut tx,
@@ -704,13 +711,9 @@ mod history {
                     }
                 }
                 if status == MeetingStatus::Held {
-                    // Undiscussed points of older meetings have long since moved on.
-                    if let Some(prev) = last_held {
-                        for p in store::points_of_meeting(&app.db, prev).await.unwrap_or_default() {
-                            store::mark_carried(&mut tx, p.id).await?;
-                        }
+                    for id in std::mem::replace(&mut open_topics, next_open) {
+                        store::mark_carried(&mut tx, id).await?;
                     }
-                    last_held = Some(m.id);
                     let body = rng.pick(NOTES).to_string();
                     let note = Note {
                         id: rng.uuid(),

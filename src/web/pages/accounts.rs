@@ -22,13 +22,13 @@ fn signed_in_redirect(app: &App, token: &str, to: &str) -> Response {
     r
 }
 
-/// `/`: setup on a new instance, otherwise the signed-in person's own page.
+/// `/`: setup on a new instance, otherwise the signed-in person's 1:1s.
 pub async fn home(State(app): State<App>, MaybeUser(user): MaybeUser) -> PageResult {
     if app.needs_setup().await? {
         return Ok(Redirect::to("/setup").into_response());
     }
     Ok(match user {
-        Some(u) => Redirect::to(&format!("/people/{}", u.person().id)).into_response(),
+        Some(_) => Redirect::to("/meetings").into_response(),
         None => Redirect::to("/sign-in").into_response(),
     })
 }
@@ -255,7 +255,7 @@ pub struct AcceptForm {
 
 pub async fn invitation_submit(State(app): State<App>, Path(token): Path<String>, Form(f): Form<AcceptForm>) -> PageResult {
     match app.accept_invitation(&token, &f.password).await {
-        Ok(session) => Ok(signed_in_redirect(&app, &session.token, &format!("/people/{}", session.person.id))),
+        Ok(session) => Ok(signed_in_redirect(&app, &session.token, "/meetings")),
         Err(AppError::Invalid(errors)) if errors.message_for("token").is_none() => {
             let p = app.invitation(&token).await?;
             Ok(render(
