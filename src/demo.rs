@@ -36,11 +36,11 @@ pub struct DemoSummary {
 }
 
 /// SplitMix64: small, fast, and the same on every machine.
-pub struct Rng(u64);
+pub struct Rng(u64, u64);
 
 impl Rng {
     pub fn new(seed: u64) -> Rng {
-        Rng(seed ^ 0x9E37_79B9_7F4A_7C15)
+        Rng(seed ^ 0x9E37_79B9_7F4A_7C15, 0)
     }
     pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -60,6 +60,16 @@ impl Rng {
         b[..8].copy_from_slice(&self.next_u64().to_le_bytes());
         b[8..].copy_from_slice(&self.next_u64().to_le_bytes());
         uuid::Builder::from_random_bytes(b).into_uuid()
+    }
+    /// A version-7 UUID that sorts after every one made before it by this generator, like
+    /// the ids rapport makes itself. Bulk loads of such keys append to the indexes instead of
+    /// writing all over them, which is what makes the large demo fast.
+    pub fn ordered_uuid(&mut self) -> uuid::Uuid {
+        self.1 += 1;
+        let mut tail = [0u8; 10];
+        tail.copy_from_slice(&self.next_u64().to_le_bytes().repeat(2)[..10]);
+        // 2025-01-01 plus one millisecond per id: ordered, and in the past.
+        uuid::Builder::from_unix_timestamp_millis(1_735_689_600_000 + self.1, &tail).into_uuid()
     }
 }
 
@@ -449,7 +459,7 @@ mod history {
                 local_time: NaiveTime::from_hms_opt([9, 10, 11, 14, 15][i % 5], 0, 0).expect("valid time"),
                 tz,
             };
-            let series_id = rng.uuid();
+            let series_id = rng.ordered_uuid();
             let created = now - Duration::weeks(52 * years as i64 + 1);
             series_rows.push(vec![
                 V::Uuid(series_id),
@@ -475,7 +485,7 @@ mod history {
                 }
                 let past = o.starts_at + Duration::minutes(30) < now;
                 let skipped = past && rng.below(100) < 8;
-                let meeting_id = rng.uuid();
+                let meeting_id = rng.ordered_uuid();
                 let rated = past && !skipped && rng.below(10) < 6;
                 meetings.push(vec![
                     V::Uuid(meeting_id),
@@ -508,7 +518,7 @@ mod history {
                             continue;
                         }
                         let body = if by_teammate { *rng.pick(TEAMMATE_TOPICS) } else { *rng.pick(MANAGER_TOPICS) };
-                        let id = rng.uuid();
+                        let id = rng.ordered_uuid();
                         let author = if by_teammate { teammate.id.0 } else { manager.0 };
                         points.push(vec![
                             V::Uuid(id),
@@ -539,7 +549,7 @@ mod history {
                     }
                 }
                 if past && !skipped {
-                    let note_id = rng.uuid();
+                    let note_id = rng.ordered_uuid();
                     let body = *rng.pick(NOTES);
                     notes.push(vec![
                         V::Uuid(note_id),
@@ -563,7 +573,7 @@ mod history {
                     ]);
                     if index.is_multiple_of(4) {
                         let (text, help) = *rng.pick(ACTIONS);
-                        let action_id = rng.uuid();
+                        let action_id = rng.ordered_uuid();
                         let done = o.starts_at < now - Duration::weeks(2) && rng.below(10) > 0;
                         actions.push(vec![
                             V::Uuid(action_id),

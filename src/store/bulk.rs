@@ -51,6 +51,7 @@ impl Batch {
             return Ok(());
         }
         let width = self.columns.len();
+        let sqlite = matches!(tx, Tx::Sqlite(_));
         let mut sql = format!("INSERT INTO {} ({}) VALUES ", self.table, self.columns.join(", "));
         for (r, _) in self.rows.iter().enumerate() {
             if r > 0 {
@@ -61,7 +62,9 @@ impl Batch {
                 if c > 0 {
                     sql.push(',');
                 }
-                sql.push_str(&format!("${}", r * width + c + 1));
+                // SQLite looks `$N` names up one by one (quadratic in a statement this size);
+                // plain `?` is positional. PostgreSQL only knows `$N`.
+                if sqlite { sql.push('?') } else { sql.push_str(&format!("${}", r * width + c + 1)) }
             }
             sql.push(')');
         }
