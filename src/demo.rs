@@ -444,7 +444,7 @@ mod history {
                 "version",
             ],
         );
-        let mut docs = Batch::new("search_doc", &["kind", "ref_id", "series_id", "meeting_id", "occurred_at", "body"]);
+        let mut docs = Batch::new("search_doc", &["kind", "ref_id", "series_id", "meeting_id", "occurred_at", "body", "scope"]);
         let start = today - Duration::weeks(52 * years as i64);
         for (i, teammate) in people.iter().enumerate() {
             if i % 100 == 0 {
@@ -542,6 +542,7 @@ mod history {
                             V::Uuid(meeting_id),
                             V::Time(o.starts_at),
                             V::Text(body.into()),
+                            V::Text(crate::store::search::scope_token(series_id)),
                         ]);
                     }
                     if !past {
@@ -570,6 +571,7 @@ mod history {
                         V::Uuid(meeting_id),
                         V::Time(o.starts_at),
                         V::Text(crate::domain::text::search_text(body)),
+                        V::Text(crate::store::search::scope_token(series_id)),
                     ]);
                     if index.is_multiple_of(4) {
                         let (text, help) = *rng.pick(ACTIONS);
@@ -596,6 +598,7 @@ mod history {
                             V::Uuid(meeting_id),
                             V::Time(o.starts_at),
                             V::Text(text.into()),
+                            V::Text(crate::store::search::scope_token(series_id)),
                         ]);
                     }
                 }

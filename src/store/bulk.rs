@@ -106,8 +106,10 @@ pub async fn without_search_triggers(tx: &mut Tx) -> Result<()> {
 pub async fn rebuild_search(tx: &mut Tx) -> Result<()> {
     if let Tx::Sqlite(t) = tx {
         sqlx::query("INSERT INTO search_fts(search_fts) VALUES ('rebuild')").execute(&mut **t).await?;
-        // The same trigger as in migrations/sqlite/0002_meetings.sql.
-        sqlx::query("CREATE TRIGGER search_doc_ai AFTER INSERT ON search_doc BEGIN INSERT INTO search_fts(rowid, body) VALUES (new.seq, new.body); END")
+        // The same trigger as in migrations/sqlite/0003_search_scope.sql.
+        sqlx::query(
+            "CREATE TRIGGER search_doc_ai AFTER INSERT ON search_doc BEGIN INSERT INTO search_fts(rowid, body, scope) VALUES (new.seq, new.body, new.scope); END",
+        )
             .execute(&mut **t)
             .await?;
     }

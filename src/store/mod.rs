@@ -104,7 +104,8 @@ impl Db {
                 .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(10))
                 .pragma("temp_store", "memory")
-                .pragma("cache_size", "-32000");
+                // 8 MB of page cache per connection (8 connections): memory stays bounded on big databases.
+                .pragma("cache_size", "-8000");
             // An in-memory database exists once per connection, so it gets exactly one.
             let max = if memory { 1 } else { 8 };
             let pool = SqlitePoolOptions::new()
@@ -188,10 +189,12 @@ pub fn redact_url(url: &str) -> String {
 pub const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../migrations/sqlite/0001_foundation.sql")),
     (2, "meetings", include_str!("../../migrations/sqlite/0002_meetings.sql")),
+    (3, "search_scope", include_str!("../../migrations/sqlite/0003_search_scope.sql")),
 ];
 pub const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),
     (2, "meetings", include_str!("../../migrations/postgres/0002_meetings.sql")),
+    (3, "search_scope", include_str!("../../migrations/postgres/0003_search_scope.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

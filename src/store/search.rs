@@ -2,7 +2,7 @@
 //! found only by the two people of its series, and a private note only by its author.
 //! SQLite uses FTS5, PostgreSQL a tsvector; both index the same plain text.
 
-use super::{Db, Result, Tx, on_tx};
+use super::{Db, Result, Tx, on_db, on_tx};
 use crate::domain::PersonId;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -47,10 +47,10 @@ pub struct Doc<'a> {
 /// blanked, so PostgreSQL's parser cannot mistake `<script> growth` for a tag and drop words.
 pub async fn upsert(tx: &mut Tx, d: &Doc<'_>) -> Result<()> {
     let body = crate::domain::text::plain(d.body);
-    const Q: &str = "INSERT INTO search_doc (kind, ref_id, series_id, meeting_id, private_to, occurred_at, body) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+    const Q: &str = "INSERT INTO search_doc (kind, ref_id, series_id, meeting_id, private_to, occurred_at, body, scope) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
                      ON CONFLICT (ref_id) DO UPDATE SET body = excluded.body, occurred_at = excluded.occurred_at, meeting_id = excluded.meeting_id";
     on_tx!(tx, c => sqlx::query(Q).bind(d.kind.as_str()).bind(d.ref_id).bind(d.series_id).bind(d.meeting_id).bind(d.private_to.map(|p| p.0))
-        .bind(d.occurred_at).bind(&body).execute(c).await.map(|r| r.rows_affected()))?;
+        .bind(d.occurred_at).bind(&body).bind(scope_token(d.series_id)).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -79,6 +79,11 @@ pub struct Filter {
     pub limit: i64,
 }
 
+/// The token that names a series in the SQLite index: "s" and the id in lower-case hex.
+pub fn scope_token(series: Uuid) -> String {
+    format!("s{}", series.simple())
+}
+
 pub const MARK_START: char = '\u{E000}';
 pub const MARK_END: char = '\u{E001}';
 
@@ -100,18 +105,27 @@ pub fn fts5_query(input: &str) -> Option<String> {
 type HitRow = (String, Uuid, Uuid, Uuid, Option<Uuid>, DateTime<Utc>, String);
 
 pub async fn search(db: &Db, actor: PersonId, query: &str, f: &Filter) -> Result<Vec<Hit>> {
+    // The actor's series (with one person, if asked): a handful, even for a leader. The index
+    // is searched within them only; the join on `series` below re-checks the rule.
+    const MINE: &str =
+        "SELECT id FROM series WHERE (manager_id = $1 OR teammate_id = $1) AND ($2 IS NULL OR manager_id = $2 OR teammate_id = $2)";
+    let mine: Vec<Uuid> = on_db!(db, p => sqlx::query_scalar(MINE).bind(actor.0).bind(f.with.map(|w| w.0)).fetch_all(p).await)?;
+    if mine.is_empty() {
+        return Ok(vec![]);
+    }
     let rows: Vec<HitRow> = match db {
         Db::Sqlite(p) => {
-            let Some(q) = fts5_query(query) else { return Ok(vec![]) };
+            let Some(words) = fts5_query(query) else { return Ok(vec![]) };
+            let scopes = mine.iter().map(|id| format!("\"{}\"", scope_token(*id))).collect::<Vec<_>>().join(" OR ");
+            let q = format!("body : ({words}) AND scope : ({scopes})");
             const Q: &str = "SELECT d.kind, d.ref_id, d.series_id, d.meeting_id, d.private_to, d.occurred_at, \
                              snippet(search_fts, 0, char(57344), char(57345), '…', 16) \
                              FROM search_fts JOIN search_doc d ON d.seq = search_fts.rowid JOIN series s ON s.id = d.series_id \
                              WHERE search_fts MATCH $1 AND (s.manager_id = $2 OR s.teammate_id = $2) \
                              AND (d.private_to IS NULL OR d.private_to = $2) \
-                             AND ($3 IS NULL OR s.manager_id = $3 OR s.teammate_id = $3) \
-                             AND ($4 IS NULL OR d.occurred_at >= $4) AND ($5 IS NULL OR d.occurred_at < $5) \
-                             ORDER BY bm25(search_fts), d.occurred_at DESC LIMIT $6";
-            sqlx::query_as(Q).bind(q).bind(actor.0).bind(f.with.map(|w| w.0)).bind(f.from).bind(f.to).bind(f.limit).fetch_all(p).await?
+                             AND ($3 IS NULL OR d.occurred_at >= $3) AND ($4 IS NULL OR d.occurred_at < $4) \
+                             ORDER BY bm25(search_fts, 1.0, 0.0), d.occurred_at DESC LIMIT $5";
+            sqlx::query_as(Q).bind(q).bind(actor.0).bind(f.from).bind(f.to).bind(f.limit).fetch_all(p).await?
         }
         Db::Postgres(p) => {
             let q = crate::domain::text::plain(query);
@@ -121,12 +135,11 @@ pub async fn search(db: &Db, actor: PersonId, query: &str, f: &Filter) -> Result
             const Q: &str = "SELECT d.kind, d.ref_id, d.series_id, d.meeting_id, d.private_to, d.occurred_at, \
                              ts_headline('simple', d.body, q, 'StartSel=' || chr(57344) || ', StopSel=' || chr(57345) || ', MaxWords=24, MinWords=8, MaxFragments=1') \
                              FROM search_doc d JOIN series s ON s.id = d.series_id, websearch_to_tsquery('simple', $1) q \
-                             WHERE d.tsv @@ q AND (s.manager_id = $2 OR s.teammate_id = $2) \
+                             WHERE d.series_id = ANY($6) AND d.tsv @@ q AND (s.manager_id = $2 OR s.teammate_id = $2) \
                              AND (d.private_to IS NULL OR d.private_to = $2) \
-                             AND ($3::uuid IS NULL OR s.manager_id = $3 OR s.teammate_id = $3) \
-                             AND ($4::timestamptz IS NULL OR d.occurred_at >= $4) AND ($5::timestamptz IS NULL OR d.occurred_at < $5) \
-                             ORDER BY ts_rank_cd(d.tsv, q) DESC, d.occurred_at DESC LIMIT $6";
-            sqlx::query_as(Q).bind(q).bind(actor.0).bind(f.with.map(|w| w.0)).bind(f.from).bind(f.to).bind(f.limit).fetch_all(p).await?
+                             AND ($3::timestamptz IS NULL OR d.occurred_at >= $3) AND ($4::timestamptz IS NULL OR d.occurred_at < $4) \
+                             ORDER BY ts_rank_cd(d.tsv, q) DESC, d.occurred_at DESC LIMIT $5";
+            sqlx::query_as(Q).bind(q).bind(actor.0).bind(f.from).bind(f.to).bind(f.limit).bind(&mine).fetch_all(p).await?
         }
     };
     Ok(rows
