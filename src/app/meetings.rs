@@ -369,6 +369,11 @@ impl App {
 
     /// Keeps a series current: upcoming meetings exist, and points that should move on have.
     async fn refresh_series(&self, series: &Series, now: DateTime<Utc>) -> AppResult<()> {
+        let over_before = now - Duration::minutes(series.duration_minutes as i64);
+        let ready = if series.status != SeriesStatus::Active || series.kind == SeriesKind::OneOff { 0 } else { UPCOMING_READY as i64 };
+        if !store::needs_refresh(&self.db, series.id, now, over_before, ready).await? {
+            return Ok(());
+        }
         let mut tx = self.db.begin().await?;
         self.ensure_meetings(&mut tx, series, now, false).await?;
         let moved = self.carry_over(&mut tx, series, now).await?;
@@ -941,10 +946,16 @@ impl App {
             return Err(Invalid::one("q", "Search for at most 200 characters.").into());
         }
         let hits = search::search(&self.db, actor.id, query, &Filter { with, from, to, limit: SEARCH_LIMIT }).await?;
+        // Hits come from a handful of series: look each series and person up once.
+        let mut seen: std::collections::HashMap<Uuid, (Series, Person)> = std::collections::HashMap::new();
         let mut out = vec![];
         for hit in hits {
-            let series = store::get_series(&self.db, hit.series_id).await?.ok_or(AppError::NotFound)?;
-            let other = people::get(&self.db, series.other(actor.id)).await?.ok_or(AppError::NotFound)?;
+            if !seen.contains_key(&hit.series_id) {
+                let series = store::get_series(&self.db, hit.series_id).await?.ok_or(AppError::NotFound)?;
+                let other = people::get(&self.db, series.other(actor.id)).await?.ok_or(AppError::NotFound)?;
+                seen.insert(hit.series_id, (series, other));
+            }
+            let (series, other) = seen[&hit.series_id].clone();
             out.push(SearchResult { hit, series, other });
         }
         Ok(out)

@@ -343,6 +343,21 @@ pub async fn pending_carries(tx: &mut Tx, series: Uuid, now: DateTime<Utc>) -> R
     rows.into_iter().map(|(p, m)| Ok((point(p), meeting(m)?))).filter(|r| r.as_ref().map(|(_, m)| m.is_over(now)).unwrap_or(true)).collect()
 }
 
+/// Read-only: does the series have points waiting to move on, or fewer than `ready` meetings
+/// ahead? Lets a page view skip the write transaction when nothing is due (the usual case).
+pub async fn needs_refresh(db: &Db, series: Uuid, now: DateTime<Utc>, over_before: DateTime<Utc>, ready: i64) -> Result<bool> {
+    const PENDING: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM talking_point p JOIN meeting m ON m.id = p.meeting_id \
+                           WHERE p.series_id = $1 AND NOT p.carried_on AND (NOT p.discussed OR p.recurring) \
+                           AND (m.status <> 'scheduled' OR m.starts_at <= $2) LIMIT 1) x";
+    const AHEAD: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM meeting WHERE series_id = $1 AND starts_at > $2 LIMIT $3) x";
+    let (pending, ahead): (i64, i64) = on_db!(db, p => {
+        let pending: i64 = sqlx::query_scalar(PENDING).bind(series).bind(over_before).fetch_one(p).await?;
+        let ahead: i64 = sqlx::query_scalar(AHEAD).bind(series).bind(now).bind(ready).fetch_one(p).await?;
+        Ok::<_, sqlx::Error>((pending, ahead))
+    })?;
+    Ok(pending > 0 || ahead < ready)
+}
+
 pub async fn mark_carried(tx: &mut Tx, point: Uuid) -> Result<()> {
     on_tx!(tx, c => sqlx::query("UPDATE talking_point SET carried_on = TRUE WHERE id = $1").bind(point).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
