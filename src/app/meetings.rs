@@ -950,10 +950,10 @@ impl App {
         let mut seen: std::collections::HashMap<Uuid, (Series, Person)> = std::collections::HashMap::new();
         let mut out = vec![];
         for hit in hits {
-            if !seen.contains_key(&hit.series_id) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = seen.entry(hit.series_id) {
                 let series = store::get_series(&self.db, hit.series_id).await?.ok_or(AppError::NotFound)?;
                 let other = people::get(&self.db, series.other(actor.id)).await?.ok_or(AppError::NotFound)?;
-                seen.insert(hit.series_id, (series, other));
+                slot.insert((series, other));
             }
             let (series, other) = seen[&hit.series_id].clone();
             out.push(SearchResult { hit, series, other });
