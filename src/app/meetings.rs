@@ -406,19 +406,7 @@ impl App {
                 version: 1,
             };
             if store::insert_point(tx, &copy, series.id, now).await? {
-                search::upsert(
-                    tx,
-                    &Doc {
-                        kind: DocKind::Point,
-                        ref_id: copy.origin_id,
-                        series_id: series.id,
-                        meeting_id: target.id,
-                        private_to: None,
-                        occurred_at: target.starts_at,
-                        body: &copy.body,
-                    },
-                )
-                .await?;
+                Self::index_point(tx, &copy, series.id, &target).await?;
                 Self::notify_tx(tx, target.id, "points", point.author_id).await?;
                 if !targets.contains(&target.id) {
                     targets.push(target.id);
@@ -427,6 +415,21 @@ impl App {
             store::mark_carried(tx, point.id).await?;
         }
         Ok(targets)
+    }
+
+    /// A topic is found by search under its origin, at the meeting it is in now.
+    async fn index_point(tx: &mut Tx, point: &TalkingPoint, series: Uuid, meeting: &Meeting) -> AppResult<()> {
+        let doc = Doc {
+            kind: DocKind::Point,
+            ref_id: point.origin_id,
+            series_id: series,
+            meeting_id: meeting.id,
+            private_to: None,
+            occurred_at: meeting.starts_at,
+            body: &point.body,
+        };
+        search::upsert(tx, &doc).await?;
+        Ok(())
     }
 
     // ---- meetings ----
@@ -606,19 +609,7 @@ impl App {
             version: 1,
         };
         store::insert_point(&mut tx, &point, series.id, now).await?;
-        search::upsert(
-            &mut tx,
-            &Doc {
-                kind: DocKind::Point,
-                ref_id: point.origin_id,
-                series_id: series.id,
-                meeting_id: meeting.id,
-                private_to: None,
-                occurred_at: meeting.starts_at,
-                body: &point.body,
-            },
-        )
-        .await?;
+        Self::index_point(&mut tx, &point, series.id, &meeting).await?;
         Self::notify_tx(&mut tx, meeting.id, "points", actor.id).await?;
         tx.commit().await?;
         self.published(meeting.id, "points", actor.id);
@@ -656,19 +647,7 @@ impl App {
         if !store::update_point(&mut tx, &point, expected_version, now).await? {
             return Err(conflict("This topic"));
         }
-        search::upsert(
-            &mut tx,
-            &Doc {
-                kind: DocKind::Point,
-                ref_id: point.origin_id,
-                series_id: series.id,
-                meeting_id: meeting.id,
-                private_to: None,
-                occurred_at: meeting.starts_at,
-                body: &point.body,
-            },
-        )
-        .await?;
+        Self::index_point(&mut tx, &point, series.id, &meeting).await?;
         Self::notify_tx(&mut tx, meeting.id, "points", actor.id).await?;
         tx.commit().await?;
         self.published(meeting.id, "points", actor.id);
