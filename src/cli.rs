@@ -309,10 +309,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 /// Commands run on the server itself act as its first admin: whoever can run them can
 /// read the database anyway.
 async fn cli_actor(app: &App) -> anyhow::Result<crate::domain::Person> {
-    let (list, _) = crate::store::people::search(&app.db, "", crate::store::Page { number: 1, size: 200 }).await?;
-    list.into_iter()
-        .map(|p| p.person)
-        .find(|p| p.is_admin)
+    crate::store::people::first_admin(&app.db)
+        .await?
         .context("there is no admin yet: create one with `rapport admin create` or open rapport in a browser")
 }
 

@@ -90,6 +90,13 @@ pub async fn get(db: &Db, id: PersonId) -> Result<Option<Person>> {
     Ok(row.map(person))
 }
 
+/// The earliest admin, whatever the size of the organisation.
+pub async fn first_admin(db: &Db) -> Result<Option<Person>> {
+    const Q: &str = concat!("SELECT ", person_cols!(), " FROM person p WHERE p.is_admin ORDER BY p.created_at, p.id LIMIT 1");
+    let row: Option<PersonRow> = on_db!(db, p => sqlx::query_as(Q).fetch_optional(p).await)?;
+    Ok(row.map(person))
+}
+
 pub async fn get_by_email(db: &Db, email_lower: &str) -> Result<Option<Person>> {
     const Q: &str = concat!("SELECT ", person_cols!(), " FROM person p WHERE p.email_lower = $1");
     let row: Option<PersonRow> = on_db!(db, p => sqlx::query_as(Q).bind(email_lower).fetch_optional(p).await)?;
