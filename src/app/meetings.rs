@@ -432,6 +432,21 @@ impl App {
         Ok(())
     }
 
+    /// An action is found by search at the meeting it was agreed in.
+    async fn index_action(tx: &mut Tx, item: &ActionItem, meeting: &Meeting) -> AppResult<()> {
+        let doc = Doc {
+            kind: DocKind::Action,
+            ref_id: item.id,
+            series_id: item.series_id,
+            meeting_id: meeting.id,
+            private_to: None,
+            occurred_at: meeting.starts_at,
+            body: &item.body,
+        };
+        search::upsert(tx, &doc).await?;
+        Ok(())
+    }
+
     // ---- meetings ----
 
     pub async fn meeting_view(&self, actor: &Person, meeting_id: Uuid) -> AppResult<MeetingView> {
@@ -824,19 +839,7 @@ impl App {
         };
         let mut tx = self.db.begin().await?;
         store::insert_action(&mut tx, &item, now).await?;
-        search::upsert(
-            &mut tx,
-            &Doc {
-                kind: DocKind::Action,
-                ref_id: item.id,
-                series_id: series.id,
-                meeting_id: meeting.id,
-                private_to: None,
-                occurred_at: meeting.starts_at,
-                body: &item.body,
-            },
-        )
-        .await?;
+        Self::index_action(&mut tx, &item, &meeting).await?;
         Self::notify_tx(&mut tx, meeting.id, "actions", actor.id).await?;
         tx.commit().await?;
         self.published(meeting.id, "actions", actor.id);
@@ -868,23 +871,13 @@ impl App {
         if let Some(done) = patch.done {
             item.done_at = if done { item.done_at.or(Some(now)) } else { None };
         }
+        // Search dates an action by its meeting, as when it was added.
+        let meeting = store::get_meeting(&self.db, item.meeting_id).await?.ok_or(AppError::NotFound)?;
         let mut tx = self.db.begin().await?;
         if !store::update_action(&mut tx, &item, expected_version, now).await? {
             return Err(conflict("This action"));
         }
-        search::upsert(
-            &mut tx,
-            &Doc {
-                kind: DocKind::Action,
-                ref_id: item.id,
-                series_id: series.id,
-                meeting_id: item.meeting_id,
-                private_to: None,
-                occurred_at: item.created_at,
-                body: &item.body,
-            },
-        )
-        .await?;
+        Self::index_action(&mut tx, &item, &meeting).await?;
         Self::notify_tx(&mut tx, item.meeting_id, "actions", actor.id).await?;
         tx.commit().await?;
         self.published(item.meeting_id, "actions", actor.id);
