@@ -368,7 +368,7 @@ mod history {
         );
         bar.set_message("1:1 history");
         let mut tx = app.db.begin().await?;
-        crate::store::bulk::without_search_triggers(&mut tx).await?;
+        let triggers = crate::store::bulk::without_triggers(&mut tx).await?;
         let mut series_rows = Batch::new(
             "series",
             &[
@@ -617,6 +617,7 @@ mod history {
         }
         bar.set_message("search index");
         crate::store::bulk::rebuild_search(&mut tx).await?;
+        crate::store::bulk::restore_triggers(&mut tx, triggers).await?;
         tx.commit().await?;
         bar.finish_with_message("1:1 history");
         Ok(())

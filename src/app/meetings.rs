@@ -450,9 +450,29 @@ impl App {
     // ---- meetings ----
 
     pub async fn meeting_view(&self, actor: &Person, meeting_id: Uuid) -> AppResult<MeetingView> {
-        let (series, _) = self.load_meeting(actor, meeting_id, Action::Read).await?;
         let now = self.clock.now();
+        if let Some(hit) = self.views.get(meeting_id, actor.id.0, now) {
+            self.require_pair(actor, &hit.view.series, Action::Read, Resource::SharedMeetingContent)?;
+            if store::series_rev(&self.db, hit.view.series.id).await? == Some(hit.rev) {
+                return Ok(hit.view);
+            }
+            self.views.forget(meeting_id, actor.id.0);
+        }
+        let (series, _) = self.load_meeting(actor, meeting_id, Action::Read).await?;
         self.refresh_series(&series, now).await?;
+        // The revision is read before everything else: a change made while the page is being
+        // gathered moves it on, and the entry kept below is then never used.
+        let rev = store::series_rev(&self.db, series.id).await?.ok_or(AppError::NotFound)?;
+        let series = store::get_series(&self.db, series.id).await?.ok_or(AppError::NotFound)?;
+        let view = self.gather_meeting_view(actor, series, meeting_id).await?;
+        // Kept until a meeting shown ends (points move on then) or for a minute at most.
+        let ends = [&view.meeting].into_iter().chain(view.next.iter()).map(|m| m.ends_at()).filter(|end| *end > now).min();
+        let fresh_until = ends.into_iter().chain([now + Duration::seconds(super::cache::MAX_AGE_SECS)]).min().expect("one at least");
+        self.views.put(meeting_id, actor.id.0, view.clone(), rev, fresh_until);
+        Ok(view)
+    }
+
+    async fn gather_meeting_view(&self, actor: &Person, series: Series, meeting_id: Uuid) -> AppResult<MeetingView> {
         let meeting = store::get_meeting(&self.db, meeting_id).await?.ok_or(AppError::NotFound)?;
         let (manager, teammate) = self.pair_people(&series).await?;
         let mut points = store::points_of_meeting(&self.db, meeting.id).await?;

@@ -3,6 +3,7 @@
 //! the command line all call these, so none can do what the others cannot.
 
 pub mod accounts;
+pub mod cache;
 pub mod events;
 pub mod meetings;
 pub mod people;
@@ -22,6 +23,8 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub config: Arc<Config>,
     pub events: Arc<events::Events>,
+    /// Meeting pages gathered earlier, checked against the database before each use.
+    pub views: Arc<cache::ViewCache>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -59,7 +62,13 @@ pub type AppResult<T> = Result<T, AppError>;
 
 impl App {
     pub fn new(db: Db, config: Config) -> App {
-        App { db, clock: Arc::new(SystemClock), config: Arc::new(config), events: Arc::new(events::Events::default()) }
+        App {
+            db,
+            clock: Arc::new(SystemClock),
+            config: Arc::new(config),
+            events: Arc::new(events::Events::default()),
+            views: Arc::new(cache::ViewCache::default()),
+        }
     }
 
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> App {

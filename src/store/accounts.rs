@@ -1,7 +1,7 @@
 //! Sign-in: password hashes, sessions, API tokens, invitations and the failure log that the
 //! sign-in throttle reads. Secrets are stored only as SHA-256 hashes of random tokens.
 
-use super::{Db, Result, Tx, on_db, on_tx};
+use super::{Db, Result, Tx, on_db, on_tx, on_write};
 use crate::domain::{Person, PersonId};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -28,7 +28,7 @@ pub async fn set_password(tx: &mut Tx, id: PersonId, hash: &str, now: DateTime<U
 
 pub async fn record_login_attempt(db: &Db, email_lower: &str, at: DateTime<Utc>, succeeded: bool) -> Result<()> {
     const Q: &str = "INSERT INTO login_attempt (email_lower, attempted_at, succeeded) VALUES ($1, $2, $3)";
-    on_db!(db, p => sqlx::query(Q).bind(email_lower).bind(at).bind(succeeded).execute(p).await.map(|r| r.rows_affected()))?;
+    on_write!(db, c => sqlx::query(Q).bind(email_lower).bind(at).bind(succeeded).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -44,7 +44,7 @@ pub async fn recent_failures(db: &Db, email_lower: &str, since: DateTime<Utc>) -
 
 pub async fn forget_login_attempts_before(db: &Db, before: DateTime<Utc>) -> Result<u64> {
     const Q: &str = "DELETE FROM login_attempt WHERE attempted_at < $1";
-    Ok(on_db!(db, p => sqlx::query(Q).bind(before).execute(p).await.map(|r| r.rows_affected()))?)
+    Ok(on_write!(db, c => sqlx::query(Q).bind(before).execute(c).await.map(|r| r.rows_affected()))?)
 }
 
 // ---- sessions ----
@@ -64,7 +64,7 @@ pub async fn insert_session(
     expires: DateTime<Utc>,
 ) -> Result<()> {
     const Q: &str = "INSERT INTO session (token_hash, person_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)";
-    on_db!(db, p => sqlx::query(Q).bind(token_hash).bind(person.0).bind(csrf).bind(now).bind(expires).execute(p).await.map(|r| r.rows_affected()))?;
+    on_write!(db, c => sqlx::query(Q).bind(token_hash).bind(person.0).bind(csrf).bind(now).bind(expires).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -93,12 +93,12 @@ pub async fn find_session(db: &Db, token_hash: &str, now: DateTime<Utc>) -> Resu
 
 pub async fn extend_session(db: &Db, token_hash: &str, expires: DateTime<Utc>) -> Result<()> {
     const Q: &str = "UPDATE session SET expires_at = $2 WHERE token_hash = $1";
-    on_db!(db, p => sqlx::query(Q).bind(token_hash).bind(expires).execute(p).await.map(|r| r.rows_affected()))?;
+    on_write!(db, c => sqlx::query(Q).bind(token_hash).bind(expires).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 pub async fn delete_session(db: &Db, token_hash: &str) -> Result<()> {
-    on_db!(db, p => sqlx::query("DELETE FROM session WHERE token_hash = $1").bind(token_hash).execute(p).await.map(|r| r.rows_affected()))?;
+    on_write!(db, c => sqlx::query("DELETE FROM session WHERE token_hash = $1").bind(token_hash).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -110,7 +110,7 @@ pub async fn delete_other_sessions(tx: &mut Tx, person: PersonId, keep: Option<&
 }
 
 pub async fn delete_expired_sessions(db: &Db, now: DateTime<Utc>) -> Result<u64> {
-    Ok(on_db!(db, p => sqlx::query("DELETE FROM session WHERE expires_at <= $1").bind(now).execute(p).await.map(|r| r.rows_affected()))?)
+    Ok(on_write!(db, c => sqlx::query("DELETE FROM session WHERE expires_at <= $1").bind(now).execute(c).await.map(|r| r.rows_affected()))?)
 }
 
 // ---- API tokens ----
@@ -128,7 +128,7 @@ pub struct ApiTokenRow {
 
 pub async fn insert_token(db: &Db, id: Uuid, person: PersonId, name: &str, token_hash: &str, now: DateTime<Utc>) -> Result<()> {
     const Q: &str = "INSERT INTO api_token (id, person_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)";
-    on_db!(db, p => sqlx::query(Q).bind(id).bind(person.0).bind(name).bind(token_hash).bind(now).execute(p).await.map(|r| r.rows_affected()))?;
+    on_write!(db, c => sqlx::query(Q).bind(id).bind(person.0).bind(name).bind(token_hash).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -142,7 +142,7 @@ pub async fn list_tokens(db: &Db, person: PersonId) -> Result<Vec<ApiTokenRow>> 
 /// Revokes one of `person`'s tokens. False when there is no such live token of theirs.
 pub async fn revoke_token(db: &Db, person: PersonId, id: Uuid, now: DateTime<Utc>) -> Result<bool> {
     const Q: &str = "UPDATE api_token SET revoked_at = $3 WHERE id = $1 AND person_id = $2 AND revoked_at IS NULL";
-    Ok(on_db!(db, p => sqlx::query(Q).bind(id).bind(person.0).bind(now).execute(p).await.map(|r| r.rows_affected()))? == 1)
+    Ok(on_write!(db, c => sqlx::query(Q).bind(id).bind(person.0).bind(now).execute(c).await.map(|r| r.rows_affected()))? == 1)
 }
 
 pub async fn find_token(db: &Db, token_hash: &str, now: DateTime<Utc>) -> Result<Option<Person>> {
@@ -151,7 +151,7 @@ pub async fn find_token(db: &Db, token_hash: &str, now: DateTime<Utc>) -> Result
     let Some((id, pid, last_used)) = row else { return Ok(None) };
     // Record use at most once a minute, so reads through the API do not all become writes.
     if last_used.is_none_or(|t| now - t > chrono::Duration::minutes(1)) {
-        on_db!(db, p => sqlx::query("UPDATE api_token SET last_used_at = $2 WHERE id = $1").bind(id).bind(now).execute(p).await.map(|r| r.rows_affected()))?;
+        on_write!(db, c => sqlx::query("UPDATE api_token SET last_used_at = $2 WHERE id = $1").bind(id).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
     }
     super::people::get(db, PersonId(pid)).await
 }

@@ -94,24 +94,50 @@ impl Batch {
     }
 }
 
-/// SQLite: rebuilds the full-text index in one pass after a bulk load (faster than the
-/// per-row triggers). PostgreSQL keeps its generated column current by itself.
-pub async fn without_search_triggers(tx: &mut Tx) -> Result<()> {
+/// For a bulk load: the triggers that index search text (SQLite) and count series revisions
+/// (both) are off for the rest of this transaction. Returns what [`restore_triggers`] needs to
+/// turn them back on; call [`rebuild_search`] before that.
+pub async fn without_triggers(tx: &mut Tx) -> Result<Vec<String>> {
+    match tx {
+        Tx::Sqlite(t) => {
+            let saved: Vec<(String, String)> = sqlx::query_as(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND (name LIKE 'rev!_%' ESCAPE '!' OR name = 'search_doc_ai')",
+            )
+            .fetch_all(&mut **t)
+            .await?;
+            for (name, _) in &saved {
+                sqlx::query(sqlx::AssertSqlSafe(format!("DROP TRIGGER {name}"))).execute(&mut **t).await?;
+            }
+            Ok(saved.into_iter().map(|(_, sql)| sql).collect())
+        }
+        Tx::Postgres(t) => {
+            // Read by the trigger functions of migrations/postgres/0007_series_rev.sql.
+            sqlx::query("SET LOCAL rapport.bulk = 'on'").execute(&mut **t).await?;
+            Ok(vec![])
+        }
+    }
+}
+
+/// SQLite: rebuilds the full-text index in one pass after a bulk load (faster than indexing
+/// row by row). PostgreSQL keeps its generated column current by itself.
+pub async fn rebuild_search(tx: &mut Tx) -> Result<()> {
     if let Tx::Sqlite(t) = tx {
-        sqlx::query("DROP TRIGGER IF EXISTS search_doc_ai").execute(&mut **t).await?;
+        sqlx::query("INSERT INTO search_fts(search_fts) VALUES ('rebuild')").execute(&mut **t).await?;
     }
     Ok(())
 }
 
-pub async fn rebuild_search(tx: &mut Tx) -> Result<()> {
-    if let Tx::Sqlite(t) = tx {
-        sqlx::query("INSERT INTO search_fts(search_fts) VALUES ('rebuild')").execute(&mut **t).await?;
-        // The same trigger as in migrations/sqlite/0003_search_scope.sql.
-        sqlx::query(
-            "CREATE TRIGGER search_doc_ai AFTER INSERT ON search_doc BEGIN INSERT INTO search_fts(rowid, body, scope) VALUES (new.seq, new.body, new.scope); END",
-        )
-            .execute(&mut **t)
-            .await?;
+/// Turns back on what [`without_triggers`] turned off.
+pub async fn restore_triggers(tx: &mut Tx, saved: Vec<String>) -> Result<()> {
+    match tx {
+        Tx::Sqlite(t) => {
+            for sql in saved {
+                sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut **t).await?;
+            }
+        }
+        Tx::Postgres(t) => {
+            sqlx::query("SET LOCAL rapport.bulk = 'off'").execute(&mut **t).await?;
+        }
     }
     Ok(())
 }

@@ -54,6 +54,12 @@ pub async fn get_series(db: &Db, id: Uuid) -> Result<Option<Series>> {
     row.map(series).transpose()
 }
 
+/// The series' revision: it moves on with every change to anything shown about its 1:1s
+/// (database triggers; see migrations/*/0007_series_rev.sql).
+pub async fn series_rev(db: &Db, id: Uuid) -> Result<Option<i64>> {
+    Ok(on_db!(db, p => sqlx::query_scalar("SELECT rev FROM series WHERE id = $1").bind(id).fetch_optional(p).await)?)
+}
+
 /// Every series `person` is part of, active ones first, newest first.
 pub async fn series_of_person(db: &Db, person: PersonId) -> Result<Vec<Series>> {
     let q = format!(

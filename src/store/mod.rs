@@ -10,24 +10,25 @@ pub mod bulk;
 pub mod meetings;
 pub mod people;
 pub mod search;
+pub mod writer;
 
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, SqlSafeStr, SqlitePool};
+use sqlx::{PgPool, SqlSafeStr};
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(SqlitePool),
+    Sqlite(writer::SqliteDb),
     Postgres(PgPool),
 }
 
 /// A write transaction on either backend.
 pub enum Tx {
-    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Sqlite(writer::SqliteTx),
     Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
 }
 
@@ -37,7 +38,10 @@ pub enum Tx {
 macro_rules! on_db {
     ($db:expr, $pool:ident => $body:expr) => {
         match $db {
-            $crate::store::Db::Sqlite($pool) => $body,
+            $crate::store::Db::Sqlite(sqlite) => {
+                let $pool = &sqlite.pool;
+                $body
+            }
             $crate::store::Db::Postgres($pool) => $body,
         }
     };
@@ -59,7 +63,22 @@ macro_rules! on_tx {
     };
 }
 
-pub use crate::{on_db, on_tx};
+/// Runs one write statement as a transaction of its own: on SQLite it queues with the other
+/// writes (see [`writer`]) instead of racing them for the lock.
+#[macro_export]
+macro_rules! on_write {
+    ($db:expr, $conn:ident => $body:expr) => {
+        async {
+            let mut tx = $db.begin().await?;
+            let out = $crate::on_tx!(&mut tx, $conn => $body)?;
+            tx.commit().await?;
+            Ok::<_, $crate::store::StoreError>(out)
+        }
+        .await
+    };
+}
+
+pub use crate::{on_db, on_tx, on_write};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -114,7 +133,7 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await?;
-            Ok(Db::Sqlite(pool))
+            Ok(Db::Sqlite(writer::SqliteDb::new(pool, search::SQLITE_BEFORE_COMMIT)))
         } else {
             Err(StoreError::UnsupportedUrl(redact_url(url)))
         }
@@ -131,18 +150,18 @@ impl Db {
     /// while it migrates, so several instances starting at once are safe.
     pub async fn migrate(&self) -> Result<()> {
         match self {
-            Db::Sqlite(p) => migrator(SQLITE_MIGRATIONS).run(p).await?,
+            Db::Sqlite(s) => migrator(SQLITE_MIGRATIONS).run(&s.pool).await?,
             Db::Postgres(p) => migrator(POSTGRES_MIGRATIONS).run(p).await?,
         }
         Ok(())
     }
 
-    /// Begins a write transaction. On SQLite it is `BEGIN IMMEDIATE`, which takes the write
-    /// lock up front, so a transaction that reads and then writes never fails half way with
-    /// "database is locked".
+    /// Begins a write transaction. On SQLite, writers queue for the one write lock (taken up
+    /// front with `BEGIN IMMEDIATE`, so a transaction that reads and then writes never fails
+    /// half way with "database is locked") and share commits; see [`writer`].
     pub async fn begin(&self) -> Result<Tx> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite(s) => Tx::Sqlite(s.begin().await?),
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }
@@ -190,11 +209,15 @@ pub const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../migrations/sqlite/0001_foundation.sql")),
     (2, "meetings", include_str!("../../migrations/sqlite/0002_meetings.sql")),
     (3, "search_scope", include_str!("../../migrations/sqlite/0003_search_scope.sql")),
+    (6, "search_queue", include_str!("../../migrations/sqlite/0006_search_queue.sql")),
+    (7, "series_rev", include_str!("../../migrations/sqlite/0007_series_rev.sql")),
 ];
 pub const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),
     (2, "meetings", include_str!("../../migrations/postgres/0002_meetings.sql")),
     (3, "search_scope", include_str!("../../migrations/postgres/0003_search_scope.sql")),
+    (6, "search_queue", include_str!("../../migrations/postgres/0006_search_queue.sql")),
+    (7, "series_rev", include_str!("../../migrations/postgres/0007_series_rev.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

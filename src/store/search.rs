@@ -43,6 +43,14 @@ pub struct Doc<'a> {
     pub body: &'a str,
 }
 
+/// SQLite: the statements that bring the FTS5 index up to date with what the triggers queued
+/// (migrations/sqlite/0006_search_queue.sql), run by the writer before each commit.
+pub const SQLITE_BEFORE_COMMIT: &[&str] = &[
+    "INSERT INTO search_fts (search_fts, rowid, body, scope) \
+     SELECT CASE op WHEN 'd' THEN 'delete' END, seq, body, scope FROM search_queue ORDER BY id",
+    "DELETE FROM search_queue",
+];
+
 /// Indexes a document. The text is made plain here, for every caller: `<`, `>` and `&`
 /// blanked, so PostgreSQL's parser cannot mistake `<script> growth` for a tag and drop words.
 pub async fn upsert(tx: &mut Tx, d: &Doc<'_>) -> Result<()> {
@@ -114,7 +122,8 @@ pub async fn search(db: &Db, actor: PersonId, query: &str, f: &Filter) -> Result
         return Ok(vec![]);
     }
     let rows: Vec<HitRow> = match db {
-        Db::Sqlite(p) => {
+        Db::Sqlite(s) => {
+            let p = &s.pool;
             let Some(words) = fts5_query(query) else { return Ok(vec![]) };
             let scopes = mine.iter().map(|id| format!("\"{}\"", scope_token(*id))).collect::<Vec<_>>().join(" OR ");
             let q = format!("body : ({words}) AND scope : ({scopes})");

@@ -13,3 +13,4 @@ mod meetings;
 mod people;
 mod privacy;
 mod schema;
+mod store_writer;

@@ -45,7 +45,7 @@ async fn columns(db: &Db) -> BTreeSet<Column> {
                 "SELECT m.name, c.name, c.type, c.\"notnull\" FROM sqlite_master m JOIN pragma_table_info(m.name) c \
                  WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'",
             )
-            .fetch_all(p)
+            .fetch_all(&p.pool)
             .await
             .unwrap();
             // SQLite reports a primary key column as nullable unless it says NOT NULL; ours all do.
@@ -63,9 +63,9 @@ async fn columns(db: &Db) -> BTreeSet<Column> {
         }
     };
     rows.into_iter()
-        // Full-text search is the one planned difference: an FTS5 table (and its shadow
-        // tables) in SQLite, a generated `tsv` column in PostgreSQL.
-        .filter(|(t, c, _, _)| !(t.starts_with("search_fts") || (t == "search_doc" && c == "tsv")))
+        // Full-text search is the one planned difference: an FTS5 table (its shadow tables
+        // and the queue that feeds it) in SQLite, a generated `tsv` column in PostgreSQL.
+        .filter(|(t, c, _, _)| !(t.starts_with("search_fts") || t == "search_queue" || (t == "search_doc" && c == "tsv")))
         .map(|(t, c, ty, n)| (t, c.clone(), normalise(&c, &ty), n))
         .collect()
 }

@@ -1,0 +1,89 @@
+//! Meeting pages kept in memory between requests.
+//!
+//! A meeting page gathers a dozen things (the agenda, both notes, actions, the last meeting,
+//! the next ones). Most views of a page come when nothing about its series has changed since
+//! the last view — the two people reloading, or returning to it during the week — so what was
+//! gathered is kept, per meeting and viewer, with the series' revision number at the time.
+//!
+//! Before an entry is used again, that number is read back (one indexed row). Triggers in the
+//! database move it on every change to the series, its meetings, points, notes, actions or
+//! either person (migrations/*/0007_series_rev.sql), whoever makes the change: this process,
+//! another instance, the command line. So an entry is only ever used while it is exactly what
+//! the database would give. Entries also age out after [`MAX_AGE_SECS`] (or when one of the
+//! meetings shown ends, whichever is sooner), because the passing of time changes a series
+//! too: points move on after a meeting, new meetings appear ahead.
+//!
+//! The access rule is checked again on every use; an entry belongs to one viewer, since it
+//! holds that viewer's private note.
+
+use super::meetings::MeetingView;
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use uuid::Uuid;
+
+/// At most this many entries (meeting × viewer); the least recently used go first.
+pub const CAPACITY: usize = 2048;
+pub const MAX_AGE_SECS: i64 = 60;
+
+#[derive(Default)]
+pub struct ViewCache {
+    entries: Mutex<HashMap<(Uuid, Uuid), Entry>>,
+    clock: AtomicU64,
+}
+
+struct Entry {
+    view: MeetingView,
+    rev: i64,
+    fresh_until: DateTime<Utc>,
+    used: u64,
+}
+
+pub struct Hit {
+    pub view: MeetingView,
+    pub rev: i64,
+}
+
+impl ViewCache {
+    /// The entry for a meeting and viewer, if it has not aged out at `now`. The caller must
+    /// still compare `rev` with the database before using it.
+    pub fn get(&self, meeting: Uuid, viewer: Uuid, now: DateTime<Utc>) -> Option<Hit> {
+        let tick = self.clock.fetch_add(1, Ordering::Relaxed);
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = entries.get_mut(&(meeting, viewer))?;
+        if now >= entry.fresh_until {
+            entries.remove(&(meeting, viewer));
+            return None;
+        }
+        entry.used = tick;
+        Some(Hit { view: entry.view.clone(), rev: entry.rev })
+    }
+
+    pub fn put(&self, meeting: Uuid, viewer: Uuid, view: MeetingView, rev: i64, fresh_until: DateTime<Utc>) {
+        let tick = self.clock.fetch_add(1, Ordering::Relaxed);
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= CAPACITY && !entries.contains_key(&(meeting, viewer)) {
+            // Drop the least recently used eighth in one go, so this runs rarely.
+            let mut by_use: Vec<((Uuid, Uuid), u64)> = entries.iter().map(|(k, e)| (*k, e.used)).collect();
+            by_use.sort_unstable_by_key(|(_, used)| *used);
+            for (key, _) in by_use.into_iter().take(CAPACITY / 8) {
+                entries.remove(&key);
+            }
+        }
+        entries.insert((meeting, viewer), Entry { view, rev, fresh_until, used: tick });
+    }
+
+    /// Forgets a stale entry (its series changed).
+    pub fn forget(&self, meeting: Uuid, viewer: Uuid) {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner()).remove(&(meeting, viewer));
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
