@@ -21,6 +21,7 @@ on_both!(
     history_is_paged_from_newest_to_oldest,
     two_people_editing_at_once_never_lose_an_acknowledged_change,
     search_finds_exactly_what_was_committed_after_concurrent_edits,
+    a_kept_meeting_page_is_never_used_after_any_change_from_anywhere,
 );
 
 struct Pair {
@@ -433,4 +434,52 @@ async fn search_finds_exactly_what_was_committed_after_concurrent_edits(t: TestA
         let queued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM search_queue").fetch_one(&s.pool).await.unwrap();
         assert_eq!(queued, 0, "everything queued for the index was applied at commit");
     }
+}
+
+/// Meeting pages are kept in memory between views (src/app/cache.rs). Every kind of change,
+/// made through another instance of rapport on the same database (as another server or the
+/// command line would), shows on the very next view through the first instance.
+async fn a_kept_meeting_page_is_never_used_after_any_change_from_anywhere(t: TestApp) {
+    use rapport::app::people::PersonPatch;
+    use rapport::domain::meeting::ActionKind;
+    let p = pair(&t).await;
+    let soon = (t.clock.now_date() + Duration::days(2)).date_naive();
+    let series = t.app.create_series(&p.manager, weekly(&p.teammate, soon, "UTC")).await.unwrap();
+    let m = t.app.series_view(&p.manager, series.id, None).await.unwrap().upcoming[0].clone();
+    let other = rapport::app::App::new(rapport::store::Db::connect(&t.db_url).await.unwrap(), Default::default())
+        .with_clock(std::sync::Arc::new(t.clock.clone()));
+    let view = || async { t.app.meeting_view(&p.manager, m.id).await.unwrap() };
+
+    assert!(view().await.points.is_empty());
+    assert!(!t.app.views.is_empty(), "the view was kept");
+    other.add_point(&p.teammate, m.id, "Raised elsewhere", false).await.unwrap();
+    assert_eq!(view().await.points.len(), 1, "a new point");
+
+    let point = view().await.points[0].clone();
+    other.update_point(&p.teammate, point.id, point.version, PointPatch { discussed: Some(true), ..Default::default() }).await.unwrap();
+    assert!(view().await.points[0].discussed, "a point ticked");
+
+    other.save_note(&p.teammate, m.id, false, "Shared words", 0).await.unwrap();
+    assert_eq!(view().await.shared_note.unwrap().body, "Shared words", "the shared note");
+
+    other.add_action(&p.teammate, m.id, "Send the doc", p.teammate.id, None, ActionKind::Normal).await.unwrap();
+    assert_eq!(view().await.actions.len(), 1, "an action");
+
+    other.save_note(&p.manager, m.id, true, "Only mine", 0).await.unwrap();
+    assert_eq!(view().await.private_note.unwrap().body, "Only mine", "the viewer's private note");
+
+    other
+        .update_person(
+            &p.admin,
+            p.teammate.id,
+            PersonPatch { name: Some("Tomasz Teammate".into()), ..Default::default() },
+            view().await.teammate.version,
+        )
+        .await
+        .unwrap();
+    assert_eq!(view().await.teammate.name, "Tomasz Teammate", "a person renamed");
+
+    let version = view().await.meeting.version;
+    other.set_meeting_status(&p.manager, m.id, version, MeetingStatus::Skipped, "Travel").await.unwrap();
+    assert_eq!(view().await.meeting.status, MeetingStatus::Skipped, "the meeting skipped");
 }
