@@ -123,6 +123,10 @@ impl Db {
                 .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(10))
                 .pragma("temp_store", "memory")
+                // Checkpoints (copying the WAL into the database file, with its own fsync) run
+                // in the background when writes pause, not inside whichever commit happens to
+                // cross the limit (see `SqliteDb::checkpoint_in_background`).
+                .pragma("wal_autocheckpoint", if memory { "1000" } else { "0" })
                 // 8 MB of page cache per connection (8 connections): memory stays bounded on big databases.
                 .pragma("cache_size", "-8000");
             // An in-memory database exists once per connection, so it gets exactly one.
@@ -131,9 +135,14 @@ impl Db {
                 .max_connections(max)
                 .min_connections(1)
                 .acquire_timeout(Duration::from_secs(10))
-                .connect_with(opts)
+                .connect_with(opts.clone())
                 .await?;
-            Ok(Db::Sqlite(writer::SqliteDb::new(pool, search::SQLITE_BEFORE_COMMIT)))
+            let opts_path = std::path::PathBuf::from(format!("{}-wal", opts.get_filename().display()));
+            let db = writer::SqliteDb::new(pool, search::SQLITE_BEFORE_COMMIT);
+            if !memory {
+                db.checkpoint_in_background(opts_path);
+            }
+            Ok(Db::Sqlite(db))
         } else {
             Err(StoreError::UnsupportedUrl(redact_url(url)))
         }
@@ -211,6 +220,7 @@ pub const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "search_scope", include_str!("../../migrations/sqlite/0003_search_scope.sql")),
     (6, "search_queue", include_str!("../../migrations/sqlite/0006_search_queue.sql")),
     (7, "series_rev", include_str!("../../migrations/sqlite/0007_series_rev.sql")),
+    (8, "point_position", include_str!("../../migrations/sqlite/0008_point_position.sql")),
 ];
 pub const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),
@@ -218,6 +228,7 @@ pub const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "search_scope", include_str!("../../migrations/postgres/0003_search_scope.sql")),
     (6, "search_queue", include_str!("../../migrations/postgres/0006_search_queue.sql")),
     (7, "series_rev", include_str!("../../migrations/postgres/0007_series_rev.sql")),
+    (8, "point_position", include_str!("../../migrations/postgres/0008_point_position.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

@@ -20,11 +20,14 @@
 use sqlx::pool::PoolConnection;
 use sqlx::{Sqlite, SqliteConnection, SqlitePool};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use tokio::sync::{Mutex, OwnedMutexGuard, oneshot};
 
 /// A batch never grows past this many transactions before it is committed.
 const MAX_BATCH: usize = 256;
+
+/// The write-ahead log is checkpointed at once, busy or not, beyond this size.
+pub const WAL_LIMIT: u64 = 256 * 1024 * 1024;
 
 #[derive(Clone, Debug)]
 pub struct SqliteDb {
@@ -39,6 +42,8 @@ struct Writer {
     state: Arc<Mutex<State>>,
     /// Transactions waiting in `begin` for the writer.
     waiting: AtomicUsize,
+    /// Outer transactions committed so far.
+    commits: AtomicU64,
 }
 
 #[derive(Default, Debug)]
@@ -49,8 +54,6 @@ struct State {
     batch: u64,
     /// Transactions whose savepoint was released, waiting for the outer commit.
     members: Vec<oneshot::Sender<Result<(), String>>>,
-    /// Outer transactions committed so far.
-    commits: u64,
 }
 
 type Ack = Result<(), String>;
@@ -59,7 +62,12 @@ impl SqliteDb {
     /// `before_commit` runs in every outer transaction just before its commit (once per batch,
     /// not once per write).
     pub fn new(pool: SqlitePool, before_commit: &'static [&'static str]) -> SqliteDb {
-        let writer = Writer { before_commit, state: Arc::new(Mutex::new(State::default())), waiting: AtomicUsize::new(0) };
+        let writer = Writer {
+            before_commit,
+            state: Arc::new(Mutex::new(State::default())),
+            waiting: AtomicUsize::new(0),
+            commits: AtomicU64::new(0),
+        };
         SqliteDb { pool, writer: Arc::new(writer) }
     }
 
@@ -81,10 +89,44 @@ impl SqliteDb {
         Ok(SqliteTx { guard: Some(guard), writer: self.writer.clone() })
     }
 
+    /// Copies the write-ahead log (`wal`, the file's path) into the database file on a
+    /// connection of its own: once writes have paused for a second, or at once when the log
+    /// has grown past [`WAL_LIMIT`]. A checkpoint writes and flushes the database file; done
+    /// in the middle of a burst of writes it makes every commit behind it wait for the disk.
+    /// PASSIVE never blocks writers or readers. Stops when the pool closes; when the last
+    /// connection closes, SQLite checkpoints whatever is left.
+    pub fn checkpoint_in_background(&self, wal: std::path::PathBuf) {
+        let pool = self.pool.clone();
+        let writer = self.writer.clone();
+        tokio::spawn(async move {
+            let mut seen = 0;
+            let mut checkpointed = 0;
+            let mut quiet_ticks = 0;
+            let mut tick = tokio::time::interval(std::time::Duration::from_millis(250));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            while !pool.is_closed() {
+                tick.tick().await;
+                let commits = writer.commits.load(Ordering::Relaxed);
+                quiet_ticks = if commits == seen { quiet_ticks + 1 } else { 0 };
+                seen = commits;
+                let big = std::fs::metadata(&wal).map(|m| m.len() > WAL_LIMIT).unwrap_or(false);
+                if commits == checkpointed || !(quiet_ticks >= 4 || big) {
+                    continue;
+                }
+                checkpointed = commits;
+                if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await
+                    && !pool.is_closed()
+                {
+                    tracing::warn!(error = %e, "background checkpoint failed");
+                }
+            }
+        });
+    }
+
     /// How many real commits (disk flushes) this process has made; each may carry many
     /// transactions.
-    pub async fn commits(&self) -> u64 {
-        self.writer.state.lock().await.commits
+    pub fn commits(&self) -> u64 {
+        self.writer.commits.load(Ordering::Relaxed)
     }
 }
 
@@ -134,19 +176,18 @@ impl SqliteTx {
         let (tx, rx) = oneshot::channel::<Ack>();
         guard.members.push(tx);
         if self.writer.waiting.load(Ordering::SeqCst) == 0 || guard.members.len() >= MAX_BATCH {
-            commit_batch(&mut guard, self.writer.before_commit).await;
+            commit_batch(&mut guard, &self.writer).await;
         } else {
             // Others are queued to write: let them join this batch. The finisher queues
             // behind them and commits whatever is still open of this batch; it runs as its
             // own task, so the commit happens even if this caller goes away.
             let batch = guard.batch;
-            let state = self.writer.state.clone();
-            let before_commit = self.writer.before_commit;
+            let writer = self.writer.clone();
             drop(guard);
             tokio::spawn(async move {
-                let mut guard = state.lock_owned().await;
+                let mut guard = writer.state.clone().lock_owned().await;
                 if guard.batch == batch && guard.conn.is_some() {
-                    commit_batch(&mut guard, before_commit).await;
+                    commit_batch(&mut guard, &writer).await;
                 }
             });
         }
@@ -193,20 +234,23 @@ async fn undo_savepoint(mut guard: OwnedMutexGuard<State>) {
 }
 
 /// Commits the outer transaction and tells every member how it went.
-async fn commit_batch(guard: &mut State, before_commit: &[&'static str]) {
+async fn commit_batch(guard: &mut State, writer: &Writer) {
     let Some(mut conn) = guard.conn.take() else { return };
     let started = std::time::Instant::now();
+    let mut prepared_us = 0;
     let result = async {
-        for sql in before_commit {
+        for sql in writer.before_commit {
             sqlx::query(*sql).execute(&mut *conn).await?;
         }
+        prepared_us = started.elapsed().as_micros() as u64;
         sqlx::query("COMMIT").execute(&mut *conn).await
     }
     .await;
-    tracing::debug!(transactions = guard.members.len(), elapsed_us = started.elapsed().as_micros() as u64, ok = result.is_ok(), "commit");
+    let elapsed_us = started.elapsed().as_micros() as u64;
+    tracing::debug!(transactions = guard.members.len(), prepared_us, elapsed_us, ok = result.is_ok(), "commit");
     match result {
         Ok(_) => {
-            guard.commits += 1;
+            writer.commits.fetch_add(1, Ordering::Relaxed);
             for m in guard.members.drain(..) {
                 let _ = m.send(Ok(()));
             }

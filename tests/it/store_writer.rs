@@ -73,7 +73,7 @@ async fn concurrent_transactions_are_all_durable_or_all_absent(backend: Backend)
     assert_eq!(numbers(&url).await, want, "what was acknowledged is exactly what is stored");
 
     if let Db::Sqlite(s) = &db {
-        let commits = s.commits().await;
+        let commits = s.commits();
         assert!(commits < acknowledged.len() as u64, "{commits} commits for {} transactions: nothing was shared", acknowledged.len());
     }
     db.close().await;
