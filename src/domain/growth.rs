@@ -1,0 +1,1 @@
+//! Growth: assessments, what differs between the two views, and promotion readiness.
