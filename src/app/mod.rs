@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod events;
+pub mod growth;
 pub mod meetings;
 pub mod people;
 pub mod secrets;
