@@ -229,7 +229,8 @@ pub fn parse(bytes: &[u8], format: Format, csv_name: &str) -> Result<Framework, 
             let (raw, mut errors) = from_csv(text, csv_name)?;
             if !errors.is_empty() {
                 if let Err(more) = validate(raw) {
-                    errors.0.extend(more.0);
+                    // Not "no competencies" when the rows were there but unreadable.
+                    errors.0.extend(more.0.into_iter().filter(|e| e.field != "areas"));
                 }
                 errors.0.sort_by_key(|e| (e.line, e.column));
                 return Err(errors);
@@ -453,6 +454,9 @@ fn from_tree(root: &Node) -> Result<Raw, Invalid> {
 /// the track to its left, as merged cells export), then `area,competency[,description],level…`,
 /// then one row per competency. A blank area continues the area above.
 fn from_csv(text: &str, name: &str) -> Result<(Raw, Invalid), Invalid> {
+    // The csv crate counts a CRLF-terminated record as starting on the line before; with LF
+    // only, every line number is right. (Cells are normalised to LF anyway.)
+    let text = text.replace("\r\n", "\n");
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut errors = Invalid::default();
     let mut rows: Vec<(u64, csv::StringRecord)> = Vec::new();
@@ -903,6 +907,14 @@ mod tests {
         assert_eq!(located(&e), vec![(1, 4, "header".into())]);
         let e = parse(b"area,competency,L1,L1\nA,B,x,y\n", Format::Csv, "X").unwrap_err();
         assert_eq!(located(&e), vec![(1, 4, "level".into())]);
+    }
+
+    #[test]
+    fn windows_line_ends_keep_line_numbers_right() {
+        let e = parse(b"area,competency,Junior,Mid\r\nCraft,Code,fine\r\n", Format::Csv, "X").unwrap_err();
+        assert_eq!(located(&e), vec![(2, 4, "row".into())]);
+        let e = parse(b"area,competency,Junior\r\nCraft,Code,\"two\r\nlines\"\r\nCraft,Tests,\r\n", Format::Csv, "X").unwrap_err();
+        assert_eq!(located(&e), vec![(4, 3, "expectation".into())]);
     }
 
     #[test]
