@@ -395,6 +395,26 @@ async fn plans_record_steps_progress_and_overdue_steps(t: TestApp) {
     t.clock.set(at("2026-03-10T08:00:00Z"));
     let overdue = t.app.overdue_steps(&o.emil, o.ivy.id).await.unwrap();
     assert_eq!(overdue.iter().map(|(_, s)| s.body.as_str()).collect::<Vec<_>>(), vec!["Write the design"]);
+    // The prep view of their next 1:1 lists it.
+    t.app
+        .create_series(
+            &o.emil,
+            SeriesInput {
+                teammate_id: o.ivy.id,
+                kind: SeriesKind::Regular,
+                cadence: Cadence::Weekly,
+                first_date: NaiveDate::from_ymd_opt(2026, 3, 12).unwrap(),
+                time: "10:00".into(),
+                timezone: "UTC".into(),
+                duration_minutes: 30,
+            },
+        )
+        .await
+        .unwrap();
+    let meeting = t.app.upcoming_meetings(&o.emil, 1).await.unwrap()[0].meeting.id;
+    let (browser, _) = t.signed_in("emil.manager@example.com").await;
+    let prep = browser.get(t.url(&format!("/meetings/{meeting}/prep"))).send().await.unwrap().text().await.unwrap();
+    assert!(prep.contains("Write the design") && prep.contains("Towards Engineer II"), "overdue plan steps appear in the prep view");
     let g: Value =
         c.get(t.url(&format!("/api/v1/people/{}/growth", o.ivy.id))).bearer_auth(&ivy).send().await.unwrap().json().await.unwrap();
     let p = &g["plans"][0];
