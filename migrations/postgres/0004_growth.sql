@@ -47,6 +47,8 @@ CREATE TABLE assessment (
     level                 TEXT NOT NULL,
     rating                TEXT NOT NULL,
     evidence              TEXT NOT NULL DEFAULT '',
+    -- A 1:1 of the pair the evidence is in (its notes, actions or topics), when linked.
+    evidence_meeting_id   UUID REFERENCES meeting(id),
     created_at            TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX assessment_person_idx ON assessment (person_id, created_at);

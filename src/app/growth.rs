@@ -281,6 +281,17 @@ impl App {
                 String::new()
             }
         };
+        // A pasted link to a 1:1 becomes linked evidence: one of this pair's 1:1s the actor can open.
+        let mut evidence_meeting_id = None;
+        if let Some(m) = growth::meeting_link(&evidence) {
+            match self.meeting_view(actor, m).await {
+                Ok(v) if v.teammate.id == person.id || v.manager.id == person.id => evidence_meeting_id = Some(m),
+                Ok(_) | Err(AppError::NotFound) => {
+                    errors.push(FieldError::new("evidence", "That 1:1 link is not one of yours with this person."))
+                }
+                Err(e) => return Err(e),
+            }
+        }
         errors.into_result()?;
         let a = Assessment {
             id: Uuid::now_v7(),
@@ -292,6 +303,7 @@ impl App {
             level: level.level,
             rating: rating.unwrap_or(Rating::Meets),
             evidence,
+            evidence_meeting_id,
             created_at: self.clock.now(),
         };
         let mut tx = self.db.begin().await?;

@@ -83,7 +83,14 @@ pub struct Assessment {
     pub level: String,
     pub rating: Rating,
     pub evidence: String,
+    /// The 1:1 the evidence is in, when linked.
+    pub evidence_meeting_id: Option<uuid::Uuid>,
     pub created_at: DateTime<Utc>,
+}
+
+/// The first rapport 1:1 link in a text (`…/meetings/<id>`), as linked evidence.
+pub fn meeting_link(text: &str) -> Option<uuid::Uuid> {
+    text.match_indices("/meetings/").find_map(|(i, m)| text.get(i + m.len()..i + m.len() + 36).and_then(|s| uuid::Uuid::parse_str(s).ok()))
 }
 
 pub const MAX_EVIDENCE: usize = 4000;
@@ -160,6 +167,7 @@ pub struct CompetencyReadiness {
     pub rating: Option<Rating>,
     pub assessed_level: Option<String>,
     pub evidence: String,
+    pub evidence_meeting_id: Option<uuid::Uuid>,
     pub assessed_at: Option<DateTime<Utc>>,
 }
 
@@ -209,6 +217,7 @@ pub fn readiness(framework: &Framework, level: &str, assessments: &[Assessment],
                 rating: last.as_ref().map(|a| a.rating),
                 assessed_level: last.as_ref().map(|a| a.level.clone()),
                 evidence: last.as_ref().map(|a| a.evidence.clone()).unwrap_or_default(),
+                evidence_meeting_id: last.as_ref().and_then(|a| a.evidence_meeting_id),
                 assessed_at: last.as_ref().map(|a| a.created_at),
             }
         })
@@ -448,6 +457,7 @@ mod tests {
             level: level.into(),
             rating,
             evidence: format!("day {day}"),
+            evidence_meeting_id: None,
             created_at: Utc.with_ymd_and_hms(2026, 3, day, 12, 0, 0).unwrap(),
         }
     }
@@ -498,6 +508,14 @@ mod tests {
         let svg = readiness_svg(&pts);
         assert_eq!(svg.matches("<circle").count(), 2);
         assert!(svg.contains("<title id=\"chart-title\">") && svg.contains("polyline"));
+    }
+
+    #[test]
+    fn a_pasted_one_on_one_link_is_found_in_evidence() {
+        let id = uuid::Uuid::now_v7();
+        assert_eq!(meeting_link(&format!("See https://rapport.example/meetings/{id}#notes, the part on reviews")), Some(id));
+        assert_eq!(meeting_link("/meetings/not-a-uuid"), None);
+        assert_eq!(meeting_link("Shipped the importer"), None);
     }
 
     #[test]

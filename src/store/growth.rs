@@ -150,10 +150,10 @@ pub async fn set_shared(tx: &mut Tx, person: PersonId, shared: bool, by: PersonI
 
 // Assessments ---------------------------------------------------------------------------------
 
-type AssessmentRow = (Uuid, Uuid, Uuid, String, Uuid, String, String, String, String, DateTime<Utc>);
+type AssessmentRow = (Uuid, Uuid, Uuid, String, Uuid, String, String, String, String, Option<Uuid>, DateTime<Utc>);
 
 pub async fn assessments(db: &Db, person: PersonId) -> Result<Vec<Assessment>> {
-    const Q: &str = "SELECT id, person_id, assessor_id, kind, framework_version_id, competency, level, rating, evidence, created_at \
+    const Q: &str = "SELECT id, person_id, assessor_id, kind, framework_version_id, competency, level, rating, evidence, evidence_meeting_id, created_at \
          FROM assessment WHERE person_id = $1 ORDER BY created_at, id";
     let rows: Vec<AssessmentRow> = on_db!(db, p => sqlx::query_as(Q).bind(person.0).fetch_all(p).await)?;
     rows.into_iter()
@@ -168,17 +168,18 @@ pub async fn assessments(db: &Db, person: PersonId) -> Result<Vec<Assessment>> {
                 level: r.6,
                 rating: Rating::parse(&r.7).ok_or_else(|| corrupt("assessment rating"))?,
                 evidence: r.8,
-                created_at: r.9,
+                evidence_meeting_id: r.9,
+                created_at: r.10,
             })
         })
         .collect()
 }
 
 pub async fn insert_assessment(tx: &mut Tx, a: &Assessment) -> Result<()> {
-    const Q: &str = "INSERT INTO assessment (id, person_id, assessor_id, kind, framework_version_id, competency, level, rating, evidence, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+    const Q: &str = "INSERT INTO assessment (id, person_id, assessor_id, kind, framework_version_id, competency, level, rating, evidence, evidence_meeting_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
     on_tx!(tx, c => sqlx::query(Q).bind(a.id).bind(a.person_id).bind(a.assessor_id).bind(a.kind.as_str()).bind(a.framework_version_id)
-        .bind(&a.competency).bind(&a.level).bind(a.rating.as_str()).bind(&a.evidence).bind(a.created_at).execute(c).await.map(|r| r.rows_affected()))?;
+        .bind(&a.competency).bind(&a.level).bind(a.rating.as_str()).bind(&a.evidence).bind(a.evidence_meeting_id).bind(a.created_at).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 

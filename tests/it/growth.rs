@@ -341,6 +341,11 @@ async fn differing_views_become_a_topic_in_the_next_one_on_one(t: TestApp) {
         assert_eq!(d.iter().map(|d| d.competency.as_str()).collect::<Vec<_>>(), vec!["Communication"], "both see it");
     }
     let meeting = t.app.discuss_difference(&o.ivy, o.ivy.id, "Communication").await.unwrap();
+    // Evidence can point at one of the pair's 1:1s (its notes and actions), not at anyone else's.
+    let a = t.app.assess(&o.emil, o.ivy.id, "Judgement", "meets", &format!("See http://x/meetings/{meeting} on priorities")).await.unwrap();
+    assert_eq!(a.evidence_meeting_id, Some(meeting));
+    let r = t.app.assess(&o.emil, o.ivy.id, "Judgement", "meets", &format!("/meetings/{}", uuid::Uuid::now_v7())).await;
+    assert!(matches!(r, Err(AppError::Invalid(_))), "{r:?}");
     let v = t.app.meeting_view(&o.emil, meeting).await.unwrap();
     assert!(v.points.iter().any(|p| p.body.contains("Communication") && p.author_id == o.ivy.id), "the topic is on the agenda");
     // A competency where the views agree is no topic.

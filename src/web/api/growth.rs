@@ -191,7 +191,8 @@ pub struct NewAssessment {
     pub competency: String,
     /// below, meets or exceeds (against the person's current level).
     pub rating: String,
-    /// Free text, or where to find it: a 1:1 note, an action.
+    /// What showed it. A link to one of the pair's 1:1s in it (`…/meetings/<id>`) is kept as
+    /// `evidence_meeting_id`, pointing at that meeting's notes and actions.
     #[serde(default)]
     pub evidence: String,
 }
