@@ -465,3 +465,70 @@ async fn the_growth_page_shows_now_and_next_side_by_side_with_a_chart(t: TestApp
     assert_eq!(r.status(), 422);
     assert_eq!(t.app.growth(&o.emil, o.ivy.id).await.unwrap().assessments.len(), 2);
 }
+
+/// An independent JSON Schema validator (Python's `jsonschema`, installed by `scripts/test`)
+/// judges the schema against the example and against what rapport exports, and agrees with
+/// rapport on files it must refuse.
+#[test]
+fn an_independent_validator_accepts_our_exports_and_the_example_against_the_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = framework::parse(EXAMPLE.as_bytes(), Format::Yaml, "").unwrap();
+    let unicode = framework::parse(
+        "area,competency,description,Débutant,上級\nCraft,\"Code, \"\"clean\"\"\",\"two\nlines\",🙂 emoji,\"tab\there\"\n".as_bytes(),
+        Format::Csv,
+        "Ünïcødé: a \\ backslash",
+    )
+    .unwrap();
+    let mut good = vec![("example.yaml".to_string(), EXAMPLE.to_string())];
+    for (i, f) in [example, unicode].iter().enumerate() {
+        good.push((format!("f{i}.yaml"), framework::export(f, Format::Yaml)));
+        good.push((format!("f{i}.json"), framework::export(f, Format::Json)));
+    }
+    let bad = vec![
+        ("no-name.yaml", "tracks: [{name: IC, levels: [A]}]\nareas: [{name: C, competencies: [{name: X, expectations: {A: x}}]}]\n"),
+        (
+            "empty-expectation.yaml",
+            "name: F\ntracks: [{name: IC, levels: [A]}]\nareas: [{name: C, competencies: [{name: X, expectations: {A: '  '}}]}]\n",
+        ),
+        (
+            "unknown-key.yaml",
+            "name: F\ncolour: red\ntracks: [{name: IC, levels: [A]}]\nareas: [{name: C, competencies: [{name: X, expectations: {A: x}}]}]\n",
+        ),
+        (
+            "no-levels.yaml",
+            "name: F\ntracks: [{name: IC, levels: []}]\nareas: [{name: C, competencies: [{name: X, expectations: {A: x}}]}]\n",
+        ),
+    ];
+    for (name, text) in &good {
+        std::fs::write(dir.path().join(format!("good-{name}")), text).unwrap();
+    }
+    for (name, text) in &bad {
+        assert!(framework::parse(text.as_bytes(), Format::Yaml, "").is_err(), "rapport refuses {name}");
+        std::fs::write(dir.path().join(format!("bad-{name}")), text).unwrap();
+    }
+    let script = r#"
+import json, sys, pathlib, yaml, jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft202012Validator.check_schema(schema)
+v = jsonschema.Draft202012Validator(schema)
+out = []
+for p in sorted(pathlib.Path(sys.argv[2]).iterdir()):
+    doc = json.load(open(p)) if p.suffix == ".json" else yaml.safe_load(open(p))
+    out.append(f"{p.name} {'valid' if v.is_valid(doc) else 'invalid'}")
+print("\n".join(out))
+"#;
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg("frameworks/framework.schema.json")
+        .arg(dir.path())
+        .output()
+        .expect("python3 runs (scripts/test installs python3-jsonschema and python3-yaml)");
+    assert!(out.status.success(), "the validator failed: {}", String::from_utf8_lossy(&out.stderr));
+    let report = String::from_utf8(out.stdout).unwrap();
+    for line in report.lines() {
+        let expected = if line.starts_with("good-") { "valid" } else { "invalid" };
+        assert!(line.ends_with(&format!(" {expected}")), "{line}\n{report}");
+    }
+    assert_eq!(report.lines().count(), good.len() + bad.len());
+}
