@@ -23,6 +23,7 @@ on_both!(
     differing_views_become_a_topic_in_the_next_one_on_one,
     plans_record_steps_progress_and_overdue_steps,
     the_growth_page_shows_now_and_next_side_by_side_with_a_chart,
+    the_import_page_previews_an_uploaded_file_then_imports_it,
 );
 
 const EXAMPLE: &str = include_str!("../../frameworks/example.yaml");
@@ -464,6 +465,44 @@ async fn the_growth_page_shows_now_and_next_side_by_side_with_a_chart(t: TestApp
         .unwrap();
     assert_eq!(r.status(), 422);
     assert_eq!(t.app.growth(&o.emil, o.ivy.id).await.unwrap().assessments.len(), 2);
+}
+
+async fn the_import_page_previews_an_uploaded_file_then_imports_it(t: TestApp) {
+    let o = org(&t).await;
+    let (c, csrf) = t.signed_in("ada@example.com").await;
+    let csv = "track,,,IC,\r\narea,competency,description,Junior,Senior\r\nCraft,Code,,\"Writes\r\ncode\",Designs\r\n";
+    let upload = |mode: &str| {
+        reqwest::multipart::Form::new()
+            .part("file", reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("Eng ladder.csv"))
+            .text("format", "yaml")
+            .text("name", "")
+            .text("mode", mode.to_string())
+    };
+    let r = c.post(t.url(&format!("/frameworks/import?_csrf={csrf}"))).multipart(upload("check")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Importing will create “Eng ladder”"), "format and name come from the file name");
+    assert!(page.contains("class=\"matrix\"") && page.contains("Designs"));
+    assert!(t.app.frameworks(&o.ada).await.unwrap().is_empty(), "checking imports nothing");
+    let r = c.post(t.url(&format!("/frameworks/import?_csrf={csrf}"))).multipart(upload("import")).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    let page = c.get(t.url(&to)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Eng ladder") && page.contains("Version 1"));
+    let id = t.app.frameworks(&o.ada).await.unwrap()[0].id;
+    let r = c.get(t.url(&format!("/frameworks/{id}/export?format=csv"))).send().await.unwrap();
+    assert!(r.headers()["content-disposition"].to_str().unwrap().contains("eng-ladder-v1.csv"));
+    assert_eq!(
+        r.text().await.unwrap(),
+        "track,,,IC,\r\narea,competency,description,Junior,Senior\r\nCraft,Code,,\"Writes\ncode\",Designs\r\n"
+    );
+    // Someone who is not an admin gets "not found", and nothing changes.
+    let (ivy, ivy_csrf) = t.signed_in("ivy.coder@example.com").await;
+    let r = ivy.post(t.url(&format!("/frameworks/import?_csrf={ivy_csrf}"))).multipart(upload("import")).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+    assert_eq!(ivy.get(t.url("/frameworks/import")).send().await.unwrap().status(), 404);
+    assert_eq!(ivy.get(t.url(&format!("/frameworks/{id}"))).send().await.unwrap().status(), 200, "everyone reads frameworks");
+    assert_eq!(t.app.frameworks(&o.ada).await.unwrap().len(), 1);
 }
 
 /// An independent JSON Schema validator (Python's `jsonschema`, installed by `scripts/test`)
