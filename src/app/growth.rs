@@ -456,3 +456,126 @@ impl App {
         Ok(store::overdue_steps(&self.db, person.id, self.clock.now().date_naive()).await?)
     }
 }
+
+/// Growth records for the small demo organisation: the example framework, everyone with a
+/// manager on a level, twelve weeks of assessments (so readiness has a history), a strength
+/// and a plan each. `people` is (person, manager) in the demo's order; deterministic.
+pub async fn demo(app: &App, people: &[(PersonId, Option<PersonId>)]) -> AppResult<()> {
+    let Some((admin, _)) = people.first() else { return Ok(()) };
+    let now = app.clock.now();
+    let f = framework::parse(include_bytes!("../../frameworks/example.yaml"), Format::Yaml, "")?;
+    let mut tx = app.db.begin().await?;
+    store::save_framework(&mut tx, &f, *admin, now - chrono::Duration::weeks(13), true).await?;
+    tx.commit().await?;
+    let info = store::list_frameworks(&app.db).await?.into_iter().find(|i| i.name == f.name).ok_or(AppError::NotFound)?;
+    let competencies: Vec<String> = f.competencies().map(|(_, c)| c.name.clone()).collect();
+    let managers: Vec<PersonId> = people.iter().filter_map(|(_, m)| *m).collect();
+    let mut tx = app.db.begin().await?;
+    for (i, (person, manager)) in people.iter().enumerate() {
+        let Some(manager) = manager else { continue };
+        let level = if managers.contains(person) { "Engineering manager" } else { ["Engineer I", "Engineer II", "Senior engineer"][i % 3] };
+        store::set_person_level(&mut tx, *person, info.id, level, *manager, now - chrono::Duration::weeks(13)).await?;
+        // Every three weeks the manager assesses a few competencies, a little higher each time.
+        for round in 0..4i64 {
+            let at = now - chrono::Duration::weeks(12 - round * 3) + chrono::Duration::hours(i as i64);
+            for (j, c) in competencies.iter().enumerate() {
+                if (j + i + round as usize).is_multiple_of(3) {
+                    continue;
+                }
+                let rating = match (round + j as i64 + i as i64) % 5 {
+                    0 => Rating::Below,
+                    1..=3 if round >= 2 && (j + i) % 2 == 0 => Rating::Exceeds,
+                    _ => Rating::Meets,
+                };
+                let a = Assessment {
+                    id: Uuid::now_v7(),
+                    person_id: person.0,
+                    assessor_id: manager.0,
+                    kind: AssessmentKind::Manager,
+                    framework_version_id: info.version_id,
+                    competency: c.clone(),
+                    level: level.into(),
+                    rating,
+                    evidence: ["Discussed in our 1:1", "The design review", "Led the incident follow-up", ""][(i + j) % 4].into(),
+                    evidence_meeting_id: None,
+                    created_at: at,
+                };
+                store::insert_assessment(&mut tx, &a).await?;
+            }
+        }
+        for (j, c) in competencies.iter().enumerate() {
+            let rating = if (i + j).is_multiple_of(4) { Rating::Exceeds } else { Rating::Meets };
+            let a = Assessment {
+                id: Uuid::now_v7(),
+                person_id: person.0,
+                assessor_id: person.0,
+                kind: AssessmentKind::SelfAssessment,
+                framework_version_id: info.version_id,
+                competency: c.clone(),
+                level: level.into(),
+                rating,
+                evidence: String::new(),
+                evidence_meeting_id: None,
+                created_at: now - chrono::Duration::weeks(2),
+            };
+            store::insert_assessment(&mut tx, &a).await?;
+        }
+        let s = Strength {
+            id: Uuid::now_v7(),
+            person_id: person.0,
+            author_id: manager.0,
+            name: ["Explaining hard things simply", "Calm in incidents", "Finding the simple design", "Bringing people together"][i % 4]
+                .into(),
+            evidence: "Seen again and again in the last quarter.".into(),
+            how_used: "Leads the team's review of it once a month.".into(),
+            created_at: now - chrono::Duration::weeks(6),
+        };
+        store::insert_strength(&mut tx, &s).await?;
+        let plan = Uuid::now_v7();
+        store::insert_plan(
+            &mut tx,
+            plan,
+            *person,
+            PlanKind::Growth,
+            "Grow towards the next level",
+            "Own a larger piece of work end to end.",
+            *manager,
+            now - chrono::Duration::weeks(8),
+        )
+        .await?;
+        let today = now.date_naive();
+        store::insert_step(
+            &mut tx,
+            Uuid::now_v7(),
+            plan,
+            "Write the design for the next feature",
+            *person,
+            Some(today - chrono::Duration::days(5)),
+            now - chrono::Duration::weeks(8),
+        )
+        .await?;
+        store::insert_step(
+            &mut tx,
+            Uuid::now_v7(),
+            plan,
+            "Review it together",
+            *manager,
+            Some(today + chrono::Duration::days(10)),
+            now - chrono::Duration::weeks(8),
+        )
+        .await?;
+        store::insert_update(
+            &mut tx,
+            Uuid::now_v7(),
+            plan,
+            *person,
+            "First draft shared",
+            "Waiting for feedback from the platform team",
+            "Book a review",
+            now - chrono::Duration::weeks(3),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -24,6 +24,7 @@ on_both!(
     plans_record_steps_progress_and_overdue_steps,
     the_growth_page_shows_now_and_next_side_by_side_with_a_chart,
     the_import_page_previews_an_uploaded_file_then_imports_it,
+    the_demo_organisation_has_growth_records_with_a_history,
 );
 
 const EXAMPLE: &str = include_str!("../../frameworks/example.yaml");
@@ -570,4 +571,67 @@ print("\n".join(out))
         assert!(line.ends_with(&format!(" {expected}")), "{line}\n{report}");
     }
     assert_eq!(report.lines().count(), good.len() + bad.len());
+}
+
+async fn the_demo_organisation_has_growth_records_with_a_history(t: TestApp) {
+    rapport::demo::generate(&t.app, rapport::demo::DemoOptions { progress: false, ..Default::default() }).await.unwrap();
+    let mut checked = 0;
+    for (_, email) in rapport::demo::small_demo_sign_ins() {
+        let p = rapport::store::people::get_by_email(&t.app.db, &email).await.unwrap().unwrap();
+        let Some(m) = p.manager_id else { continue };
+        let manager = rapport::store::people::get(&t.app.db, m).await.unwrap().unwrap();
+        let g = t.app.growth(&manager, p.id).await.unwrap();
+        assert!(g.level.is_some() && !g.expectations.is_empty());
+        if g.readiness.is_some() {
+            assert!(g.history.len() >= 3, "readiness has a history: {:?}", g.history);
+        }
+        assert!(g.plans[0].steps.iter().any(|s| s.overdue));
+        checked += 1;
+    }
+    assert!(checked >= 2);
+}
+
+fn rapport_cli(dir: &std::path::Path) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"));
+    c.current_dir(dir).env_remove("RAPPORT_DATABASE_URL").env_remove("RAPPORT_CONFIG").arg("--data-dir").arg(dir.join("data"));
+    c
+}
+
+#[test]
+fn the_command_line_imports_checks_and_exports_frameworks() {
+    let dir = tempfile::tempdir().unwrap();
+    let admin = rapport_cli(dir.path())
+        .args(["admin", "create", "--name", "Ada", "--email", "ada@example.com"])
+        .env("RAPPORT_ADMIN_PASSWORD", "a long enough password")
+        .output()
+        .unwrap();
+    assert!(admin.status.success(), "{}", String::from_utf8_lossy(&admin.stderr));
+    let bad = dir.path().join("ladder.csv");
+    std::fs::write(&bad, "area,competency,Junior,Senior\nCraft,Code,a,b\nCraft,Tests,a,\n").unwrap();
+    let out = rapport_cli(dir.path()).args(["framework", "import"]).arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("Nothing was imported") && err.contains("ladder.csv:line 3, column 4 (expectation)"), "{err}");
+
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("frameworks/example.yaml");
+    let out = rapport_cli(dir.path()).args(["framework", "import", "--dry-run"]).arg(&example).output().unwrap();
+    let said = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success() && said.contains("would create") && said.contains("Nothing was changed"), "{said}");
+    let out = rapport_cli(dir.path()).args(["framework", "list"]).output().unwrap();
+    assert!(String::from_utf8(out.stdout).unwrap().is_empty(), "a dry run changes nothing");
+    let out = rapport_cli(dir.path()).args(["framework", "import"]).arg(&example).output().unwrap();
+    assert!(String::from_utf8(out.stdout).unwrap().contains("as version 1"));
+
+    for fmt in ["yaml", "json", "csv"] {
+        let out = rapport_cli(dir.path()).args(["framework", "export", "--format", fmt]).output().unwrap();
+        assert!(out.status.success());
+        let file = dir.path().join(format!("out.{fmt}"));
+        std::fs::write(&file, &out.stdout).unwrap();
+        let again =
+            rapport_cli(dir.path()).args(["framework", "import", "--name", "Example engineering framework"]).arg(&file).output().unwrap();
+        let said = String::from_utf8(again.stdout).unwrap();
+        assert!(said.contains("the same as version 1"), "{fmt}: {said}");
+    }
+    let out = rapport_cli(dir.path()).args(["framework", "list"]).output().unwrap();
+    assert!(String::from_utf8(out.stdout).unwrap().starts_with("Example engineering framework\tversion 1"));
 }
