@@ -210,6 +210,16 @@ describe('growth in a browser', { timeout: 300_000 }, () => {
     assert.match(await ready.locator('figcaption table').innerText(), /1 of 2/);
     await checkA11y(page, '/people/<id>/growth (manager)');
     await screenshot(page, 'growth-manager');
+    // The dark theme's colours must pass too.
+    const dark = await browser.newContext({ viewport: DESKTOP, colorScheme: 'dark', storageState: await manager.context.storageState() });
+    try {
+      const p = await dark.newPage();
+      await p.goto(page.url(), { waitUntil: 'load' });
+      await checkA11y(p, '/people/<id>/growth (manager, dark)');
+      await screenshot(p, 'growth-manager-dark');
+    } finally {
+      await dark.close();
+    }
     await onPhone(manager, 'growth-manager');
   }, { critical: true });
 

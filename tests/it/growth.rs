@@ -144,6 +144,15 @@ async fn a_changed_framework_is_a_new_version_and_old_assessments_keep_theirs(t:
     assert_eq!(v1.framework.expectation("Ownership", "Engineer I"), Some("Finishes what they start and follows up on their own tasks."));
     let g = t.app.growth(&o.ivy, o.ivy.id).await.unwrap();
     assert_eq!(g.framework.as_ref().unwrap().number, 2);
+    // A version that renames Ivy's level: her page says so instead of showing nothing.
+    let renamed = changed.replace("Engineer I,", "Engineer One,").replace("Engineer I:", "Engineer One:");
+    t.app.import_framework(&o.ada, renamed.as_bytes(), Format::Yaml, "", true).await.unwrap();
+    let (c, _) = t.signed_in("ivy.coder@example.com").await;
+    let page = c.get(t.url(&format!("/people/{}/growth", o.ivy.id))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("is not in the latest version"), "{page}");
+    t.app.set_level(&o.emil, o.ivy.id, fid, "Engineer One").await.unwrap();
+    let g = t.app.growth(&o.ivy, o.ivy.id).await.unwrap();
+    assert_eq!(g.framework.as_ref().unwrap().number, 3);
     let row = g.expectations.iter().find(|e| e.competency == "Ownership").unwrap();
     assert_eq!(row.now, "Sees their own tasks through to the end.");
     assert_eq!(g.assessments.len(), 2, "history is kept");
