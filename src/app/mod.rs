@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod cache;
 pub mod events;
+pub mod growth;
 pub mod meetings;
 pub mod people;
 pub mod secrets;

@@ -4,6 +4,8 @@
 //! sqlx, askama). A test in `tests/it/architecture.rs` greps for it. Everything here can be
 //! unit-tested without a runtime.
 
+pub mod framework;
+pub mod growth;
 pub mod meeting;
 pub mod people_csv;
 pub mod person;

@@ -197,7 +197,7 @@ pub fn plan(bytes: &[u8], existing: &HashMap<String, Option<String>>) -> Result<
 }
 
 /// The file as text. Invalid UTF-8 is reported at the line and column of the first bad byte.
-fn decode(bytes: &[u8]) -> Result<&str, Invalid> {
+pub(crate) fn decode(bytes: &[u8]) -> Result<&str, Invalid> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     std::str::from_utf8(bytes).map_err(|e| {
         let good = &bytes[..e.valid_up_to()];

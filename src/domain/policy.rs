@@ -69,6 +69,16 @@ pub enum Resource {
     /// Starting (and pausing, resuming, ending) a series of 1:1s with someone: regular ones
     /// with a direct report, skip-level ones with someone further down one's organisation.
     Series { skip_level: bool },
+    /// A career framework: everyone reads it; admins import and change it.
+    Framework,
+    /// Recording an assessment of someone: a self-assessment by the person, the manager's by
+    /// their manager. Reading assessments is a `GrowthRecord`.
+    Assessment { self_assessment: bool },
+    /// A person's track and level: set by their manager or an admin.
+    PersonLevel,
+    /// Whether a person's growth record is shared with the leaders above their manager: the
+    /// manager decides; the person sees the choice.
+    GrowthShare,
 }
 
 impl Resource {
@@ -83,11 +93,15 @@ impl Resource {
             Resource::SharedMeetingContent,
             Resource::AboutPage,
             Resource::PracticeFigures,
+            Resource::Framework,
+            Resource::PersonLevel,
+            Resource::GrowthShare,
         ];
         for a in [false, true] {
             v.push(Resource::Series { skip_level: a });
             v.push(Resource::PrivateNote { actor_is_author: a });
             v.push(Resource::GrowthRecord { shared_with_skip_level: a });
+            v.push(Resource::Assessment { self_assessment: a });
             for b in [false, true] {
                 v.push(Resource::Feedback { actor_is_giver: a, actor_is_recipient: b });
             }
@@ -143,6 +157,22 @@ pub fn decide(role: Role, action: Action, resource: Resource) -> Decision {
             Read => r == Themselves || (!skip_level && r == Manager) || (skip_level && r == SkipLevel),
             Write => (!skip_level && r == Manager) || (skip_level && r == SkipLevel),
         },
+        Framework => match action {
+            Read => true,
+            Write => role.is_admin,
+        },
+        Assessment { self_assessment } => match action {
+            Read => matches!(r, Themselves | Manager),
+            Write => (self_assessment && r == Themselves) || (!self_assessment && r == Manager),
+        },
+        PersonLevel => match action {
+            Read => matches!(r, Themselves | Manager) || role.is_admin,
+            Write => r == Manager || role.is_admin,
+        },
+        GrowthShare => match action {
+            Read => matches!(r, Themselves | Manager),
+            Write => r == Manager,
+        },
     };
     if allowed { Decision::Allow } else { Decision::Deny }
 }
@@ -192,6 +222,16 @@ mod tests {
             (Series { skip_level: false }, Write, [F, T, F, F], [F, T, F, F]),
             (Series { skip_level: true }, Read, [T, F, T, F], [T, F, T, F]),
             (Series { skip_level: true }, Write, [F, F, T, F], [F, F, T, F]),
+            (Framework, Read, [T, T, T, T], [T, T, T, T]),
+            (Framework, Write, [F, F, F, F], [T, T, T, T]),
+            (Assessment { self_assessment: true }, Read, [T, T, F, F], [T, T, F, F]),
+            (Assessment { self_assessment: true }, Write, [T, F, F, F], [T, F, F, F]),
+            (Assessment { self_assessment: false }, Read, [T, T, F, F], [T, T, F, F]),
+            (Assessment { self_assessment: false }, Write, [F, T, F, F], [F, T, F, F]),
+            (PersonLevel, Read, [T, T, F, F], [T, T, T, T]),
+            (PersonLevel, Write, [F, T, F, F], [T, T, T, T]),
+            (GrowthShare, Read, [T, T, F, F], [T, T, F, F]),
+            (GrowthShare, Write, [F, T, F, F], [F, T, F, F]),
         ];
         for giver in [false, true] {
             for recipient in [false, true] {

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod bulk;
+pub mod growth;
 pub mod meetings;
 pub mod people;
 pub mod search;
@@ -218,6 +219,7 @@ pub const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../migrations/sqlite/0001_foundation.sql")),
     (2, "meetings", include_str!("../../migrations/sqlite/0002_meetings.sql")),
     (3, "search_scope", include_str!("../../migrations/sqlite/0003_search_scope.sql")),
+    (4, "growth", include_str!("../../migrations/sqlite/0004_growth.sql")),
     (6, "search_queue", include_str!("../../migrations/sqlite/0006_search_queue.sql")),
     (7, "series_rev", include_str!("../../migrations/sqlite/0007_series_rev.sql")),
     (8, "point_position", include_str!("../../migrations/sqlite/0008_point_position.sql")),
@@ -226,6 +228,7 @@ pub const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),
     (2, "meetings", include_str!("../../migrations/postgres/0002_meetings.sql")),
     (3, "search_scope", include_str!("../../migrations/postgres/0003_search_scope.sql")),
+    (4, "growth", include_str!("../../migrations/postgres/0004_growth.sql")),
     (6, "search_queue", include_str!("../../migrations/postgres/0006_search_queue.sql")),
     (7, "series_rev", include_str!("../../migrations/postgres/0007_series_rev.sql")),
     (8, "point_position", include_str!("../../migrations/postgres/0008_point_position.sql")),

@@ -67,7 +67,24 @@ pub fn router(app: App) -> Router {
         .route("/points/{id}/delete", post(pages::meetings::delete_point))
         .route("/actions", get(pages::meetings::actions_page))
         .route("/actions/{id}", post(pages::meetings::update_action))
-        .route("/search", get(pages::meetings::search_page));
+        .route("/search", get(pages::meetings::search_page))
+        .route("/frameworks", get(pages::growth::list))
+        .route(
+            "/frameworks/import",
+            get(pages::growth::import_page).post(pages::growth::import_submit).layer(DefaultBodyLimit::max(import_limit)),
+        )
+        .route("/frameworks/{id}", get(pages::growth::show))
+        .route("/frameworks/{id}/export", get(pages::growth::export))
+        .route("/people/{id}/growth", get(pages::growth::growth))
+        .route("/people/{id}/growth/level", post(pages::growth::set_level))
+        .route("/people/{id}/growth/share", post(pages::growth::share))
+        .route("/people/{id}/growth/discuss", post(pages::growth::discuss))
+        .route("/people/{id}/assessments", post(pages::growth::assess))
+        .route("/people/{id}/strengths", post(pages::growth::add_strength))
+        .route("/people/{id}/plans", post(pages::growth::add_plan))
+        .route("/plans/{id}/steps", post(pages::growth::add_step))
+        .route("/plans/{id}/updates", post(pages::growth::add_update))
+        .route("/steps/{id}/done", post(pages::growth::step_done));
 
     Router::new()
         .merge(pages)

@@ -268,6 +268,19 @@ async fn the_openapi_document_describes_every_api_route(t: TestApp) {
         ("/api/v1/actions", "get"),
         ("/api/v1/actions/{id}", "patch"),
         ("/api/v1/search", "get"),
+        ("/api/v1/frameworks", "get"),
+        ("/api/v1/frameworks/import", "post"),
+        ("/api/v1/frameworks/{id}", "get"),
+        ("/api/v1/frameworks/{id}/export", "get"),
+        ("/api/v1/people/{id}/growth", "get"),
+        ("/api/v1/people/{id}/growth/sharing", "put"),
+        ("/api/v1/people/{id}/level", "put"),
+        ("/api/v1/people/{id}/assessments", "post"),
+        ("/api/v1/people/{id}/strengths", "post"),
+        ("/api/v1/people/{id}/plans", "post"),
+        ("/api/v1/plans/{id}/steps", "post"),
+        ("/api/v1/plans/{id}/updates", "post"),
+        ("/api/v1/steps/{id}/done", "put"),
     ];
     for (path, method) in routes {
         assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is not in the OpenAPI document");

@@ -8,6 +8,7 @@ mod api;
 mod api_meetings;
 mod architecture;
 mod cli;
+mod growth;
 mod meeting_pages;
 mod meetings;
 mod people;

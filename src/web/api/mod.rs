@@ -3,8 +3,9 @@
 //! browser session works too, with the `X-CSRF-Token` header on changes.
 //!
 //! `people.rs` holds people, accounts and tokens; `meetings.rs` the 1:1s: series, meetings,
-//! the agenda, notes, action items and search.
+//! the agenda, notes, action items and search; `growth.rs` frameworks and growth records.
 
+mod growth;
 mod meetings;
 mod people;
 
@@ -50,6 +51,19 @@ pub fn router(import_limit: usize) -> Router<App> {
         .route("/actions", get(meetings::my_actions))
         .route("/actions/{id}", axum::routing::patch(meetings::update_action))
         .route("/search", get(meetings::search))
+        .route("/frameworks", get(growth::list_frameworks))
+        .route("/frameworks/import", post(growth::import_framework).layer(DefaultBodyLimit::max(import_limit)))
+        .route("/frameworks/{id}", get(growth::get_framework))
+        .route("/frameworks/{id}/export", get(growth::export_framework))
+        .route("/people/{id}/growth", get(growth::get_growth))
+        .route("/people/{id}/growth/sharing", put(growth::set_sharing))
+        .route("/people/{id}/level", put(growth::set_level))
+        .route("/people/{id}/assessments", post(growth::add_assessment))
+        .route("/people/{id}/strengths", post(growth::add_strength))
+        .route("/people/{id}/plans", post(growth::add_plan))
+        .route("/plans/{id}/steps", post(growth::add_step))
+        .route("/plans/{id}/updates", post(growth::add_plan_update))
+        .route("/steps/{id}/done", put(growth::set_step_done))
 }
 
 // ---- request bodies: JSON only, with errors that say where ----
@@ -145,6 +159,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         meetings::get_meeting, meetings::update_meeting, meetings::move_meeting, meetings::rate_meeting, meetings::add_point,
         meetings::update_point, meetings::move_point, meetings::delete_point, meetings::save_shared_note,
         meetings::save_private_note, meetings::add_action, meetings::update_action, meetings::my_actions, meetings::search,
+        growth::list_frameworks, growth::import_framework, growth::get_framework, growth::export_framework, growth::get_growth,
+        growth::set_sharing, growth::set_level, growth::add_assessment, growth::add_strength, growth::add_plan, growth::add_step,
+        growth::add_plan_update, growth::set_step_done,
     ),
     components(schemas(super::error::ErrorBody, super::error::ErrorDetail, crate::domain::FieldError)),
     modifiers(&BearerAuth),
@@ -153,6 +170,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         (name = "accounts", description = "Passwords, invitations and API tokens"),
         (name = "meetings", description = "1:1 series and their meetings: the shared agenda, notes, action items and ratings"),
         (name = "search", description = "Search across every 1:1 you are part of"),
+        (name = "growth", description = "Career frameworks, expectations, assessments, strengths, plans and promotion readiness"),
     )
 )]
 pub struct ApiDoc;

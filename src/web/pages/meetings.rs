@@ -1310,6 +1310,14 @@ pub async fn prep_page(State(app): State<App>, user: CurrentUser, Path(id): Path
         };
         suggestions.push(Suggestion { text, reason });
     }
+    // Overdue steps of the teammate's growth plans (only for those who may see the plans).
+    for (plan, step) in app.overdue_steps(me, v.teammate.id).await.unwrap_or_default() {
+        let due = step.due_on.map(|d| day(d, today)).unwrap_or_default();
+        suggestions.push(Suggestion {
+            text: format!("Look at the plan step “{}” together: what got in the way, and what is next?", step.body),
+            reason: format!("A step of the plan “{plan}”, due {due} and not done."),
+        });
+    }
     for p in points.iter().filter(|p| p.carried.is_some() && !p.recurring) {
         suggestions.push(Suggestion {
             text: format!("Make time for “{}”, or agree together to let it go.", p.body),

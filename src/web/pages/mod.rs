@@ -1,6 +1,7 @@
 //! Server-rendered pages. Plain forms and links: everything works without JavaScript.
 
 pub mod accounts;
+pub mod growth;
 pub mod meetings;
 pub mod people;
 

@@ -1,0 +1,581 @@
+//! Growth: career frameworks (import, export, versions), a person's level and what it expects,
+//! assessments, strengths, plans and promotion readiness.
+//!
+//! Privacy (PRODUCT.md): a person's growth record is theirs and their manager's; a leader above
+//! the manager reads it only when the manager shares it; admins manage frameworks but do not
+//! read anyone's record. Refusals are `NotFound`.
+
+use super::{App, AppError, AppResult};
+use crate::domain::framework::{self, Format, Framework, Summary};
+use crate::domain::growth::{
+    self, Assessment, AssessmentKind, Difference, FrameworkInfo, FrameworkVersion, PersonLevel, Plan, PlanKind, PlanStep, Rating,
+    Readiness, ReadinessPoint, Strength,
+};
+use crate::domain::policy::{Action, Relation, Resource};
+use crate::domain::{FieldError, Invalid, Person, PersonId};
+use crate::store::growth::{self as store, Saved};
+use crate::store::people;
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+/// What an import found, and whether it was saved.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ImportOutcome {
+    pub framework: Framework,
+    pub summary: Summary,
+    pub framework_id: Uuid,
+    pub version: i64,
+    /// "created" (a new framework), "new_version", or "unchanged" (the same as the latest version).
+    pub change: String,
+    pub applied: bool,
+}
+
+/// One row of the expectations table: now and at the next level, side by side.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ExpectationRow {
+    pub area: String,
+    pub competency: String,
+    pub now: String,
+    pub next: Option<String>,
+    pub latest_self: Option<Rating>,
+    pub latest_manager: Option<Rating>,
+}
+
+/// A person's growth page, as the viewer may see it.
+#[derive(Debug, Clone)]
+pub struct GrowthView {
+    pub person: Person,
+    pub relation: Relation,
+    pub shared_with_skip_level: bool,
+    pub level: Option<PersonLevel>,
+    pub framework: Option<FrameworkVersion>,
+    pub next_level: Option<String>,
+    pub expectations: Vec<ExpectationRow>,
+    /// Every assessment, newest first.
+    pub assessments: Vec<Assessment>,
+    pub differences: Vec<Difference>,
+    pub readiness: Option<Readiness>,
+    pub history: Vec<ReadinessPoint>,
+    pub strengths: Vec<Strength>,
+    pub plans: Vec<Plan>,
+    /// Which assessment the viewer records here, if any.
+    pub assess_as: Option<AssessmentKind>,
+    pub can_set_level: bool,
+    pub can_share: bool,
+    /// Frameworks to choose a level from (for those who may set it).
+    pub frameworks: Vec<FrameworkVersion>,
+}
+
+impl GrowthView {
+    pub fn is_manager(&self) -> bool {
+        self.relation == Relation::Manager
+    }
+    pub fn can_write(&self) -> bool {
+        matches!(self.relation, Relation::Themselves | Relation::Manager)
+    }
+}
+
+const TITLE_MAX: usize = 200;
+const TEXT_MAX: usize = 4000;
+
+impl App {
+    // ---- frameworks ----
+
+    pub async fn frameworks(&self, actor: &Person) -> AppResult<Vec<FrameworkInfo>> {
+        self.require(actor, actor, Action::Read, Resource::Framework).await?;
+        Ok(store::list_frameworks(&self.db).await?)
+    }
+
+    /// A framework at one version (the latest when `number` is `None`), with every version's number and date.
+    pub async fn framework(
+        &self,
+        actor: &Person,
+        id: Uuid,
+        number: Option<i64>,
+    ) -> AppResult<(FrameworkVersion, Vec<(i64, chrono::DateTime<chrono::Utc>)>)> {
+        self.require(actor, actor, Action::Read, Resource::Framework).await?;
+        let v = store::framework_version(&self.db, id, number).await?.ok_or(AppError::NotFound)?;
+        let versions = store::version_list(&self.db, id).await?;
+        Ok((v, versions))
+    }
+
+    /// Reads a file and, when `apply`, saves it: a new framework, or a new version of the one
+    /// with the same name. All or nothing; nothing is written when anything is wrong.
+    pub async fn import_framework(
+        &self,
+        actor: &Person,
+        bytes: &[u8],
+        format: Format,
+        csv_name: &str,
+        apply: bool,
+    ) -> AppResult<ImportOutcome> {
+        self.require(actor, actor, Action::Write, Resource::Framework).await?;
+        if format == Format::Csv && csv_name.trim().is_empty() {
+            return Err(Invalid(vec![FieldError::new("name", "A CSV matrix has no place for the framework's name: give it one.")]).into());
+        }
+        let f = framework::parse(bytes, format, csv_name)?;
+        let mut tx = self.db.begin().await?;
+        let saved = store::save_framework(&mut tx, &f, actor.id, self.clock.now(), apply).await?;
+        if apply {
+            tx.commit().await?;
+        }
+        let (framework_id, version, change) = match saved {
+            Saved::Created { framework_id, version } => (framework_id, version, "created"),
+            Saved::NewVersion { framework_id, version } => (framework_id, version, "new_version"),
+            Saved::Unchanged { framework_id, version } => (framework_id, version, "unchanged"),
+        };
+        Ok(ImportOutcome {
+            summary: f.summary(),
+            framework: f,
+            framework_id,
+            version,
+            change: change.into(),
+            applied: apply && change != "unchanged",
+        })
+    }
+
+    /// A framework version as a file; returns a file name and the text.
+    pub async fn export_framework(&self, actor: &Person, id: Uuid, number: Option<i64>, format: Format) -> AppResult<(String, String)> {
+        self.require(actor, actor, Action::Read, Resource::Framework).await?;
+        let v = store::framework_version(&self.db, id, number).await?.ok_or(AppError::NotFound)?;
+        let stem: String = v.framework.name.chars().map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+        Ok((format!("{stem}-v{}.{}", v.number, format.as_str()), framework::export(&v.framework, format)))
+    }
+
+    // ---- a person's growth ----
+
+    async fn subject(&self, id: PersonId) -> AppResult<Person> {
+        people::get(&self.db, id).await?.ok_or(AppError::NotFound)
+    }
+
+    async fn growth_resource(&self, subject: &Person) -> AppResult<Resource> {
+        Ok(Resource::GrowthRecord { shared_with_skip_level: store::is_shared(&self.db, subject.id).await? })
+    }
+
+    pub async fn growth(&self, actor: &Person, person_id: PersonId) -> AppResult<GrowthView> {
+        let person = self.subject(person_id).await?;
+        let resource = self.growth_resource(&person).await?;
+        self.require(actor, &person, Action::Read, resource).await?;
+        let relation = self.relation(actor, &person).await?;
+        let shared_with_skip_level = matches!(resource, Resource::GrowthRecord { shared_with_skip_level: true });
+        let level = store::person_level(&self.db, person.id).await?;
+        let framework = match &level {
+            Some(l) => store::framework_version(&self.db, l.framework_id, None).await?,
+            None => None,
+        };
+        let mut assessments = store::assessments(&self.db, person.id).await?;
+        let (mut expectations, mut differences, mut readiness, mut history, mut next_level) = (vec![], vec![], None, vec![], None);
+        if let (Some(l), Some(v)) = (&level, &framework) {
+            let f = &v.framework;
+            next_level = f.next_level(&l.level).map(|n| n.name.to_string());
+            for (area, c) in f.competencies() {
+                expectations.push(ExpectationRow {
+                    area: area.name.clone(),
+                    competency: c.name.clone(),
+                    now: f.expectation(&c.name, &l.level).unwrap_or_default().to_string(),
+                    next: next_level.as_deref().and_then(|n| f.expectation(&c.name, n)).map(str::to_string),
+                    latest_self: growth::latest(&assessments, AssessmentKind::SelfAssessment, &c.name).map(|a| a.rating),
+                    latest_manager: growth::latest(&assessments, AssessmentKind::Manager, &c.name).map(|a| a.rating),
+                });
+            }
+            differences = growth::differences(f, &assessments);
+            readiness = growth::readiness(f, &l.level, &assessments, None);
+            history = growth::readiness_history(f, &l.level, &assessments);
+        }
+        assessments.reverse();
+        let today = self.clock.now().date_naive();
+        let assess_as = match relation {
+            Relation::Themselves => Some(AssessmentKind::SelfAssessment),
+            Relation::Manager => Some(AssessmentKind::Manager),
+            _ => None,
+        };
+        let can_set_level = relation == Relation::Manager || actor.is_admin;
+        let frameworks = if can_set_level {
+            let mut out = vec![];
+            for info in store::list_frameworks(&self.db).await? {
+                if let Some(v) = store::framework_version(&self.db, info.id, None).await? {
+                    out.push(v);
+                }
+            }
+            out
+        } else {
+            vec![]
+        };
+        Ok(GrowthView {
+            strengths: store::strengths(&self.db, person.id).await?,
+            plans: store::plans(&self.db, person.id, today).await?,
+            person,
+            relation,
+            shared_with_skip_level,
+            level,
+            framework,
+            next_level,
+            expectations,
+            assessments,
+            differences,
+            readiness,
+            history,
+            assess_as,
+            can_set_level,
+            can_share: relation == Relation::Manager,
+            frameworks,
+        })
+    }
+
+    /// Places a person on a framework's level (their manager, or an admin).
+    pub async fn set_level(&self, actor: &Person, person_id: PersonId, framework_id: Uuid, level: &str) -> AppResult<PersonLevel> {
+        let person = self.subject(person_id).await?;
+        self.require(actor, &person, Action::Write, Resource::PersonLevel).await?;
+        let v = store::framework_version(&self.db, framework_id, None)
+            .await?
+            .ok_or_else(|| AppError::Invalid(Invalid(vec![FieldError::new("framework_id", "Choose one of the frameworks.")])))?;
+        if v.framework.level(level).is_none() {
+            return Err(Invalid(vec![FieldError::new("level", format!("\"{level}\" is not a level of {}.", v.framework.name))]).into());
+        }
+        let mut tx = self.db.begin().await?;
+        store::set_person_level(&mut tx, person.id, framework_id, level, actor.id, self.clock.now()).await?;
+        tx.commit().await?;
+        store::person_level(&self.db, person.id).await?.ok_or(AppError::NotFound)
+    }
+
+    /// The manager shares (or stops sharing) the person's growth record with the leaders above.
+    pub async fn set_growth_shared(&self, actor: &Person, person_id: PersonId, shared: bool) -> AppResult<()> {
+        let person = self.subject(person_id).await?;
+        self.require(actor, &person, Action::Write, Resource::GrowthShare).await?;
+        let mut tx = self.db.begin().await?;
+        store::set_shared(&mut tx, person.id, shared, actor.id, self.clock.now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records an assessment of one competency against the person's current level: a
+    /// self-assessment when the actor is the person, the manager's when the actor manages them.
+    pub async fn assess(
+        &self,
+        actor: &Person,
+        person_id: PersonId,
+        competency: &str,
+        rating: &str,
+        evidence: &str,
+    ) -> AppResult<Assessment> {
+        let person = self.subject(person_id).await?;
+        let kind = if actor.id == person.id { AssessmentKind::SelfAssessment } else { AssessmentKind::Manager };
+        self.require(actor, &person, Action::Write, Resource::Assessment { self_assessment: kind == AssessmentKind::SelfAssessment })
+            .await?;
+        let level = store::person_level(&self.db, person.id).await?.ok_or_else(|| {
+            AppError::Invalid(Invalid(vec![FieldError::new("level", "Set a track and level first; assessments are made against it.")]))
+        })?;
+        let v = store::framework_version(&self.db, level.framework_id, None).await?.ok_or(AppError::NotFound)?;
+        let mut errors = Invalid::default();
+        if v.framework.competency(competency).is_none() {
+            errors.push(FieldError::new("competency", "Choose a competency of the framework."));
+        }
+        let rating = Rating::parse(rating);
+        if rating.is_none() {
+            errors.push(FieldError::new("rating", "Choose below, meets or exceeds."));
+        }
+        let evidence = match growth::validate_evidence(evidence) {
+            Ok(e) => e,
+            Err(e) => {
+                errors.0.extend(e.0);
+                String::new()
+            }
+        };
+        // A pasted link to a 1:1 becomes linked evidence: one of this pair's 1:1s the actor can open.
+        let mut evidence_meeting_id = None;
+        if let Some(m) = growth::meeting_link(&evidence) {
+            match self.meeting_view(actor, m).await {
+                Ok(v) if v.teammate.id == person.id || v.manager.id == person.id => evidence_meeting_id = Some(m),
+                Ok(_) | Err(AppError::NotFound) => {
+                    errors.push(FieldError::new("evidence", "That 1:1 link is not one of yours with this person."))
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        errors.into_result()?;
+        let a = Assessment {
+            id: Uuid::now_v7(),
+            person_id: person.id.0,
+            assessor_id: actor.id.0,
+            kind,
+            framework_version_id: v.id,
+            competency: competency.to_string(),
+            level: level.level,
+            rating: rating.unwrap_or(Rating::Meets),
+            evidence,
+            evidence_meeting_id,
+            created_at: self.clock.now(),
+        };
+        let mut tx = self.db.begin().await?;
+        store::insert_assessment(&mut tx, &a).await?;
+        tx.commit().await?;
+        Ok(a)
+    }
+
+    /// Adds a difference of views as a talking point to the pair's next 1:1; returns the meeting.
+    pub async fn discuss_difference(&self, actor: &Person, person_id: PersonId, competency: &str) -> AppResult<Uuid> {
+        let person = self.subject(person_id).await?;
+        let resource = self.growth_resource(&person).await?;
+        self.require(actor, &person, Action::Write, resource).await?;
+        let view = self.growth(actor, person_id).await?;
+        let d = view.differences.iter().find(|d| d.competency == competency).ok_or(AppError::NotFound)?;
+        let other = if actor.id == person.id { person.manager_id } else { Some(person.id) };
+        let upcoming = self.upcoming_meetings(actor, 50).await?;
+        let next = upcoming.iter().find(|u| Some(u.other.id) == other).ok_or_else(|| {
+            AppError::Invalid(Invalid(vec![FieldError::new("meeting", "There is no 1:1 coming up between you two; start a series first.")]))
+        })?;
+        let meeting_id = next.meeting.id;
+        self.add_point(actor, meeting_id, &d.topic(), false).await?;
+        Ok(meeting_id)
+    }
+
+    // ---- strengths ----
+
+    pub async fn add_strength(
+        &self,
+        actor: &Person,
+        person_id: PersonId,
+        name: &str,
+        evidence: &str,
+        how_used: &str,
+    ) -> AppResult<Strength> {
+        let person = self.subject(person_id).await?;
+        let resource = self.growth_resource(&person).await?;
+        self.require(actor, &person, Action::Write, resource).await?;
+        let mut errors = Invalid::default();
+        let name = growth::required_line("name", name, TITLE_MAX, &mut errors);
+        let evidence = growth::optional_text("evidence", evidence, TEXT_MAX, &mut errors);
+        let how_used = growth::optional_text("how_used", how_used, TEXT_MAX, &mut errors);
+        errors.into_result()?;
+        let s = Strength {
+            id: Uuid::now_v7(),
+            person_id: person.id.0,
+            author_id: actor.id.0,
+            name,
+            evidence,
+            how_used,
+            created_at: self.clock.now(),
+        };
+        let mut tx = self.db.begin().await?;
+        store::insert_strength(&mut tx, &s).await?;
+        tx.commit().await?;
+        Ok(s)
+    }
+
+    // ---- plans ----
+
+    pub async fn create_plan(&self, actor: &Person, person_id: PersonId, kind: &str, title: &str, goals: &str) -> AppResult<Uuid> {
+        let person = self.subject(person_id).await?;
+        let resource = self.growth_resource(&person).await?;
+        self.require(actor, &person, Action::Write, resource).await?;
+        let mut errors = Invalid::default();
+        let kind = PlanKind::parse(kind);
+        if kind.is_none() {
+            errors.push(FieldError::new("kind", "Choose growth, work or promotion."));
+        }
+        let title = growth::required_line("title", title, TITLE_MAX, &mut errors);
+        let goals = growth::optional_text("goals", goals, TEXT_MAX, &mut errors);
+        errors.into_result()?;
+        let id = Uuid::now_v7();
+        let mut tx = self.db.begin().await?;
+        store::insert_plan(&mut tx, id, person.id, kind.unwrap_or(PlanKind::Growth), &title, &goals, actor.id, self.clock.now()).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn plan_subject(&self, actor: &Person, plan: Uuid) -> AppResult<Person> {
+        let person_id = store::plan_person(&self.db, plan).await?.ok_or(AppError::NotFound)?;
+        let person = self.subject(person_id).await?;
+        let resource = self.growth_resource(&person).await?;
+        self.require(actor, &person, Action::Write, resource).await?;
+        Ok(person)
+    }
+
+    /// Adds a step; its owner is the person or their manager.
+    pub async fn add_step(&self, actor: &Person, plan: Uuid, body: &str, owner: Option<PersonId>, due: &str) -> AppResult<Uuid> {
+        let person = self.plan_subject(actor, plan).await?;
+        self.require(actor, &person, Action::Write, Resource::GrowthRecord { shared_with_skip_level: false }).await?;
+        let mut errors = Invalid::default();
+        let body = growth::required_line("body", body, TEXT_MAX, &mut errors);
+        let owner = owner.unwrap_or(actor.id);
+        if owner != person.id && Some(owner) != person.manager_id {
+            errors.push(FieldError::new("owner", "A step is owned by the person or their manager."));
+        }
+        let due = match due.trim() {
+            "" => None,
+            d => match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    errors.push(FieldError::new("due_on", "Write the date as YYYY-MM-DD."));
+                    None
+                }
+            },
+        };
+        errors.into_result()?;
+        let id = Uuid::now_v7();
+        let mut tx = self.db.begin().await?;
+        store::insert_step(&mut tx, id, plan, &body, owner, due, self.clock.now()).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn set_step_done(&self, actor: &Person, step: Uuid, done: bool) -> AppResult<()> {
+        let (plan, _) = store::step_plan(&self.db, step).await?.ok_or(AppError::NotFound)?;
+        let person = self.plan_subject(actor, plan).await?;
+        self.require(actor, &person, Action::Write, Resource::GrowthRecord { shared_with_skip_level: false }).await?;
+        let mut tx = self.db.begin().await?;
+        store::set_step_done(&mut tx, step, done.then(|| self.clock.now())).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records progress, obstacles and next steps against a plan (in a 1:1, typically).
+    pub async fn add_plan_update(&self, actor: &Person, plan: Uuid, progress: &str, obstacles: &str, next_steps: &str) -> AppResult<Uuid> {
+        let person = self.plan_subject(actor, plan).await?;
+        self.require(actor, &person, Action::Write, Resource::GrowthRecord { shared_with_skip_level: false }).await?;
+        let mut errors = Invalid::default();
+        let progress = growth::optional_text("progress", progress, TEXT_MAX, &mut errors);
+        let obstacles = growth::optional_text("obstacles", obstacles, TEXT_MAX, &mut errors);
+        let next_steps = growth::optional_text("next_steps", next_steps, TEXT_MAX, &mut errors);
+        if progress.is_empty() && obstacles.is_empty() && next_steps.is_empty() {
+            errors.push(FieldError::new("progress", "Write the progress, an obstacle or the next steps."));
+        }
+        errors.into_result()?;
+        let id = Uuid::now_v7();
+        let mut tx = self.db.begin().await?;
+        store::insert_update(&mut tx, id, plan, actor.id, &progress, &obstacles, &next_steps, self.clock.now()).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Overdue steps on the person's plans, for the prep view (empty when the actor may not see them).
+    pub async fn overdue_steps(&self, actor: &Person, person_id: PersonId) -> AppResult<Vec<(String, PlanStep)>> {
+        let person = self.subject(person_id).await?;
+        let resource = self.growth_resource(&person).await?;
+        self.require(actor, &person, Action::Read, resource).await?;
+        Ok(store::overdue_steps(&self.db, person.id, self.clock.now().date_naive()).await?)
+    }
+}
+
+/// Growth records for the small demo organisation: the example framework, everyone with a
+/// manager on a level, twelve weeks of assessments (so readiness has a history), a strength
+/// and a plan each. `people` is (person, manager) in the demo's order; deterministic.
+pub async fn demo(app: &App, people: &[(PersonId, Option<PersonId>)]) -> AppResult<()> {
+    let Some((admin, _)) = people.first() else { return Ok(()) };
+    let now = app.clock.now();
+    let f = framework::parse(include_bytes!("../../frameworks/example.yaml"), Format::Yaml, "")?;
+    let mut tx = app.db.begin().await?;
+    store::save_framework(&mut tx, &f, *admin, now - chrono::Duration::weeks(13), true).await?;
+    tx.commit().await?;
+    let info = store::list_frameworks(&app.db).await?.into_iter().find(|i| i.name == f.name).ok_or(AppError::NotFound)?;
+    let competencies: Vec<String> = f.competencies().map(|(_, c)| c.name.clone()).collect();
+    let managers: Vec<PersonId> = people.iter().filter_map(|(_, m)| *m).collect();
+    let mut tx = app.db.begin().await?;
+    for (i, (person, manager)) in people.iter().enumerate() {
+        let Some(manager) = manager else { continue };
+        let level = if managers.contains(person) { "Engineering manager" } else { ["Engineer I", "Engineer II", "Senior engineer"][i % 3] };
+        store::set_person_level(&mut tx, *person, info.id, level, *manager, now - chrono::Duration::weeks(13)).await?;
+        // Every three weeks the manager assesses a few competencies, a little higher each time.
+        for round in 0..4i64 {
+            let at = now - chrono::Duration::weeks(12 - round * 3) + chrono::Duration::hours(i as i64);
+            for (j, c) in competencies.iter().enumerate() {
+                if (j + i + round as usize).is_multiple_of(3) {
+                    continue;
+                }
+                let rating = match (round + j as i64 + i as i64) % 5 {
+                    0 => Rating::Below,
+                    1..=3 if round >= 2 && (j + i) % 2 == 0 => Rating::Exceeds,
+                    _ => Rating::Meets,
+                };
+                let a = Assessment {
+                    id: Uuid::now_v7(),
+                    person_id: person.0,
+                    assessor_id: manager.0,
+                    kind: AssessmentKind::Manager,
+                    framework_version_id: info.version_id,
+                    competency: c.clone(),
+                    level: level.into(),
+                    rating,
+                    evidence: ["Discussed in our 1:1", "The design review", "Led the incident follow-up", ""][(i + j) % 4].into(),
+                    evidence_meeting_id: None,
+                    created_at: at,
+                };
+                store::insert_assessment(&mut tx, &a).await?;
+            }
+        }
+        for (j, c) in competencies.iter().enumerate() {
+            let rating = if (i + j).is_multiple_of(4) { Rating::Exceeds } else { Rating::Meets };
+            let a = Assessment {
+                id: Uuid::now_v7(),
+                person_id: person.0,
+                assessor_id: person.0,
+                kind: AssessmentKind::SelfAssessment,
+                framework_version_id: info.version_id,
+                competency: c.clone(),
+                level: level.into(),
+                rating,
+                evidence: String::new(),
+                evidence_meeting_id: None,
+                created_at: now - chrono::Duration::weeks(2),
+            };
+            store::insert_assessment(&mut tx, &a).await?;
+        }
+        let s = Strength {
+            id: Uuid::now_v7(),
+            person_id: person.0,
+            author_id: manager.0,
+            name: ["Explaining hard things simply", "Calm in incidents", "Finding the simple design", "Bringing people together"][i % 4]
+                .into(),
+            evidence: "Seen again and again in the last quarter.".into(),
+            how_used: "Leads the team's review of it once a month.".into(),
+            created_at: now - chrono::Duration::weeks(6),
+        };
+        store::insert_strength(&mut tx, &s).await?;
+        let plan = Uuid::now_v7();
+        store::insert_plan(
+            &mut tx,
+            plan,
+            *person,
+            PlanKind::Growth,
+            "Grow towards the next level",
+            "Own a larger piece of work end to end.",
+            *manager,
+            now - chrono::Duration::weeks(8),
+        )
+        .await?;
+        let today = now.date_naive();
+        store::insert_step(
+            &mut tx,
+            Uuid::now_v7(),
+            plan,
+            "Write the design for the next feature",
+            *person,
+            Some(today - chrono::Duration::days(5)),
+            now - chrono::Duration::weeks(8),
+        )
+        .await?;
+        store::insert_step(
+            &mut tx,
+            Uuid::now_v7(),
+            plan,
+            "Review it together",
+            *manager,
+            Some(today + chrono::Duration::days(10)),
+            now - chrono::Duration::weeks(8),
+        )
+        .await?;
+        store::insert_update(
+            &mut tx,
+            Uuid::now_v7(),
+            plan,
+            *person,
+            "First draft shared",
+            "Waiting for feedback from the platform team",
+            "Book a review",
+            now - chrono::Duration::weeks(3),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

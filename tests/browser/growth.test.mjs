@@ -1,0 +1,263 @@
+// Growth in a real Chromium against the real binary: an admin (who is also a manager) imports
+// a career framework from a CSV matrix through the import page (check, preview, import),
+// places a teammate on a level, assesses her, and sees readiness for the next level with its
+// chart; the teammate sees the same picture, assesses herself, and the difference shows up as
+// a topic to discuss. Every page is checked with axe (WCAG 2 A + AA), on a phone width too.
+//
+// Run: RAPPORT_BIN=target/debug/rapport node --test tests/browser/
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import {
+  DESKTOP, PHONE,
+  axeViolations, clickAndNavigate, formatViolations, launchBrowser, saveFailure, screenshot, startServer,
+} from './support.mjs';
+
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const MANAGER = { name: 'Nadia Okafor', email: 'nadia@example.com', timezone: 'Europe/London', password: 'frameworks are maps 2026' };
+const TEAMMATE = { name: 'Tomás Ruiz', email: 'tomas@example.com', timezone: 'Europe/Madrid', password: 'levels are not ladders 7' };
+const CSV = [
+  'track,,,Engineering,,',
+  'area,competency,description,Junior,Mid,Senior',
+  'Craft,Code,Writing software,"Writes working code',
+  'with tests, with help",Delivers features alone,Designs whole systems',
+  'Craft,Reviews,,Gives kind reviews,Reviews for design — and ünïcødé,Raises the bar for the team',
+  '',
+].join('\n');
+
+let server;
+let browser;
+let manager;
+let teammate;
+const ids = {};
+const a11y = new Map();
+let blockedBy = null;
+let startupError = null;
+
+const url = (p) => `${server.baseUrl}${p}`;
+
+async function goto(page, p) {
+  const response = await page.goto(url(p), { waitUntil: 'load' });
+  assert.ok(response, `no response for GET ${p}`);
+  return response;
+}
+
+async function checkA11y(page, label) {
+  try {
+    a11y.set(label, await axeViolations(page));
+  } catch (e) {
+    a11y.set(label, e);
+  }
+}
+
+async function newPerson() {
+  const context = await browser.newContext({ viewport: DESKTOP });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  return { context, page };
+}
+
+/** The same page at a phone's width: axe, a screenshot, and no sideways scrolling of the page. */
+async function onPhone(who, name) {
+  const phone = await browser.newContext({
+    viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+    storageState: await who.context.storageState(),
+  });
+  try {
+    const p = await phone.newPage();
+    await p.goto(who.page.url(), { waitUntil: 'load' });
+    await checkA11y(p, `${name} (phone)`);
+    await screenshot(p, `${name}-phone`);
+    const wide = await p.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(wide <= PHONE.width + 1, `${name} scrolls sideways on a phone (${wide}px wide)`);
+  } finally {
+    await phone.close();
+  }
+}
+
+function step(name, fn, { critical = false } = {}) {
+  it(name, async (t) => {
+    if (blockedBy) {
+      t.skip(`skipped: earlier step "${blockedBy}" failed`);
+      return;
+    }
+    try {
+      await fn(t);
+    } catch (e) {
+      if (critical) blockedBy = name;
+      for (const [who, p] of [['manager', manager?.page], ['teammate', teammate?.page]]) {
+        const shot = p ? await saveFailure(p, `growth ${name} ${who}`) : null;
+        if (shot) e.message += `\n(${who}'s page at failure: ${p.url()}, saved as ${shot})`;
+      }
+      throw e;
+    }
+  });
+}
+
+describe('growth in a browser', { timeout: 300_000 }, () => {
+  before(async () => {
+    try {
+      server = await startServer();
+      browser = await launchBrowser();
+      manager = await newPerson();
+      teammate = await newPerson();
+    } catch (e) {
+      startupError = e;
+      blockedBy = 'start-up';
+    }
+  });
+
+  after(async () => {
+    await manager?.context.close().catch(() => {});
+    await teammate?.context.close().catch(() => {});
+    await browser?.close().catch(() => {});
+    await server?.stop();
+  });
+
+  it('the server answers and Chromium starts', () => {
+    if (startupError) throw startupError;
+  });
+
+  step('the admin sets up rapport and adds a teammate who accepts', async () => {
+    const page = manager.page;
+    await goto(page, '/setup');
+    await page.locator('[name="name"]').fill(MANAGER.name);
+    await page.locator('[name="email"]').fill(MANAGER.email);
+    await page.locator('[name="timezone"]').fill(MANAGER.timezone);
+    await page.locator('[name="password"]').fill(MANAGER.password);
+    await clickAndNavigate(page, page.getByRole('button', { name: 'Create admin account' }));
+
+    await goto(page, '/people/new');
+    await page.locator('[name="name"]').fill(TEAMMATE.name);
+    await page.locator('[name="email"]').fill(TEAMMATE.email);
+    await page.locator('[name="timezone"]').fill(TEAMMATE.timezone);
+    const select = page.locator('select[name="manager_id"]');
+    await select.selectOption(await select.locator('option', { hasText: MANAGER.name }).first().getAttribute('value'));
+    await clickAndNavigate(page, page.getByRole('button', { name: 'Add person' }));
+    const m = new URL(page.url()).pathname.match(new RegExp(`^/people/(${UUID})$`));
+    assert.ok(m, `expected the teammate's profile, got ${page.url()}`);
+    ids.teammate = m[1];
+    await clickAndNavigate(page, page.getByRole('button', { name: 'Create invitation link' }));
+    const invite = (await page.locator('#invite-link').innerText()).trim();
+
+    await teammate.page.goto(invite.replace(/^https?:\/\/[^/]+/, server.baseUrl), { waitUntil: 'load' });
+    await teammate.page.locator('[name="password"]').fill(TEAMMATE.password);
+    await clickAndNavigate(teammate.page, teammate.page.getByRole('button', { name: 'Set password and sign in' }));
+  }, { critical: true });
+
+  step('the admin imports a framework from a CSV matrix: check, preview, import', async () => {
+    const page = manager.page;
+    await goto(page, '/frameworks');
+    await checkA11y(page, '/frameworks (empty)');
+    await clickAndNavigate(page, page.getByRole('link', { name: 'Import a framework' }));
+    await checkA11y(page, '/frameworks/import');
+
+    // A broken file first: the problem is shown with its line and column, nothing is imported.
+    await page.locator('#f-text').fill('area,competency,Junior,Mid\nCraft,Code,fine\n');
+    await page.locator('#f-format').selectOption('csv');
+    await page.locator('#f-name').fill('Engineering ladder');
+    let r = await clickAndNavigate(page, page.getByRole('button', { name: 'Check and preview' }));
+    assert.equal(r.status(), 422);
+    const alert = await page.getByRole('alert').innerText();
+    assert.match(alert, /Nothing was imported/);
+    assert.match(alert, /2\s+4 \(row\)/, `line 2, column 4 named: ${alert}`);
+    await checkA11y(page, '/frameworks/import (problems)');
+
+    await page.locator('#f-text').fill(CSV);
+    r = await clickAndNavigate(page, page.getByRole('button', { name: 'Check and preview' }));
+    assert.equal(r.status(), 200);
+    const status = await page.getByRole('status').innerText();
+    assert.match(status, /Importing will create “Engineering ladder” with 1 track, 3 levels, 1 areas, 2 competencies and 6 expectations/);
+    const preview = page.locator('table.matrix');
+    assert.match(await preview.innerText(), /Reviews for design — and ünïcødé/);
+    await checkA11y(page, '/frameworks/import (preview)');
+    await screenshot(page, 'framework-import-preview');
+
+    await clickAndNavigate(page, page.getByRole('button', { name: 'Import', exact: true }));
+    const m = new URL(page.url()).pathname.match(new RegExp(`^/frameworks/(${UUID})$`));
+    assert.ok(m, `expected the framework's page, got ${page.url()}`);
+    ids.framework = m[1];
+    assert.match(await page.locator('main').innerText(), /Version 1/);
+    assert.match(await page.locator('table.matrix').innerText(), /Writes working code\s+with tests, with help/);
+    await checkA11y(page, '/frameworks/<id>');
+    await screenshot(page, 'framework');
+    await onPhone(manager, 'framework');
+  }, { critical: true });
+
+  step('the manager places the teammate on a level and assesses her', async () => {
+    const page = manager.page;
+    await goto(page, `/people/${ids.teammate}`);
+    await clickAndNavigate(page, page.getByRole('link', { name: 'Growth', exact: true }));
+    assert.equal(new URL(page.url()).pathname, `/people/${ids.teammate}/growth`);
+    await checkA11y(page, '/people/<id>/growth (no level)');
+    const level = page.locator('#f-level');
+    await level.selectOption({ label: 'Junior' });
+    await clickAndNavigate(page, page.getByRole('button', { name: 'Set level' }));
+    const exp = await page.locator('#expectations').innerText();
+    assert.match(exp, /Writes working code/, 'what is expected now');
+    assert.match(exp, /Delivers features alone/, 'and at the next level, side by side');
+
+    const code = page.locator('article.competency').filter({ has: page.getByRole('heading', { name: /^Code/ }) });
+    await code.getByLabel('Rating').selectOption('exceeds');
+    await code.getByLabel('Evidence').fill('Shipped the CSV importer on her own');
+    await clickAndNavigate(page, code.getByRole('button', { name: 'Save assessment' }));
+
+    const ready = page.locator('#readiness');
+    assert.match(await ready.innerText(), /Readiness for Mid/);
+    assert.match(await ready.innerText(), /1 of 2 competencies met/);
+    assert.match(await ready.innerText(), /Shipped the CSV importer on her own/);
+    assert.equal(await ready.locator('svg.chart circle').count(), 1, 'the chart has a point for today');
+    assert.match(await ready.locator('figcaption table').innerText(), /1 of 2/);
+    await checkA11y(page, '/people/<id>/growth (manager)');
+    await screenshot(page, 'growth-manager');
+    // The dark theme's colours must pass too.
+    const dark = await browser.newContext({ viewport: DESKTOP, colorScheme: 'dark', storageState: await manager.context.storageState() });
+    try {
+      const p = await dark.newPage();
+      await p.goto(page.url(), { waitUntil: 'load' });
+      await checkA11y(p, '/people/<id>/growth (manager, dark)');
+      await screenshot(p, 'growth-manager-dark');
+    } finally {
+      await dark.close();
+    }
+    await onPhone(manager, 'growth-manager');
+  }, { critical: true });
+
+  step('the teammate sees the same readiness, assesses herself, and the difference is a topic', async () => {
+    const page = teammate.page;
+    await goto(page, `/people/${ids.teammate}/growth`);
+    assert.match(await page.locator('h1').innerText(), /Your growth/);
+    assert.match(await page.locator('#readiness').innerText(), /1 of 2 competencies met/, 'the same picture as her manager');
+    const reviews = page.locator('article.competency').filter({ has: page.getByRole('heading', { name: /^Reviews/ }) });
+    await reviews.getByLabel('Rating').selectOption('exceeds');
+    await clickAndNavigate(page, reviews.getByRole('button', { name: 'Save assessment' }));
+    // Her manager has not assessed Reviews yet: no difference. He says "meets": now there is one.
+    assert.equal(await page.locator('#discuss').count(), 0);
+    const mp = manager.page;
+    await goto(mp, `/people/${ids.teammate}/growth`);
+    const mReviews = mp.locator('article.competency').filter({ has: mp.getByRole('heading', { name: /^Reviews/ }) });
+    await mReviews.getByLabel('Rating').selectOption('meets');
+    await clickAndNavigate(mp, mReviews.getByRole('button', { name: 'Save assessment' }));
+    await goto(page, `/people/${ids.teammate}/growth`);
+    const discuss = await page.locator('#discuss').innerText();
+    assert.match(discuss, /Reviews/);
+    assert.match(discuss, /exceeds expectations/);
+    assert.match(discuss, /meets expectations/);
+    await checkA11y(page, '/people/<id>/growth (teammate)');
+    await screenshot(page, 'growth-teammate');
+    await onPhone(teammate, 'growth-teammate');
+  });
+
+  it('every growth page passes axe (WCAG 2 A and AA)', (t) => {
+    if (a11y.size === 0) {
+      t.skip('no page was reached');
+      return;
+    }
+    const failures = [];
+    for (const [label, result] of a11y) {
+      if (result instanceof Error) failures.push(`${label}: axe could not run: ${result.message}`);
+      else if (result.length > 0) failures.push(formatViolations(label, result));
+    }
+    assert.equal(failures.length, 0, failures.join('\n\n'));
+  });
+});
