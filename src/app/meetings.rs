@@ -179,7 +179,7 @@ impl App {
         Ok((series, meeting))
     }
 
-    async fn pair_people(&self, series: &Series) -> AppResult<(Person, Person)> {
+    pub(crate) async fn pair_people(&self, series: &Series) -> AppResult<(Person, Person)> {
         let manager = people::get(&self.db, series.manager_id).await?.ok_or(AppError::NotFound)?;
         let teammate = people::get(&self.db, series.teammate_id).await?.ok_or(AppError::NotFound)?;
         Ok((manager, teammate))
@@ -262,6 +262,8 @@ impl App {
         }
         store::insert_series(&mut tx, &series, actor.id, now).await?;
         self.ensure_meetings(&mut tx, &series, now, false).await?;
+        // Both people get the series as a calendar invitation, sent once the series exists.
+        self.queue_series_invitations(&mut tx, &series, actor, &teammate).await?;
         tx.commit().await?;
         Ok(series)
     }
@@ -502,9 +504,16 @@ impl App {
             return Err(Invalid::one("reason", format!("Keep the reason to {} characters.", rules::REASON_MAX)).into());
         }
         let now = self.clock.now();
+        // A meeting still to come that will not happen: both people get a cancellation.
+        let cancels = status.needs_reason() && meeting.status == MeetingStatus::Scheduled && meeting.starts_at > now;
+        let pair = if cancels { Some(self.pair_people(&series).await?) } else { None };
         let mut tx = self.db.begin().await?;
         if !store::set_meeting_status(&mut tx, meeting.id, expected_version, status, reason, now).await? {
             return Err(conflict("This meeting"));
+        }
+        if let Some((manager, teammate)) = &pair {
+            let after = Meeting { status, status_reason: reason.to_string(), version: expected_version + 1, ..meeting.clone() };
+            self.queue_cancel_notices(&mut tx, &series, manager, teammate, &after).await?;
         }
         let moved = self.carry_over(&mut tx, &series, now).await?;
         Self::notify_tx(&mut tx, meeting.id, "meeting", actor.id).await?;
@@ -546,10 +555,20 @@ impl App {
                 Invalid::one("date", format!("This meeting is {}; only a scheduled meeting can move.", meeting.status.as_str())).into()
             );
         }
+        let (manager, teammate) = self.pair_people(&series).await?;
         let mut tx = self.db.begin().await?;
         if !store::move_meeting(&mut tx, meeting.id, expected_version, starts_at, reason, now).await? {
             return Err(conflict("This meeting"));
         }
+        // Both people get the new time as an update of that occurrence in their calendars.
+        let after = Meeting {
+            starts_at,
+            status_reason: reason.to_string(),
+            moved_from_at: Some(meeting.moved_from_at.unwrap_or(meeting.starts_at)),
+            version: expected_version + 1,
+            ..meeting.clone()
+        };
+        self.queue_move_notices(&mut tx, &series, &manager, &teammate, &meeting, &after).await?;
         Self::notify_tx(&mut tx, meeting.id, "meeting", actor.id).await?;
         tx.commit().await?;
         self.published(meeting.id, "meeting", actor.id);

@@ -4,7 +4,9 @@
 
 pub mod accounts;
 pub mod events;
+pub mod mail;
 pub mod meetings;
+pub mod messages;
 pub mod people;
 pub mod secrets;
 

@@ -4,7 +4,9 @@
 //! sqlx, askama). A test in `tests/it/architecture.rs` greps for it. Everything here can be
 //! unit-tested without a runtime.
 
+pub mod ical;
 pub mod meeting;
+pub mod messages;
 pub mod people_csv;
 pub mod person;
 pub mod policy;

@@ -69,6 +69,11 @@ pub enum Resource {
     /// Starting (and pausing, resuming, ending) a series of 1:1s with someone: regular ones
     /// with a direct report, skip-level ones with someone further down one's organisation.
     Series { skip_level: bool },
+    /// A person's own messages: their inbox, calendar feed link and reminder settings. Only
+    /// they see them; an admin neither (messages carry 1:1 content).
+    OwnMessages,
+    /// The job queue: what failed to send and why (no message content). Admins only.
+    JobQueue,
 }
 
 impl Resource {
@@ -83,6 +88,8 @@ impl Resource {
             Resource::SharedMeetingContent,
             Resource::AboutPage,
             Resource::PracticeFigures,
+            Resource::OwnMessages,
+            Resource::JobQueue,
         ];
         for a in [false, true] {
             v.push(Resource::Series { skip_level: a });
@@ -143,6 +150,8 @@ pub fn decide(role: Role, action: Action, resource: Resource) -> Decision {
             Read => r == Themselves || (!skip_level && r == Manager) || (skip_level && r == SkipLevel),
             Write => (!skip_level && r == Manager) || (skip_level && r == SkipLevel),
         },
+        OwnMessages => r == Themselves,
+        JobQueue => role.is_admin,
     };
     if allowed { Decision::Allow } else { Decision::Deny }
 }
@@ -192,6 +201,10 @@ mod tests {
             (Series { skip_level: false }, Write, [F, T, F, F], [F, T, F, F]),
             (Series { skip_level: true }, Read, [T, F, T, F], [T, F, T, F]),
             (Series { skip_level: true }, Write, [F, F, T, F], [F, F, T, F]),
+            (OwnMessages, Read, [T, F, F, F], [T, F, F, F]),
+            (OwnMessages, Write, [T, F, F, F], [T, F, F, F]),
+            (JobQueue, Read, [F, F, F, F], [T, T, T, T]),
+            (JobQueue, Write, [F, F, F, F], [T, T, T, T]),
         ];
         for giver in [false, true] {
             for recipient in [false, true] {

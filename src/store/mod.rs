@@ -7,7 +7,9 @@
 
 pub mod accounts;
 pub mod bulk;
+pub mod jobs;
 pub mod meetings;
+pub mod messages;
 pub mod people;
 pub mod search;
 
@@ -190,11 +192,13 @@ pub const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../migrations/sqlite/0001_foundation.sql")),
     (2, "meetings", include_str!("../../migrations/sqlite/0002_meetings.sql")),
     (3, "search_scope", include_str!("../../migrations/sqlite/0003_search_scope.sql")),
+    (5, "messaging", include_str!("../../migrations/sqlite/0005_messaging.sql")),
 ];
 pub const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),
     (2, "meetings", include_str!("../../migrations/postgres/0002_meetings.sql")),
     (3, "search_scope", include_str!("../../migrations/postgres/0003_search_scope.sql")),
+    (5, "messaging", include_str!("../../migrations/postgres/0005_messaging.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

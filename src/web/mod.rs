@@ -67,7 +67,17 @@ pub fn router(app: App) -> Router {
         .route("/points/{id}/delete", post(pages::meetings::delete_point))
         .route("/actions", get(pages::meetings::actions_page))
         .route("/actions/{id}", post(pages::meetings::update_action))
-        .route("/search", get(pages::meetings::search_page));
+        .route("/search", get(pages::meetings::search_page))
+        .route("/messages", get(pages::messages::inbox))
+        .route("/messages/{id}", get(pages::messages::message))
+        .route("/messages/{id}/invitation.ics", get(pages::messages::message_calendar))
+        .route("/settings/notifications", get(pages::messages::notifications_page))
+        .route("/settings/calendar", post(pages::messages::create_feed))
+        .route("/settings/calendar/revoke", post(pages::messages::revoke_feed))
+        .route("/settings/reminders", post(pages::messages::save_reminders))
+        .route("/calendar/{file}", get(pages::messages::feed))
+        .route("/admin/jobs", get(pages::messages::jobs_page))
+        .route("/admin/jobs/{id}/retry", post(pages::messages::retry_job));
 
     Router::new()
         .merge(pages)

@@ -6,6 +6,7 @@
 //! the agenda, notes, action items and search.
 
 mod meetings;
+mod messages;
 mod people;
 
 use super::error::ApiError;
@@ -50,6 +51,10 @@ pub fn router(import_limit: usize) -> Router<App> {
         .route("/actions", get(meetings::my_actions))
         .route("/actions/{id}", axum::routing::patch(meetings::update_action))
         .route("/search", get(meetings::search))
+        .route("/me/messages", get(messages::my_messages))
+        .route("/me/calendar-feed", post(messages::create_feed).delete(messages::revoke_feed))
+        .route("/me/reminders", get(messages::get_reminders).put(messages::put_reminders))
+        .route("/admin/jobs", get(messages::jobs))
 }
 
 // ---- request bodies: JSON only, with errors that say where ----
@@ -145,6 +150,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         meetings::get_meeting, meetings::update_meeting, meetings::move_meeting, meetings::rate_meeting, meetings::add_point,
         meetings::update_point, meetings::move_point, meetings::delete_point, meetings::save_shared_note,
         meetings::save_private_note, meetings::add_action, meetings::update_action, meetings::my_actions, meetings::search,
+        messages::my_messages, messages::create_feed, messages::revoke_feed, messages::get_reminders, messages::put_reminders,
+        messages::jobs,
     ),
     components(schemas(super::error::ErrorBody, super::error::ErrorDetail, crate::domain::FieldError)),
     modifiers(&BearerAuth),
@@ -153,6 +160,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         (name = "accounts", description = "Passwords, invitations and API tokens"),
         (name = "meetings", description = "1:1 series and their meetings: the shared agenda, notes, action items and ratings"),
         (name = "search", description = "Search across every 1:1 you are part of"),
+        (name = "messages", description = "Your messages, calendar feed and reminders; failed jobs for admins"),
     )
 )]
 pub struct ApiDoc;

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod meetings;
+pub mod messages;
 pub mod people;
 
 use super::auth::Identity;
