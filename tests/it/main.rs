@@ -10,6 +10,7 @@ mod architecture;
 mod cli;
 mod meeting_pages;
 mod meetings;
+mod messaging;
 mod people;
 mod privacy;
 mod schema;

@@ -1,0 +1,412 @@
+//! Messages end to end: the calendar feed and invitations judged by independent iCalendar
+//! programs (Python's icalendar and vobject with validation, recurring-ical-events, and
+//! Mozilla's ical.js), e-mail delivered to a real SMTP server (aiosmtpd) and read back, and
+//! the job queue's exactly-once delivery across a worker that dies. The clock is the test's:
+//! nothing waits for real time to pass.
+//!
+//! The Python programs come from `tests/py/requirements.txt` in `target/pyenv` (scripts/test
+//! installs them; RAPPORT_TEST_PYTHON may name another interpreter) and ical.js from
+//! `tests/browser/node_modules`.
+
+use crate::on_both;
+use crate::support::{Backend, TestApp, plain, spawn_with};
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use rapport::app::meetings::SeriesInput;
+use rapport::clock::Clock;
+use rapport::config::{Config, MailConfig, MailTls};
+use rapport::domain::Person;
+use rapport::domain::meeting::{MeetingStatus, Series, SeriesKind};
+use rapport::domain::schedule::Cadence;
+use rapport::store::{jobs, messages};
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::Command;
+
+on_both!(
+    the_calendar_feed_and_invitations_agree_with_independent_calendar_programs_across_daylight_saving,
+    a_job_whose_worker_died_is_delivered_once_after_its_lease_runs_out,
+    messages_and_the_failure_page_are_private,
+    prep_reminders_are_queued_once_when_due_and_never_in_quiet_hours,
+);
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn python() -> PathBuf {
+    let p = std::env::var_os("RAPPORT_TEST_PYTHON").map(PathBuf::from).unwrap_or_else(|| repo().join("target/pyenv/bin/python"));
+    assert!(
+        p.exists(),
+        "{} is missing: these tests need Python with tests/py/requirements.txt. Run scripts/test, which installs them into target/pyenv.",
+        p.display()
+    );
+    p
+}
+
+fn run_json(cmd: &mut Command) -> Value {
+    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    assert!(out.status.success(), "{cmd:?} failed:\n{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{cmd:?} printed no JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+/// Python's verdict on an iCalendar text, and its expansion from `from` to `to`.
+fn python_check(ics: &str, from: DateTime<Utc>, to: DateTime<Utc>) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cal.ics");
+    std::fs::write(&file, ics).unwrap();
+    run_json(Command::new(python()).arg(repo().join("tests/py/check_ics.py")).arg(&file).arg(from.to_rfc3339()).arg(to.to_rfc3339()))
+}
+
+/// ical.js's expansion from `from` to `to`.
+fn icaljs_starts(ics: &str, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cal.ics");
+    std::fs::write(&file, ics).unwrap();
+    let script = repo().join("tests/browser/ical_expand.mjs");
+    assert!(repo().join("tests/browser/node_modules/ical.js").exists(), "run `npm ci` in tests/browser (scripts/test does)");
+    let v = run_json(Command::new("node").arg(script).arg(&file).arg(from.to_rfc3339()).arg(to.to_rfc3339()));
+    strings(&v["starts"])
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array().expect("a list").iter().map(|s| s.as_str().expect("text").to_string()).collect()
+}
+
+fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap()
+}
+
+fn z(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+struct Pair {
+    admin: Person,
+    mia: Person,
+    tom: Person,
+    series: Series,
+}
+
+/// A manager and a teammate with weekly 1:1s on Tuesdays at 10:00 in Berlin from
+/// 13 October 2026, across the end of summer time on 25 October. The clock is 1 October.
+async fn weekly_pair(t: &TestApp) -> Pair {
+    t.clock.set(at(2026, 10, 1, 9, 0));
+    let admin = t.admin().await;
+    let mia = t.person(&admin, "Mia Manager", None).await;
+    let tom = t.person(&admin, "Tom Teammate", Some(mia.id)).await;
+    let series = t
+        .app
+        .create_series(
+            &mia,
+            SeriesInput {
+                teammate_id: tom.id,
+                kind: SeriesKind::Regular,
+                cadence: Cadence::Weekly,
+                first_date: NaiveDate::from_ymd_opt(2026, 10, 13).unwrap(),
+                time: "10:00".into(),
+                timezone: "Europe/Berlin".into(),
+                duration_minutes: 30,
+            },
+        )
+        .await
+        .expect("series");
+    Pair { admin, mia, tom, series }
+}
+
+async fn the_calendar_feed_and_invitations_agree_with_independent_calendar_programs_across_daylight_saving(t: TestApp) {
+    let p = weekly_pair(&t).await;
+    let view = t.app.series_view(&p.mia, p.series.id, None).await.unwrap();
+    let (second, third) = (view.upcoming[1].clone(), view.upcoming[2].clone());
+    // The second meeting moves to Wednesday 11:30; the third is skipped.
+    let moved = t
+        .app
+        .move_meeting(&p.mia, second.id, second.version, NaiveDate::from_ymd_opt(2026, 10, 21).unwrap(), "11:30", "Offsite on Tuesday")
+        .await
+        .unwrap();
+    t.app.set_meeting_status(&p.mia, third.id, third.version, MeetingStatus::Skipped, "Tom is on holiday").await.unwrap();
+
+    // rapport's own instants: the schedule, with the move and the skip.
+    let (from, to) = (at(2026, 10, 1, 0, 0), at(2026, 12, 1, 0, 0));
+    let mut own: Vec<String> = p
+        .series
+        .schedule
+        .between(from, to)
+        .into_iter()
+        .filter(|o| o.index != 2)
+        .map(|o| z(if o.index == 1 { moved.starts_at } else { o.starts_at }))
+        .collect();
+    own.sort();
+    assert_eq!(own[0], "2026-10-13T08:00:00Z", "summer time: 10:00 in Berlin is 08:00 UTC");
+    assert_eq!(own[1], "2026-10-21T09:30:00Z", "the moved meeting");
+    assert_eq!(own[2], "2026-11-03T09:00:00Z", "winter time, and the skipped 27 October is gone");
+
+    // The feed link, made through the API, read without signing in.
+    let token = t.token(&p.mia).await;
+    let c = plain();
+    let r = c.post(t.url("/api/v1/me/calendar-feed")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(r.status(), 201);
+    let url = r.json::<Value>().await.unwrap()["url"].as_str().unwrap().to_string();
+    assert!(url.starts_with(&t.base) && url.ends_with(".ics"), "{url}");
+    let r = c.get(&url).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/calendar"));
+    let feed = r.text().await.unwrap();
+
+    let py = python_check(&feed, from, to);
+    assert_eq!(strings(&py["starts"]), own, "recurring-ical-events expands the feed to rapport's instants");
+    assert_eq!(icaljs_starts(&feed, from, to), own, "ical.js expands the feed to rapport's instants");
+    assert_eq!(strings(&py["uids"]), vec![format!("series-{}@rapport", p.series.id)], "one stable UID per series");
+    assert_eq!(strings(&py["summaries"]), vec!["1:1 with Tom Teammate".to_string()]);
+    let urls = strings(&py["urls"]);
+    assert!(urls.contains(&format!("{}/series/{}", t.base, p.series.id)), "{urls:?}");
+    assert!(urls.contains(&format!("{}/meetings/{}", t.base, second.id)), "the moved meeting links to its page: {urls:?}");
+    // The same URL again gives the same events (stable), apart from DTSTAMP.
+    let again = c.get(&url).send().await.unwrap().text().await.unwrap();
+    let strip = |s: &str| s.lines().filter(|l| !l.starts_with("DTSTAMP")).collect::<Vec<_>>().join("\n");
+    assert_eq!(strip(&again), strip(&feed));
+
+    // Invitations: the series (REQUEST), the move (REQUEST with RECURRENCE-ID), the skip (CANCEL).
+    assert_eq!(t.app.run_jobs("test-worker").await.unwrap(), 6);
+    let inbox = t.app.inbox(&p.tom).await.unwrap();
+    assert_eq!(inbox.len(), 3, "Tom got the invitation, the move and the cancellation");
+    let mut methods = vec![];
+    for m in &inbox {
+        let ics = m.calendar.as_deref().expect("each carries a calendar part");
+        let v = python_check(ics, from, to);
+        methods.push(v["method"].as_str().unwrap().to_string());
+        if m.subject.starts_with("1:1s with") {
+            // The invitation to the series expands to the schedule (before the move and skip).
+            let plain_schedule: Vec<String> = p.series.schedule.between(from, to).into_iter().map(|o| z(o.starts_at)).collect();
+            assert_eq!(strings(&v["starts"]), plain_schedule);
+            assert_eq!(icaljs_starts(ics, from, to), plain_schedule);
+        }
+    }
+    methods.sort();
+    assert_eq!(methods, vec!["CANCEL", "REQUEST", "REQUEST"]);
+
+    // Revoked: the link stops working, with a plain 404.
+    let r = c.delete(t.url("/api/v1/me/calendar-feed")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(c.get(&url).send().await.unwrap().status(), 404);
+    assert_eq!(c.get(t.url("/calendar/rcal_nonsense.ics")).send().await.unwrap().status(), 404);
+    let _ = p.admin;
+}
+
+async fn a_job_whose_worker_died_is_delivered_once_after_its_lease_runs_out(t: TestApp) {
+    let p = weekly_pair(&t).await;
+    let now = t.clock.now();
+    // A worker claims both invitations and dies before finishing them.
+    let claimed = jobs::claim(&t.app.db, "worker-that-dies", now, now + Duration::seconds(300), 10).await.unwrap();
+    assert_eq!(claimed.len(), 2);
+    let ids: Vec<uuid::Uuid> = claimed.iter().map(|j| j.id).collect();
+    drop(claimed);
+    // While its lease lasts, nobody else takes them.
+    assert_eq!(t.app.run_jobs("second-worker").await.unwrap(), 0);
+    t.clock.advance(Duration::seconds(301));
+    assert_eq!(t.app.run_jobs("second-worker").await.unwrap(), 2);
+    assert_eq!(messages::sent_count(&t.app.db, "invite:").await.unwrap(), 2);
+    assert_eq!(t.app.inbox(&p.mia).await.unwrap().len(), 1);
+    assert_eq!(t.app.inbox(&p.tom).await.unwrap().len(), 1);
+    // The dead worker's late completion changes nothing, and nothing runs twice.
+    let mut tx = t.app.db.begin().await.unwrap();
+    for id in ids {
+        assert!(!jobs::complete(&mut tx, id, "worker-that-dies", now).await.unwrap());
+    }
+    tx.commit().await.unwrap();
+    t.clock.advance(Duration::hours(2));
+    assert_eq!(t.app.run_jobs("third-worker").await.unwrap(), 0);
+    assert_eq!(t.app.inbox(&p.tom).await.unwrap().len(), 1);
+    // Queueing the same key again queues nothing.
+    let key = format!("invite:{}:v1:{}", p.series.id, p.tom.id.0);
+    let mut tx = t.app.db.begin().await.unwrap();
+    let again = jobs::NewJob { kind: "email", payload: "{}", idempotency_key: &key, run_at: t.clock.now(), max_attempts: 8 };
+    assert!(!jobs::enqueue(&mut tx, &again, t.clock.now()).await.unwrap());
+    tx.commit().await.unwrap();
+    assert_eq!(jobs::by_key(&t.app.db, &key).await.unwrap().unwrap().state, "done");
+}
+
+async fn messages_and_the_failure_page_are_private(t: TestApp) {
+    let p = weekly_pair(&t).await;
+    t.app.run_jobs("w").await.unwrap();
+    let mia_message = t.app.inbox(&p.mia).await.unwrap().remove(0);
+    let tom_token = t.token(&p.tom).await;
+    let c = plain();
+    // Tom's messages are his own.
+    let list: Value = c.get(t.url("/api/v1/me/messages")).bearer_auth(&tom_token).send().await.unwrap().json().await.unwrap();
+    let subjects: Vec<&str> = list.as_array().unwrap().iter().map(|m| m["subject"].as_str().unwrap()).collect();
+    assert_eq!(subjects, vec!["1:1s with Mia Manager: starting 13 October"]);
+    // Mia's message is not found for Tom, on the page and its calendar file; found for Mia.
+    let (tom_browser, _) = t.signed_in(&p.tom.email).await;
+    for path in [format!("/messages/{}", mia_message.id), format!("/messages/{}/invitation.ics", mia_message.id)] {
+        assert_eq!(tom_browser.get(t.url(&path)).send().await.unwrap().status(), 404, "{path}");
+    }
+    let (mia_browser, _) = t.signed_in(&p.mia.email).await;
+    let page = mia_browser.get(t.url(&format!("/messages/{}", mia_message.id))).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("You have started 1:1s with Tom Teammate"));
+    // An admin sees failed jobs; nobody else does, and to them the page does not exist.
+    assert_eq!(c.get(t.url("/api/v1/admin/jobs")).bearer_auth(&tom_token).send().await.unwrap().status(), 404);
+    assert_eq!(tom_browser.get(t.url("/admin/jobs")).send().await.unwrap().status(), 404);
+    let admin_token = t.token(&p.admin).await;
+    let r = c.get(t.url("/api/v1/admin/jobs")).bearer_auth(&admin_token).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.json::<Value>().await.unwrap()["counts"]["done"], 2);
+    // Even an admin cannot read someone else's messages.
+    assert!(t.app.inbox_message(&p.admin, mia_message.id).await.is_err());
+}
+
+async fn prep_reminders_are_queued_once_when_due_and_never_in_quiet_hours(t: TestApp) {
+    let p = weekly_pair(&t).await;
+    let first = t.app.series_view(&p.mia, p.series.id, None).await.unwrap().upcoming[0].clone();
+    t.app.add_point(&p.tom, first.id, "How do I get to senior?", false).await.unwrap();
+    // Mia keeps quiet hours from 06:00 to 09:00 (UTC, her zone); Tom the default 20:00–08:00.
+    let mut quiet = t.app.reminder_settings(&p.mia).await.unwrap();
+    quiet.quiet_start = chrono::NaiveTime::from_hms_opt(6, 0, 0).unwrap();
+    quiet.quiet_end = chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap();
+    t.app.save_reminder_settings(&p.mia, quiet).await.unwrap();
+    t.app.run_jobs("w").await.unwrap();
+
+    // The meeting is at 08:00 UTC; reminders are due 24 hours before.
+    let due = first.starts_at - Duration::hours(24);
+    t.clock.set(due - Duration::minutes(1));
+    assert_eq!(t.app.run_scheduler().await.unwrap(), 0, "not due yet");
+    t.clock.set(due + Duration::minutes(1));
+    assert_eq!(t.app.run_scheduler().await.unwrap(), 1, "Tom's is due; 08:00 is in Mia's quiet hours");
+    assert_eq!(t.app.run_scheduler().await.unwrap(), 0, "each reminder is queued once");
+    t.clock.set(due + Duration::hours(1));
+    assert_eq!(t.app.run_scheduler().await.unwrap(), 1, "Mia's comes when her quiet hours end");
+    t.app.run_jobs("w").await.unwrap();
+    let mia = t.app.inbox(&p.mia).await.unwrap();
+    let prep = mia.iter().find(|m| m.subject.starts_with("Your 1:1 with Tom Teammate")).expect("Mia's prep reminder");
+    assert!(prep.body_text.contains("How do I get to senior?"), "{}", prep.body_text);
+    let tom = t.app.inbox(&p.tom).await.unwrap();
+    let prep = tom.iter().find(|m| m.subject.starts_with("Your 1:1 with Mia Manager")).expect("Tom's prep reminder");
+    assert!(prep.body_text.contains("Mia Manager has not added topics yet."), "{}", prep.body_text);
+    t.clock.advance(Duration::hours(3));
+    assert_eq!(t.app.run_scheduler().await.unwrap(), 0);
+}
+
+// ---- a real SMTP server ----
+
+mod smtp_failing_then_recovering {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::smtp_failing_then_recovering(super::Backend::Sqlite).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::smtp_failing_then_recovering(super::Backend::Postgres).await
+    }
+}
+
+/// aiosmtpd writing a Maildir; stopped when dropped.
+struct SmtpServer {
+    child: std::process::Child,
+    dir: tempfile::TempDir,
+}
+
+impl SmtpServer {
+    async fn start(port: u16) -> SmtpServer {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = Command::new(python())
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(dir.path().join("mail"))
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("start aiosmtpd");
+        // Wait until it listens (a process starting, not time passing for rapport).
+        for _ in 0..300 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+                return SmtpServer { child, dir };
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("aiosmtpd did not start on port {port}");
+    }
+
+    fn messages(&self) -> Vec<Value> {
+        let v = run_json(Command::new(python()).arg(repo().join("tests/py/read_maildir.py")).arg(self.dir.path().join("mail")));
+        v.as_array().unwrap().clone()
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn smtp_failing_then_recovering(backend: Backend) {
+    // A port nothing listens on yet.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let config = Config {
+        mail: Some(MailConfig {
+            host: "127.0.0.1".into(),
+            port,
+            tls: MailTls::None,
+            // aiosmtpd offers no AUTH on a plain connection, so none is configured here.
+            username: None,
+            password: None,
+            from: "rapport <rapport@example.com>".into(),
+            timeout_secs: 5,
+        }),
+        ..Config::default()
+    };
+    let t = spawn_with(backend, config).await;
+    let p = weekly_pair(&t).await;
+
+    // The server is down: both invitations fail, wait to retry, and say why on the admin page.
+    assert_eq!(t.app.run_jobs("w").await.unwrap(), 2);
+    let report = t.app.job_report(&p.admin).await.unwrap();
+    assert_eq!(report.troubled.len(), 2);
+    for j in &report.troubled {
+        assert_eq!((j.state.as_str(), j.attempts), ("queued", 1));
+        assert!(j.last_error.contains(&format!("127.0.0.1:{port}")), "{}", j.last_error);
+        assert_eq!(j.run_at, t.clock.now() + Duration::minutes(1), "the first retry comes a minute later");
+    }
+    assert!(t.app.inbox(&p.mia).await.unwrap().is_empty(), "not delivered, so not in the inbox either");
+    let (admin_browser, _) = t.signed_in(&p.admin.email).await;
+    let page = admin_browser.get(t.url("/admin/jobs")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(&format!("127.0.0.1:{port}")), "the admin page shows the error");
+
+    // The server comes up. Before the retry time nothing is sent; after it, each once.
+    let server = SmtpServer::start(port).await;
+    assert_eq!(t.app.run_jobs("w").await.unwrap(), 0);
+    t.clock.advance(Duration::seconds(61));
+    assert_eq!(t.app.run_jobs("w").await.unwrap(), 2);
+    let report = t.app.job_report(&p.admin).await.unwrap();
+    assert!(report.troubled.is_empty(), "{:?}", report.troubled);
+    t.clock.advance(Duration::hours(1));
+    assert_eq!(t.app.run_jobs("w").await.unwrap(), 0);
+    let mail = server.messages();
+    assert_eq!(mail.len(), 2, "{mail:#?}");
+    let to_mia = mail.iter().find(|m| m["to"].as_str().unwrap().contains(&p.mia.email)).expect("Mia's invitation");
+    assert_eq!(to_mia["subject"], "1:1s with Tom Teammate: starting 13 October");
+    assert_eq!(to_mia["from"], "rapport <rapport@example.com>");
+    assert_eq!(to_mia["content_type"], "multipart/alternative");
+    assert!(to_mia["text"].as_str().unwrap().contains("You have started 1:1s with Tom Teammate"));
+    assert!(to_mia["html"].as_str().unwrap().contains("<strong>Tuesday 13 October 2026 at 08:00</strong>"), "{}", to_mia["html"]);
+    assert_eq!(to_mia["calendar_method"], "REQUEST");
+    assert_eq!(to_mia["calendar_valid"], true);
+    let to_tom = mail.iter().find(|m| m["to"].as_str().unwrap().contains(&p.tom.email)).expect("Tom's invitation");
+    assert!(to_tom["text"].as_str().unwrap().contains("A 1:1 is your meeting."));
+    assert!(to_tom["calendar"].as_str().unwrap().contains("RRULE:FREQ=WEEKLY;BYDAY=TU"));
+
+    // A prep reminder through the same server, with Tom's topic in it.
+    let first = t.app.series_view(&p.mia, p.series.id, None).await.unwrap().upcoming[0].clone();
+    t.app.add_point(&p.tom, first.id, "Feedback on the launch", false).await.unwrap();
+    t.clock.set(first.starts_at - Duration::hours(23));
+    assert_eq!(t.app.run_scheduler().await.unwrap(), 2);
+    assert_eq!(t.app.run_jobs("w").await.unwrap(), 2);
+    let mail = server.messages();
+    assert_eq!(mail.len(), 4);
+    let prep = mail.iter().find(|m| m["subject"].as_str().unwrap().starts_with("Your 1:1 with Tom Teammate")).expect("Mia's prep mail");
+    assert!(prep["text"].as_str().unwrap().contains("- Feedback on the launch"));
+    assert!(prep["html"].as_str().unwrap().contains("<li>Feedback on the launch</li>"));
+    assert!(prep["calendar"].is_null());
+    drop(server);
+}
