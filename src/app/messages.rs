@@ -844,7 +844,25 @@ async fn send_smtp(cfg: &MailConfig, email: &Email, key: &str) -> Result<(), Fai
     }
 }
 
-/// Posts `{"text": …}` to a Slack-compatible incoming webhook.
+/// Posts `{"text": …}` to a Slack-compatible incoming webhook. A 2xx answer is success; a
+/// 4xx other than 408 and 429 will not get better (a revoked hook), anything else is retried.
 async fn post_webhook(call: &WebhookCall) -> Result<(), Failure> {
-    Err(Failure::Permanent(format!("webhooks are not available in this build ({})", redact_webhook(&call.url))))
+    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    let client = CLIENT.get_or_init(|| {
+        reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(10))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_default()
+    });
+    let shown = redact_webhook(&call.url);
+    match client.post(&call.url).json(&serde_json::json!({ "text": call.text })).send().await {
+        Ok(r) if r.status().is_success() => Ok(()),
+        Ok(r) if r.status().is_client_error() && r.status() != 408 && r.status() != 429 => {
+            Err(Failure::Permanent(format!("the webhook {shown} refused the message: HTTP {}", r.status().as_u16())))
+        }
+        Ok(r) => Err(Failure::Transient(format!("the webhook {shown} answered HTTP {}", r.status().as_u16()))),
+        Err(e) if e.is_timeout() => Err(Failure::Transient(format!("the webhook {shown} did not answer in time"))),
+        Err(e) => Err(Failure::Transient(format!("the webhook {shown} could not be reached: {}", e.without_url()))),
+    }
 }

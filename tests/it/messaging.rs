@@ -27,6 +27,7 @@ on_both!(
     a_job_whose_worker_died_is_delivered_once_after_its_lease_runs_out,
     messages_and_the_failure_page_are_private,
     prep_reminders_are_queued_once_when_due_and_never_in_quiet_hours,
+    a_webhook_that_answers_500_is_retried_and_posts_once,
 );
 
 fn repo() -> PathBuf {
@@ -285,6 +286,64 @@ async fn prep_reminders_are_queued_once_when_due_and_never_in_quiet_hours(t: Tes
     assert!(prep.body_text.contains("Mia Manager has not added topics yet."), "{}", prep.body_text);
     t.clock.advance(Duration::hours(3));
     assert_eq!(t.app.run_scheduler().await.unwrap(), 0);
+}
+
+/// A Slack-style incoming webhook that fails its first call with 500 and records the rest.
+async fn webhook_receiver() -> (String, std::sync::Arc<std::sync::Mutex<Vec<(u16, Value)>>>) {
+    use axum::http::StatusCode;
+    let calls: std::sync::Arc<std::sync::Mutex<Vec<(u16, Value)>>> = Default::default();
+    let seen = calls.clone();
+    let app = axum::Router::new().route(
+        "/services/T000/B000/secret-part",
+        axum::routing::post(move |axum::Json(body): axum::Json<Value>| {
+            let seen = seen.clone();
+            async move {
+                let mut list = seen.lock().unwrap();
+                let status = if list.is_empty() { StatusCode::INTERNAL_SERVER_ERROR } else { StatusCode::OK };
+                list.push((status.as_u16(), body));
+                status
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/services/T000/B000/secret-part", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, calls)
+}
+
+async fn a_webhook_that_answers_500_is_retried_and_posts_once(t: TestApp) {
+    let p = weekly_pair(&t).await;
+    t.app.run_jobs("w").await.unwrap();
+    let (url, calls) = webhook_receiver().await;
+    // Tom sets his webhook through the API.
+    let token = t.token(&p.tom).await;
+    let c = plain();
+    let mut settings: Value = c.get(t.url("/api/v1/me/reminders")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    settings["webhook_url"] = Value::String(url.clone());
+    let r = c.put(t.url("/api/v1/me/reminders")).bearer_auth(&token).json(&settings).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    settings["webhook_url"] = Value::String("ftp://nope".into());
+    let r = c.put(t.url("/api/v1/me/reminders")).bearer_auth(&token).json(&settings).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+
+    let second = t.app.series_view(&p.mia, p.series.id, None).await.unwrap().upcoming[1].clone();
+    t.app.move_meeting(&p.mia, second.id, second.version, NaiveDate::from_ymd_opt(2026, 10, 22).unwrap(), "09:00", "Clash").await.unwrap();
+    // Two e-mails and Tom's webhook; the webhook answers 500 the first time.
+    assert_eq!(t.app.run_jobs("w").await.unwrap(), 3);
+    let report = t.app.job_report(&p.admin).await.unwrap();
+    assert_eq!(report.troubled.len(), 1);
+    let j = &report.troubled[0];
+    assert_eq!((j.kind.as_str(), j.state.as_str()), ("webhook", "queued"));
+    assert!(j.last_error.contains("HTTP 500"), "{}", j.last_error);
+    assert!(!j.last_error.contains("secret-part"), "the webhook address is a secret: {}", j.last_error);
+    t.clock.advance(Duration::seconds(61));
+    assert_eq!(t.app.run_jobs("w").await.unwrap(), 1);
+    t.clock.advance(Duration::hours(1));
+    assert_eq!(t.app.run_jobs("w").await.unwrap(), 0);
+    let calls = calls.lock().unwrap().clone();
+    assert_eq!(calls.iter().map(|c| c.0).collect::<Vec<_>>(), vec![500, 200], "one failure, then one delivery");
+    let text = calls[1].1["text"].as_str().unwrap();
+    assert!(text.starts_with("Your 1:1 with Mia Manager moved from"), "{text}");
 }
 
 // ---- a real SMTP server ----
