@@ -37,6 +37,9 @@ mail!(meeting_moved, "mail/meeting_moved/text.txt", "mail/meeting_moved/html.htm
 mail!(meeting_cancelled, "mail/meeting_cancelled/text.txt", "mail/meeting_cancelled/html.html", { name: &'a str, other: &'a str, when: &'a str, status: &'a str, reason: &'a str, link: &'a str });
 mail!(prep_reminder, "mail/prep_reminder/text.txt", "mail/prep_reminder/html.html", { name: &'a str, other: &'a str, when: &'a str, topics: Vec<String>, actions: Vec<String>, link: &'a str });
 mail!(overdue_actions, "mail/overdue_actions/text.txt", "mail/overdue_actions/html.html", { name: &'a str, items: Vec<String>, link: &'a str });
+mail!(topic_nudge, "mail/topic_nudge/text.txt", "mail/topic_nudge/html.html", { name: &'a str, other: &'a str, when: &'a str, link: &'a str });
+mail!(gap_alert, "mail/gap_alert/text.txt", "mail/gap_alert/html.html", { name: &'a str, other: &'a str, since: &'a str, next: &'a str, link: &'a str });
+mail!(weekly_digest, "mail/weekly_digest/text.txt", "mail/weekly_digest/html.html", { name: &'a str, meetings: Vec<String>, actions: Vec<String>, link: &'a str });
 mail!(test, "mail/test/text.txt", "mail/test/html.html", { link: &'a str, server: &'a str });
 
 /// Renders both bodies of a message.

@@ -537,6 +537,9 @@ impl App {
         // Prep reminders: meetings in the next three days (the longest lead time a person can choose).
         for (meeting, series) in store::meetings_starting(&self.db, now, now + Duration::hours(73)).await? {
             let (manager, teammate) = self.pair_people(&series).await?;
+            if self.queue_topic_nudge(&meeting, &manager, &teammate, now).await? {
+                queued += 1;
+            }
             for (who, other) in [(&manager, &teammate), (&teammate, &manager)] {
                 let settings = self.settings_of(who.id).await?;
                 if !settings.prep_reminder {
@@ -600,6 +603,155 @@ impl App {
             }
             tx.commit().await?;
         }
+        queued += self.queue_gap_alerts(now).await?;
+        queued += self.queue_weekly_digests(now).await?;
+        Ok(queued)
+    }
+
+    /// Two days before a 1:1 whose agenda has nothing from the teammate: "it is your meeting".
+    async fn queue_topic_nudge(&self, meeting: &Meeting, manager: &Person, teammate: &Person, now: DateTime<Utc>) -> AppResult<bool> {
+        let settings = self.settings_of(teammate.id).await?;
+        if !settings.topic_nudge
+            || settings.delivery_time(meeting.starts_at - Duration::hours(48), to_tz(teammate), Some(meeting.starts_at)) > now
+        {
+            return Ok(false);
+        }
+        let key = format!("nudge:{}", meeting.id);
+        if jobs::by_key(&self.db, &key).await?.is_some() {
+            return Ok(false);
+        }
+        if meetings::points_of_meeting(&self.db, meeting.id).await?.iter().any(|p| p.author_id == teammate.id) {
+            return Ok(false);
+        }
+        let when = meeting.starts_at.with_timezone(&to_tz(teammate)).format("%A %-d %B at %H:%M").to_string();
+        let link = format!("{}/meetings/{}", self.public_base(), meeting.id);
+        let subject = format!("What would you like to talk about with {}?", manager.name);
+        let r = mail::render(
+            &subject,
+            &mail::topic_nudge::Text { subject: &subject, name: &teammate.name, other: &manager.name, when: &when, link: &link },
+            &mail::topic_nudge::Html { subject: &subject, name: &teammate.name, other: &manager.name, when: &when, link: &link },
+        )?;
+        let chat = format!("{subject} Your 1:1 is {when}: {link}");
+        let mut tx = self.db.begin().await?;
+        let added = self.queue_email(&mut tx, &key, teammate, r, None, Some(chat)).await?;
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    /// For managers: a regular series with no 1:1 held for three weeks, once per gap.
+    async fn queue_gap_alerts(&self, now: DateTime<Utc>) -> AppResult<usize> {
+        let mut queued = 0;
+        for (series, last) in store::active_regular_series_with_last_meeting(&self.db, now).await? {
+            let since = last.unwrap_or(series.created_at);
+            if now - since < Duration::days(rules::GAP_DAYS) {
+                continue;
+            }
+            let key = format!("gap:{}:{}", series.id, since.format("%Y-%m-%dT%H:%M"));
+            if jobs::by_key(&self.db, &key).await?.is_some() {
+                continue;
+            }
+            let (manager, teammate) = self.pair_people(&series).await?;
+            let settings = self.settings_of(manager.id).await?;
+            let tz = to_tz(&manager);
+            if !settings.gap_alert || settings.is_quiet(now.with_timezone(&tz).time()) {
+                continue;
+            }
+            let weeks = (now - since).num_days() / 7;
+            let since_text =
+                if last.is_some() { format!("{weeks} weeks") } else { format!("{weeks} weeks since the series began and still") };
+            let next = match meetings::upcoming(&self.db, series.id, now, 1).await?.first() {
+                Some(m) => m.starts_at.with_timezone(&tz).format("%A %-d %B at %H:%M").to_string(),
+                None => "none planned".to_string(),
+            };
+            let link = format!("{}/series/{}", self.public_base(), series.id);
+            let subject = format!("No 1:1 with {} for {weeks} weeks", teammate.name);
+            let r = mail::render(
+                &subject,
+                &mail::gap_alert::Text {
+                    subject: &subject,
+                    name: &manager.name,
+                    other: &teammate.name,
+                    since: &since_text,
+                    next: &next,
+                    link: &link,
+                },
+                &mail::gap_alert::Html {
+                    subject: &subject,
+                    name: &manager.name,
+                    other: &teammate.name,
+                    since: &since_text,
+                    next: &next,
+                    link: &link,
+                },
+            )?;
+            let chat = format!("{subject}: {link}");
+            let mut tx = self.db.begin().await?;
+            if self.queue_email(&mut tx, &key, &manager, r, None, Some(chat)).await? {
+                queued += 1;
+            }
+            tx.commit().await?;
+        }
+        Ok(queued)
+    }
+
+    /// Monday from 08:00 in each person's zone: the week's 1:1s and their open actions.
+    async fn queue_weekly_digests(&self, now: DateTime<Utc>) -> AppResult<usize> {
+        let mut queued = 0;
+        for person in store::people_who_sign_in(&self.db).await? {
+            let tz = to_tz(&person);
+            let week = rules::week_start(now, tz);
+            // On Monday only: a digest that comes late in the week is of no use.
+            if now < week || now >= week + Duration::days(1) {
+                continue;
+            }
+            let key = format!("digest:{}:{}", person.id.0, week.with_timezone(&tz).date_naive());
+            if jobs::by_key(&self.db, &key).await?.is_some() {
+                continue;
+            }
+            let settings = self.settings_of(person.id).await?;
+            if !settings.weekly_digest || settings.is_quiet(now.with_timezone(&tz).time()) {
+                continue;
+            }
+            let mut list = vec![];
+            for (m, s) in meetings::upcoming_for_person(&self.db, person.id, now, 50).await? {
+                if m.starts_at >= week + Duration::days(7) {
+                    break;
+                }
+                let other = people::get(&self.db, s.other(person.id)).await?.map(|p| p.name).unwrap_or_default();
+                list.push(format!("{} with {other}", m.starts_at.with_timezone(&tz).format("%A %H:%M")));
+            }
+            let actions: Vec<String> = meetings::open_actions_of(&self.db, person.id, None)
+                .await?
+                .into_iter()
+                .map(|a| match a.due_date {
+                    Some(d) => format!("{} (due {})", a.body, d.format("%-d %B")),
+                    None => a.body,
+                })
+                .collect();
+            let link = self.public_base();
+            let subject = match list.len() {
+                0 => "Your week: no 1:1s".to_string(),
+                1 => "Your week: one 1:1".to_string(),
+                n => format!("Your week: {n} 1:1s"),
+            };
+            let r = mail::render(
+                &subject,
+                &mail::weekly_digest::Text {
+                    subject: &subject,
+                    name: &person.name,
+                    meetings: list.clone(),
+                    actions: actions.clone(),
+                    link: &link,
+                },
+                &mail::weekly_digest::Html { subject: &subject, name: &person.name, meetings: list, actions, link: &link },
+            )?;
+            let chat = format!("{subject}: {link}");
+            let mut tx = self.db.begin().await?;
+            if self.queue_email(&mut tx, &key, &person, r, None, Some(chat)).await? {
+                queued += 1;
+            }
+            tx.commit().await?;
+        }
         Ok(queued)
     }
 
@@ -651,9 +803,15 @@ impl App {
     /// until `stop` fires. All timing decisions use `self.clock`; only the pause between
     /// passes is real time.
     pub async fn work(self, worker: String, mut stop: tokio::sync::watch::Receiver<bool>) {
+        let mut last_schedule: Option<DateTime<Utc>> = None;
         loop {
-            if let Err(e) = self.run_scheduler().await {
-                tracing::error!(error = %e, "reminder scheduler failed");
+            // Reminders are looked for once a minute by the clock; jobs every pass.
+            let now = self.clock.now();
+            if last_schedule.is_none_or(|t| now - t >= Duration::seconds(60)) {
+                last_schedule = Some(now);
+                if let Err(e) = self.run_scheduler().await {
+                    tracing::error!(error = %e, "reminder scheduler failed");
+                }
             }
             if let Err(e) = self.run_jobs(&worker).await {
                 tracing::error!(error = %e, "job worker failed");

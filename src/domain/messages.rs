@@ -4,6 +4,9 @@
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
+/// Days without a 1:1 before a manager hears about it.
+pub const GAP_DAYS: i64 = 21;
+
 /// How many times a job is tried before it is marked failed.
 pub const MAX_ATTEMPTS: i64 = 8;
 

@@ -143,3 +143,9 @@ pub async fn forget_done_before(db: &Db, before: DateTime<Utc>) -> Result<u64> {
     const Q: &str = "DELETE FROM job WHERE state = 'done' AND updated_at < $1";
     Ok(on_db!(db, p => sqlx::query(Q).bind(before).execute(p).await.map(|r| r.rows_affected()))?)
 }
+
+/// How many jobs have a key starting with `prefix` (tests and the CLI read this).
+pub async fn count_with_prefix(db: &Db, prefix: &str) -> Result<i64> {
+    const Q: &str = "SELECT COUNT(*) FROM job WHERE idempotency_key LIKE $1";
+    Ok(on_db!(db, p => sqlx::query_scalar(Q).bind(format!("{prefix}%")).fetch_one(p).await)?)
+}

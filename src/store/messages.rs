@@ -218,3 +218,25 @@ pub async fn webhook_url(tx: &mut Tx, person: PersonId) -> Result<Option<String>
     let url: Option<String> = on_tx!(tx, c => sqlx::query_scalar(Q).bind(person.0).fetch_optional(c).await)?;
     Ok(url.filter(|u| !u.is_empty()))
 }
+
+/// Active regular series with the start of the last meeting that took place by `now` (held,
+/// or scheduled and begun), for the "no 1:1 in three weeks" alert.
+pub async fn active_regular_series_with_last_meeting(db: &Db, now: DateTime<Utc>) -> Result<Vec<(Series, Option<DateTime<Utc>>)>> {
+    let q = format!("SELECT {SERIES_COLS} FROM series s WHERE s.status = 'active' AND s.kind = 'regular' ORDER BY s.id");
+    let rows: Vec<SeriesRow> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).fetch_all(p).await)?;
+    const LAST: &str = "SELECT MAX(starts_at) FROM meeting WHERE series_id = $1 AND starts_at <= $2 AND status IN ('held', 'scheduled')";
+    let mut out = vec![];
+    for r in rows {
+        let s = series(r)?;
+        let last: Option<DateTime<Utc>> = on_db!(db, p => sqlx::query_scalar(LAST).bind(s.id).bind(now).fetch_one(p).await)?;
+        out.push((s, last));
+    }
+    Ok(out)
+}
+
+/// Everyone who can sign in, for the weekly digest.
+pub async fn people_who_sign_in(db: &Db) -> Result<Vec<crate::domain::Person>> {
+    const Q: &str = concat!("SELECT ", crate::person_cols!(), " FROM person p WHERE p.password_hash IS NOT NULL ORDER BY p.id");
+    let rows: Vec<super::people::PersonRow> = on_db!(db, p => sqlx::query_as(Q).fetch_all(p).await)?;
+    Ok(rows.into_iter().map(super::people::person).collect())
+}

@@ -9,7 +9,7 @@
 //! `tests/browser/node_modules`.
 
 use crate::on_both;
-use crate::support::{Backend, TestApp, plain, spawn_with};
+use crate::support::{Backend, TestApp, plain, spawn_on, spawn_with};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use rapport::app::meetings::SeriesInput;
 use rapport::clock::Clock;
@@ -28,6 +28,8 @@ on_both!(
     messages_and_the_failure_page_are_private,
     prep_reminders_are_queued_once_when_due_and_never_in_quiet_hours,
     a_webhook_that_answers_500_is_retried_and_posts_once,
+    nudges_gap_alerts_and_weekly_digests_come_once_each,
+    two_instances_on_one_database_run_each_job_once,
 );
 
 fn repo() -> PathBuf {
@@ -271,12 +273,17 @@ async fn prep_reminders_are_queued_once_when_due_and_never_in_quiet_hours(t: Tes
     // The meeting is at 08:00 UTC; reminders are due 24 hours before.
     let due = first.starts_at - Duration::hours(24);
     t.clock.set(due - Duration::minutes(1));
-    assert_eq!(t.app.run_scheduler().await.unwrap(), 0, "not due yet");
+    t.app.run_scheduler().await.unwrap();
+    assert_eq!(queued(&t, "prep:").await, 0, "not due yet");
     t.clock.set(due + Duration::minutes(1));
-    assert_eq!(t.app.run_scheduler().await.unwrap(), 1, "Tom's is due; 08:00 is in Mia's quiet hours");
-    assert_eq!(t.app.run_scheduler().await.unwrap(), 0, "each reminder is queued once");
+    t.app.run_scheduler().await.unwrap();
+    assert_eq!(queued(&t, &format!("prep:{}:{}", first.id, p.tom.id.0)).await, 1, "Tom's is due");
+    assert_eq!(queued(&t, "prep:").await, 1, "08:00 is in Mia's quiet hours");
+    t.app.run_scheduler().await.unwrap();
+    assert_eq!(queued(&t, "prep:").await, 1, "each reminder is queued once");
     t.clock.set(due + Duration::hours(1));
-    assert_eq!(t.app.run_scheduler().await.unwrap(), 1, "Mia's comes when her quiet hours end");
+    t.app.run_scheduler().await.unwrap();
+    assert_eq!(queued(&t, "prep:").await, 2, "Mia's comes when her quiet hours end");
     t.app.run_jobs("w").await.unwrap();
     let mia = t.app.inbox(&p.mia).await.unwrap();
     let prep = mia.iter().find(|m| m.subject.starts_with("Your 1:1 with Tom Teammate")).expect("Mia's prep reminder");
@@ -285,7 +292,74 @@ async fn prep_reminders_are_queued_once_when_due_and_never_in_quiet_hours(t: Tes
     let prep = tom.iter().find(|m| m.subject.starts_with("Your 1:1 with Mia Manager")).expect("Tom's prep reminder");
     assert!(prep.body_text.contains("Mia Manager has not added topics yet."), "{}", prep.body_text);
     t.clock.advance(Duration::hours(3));
-    assert_eq!(t.app.run_scheduler().await.unwrap(), 0);
+    t.app.run_scheduler().await.unwrap();
+    assert_eq!(queued(&t, "prep:").await, 2);
+    assert_eq!(messages::sent_count(&t.app.db, "prep:").await.unwrap(), 2);
+}
+
+async fn two_instances_on_one_database_run_each_job_once(t: TestApp) {
+    let p = weekly_pair(&t).await;
+    for i in 0..4 {
+        let report = t.person(&p.admin, &format!("Report {i}"), Some(p.mia.id)).await;
+        let input = SeriesInput {
+            teammate_id: report.id,
+            kind: SeriesKind::Regular,
+            cadence: Cadence::Biweekly,
+            first_date: NaiveDate::from_ymd_opt(2026, 10, 14).unwrap(),
+            time: "15:00".into(),
+            timezone: "America/New_York".into(),
+            duration_minutes: 25,
+        };
+        t.app.create_series(&p.mia, input).await.unwrap();
+    }
+    assert_eq!(queued(&t, "invite:").await, 10);
+    // A second instance on the same database; both work the queue at once.
+    let other = spawn_on(&t.db_url, None, Config::default()).await;
+    other.clock.set(t.clock.now());
+    let (a, b) = tokio::join!(t.app.run_jobs("instance-a"), other.app.run_jobs("instance-b"));
+    assert_eq!(a.unwrap() + b.unwrap(), 10, "each job ran on exactly one instance");
+    assert_eq!(messages::sent_count(&t.app.db, "invite:").await.unwrap(), 10);
+    assert_eq!(t.app.inbox(&p.mia).await.unwrap().len(), 5);
+}
+
+async fn queued(t: &TestApp, prefix: &str) -> i64 {
+    jobs::count_with_prefix(&t.app.db, prefix).await.unwrap()
+}
+
+async fn nudges_gap_alerts_and_weekly_digests_come_once_each(t: TestApp) {
+    let p = weekly_pair(&t).await;
+    let upcoming = t.app.series_view(&p.mia, p.series.id, None).await.unwrap().upcoming;
+    let first = upcoming[0].clone();
+    // Two days before the first 1:1, Tom has added nothing: he is nudged, once.
+    t.clock.set(first.starts_at - Duration::hours(48) + Duration::minutes(1));
+    t.app.run_scheduler().await.unwrap();
+    t.app.run_scheduler().await.unwrap();
+    assert_eq!(queued(&t, "nudge:").await, 1);
+    // Monday morning: everyone who can sign in gets a digest of their week, once.
+    t.clock.set(at(2026, 10, 12, 8, 30));
+    t.app.run_scheduler().await.unwrap();
+    t.app.run_scheduler().await.unwrap();
+    assert_eq!(queued(&t, "digest:").await, 3);
+    t.app.run_jobs("w").await.unwrap();
+    let digest = t.app.inbox(&p.tom).await.unwrap().into_iter().find(|m| m.subject.starts_with("Your week")).expect("Tom's digest");
+    assert_eq!(digest.subject, "Your week: one 1:1");
+    assert!(digest.body_text.contains("- Tuesday 08:00 with Mia Manager"), "{}", digest.body_text);
+    let nudge = t.app.inbox(&p.tom).await.unwrap().into_iter().find(|m| m.subject.starts_with("What would you like")).expect("Tom's nudge");
+    assert!(nudge.body_text.contains("It is your meeting"));
+    assert_eq!(queued(&t, "gap:").await, 0);
+    // Every meeting so far skipped: three weeks after the series began, Mia hears of it, once.
+    for m in &upcoming {
+        let m = rapport::store::meetings::get_meeting(&t.app.db, m.id).await.unwrap().unwrap();
+        t.app.set_meeting_status(&p.mia, m.id, m.version, MeetingStatus::Skipped, "Busy").await.unwrap();
+    }
+    t.clock.set(at(2026, 10, 23, 10, 0));
+    t.app.run_scheduler().await.unwrap();
+    t.app.run_scheduler().await.unwrap();
+    assert_eq!(queued(&t, "gap:").await, 1);
+    t.app.run_jobs("w").await.unwrap();
+    let alert = t.app.inbox(&p.mia).await.unwrap().into_iter().find(|m| m.subject.starts_with("No 1:1 with")).expect("Mia's alert");
+    assert_eq!(alert.subject, "No 1:1 with Tom Teammate for 3 weeks");
+    assert!(t.app.inbox(&p.tom).await.unwrap().iter().all(|m| !m.subject.starts_with("No 1:1")), "only the manager hears of it");
 }
 
 /// A Slack-style incoming webhook that fails its first call with 500 and records the rest.
@@ -459,11 +533,20 @@ async fn smtp_failing_then_recovering(backend: Backend) {
     let first = t.app.series_view(&p.mia, p.series.id, None).await.unwrap().upcoming[0].clone();
     t.app.add_point(&p.tom, first.id, "Feedback on the launch", false).await.unwrap();
     t.clock.set(first.starts_at - Duration::hours(23));
-    assert_eq!(t.app.run_scheduler().await.unwrap(), 2);
-    assert_eq!(t.app.run_jobs("w").await.unwrap(), 2);
+    t.app.run_scheduler().await.unwrap();
+    t.app.run_jobs("w").await.unwrap();
+    t.clock.advance(Duration::hours(1));
+    t.app.run_scheduler().await.unwrap();
+    assert_eq!(t.app.run_jobs("w").await.unwrap(), 0, "nothing more to send");
     let mail = server.messages();
-    assert_eq!(mail.len(), 4);
-    let prep = mail.iter().find(|m| m["subject"].as_str().unwrap().starts_with("Your 1:1 with Tom Teammate")).expect("Mia's prep mail");
+    // Every message once: no Message-ID twice, one prep reminder each.
+    let mut ids: Vec<&str> = mail.iter().map(|m| m["message_id"].as_str().unwrap()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), mail.len(), "a message arrived twice");
+    let preps: Vec<&Value> = mail.iter().filter(|m| m["subject"].as_str().unwrap().starts_with("Your 1:1 with")).collect();
+    assert_eq!(preps.len(), 2);
+    let prep = preps.iter().find(|m| m["to"].as_str().unwrap().contains(&p.mia.email)).expect("Mia's prep mail");
     assert!(prep["text"].as_str().unwrap().contains("- Feedback on the launch"));
     assert!(prep["html"].as_str().unwrap().contains("<li>Feedback on the launch</li>"));
     assert!(prep["calendar"].is_null());
