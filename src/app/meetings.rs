@@ -330,12 +330,17 @@ impl App {
             return Err(Invalid::one("status", "These 1:1s have ended. Start a new series instead.").into());
         }
         let now = self.clock.now();
+        let facts = self.series_update_facts(&series).await?;
         let mut tx = self.db.begin().await?;
         if !store::set_series_status(&mut tx, series.id, expected_version, status, now).await? {
             return Err(conflict("This series"));
         }
         let updated = Series { status, version: expected_version + 1, ..series };
         self.ensure_meetings(&mut tx, &updated, now, true).await?;
+        // Both calendars follow: the series ends (or resumes), by the same UID.
+        if status != series.status {
+            self.queue_series_update(&mut tx, &updated, &facts).await?;
+        }
         tx.commit().await?;
         Ok(updated)
     }

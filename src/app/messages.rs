@@ -429,6 +429,62 @@ impl App {
         Ok(())
     }
 
+    /// What the calendar needs to know about a series that was paused, resumed or ended:
+    /// read before the change's transaction begins.
+    pub(crate) async fn series_update_facts(&self, series: &Series) -> AppResult<(Person, Person, Vec<Meeting>, Option<DateTime<Utc>>)> {
+        let (manager, teammate) = self.pair_people(series).await?;
+        let changed = store::changed_meetings(&self.db, series.id).await?;
+        let last = store::last_started(&self.db, series.id, self.clock.now()).await?.map(|m| m.starts_at);
+        Ok((manager, teammate, changed, last))
+    }
+
+    /// After a series was paused, resumed or ended: the series again, with its end when it
+    /// has one (REQUEST), or a cancellation when it ends before its first meeting.
+    pub(crate) async fn queue_series_update(
+        &self,
+        tx: &mut Tx,
+        series: &Series,
+        facts: &(Person, Person, Vec<Meeting>, Option<DateTime<Utc>>),
+    ) -> AppResult<()> {
+        let (manager, teammate, changed, last) = facts;
+        let base = self.public_base();
+        let now = self.clock.now();
+        let active = series.status == SeriesStatus::Active;
+        let what = match series.status {
+            SeriesStatus::Active => "continue as before",
+            SeriesStatus::Paused => "are paused",
+            SeriesStatus::Ended => "have ended",
+        };
+        for (to, other) in [(manager, teammate), (teammate, manager)] {
+            let (method, events) = match (active, last) {
+                (true, _) => (Method::Request, series_events(series, manager, teammate, to.id, changed, None, &base, now)),
+                (false, Some(until)) => {
+                    (Method::Request, series_events(series, manager, teammate, to.id, changed, Some(*until), &base, now))
+                }
+                (false, None) => {
+                    let mut e = series_events(series, manager, teammate, to.id, &[], None, &base, now);
+                    e.truncate(1);
+                    if let Some(master) = e.first_mut() {
+                        master.cancelled = true;
+                    }
+                    (Method::Cancel, e)
+                }
+            };
+            let ics = ical::calendar(Some(method), None, &events);
+            let link = format!("{base}/series/{}", series.id);
+            let subject = format!("1:1s with {} {what}", other.name);
+            let r = mail::render(
+                &subject,
+                &mail::series_changed::Text { subject: &subject, name: &to.name, other: &other.name, what, link: &link },
+                &mail::series_changed::Html { subject: &subject, name: &to.name, other: &other.name, what, link: &link },
+            )?;
+            let key = format!("series:{}:v{}:{}", series.id, series.version, to.id.0);
+            let chat = format!("{subject}: {link}");
+            self.queue_email(tx, &key, to, r, Some(CalendarPart { method: method.as_str().into(), ics }), Some(chat)).await?;
+        }
+        Ok(())
+    }
+
     /// After a meeting moved: an updated invitation for that one occurrence to both people.
     #[allow(clippy::too_many_arguments)]
     pub(crate) async fn queue_move_notices(

@@ -30,6 +30,7 @@ on_both!(
     a_webhook_that_answers_500_is_retried_and_posts_once,
     nudges_gap_alerts_and_weekly_digests_come_once_each,
     two_instances_on_one_database_run_each_job_once,
+    ending_a_series_ends_it_in_both_calendars,
 );
 
 fn repo() -> PathBuf {
@@ -320,6 +321,30 @@ async fn two_instances_on_one_database_run_each_job_once(t: TestApp) {
     assert_eq!(a.unwrap() + b.unwrap(), 10, "each job ran on exactly one instance");
     assert_eq!(messages::sent_count(&t.app.db, "invite:").await.unwrap(), 10);
     assert_eq!(t.app.inbox(&p.mia).await.unwrap().len(), 5);
+}
+
+async fn ending_a_series_ends_it_in_both_calendars(t: TestApp) {
+    let p = weekly_pair(&t).await;
+    t.app.run_jobs("w").await.unwrap();
+    // Two meetings have taken place (13 and 20 October); then Mia ends the series.
+    t.clock.set(at(2026, 10, 22, 12, 0));
+    let series = t.app.set_series_status(&p.mia, p.series.id, 1, rapport::domain::meeting::SeriesStatus::Ended).await.unwrap();
+    assert_eq!(t.app.run_jobs("w").await.unwrap(), 2);
+    let (from, to) = (at(2026, 10, 1, 0, 0), at(2027, 1, 1, 0, 0));
+    let held = vec!["2026-10-13T08:00:00Z".to_string(), "2026-10-20T08:00:00Z".to_string()];
+    let update =
+        t.app.inbox(&p.tom).await.unwrap().into_iter().find(|m| m.subject == "1:1s with Mia Manager have ended").expect("Tom hears");
+    let ics = update.calendar.expect("with the calendar update");
+    let v = python_check(&ics, from, to);
+    assert_eq!(v["method"], "REQUEST");
+    assert_eq!(strings(&v["starts"]), held, "the series now ends after its last meeting");
+    assert_eq!(icaljs_starts(&ics, from, to), held);
+    assert!(ics.contains("SEQUENCE:1"), "a later version than the first invitation");
+    // The feed agrees.
+    let token = t.app.create_calendar_feed(&p.tom).await.unwrap();
+    let feed = t.app.calendar_feed(&token, &t.base).await.unwrap();
+    assert_eq!(strings(&python_check(&feed, from, to)["starts"]), held);
+    assert_eq!(series.version, 2);
 }
 
 async fn queued(t: &TestApp, prefix: &str) -> i64 {
