@@ -271,7 +271,7 @@ impl App {
     /// Makes sure the next meetings of an active series exist as records (so points, notes
     /// and actions can be attached ahead of time). `skip_past` leaves out occurrences that
     /// are already over (after a pause).
-    async fn ensure_meetings(&self, tx: &mut Tx, series: &Series, now: DateTime<Utc>, skip_past: bool) -> AppResult<()> {
+    pub(crate) async fn ensure_meetings(&self, tx: &mut Tx, series: &Series, now: DateTime<Utc>, skip_past: bool) -> AppResult<()> {
         if series.status != SeriesStatus::Active {
             return Ok(());
         }

@@ -590,6 +590,13 @@ impl App {
     pub async fn run_scheduler(&self) -> AppResult<usize> {
         let now = self.clock.now();
         let mut queued = 0;
+        // Meetings exist as records a few ahead; keep them there even when nobody opens rapport,
+        // so reminders have meetings to be about.
+        for series in store::series_running_short(&self.db, now + Duration::days(14)).await? {
+            let mut tx = self.db.begin().await?;
+            self.ensure_meetings(&mut tx, &series, now, false).await?;
+            tx.commit().await?;
+        }
         // Prep reminders: meetings in the next three days (the longest lead time a person can choose).
         for (meeting, series) in store::meetings_starting(&self.db, now, now + Duration::hours(73)).await? {
             let (manager, teammate) = self.pair_people(&series).await?;
@@ -982,11 +989,9 @@ pub fn occurrence_event(
         tz: series.schedule.tz,
         duration_minutes: m.duration_minutes,
         summary: summary(series, manager, teammate, viewer),
-        description: if m.status_reason.is_empty() {
-            format!("Agenda, notes and actions: {link}")
-        } else {
-            format!("{}\n\nAgenda, notes and actions: {link}", m.status_reason)
-        },
+        // Only the link: a calendar (and whoever holds a feed link) sees when and with whom,
+        // never what the two wrote, not even the reason for a move.
+        description: format!("Agenda, notes and actions: {link}"),
         url: Some(link),
         rrule: None,
         exdates: vec![],

@@ -240,3 +240,13 @@ pub async fn people_who_sign_in(db: &Db) -> Result<Vec<crate::domain::Person>> {
     let rows: Vec<super::people::PersonRow> = on_db!(db, p => sqlx::query_as(Q).fetch_all(p).await)?;
     Ok(rows.into_iter().map(super::people::person).collect())
 }
+
+/// Active recurring series whose last meeting record starts before `horizon`.
+pub async fn series_running_short(db: &Db, horizon: DateTime<Utc>) -> Result<Vec<Series>> {
+    let q = format!(
+        "SELECT {SERIES_COLS} FROM series s WHERE s.status = 'active' AND s.kind <> 'one_off' \
+         AND COALESCE((SELECT MAX(m.starts_at) FROM meeting m WHERE m.series_id = s.id), $1) < $1 ORDER BY s.id"
+    );
+    let rows: Vec<SeriesRow> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(horizon).fetch_all(p).await)?;
+    rows.into_iter().map(series).collect()
+}

@@ -31,6 +31,7 @@ on_both!(
     nudges_gap_alerts_and_weekly_digests_come_once_each,
     two_instances_on_one_database_run_each_job_once,
     ending_a_series_ends_it_in_both_calendars,
+    reminders_keep_coming_when_nobody_opens_rapport,
 );
 
 fn repo() -> PathBuf {
@@ -345,6 +346,17 @@ async fn ending_a_series_ends_it_in_both_calendars(t: TestApp) {
     let feed = t.app.calendar_feed(&token, &t.base).await.unwrap();
     assert_eq!(strings(&python_check(&feed, from, to)["starts"]), held);
     assert_eq!(series.version, 2);
+}
+
+async fn reminders_keep_coming_when_nobody_opens_rapport(t: TestApp) {
+    let p = weekly_pair(&t).await;
+    // Six weeks on, nobody has opened rapport: the meeting of Tuesday 24 November (10:00 in
+    // Berlin, 09:00 UTC in winter) still gets its prep reminders.
+    t.clock.set(at(2026, 11, 23, 9, 30));
+    t.app.run_scheduler().await.unwrap();
+    let next = rapport::store::meetings::upcoming(&t.app.db, p.series.id, t.clock.now(), 1).await.unwrap();
+    assert_eq!(next[0].starts_at, at(2026, 11, 24, 9, 0));
+    assert_eq!(queued(&t, &format!("prep:{}:", next[0].id)).await, 2);
 }
 
 async fn queued(t: &TestApp, prefix: &str) -> i64 {
