@@ -9,7 +9,7 @@
 //! `tests/browser/node_modules`.
 
 use crate::on_both;
-use crate::support::{Backend, TestApp, plain, spawn_on, spawn_with};
+use crate::support::{Backend, TestApp, fresh_database, plain, spawn_on, spawn_with};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use rapport::app::meetings::SeriesInput;
 use rapport::clock::Clock;
@@ -474,6 +474,7 @@ mod smtp_failing_then_recovering {
 struct SmtpServer {
     child: std::process::Child,
     dir: tempfile::TempDir,
+    port: u16,
 }
 
 impl SmtpServer {
@@ -488,7 +489,7 @@ impl SmtpServer {
         // Wait until it listens (a process starting, not time passing for rapport).
         for _ in 0..300 {
             if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-                return SmtpServer { child, dir };
+                return SmtpServer { child, dir, port };
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
@@ -588,4 +589,128 @@ async fn smtp_failing_then_recovering(backend: Backend) {
     assert!(prep["html"].as_str().unwrap().contains("<li>Feedback on the launch</li>"));
     assert!(prep["calendar"].is_null());
     drop(server);
+}
+
+// ---- a real crash: the process is killed while sending ----
+
+mod killed_while_sending_then_restarted {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::killed_while_sending_then_restarted(super::Backend::Sqlite).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::killed_while_sending_then_restarted(super::Backend::Postgres).await
+    }
+}
+
+/// `rapport serve` on `db_url` with `config` (a rapport.toml), killed when dropped.
+struct Served(std::process::Child);
+
+impl Served {
+    fn start(db_url: &str, config: &std::path::Path) -> Served {
+        let child = Command::new(env!("CARGO_BIN_EXE_rapport"))
+            .args(["serve", "--bind", "127.0.0.1:0", "--database-url", db_url, "--config"])
+            .arg(config)
+            .env_remove("RAPPORT_MAIL_HOST")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start rapport serve");
+        Served(child)
+    }
+
+    /// SIGKILL: no shutdown, no cleanup, like a crash or a power cut.
+    fn kill(mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn wait_for(what: &str, mut check: impl AsyncFnMut() -> bool) {
+    // Real processes doing real work: poll, at most 40 s.
+    for _ in 0..400 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+async fn killed_while_sending_then_restarted(backend: Backend) {
+    let (db_url, dir) = fresh_database(backend).await;
+    let t = spawn_on(&db_url, dir, Config::default()).await;
+    let p = weekly_pair(&t).await; // two invitations queued
+    let db = t.app.db.clone();
+
+    // An SMTP server that accepts connections and never answers: sends hang mid-flight.
+    let hole = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let hole_port = hole.local_addr().unwrap().port();
+    let (seen_tx, seen_rx) = std::sync::mpsc::channel::<std::net::TcpStream>();
+    std::thread::spawn(move || {
+        for conn in hole.incoming().flatten() {
+            if seen_tx.send(conn).is_err() {
+                break;
+            }
+        }
+    });
+    let cfg_dir = tempfile::tempdir().unwrap();
+    let cfg = cfg_dir.path().join("rapport.toml");
+    let write_cfg = |port: u16| {
+        std::fs::write(
+            &cfg,
+            format!("job_lease_secs = 1\n[mail]\nhost = \"127.0.0.1\"\nport = {port}\ntls = \"none\"\nfrom = \"rapport <rapport@example.com>\"\ntimeout_secs = 60\n"),
+        )
+        .unwrap();
+    };
+    write_cfg(hole_port);
+    let first = Served::start(&db_url, &cfg);
+    let mut held = vec![];
+    wait_for("the worker to connect to the SMTP server", async || match seen_rx.try_recv() {
+        Ok(c) => {
+            held.push(c);
+            true
+        }
+        Err(_) => false,
+    })
+    .await;
+    // Both invitations are claimed (with whatever reminders the real clock made due, in one
+    // batch); one of them is in the middle of its send.
+    for who in [&p.mia, &p.tom] {
+        let key = format!("invite:{}:v1:{}", p.series.id, who.id.0);
+        assert_eq!(jobs::by_key(&db, &key).await.unwrap().unwrap().state, "running", "{key}");
+    }
+    first.kill();
+    drop(held);
+
+    // Restart against a working server: after the lease, each invitation arrives once.
+    let server = SmtpServer::start(std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()).await;
+    let port = server_port(&server);
+    write_cfg(port);
+    let second = Served::start(&db_url, &cfg);
+    wait_for("both invitations to be sent", async || messages::sent_count(&db, "invite:").await.unwrap() == 2).await;
+    second.kill();
+    let mail = server.messages();
+    let invitations: Vec<&Value> = mail.iter().filter(|m| m["subject"].as_str().unwrap().starts_with("1:1s with")).collect();
+    assert_eq!(invitations.len(), 2, "{invitations:#?}");
+    let mut to: Vec<&str> = invitations.iter().map(|m| m["to"].as_str().unwrap()).collect();
+    to.sort();
+    assert!(to[0].contains(&p.mia.email) && to[1].contains(&p.tom.email), "{to:?}");
+    let mut ids: Vec<&str> = mail.iter().map(|m| m["message_id"].as_str().unwrap()).collect();
+    let n = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "no message arrived twice");
+}
+
+fn server_port(s: &SmtpServer) -> u16 {
+    s.port
 }
