@@ -459,6 +459,80 @@ async fn a_webhook_that_answers_500_is_retried_and_posts_once(t: TestApp) {
 
 // ---- a real SMTP server ----
 
+/// A scripted SMTP server that refuses every recipient with 550 (a real server would for an
+/// address it does not know). Returns its port.
+fn refusing_smtp_server() -> u16 {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for conn in listener.incoming().flatten() {
+            let mut out = conn.try_clone().unwrap();
+            let _ = out.write_all(b"220 refuser ESMTP\r\n");
+            for line in BufReader::new(conn).lines() {
+                let Ok(line) = line else { break };
+                let verb = line.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
+                let reply: &[u8] = match verb.as_str() {
+                    "EHLO" | "HELO" => b"250 refuser\r\n",
+                    "MAIL" | "RSET" | "NOOP" => b"250 OK\r\n",
+                    "RCPT" => b"550 5.1.1 No such user here\r\n",
+                    "QUIT" => b"221 Bye\r\n",
+                    _ => b"500 What?\r\n",
+                };
+                if out.write_all(reply).is_err() || verb == "QUIT" {
+                    break;
+                }
+            }
+        }
+    });
+    port
+}
+
+mod a_refused_recipient_fails_at_once_and_an_admin_can_try_again {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::a_refused_recipient_fails_at_once_and_an_admin_can_try_again(super::Backend::Sqlite).await
+    }
+}
+
+async fn a_refused_recipient_fails_at_once_and_an_admin_can_try_again(backend: Backend) {
+    let port = refusing_smtp_server();
+    let config = Config {
+        mail: Some(MailConfig {
+            host: "127.0.0.1".into(),
+            port,
+            tls: MailTls::None,
+            username: None,
+            password: None,
+            from: "rapport <rapport@example.com>".into(),
+            timeout_secs: 5,
+        }),
+        ..Config::default()
+    };
+    let t = spawn_with(backend, config).await;
+    let p = weekly_pair(&t).await;
+    assert_eq!(t.app.run_jobs("w").await.unwrap(), 2);
+    let report = t.app.job_report(&p.admin).await.unwrap();
+    assert_eq!(report.troubled.len(), 2);
+    for j in &report.troubled {
+        assert_eq!((j.state.as_str(), j.attempts), ("failed", 1), "a refusal is not retried");
+        assert!(j.last_error.contains("No such user"), "{}", j.last_error);
+    }
+    // Nothing more happens by itself; an admin's "Try again" queues it once more.
+    t.clock.advance(Duration::hours(7));
+    assert_eq!(t.app.run_jobs("w").await.unwrap(), 0);
+    let (admin_browser, csrf) = t.signed_in(&p.admin.email).await;
+    let r = admin_browser
+        .post(t.url(&format!("/admin/jobs/{}/retry", report.troubled[0].id)))
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert!(t.app.retry_job(&p.tom, report.troubled[1].id).await.is_err(), "only admins retry");
+    assert_eq!(t.app.run_jobs("w").await.unwrap(), 1);
+}
+
 mod smtp_failing_then_recovering {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn sqlite() {
