@@ -22,6 +22,7 @@ CREATE TABLE job (
     updated_at       TEXT NOT NULL
 );
 CREATE INDEX job_due_idx ON job (state, run_at);
+CREATE INDEX job_created_idx ON job (created_at);
 
 -- A message that left rapport, by the key of the job that sent it.
 CREATE TABLE sent_message (

@@ -598,7 +598,17 @@ impl App {
             tx.commit().await?;
         }
         // Prep reminders: meetings in the next three days (the longest lead time a person can choose).
+        // Keys already queued are read once, so meetings whose reminders are all queued cost nothing more.
+        let known = jobs::keys_since(&self.db, now - Duration::days(4)).await?;
         for (meeting, series) in store::meetings_starting(&self.db, now, now + Duration::hours(73)).await? {
+            let keys = [
+                format!("prep:{}:{}", meeting.id, series.manager_id.0),
+                format!("prep:{}:{}", meeting.id, series.teammate_id.0),
+                format!("nudge:{}", meeting.id),
+            ];
+            if keys.iter().all(|k| known.contains(k)) {
+                continue;
+            }
             let (manager, teammate) = self.pair_people(&series).await?;
             if self.queue_topic_nudge(&meeting, &manager, &teammate, now).await? {
                 queued += 1;
@@ -760,6 +770,7 @@ impl App {
     /// Monday from 08:00 in each person's zone: the week's 1:1s and their open actions.
     async fn queue_weekly_digests(&self, now: DateTime<Utc>) -> AppResult<usize> {
         let mut queued = 0;
+        let known = jobs::keys_since(&self.db, now - Duration::days(8)).await?;
         for person in store::people_who_sign_in(&self.db).await? {
             let tz = to_tz(&person);
             let week = rules::week_start(now, tz);
@@ -768,7 +779,7 @@ impl App {
                 continue;
             }
             let key = format!("digest:{}:{}", person.id.0, week.with_timezone(&tz).date_naive());
-            if jobs::by_key(&self.db, &key).await?.is_some() {
+            if known.contains(&key) {
                 continue;
             }
             let settings = self.settings_of(person.id).await?;

@@ -149,3 +149,11 @@ pub async fn count_with_prefix(db: &Db, prefix: &str) -> Result<i64> {
     const Q: &str = "SELECT COUNT(*) FROM job WHERE idempotency_key LIKE $1";
     Ok(on_db!(db, p => sqlx::query_scalar(Q).bind(format!("{prefix}%")).fetch_one(p).await)?)
 }
+
+/// The keys of jobs queued since `since`, so a scheduler pass can skip what it queued before
+/// without asking once per candidate.
+pub async fn keys_since(db: &Db, since: DateTime<Utc>) -> Result<std::collections::HashSet<String>> {
+    const Q: &str = "SELECT idempotency_key FROM job WHERE created_at >= $1";
+    let keys: Vec<String> = on_db!(db, p => sqlx::query_scalar(Q).bind(since).fetch_all(p).await)?;
+    Ok(keys.into_iter().collect())
+}
