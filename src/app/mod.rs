@@ -3,11 +3,13 @@
 //! the command line all call these, so none can do what the others cannot.
 
 pub mod accounts;
+pub mod calendar;
 pub mod events;
 pub mod mail;
 pub mod meetings;
 pub mod messages;
 pub mod people;
+pub mod reminders;
 pub mod secrets;
 
 use crate::clock::{Clock, SystemClock};
