@@ -235,6 +235,35 @@ impl App {
         Ok(())
     }
 
+    /// After a skipped or cancelled meeting was put back: that occurrence again, to both.
+    pub(crate) async fn queue_restore_notices(
+        &self,
+        tx: &mut Tx,
+        series: &Series,
+        manager: &Person,
+        teammate: &Person,
+        meeting: &Meeting,
+    ) -> AppResult<()> {
+        let base = self.public_base();
+        let now = self.clock.now();
+        for (to, other) in [(manager, teammate), (teammate, manager)] {
+            let event = occurrence_event(series, manager, teammate, to.id, meeting, false, &base, now);
+            let ics = ical::calendar(Some(Method::Request), None, &[event]);
+            let when = meeting.starts_at.with_timezone(&to_tz(to)).format("%A %-d %B at %H:%M").to_string();
+            let link = format!("{base}/meetings/{}", meeting.id);
+            let subject = format!("1:1 with {} on {} takes place after all", other.name, when);
+            let r = mail::render(
+                &subject,
+                &mail::meeting_restored::Text { subject: &subject, name: &to.name, other: &other.name, when: &when, link: &link },
+                &mail::meeting_restored::Html { subject: &subject, name: &to.name, other: &other.name, when: &when, link: &link },
+            )?;
+            let key = format!("restore:{}:v{}:{}", meeting.id, meeting.version, to.id.0);
+            let chat = format!("{subject}: {link}");
+            self.queue_email(tx, &key, to, r, Some(CalendarPart { method: "REQUEST".into(), ics }), Some(chat)).await?;
+        }
+        Ok(())
+    }
+
     /// After a meeting was skipped or cancelled: a cancellation of that occurrence to both.
     pub(crate) async fn queue_cancel_notices(
         &self,

@@ -41,6 +41,7 @@ mail!(topic_nudge, "mail/topic_nudge/text.txt", "mail/topic_nudge/html.html", { 
 mail!(gap_alert, "mail/gap_alert/text.txt", "mail/gap_alert/html.html", { name: &'a str, other: &'a str, since: &'a str, next: &'a str, link: &'a str });
 mail!(weekly_digest, "mail/weekly_digest/text.txt", "mail/weekly_digest/html.html", { name: &'a str, meetings: Vec<String>, actions: Vec<String>, link: &'a str });
 mail!(series_changed, "mail/series_changed/text.txt", "mail/series_changed/html.html", { name: &'a str, other: &'a str, what: &'a str, link: &'a str });
+mail!(meeting_restored, "mail/meeting_restored/text.txt", "mail/meeting_restored/html.html", { name: &'a str, other: &'a str, when: &'a str, link: &'a str });
 mail!(test, "mail/test/text.txt", "mail/test/html.html", { link: &'a str, server: &'a str });
 
 /// Renders both bodies of a message.

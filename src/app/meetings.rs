@@ -511,14 +511,20 @@ impl App {
         let now = self.clock.now();
         // A meeting still to come that will not happen: both people get a cancellation.
         let cancels = status.needs_reason() && meeting.status == MeetingStatus::Scheduled && meeting.starts_at > now;
-        let pair = if cancels { Some(self.pair_people(&series).await?) } else { None };
+        // Put back after a skip or cancellation: both calendars get it again.
+        let restores = status == MeetingStatus::Scheduled && meeting.status.needs_reason() && meeting.starts_at > now;
+        let pair = if cancels || restores { Some(self.pair_people(&series).await?) } else { None };
         let mut tx = self.db.begin().await?;
         if !store::set_meeting_status(&mut tx, meeting.id, expected_version, status, reason, now).await? {
             return Err(conflict("This meeting"));
         }
         if let Some((manager, teammate)) = &pair {
             let after = Meeting { status, status_reason: reason.to_string(), version: expected_version + 1, ..meeting.clone() };
-            self.queue_cancel_notices(&mut tx, &series, manager, teammate, &after).await?;
+            if cancels {
+                self.queue_cancel_notices(&mut tx, &series, manager, teammate, &after).await?;
+            } else {
+                self.queue_restore_notices(&mut tx, &series, manager, teammate, &after).await?;
+            }
         }
         let moved = self.carry_over(&mut tx, &series, now).await?;
         Self::notify_tx(&mut tx, meeting.id, "meeting", actor.id).await?;

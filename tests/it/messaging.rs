@@ -32,6 +32,7 @@ on_both!(
     two_instances_on_one_database_run_each_job_once,
     ending_a_series_ends_it_in_both_calendars,
     reminders_keep_coming_when_nobody_opens_rapport,
+    a_skipped_meeting_put_back_returns_to_both_calendars,
 );
 
 fn repo() -> PathBuf {
@@ -357,6 +358,26 @@ async fn reminders_keep_coming_when_nobody_opens_rapport(t: TestApp) {
     let next = rapport::store::meetings::upcoming(&t.app.db, p.series.id, t.clock.now(), 1).await.unwrap();
     assert_eq!(next[0].starts_at, at(2026, 11, 24, 9, 0));
     assert_eq!(queued(&t, &format!("prep:{}:", next[0].id)).await, 2);
+}
+
+async fn a_skipped_meeting_put_back_returns_to_both_calendars(t: TestApp) {
+    let p = weekly_pair(&t).await;
+    let second = t.app.series_view(&p.mia, p.series.id, None).await.unwrap().upcoming[1].clone();
+    let skipped = t.app.set_meeting_status(&p.mia, second.id, second.version, MeetingStatus::Skipped, "Away").await.unwrap();
+    t.app.set_meeting_status(&p.tom, second.id, skipped.version, MeetingStatus::Scheduled, "").await.unwrap();
+    t.app.run_jobs("w").await.unwrap();
+    let (from, to) = (at(2026, 10, 1, 0, 0), at(2026, 12, 1, 0, 0));
+    let back = t.app.inbox(&p.mia).await.unwrap().into_iter().find(|m| m.subject.contains("takes place after all")).expect("Mia hears");
+    let ics = back.calendar.expect("with the occurrence");
+    let v = python_check(&ics, from, to);
+    assert_eq!(v["method"], "REQUEST");
+    assert_eq!(strings(&v["starts"]), vec!["2026-10-20T08:00:00Z".to_string()]);
+    assert!(ics.contains("RECURRENCE-ID;TZID=Europe/Berlin:20261020T100000"), "{ics}");
+    // And the feed has every meeting again.
+    let token = t.app.create_calendar_feed(&p.mia).await.unwrap();
+    let feed = t.app.calendar_feed(&token, &t.base).await.unwrap();
+    let all: Vec<String> = p.series.schedule.between(from, to).into_iter().map(|o| z(o.starts_at)).collect();
+    assert_eq!(icaljs_starts(&feed, from, to), all);
 }
 
 async fn queued(t: &TestApp, prefix: &str) -> i64 {
