@@ -62,5 +62,7 @@ CREATE TABLE reminder_settings (
     quiet_start      TEXT NOT NULL,
     quiet_end        TEXT NOT NULL,
     webhook_url      TEXT NOT NULL DEFAULT '',
+    -- For managers: a team channel that gets the nudges to their direct reports (no content).
+    team_webhook_url TEXT NOT NULL DEFAULT '',
     updated_at       TEXT NOT NULL
 );

@@ -119,6 +119,14 @@ impl App {
         Ok(added)
     }
 
+    /// Queues a post to a webhook that is not a person's own (a team channel).
+    pub(crate) async fn queue_webhook(&self, tx: &mut Tx, key: &str, url: String, text: String) -> AppResult<bool> {
+        let now = self.clock.now();
+        let payload = serde_json::to_string(&WebhookCall { url, text }).map_err(anyhow::Error::from)?;
+        let job = NewJob { kind: WEBHOOK_JOB, payload: &payload, idempotency_key: key, run_at: now, max_attempts: rules::MAX_ATTEMPTS };
+        Ok(jobs::enqueue(tx, &job, now).await?)
+    }
+
     // ---- the worker ----
 
     /// Claims the jobs that are due and runs them. Returns how many were run.
@@ -300,15 +308,20 @@ impl App {
         if !(1..=72).contains(&settings.prep_hours) {
             errors.push(FieldError::new("prep_hours", "Choose between 1 and 72 hours before the meeting."));
         }
-        let url = settings.webhook_url.trim().to_string();
-        if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
-            errors.push(FieldError::new("webhook_url", "A webhook address starts with https:// (for example one Slack gives you)."));
-        }
-        if url.len() > 500 {
-            errors.push(FieldError::new("webhook_url", "That address is too long."));
-        }
+        let check = |field: &str, value: &str, errors: &mut Invalid| {
+            let url = value.trim().to_string();
+            if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
+                errors.push(FieldError::new(field, "A webhook address starts with https:// (for example one Slack gives you)."));
+            }
+            if url.len() > 500 {
+                errors.push(FieldError::new(field, "That address is too long."));
+            }
+            url
+        };
+        let url = check("webhook_url", &settings.webhook_url, &mut errors);
+        let team_url = check("team_webhook_url", &settings.team_webhook_url, &mut errors);
         errors.into_result()?;
-        let settings = ReminderSettings { webhook_url: url, ..settings };
+        let settings = ReminderSettings { webhook_url: url, team_webhook_url: team_url, ..settings };
         store::save_reminder_settings(&self.db, actor.id, &settings, self.clock.now()).await?;
         Ok(settings)
     }

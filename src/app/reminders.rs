@@ -140,6 +140,11 @@ impl App {
         let chat = format!("{subject} Your 1:1 is {when}: {link}");
         let mut tx = self.db.begin().await?;
         let added = self.queue_email(&mut tx, &key, teammate, r, None, Some(chat)).await?;
+        // The manager's team channel hears it too: who, when and a link, nothing said in the 1:1.
+        if let Some(url) = store::team_webhook_url(&mut tx, manager.id).await? {
+            let text = format!("{}: your 1:1 with {} is {when}. What would you like to talk about? {link}", teammate.name, manager.name);
+            self.queue_webhook(&mut tx, &format!("{key}:team"), url, text).await?;
+        }
         tx.commit().await?;
         Ok(added)
     }

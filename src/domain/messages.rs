@@ -36,6 +36,9 @@ pub struct ReminderSettings {
     pub quiet_end: NaiveTime,
     /// A Slack-compatible incoming webhook that gets the same reminders; empty for none.
     pub webhook_url: String,
+    /// For managers: a team channel's webhook that gets the nudges to add topics sent to their
+    /// direct reports (when and with whom only, never content); empty for none.
+    pub team_webhook_url: String,
 }
 
 impl Default for ReminderSettings {
@@ -50,6 +53,7 @@ impl Default for ReminderSettings {
             quiet_start: NaiveTime::from_hms_opt(20, 0, 0).expect("valid"),
             quiet_end: NaiveTime::from_hms_opt(8, 0, 0).expect("valid"),
             webhook_url: String::new(),
+            team_webhook_url: String::new(),
         }
     }
 }

@@ -119,37 +119,40 @@ pub async fn feed_owner(db: &Db, token_hash: &str) -> Result<Option<PersonId>> {
 
 // ---- reminder settings ----
 
-type SettingsRow = (bool, i64, bool, bool, bool, bool, String, String, String);
+type SettingsRow = (bool, i64, bool, bool, bool, bool, String, String, String, String);
 
 pub async fn reminder_settings(db: &Db, person: PersonId) -> Result<Option<ReminderSettings>> {
-    const Q: &str = "SELECT prep_reminder, prep_hours, topic_nudge, overdue_actions, gap_alert, weekly_digest, quiet_start, quiet_end, webhook_url \
-        FROM reminder_settings WHERE person_id = $1";
+    const Q: &str = "SELECT prep_reminder, prep_hours, topic_nudge, overdue_actions, gap_alert, weekly_digest, quiet_start, quiet_end, webhook_url, \
+        team_webhook_url FROM reminder_settings WHERE person_id = $1";
     let row: Option<SettingsRow> = on_db!(db, p => sqlx::query_as(Q).bind(person.0).fetch_optional(p).await)?;
-    Ok(row.map(|(prep_reminder, prep_hours, topic_nudge, overdue_actions, gap_alert, weekly_digest, qs, qe, webhook_url)| {
-        let d = ReminderSettings::default();
-        ReminderSettings {
-            prep_reminder,
-            prep_hours: prep_hours as u32,
-            topic_nudge,
-            overdue_actions,
-            gap_alert,
-            weekly_digest,
-            quiet_start: NaiveTime::parse_from_str(&qs, "%H:%M").unwrap_or(d.quiet_start),
-            quiet_end: NaiveTime::parse_from_str(&qe, "%H:%M").unwrap_or(d.quiet_end),
-            webhook_url,
-        }
-    }))
+    Ok(row.map(
+        |(prep_reminder, prep_hours, topic_nudge, overdue_actions, gap_alert, weekly_digest, qs, qe, webhook_url, team_webhook_url)| {
+            let d = ReminderSettings::default();
+            ReminderSettings {
+                prep_reminder,
+                prep_hours: prep_hours as u32,
+                topic_nudge,
+                overdue_actions,
+                gap_alert,
+                weekly_digest,
+                quiet_start: NaiveTime::parse_from_str(&qs, "%H:%M").unwrap_or(d.quiet_start),
+                quiet_end: NaiveTime::parse_from_str(&qe, "%H:%M").unwrap_or(d.quiet_end),
+                webhook_url,
+                team_webhook_url,
+            }
+        },
+    ))
 }
 
 pub async fn save_reminder_settings(db: &Db, person: PersonId, s: &ReminderSettings, now: DateTime<Utc>) -> Result<()> {
-    const Q: &str = "INSERT INTO reminder_settings (person_id, prep_reminder, prep_hours, topic_nudge, overdue_actions, gap_alert, weekly_digest, quiet_start, quiet_end, webhook_url, updated_at) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+    const Q: &str = "INSERT INTO reminder_settings (person_id, prep_reminder, prep_hours, topic_nudge, overdue_actions, gap_alert, weekly_digest, quiet_start, quiet_end, webhook_url, updated_at, team_webhook_url) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
         ON CONFLICT (person_id) DO UPDATE SET prep_reminder = $2, prep_hours = $3, topic_nudge = $4, overdue_actions = $5, gap_alert = $6, \
-        weekly_digest = $7, quiet_start = $8, quiet_end = $9, webhook_url = $10, updated_at = $11";
+        weekly_digest = $7, quiet_start = $8, quiet_end = $9, webhook_url = $10, updated_at = $11, team_webhook_url = $12";
     on_db!(db, p => sqlx::query(Q)
         .bind(person.0).bind(s.prep_reminder).bind(s.prep_hours as i64).bind(s.topic_nudge).bind(s.overdue_actions).bind(s.gap_alert)
         .bind(s.weekly_digest).bind(s.quiet_start.format("%H:%M").to_string()).bind(s.quiet_end.format("%H:%M").to_string())
-        .bind(&s.webhook_url).bind(now)
+        .bind(&s.webhook_url).bind(now).bind(&s.team_webhook_url)
         .execute(p).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -249,4 +252,11 @@ pub async fn series_running_short(db: &Db, horizon: DateTime<Utc>) -> Result<Vec
     );
     let rows: Vec<SeriesRow> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(horizon).fetch_all(p).await)?;
     rows.into_iter().map(series).collect()
+}
+
+/// A manager's team channel webhook, read inside a write transaction.
+pub async fn team_webhook_url(tx: &mut Tx, person: PersonId) -> Result<Option<String>> {
+    const Q: &str = "SELECT team_webhook_url FROM reminder_settings WHERE person_id = $1";
+    let url: Option<String> = on_tx!(tx, c => sqlx::query_scalar(Q).bind(person.0).fetch_optional(c).await)?;
+    Ok(url.filter(|u| !u.is_empty()))
 }

@@ -388,11 +388,24 @@ async fn nudges_gap_alerts_and_weekly_digests_come_once_each(t: TestApp) {
     let p = weekly_pair(&t).await;
     let upcoming = t.app.series_view(&p.mia, p.series.id, None).await.unwrap().upcoming;
     let first = upcoming[0].clone();
-    // Two days before the first 1:1, Tom has added nothing: he is nudged, once.
+    // Mia's team has a chat channel.
+    let (team_url, team_calls) = webhook_receiver().await;
+    let mut s = t.app.reminder_settings(&p.mia).await.unwrap();
+    s.team_webhook_url = team_url;
+    t.app.save_reminder_settings(&p.mia, s).await.unwrap();
+    // Two days before the first 1:1, Tom has added nothing: he is nudged, once, and so is the
+    // team channel (after its first answer, a 500, is retried).
     t.clock.set(first.starts_at - Duration::hours(48) + Duration::minutes(1));
     t.app.run_scheduler().await.unwrap();
     t.app.run_scheduler().await.unwrap();
-    assert_eq!(queued(&t, "nudge:").await, 1);
+    assert_eq!(queued(&t, "nudge:").await, 2, "the e-mail and the team channel's post");
+    t.app.run_jobs("w").await.unwrap();
+    t.clock.advance(Duration::minutes(2));
+    t.app.run_jobs("w").await.unwrap();
+    let posts = team_calls.lock().unwrap().clone();
+    assert_eq!(posts.iter().map(|c| c.0).collect::<Vec<_>>(), vec![500, 200]);
+    let text = posts[1].1["text"].as_str().unwrap();
+    assert!(text.starts_with("Tom Teammate: your 1:1 with Mia Manager is"), "{text}");
     // Monday morning: everyone who can sign in gets a digest of their week, once.
     t.clock.set(at(2026, 10, 12, 8, 30));
     t.app.run_scheduler().await.unwrap();

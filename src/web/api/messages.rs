@@ -79,6 +79,9 @@ pub struct RemindersDto {
     pub quiet_end: String,
     /// A Slack-compatible incoming webhook, or "".
     pub webhook_url: String,
+    /// For managers: a team channel's webhook for the nudges to their reports, or "".
+    #[serde(default)]
+    pub team_webhook_url: String,
 }
 
 impl From<ReminderSettings> for RemindersDto {
@@ -93,6 +96,7 @@ impl From<ReminderSettings> for RemindersDto {
             quiet_start: s.quiet_start.format("%H:%M").to_string(),
             quiet_end: s.quiet_end.format("%H:%M").to_string(),
             webhook_url: s.webhook_url,
+            team_webhook_url: s.team_webhook_url,
         }
     }
 }
@@ -131,6 +135,7 @@ pub(super) async fn put_reminders(
         quiet_start: qs.unwrap_or_default(),
         quiet_end: qe.unwrap_or_default(),
         webhook_url: b.webhook_url,
+        team_webhook_url: b.team_webhook_url,
     };
     Ok(Json(app.save_reminder_settings(user.person(), s).await?.into()))
 }

@@ -130,6 +130,8 @@ pub struct RemindersForm {
     quiet_end: String,
     #[serde(default)]
     webhook_url: String,
+    #[serde(default)]
+    team_webhook_url: String,
 }
 
 pub async fn save_reminders(State(app): State<App>, user: CurrentUser, Form(f): Form<RemindersForm>) -> PageResult {
@@ -154,6 +156,7 @@ pub async fn save_reminders(State(app): State<App>, user: CurrentUser, Form(f): 
         quiet_start: quiet_start.unwrap_or(d.quiet_start),
         quiet_end: quiet_end.unwrap_or(d.quiet_end),
         webhook_url: f.webhook_url.clone(),
+        team_webhook_url: f.team_webhook_url.clone(),
     };
     if !errors.is_empty() {
         return notifications(&app, &user, StatusCode::UNPROCESSABLE_ENTITY, None, errors, None, Some(s)).await;
