@@ -103,8 +103,10 @@ pub fn router(app: App) -> Router {
         .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
             let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
-            // The path only: query strings may carry tokens.
-            tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+            // The path only: query strings may carry tokens. A calendar feed's path is its token.
+            let path = req.uri().path();
+            let path = if path.starts_with("/calendar/") { "/calendar/[token].ics" } else { path };
+            tracing::info_span!("request", request_id = %id, method = %req.method(), path = %path)
         }))
         .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
         .with_state(app)
