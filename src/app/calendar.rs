@@ -88,15 +88,24 @@ impl App {
             let ics = ical::calendar(Some(Method::Request), None, &events);
             let tz = to_tz(to);
             let first_text = first.starts_at.with_timezone(&tz).format("%A %-d %B %Y at %H:%M").to_string();
-            let when = format!(
-                "{}s at {} ({})",
-                series.schedule.weekday_name(),
-                series.schedule.local_time.format("%H:%M"),
-                series.schedule.tz.name()
-            );
+            let when = if series.kind == SeriesKind::OneOff {
+                format!("at {} ({})", series.schedule.local_time.format("%H:%M"), series.schedule.tz.name())
+            } else {
+                format!(
+                    "{}s at {} ({})",
+                    series.schedule.weekday_name(),
+                    series.schedule.local_time.format("%H:%M"),
+                    series.schedule.tz.name()
+                )
+            };
             let link = format!("{base}/series/{}", series.id);
-            let subject = format!("1:1s with {}: starting {}", other.name, first.starts_at.with_timezone(&tz).format("%-d %B"));
-            let cadence = series.schedule.cadence.label();
+            let one_off = series.kind == SeriesKind::OneOff;
+            let subject = if one_off {
+                format!("A 1:1 with {} on {}", other.name, first.starts_at.with_timezone(&tz).format("%-d %B"))
+            } else {
+                format!("1:1s with {}: starting {}", other.name, first.starts_at.with_timezone(&tz).format("%-d %B"))
+            };
+            let cadence = if one_off { "once" } else { series.schedule.cadence.label() };
             let r = mail::render(
                 &subject,
                 &mail::series_started::Text {

@@ -33,6 +33,7 @@ on_both!(
     ending_a_series_ends_it_in_both_calendars,
     reminders_keep_coming_when_nobody_opens_rapport,
     a_skipped_meeting_put_back_returns_to_both_calendars,
+    a_one_off_is_invited_as_a_single_event,
 );
 
 fn repo() -> PathBuf {
@@ -378,6 +379,28 @@ async fn a_skipped_meeting_put_back_returns_to_both_calendars(t: TestApp) {
     let feed = t.app.calendar_feed(&token, &t.base).await.unwrap();
     let all: Vec<String> = p.series.schedule.between(from, to).into_iter().map(|o| z(o.starts_at)).collect();
     assert_eq!(icaljs_starts(&feed, from, to), all);
+}
+
+async fn a_one_off_is_invited_as_a_single_event(t: TestApp) {
+    let p = weekly_pair(&t).await;
+    let input = SeriesInput {
+        teammate_id: p.tom.id,
+        kind: SeriesKind::OneOff,
+        cadence: Cadence::Weekly,
+        first_date: NaiveDate::from_ymd_opt(2026, 10, 16).unwrap(),
+        time: "14:00".into(),
+        timezone: "Europe/Berlin".into(),
+        duration_minutes: 45,
+    };
+    t.app.create_series(&p.mia, input).await.unwrap();
+    t.app.run_jobs("w").await.unwrap();
+    let m = t.app.inbox(&p.tom).await.unwrap().into_iter().find(|m| m.subject.starts_with("A 1:1 with")).expect("Tom's invitation");
+    assert_eq!(m.subject, "A 1:1 with Mia Manager on 16 October");
+    assert!(m.body_text.contains("has set up a 1:1 with you: once, at 14:00 (Europe/Berlin), 45 minutes. It is on"), "{}", m.body_text);
+    let ics = m.calendar.unwrap();
+    assert!(!ics.contains("RRULE:FREQ=WEEKLY") && !ics.contains("RRULE:FREQ=MONTHLY"), "no recurrence of the meeting");
+    let v = python_check(&ics, at(2026, 10, 1, 0, 0), at(2027, 1, 1, 0, 0));
+    assert_eq!(strings(&v["starts"]), vec!["2026-10-16T12:00:00Z".to_string()]);
 }
 
 async fn queued(t: &TestApp, prefix: &str) -> i64 {
