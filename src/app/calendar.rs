@@ -64,10 +64,25 @@ impl App {
                 }
             };
             let (manager, teammate) = self.pair_people(&series).await?;
-            let changed = store::changed_meetings(&self.db, series.id).await?;
+            let changed = self.calendar_changes(&series).await?;
             events.extend(series_events(&series, &manager, &teammate, person.id, &changed, until, base, now));
         }
         Ok(ical::calendar(None, Some("1:1s (rapport)"), &events))
+    }
+
+    /// The meetings of a series that differ from its rule: moved, skipped or cancelled ones,
+    /// and the occurrences a pause left out (no record), which count as skipped.
+    async fn calendar_changes(&self, series: &Series) -> AppResult<Vec<Meeting>> {
+        let mut changed = store::changed_meetings(&self.db, series.id).await?;
+        let present: std::collections::BTreeSet<i64> = store::occurrence_numbers(&self.db, series.id).await?.into_iter().collect();
+        if let Some(&last) = present.iter().next_back() {
+            for index in (0..last).filter(|i| !present.contains(i)) {
+                if let Some(o) = series.schedule.occurrence(index as u32) {
+                    changed.push(skipped_occurrence(series, index, o.starts_at));
+                }
+            }
+        }
+        Ok(changed)
     }
 
     // ---- invitations ----
@@ -140,9 +155,27 @@ impl App {
 
     /// What the calendar needs to know about a series that was paused, resumed or ended:
     /// read before the change's transaction begins.
-    pub(crate) async fn series_update_facts(&self, series: &Series) -> AppResult<(Person, Person, Vec<Meeting>, Option<DateTime<Utc>>)> {
+    /// `resuming`: the occurrences that passed during the pause will get no record (see
+    /// `ensure_meetings`), so they count as skipped already.
+    pub(crate) async fn series_update_facts(
+        &self,
+        series: &Series,
+        resuming: bool,
+    ) -> AppResult<(Person, Person, Vec<Meeting>, Option<DateTime<Utc>>)> {
         let (manager, teammate) = self.pair_people(series).await?;
-        let changed = store::changed_meetings(&self.db, series.id).await?;
+        let mut changed = self.calendar_changes(series).await?;
+        if resuming {
+            let now = self.clock.now();
+            let next = store::occurrence_numbers(&self.db, series.id).await?.last().map_or(0, |l| l + 1);
+            let mut index = next;
+            while let Some(o) = series.schedule.occurrence(index as u32) {
+                if o.starts_at + chrono::Duration::minutes(series.duration_minutes as i64) > now {
+                    break;
+                }
+                changed.push(skipped_occurrence(series, index, o.starts_at));
+                index += 1;
+            }
+        }
         let last = store::last_started(&self.db, series.id, self.clock.now()).await?.map(|m| m.starts_at);
         Ok((manager, teammate, changed, last))
     }
@@ -326,6 +359,23 @@ fn summary(series: &Series, manager: &Person, teammate: &Person, viewer: PersonI
     match series.kind {
         SeriesKind::SkipLevel => format!("Skip-level 1:1 with {other}"),
         _ => format!("1:1 with {other}"),
+    }
+}
+
+/// An occurrence with no record, as the calendar sees it: not taking place.
+fn skipped_occurrence(series: &Series, index: i64, starts_at: DateTime<Utc>) -> Meeting {
+    Meeting {
+        id: uuid::Uuid::nil(),
+        series_id: series.id,
+        occurrence: index,
+        starts_at,
+        duration_minutes: series.duration_minutes,
+        status: MeetingStatus::Skipped,
+        status_reason: String::new(),
+        moved_from_at: None,
+        rating: None,
+        rating_comment: String::new(),
+        version: 1,
     }
 }
 

@@ -330,7 +330,7 @@ impl App {
             return Err(Invalid::one("status", "These 1:1s have ended. Start a new series instead.").into());
         }
         let now = self.clock.now();
-        let facts = self.series_update_facts(&series).await?;
+        let facts = self.series_update_facts(&series, status == SeriesStatus::Active && series.status == SeriesStatus::Paused).await?;
         let mut tx = self.db.begin().await?;
         if !store::set_series_status(&mut tx, series.id, expected_version, status, now).await? {
             return Err(conflict("This series"));

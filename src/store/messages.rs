@@ -260,3 +260,9 @@ pub async fn team_webhook_url(tx: &mut Tx, person: PersonId) -> Result<Option<St
     let url: Option<String> = on_tx!(tx, c => sqlx::query_scalar(Q).bind(person.0).fetch_optional(c).await)?;
     Ok(url.filter(|u| !u.is_empty()))
 }
+
+/// The occurrence numbers of a series that have a meeting record.
+pub async fn occurrence_numbers(db: &Db, series_id: Uuid) -> Result<Vec<i64>> {
+    const Q: &str = "SELECT occurrence FROM meeting WHERE series_id = $1 ORDER BY occurrence";
+    Ok(on_db!(db, p => sqlx::query_scalar(Q).bind(series_id).fetch_all(p).await)?)
+}

@@ -34,6 +34,7 @@ on_both!(
     reminders_keep_coming_when_nobody_opens_rapport,
     a_skipped_meeting_put_back_returns_to_both_calendars,
     a_one_off_is_invited_as_a_single_event,
+    the_weeks_of_a_pause_stay_out_of_calendars_after_resuming,
 );
 
 fn repo() -> PathBuf {
@@ -401,6 +402,28 @@ async fn a_one_off_is_invited_as_a_single_event(t: TestApp) {
     assert!(!ics.contains("RRULE:FREQ=WEEKLY") && !ics.contains("RRULE:FREQ=MONTHLY"), "no recurrence of the meeting");
     let v = python_check(&ics, at(2026, 10, 1, 0, 0), at(2027, 1, 1, 0, 0));
     assert_eq!(strings(&v["starts"]), vec!["2026-10-16T12:00:00Z".to_string()]);
+}
+
+async fn the_weeks_of_a_pause_stay_out_of_calendars_after_resuming(t: TestApp) {
+    use rapport::domain::meeting::SeriesStatus;
+    let p = weekly_pair(&t).await;
+    t.clock.set(at(2026, 10, 14, 12, 0));
+    let paused = t.app.set_series_status(&p.mia, p.series.id, 1, SeriesStatus::Paused).await.unwrap();
+    t.clock.set(at(2026, 11, 20, 12, 0));
+    t.app.set_series_status(&p.mia, p.series.id, paused.version, SeriesStatus::Active).await.unwrap();
+    // 10 and 17 November fell in the pause and have no meeting; 24 November on are planned.
+    let (from, to) = (at(2026, 10, 1, 0, 0), at(2026, 12, 10, 0, 0));
+    let want: Vec<String> =
+        p.series.schedule.between(from, to).into_iter().filter(|o| o.index != 4 && o.index != 5).map(|o| z(o.starts_at)).collect();
+    assert!(want.contains(&"2026-11-24T09:00:00Z".to_string()) && !want.contains(&"2026-11-10T09:00:00Z".to_string()));
+    let token = t.app.create_calendar_feed(&p.tom).await.unwrap();
+    let feed = t.app.calendar_feed(&token, &t.base).await.unwrap();
+    assert_eq!(strings(&python_check(&feed, from, to)["starts"]), want);
+    assert_eq!(icaljs_starts(&feed, from, to), want);
+    // The resume's calendar update says the same.
+    t.app.run_jobs("w").await.unwrap();
+    let update = t.app.inbox(&p.tom).await.unwrap().into_iter().find(|m| m.subject.ends_with("continue as before")).expect("Tom hears");
+    assert_eq!(icaljs_starts(update.calendar.as_deref().unwrap(), from, to), want);
 }
 
 async fn queued(t: &TestApp, prefix: &str) -> i64 {
