@@ -269,6 +269,7 @@ async fn the_openapi_document_describes_every_api_route(t: TestApp) {
         ("/api/v1/actions/{id}", "patch"),
         ("/api/v1/search", "get"),
         ("/api/v1/me/messages", "get"),
+        ("/api/v1/me/calendar-feed", "get"),
         ("/api/v1/me/calendar-feed", "post"),
         ("/api/v1/me/calendar-feed", "delete"),
         ("/api/v1/me/reminders", "get"),

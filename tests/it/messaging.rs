@@ -155,6 +155,9 @@ async fn the_calendar_feed_and_invitations_agree_with_independent_calendar_progr
     let r = c.post(t.url("/api/v1/me/calendar-feed")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(r.status(), 201);
     let url = r.json::<Value>().await.unwrap()["url"].as_str().unwrap().to_string();
+    let status = c.get(t.url("/api/v1/me/calendar-feed")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(status.status(), 200);
+    assert!(status.json::<Value>().await.unwrap()["created_at"].is_string());
     assert!(url.starts_with(&t.base) && url.ends_with(".ics"), "{url}");
     let r = c.get(&url).send().await.unwrap();
     assert_eq!(r.status(), 200);
@@ -197,6 +200,7 @@ async fn the_calendar_feed_and_invitations_agree_with_independent_calendar_progr
     let r = c.delete(t.url("/api/v1/me/calendar-feed")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(r.status(), 204);
     assert_eq!(c.get(&url).send().await.unwrap().status(), 404);
+    assert_eq!(c.get(t.url("/api/v1/me/calendar-feed")).bearer_auth(&token).send().await.unwrap().status(), 404);
     assert_eq!(c.get(t.url("/calendar/rcal_nonsense.ics")).send().await.unwrap().status(), 404);
     let _ = p.admin;
 }

@@ -57,6 +57,20 @@ pub(super) async fn create_feed(State(app): State<App>, user: CurrentUser, heade
     Ok((StatusCode::CREATED, Json(FeedDto { url: format!("{}/calendar/{token}.ics", crate::web::base_url(&app, &headers)) })))
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct FeedStatusDto {
+    /// When your current feed link was made (the link itself is shown only when made).
+    pub created_at: DateTime<Utc>,
+}
+
+#[utoipa::path(get, path = "/api/v1/me/calendar-feed", tag = "messages", responses(
+    (status = 200, description = "You have a feed link", body = FeedStatusDto),
+    (status = 404, description = "You have no feed link", body = ErrorBody)))]
+pub(super) async fn feed_status(State(app): State<App>, user: CurrentUser) -> ApiResult<Json<FeedStatusDto>> {
+    let created_at = app.calendar_feed_status(user.person()).await?.ok_or(crate::app::AppError::NotFound)?;
+    Ok(Json(FeedStatusDto { created_at }))
+}
+
 #[utoipa::path(delete, path = "/api/v1/me/calendar-feed", tag = "messages", responses(
     (status = 204, description = "The feed link no longer works"),
     (status = 404, description = "You had no feed link", body = ErrorBody)))]

@@ -52,7 +52,7 @@ pub fn router(import_limit: usize) -> Router<App> {
         .route("/actions/{id}", axum::routing::patch(meetings::update_action))
         .route("/search", get(meetings::search))
         .route("/me/messages", get(messages::my_messages))
-        .route("/me/calendar-feed", post(messages::create_feed).delete(messages::revoke_feed))
+        .route("/me/calendar-feed", get(messages::feed_status).post(messages::create_feed).delete(messages::revoke_feed))
         .route("/me/reminders", get(messages::get_reminders).put(messages::put_reminders))
         .route("/admin/jobs", get(messages::jobs))
 }
@@ -150,7 +150,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         meetings::get_meeting, meetings::update_meeting, meetings::move_meeting, meetings::rate_meeting, meetings::add_point,
         meetings::update_point, meetings::move_point, meetings::delete_point, meetings::save_shared_note,
         meetings::save_private_note, meetings::add_action, meetings::update_action, meetings::my_actions, meetings::search,
-        messages::my_messages, messages::create_feed, messages::revoke_feed, messages::get_reminders, messages::put_reminders,
+        messages::my_messages, messages::feed_status, messages::create_feed, messages::revoke_feed, messages::get_reminders, messages::put_reminders,
         messages::jobs,
     ),
     components(schemas(super::error::ErrorBody, super::error::ErrorDetail, crate::domain::FieldError)),
