@@ -79,7 +79,7 @@ impl App {
             }
             let local_day = now.with_timezone(&tz).date_naive();
             let key = format!("overdue:{}:{}", owner.0, local_day);
-            if jobs::by_key(&self.db, &key).await?.is_some() {
+            if known.contains(&key) {
                 continue;
             }
             let items: Vec<String> = meetings::open_actions_of(&self.db, owner, None)

@@ -35,6 +35,7 @@ on_both!(
     a_skipped_meeting_put_back_returns_to_both_calendars,
     a_one_off_is_invited_as_a_single_event,
     the_weeks_of_a_pause_stay_out_of_calendars_after_resuming,
+    overdue_action_items_are_recalled_once_a_day,
 );
 
 fn repo() -> PathBuf {
@@ -428,6 +429,36 @@ async fn the_weeks_of_a_pause_stay_out_of_calendars_after_resuming(t: TestApp) {
     t.app.run_jobs("w").await.unwrap();
     let update = t.app.inbox(&p.tom).await.unwrap().into_iter().find(|m| m.subject.ends_with("continue as before")).expect("Tom hears");
     assert_eq!(icaljs_starts(update.calendar.as_deref().unwrap(), from, to), want);
+}
+
+async fn overdue_action_items_are_recalled_once_a_day(t: TestApp) {
+    let p = weekly_pair(&t).await;
+    let first = t.app.series_view(&p.mia, p.series.id, None).await.unwrap().upcoming[0].clone();
+    let due = NaiveDate::from_ymd_opt(2026, 10, 9).unwrap();
+    t.app
+        .add_action(&p.mia, first.id, "Write up the on-call proposal", p.tom.id, Some(due), rapport::domain::meeting::ActionKind::Normal)
+        .await
+        .unwrap();
+    // Before the date: nothing. The day after, at 22:00 UTC (Tom's quiet hours): nothing yet.
+    t.clock.set(at(2026, 10, 9, 12, 0));
+    t.app.run_scheduler().await.unwrap();
+    t.clock.set(at(2026, 10, 10, 22, 0));
+    t.app.run_scheduler().await.unwrap();
+    assert_eq!(queued(&t, "overdue:").await, 0);
+    // The next morning: once, however often the scheduler runs that day.
+    t.clock.set(at(2026, 10, 11, 8, 30));
+    t.app.run_scheduler().await.unwrap();
+    t.clock.set(at(2026, 10, 11, 15, 0));
+    t.app.run_scheduler().await.unwrap();
+    assert_eq!(queued(&t, &format!("overdue:{}:2026-10-11", p.tom.id.0)).await, 1);
+    assert_eq!(queued(&t, "overdue:").await, 1, "only the owner hears of it");
+    t.app.run_jobs("w").await.unwrap();
+    let m = t.app.inbox(&p.tom).await.unwrap().into_iter().find(|m| m.subject == "An action item is past due").expect("Tom's reminder");
+    assert!(m.body_text.contains("- Write up the on-call proposal (due 9 October)"), "{}", m.body_text);
+    // And again the day after, while it stays open.
+    t.clock.set(at(2026, 10, 12, 9, 0));
+    t.app.run_scheduler().await.unwrap();
+    assert_eq!(queued(&t, "overdue:").await, 2);
 }
 
 async fn queued(t: &TestApp, prefix: &str) -> i64 {
