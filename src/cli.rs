@@ -83,6 +83,16 @@ pub enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// E-mail
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
+    /// The background job queue (e-mails, webhooks)
+    Jobs {
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -191,6 +201,23 @@ pub enum ConfigCommand {
     Example,
 }
 
+#[derive(Subcommand, Debug)]
+pub enum MailCommand {
+    /// Send a test message through the configured SMTP server, and show its answer
+    Test {
+        /// Where to send it
+        address: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum JobsCommand {
+    /// Queue the reminders that are due and send every due job once, then exit
+    Run,
+    /// Jobs that failed or wait to retry, with their errors
+    Failed,
+}
+
 pub fn init_logging(config: &Config) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_new(&config.log_level).unwrap_or_else(|_| EnvFilter::new("info"));
@@ -223,6 +250,33 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     init_logging(&config);
     match cli.command {
         Command::Serve { demo, no_migrate } => serve(config, demo, !no_migrate).await,
+        Command::Mail { command: MailCommand::Test { address } } => {
+            let app = open(&config, false).await?;
+            app.send_test_mail(&address).await.map_err(describe)?;
+            println!("The SMTP server accepted a test message to {address}.");
+            Ok(())
+        }
+        Command::Jobs { command } => {
+            let app = open(&config, true).await?;
+            match command {
+                JobsCommand::Run => {
+                    let queued = app.run_scheduler().await.map_err(describe)?;
+                    let ran = app.run_jobs(&format!("cli-{}", std::process::id())).await.map_err(describe)?;
+                    println!("Queued {queued} reminders; ran {ran} jobs.");
+                }
+                JobsCommand::Failed => {
+                    let admin = cli_actor(&app).await?;
+                    let report = app.job_report(&admin).await.map_err(describe)?;
+                    for (state, n) in report.counts {
+                        println!("{state}: {n}");
+                    }
+                    for j in report.troubled {
+                        println!("{}\t{}\t{}\t{}/{}\t{}", j.state, j.kind, j.idempotency_key, j.attempts, j.max_attempts, j.last_error);
+                    }
+                }
+            }
+            Ok(())
+        }
         Command::Migrate => {
             let app = open(&config, true).await?;
             println!("The {} database is up to date.", app.db.backend_name());
@@ -482,8 +536,14 @@ async fn serve(config: Config, with_demo: bool, migrate: bool) -> anyhow::Result
     });
     tracing::info!(address = %addr, database = app.db.backend_name(), startup_ms = started.elapsed().as_millis() as u64, "rapport is listening");
     println!("rapport is running at http://{addr}/ ({} database). Press Ctrl+C to stop.", app.db.backend_name());
+    // The job worker: reminders and messages, until shutdown (a job in flight when the process
+    // dies is taken over by any instance once its lease runs out).
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(app.clone().work(format!("{}-{}", addr, std::process::id()), stopped));
     let db = app.db.clone();
     crate::web::serve(app, listener, shutdown_signal()).await?;
+    let _ = stop.send(true);
+    let _ = worker.await;
     db.close().await;
     Ok(())
 }

@@ -55,6 +55,52 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// The largest import file accepted.
     pub max_import_bytes: usize,
+    /// SMTP for e-mail. Without it, messages go only to each person's inbox in rapport.
+    pub mail: Option<MailConfig>,
+    /// How long a worker may hold a job before another may take it over, in seconds.
+    pub job_lease_secs: u32,
+}
+
+/// How TLS is used towards the SMTP server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum MailTls {
+    /// No encryption (a relay on the same machine or a test server).
+    None,
+    /// Plain connection upgraded with STARTTLS (usually port 587).
+    Starttls,
+    /// TLS from the first byte (usually port 465).
+    Tls,
+}
+
+/// `[mail]` in rapport.toml.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailConfig {
+    pub host: String,
+    #[serde(default = "default_mail_port")]
+    pub port: u16,
+    #[serde(default = "default_mail_tls")]
+    pub tls: MailTls,
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub password: Option<Secret>,
+    /// The sender, e.g. "rapport <rapport@example.com>".
+    pub from: String,
+    /// Seconds to wait for the server before the attempt counts as failed.
+    #[serde(default = "default_mail_timeout")]
+    pub timeout_secs: u64,
+}
+
+fn default_mail_port() -> u16 {
+    587
+}
+fn default_mail_tls() -> MailTls {
+    MailTls::Starttls
+}
+fn default_mail_timeout() -> u64 {
+    20
 }
 
 impl Default for Config {
@@ -72,6 +118,8 @@ impl Default for Config {
             login_window_minutes: 15,
             max_body_bytes: 1024 * 1024,
             max_import_bytes: 10 * 1024 * 1024,
+            mail: None,
+            job_lease_secs: 300,
         }
     }
 }
@@ -92,6 +140,8 @@ pub struct FileConfig {
     pub login_window_minutes: Option<u32>,
     pub max_body_bytes: Option<usize>,
     pub max_import_bytes: Option<usize>,
+    pub mail: Option<MailConfig>,
+    pub job_lease_secs: Option<u32>,
 }
 
 /// The settings that flags and environment variables can carry (clap reads both: a flag wins
@@ -119,6 +169,25 @@ pub struct ConfigArgs {
     /// Log level or filter, e.g. info or rapport=debug [default: info]
     #[arg(long, env = "RAPPORT_LOG", global = true, value_name = "FILTER")]
     pub log_level: Option<String>,
+    /// SMTP server host name; turns e-mail on (the other [mail] settings come from rapport.toml
+    /// or the variables below)
+    #[arg(long, env = "RAPPORT_MAIL_HOST", global = true, value_name = "HOST")]
+    pub mail_host: Option<String>,
+    /// SMTP port [default: 587]
+    #[arg(long, env = "RAPPORT_MAIL_PORT", global = true, value_name = "PORT")]
+    pub mail_port: Option<u16>,
+    /// SMTP TLS: none, starttls or tls [default: starttls]
+    #[arg(long, env = "RAPPORT_MAIL_TLS", global = true, value_enum)]
+    pub mail_tls: Option<MailTls>,
+    /// SMTP user name
+    #[arg(long, env = "RAPPORT_MAIL_USERNAME", global = true, value_name = "USER")]
+    pub mail_username: Option<String>,
+    /// SMTP password (prefer the variable to the flag)
+    #[arg(long, env = "RAPPORT_MAIL_PASSWORD", global = true, value_name = "PASSWORD", hide_env_values = true)]
+    pub mail_password: Option<String>,
+    /// The sender address, e.g. "rapport <rapport@example.com>"
+    #[arg(long, env = "RAPPORT_MAIL_FROM", global = true, value_name = "ADDRESS")]
+    pub mail_from: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -156,6 +225,8 @@ impl Config {
             login_window_minutes: file.login_window_minutes.unwrap_or(d.login_window_minutes),
             max_body_bytes: file.max_body_bytes.unwrap_or(d.max_body_bytes),
             max_import_bytes: file.max_import_bytes.unwrap_or(d.max_import_bytes),
+            mail: merge_mail(args, file.mail),
+            job_lease_secs: file.job_lease_secs.unwrap_or(d.job_lease_secs),
         }
     }
 
@@ -170,6 +241,29 @@ impl Config {
     pub fn secure_cookies(&self) -> bool {
         self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
     }
+}
+
+/// Flags and variables override single `[mail]` settings; a host from either turns mail on.
+fn merge_mail(args: &ConfigArgs, file: Option<MailConfig>) -> Option<MailConfig> {
+    let host = args.mail_host.clone().or(file.as_ref().map(|m| m.host.clone()))?;
+    let f = file.unwrap_or(MailConfig {
+        host: host.clone(),
+        port: default_mail_port(),
+        tls: default_mail_tls(),
+        username: None,
+        password: None,
+        from: String::new(),
+        timeout_secs: default_mail_timeout(),
+    });
+    Some(MailConfig {
+        host,
+        port: args.mail_port.unwrap_or(f.port),
+        tls: args.mail_tls.unwrap_or(f.tls),
+        username: args.mail_username.clone().or(f.username),
+        password: args.mail_password.clone().map(Secret::new).or(f.password),
+        from: args.mail_from.clone().unwrap_or(f.from),
+        timeout_secs: f.timeout_secs,
+    })
 }
 
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
@@ -214,6 +308,22 @@ pub const EXAMPLE: &str = r#"# rapport.toml: settings for rapport. Every line is
 # Largest request body, and largest import file, in bytes.
 # max_body_bytes = 1048576
 # max_import_bytes = 10485760
+
+# How long a worker may hold a job (an e-mail, a webhook call) before another worker takes it
+# over, in seconds. A job whose worker died is retried after this.
+# job_lease_secs = 300
+
+# E-mail over SMTP. Without a [mail] section, messages are kept in each person's inbox in
+# rapport (Messages) and nothing is lost. Each setting also has a RAPPORT_MAIL_* variable
+# (RAPPORT_MAIL_HOST, _PORT, _TLS, _USERNAME, _PASSWORD, _FROM); keep the password there.
+# [mail]
+# host = "smtp.example.com"
+# port = 587
+# tls = "starttls"            # "starttls", "tls" (port 465) or "none"
+# username = "rapport"
+# password = "PASSWORD"
+# from = "rapport <rapport@example.com>"
+# timeout_secs = 20
 "#;
 
 #[cfg(test)]
@@ -233,11 +343,27 @@ mod tests {
 
     #[test]
     fn the_example_is_valid_when_uncommented() {
-        let uncommented: String =
-            EXAMPLE.lines().filter_map(|l| l.strip_prefix("# ").filter(|l| l.contains(" = "))).collect::<Vec<_>>().join("\n");
+        let uncommented: String = EXAMPLE
+            .lines()
+            .filter_map(|l| l.strip_prefix("# ").filter(|l| l.contains(" = ") || *l == "[mail]"))
+            .map(|l| l.split("  #").next().unwrap_or(l).trim_end())
+            .collect::<Vec<_>>()
+            .join("\n");
         let parsed: FileConfig = toml::from_str(&uncommented).unwrap();
         assert_eq!(parsed.bind.as_deref(), Some("127.0.0.1:8080"));
         assert!(parsed.database_url.is_some());
+        assert_eq!(parsed.mail.map(|m| m.port), Some(587));
+    }
+
+    #[test]
+    fn the_mail_password_does_not_print_and_flags_override_the_file() {
+        let file: FileConfig =
+            toml::from_str("[mail]\nhost = \"smtp.example.com\"\npassword = \"hunter2\"\nfrom = \"r@example.com\"").unwrap();
+        let args = ConfigArgs { mail_port: Some(2525), ..Default::default() };
+        let c = Config::merge(&args, file);
+        let mail = c.mail.clone().unwrap();
+        assert_eq!((mail.host.as_str(), mail.port, mail.tls), ("smtp.example.com", 2525, MailTls::Starttls));
+        assert!(!format!("{c:?}").contains("hunter2"));
     }
 
     #[test]

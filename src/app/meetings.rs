@@ -179,7 +179,7 @@ impl App {
         Ok((series, meeting))
     }
 
-    async fn pair_people(&self, series: &Series) -> AppResult<(Person, Person)> {
+    pub(crate) async fn pair_people(&self, series: &Series) -> AppResult<(Person, Person)> {
         let manager = people::get(&self.db, series.manager_id).await?.ok_or(AppError::NotFound)?;
         let teammate = people::get(&self.db, series.teammate_id).await?.ok_or(AppError::NotFound)?;
         Ok((manager, teammate))
@@ -262,6 +262,8 @@ impl App {
         }
         store::insert_series(&mut tx, &series, actor.id, now).await?;
         self.ensure_meetings(&mut tx, &series, now, false).await?;
+        // Both people get the series as a calendar invitation, sent once the series exists.
+        self.queue_series_invitations(&mut tx, &series, actor, &teammate).await?;
         tx.commit().await?;
         Ok(series)
     }
@@ -269,7 +271,7 @@ impl App {
     /// Makes sure the next meetings of an active series exist as records (so points, notes
     /// and actions can be attached ahead of time). `skip_past` leaves out occurrences that
     /// are already over (after a pause).
-    async fn ensure_meetings(&self, tx: &mut Tx, series: &Series, now: DateTime<Utc>, skip_past: bool) -> AppResult<()> {
+    pub(crate) async fn ensure_meetings(&self, tx: &mut Tx, series: &Series, now: DateTime<Utc>, skip_past: bool) -> AppResult<()> {
         if series.status != SeriesStatus::Active {
             return Ok(());
         }
@@ -328,12 +330,17 @@ impl App {
             return Err(Invalid::one("status", "These 1:1s have ended. Start a new series instead.").into());
         }
         let now = self.clock.now();
+        let facts = self.series_update_facts(&series, status == SeriesStatus::Active && series.status == SeriesStatus::Paused).await?;
         let mut tx = self.db.begin().await?;
         if !store::set_series_status(&mut tx, series.id, expected_version, status, now).await? {
             return Err(conflict("This series"));
         }
         let updated = Series { status, version: expected_version + 1, ..series };
         self.ensure_meetings(&mut tx, &updated, now, true).await?;
+        // Both calendars follow: the series ends (or resumes), by the same UID.
+        if status != series.status {
+            self.queue_series_update(&mut tx, &updated, &facts).await?;
+        }
         tx.commit().await?;
         Ok(updated)
     }
@@ -522,9 +529,22 @@ impl App {
             return Err(Invalid::one("reason", format!("Keep the reason to {} characters.", rules::REASON_MAX)).into());
         }
         let now = self.clock.now();
+        // A meeting still to come that will not happen: both people get a cancellation.
+        let cancels = status.needs_reason() && meeting.status == MeetingStatus::Scheduled && meeting.starts_at > now;
+        // Put back after a skip or cancellation: both calendars get it again.
+        let restores = status == MeetingStatus::Scheduled && meeting.status.needs_reason() && meeting.starts_at > now;
+        let pair = if cancels || restores { Some(self.pair_people(&series).await?) } else { None };
         let mut tx = self.db.begin().await?;
         if !store::set_meeting_status(&mut tx, meeting.id, expected_version, status, reason, now).await? {
             return Err(conflict("This meeting"));
+        }
+        if let Some((manager, teammate)) = &pair {
+            let after = Meeting { status, status_reason: reason.to_string(), version: expected_version + 1, ..meeting.clone() };
+            if cancels {
+                self.queue_cancel_notices(&mut tx, &series, manager, teammate, &after).await?;
+            } else {
+                self.queue_restore_notices(&mut tx, &series, manager, teammate, &after).await?;
+            }
         }
         let moved = self.carry_over(&mut tx, &series, now).await?;
         Self::notify_tx(&mut tx, meeting.id, "meeting", actor.id).await?;
@@ -566,10 +586,20 @@ impl App {
                 Invalid::one("date", format!("This meeting is {}; only a scheduled meeting can move.", meeting.status.as_str())).into()
             );
         }
+        let (manager, teammate) = self.pair_people(&series).await?;
         let mut tx = self.db.begin().await?;
         if !store::move_meeting(&mut tx, meeting.id, expected_version, starts_at, reason, now).await? {
             return Err(conflict("This meeting"));
         }
+        // Both people get the new time as an update of that occurrence in their calendars.
+        let after = Meeting {
+            starts_at,
+            status_reason: reason.to_string(),
+            moved_from_at: Some(meeting.moved_from_at.unwrap_or(meeting.starts_at)),
+            version: expected_version + 1,
+            ..meeting.clone()
+        };
+        self.queue_move_notices(&mut tx, &series, &manager, &teammate, &meeting, &after).await?;
         Self::notify_tx(&mut tx, meeting.id, "meeting", actor.id).await?;
         tx.commit().await?;
         self.published(meeting.id, "meeting", actor.id);

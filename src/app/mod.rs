@@ -4,10 +4,14 @@
 
 pub mod accounts;
 pub mod cache;
+pub mod calendar;
 pub mod events;
 pub mod growth;
+pub mod mail;
 pub mod meetings;
+pub mod messages;
 pub mod people;
+pub mod reminders;
 pub mod secrets;
 
 use crate::clock::{Clock, SystemClock};

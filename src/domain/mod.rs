@@ -6,7 +6,9 @@
 
 pub mod framework;
 pub mod growth;
+pub mod ical;
 pub mod meeting;
+pub mod messages;
 pub mod people_csv;
 pub mod person;
 pub mod policy;

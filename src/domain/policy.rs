@@ -79,6 +79,11 @@ pub enum Resource {
     /// Whether a person's growth record is shared with the leaders above their manager: the
     /// manager decides; the person sees the choice.
     GrowthShare,
+    /// A person's own messages: their inbox, calendar feed link and reminder settings. Only
+    /// they see them; an admin neither (messages carry 1:1 content).
+    OwnMessages,
+    /// The job queue: what failed to send and why (no message content). Admins only.
+    JobQueue,
 }
 
 impl Resource {
@@ -96,6 +101,8 @@ impl Resource {
             Resource::Framework,
             Resource::PersonLevel,
             Resource::GrowthShare,
+            Resource::OwnMessages,
+            Resource::JobQueue,
         ];
         for a in [false, true] {
             v.push(Resource::Series { skip_level: a });
@@ -173,6 +180,8 @@ pub fn decide(role: Role, action: Action, resource: Resource) -> Decision {
             Read => matches!(r, Themselves | Manager),
             Write => r == Manager,
         },
+        OwnMessages => r == Themselves,
+        JobQueue => role.is_admin,
     };
     if allowed { Decision::Allow } else { Decision::Deny }
 }
@@ -232,6 +241,10 @@ mod tests {
             (PersonLevel, Write, [F, T, F, F], [T, T, T, T]),
             (GrowthShare, Read, [T, T, F, F], [T, T, F, F]),
             (GrowthShare, Write, [F, T, F, F], [F, T, F, F]),
+            (OwnMessages, Read, [T, F, F, F], [T, F, F, F]),
+            (OwnMessages, Write, [T, F, F, F], [T, F, F, F]),
+            (JobQueue, Read, [F, F, F, F], [T, T, T, T]),
+            (JobQueue, Write, [F, F, F, F], [T, T, T, T]),
         ];
         for giver in [false, true] {
             for recipient in [false, true] {

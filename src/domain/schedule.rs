@@ -87,6 +87,19 @@ impl Schedule {
         self.first_date.weekday()
     }
 
+    /// The weekday in words, e.g. "Tuesday".
+    pub fn weekday_name(&self) -> &'static str {
+        match self.weekday() {
+            Weekday::Mon => "Monday",
+            Weekday::Tue => "Tuesday",
+            Weekday::Wed => "Wednesday",
+            Weekday::Thu => "Thursday",
+            Weekday::Fri => "Friday",
+            Weekday::Sat => "Saturday",
+            Weekday::Sun => "Sunday",
+        }
+    }
+
     /// The local date of meeting number `index`.
     pub fn date_of(&self, index: u32) -> Option<NaiveDate> {
         match self.cadence {

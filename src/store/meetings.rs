@@ -13,10 +13,10 @@ fn corrupt(what: &str, value: &str) -> StoreError {
 
 // ---- series ----
 
-type SeriesRow = (Uuid, Uuid, Uuid, String, String, NaiveDate, String, String, i64, String, DateTime<Utc>, i64);
-const SERIES_COLS: &str = "s.id, s.manager_id, s.teammate_id, s.kind, s.cadence, s.first_date, s.local_time, s.timezone, s.duration_minutes, s.status, s.created_at, s.version";
+pub(crate) type SeriesRow = (Uuid, Uuid, Uuid, String, String, NaiveDate, String, String, i64, String, DateTime<Utc>, i64);
+pub(crate) const SERIES_COLS: &str = "s.id, s.manager_id, s.teammate_id, s.kind, s.cadence, s.first_date, s.local_time, s.timezone, s.duration_minutes, s.status, s.created_at, s.version";
 
-fn series(r: SeriesRow) -> Result<Series> {
+pub(crate) fn series(r: SeriesRow) -> Result<Series> {
     let (id, manager, teammate, kind, cadence, first_date, local_time, timezone, duration, status, created_at, version) = r;
     Ok(Series {
         id,
@@ -96,10 +96,10 @@ pub async fn end_series_outside_reporting_lines(tx: &mut Tx, now: DateTime<Utc>)
 
 // ---- meetings ----
 
-type MeetingRow = (Uuid, Uuid, i64, DateTime<Utc>, i64, String, String, Option<DateTime<Utc>>, Option<i64>, String, i64);
-const MEETING_COLS: &str = "m.id, m.series_id, m.occurrence, m.starts_at, m.duration_minutes, m.status, m.status_reason, m.moved_from_at, m.rating, m.rating_comment, m.version";
+pub(crate) type MeetingRow = (Uuid, Uuid, i64, DateTime<Utc>, i64, String, String, Option<DateTime<Utc>>, Option<i64>, String, i64);
+pub(crate) const MEETING_COLS: &str = "m.id, m.series_id, m.occurrence, m.starts_at, m.duration_minutes, m.status, m.status_reason, m.moved_from_at, m.rating, m.rating_comment, m.version";
 
-fn meeting(r: MeetingRow) -> Result<Meeting> {
+pub(crate) fn meeting(r: MeetingRow) -> Result<Meeting> {
     let (id, series_id, occurrence, starts_at, duration, status, status_reason, moved_from_at, rating, rating_comment, version) = r;
     Ok(Meeting {
         id,
@@ -272,11 +272,11 @@ pub async fn upcoming_for_person(db: &Db, person: PersonId, from: DateTime<Utc>,
 
 // ---- talking points ----
 
-type PointRow = (Uuid, Uuid, Uuid, Option<Uuid>, Uuid, String, i64, bool, bool, i64);
-const POINT_COLS: &str =
+pub(crate) type PointRow = (Uuid, Uuid, Uuid, Option<Uuid>, Uuid, String, i64, bool, bool, i64);
+pub(crate) const POINT_COLS: &str =
     "p.id, p.meeting_id, p.origin_id, p.carried_from, p.author_id, p.body, p.position, p.discussed, p.recurring, p.version";
 
-fn point(r: PointRow) -> TalkingPoint {
+pub(crate) fn point(r: PointRow) -> TalkingPoint {
     let (id, meeting_id, origin_id, carried_from, author, body, position, discussed, recurring, version) = r;
     TalkingPoint { id, meeting_id, origin_id, carried_from, author_id: PersonId(author), body, position, discussed, recurring, version }
 }
@@ -436,11 +436,11 @@ async fn insert_revision(tx: &mut Tx, note: Uuid, version: i64, body: &str, by: 
 
 // ---- action items ----
 
-type ActionRow = (Uuid, Uuid, Uuid, Uuid, Uuid, String, String, Option<NaiveDate>, Option<DateTime<Utc>>, DateTime<Utc>, i64);
-const ACTION_COLS: &str =
+pub(crate) type ActionRow = (Uuid, Uuid, Uuid, Uuid, Uuid, String, String, Option<NaiveDate>, Option<DateTime<Utc>>, DateTime<Utc>, i64);
+pub(crate) const ACTION_COLS: &str =
     "a.id, a.series_id, a.meeting_id, a.owner_id, a.created_by, a.body, a.kind, a.due_date, a.done_at, a.created_at, a.version";
 
-fn action(r: ActionRow) -> Result<ActionItem> {
+pub(crate) fn action(r: ActionRow) -> Result<ActionItem> {
     let (id, series_id, meeting_id, owner, created_by, body, kind, due_date, done_at, created_at, version) = r;
     Ok(ActionItem {
         id,

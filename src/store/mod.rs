@@ -8,7 +8,9 @@
 pub mod accounts;
 pub mod bulk;
 pub mod growth;
+pub mod jobs;
 pub mod meetings;
+pub mod messages;
 pub mod people;
 pub mod search;
 pub mod writer;
@@ -220,6 +222,7 @@ pub const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "meetings", include_str!("../../migrations/sqlite/0002_meetings.sql")),
     (3, "search_scope", include_str!("../../migrations/sqlite/0003_search_scope.sql")),
     (4, "growth", include_str!("../../migrations/sqlite/0004_growth.sql")),
+    (5, "messaging", include_str!("../../migrations/sqlite/0005_messaging.sql")),
     (6, "search_queue", include_str!("../../migrations/sqlite/0006_search_queue.sql")),
     (7, "series_rev", include_str!("../../migrations/sqlite/0007_series_rev.sql")),
     (8, "point_position", include_str!("../../migrations/sqlite/0008_point_position.sql")),
@@ -229,6 +232,7 @@ pub const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "meetings", include_str!("../../migrations/postgres/0002_meetings.sql")),
     (3, "search_scope", include_str!("../../migrations/postgres/0003_search_scope.sql")),
     (4, "growth", include_str!("../../migrations/postgres/0004_growth.sql")),
+    (5, "messaging", include_str!("../../migrations/postgres/0005_messaging.sql")),
     (6, "search_queue", include_str!("../../migrations/postgres/0006_search_queue.sql")),
     (7, "series_rev", include_str!("../../migrations/postgres/0007_series_rev.sql")),
     (8, "point_position", include_str!("../../migrations/postgres/0008_point_position.sql")),

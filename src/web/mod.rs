@@ -84,7 +84,17 @@ pub fn router(app: App) -> Router {
         .route("/people/{id}/plans", post(pages::growth::add_plan))
         .route("/plans/{id}/steps", post(pages::growth::add_step))
         .route("/plans/{id}/updates", post(pages::growth::add_update))
-        .route("/steps/{id}/done", post(pages::growth::step_done));
+        .route("/steps/{id}/done", post(pages::growth::step_done))
+        .route("/messages", get(pages::messages::inbox))
+        .route("/messages/{id}", get(pages::messages::message))
+        .route("/messages/{id}/invitation.ics", get(pages::messages::message_calendar))
+        .route("/settings/notifications", get(pages::messages::notifications_page))
+        .route("/settings/calendar", post(pages::messages::create_feed))
+        .route("/settings/calendar/revoke", post(pages::messages::revoke_feed))
+        .route("/settings/reminders", post(pages::messages::save_reminders))
+        .route("/calendar/{file}", get(pages::messages::feed))
+        .route("/admin/jobs", get(pages::messages::jobs_page))
+        .route("/admin/jobs/{id}/retry", post(pages::messages::retry_job));
 
     Router::new()
         .merge(pages)
@@ -110,8 +120,10 @@ pub fn router(app: App) -> Router {
         .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
             let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
-            // The path only: query strings may carry tokens.
-            tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+            // The path only: query strings may carry tokens. A calendar feed's path is its token.
+            let path = req.uri().path();
+            let path = if path.starts_with("/calendar/") { "/calendar/[token].ics" } else { path };
+            tracing::info_span!("request", request_id = %id, method = %req.method(), path = %path)
         }))
         .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
         .with_state(app)

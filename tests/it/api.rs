@@ -281,6 +281,13 @@ async fn the_openapi_document_describes_every_api_route(t: TestApp) {
         ("/api/v1/plans/{id}/steps", "post"),
         ("/api/v1/plans/{id}/updates", "post"),
         ("/api/v1/steps/{id}/done", "put"),
+        ("/api/v1/me/messages", "get"),
+        ("/api/v1/me/calendar-feed", "get"),
+        ("/api/v1/me/calendar-feed", "post"),
+        ("/api/v1/me/calendar-feed", "delete"),
+        ("/api/v1/me/reminders", "get"),
+        ("/api/v1/me/reminders", "put"),
+        ("/api/v1/admin/jobs", "get"),
     ];
     for (path, method) in routes {
         assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is not in the OpenAPI document");

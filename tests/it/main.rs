@@ -11,6 +11,7 @@ mod cli;
 mod growth;
 mod meeting_pages;
 mod meetings;
+mod messaging;
 mod people;
 mod privacy;
 mod schema;

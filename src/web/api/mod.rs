@@ -7,6 +7,7 @@
 
 mod growth;
 mod meetings;
+mod messages;
 mod people;
 
 use super::error::ApiError;
@@ -64,6 +65,10 @@ pub fn router(import_limit: usize) -> Router<App> {
         .route("/plans/{id}/steps", post(growth::add_step))
         .route("/plans/{id}/updates", post(growth::add_plan_update))
         .route("/steps/{id}/done", put(growth::set_step_done))
+        .route("/me/messages", get(messages::my_messages))
+        .route("/me/calendar-feed", get(messages::feed_status).post(messages::create_feed).delete(messages::revoke_feed))
+        .route("/me/reminders", get(messages::get_reminders).put(messages::put_reminders))
+        .route("/admin/jobs", get(messages::jobs))
 }
 
 // ---- request bodies: JSON only, with errors that say where ----
@@ -162,6 +167,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         growth::list_frameworks, growth::import_framework, growth::get_framework, growth::export_framework, growth::get_growth,
         growth::set_sharing, growth::set_level, growth::add_assessment, growth::add_strength, growth::add_plan, growth::add_step,
         growth::add_plan_update, growth::set_step_done,
+        messages::my_messages, messages::feed_status, messages::create_feed, messages::revoke_feed, messages::get_reminders, messages::put_reminders,
+        messages::jobs,
     ),
     components(schemas(super::error::ErrorBody, super::error::ErrorDetail, crate::domain::FieldError)),
     modifiers(&BearerAuth),
@@ -171,6 +178,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         (name = "meetings", description = "1:1 series and their meetings: the shared agenda, notes, action items and ratings"),
         (name = "search", description = "Search across every 1:1 you are part of"),
         (name = "growth", description = "Career frameworks, expectations, assessments, strengths, plans and promotion readiness"),
+        (name = "messages", description = "Your messages, calendar feed and reminders; failed jobs for admins"),
     )
 )]
 pub struct ApiDoc;

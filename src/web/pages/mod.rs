@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod growth;
 pub mod meetings;
+pub mod messages;
 pub mod people;
 
 use super::auth::Identity;

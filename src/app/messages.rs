@@ -1,0 +1,440 @@
+//! Messages: the job queue that sends them, e-mail over SMTP (or only the in-app inbox when no
+//! SMTP server is configured), webhooks, the inbox, reminder settings and the admins' view of
+//! failed jobs. What gets queued comes from `calendar.rs` (invitations) and `reminders.rs`.
+//!
+//! Exactly once: every message has an idempotency key. Queueing the same key twice queues one
+//! job; before sending, the worker checks the sent-message record, and it records the send
+//! in the same transaction that completes the job. A worker that dies mid-job leaves its
+//! lease to run out; another worker then takes the job and, finding no record, sends it.
+//! The one window left is an SMTP server that accepted the message just before the process
+//! died: the retry sends it again with the same Message-ID, which mail systems deduplicate.
+
+use super::mail::{self, Rendered};
+use super::{App, AppError, AppResult};
+use crate::config::{MailConfig, MailTls};
+use crate::domain::messages::{self as rules, ReminderSettings};
+use crate::domain::policy::{Action, Resource};
+use crate::domain::{FieldError, Invalid, Person, PersonId};
+use crate::store::Tx;
+use crate::store::jobs::{self, ClaimedJob, JobRow, NewJob};
+use crate::store::messages::{self as store, InboxMessage, NewInboxMessage};
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+pub const EMAIL_JOB: &str = "email";
+pub const WEBHOOK_JOB: &str = "webhook";
+
+/// An e-mail as it waits in the queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Email {
+    pub to_person: Uuid,
+    pub to: String,
+    pub to_name: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub calendar: Option<CalendarPart>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarPart {
+    /// REQUEST or CANCEL.
+    pub method: String,
+    pub ics: String,
+}
+
+/// A Slack-compatible incoming-webhook call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookCall {
+    pub url: String,
+    pub text: String,
+}
+
+/// What the admin page shows.
+#[derive(Debug, Clone)]
+pub struct JobReport {
+    pub counts: Vec<(String, i64)>,
+    pub troubled: Vec<JobRow>,
+}
+
+/// How one attempt ended, when it did not succeed.
+#[derive(Debug)]
+enum Failure {
+    /// Worth trying again later (server unreachable, a 4xx SMTP reply, a 5xx from a webhook).
+    Transient(String),
+    /// Trying again will not help (a recipient the server refuses, a malformed message).
+    Permanent(String),
+}
+
+impl App {
+    /// The address people reach rapport at, for links in messages.
+    pub fn public_base(&self) -> String {
+        self.config.public_url.clone().unwrap_or_else(|| format!("http://{}", self.config.bind))
+    }
+
+    // ---- queueing ----
+
+    /// Queues an e-mail (and the same text to the person's webhook, when they have one) in the
+    /// caller's transaction, so it is sent if and only if the change commits.
+    pub(crate) async fn queue_email(
+        &self,
+        tx: &mut Tx,
+        key: &str,
+        to: &Person,
+        message: Rendered,
+        calendar: Option<CalendarPart>,
+        chat: Option<String>,
+    ) -> AppResult<bool> {
+        let now = self.clock.now();
+        let email = Email {
+            to_person: to.id.0,
+            to: to.email.clone(),
+            to_name: to.name.clone(),
+            subject: message.subject,
+            text: message.text,
+            html: message.html,
+            calendar,
+        };
+        let payload = serde_json::to_string(&email).map_err(anyhow::Error::from)?;
+        let job = NewJob { kind: EMAIL_JOB, payload: &payload, idempotency_key: key, run_at: now, max_attempts: rules::MAX_ATTEMPTS };
+        let added = jobs::enqueue(tx, &job, now).await?;
+        if let Some(text) = chat
+            && let Some(url) = store::webhook_url(tx, to.id).await?
+        {
+            {
+                let call = WebhookCall { url, text };
+                let payload = serde_json::to_string(&call).map_err(anyhow::Error::from)?;
+                let hook_key = format!("{key}:webhook");
+                let job = NewJob {
+                    kind: WEBHOOK_JOB,
+                    payload: &payload,
+                    idempotency_key: &hook_key,
+                    run_at: now,
+                    max_attempts: rules::MAX_ATTEMPTS,
+                };
+                jobs::enqueue(tx, &job, now).await?;
+            }
+        }
+        Ok(added)
+    }
+
+    /// Queues a post to a webhook that is not a person's own (a team channel).
+    pub(crate) async fn queue_webhook(&self, tx: &mut Tx, key: &str, url: String, text: String) -> AppResult<bool> {
+        let now = self.clock.now();
+        let payload = serde_json::to_string(&WebhookCall { url, text }).map_err(anyhow::Error::from)?;
+        let job = NewJob { kind: WEBHOOK_JOB, payload: &payload, idempotency_key: key, run_at: now, max_attempts: rules::MAX_ATTEMPTS };
+        Ok(jobs::enqueue(tx, &job, now).await?)
+    }
+
+    // ---- the worker ----
+
+    /// Claims the jobs that are due and runs them. Returns how many were run.
+    pub async fn run_jobs(&self, worker: &str) -> AppResult<usize> {
+        let mut total = 0;
+        loop {
+            let now = self.clock.now();
+            let lease = now + Duration::seconds(self.config.job_lease_secs as i64);
+            let batch = jobs::claim(&self.db, worker, now, lease, 10).await?;
+            if batch.is_empty() {
+                return Ok(total);
+            }
+            for job in batch {
+                total += 1;
+                self.run_job(worker, job).await?;
+            }
+        }
+    }
+
+    async fn run_job(&self, worker: &str, job: ClaimedJob) -> AppResult<()> {
+        let result = match job.kind.as_str() {
+            EMAIL_JOB => match serde_json::from_str::<Email>(&job.payload) {
+                Ok(email) => self.deliver_email(worker, &job, &email).await,
+                Err(e) => Err(Failure::Permanent(format!("unreadable job: {e}"))),
+            },
+            WEBHOOK_JOB => match serde_json::from_str::<WebhookCall>(&job.payload) {
+                Ok(call) => self.deliver_webhook(worker, &job, &call).await,
+                Err(e) => Err(Failure::Permanent(format!("unreadable job: {e}"))),
+            },
+            other => Err(Failure::Permanent(format!("unknown kind of job {other:?}"))),
+        };
+        let now = self.clock.now();
+        match result {
+            Ok(()) => Ok(()),
+            Err(Failure::Transient(msg)) if job.attempts < job.max_attempts => {
+                let at = now + rules::retry_delay(job.attempts);
+                tracing::warn!(job = %job.id, kind = %job.kind, attempt = job.attempts, retry_at = %at, error = %msg, "job failed; will retry");
+                jobs::fail(&self.db, job.id, worker, &msg, Some(at), now).await?;
+                Ok(())
+            }
+            Err(Failure::Transient(msg) | Failure::Permanent(msg)) => {
+                tracing::error!(job = %job.id, kind = %job.kind, attempt = job.attempts, error = %msg, "job failed for good");
+                jobs::fail(&self.db, job.id, worker, &msg, None, now).await?;
+                Ok(())
+            }
+        }
+    }
+
+    async fn finish(&self, worker: &str, job: &ClaimedJob, email: Option<&Email>, channel: &str, recipient: &str) -> Result<(), Failure> {
+        let internal = |e: crate::store::StoreError| Failure::Transient(format!("database: {e}"));
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await.map_err(internal)?;
+        if let Some(e) = email {
+            let m = NewInboxMessage {
+                person_id: PersonId(e.to_person),
+                idempotency_key: &job.idempotency_key,
+                subject: &e.subject,
+                body_text: &e.text,
+                body_html: &e.html,
+                calendar: e.calendar.as_ref().map(|c| c.ics.as_str()),
+            };
+            store::insert_inbox(&mut tx, &m, now).await.map_err(internal)?;
+        }
+        store::record_sent(&mut tx, &job.idempotency_key, channel, recipient, now).await.map_err(internal)?;
+        jobs::complete(&mut tx, job.id, worker, now).await.map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        Ok(())
+    }
+
+    async fn deliver_email(&self, worker: &str, job: &ClaimedJob, email: &Email) -> Result<(), Failure> {
+        if store::was_sent(&self.db, &job.idempotency_key).await.map_err(|e| Failure::Transient(e.to_string()))? {
+            // Sent by an earlier attempt whose completion was lost: finish without sending.
+            let mut tx = self.db.begin().await.map_err(|e| Failure::Transient(e.to_string()))?;
+            jobs::complete(&mut tx, job.id, worker, self.clock.now()).await.map_err(|e| Failure::Transient(e.to_string()))?;
+            tx.commit().await.map_err(|e| Failure::Transient(e.to_string()))?;
+            return Ok(());
+        }
+        match &self.config.mail {
+            // No SMTP: the inbox in rapport is the delivery.
+            None => self.finish(worker, job, Some(email), "inbox", &email.to).await,
+            Some(cfg) => {
+                send_smtp(cfg, email, &job.idempotency_key).await?;
+                self.finish(worker, job, Some(email), "smtp", &email.to).await
+            }
+        }
+    }
+
+    async fn deliver_webhook(&self, worker: &str, job: &ClaimedJob, call: &WebhookCall) -> Result<(), Failure> {
+        if store::was_sent(&self.db, &job.idempotency_key).await.map_err(|e| Failure::Transient(e.to_string()))? {
+            let mut tx = self.db.begin().await.map_err(|e| Failure::Transient(e.to_string()))?;
+            jobs::complete(&mut tx, job.id, worker, self.clock.now()).await.map_err(|e| Failure::Transient(e.to_string()))?;
+            tx.commit().await.map_err(|e| Failure::Transient(e.to_string()))?;
+            return Ok(());
+        }
+        post_webhook(call).await?;
+        self.finish(worker, job, None, "webhook", &redact_webhook(&call.url)).await
+    }
+
+    /// `rapport mail test ADDRESS`: sends one message straight away (no queue), so an
+    /// operator sees the SMTP server's answer at once.
+    pub async fn send_test_mail(&self, to: &str) -> AppResult<()> {
+        let cfg = self.config.mail.as_ref().ok_or_else(|| {
+            AppError::Invalid(Invalid::one(
+                "mail",
+                "No SMTP server is configured: set [mail] in rapport.toml or RAPPORT_MAIL_HOST. Until then messages go to each person's inbox in rapport.",
+            ))
+        })?;
+        let address = crate::domain::EmailAddress::parse(to).map_err(|m| Invalid::one("address", m))?;
+        let link = self.public_base();
+        let server = format!("{}:{}", cfg.host, cfg.port);
+        let subject = "rapport test message";
+        let r = mail::render(
+            subject,
+            &mail::test::Text { subject, link: &link, server: &server },
+            &mail::test::Html { subject, link: &link, server: &server },
+        )?;
+        let email = Email {
+            to_person: Uuid::nil(),
+            to: address.original,
+            to_name: String::new(),
+            subject: r.subject,
+            text: r.text,
+            html: r.html,
+            calendar: None,
+        };
+        let key = format!("test:{}", Uuid::now_v7());
+        send_smtp(cfg, &email, &key).await.map_err(|f| match f {
+            Failure::Transient(m) | Failure::Permanent(m) => AppError::Internal(anyhow::anyhow!(m)),
+        })
+    }
+
+    // ---- the admin page ----
+
+    pub async fn job_report(&self, actor: &Person) -> AppResult<JobReport> {
+        self.require(actor, actor, Action::Read, Resource::JobQueue).await?;
+        Ok(JobReport { counts: jobs::counts(&self.db).await?, troubled: jobs::troubled(&self.db, 200).await? })
+    }
+
+    /// Puts a job that failed for good back in the queue.
+    pub async fn retry_job(&self, actor: &Person, id: Uuid) -> AppResult<()> {
+        self.require(actor, actor, Action::Write, Resource::JobQueue).await?;
+        if jobs::retry(&self.db, id, self.clock.now()).await? { Ok(()) } else { Err(AppError::NotFound) }
+    }
+
+    // ---- the inbox ----
+
+    pub async fn inbox(&self, actor: &Person) -> AppResult<Vec<InboxMessage>> {
+        self.require(actor, actor, Action::Read, Resource::OwnMessages).await?;
+        Ok(store::inbox_of(&self.db, actor.id, 200).await?)
+    }
+
+    /// One message of the actor's own inbox (anyone else's is not found), marked read.
+    pub async fn inbox_message(&self, actor: &Person, id: Uuid) -> AppResult<InboxMessage> {
+        self.require(actor, actor, Action::Read, Resource::OwnMessages).await?;
+        let m = store::get_inbox_message(&self.db, id).await?.filter(|m| m.person_id == actor.id).ok_or(AppError::NotFound)?;
+        store::mark_read(&self.db, m.id, self.clock.now()).await?;
+        Ok(m)
+    }
+
+    pub async fn unread_messages(&self, actor: &Person) -> AppResult<i64> {
+        self.require(actor, actor, Action::Read, Resource::OwnMessages).await?;
+        Ok(store::unread_count(&self.db, actor.id).await?)
+    }
+
+    // ---- reminder settings ----
+
+    pub(crate) async fn settings_of(&self, person: PersonId) -> AppResult<ReminderSettings> {
+        Ok(store::reminder_settings(&self.db, person).await?.unwrap_or_default())
+    }
+
+    pub async fn reminder_settings(&self, actor: &Person) -> AppResult<ReminderSettings> {
+        self.require(actor, actor, Action::Read, Resource::OwnMessages).await?;
+        self.settings_of(actor.id).await
+    }
+
+    pub async fn save_reminder_settings(&self, actor: &Person, settings: ReminderSettings) -> AppResult<ReminderSettings> {
+        self.require(actor, actor, Action::Write, Resource::OwnMessages).await?;
+        let mut errors = Invalid::default();
+        if !(1..=72).contains(&settings.prep_hours) {
+            errors.push(FieldError::new("prep_hours", "Choose between 1 and 72 hours before the meeting."));
+        }
+        let check = |field: &str, value: &str, errors: &mut Invalid| {
+            let url = value.trim().to_string();
+            if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
+                errors.push(FieldError::new(field, "A webhook address starts with https:// (for example one Slack gives you)."));
+            }
+            if url.len() > 500 {
+                errors.push(FieldError::new(field, "That address is too long."));
+            }
+            url
+        };
+        let url = check("webhook_url", &settings.webhook_url, &mut errors);
+        let team_url = check("team_webhook_url", &settings.team_webhook_url, &mut errors);
+        errors.into_result()?;
+        let settings = ReminderSettings { webhook_url: url, team_webhook_url: team_url, ..settings };
+        store::save_reminder_settings(&self.db, actor.id, &settings, self.clock.now()).await?;
+        Ok(settings)
+    }
+
+    /// The worker loop `rapport serve` runs: the scheduler, then due jobs, every few seconds,
+    /// until `stop` fires. All timing decisions use `self.clock`; only the pause between
+    /// passes is real time.
+    pub async fn work(self, worker: String, mut stop: tokio::sync::watch::Receiver<bool>) {
+        let mut last_schedule: Option<DateTime<Utc>> = None;
+        loop {
+            // Reminders are looked for once a minute by the clock; jobs every pass.
+            let now = self.clock.now();
+            if last_schedule.is_none_or(|t| now - t >= Duration::seconds(60)) {
+                last_schedule = Some(now);
+                if let Err(e) = self.run_scheduler().await {
+                    tracing::error!(error = %e, "reminder scheduler failed");
+                }
+            }
+            if let Err(e) = self.run_jobs(&worker).await {
+                tracing::error!(error = %e, "job worker failed");
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(std::time::Duration::from_secs(5)) => {}
+                _ = stop.changed() => return,
+            }
+        }
+    }
+}
+
+pub(super) fn to_tz(p: &Person) -> chrono_tz::Tz {
+    p.timezone.parse().unwrap_or(chrono_tz::UTC)
+}
+
+fn redact_webhook(url: &str) -> String {
+    // Webhook addresses are secrets (anyone with one can post): keep only the host.
+    url.split('/').take(3).collect::<Vec<_>>().join("/") + "/…"
+}
+
+fn redact(cfg: &MailConfig, text: String) -> String {
+    match &cfg.password {
+        Some(p) if !p.expose().is_empty() => text.replace(p.expose(), "[redacted]"),
+        _ => text,
+    }
+}
+
+/// Sends one e-mail over SMTP: text and HTML as multipart/alternative, plus the iCalendar
+/// invitation as a text/calendar part with its method, as mail clients expect.
+async fn send_smtp(cfg: &MailConfig, email: &Email, key: &str) -> Result<(), Failure> {
+    use lettre::message::header::ContentType;
+    use lettre::message::{Mailbox, MultiPart, SinglePart};
+    use lettre::transport::smtp::authentication::Credentials;
+    use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+    let from: Mailbox =
+        cfg.from.parse().map_err(|e| Failure::Permanent(format!("the configured sender {:?} is not an address: {e}", cfg.from)))?;
+    let to_addr = email.to.parse().map_err(|e| Failure::Permanent(format!("{:?} is not an e-mail address: {e}", email.to)))?;
+    let to = Mailbox::new((!email.to_name.is_empty()).then(|| email.to_name.clone()), to_addr);
+    let mut body =
+        MultiPart::alternative().singlepart(SinglePart::plain(email.text.clone())).singlepart(SinglePart::html(email.html.clone()));
+    if let Some(cal) = &email.calendar {
+        let ct = ContentType::parse(&format!("text/calendar; charset=utf-8; method={}", cal.method))
+            .map_err(|e| Failure::Permanent(format!("calendar content type: {e}")))?;
+        body = body.singlepart(SinglePart::builder().header(ct).body(cal.ics.clone()));
+    }
+    // The same key gives the same Message-ID, so a resend after a crash is recognisably the same message.
+    let message_id = format!("<{}@rapport>", &super::secrets::token_hash(key)[..32]);
+    let message = Message::builder()
+        .from(from)
+        .to(to)
+        .subject(email.subject.clone())
+        .message_id(Some(message_id))
+        .multipart(body)
+        .map_err(|e| Failure::Permanent(format!("the message could not be built: {e}")))?;
+    let builder = match cfg.tls {
+        MailTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&cfg.host),
+        MailTls::Starttls => {
+            AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&cfg.host).map_err(|e| Failure::Permanent(redact(cfg, e.to_string())))?
+        }
+        MailTls::Tls => {
+            AsyncSmtpTransport::<Tokio1Executor>::relay(&cfg.host).map_err(|e| Failure::Permanent(redact(cfg, e.to_string())))?
+        }
+    };
+    let mut builder = builder.port(cfg.port).timeout(Some(std::time::Duration::from_secs(cfg.timeout_secs)));
+    if let (Some(user), Some(pass)) = (&cfg.username, &cfg.password) {
+        builder = builder.credentials(Credentials::new(user.clone(), pass.expose().to_string()));
+    }
+    let transport = builder.build();
+    match transport.send(message).await {
+        Ok(_) => Ok(()),
+        Err(e) if e.is_permanent() => Err(Failure::Permanent(redact(cfg, format!("the SMTP server refused the message: {e}")))),
+        Err(e) => Err(Failure::Transient(redact(cfg, format!("SMTP {}:{}: {e}", cfg.host, cfg.port)))),
+    }
+}
+
+/// Posts `{"text": …}` to a Slack-compatible incoming webhook. A 2xx answer is success; a
+/// 4xx other than 408 and 429 will not get better (a revoked hook), anything else is retried.
+async fn post_webhook(call: &WebhookCall) -> Result<(), Failure> {
+    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    let client = CLIENT.get_or_init(|| {
+        reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(10))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_default()
+    });
+    let shown = redact_webhook(&call.url);
+    match client.post(&call.url).json(&serde_json::json!({ "text": call.text })).send().await {
+        Ok(r) if r.status().is_success() => Ok(()),
+        Ok(r) if r.status().is_client_error() && r.status() != 408 && r.status() != 429 => {
+            Err(Failure::Permanent(format!("the webhook {shown} refused the message: HTTP {}", r.status().as_u16())))
+        }
+        Ok(r) => Err(Failure::Transient(format!("the webhook {shown} answered HTTP {}", r.status().as_u16()))),
+        Err(e) if e.is_timeout() => Err(Failure::Transient(format!("the webhook {shown} did not answer in time"))),
+        Err(e) => Err(Failure::Transient(format!("the webhook {shown} could not be reached: {}", e.without_url()))),
+    }
+}
