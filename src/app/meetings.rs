@@ -82,6 +82,8 @@ pub struct SeriesView {
     pub history: Vec<Meeting>,
     /// Pass as `before` for the next (older) page.
     pub older: Option<DateTime<Utc>>,
+    /// The latest "worth your time?" ratings, newest first (at most [`RATINGS_SHOWN`]).
+    pub ratings: Vec<(DateTime<Utc>, i64)>,
 }
 
 #[derive(Debug, Clone)]
@@ -136,6 +138,8 @@ pub struct SearchResult {
 
 pub const SEARCH_LIMIT: i64 = 50;
 pub const HISTORY_PAGE: i64 = 20;
+/// How many of the latest ratings a series page shows (and its trend reads).
+pub const RATINGS_SHOWN: i64 = 12;
 
 fn conflict(what: &str) -> AppError {
     AppError::Conflict(format!(
@@ -371,7 +375,8 @@ impl App {
         let upcoming = if before.is_none() { store::upcoming(&self.db, series.id, now, UPCOMING_READY as i64).await? } else { vec![] };
         let history = store::history(&self.db, series.id, before.unwrap_or(now).min(now), HISTORY_PAGE).await?;
         let older = if history.len() as i64 == HISTORY_PAGE { history.last().map(|m| m.starts_at) } else { None };
-        Ok(SeriesView { series, manager, teammate, viewer: actor.id, upcoming, history, older })
+        let ratings = store::recent_ratings(&self.db, series.id, RATINGS_SHOWN).await?;
+        Ok(SeriesView { series, manager, teammate, viewer: actor.id, upcoming, history, older, ratings })
     }
 
     /// Keeps a series current: upcoming meetings exist, and points that should move on have.

@@ -309,3 +309,77 @@ mod agenda_tests {
         assert_eq!(order, vec![4, 5, 2, 3, 1]);
     }
 }
+
+/// How the teammate's "was this worth your time?" answers are moving: the average of the
+/// last [`TREND_WINDOW`] rated meetings against the average of the ones before them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RatingTrend {
+    pub rated: usize,
+    pub recent: f64,
+    /// The average of the window before, when there were enough ratings for one.
+    pub before: Option<f64>,
+    pub direction: TrendDirection,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrendDirection {
+    Rising,
+    Steady,
+    Falling,
+}
+
+pub const TREND_WINDOW: usize = 4;
+/// A change in the average smaller than this is "steady".
+pub const TREND_STEP: f64 = 0.5;
+
+/// `ratings` newest first. None when nothing was rated.
+pub fn rating_trend(ratings: &[i64]) -> Option<RatingTrend> {
+    if ratings.is_empty() {
+        return None;
+    }
+    let avg = |xs: &[i64]| xs.iter().sum::<i64>() as f64 / xs.len() as f64;
+    let recent_n = ratings.len().min(TREND_WINDOW);
+    let recent = avg(&ratings[..recent_n]);
+    let rest = &ratings[recent_n..];
+    let before = (rest.len() >= TREND_WINDOW.div_ceil(2)).then(|| avg(&rest[..rest.len().min(TREND_WINDOW)]));
+    let direction = match before {
+        Some(b) if recent - b >= TREND_STEP => TrendDirection::Rising,
+        Some(b) if b - recent >= TREND_STEP => TrendDirection::Falling,
+        _ => TrendDirection::Steady,
+    };
+    Some(RatingTrend { rated: ratings.len(), recent, before, direction })
+}
+
+#[cfg(test)]
+mod trend_tests {
+    use super::*;
+
+    #[test]
+    fn nothing_rated_has_no_trend() {
+        assert_eq!(rating_trend(&[]), None);
+    }
+
+    #[test]
+    fn a_few_ratings_are_steady_with_nothing_to_compare() {
+        let t = rating_trend(&[4, 5, 3]).unwrap();
+        assert_eq!((t.rated, t.before, t.direction), (3, None, TrendDirection::Steady));
+        assert!((t.recent - 4.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_last_four_are_compared_with_the_four_before() {
+        // Newest first: recently 2s, before that 4s and 5s.
+        let t = rating_trend(&[2, 2, 3, 2, 4, 5, 4, 5, 1, 1]).unwrap();
+        assert_eq!(t.direction, TrendDirection::Falling);
+        assert!((t.recent - 2.25).abs() < 1e-9);
+        assert!((t.before.unwrap() - 4.5).abs() < 1e-9);
+        assert_eq!(rating_trend(&[5, 5, 4, 5, 3, 3]).unwrap().direction, TrendDirection::Rising);
+    }
+
+    #[test]
+    fn small_moves_are_steady() {
+        assert_eq!(rating_trend(&[4, 4, 4, 3, 4, 4, 4, 4]).unwrap().direction, TrendDirection::Steady);
+        // Exactly one step down counts.
+        assert_eq!(rating_trend(&[4, 4, 4, 4, 5, 4, 5, 4]).unwrap().direction, TrendDirection::Falling);
+    }
+}

@@ -152,6 +152,13 @@ pub async fn upcoming(db: &Db, series: Uuid, from: DateTime<Utc>, limit: i64) ->
     rows.into_iter().map(meeting).collect()
 }
 
+/// The latest ratings of a series' meetings, newest first (walks the series' meetings by
+/// the (series_id, starts_at) index from the newest).
+pub async fn recent_ratings(db: &Db, series: Uuid, limit: i64) -> Result<Vec<(DateTime<Utc>, i64)>> {
+    const Q: &str = "SELECT starts_at, rating FROM meeting WHERE series_id = $1 AND rating IS NOT NULL ORDER BY starts_at DESC LIMIT $2";
+    Ok(on_db!(db, p => sqlx::query_as(Q).bind(series).bind(limit).fetch_all(p).await)?)
+}
+
 /// The meeting before this one that took place or was due to (not cancelled).
 pub async fn previous(db: &Db, series: Uuid, before: DateTime<Utc>) -> Result<Option<Meeting>> {
     let q = format!(

@@ -22,6 +22,7 @@ on_both!(
     a_series_is_started_through_the_form_with_each_problem_next_to_its_field,
     the_series_page_pauses_resumes_and_pages_through_history,
     meetings_are_skipped_and_moved_with_a_reason,
+    the_series_page_shows_how_worth_the_time_is_trending,
 );
 
 struct Pair {
@@ -664,4 +665,46 @@ async fn meetings_are_skipped_and_moved_with_a_reason(t: TestApp) {
     .await;
     assert_eq!(status, 409);
     assert!(html.contains(">Skipped<"), "the current state is shown with the conflict");
+}
+
+/// Six weekly meetings rated 5, 5, 4, then 2, 2, 1: the manager's series page says the last
+/// four averaged 2.2 (the 4 and the three low ones), down from 5.0, and suggests asking; the
+/// teammate sees their own answers; the API lists them newest first.
+async fn the_series_page_shows_how_worth_the_time_is_trending(t: TestApp) {
+    let p = pair(&t).await;
+    let (series, _) = weekly(&t, &p).await;
+    let (manager, _) = t.signed_in(&p.manager.email).await;
+    let (_, page) = get(&manager, &t, &format!("/series/{series}")).await;
+    assert!(page.contains("1:1s with Tom Teammate"));
+    assert!(!page.contains("Worth the time?"), "no section before anything is rated");
+
+    for (week, rating) in [5, 5, 4, 2, 2, 1].into_iter().enumerate() {
+        t.clock.set(at("2026-03-04T11:00:00Z") + chrono::Duration::weeks(week as i64));
+        let meeting = t.app.series_view(&p.teammate, series, None).await.unwrap().history[0].clone();
+        t.app.rate_meeting(&p.teammate, meeting.id, rating, "").await.unwrap();
+    }
+    let (manager, _) = t.signed_in(&p.manager.email).await;
+    let (teammate, _) = t.signed_in(&p.teammate.email).await;
+    let (status, page) = get(&manager, &t, &format!("/series/{series}")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Worth the time?"), "{page}");
+    assert!(page.contains("Their last 4 rated 1:1s averaged 2.2 out of 5, down from 5.0 before."), "{page}");
+    assert!(page.contains("Worth asking what would make them more useful."));
+    assert_eq!(page.matches("<rect ").count(), 6, "one bar per rating");
+    let (_, page) = get(&teammate, &t, &format!("/series/{series}")).await;
+    assert!(page.contains("Your last 4 rated 1:1s averaged 2.2 out of 5, down from 5.0 before."), "{page}");
+    assert!(!page.contains("Worth asking"), "the hint is for the manager");
+
+    let token = t.token(&p.manager).await;
+    let api: serde_json::Value = reqwest::Client::new()
+        .get(t.url(&format!("/api/v1/series/{series}")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ratings: Vec<i64> = api["ratings"].as_array().unwrap().iter().map(|r| r["rating"].as_i64().unwrap()).collect();
+    assert_eq!(ratings, vec![1, 2, 2, 4, 5, 5]);
 }

@@ -250,6 +250,14 @@ pub struct SeriesViewDto {
     pub history: Vec<MeetingDto>,
     /// Pass as `before` for the next, older page; null on the last page.
     pub older: Option<DateTime<Utc>>,
+    /// The latest "was this worth your time?" ratings (1–5), newest first.
+    pub ratings: Vec<RatingDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RatingDto {
+    pub starts_at: DateTime<Utc>,
+    pub rating: i64,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -690,6 +698,7 @@ pub(super) async fn get_series(
         manager: v.manager.into(),
         teammate: v.teammate.into(),
         older: v.older,
+        ratings: v.ratings.iter().map(|(starts_at, rating)| RatingDto { starts_at: *starts_at, rating: *rating }).collect(),
     }))
 }
 

@@ -483,6 +483,66 @@ struct SeriesPage {
     older_href: Option<String>,
     notice: Option<String>,
     problem: Option<String>,
+    trend: Option<TrendView>,
+}
+
+/// The "worth your time?" answers on a series page: a sentence and one bar per rating.
+struct TrendView {
+    summary: String,
+    direction: &'static str,
+    bars: Vec<TrendBar>,
+    width: usize,
+}
+
+struct TrendBar {
+    x: usize,
+    y: i64,
+    height: i64,
+    label: String,
+}
+
+fn trend_view(ratings: &[(DateTime<Utc>, i64)], i_lead: bool, tz: Tz) -> Option<TrendView> {
+    use crate::domain::meeting::{TREND_WINDOW, TrendDirection, rating_trend};
+    let values: Vec<i64> = ratings.iter().map(|(_, r)| *r).collect();
+    let t = rating_trend(&values)?;
+    let who = if i_lead { "Their" } else { "Your" };
+    let last = t.rated.min(TREND_WINDOW);
+    let mut summary = format!("{who} last {last} rated 1:1{} averaged {:.1} out of 5", if last == 1 { "" } else { "s" }, t.recent);
+    let direction = match (t.direction, t.before) {
+        (TrendDirection::Rising, Some(b)) => {
+            summary.push_str(&format!(", up from {b:.1} before."));
+            "rising"
+        }
+        (TrendDirection::Falling, Some(b)) => {
+            summary.push_str(&format!(
+                ", down from {b:.1} before.{}",
+                if i_lead { " Worth asking what would make them more useful." } else { "" }
+            ));
+            "falling"
+        }
+        (_, Some(b)) => {
+            summary.push_str(&format!(", about the same as before ({b:.1})."));
+            "steady"
+        }
+        (_, None) => {
+            summary.push('.');
+            "steady"
+        }
+    };
+    // Oldest on the left; each bar 14 px wide with 6 px between, 8 px per point of rating.
+    let bars = ratings
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, (at, r))| TrendBar {
+            x: i * 20,
+            y: 40 - r * 8,
+            height: r * 8,
+            label: format!("{}: {r} of 5", at.with_timezone(&tz).format("%-d %b %Y")),
+        })
+        .collect::<Vec<_>>();
+    let width = bars.len() * 20;
+    Some(TrendView { summary, direction, bars, width })
 }
 
 fn meeting_rows(list: &[Meeting], tz: Tz, now: DateTime<Utc>) -> Vec<MeetingRow> {
@@ -506,8 +566,9 @@ async fn series_response(
     let me = user.person();
     let now = app.clock.now();
     let tz = tz_of(me);
-    let SeriesView { series, manager, teammate, viewer, upcoming, history, older } = app.series_view(me, id, before).await?;
+    let SeriesView { series, manager, teammate, viewer, upcoming, history, older, ratings } = app.series_view(me, id, before).await?;
     let i_lead = viewer == series.manager_id;
+    let trend = if before.is_none() { trend_view(&ratings, i_lead, tz) } else { None };
     let other = if i_lead { teammate } else { manager.clone() };
     let older_href = older.map(|o| format!("/series/{}?before={}", series.id, o.to_rfc3339_opts(SecondsFormat::Micros, true)));
     Ok(render(
@@ -530,6 +591,7 @@ async fn series_response(
             manager,
             notice,
             problem,
+            trend,
         },
     ))
 }
