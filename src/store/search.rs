@@ -92,11 +92,16 @@ pub fn scope_token(series: Uuid) -> String {
     format!("s{}", series.simple())
 }
 
+/// SQLite: the most recent matches that are ranked (a word found in more documents than this
+/// ranks only its most recent ones).
+pub const SQLITE_CANDIDATES: i64 = 2000;
+
 pub const MARK_START: char = '\u{E000}';
 pub const MARK_END: char = '\u{E001}';
 
 /// FTS5 query syntax from what a person typed: every word quoted (so `"`, `NEAR`, `-` and
-/// `col:` are just text), all words required, the last one as a prefix for type-ahead.
+/// `col:` are just text), all words required, whole words (as PostgreSQL's `simple`
+/// configuration matches them; a prefix query merges every word that starts alike).
 pub fn fts5_query(input: &str) -> Option<String> {
     let words: Vec<String> = crate::domain::text::plain(input)
         .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '_')
@@ -106,8 +111,7 @@ pub fn fts5_query(input: &str) -> Option<String> {
     if words.is_empty() {
         return None;
     }
-    let last = words.len() - 1;
-    Some(words.iter().enumerate().map(|(i, w)| if i == last { format!("{w}*") } else { w.clone() }).collect::<Vec<_>>().join(" "))
+    Some(words.join(" "))
 }
 
 type HitRow = (String, Uuid, Uuid, Uuid, Option<Uuid>, DateTime<Utc>, String);
@@ -127,14 +131,32 @@ pub async fn search(db: &Db, actor: PersonId, query: &str, f: &Filter) -> Result
             let Some(words) = fts5_query(query) else { return Ok(vec![]) };
             let scopes = mine.iter().map(|id| format!("\"{}\"", scope_token(*id))).collect::<Vec<_>>().join(" OR ");
             let q = format!("body : ({words}) AND scope : ({scopes})");
-            const Q: &str = "SELECT d.kind, d.ref_id, d.series_id, d.meeting_id, d.private_to, d.occurred_at, \
-                             snippet(search_fts, 0, char(57344), char(57345), '…', 16) \
+            // The index finds the candidates (newest first, at most SQLITE_CANDIDATES); they are
+            // ranked and cut into snippets here. FTS5's own bm25() counts each word's documents
+            // across the whole index on every query, which costs tens of milliseconds for a
+            // common word in a large organisation.
+            const Q: &str = "SELECT d.kind, d.ref_id, d.series_id, d.meeting_id, d.private_to, d.occurred_at, d.body \
                              FROM search_fts JOIN search_doc d ON d.seq = search_fts.rowid JOIN series s ON s.id = d.series_id \
                              WHERE search_fts MATCH $1 AND (s.manager_id = $2 OR s.teammate_id = $2) \
                              AND (d.private_to IS NULL OR d.private_to = $2) \
                              AND ($3 IS NULL OR d.occurred_at >= $3) AND ($4 IS NULL OR d.occurred_at < $4) \
-                             ORDER BY bm25(search_fts, 1.0, 0.0), d.occurred_at DESC LIMIT $5";
-            sqlx::query_as(Q).bind(q).bind(actor.0).bind(f.from).bind(f.to).bind(f.limit).fetch_all(p).await?
+                             ORDER BY search_fts.rowid DESC LIMIT $5";
+            let candidates: Vec<HitRow> =
+                sqlx::query_as(Q).bind(q).bind(actor.0).bind(f.from).bind(f.to).bind(SQLITE_CANDIDATES).fetch_all(p).await?;
+            let bodies: Vec<&str> = candidates.iter().map(|c| c.6.as_str()).collect();
+            let scores = crate::domain::text::rank(query, &bodies);
+            let mut order: Vec<usize> = (0..candidates.len()).collect();
+            order.sort_by(|a, b| scores[*b].total_cmp(&scores[*a]).then(candidates[*b].5.cmp(&candidates[*a].5)));
+            let mut candidates: Vec<Option<HitRow>> = candidates.into_iter().map(Some).collect();
+            order
+                .into_iter()
+                .take(f.limit.max(0) as usize)
+                .filter_map(|i| candidates[i].take())
+                .map(|(kind, ref_id, series_id, meeting_id, private_to, occurred_at, body)| {
+                    let snippet = crate::domain::text::snippet(&body, query, 16, (MARK_START, MARK_END));
+                    (kind, ref_id, series_id, meeting_id, private_to, occurred_at, snippet)
+                })
+                .collect()
         }
         Db::Postgres(p) => {
             let q = crate::domain::text::plain(query);
@@ -165,9 +187,9 @@ mod tests {
 
     #[test]
     fn user_input_never_reaches_fts5_as_syntax() {
-        assert_eq!(fts5_query("career growth").unwrap(), "\"career\" \"growth\"*");
-        assert_eq!(fts5_query("NEAR(a b) OR \"x").unwrap(), "\"NEAR\" \"a\" \"b\" \"OR\" \"x\"*");
-        assert_eq!(fts5_query("title:boss -x").unwrap(), "\"title\" \"boss\" \"x\"*");
+        assert_eq!(fts5_query("career growth").unwrap(), "\"career\" \"growth\"");
+        assert_eq!(fts5_query("NEAR(a b) OR \"x").unwrap(), "\"NEAR\" \"a\" \"b\" \"OR\" \"x\"");
+        assert_eq!(fts5_query("title:boss -x").unwrap(), "\"title\" \"boss\" \"x\"");
         assert_eq!(fts5_query("  ** <> "), None);
     }
 }
