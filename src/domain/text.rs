@@ -157,6 +157,9 @@ pub fn index_words(text: &str) -> Vec<(usize, usize, String)> {
 
 fn fold(word: &str) -> String {
     use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
+    if word.is_ascii() {
+        return word.to_ascii_lowercase();
+    }
     word.nfd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase).collect()
 }
 

@@ -94,7 +94,7 @@ pub fn scope_token(series: Uuid) -> String {
 
 /// SQLite: the most recent matches that are ranked (a word found in more documents than this
 /// ranks only its most recent ones).
-pub const SQLITE_CANDIDATES: i64 = 2000;
+pub const SQLITE_CANDIDATES: i64 = 1000;
 
 pub const MARK_START: char = '\u{E000}';
 pub const MARK_END: char = '\u{E001}';
