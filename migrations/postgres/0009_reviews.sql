@@ -22,8 +22,8 @@ CREATE INDEX feedback_meeting_idx ON feedback (meeting_id);
 CREATE TABLE review_period (
     id          UUID PRIMARY KEY NOT NULL,
     name        TEXT NOT NULL,
-    starts_on   DATE NOT NULL,
-    ends_on     DATE NOT NULL,
+    start_date  DATE NOT NULL,
+    end_date    DATE NOT NULL,
     created_by  UUID NOT NULL REFERENCES person(id),
     created_at  TIMESTAMPTZ NOT NULL
 );

@@ -22,8 +22,8 @@ CREATE INDEX feedback_meeting_idx ON feedback (meeting_id);
 CREATE TABLE review_period (
     id          BLOB PRIMARY KEY NOT NULL,
     name        TEXT NOT NULL,
-    starts_on   TEXT NOT NULL,
-    ends_on     TEXT NOT NULL,
+    start_date  TEXT NOT NULL,
+    end_date    TEXT NOT NULL,
     created_by  BLOB NOT NULL REFERENCES person(id),
     created_at  TEXT NOT NULL
 );

@@ -74,7 +74,7 @@ impl App {
         people::get(&self.db, id).await?.ok_or(AppError::NotFound)
     }
 
-    async fn names(&self, ids: impl IntoIterator<Item = Uuid>) -> AppResult<HashMap<Uuid, String>> {
+    async fn names(&self, ids: Vec<Uuid>) -> AppResult<HashMap<Uuid, String>> {
         let mut out = HashMap::new();
         for id in ids {
             if let std::collections::hash_map::Entry::Vacant(e) = out.entry(id)
@@ -87,7 +87,8 @@ impl App {
     }
 
     async fn feedback_items(&self, list: Vec<Feedback>) -> AppResult<Vec<FeedbackItem>> {
-        let names = self.names(list.iter().flat_map(|f| [f.giver_id, f.receiver_id])).await?;
+        let ids: Vec<Uuid> = list.iter().flat_map(|f| [f.giver_id, f.receiver_id]).collect();
+        let names = self.names(ids).await?;
         Ok(list
             .into_iter()
             .map(|f| FeedbackItem {
@@ -113,6 +114,17 @@ impl App {
     }
 
     // ---- feedback ----
+
+    /// Whom the actor gives feedback to: their manager (upward) and their direct reports.
+    pub async fn feedback_partners(&self, actor: &Person) -> AppResult<(Option<Person>, Vec<Person>)> {
+        self.require(actor, actor, Action::Read, Resource::Profile).await?;
+        let manager = match actor.manager_id {
+            Some(m) => people::get(&self.db, m).await?,
+            None => None,
+        };
+        let reports = people::reports_of(&self.db, Some(actor.id)).await?.into_iter().map(|r| r.person).collect();
+        Ok((manager, reports))
+    }
 
     /// Gives feedback to one's manager or one of one's direct reports, as a draft or shared.
     pub async fn give_feedback(&self, actor: &Person, input: FeedbackInput) -> AppResult<FeedbackItem> {
@@ -198,9 +210,13 @@ impl App {
     /// One piece of feedback, if the actor may read it.
     pub async fn feedback(&self, actor: &Person, id: Uuid) -> AppResult<FeedbackItem> {
         let f = store::get_feedback(&self.db, id).await?.ok_or(AppError::NotFound)?;
-        if !self.may_read_feedback(actor, &f).await? {
-            return Err(AppError::NotFound);
-        }
+        let receiver = self.review_subject(PersonId(f.receiver_id)).await?;
+        let res = Resource::Feedback {
+            actor_is_giver: f.giver_id == actor.id.0,
+            actor_is_recipient: f.receiver_id == actor.id.0,
+            shared: f.shared_at.is_some(),
+        };
+        self.require(actor, &receiver, Action::Read, res).await?;
         Ok(self.feedback_items(vec![f]).await?.remove(0))
     }
 

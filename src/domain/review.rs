@@ -60,6 +60,13 @@ pub struct Feedback {
     pub shared_at: Option<DateTime<Utc>>,
 }
 
+impl Feedback {
+    /// The day it was shared, "" for a draft.
+    pub fn shared_on(&self) -> String {
+        self.shared_at.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default()
+    }
+}
+
 pub fn validate_feedback_body(body: &str) -> Result<String, Invalid> {
     let b = body.trim();
     if b.is_empty() {

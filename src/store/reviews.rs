@@ -86,14 +86,14 @@ pub async fn shared_feedback_in(db: &Db, person: PersonId, from: DateTime<Utc>, 
 type PeriodRow = (Uuid, String, NaiveDate, NaiveDate);
 
 pub async fn periods(db: &Db) -> Result<Vec<ReviewPeriod>> {
-    const Q: &str = "SELECT id, name, starts_on, ends_on FROM review_period ORDER BY starts_on DESC";
+    const Q: &str = "SELECT id, name, start_date, end_date FROM review_period ORDER BY start_date DESC";
     let rows: Vec<PeriodRow> = on_db!(db, p => sqlx::query_as(Q).fetch_all(p).await)?;
     Ok(rows.into_iter().map(|r| ReviewPeriod { id: r.0, name: r.1, starts_on: r.2, ends_on: r.3 }).collect())
 }
 
 /// The periods, read inside a write transaction (so an overlap check and the insert agree).
 pub async fn periods_tx(tx: &mut Tx) -> Result<Vec<ReviewPeriod>> {
-    const Q: &str = "SELECT id, name, starts_on, ends_on FROM review_period ORDER BY starts_on DESC";
+    const Q: &str = "SELECT id, name, start_date, end_date FROM review_period ORDER BY start_date DESC";
     let rows: Vec<PeriodRow> = on_tx!(tx, c => sqlx::query_as(Q).fetch_all(c).await)?;
     Ok(rows.into_iter().map(|r| ReviewPeriod { id: r.0, name: r.1, starts_on: r.2, ends_on: r.3 }).collect())
 }
@@ -107,13 +107,13 @@ pub async fn lock_periods(tx: &mut Tx) -> Result<()> {
 }
 
 pub async fn insert_period(tx: &mut Tx, p: &ReviewPeriod, by: PersonId, now: DateTime<Utc>) -> Result<()> {
-    const Q: &str = "INSERT INTO review_period (id, name, starts_on, ends_on, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
+    const Q: &str = "INSERT INTO review_period (id, name, start_date, end_date, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
     on_tx!(tx, c => sqlx::query(Q).bind(p.id).bind(&p.name).bind(p.starts_on).bind(p.ends_on).bind(by.0).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 pub async fn get_period(db: &Db, id: Uuid) -> Result<Option<ReviewPeriod>> {
-    const Q: &str = "SELECT id, name, starts_on, ends_on FROM review_period WHERE id = $1";
+    const Q: &str = "SELECT id, name, start_date, end_date FROM review_period WHERE id = $1";
     let row: Option<PeriodRow> = on_db!(db, p => sqlx::query_as(Q).bind(id).fetch_optional(p).await)?;
     Ok(row.map(|r| ReviewPeriod { id: r.0, name: r.1, starts_on: r.2, ends_on: r.3 }))
 }
