@@ -22,6 +22,7 @@ on_both!(
     feedback_packets_and_reviews_follow_the_privacy_table,
     bad_input_is_refused_and_changes_nothing,
     the_api_and_pages_give_feedback_build_share_and_answer_a_review,
+    the_meeting_page_records_feedback_for_each_other,
 );
 
 const EXAMPLE: &str = include_str!("../../frameworks/example.yaml");
@@ -378,4 +379,50 @@ async fn the_api_and_pages_give_feedback_build_share_and_answer_a_review(t: Test
     let (b, _) = t.signed_in("emil.manager@example.com").await;
     let print = b.get(t.url(&format!("/people/{}/reviews/{pid}/packet.html", o.ivy.id))).send().await.unwrap().text().await.unwrap();
     assert!(print.contains("@media print") && print.contains("Calm under pressure."));
+}
+
+async fn the_meeting_page_records_feedback_for_each_other(t: TestApp) {
+    let o = org(&t).await;
+    let m = series(&t, &o.emil, &o.ivy, (t.app.clock.now() + chrono::Duration::days(1)).date_naive()).await;
+    let page = format!("/meetings/{}", m[0].id);
+    let (ivy, csrf) = t.signed_in("ivy.coder@example.com").await;
+    let html = ivy.get(t.url(&page)).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Any feedback for each other?"));
+    let r = ivy
+        .post(t.url("/feedback"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("receiver_id", &o.emil.id.to_string()),
+            ("meeting_id", &m[0].id.to_string()),
+            ("back", &page),
+            ("kind", "change"),
+            ("body", "Shorter status updates, please."),
+            ("share", "share"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], format!("{page}#feedback"));
+    let (emil, csrf) = t.signed_in("emil.manager@example.com").await;
+    let html = emil.get(t.url(&page)).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Shorter status updates, please.") && html.contains("Ivy Coder to you"), "{html}");
+    // A draft from Emil shows on his page only.
+    let r = emil
+        .post(t.url("/feedback"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("receiver_id", &o.ivy.id.to_string()),
+            ("meeting_id", &m[0].id.to_string()),
+            ("back", &page),
+            ("kind", "praise"),
+            ("body", "EMIL-DRAFT"),
+            ("share", "draft"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert!(emil.get(t.url(&page)).send().await.unwrap().text().await.unwrap().contains("EMIL-DRAFT"));
+    assert!(!ivy.get(t.url(&page)).send().await.unwrap().text().await.unwrap().contains("EMIL-DRAFT"));
 }
