@@ -59,6 +59,9 @@ pub struct Config {
     pub mail: Option<MailConfig>,
     /// How long a worker may hold a job before another may take it over, in seconds.
     pub job_lease_secs: u32,
+    /// The no-surprises check: how many days before a review is shared a point must have been
+    /// heard (feedback shared with the person, or a 1:1's shared notes).
+    pub review_notice_days: u32,
 }
 
 /// How TLS is used towards the SMTP server.
@@ -120,6 +123,7 @@ impl Default for Config {
             max_import_bytes: 10 * 1024 * 1024,
             mail: None,
             job_lease_secs: 300,
+            review_notice_days: 21,
         }
     }
 }
@@ -142,6 +146,7 @@ pub struct FileConfig {
     pub max_import_bytes: Option<usize>,
     pub mail: Option<MailConfig>,
     pub job_lease_secs: Option<u32>,
+    pub review_notice_days: Option<u32>,
 }
 
 /// The settings that flags and environment variables can carry (clap reads both: a flag wins
@@ -227,6 +232,7 @@ impl Config {
             max_import_bytes: file.max_import_bytes.unwrap_or(d.max_import_bytes),
             mail: merge_mail(args, file.mail),
             job_lease_secs: file.job_lease_secs.unwrap_or(d.job_lease_secs),
+            review_notice_days: file.review_notice_days.unwrap_or(d.review_notice_days),
         }
     }
 
@@ -312,6 +318,9 @@ pub const EXAMPLE: &str = r#"# rapport.toml: settings for rapport. Every line is
 # How long a worker may hold a job (an e-mail, a webhook call) before another worker takes it
 # over, in seconds. A job whose worker died is retried after this.
 # job_lease_secs = 300
+
+# Days a point must have been heard before a review repeats it (the no-surprises check).
+# review_notice_days = 21
 
 # E-mail over SMTP. Without a [mail] section, messages are kept in each person's inbox in
 # rapport (Messages) and nothing is lost. Each setting also has a RAPPORT_MAIL_* variable

@@ -176,7 +176,7 @@ impl App {
         if policy::allows(role, action, resource) { Ok(()) } else { Err(AppError::NotFound) }
     }
 
-    async fn load_meeting(&self, actor: &Person, meeting_id: Uuid, action: Action) -> AppResult<(Series, Meeting)> {
+    pub(crate) async fn load_meeting(&self, actor: &Person, meeting_id: Uuid, action: Action) -> AppResult<(Series, Meeting)> {
         let meeting = store::get_meeting(&self.db, meeting_id).await?.ok_or(AppError::NotFound)?;
         let series = store::get_series(&self.db, meeting.series_id).await?.ok_or(AppError::NotFound)?;
         self.require_pair(actor, &series, action, Resource::SharedMeetingContent)?;

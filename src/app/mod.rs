@@ -12,6 +12,7 @@ pub mod meetings;
 pub mod messages;
 pub mod people;
 pub mod reminders;
+pub mod reviews;
 pub mod secrets;
 
 use crate::clock::{Clock, SystemClock};

@@ -13,6 +13,7 @@ pub mod people_csv;
 pub mod person;
 pub mod policy;
 pub mod reporting;
+pub mod review;
 pub mod schedule;
 pub mod text;
 pub mod validation;

@@ -60,8 +60,17 @@ pub enum Resource {
     PrivateNote { actor_is_author: bool },
     /// The manager's private "about" page on a teammate.
     AboutPage,
-    /// Feedback between two people.
-    Feedback { actor_is_giver: bool, actor_is_recipient: bool },
+    /// Feedback between two people. A draft (`shared` false) is the giver's alone; shared
+    /// feedback is read by its giver, its recipient and the recipient's manager.
+    Feedback { actor_is_giver: bool, actor_is_recipient: bool, shared: bool },
+    /// Review periods: everyone reads them; admins define them.
+    ReviewPeriod,
+    /// A person's review packet, compiled from their record: the person and their manager.
+    ReviewPacket,
+    /// A review of a person: their manager writes and shares it; the person reads it once shared.
+    Review { shared: bool },
+    /// Acknowledging and answering a shared review: the person reviewed.
+    ReviewAnswer { shared: bool },
     /// Assessments, plans and reviews. A skip-level leader may read them when the manager shared.
     GrowthRecord { shared_with_skip_level: bool },
     /// Aggregate figures about the practice of 1:1s (never content).
@@ -103,14 +112,20 @@ impl Resource {
             Resource::GrowthShare,
             Resource::OwnMessages,
             Resource::JobQueue,
+            Resource::ReviewPeriod,
+            Resource::ReviewPacket,
         ];
         for a in [false, true] {
             v.push(Resource::Series { skip_level: a });
             v.push(Resource::PrivateNote { actor_is_author: a });
             v.push(Resource::GrowthRecord { shared_with_skip_level: a });
             v.push(Resource::Assessment { self_assessment: a });
+            v.push(Resource::Review { shared: a });
+            v.push(Resource::ReviewAnswer { shared: a });
             for b in [false, true] {
-                v.push(Resource::Feedback { actor_is_giver: a, actor_is_recipient: b });
+                for shared in [false, true] {
+                    v.push(Resource::Feedback { actor_is_giver: a, actor_is_recipient: b, shared });
+                }
             }
         }
         v
@@ -146,9 +161,26 @@ pub fn decide(role: Role, action: Action, resource: Resource) -> Decision {
         // Private means private: not the other person, not a skip-level leader, not an admin.
         PrivateNote { actor_is_author } => actor_is_author && matches!(r, Themselves | Manager),
         AboutPage => r == Manager,
-        Feedback { actor_is_giver, actor_is_recipient } => match action {
-            Read => actor_is_giver || actor_is_recipient || r == Manager,
+        Feedback { actor_is_giver, actor_is_recipient, shared } => match action {
+            Read => actor_is_giver || (shared && (actor_is_recipient || r == Manager)),
             Write => actor_is_giver,
+        },
+        ReviewPeriod => match action {
+            Read => true,
+            Write => role.is_admin,
+        },
+        // Skip-level leaders and admins: nothing by default.
+        ReviewPacket => match action {
+            Read => matches!(r, Themselves | Manager),
+            Write => false,
+        },
+        Review { shared } => match action {
+            Read => r == Manager || (shared && r == Themselves),
+            Write => r == Manager,
+        },
+        ReviewAnswer { shared } => match action {
+            Read => r == Manager || (shared && r == Themselves),
+            Write => shared && r == Themselves,
         },
         GrowthRecord { shared_with_skip_level } => match action {
             Read => matches!(r, Themselves | Manager) || (r == SkipLevel && shared_with_skip_level),
@@ -246,16 +278,31 @@ mod tests {
             (JobQueue, Read, [F, F, F, F], [T, T, T, T]),
             (JobQueue, Write, [F, F, F, F], [T, T, T, T]),
         ];
+        rows.extend([
+            (ReviewPeriod, Read, [T, T, T, T], [T, T, T, T]),
+            (ReviewPeriod, Write, [F, F, F, F], [T, T, T, T]),
+            (ReviewPacket, Read, [T, T, F, F], [T, T, F, F]),
+            (ReviewPacket, Write, [F, F, F, F], [F, F, F, F]),
+            (Review { shared: false }, Read, [F, T, F, F], [F, T, F, F]),
+            (Review { shared: false }, Write, [F, T, F, F], [F, T, F, F]),
+            (Review { shared: true }, Read, [T, T, F, F], [T, T, F, F]),
+            (Review { shared: true }, Write, [F, T, F, F], [F, T, F, F]),
+            (ReviewAnswer { shared: false }, Read, [F, T, F, F], [F, T, F, F]),
+            (ReviewAnswer { shared: false }, Write, [F, F, F, F], [F, F, F, F]),
+            (ReviewAnswer { shared: true }, Read, [T, T, F, F], [T, T, F, F]),
+            (ReviewAnswer { shared: true }, Write, [T, F, F, F], [T, F, F, F]),
+        ]);
         for giver in [false, true] {
             for recipient in [false, true] {
+                // A draft: the giver alone. Shared: giver, recipient and the recipient's manager.
+                let draft = [giver; 4];
                 let party = giver || recipient;
-                rows.push((
-                    Feedback { actor_is_giver: giver, actor_is_recipient: recipient },
-                    Read,
-                    [party, true, party, party],
-                    [party, true, party, party],
-                ));
-                rows.push((Feedback { actor_is_giver: giver, actor_is_recipient: recipient }, Write, [giver; 4], [giver; 4]));
+                let shared = [party, true, party, party];
+                for (flag, read) in [(false, draft), (true, shared)] {
+                    let res = Feedback { actor_is_giver: giver, actor_is_recipient: recipient, shared: flag };
+                    rows.push((res, Read, read, read));
+                    rows.push((res, Write, [giver; 4], [giver; 4]));
+                }
             }
         }
         rows

@@ -94,7 +94,16 @@ pub fn router(app: App) -> Router {
         .route("/settings/reminders", post(pages::messages::save_reminders))
         .route("/calendar/{file}", get(pages::messages::feed))
         .route("/admin/jobs", get(pages::messages::jobs_page))
-        .route("/admin/jobs/{id}/retry", post(pages::messages::retry_job));
+        .route("/admin/jobs/{id}/retry", post(pages::messages::retry_job))
+        .route("/feedback", get(pages::reviews::feedback).post(pages::reviews::give))
+        .route("/feedback/{id}/share", post(pages::reviews::share))
+        .route("/reviews", get(pages::reviews::reviews))
+        .route("/reviews/periods", post(pages::reviews::create_period))
+        .route("/people/{id}/reviews/{period}", get(pages::reviews::review))
+        .route("/people/{id}/reviews/{period}/statements", post(pages::reviews::add_statement))
+        .route("/people/{id}/reviews/{period}/share", post(pages::reviews::share_review))
+        .route("/people/{id}/reviews/{period}/answer", post(pages::reviews::answer_review))
+        .route("/people/{id}/reviews/{period}/{file}", get(pages::reviews::packet_export));
 
     Router::new()
         .merge(pages)

@@ -288,6 +288,17 @@ async fn the_openapi_document_describes_every_api_route(t: TestApp) {
         ("/api/v1/me/reminders", "get"),
         ("/api/v1/me/reminders", "put"),
         ("/api/v1/admin/jobs", "get"),
+        ("/api/v1/feedback", "get"),
+        ("/api/v1/feedback", "post"),
+        ("/api/v1/feedback/{id}", "get"),
+        ("/api/v1/feedback/{id}/share", "post"),
+        ("/api/v1/review-periods", "get"),
+        ("/api/v1/review-periods", "post"),
+        ("/api/v1/people/{id}/packet", "get"),
+        ("/api/v1/people/{id}/reviews/{period}", "get"),
+        ("/api/v1/people/{id}/reviews/{period}/statements", "post"),
+        ("/api/v1/people/{id}/reviews/{period}/share", "post"),
+        ("/api/v1/people/{id}/reviews/{period}/answer", "post"),
     ];
     for (path, method) in routes {
         assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is not in the OpenAPI document");

@@ -80,3 +80,35 @@ fn a_database_password_never_appears_in_errors() {
     assert!(all.contains("cannot open the database postgres://rapport:***@127.0.0.1:1/rapport"), "{all}");
     assert!(!all.contains("hunter2"), "{all}");
 }
+
+#[test]
+fn review_packet_prints_markdown_json_and_html_for_a_person_by_email() {
+    let dir = tempfile::tempdir().unwrap();
+    let admin = rapport(dir.path())
+        .args(["admin", "create", "--name", "Ada", "--email", "ada@example.com"])
+        .env("RAPPORT_ADMIN_PASSWORD", "a long enough password")
+        .output()
+        .unwrap();
+    assert!(admin.status.success(), "{}", String::from_utf8_lossy(&admin.stderr));
+    let csv = dir.path().join("people.csv");
+    std::fs::write(&csv, "name,email,title,manager_email,timezone\nGrace Hopper,grace@example.com,,ada@example.com,UTC\n").unwrap();
+    assert!(rapport(dir.path()).args(["people", "import"]).arg(&csv).output().unwrap().status.success());
+    let bad = rapport(dir.path()).args(["review", "add-period", "H1", "--start", "2026-06-30", "--end", "2026-01-01"]).output().unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("ends before it starts"));
+    let ok = rapport(dir.path()).args(["review", "add-period", "H1", "--start", "2026-01-01", "--end", "2026-06-30"]).output().unwrap();
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let md = rapport(dir.path()).args(["review", "packet", "grace@example.com", "--period", "H1"]).output().unwrap();
+    assert!(md.status.success(), "{}", String::from_utf8_lossy(&md.stderr));
+    let md = String::from_utf8(md.stdout).unwrap();
+    assert!(md.starts_with("# Review packet: Grace Hopper") && md.contains("Manager: Ada"), "{md}");
+    let json = rapport(dir.path()).args(["review", "packet", "grace@example.com", "--period", "h1", "--format", "json"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["period"]["name"], "H1");
+    let html = rapport(dir.path()).args(["review", "packet", "grace@example.com", "--period", "H1", "--format", "html"]).output().unwrap();
+    assert!(String::from_utf8(html.stdout).unwrap().contains("@media print"));
+    // Acting as someone who may not read it: refused.
+    let other =
+        rapport(dir.path()).args(["review", "packet", "ada@example.com", "--period", "H1", "--as", "grace@example.com"]).output().unwrap();
+    assert!(!other.status.success());
+}

@@ -14,5 +14,6 @@ mod meetings;
 mod messaging;
 mod people;
 mod privacy;
+mod reviews;
 mod schema;
 mod store_writer;

@@ -3,12 +3,14 @@
 //! browser session works too, with the `X-CSRF-Token` header on changes.
 //!
 //! `people.rs` holds people, accounts and tokens; `meetings.rs` the 1:1s: series, meetings,
-//! the agenda, notes, action items and search; `growth.rs` frameworks and growth records.
+//! the agenda, notes, action items and search; `growth.rs` frameworks and growth records;
+//! `reviews.rs` feedback, review periods, packets and reviews.
 
 mod growth;
 mod meetings;
 mod messages;
 mod people;
+mod reviews;
 
 use super::error::ApiError;
 use crate::app::App;
@@ -69,6 +71,15 @@ pub fn router(import_limit: usize) -> Router<App> {
         .route("/me/calendar-feed", get(messages::feed_status).post(messages::create_feed).delete(messages::revoke_feed))
         .route("/me/reminders", get(messages::get_reminders).put(messages::put_reminders))
         .route("/admin/jobs", get(messages::jobs))
+        .route("/feedback", get(reviews::my_feedback).post(reviews::give_feedback))
+        .route("/feedback/{id}", get(reviews::get_feedback))
+        .route("/feedback/{id}/share", post(reviews::share_feedback))
+        .route("/review-periods", get(reviews::list_periods).post(reviews::create_period))
+        .route("/people/{id}/packet", get(reviews::get_packet))
+        .route("/people/{id}/reviews/{period}", get(reviews::get_review))
+        .route("/people/{id}/reviews/{period}/statements", post(reviews::add_statement))
+        .route("/people/{id}/reviews/{period}/share", post(reviews::share_review))
+        .route("/people/{id}/reviews/{period}/answer", post(reviews::answer_review))
 }
 
 // ---- request bodies: JSON only, with errors that say where ----
@@ -169,6 +180,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         growth::add_plan_update, growth::set_step_done,
         messages::my_messages, messages::feed_status, messages::create_feed, messages::revoke_feed, messages::get_reminders, messages::put_reminders,
         messages::jobs,
+        reviews::my_feedback, reviews::give_feedback, reviews::get_feedback, reviews::share_feedback, reviews::list_periods,
+        reviews::create_period, reviews::get_packet, reviews::get_review, reviews::add_statement, reviews::share_review,
+        reviews::answer_review,
     ),
     components(schemas(super::error::ErrorBody, super::error::ErrorDetail, crate::domain::FieldError)),
     modifiers(&BearerAuth),
@@ -179,6 +193,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         (name = "search", description = "Search across every 1:1 you are part of"),
         (name = "growth", description = "Career frameworks, expectations, assessments, strengths, plans and promotion readiness"),
         (name = "messages", description = "Your messages, calendar feed and reminders; failed jobs for admins"),
+        (name = "reviews", description = "Feedback both ways, review periods, review packets and reviews without surprises"),
     )
 )]
 pub struct ApiDoc;

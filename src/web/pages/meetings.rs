@@ -753,6 +753,9 @@ struct MeetingPage {
     move_time: String,
     series_tz: String,
     min_date: String,
+    /// "Feedback for each other": what was shared in this 1:1 (and the viewer's own drafts).
+    feedback: Vec<crate::app::reviews::FeedbackItem>,
+    can_give_feedback: bool,
     f: Forms,
 }
 
@@ -823,6 +826,8 @@ fn note_meta(note: &Note, v: &MeetingView, tz: Tz, now: DateTime<Utc>) -> String
 async fn meeting_response(app: &App, user: &CurrentUser, id: Uuid, status: StatusCode, f: Forms) -> PageResult {
     let me = user.person();
     let v = app.meeting_view(me, id).await?;
+    let feedback = app.meeting_feedback(me, id).await?;
+    let can_give_feedback = v.series.kind == crate::domain::meeting::SeriesKind::Regular;
     let now = app.clock.now();
     let tz = tz_of(me);
     let today = today_in(tz, now);
@@ -922,6 +927,8 @@ async fn meeting_response(app: &App, user: &CurrentUser, id: Uuid, status: Statu
         series_tz: v.series.schedule.tz.name().to_string(),
         min_date: today.to_string(),
         other,
+        feedback,
+        can_give_feedback,
         f,
     };
     Ok(render(status, &page))

@@ -5,6 +5,7 @@ pub mod growth;
 pub mod meetings;
 pub mod messages;
 pub mod people;
+pub mod reviews;
 
 use super::auth::Identity;
 use crate::domain::Person;

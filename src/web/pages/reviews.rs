@@ -1,0 +1,262 @@
+//! Feedback and review pages: your feedback (give, share a draft), review periods (admins
+//! define them), a person's review for a period on top of their packet (the manager writes
+//! statements, sees which would be new to the person, shares; the person reads, acknowledges
+//! and answers), and the packet as print-ready HTML, Markdown or JSON.
+
+use super::{Chrome, Form, render};
+use crate::app::reviews::{FeedbackInput, FeedbackItem, ReviewView};
+use crate::app::{App, AppError};
+use crate::domain::review::{Packet, ReviewPeriod, packet_markdown};
+use crate::domain::{FieldError, Person, PersonId};
+use crate::web::auth::CurrentUser;
+use crate::web::error::PageError;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use uuid::Uuid;
+
+type PageResult = Result<Response, PageError>;
+
+// ---- feedback ----
+
+#[derive(Template)]
+#[template(path = "feedback.html")]
+struct FeedbackPage {
+    c: Chrome,
+    me: Uuid,
+    items: Vec<FeedbackItem>,
+    manager: Option<Person>,
+    reports: Vec<Person>,
+    errors: Vec<FieldError>,
+}
+
+async fn feedback_page(app: &App, user: &CurrentUser, errors: Vec<FieldError>) -> PageResult {
+    let items = app.my_feedback(user.person()).await?;
+    let (manager, reports) = app.feedback_partners(user.person()).await?;
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok(render(
+        status,
+        &FeedbackPage { c: Chrome::for_user(&user.0, "Feedback", "feedback"), me: user.person().id.0, items, manager, reports, errors },
+    ))
+}
+
+pub async fn feedback(State(app): State<App>, user: CurrentUser) -> PageResult {
+    feedback_page(&app, &user, vec![]).await
+}
+
+#[derive(Deserialize)]
+pub struct FeedbackForm {
+    receiver_id: Uuid,
+    kind: String,
+    body: String,
+    #[serde(default)]
+    meeting_id: Option<Uuid>,
+    #[serde(default)]
+    competency: String,
+    /// "share" or "draft".
+    #[serde(default)]
+    share: String,
+    /// Where to go back to (a meeting page), when given from there.
+    #[serde(default)]
+    back: String,
+}
+
+pub async fn give(State(app): State<App>, user: CurrentUser, Form(f): Form<FeedbackForm>) -> PageResult {
+    let input = FeedbackInput {
+        receiver_id: f.receiver_id,
+        kind: f.kind,
+        body: f.body,
+        meeting_id: f.meeting_id,
+        competency: Some(f.competency).filter(|c| !c.trim().is_empty()),
+        plan_id: None,
+        share: f.share == "share",
+    };
+    let back = if f.back.starts_with("/meetings/") { f.back.clone() } else { "/feedback".to_string() };
+    match app.give_feedback(user.person(), input).await {
+        Ok(_) => Ok(Redirect::to(&format!("{back}#feedback")).into_response()),
+        Err(AppError::Invalid(i)) => feedback_page(&app, &user, i.0).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn share(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>) -> PageResult {
+    app.share_feedback(user.person(), id).await?;
+    Ok(Redirect::to("/feedback").into_response())
+}
+
+// ---- periods and the list of reviews ----
+
+#[derive(Template)]
+#[template(path = "reviews.html")]
+struct ReviewsPage {
+    c: Chrome,
+    me: Uuid,
+    periods: Vec<ReviewPeriod>,
+    reports: Vec<Person>,
+    is_admin: bool,
+    errors: Vec<FieldError>,
+}
+
+async fn reviews_page(app: &App, user: &CurrentUser, errors: Vec<FieldError>) -> PageResult {
+    let periods = app.review_periods(user.person()).await?;
+    let (_, reports) = app.feedback_partners(user.person()).await?;
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok(render(
+        status,
+        &ReviewsPage {
+            c: Chrome::for_user(&user.0, "Reviews", "reviews"),
+            me: user.person().id.0,
+            periods,
+            reports,
+            is_admin: user.person().is_admin,
+            errors,
+        },
+    ))
+}
+
+pub async fn reviews(State(app): State<App>, user: CurrentUser) -> PageResult {
+    reviews_page(&app, &user, vec![]).await
+}
+
+#[derive(Deserialize)]
+pub struct PeriodForm {
+    name: String,
+    starts_on: String,
+    ends_on: String,
+}
+
+pub async fn create_period(State(app): State<App>, user: CurrentUser, Form(f): Form<PeriodForm>) -> PageResult {
+    match app.create_review_period(user.person(), &f.name, &f.starts_on, &f.ends_on).await {
+        Ok(_) => Ok(Redirect::to("/reviews").into_response()),
+        Err(AppError::Invalid(i)) => reviews_page(&app, &user, i.0).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- one review ----
+
+#[derive(Template)]
+#[template(path = "review.html")]
+struct ReviewPage {
+    c: Chrome,
+    v: ReviewView,
+    /// The packet, for the manager writing (evidence to choose from) and for the person.
+    packet: Option<Packet>,
+    is_self: bool,
+    errors: Vec<FieldError>,
+}
+
+impl ReviewPage {
+    fn base(&self) -> String {
+        format!("/people/{}/reviews/{}", self.v.person_id, self.v.period.id)
+    }
+}
+
+async fn review_page(app: &App, user: &CurrentUser, person: Uuid, period: Uuid, errors: Vec<FieldError>) -> PageResult {
+    let v = app.review(user.person(), PersonId(person), period).await?;
+    let packet = app.review_packet(user.person(), PersonId(person), period).await.ok();
+    let is_self = user.person().id.0 == person;
+    let title = format!("Review · {} · {}", v.person_name, v.period.name);
+    let nav = if is_self { "me" } else { "reviews" };
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok(render(status, &ReviewPage { c: Chrome::for_user(&user.0, &title, nav), v, packet, is_self, errors }))
+}
+
+pub async fn review(State(app): State<App>, user: CurrentUser, Path((person, period)): Path<(Uuid, Uuid)>) -> PageResult {
+    review_page(&app, &user, person, period, vec![]).await
+}
+
+#[derive(Deserialize)]
+pub struct StatementForm {
+    kind: String,
+    body: String,
+    /// Checked evidence, "feedback:ID" etc., one value per box; serde_html_form-like repeated
+    /// fields arrive joined by the browser as several pairs, so they are read from the raw form.
+    #[serde(default)]
+    evidence: String,
+}
+
+pub async fn add_statement(
+    State(app): State<App>,
+    user: CurrentUser,
+    Path((person, period)): Path<(Uuid, Uuid)>,
+    body: axum::body::Bytes,
+) -> PageResult {
+    // Several checkboxes share the name `evidence`: read every pair, not just the last.
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let f = StatementForm { kind: get("kind"), body: get("body"), evidence: get("evidence_other") };
+    let mut evidence: Vec<String> = pairs.iter().filter(|(n, _)| n == "evidence").map(|(_, v)| v.clone()).collect();
+    evidence.extend(f.evidence.split_whitespace().map(str::to_string));
+    match app.add_statement(user.person(), PersonId(person), period, &f.kind, &f.body, &evidence).await {
+        Ok(_) => Ok(Redirect::to(&format!("/people/{person}/reviews/{period}#statements")).into_response()),
+        Err(AppError::Invalid(i)) => review_page(&app, &user, person, period, i.0).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn share_review(State(app): State<App>, user: CurrentUser, Path((person, period)): Path<(Uuid, Uuid)>) -> PageResult {
+    match app.share_review(user.person(), PersonId(person), period).await {
+        Ok(_) => Ok(Redirect::to(&format!("/people/{person}/reviews/{period}?shared=1")).into_response()),
+        Err(AppError::Invalid(i)) => review_page(&app, &user, person, period, i.0).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AnswerForm {
+    #[serde(default)]
+    answer: String,
+}
+
+pub async fn answer_review(
+    State(app): State<App>,
+    user: CurrentUser,
+    Path((person, period)): Path<(Uuid, Uuid)>,
+    Form(f): Form<AnswerForm>,
+) -> PageResult {
+    match app.answer_review(user.person(), PersonId(person), period, Some(&f.answer)).await {
+        Ok(_) => Ok(Redirect::to(&format!("/people/{person}/reviews/{period}#answer")).into_response()),
+        Err(AppError::Invalid(i)) => review_page(&app, &user, person, period, i.0).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- the packet, exported ----
+
+#[derive(Template)]
+#[template(path = "packet_print.html")]
+struct PacketPrint<'a> {
+    p: &'a Packet,
+    review: Option<&'a ReviewView>,
+}
+
+/// The packet (and the review, when given) as one print-ready HTML document.
+pub fn packet_html(p: &Packet, review: Option<&ReviewView>) -> anyhow::Result<String> {
+    Ok(PacketPrint { p, review }.render()?)
+}
+
+pub async fn packet_export(
+    State(app): State<App>,
+    user: CurrentUser,
+    Path((person, period, file)): Path<(Uuid, Uuid, String)>,
+) -> PageResult {
+    let p = app.review_packet(user.person(), PersonId(person), period).await?;
+    let stem = format!("packet-{}-{}", p.person_name.to_lowercase().replace(' ', "-"), p.period.starts_on);
+    let (ct, body, name) = match file.as_str() {
+        "packet.md" => ("text/markdown; charset=utf-8", packet_markdown(&p), format!("{stem}.md")),
+        "packet.json" => {
+            ("application/json", serde_json::to_string_pretty(&p).map_err(|e| AppError::Internal(e.into()))?, format!("{stem}.json"))
+        }
+        "packet.html" => {
+            let review = app.review(user.person(), PersonId(person), period).await.ok();
+            let html = packet_html(&p, review.as_ref()).map_err(AppError::Internal)?;
+            return Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response());
+        }
+        _ => return Err(AppError::NotFound.into()),
+    };
+    Ok(([(header::CONTENT_TYPE, ct.to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""))], body)
+        .into_response())
+}

@@ -1,0 +1,230 @@
+// Reviews in a real Chromium against the real binary: an admin (who is also a manager) defines
+// a review period, gives his teammate feedback, builds her review on top of the packet, sees the
+// statement flagged (the feedback is too recent to count as heard) and shares it anyway; the
+// teammate reads it, acknowledges and answers. Every page is checked with axe (WCAG 2 A + AA),
+// on a phone width too.
+//
+// Run: RAPPORT_BIN=target/debug/rapport node --test tests/browser/reviews.test.mjs
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import {
+  DESKTOP, PHONE,
+  axeViolations, clickAndNavigate, formatViolations, launchBrowser, saveFailure, screenshot, startServer,
+} from './support.mjs';
+
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const MANAGER = { name: 'Nadia Okafor', email: 'nadia@example.com', timezone: 'Europe/London', password: 'no surprises at review 2026' };
+const TEAMMATE = { name: 'Tomás Ruiz', email: 'tomas@example.com', timezone: 'Europe/Madrid', password: 'feedback every single week' };
+const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+
+let server;
+let browser;
+let manager;
+let teammate;
+const ids = {};
+const a11y = new Map();
+let blockedBy = null;
+let startupError = null;
+
+const url = (p) => `${server.baseUrl}${p}`;
+
+async function goto(page, p) {
+  const response = await page.goto(url(p), { waitUntil: 'load' });
+  assert.ok(response, `no response for GET ${p}`);
+  return response;
+}
+
+async function checkA11y(page, label) {
+  try {
+    a11y.set(label, await axeViolations(page));
+  } catch (e) {
+    a11y.set(label, e);
+  }
+}
+
+async function newPerson() {
+  const context = await browser.newContext({ viewport: DESKTOP });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  return { context, page };
+}
+
+/** The same page at a phone's width: axe, a screenshot, and no sideways scrolling of the page. */
+async function onPhone(who, name) {
+  const phone = await browser.newContext({
+    viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+    storageState: await who.context.storageState(),
+  });
+  try {
+    const p = await phone.newPage();
+    await p.goto(who.page.url(), { waitUntil: 'load' });
+    await checkA11y(p, `${name} (phone)`);
+    await screenshot(p, `${name}-phone`);
+    const wide = await p.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(wide <= PHONE.width + 1, `${name} scrolls sideways on a phone (${wide}px wide)`);
+  } finally {
+    await phone.close();
+  }
+}
+
+function step(name, fn, { critical = false } = {}) {
+  it(name, async (t) => {
+    if (blockedBy) {
+      t.skip(`skipped: earlier step "${blockedBy}" failed`);
+      return;
+    }
+    try {
+      await fn(t);
+    } catch (e) {
+      if (critical) blockedBy = name;
+      for (const [who, p] of [['manager', manager?.page], ['teammate', teammate?.page]]) {
+        const shot = p ? await saveFailure(p, `reviews ${name} ${who}`) : null;
+        if (shot) e.message += `\n(${who}'s page at failure: ${p.url()}, saved as ${shot})`;
+      }
+      throw e;
+    }
+  });
+}
+
+describe('reviews in a browser', { timeout: 300_000 }, () => {
+  before(async () => {
+    try {
+      server = await startServer();
+      browser = await launchBrowser();
+      manager = await newPerson();
+      teammate = await newPerson();
+    } catch (e) {
+      startupError = e;
+      blockedBy = 'start-up';
+    }
+  });
+
+  after(async () => {
+    await manager?.context.close().catch(() => {});
+    await teammate?.context.close().catch(() => {});
+    await browser?.close().catch(() => {});
+    await server?.stop();
+  });
+
+  it('the server answers and Chromium starts', () => {
+    if (startupError) throw startupError;
+  });
+
+  step('the admin sets up rapport and adds a teammate who accepts', async () => {
+    const page = manager.page;
+    await goto(page, '/setup');
+    await page.locator('[name="name"]').fill(MANAGER.name);
+    await page.locator('[name="email"]').fill(MANAGER.email);
+    await page.locator('[name="timezone"]').fill(MANAGER.timezone);
+    await page.locator('[name="password"]').fill(MANAGER.password);
+    await clickAndNavigate(page, page.getByRole('button', { name: 'Create admin account' }));
+
+    await goto(page, '/people/new');
+    await page.locator('[name="name"]').fill(TEAMMATE.name);
+    await page.locator('[name="email"]').fill(TEAMMATE.email);
+    await page.locator('[name="timezone"]').fill(TEAMMATE.timezone);
+    const select = page.locator('select[name="manager_id"]');
+    await select.selectOption(await select.locator('option', { hasText: MANAGER.name }).first().getAttribute('value'));
+    await clickAndNavigate(page, page.getByRole('button', { name: 'Add person' }));
+    const m = new URL(page.url()).pathname.match(new RegExp(`^/people/(${UUID})$`));
+    assert.ok(m, `expected the teammate's profile, got ${page.url()}`);
+    ids.teammate = m[1];
+    await clickAndNavigate(page, page.getByRole('button', { name: 'Create invitation link' }));
+    const invite = (await page.locator('#invite-link').innerText()).trim();
+
+    await teammate.page.goto(invite.replace(/^https?:\/\/[^/]+/, server.baseUrl), { waitUntil: 'load' });
+    await teammate.page.locator('[name="password"]').fill(TEAMMATE.password);
+    await clickAndNavigate(teammate.page, teammate.page.getByRole('button', { name: 'Set password and sign in' }));
+  }, { critical: true });
+
+  step('the admin defines a review period; an inverted one is refused', async () => {
+    const page = manager.page;
+    await goto(page, '/reviews');
+    await checkA11y(page, '/reviews (no periods)');
+    await page.locator('#p-name').fill('Backwards');
+    await page.locator('#p-start').fill(day(30));
+    await page.locator('#p-end').fill(day(-30));
+    let r = await clickAndNavigate(page, page.getByRole('button', { name: 'Add period' }));
+    assert.equal(r.status(), 422);
+    assert.match(await page.getByRole('alert').innerText(), /ends before it starts/);
+    await checkA11y(page, '/reviews (refused)');
+    await page.locator('#p-name').fill('This half');
+    await page.locator('#p-start').fill(day(-60));
+    await page.locator('#p-end').fill(day(60));
+    r = await clickAndNavigate(page, page.getByRole('button', { name: 'Add period' }));
+    assert.equal(r.status(), 200);
+    assert.match(await page.locator('main').innerText(), /This half/);
+  }, { critical: true });
+
+  step('the manager gives feedback', async () => {
+    const page = manager.page;
+    await goto(page, '/feedback');
+    await checkA11y(page, '/feedback (empty)');
+    await page.getByLabel('For').selectOption({ label: TEAMMATE.name });
+    await page.getByLabel('What you want to say').fill('Your incident write-up was calm and clear.');
+    await clickAndNavigate(page, page.getByRole('button', { name: 'Share now' }));
+    assert.match(await page.locator('main').innerText(), /Your incident write-up was calm and clear\./);
+    await checkA11y(page, '/feedback');
+    await onPhone(manager, 'feedback');
+  }, { critical: true });
+
+  step('the manager builds a review, sees the statement flagged and shares it', async () => {
+    const page = manager.page;
+    await goto(page, '/reviews');
+    await clickAndNavigate(page, page.getByRole('link', { name: `${TEAMMATE.name}’s review` }));
+    const m = new URL(page.url()).pathname.match(new RegExp(`^/people/${ids.teammate}/reviews/(${UUID})$`));
+    assert.ok(m, `expected the review page, got ${page.url()}`);
+    ids.review = new URL(page.url()).pathname;
+    await checkA11y(page, '/people/<id>/reviews/<period> (empty)');
+    await page.getByLabel('Statement', { exact: true }).fill('Handles incidents with a calm head.');
+    await page.getByLabel(/Your incident write-up/).check();
+    await clickAndNavigate(page, page.getByRole('button', { name: 'Add statement' }));
+    const statements = await page.locator('#statements').innerText();
+    assert.match(statements, /Handles incidents with a calm head\./);
+    assert.match(statements, /New to Tomás Ruiz\./);
+    assert.match(statements, /only 0 days ago; it needs 21/);
+    assert.match(statements, /1 of 1 statements will be new to Tomás Ruiz/);
+    await checkA11y(page, '/people/<id>/reviews/<period> (flagged)');
+    await screenshot(page, 'review-flagged');
+    await onPhone(manager, 'review-flagged');
+    await clickAndNavigate(page, page.getByRole('button', { name: `Share with ${TEAMMATE.name}` }));
+    assert.match(await page.getByRole('status').innerText(), /Shared on/);
+    assert.equal(await page.getByRole('button', { name: 'Add statement' }).count(), 0, 'a shared review no longer changes');
+  }, { critical: true });
+
+  step('the teammate reads the review, acknowledges and answers it', async () => {
+    const page = teammate.page;
+    await goto(page, '/reviews');
+    await clickAndNavigate(page, page.getByRole('link', { name: 'Your review' }));
+    assert.equal(new URL(page.url()).pathname, ids.review);
+    const text = await page.locator('main').innerText();
+    assert.match(text, /Handles incidents with a calm head\./);
+    assert.doesNotMatch(text, /New to/, 'the flag is for the manager');
+    await checkA11y(page, '/people/<id>/reviews/<period> (teammate)');
+    await clickAndNavigate(page, page.getByRole('button', { name: 'Acknowledge' }));
+    assert.match(await page.getByRole('status').innerText(), /You acknowledged it on/);
+    await page.getByLabel('Your answer (optional)').fill('Thank you. I would like more on-call next half.');
+    await clickAndNavigate(page, page.getByRole('button', { name: 'Save answer' }));
+    assert.match(await page.locator('#answer').innerText(), /more on-call next half/);
+    await checkA11y(page, '/people/<id>/reviews/<period> (answered)');
+    await screenshot(page, 'review-teammate');
+    await onPhone(teammate, 'review-teammate');
+    // The manager sees the acknowledgement and the answer.
+    await goto(manager.page, ids.review);
+    assert.match(await manager.page.locator('main').innerText(), /Tomás Ruiz acknowledged it on/);
+  });
+
+  it('every review page passes axe (WCAG 2 A and AA)', (t) => {
+    if (a11y.size === 0) {
+      t.skip('no page was reached');
+      return;
+    }
+    const failures = [];
+    for (const [label, result] of a11y) {
+      if (result instanceof Error) failures.push(`${label}: axe could not run: ${result.message}`);
+      else if (result.length > 0) failures.push(formatViolations(label, result));
+    }
+    assert.equal(failures.length, 0, failures.join('\n\n'));
+  });
+});
