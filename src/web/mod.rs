@@ -94,7 +94,18 @@ pub fn router(app: App) -> Router {
         .route("/settings/reminders", post(pages::messages::save_reminders))
         .route("/calendar/{file}", get(pages::messages::feed))
         .route("/admin/jobs", get(pages::messages::jobs_page))
-        .route("/admin/jobs/{id}/retry", post(pages::messages::retry_job));
+        .route("/admin/jobs/{id}/retry", post(pages::messages::retry_job))
+        .route("/questions", get(pages::guidance::questions))
+        .route("/questions/own", post(pages::guidance::add_own))
+        .route("/questions/own/{id}/delete", post(pages::guidance::delete_own))
+        .route("/questions/favourite", post(pages::guidance::favourite))
+        .route("/questions/use", post(pages::guidance::use_question))
+        .route("/questions/export", get(pages::guidance::export))
+        .route("/questions/import", post(pages::guidance::import))
+        .route("/templates", get(pages::guidance::templates_page).post(pages::guidance::create_template))
+        .route("/templates/delete", post(pages::guidance::delete_template))
+        .route("/meetings/{id}/template", post(pages::guidance::apply_template))
+        .route("/meetings/{id}/questions", post(pages::guidance::add_question_to_meeting));
 
     Router::new()
         .merge(pages)
