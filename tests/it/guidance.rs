@@ -21,6 +21,7 @@ on_both!(
     imports_report_line_and_column_and_change_nothing,
     templates_fill_the_agenda_with_their_prompts,
     the_question_bank_page_adds_to_the_next_one_on_one,
+    the_api_serves_the_bank_imports_with_places_and_applies_templates,
 );
 
 pub struct Org {
@@ -275,6 +276,99 @@ async fn the_question_bank_page_adds_to_the_next_one_on_one(t: TestApp) {
     let r = oc
         .post(t.url("/questions/use"))
         .form(&[("_csrf", ot.as_str()), ("key", "wellbeing-01"), ("with", s.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+}
+
+async fn the_api_serves_the_bank_imports_with_places_and_applies_templates(t: TestApp) {
+    use serde_json::{Value, json};
+    let o = org(&t).await;
+    t.clock.set(at("2026-03-02T09:00:00Z"));
+    let series = weekly(&t, &o, NaiveDate::from_ymd_opt(2026, 3, 3).unwrap()).await;
+    let token = t.token(&o.emil).await;
+    let c = crate::support::plain();
+    let get = |path: String| c.get(t.url(&path)).bearer_auth(&token).send();
+    let list: Value = get("/api/v1/questions?purpose=career".into()).await.unwrap().json().await.unwrap();
+    assert!(list.as_array().unwrap().len() >= 20);
+    assert!(list.as_array().unwrap().iter().all(|q| q["purposes"].as_array().unwrap().contains(&json!("career"))));
+    assert_eq!(get("/api/v1/questions?purpose=fun".into()).await.unwrap().status(), 422);
+
+    let r = c
+        .post(t.url("/api/v1/questions"))
+        .bearer_auth(&token)
+        .json(&json!({"text": "What did you teach someone this week?", "purposes": ["strengths"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let own: Value = r.json().await.unwrap();
+    let key = own["key"].as_str().unwrap().to_string();
+    assert_eq!(c.put(t.url(&format!("/api/v1/questions/favourites/{key}"))).bearer_auth(&token).send().await.unwrap().status(), 204);
+    let favs: Value = get("/api/v1/questions?favourites=true".into()).await.unwrap().json().await.unwrap();
+    assert_eq!(favs.as_array().unwrap().len(), 1);
+
+    let r = c
+        .post(t.url(&format!("/api/v1/series/{series}/next-meeting/questions")))
+        .bearer_auth(&token)
+        .json(&json!({"key": key}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let used: Value = r.json().await.unwrap();
+    let list: Value = get(format!("/api/v1/questions?series_id={series}")).await.unwrap().json().await.unwrap();
+    let last = list.as_array().unwrap().last().unwrap();
+    assert_eq!((last["key"].as_str(), last["used_at"].is_string()), (Some(key.as_str()), true));
+    // Someone else's series: not found.
+    let otto = t.token(&o.otto).await;
+    let r = c
+        .post(t.url(&format!("/api/v1/series/{series}/next-meeting/questions")))
+        .bearer_auth(&otto)
+        .json(&json!({"key": "career-01"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+
+    // Import: every problem with its line and column, and nothing added.
+    let bad = "text,purposes\nFine?,plans\nNot fine?,nope\n";
+    let r = c.post(t.url("/api/v1/questions/import?format=csv")).bearer_auth(&token).body(bad).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!((e["error"]["fields"][0]["line"].as_u64(), e["error"]["fields"][0]["column"].as_u64()), (Some(3), Some(11)), "{e}");
+    let csv = get("/api/v1/questions/export?format=csv".into()).await.unwrap().text().await.unwrap();
+    assert_eq!(csv, "text,purposes\nWhat did you teach someone this week?,strengths\n");
+    let r = c.post(t.url("/api/v1/questions/import?format=md")).bearer_auth(&token).body("- [plans] Fine?\n").send().await.unwrap();
+    assert_eq!(r.json::<Value>().await.unwrap()["imported"], 1);
+
+    // Templates: list, write one, apply it to the next 1:1.
+    let ts: Value = get("/api/v1/templates".into()).await.unwrap().json().await.unwrap();
+    assert!(ts.as_array().unwrap().len() >= 7);
+    let r = c
+        .post(t.url("/api/v1/templates"))
+        .bearer_auth(&token)
+        .json(&json!({"name": "Mine", "prompts": "[plans] Next steps?\nAnything else?"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let mine: Value = r.json().await.unwrap();
+    let meeting = used["meeting_id"].as_str().unwrap();
+    let r = c
+        .post(t.url(&format!("/api/v1/meetings/{meeting}/template")))
+        .bearer_auth(&token)
+        .json(&json!({"key": mine["key"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.json::<Value>().await.unwrap()["point_ids"].as_array().unwrap().len(), 2);
+    let r = c
+        .post(t.url(&format!("/api/v1/meetings/{meeting}/template")))
+        .bearer_auth(&otto)
+        .json(&json!({"key": "weekly"}))
         .send()
         .await
         .unwrap();

@@ -6,6 +6,7 @@
 //! the agenda, notes, action items and search; `growth.rs` frameworks and growth records.
 
 mod growth;
+mod guidance;
 mod meetings;
 mod messages;
 mod people;
@@ -69,6 +70,14 @@ pub fn router(import_limit: usize) -> Router<App> {
         .route("/me/calendar-feed", get(messages::feed_status).post(messages::create_feed).delete(messages::revoke_feed))
         .route("/me/reminders", get(messages::get_reminders).put(messages::put_reminders))
         .route("/admin/jobs", get(messages::jobs))
+        .route("/questions", get(guidance::list_questions).post(guidance::add_question))
+        .route("/questions/own/{id}", delete(guidance::delete_question))
+        .route("/questions/favourites/{key}", put(guidance::add_favourite).delete(guidance::remove_favourite))
+        .route("/questions/import", post(guidance::import_questions).layer(DefaultBodyLimit::max(import_limit)))
+        .route("/questions/export", get(guidance::export_questions))
+        .route("/series/{id}/next-meeting/questions", post(guidance::use_question))
+        .route("/templates", get(guidance::list_templates).post(guidance::create_template))
+        .route("/meetings/{id}/template", post(guidance::apply_template))
 }
 
 // ---- request bodies: JSON only, with errors that say where ----
@@ -169,6 +178,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         growth::add_plan_update, growth::set_step_done,
         messages::my_messages, messages::feed_status, messages::create_feed, messages::revoke_feed, messages::get_reminders, messages::put_reminders,
         messages::jobs,
+        guidance::list_questions, guidance::add_question, guidance::delete_question, guidance::add_favourite,
+        guidance::remove_favourite, guidance::import_questions, guidance::export_questions, guidance::use_question,
+        guidance::list_templates, guidance::create_template, guidance::apply_template,
     ),
     components(schemas(super::error::ErrorBody, super::error::ErrorDetail, crate::domain::FieldError)),
     modifiers(&BearerAuth),
@@ -179,6 +191,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         (name = "search", description = "Search across every 1:1 you are part of"),
         (name = "growth", description = "Career frameworks, expectations, assessments, strengths, plans and promotion readiness"),
         (name = "messages", description = "Your messages, calendar feed and reminders; failed jobs for admins"),
+        (name = "guidance", description = "The question bank, your own questions and favourites, and meeting templates"),
     )
 )]
 pub struct ApiDoc;
