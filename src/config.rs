@@ -59,6 +59,8 @@ pub struct Config {
     pub mail: Option<MailConfig>,
     /// How long a worker may hold a job before another may take it over, in seconds.
     pub job_lease_secs: u32,
+    /// When the prep view suggests a purpose, a carried-over topic or a falling rating trend.
+    pub guidance: crate::domain::guidance::Thresholds,
 }
 
 /// How TLS is used towards the SMTP server.
@@ -120,6 +122,7 @@ impl Default for Config {
             max_import_bytes: 10 * 1024 * 1024,
             mail: None,
             job_lease_secs: 300,
+            guidance: Default::default(),
         }
     }
 }
@@ -142,6 +145,7 @@ pub struct FileConfig {
     pub max_import_bytes: Option<usize>,
     pub mail: Option<MailConfig>,
     pub job_lease_secs: Option<u32>,
+    pub guidance: Option<crate::domain::guidance::Thresholds>,
 }
 
 /// The settings that flags and environment variables can carry (clap reads both: a flag wins
@@ -227,6 +231,7 @@ impl Config {
             max_import_bytes: file.max_import_bytes.unwrap_or(d.max_import_bytes),
             mail: merge_mail(args, file.mail),
             job_lease_secs: file.job_lease_secs.unwrap_or(d.job_lease_secs),
+            guidance: file.guidance.unwrap_or(d.guidance),
         }
     }
 
@@ -324,6 +329,15 @@ pub const EXAMPLE: &str = r#"# rapport.toml: settings for rapport. Every line is
 # password = "PASSWORD"
 # from = "rapport <rapport@example.com>"
 # timeout_secs = 20
+
+# When the prep view of a 1:1 suggests something, with its reason.
+# [guidance]
+# purpose_gap_weeks = 6       # weeks without touching a purpose (any not named below)
+# feedback_gap_weeks = 3      # weeks without feedback exchanged
+# career_gap_weeks = 8        # weeks without a career conversation
+# max_purposes = 3            # purposes suggested at once, the longest gaps first
+# carried_times = 2           # a topic carried over this many times
+# falling_ratings = 3         # this many ratings in a row, each lower than the last
 "#;
 
 #[cfg(test)]
@@ -345,7 +359,7 @@ mod tests {
     fn the_example_is_valid_when_uncommented() {
         let uncommented: String = EXAMPLE
             .lines()
-            .filter_map(|l| l.strip_prefix("# ").filter(|l| l.contains(" = ") || *l == "[mail]"))
+            .filter_map(|l| l.strip_prefix("# ").filter(|l| l.contains(" = ") || *l == "[mail]" || *l == "[guidance]"))
             .map(|l| l.split("  #").next().unwrap_or(l).trim_end())
             .collect::<Vec<_>>()
             .join("\n");
@@ -353,6 +367,7 @@ mod tests {
         assert_eq!(parsed.bind.as_deref(), Some("127.0.0.1:8080"));
         assert!(parsed.database_url.is_some());
         assert_eq!(parsed.mail.map(|m| m.port), Some(587));
+        assert_eq!(parsed.guidance, Some(crate::domain::guidance::Thresholds::default()));
     }
 
     #[test]

@@ -326,4 +326,64 @@ impl App {
         }
         Ok(out)
     }
+
+    // ---- the prep view ----
+
+    /// What the prep view adds for one meeting: suggestions with reasons, computed from the
+    /// pair's history (purposes touched by the questions and templates it used, topics carried
+    /// over again and again, the ratings of its past meetings), questions not yet asked, and the
+    /// templates that can fill the agenda.
+    pub async fn prep_guidance(&self, actor: &Person, meeting_id: Uuid) -> AppResult<PrepGuidance> {
+        self.require(actor, actor, Action::Read, Resource::OwnGuidance).await?;
+        let view = self.meeting_view(actor, meeting_id).await?;
+        let series = view.series.id;
+        let now = self.clock.now();
+        let uses = self.pair_uses(actor, series).await?;
+        let past = crate::store::meetings::history(&self.db, series, view.meeting.starts_at, 24).await?;
+        let ratings: Vec<i64> = past.iter().rev().filter_map(|m| m.rating).collect();
+        let carried_points: Vec<_> = view.points.iter().filter(|p| p.carried_from.is_some() && !p.recurring).collect();
+        let origins: Vec<Uuid> = carried_points.iter().map(|p| p.origin_id).collect();
+        let lengths = store::chain_lengths(&self.db, series, &origins, view.meeting.starts_at).await?;
+        let carried: Vec<(String, u32)> = carried_points
+            .iter()
+            .map(|p| {
+                let n = lengths.iter().find(|(o, _)| *o == p.origin_id).map(|(_, n)| *n).unwrap_or(1);
+                (p.body.clone(), (n - 1).max(0) as u32)
+            })
+            .collect();
+        let history = g::PairHistory {
+            now,
+            started: view.series.created_at.min(past.last().map(|m| m.starts_at).unwrap_or(view.series.created_at)),
+            touched: uses.iter().map(|u| (u.used_at, u.purposes.clone())).collect(),
+            ratings,
+            carried,
+        };
+        let t = &self.config.guidance;
+        let suggestions = g::suggest(&history, t);
+        let carried_again = history.carried.iter().filter(|(_, n)| *n >= t.carried_times.max(1)).map(|(b, _)| b.clone()).collect();
+        // Questions for the purpose most overdue, else the one touched longest ago.
+        let focus = suggestions.iter().find_map(|s| s.purpose).unwrap_or_else(|| {
+            Purpose::ALL
+                .into_iter()
+                .min_by_key(|p| uses.iter().filter(|u| u.purposes.contains(p)).map(|u| u.used_at).max())
+                .unwrap_or(Purpose::Relationship)
+        });
+        let f = BankFilter { purpose: Some(focus), series_id: Some(series), ..Default::default() };
+        let questions = self.question_bank(actor, &f).await?.into_iter().filter(|q| q.used_at.is_none()).take(5).collect();
+        let templates = self.templates(actor).await?.into_iter().map(|t| (t.key, t.name)).collect();
+        Ok(PrepGuidance { suggestions, carried_again, focus, questions, templates })
+    }
+}
+
+/// What the prep view adds to a meeting.
+#[derive(Debug, Clone)]
+pub struct PrepGuidance {
+    pub suggestions: Vec<g::Suggestion>,
+    /// Topics the suggestions already cover as carried over again and again.
+    pub carried_again: HashSet<String>,
+    /// The purpose the suggested questions serve.
+    pub focus: Purpose,
+    pub questions: Vec<BankItem>,
+    /// (key, name) of every template the actor may apply.
+    pub templates: Vec<(String, String)>,
 }

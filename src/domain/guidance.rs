@@ -6,6 +6,7 @@
 
 use super::people_csv::decode;
 use super::{FieldError, Invalid};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -613,6 +614,139 @@ pub fn prompts_as_text(prompts: &[Prompt]) -> String {
         .join("\n")
 }
 
+// Suggestions for the prep view ----------------------------------------------------------------
+
+/// When a suggestion is due. Set under `[guidance]` in rapport.toml.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Thresholds {
+    /// Weeks without touching a purpose before it is suggested (every purpose not named below).
+    pub purpose_gap_weeks: u32,
+    /// Weeks without feedback exchanged.
+    pub feedback_gap_weeks: u32,
+    /// Weeks without a career conversation.
+    pub career_gap_weeks: u32,
+    /// At most this many purposes suggested at once (the longest gaps first).
+    pub max_purposes: u32,
+    /// A topic carried over this many times is suggested for settling.
+    pub carried_times: u32,
+    /// This many ratings in a row, each lower than the one before, is a falling trend.
+    pub falling_ratings: u32,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            purpose_gap_weeks: 6,
+            feedback_gap_weeks: 3,
+            career_gap_weeks: 8,
+            max_purposes: 3,
+            carried_times: 2,
+            falling_ratings: 3,
+        }
+    }
+}
+
+impl Thresholds {
+    pub fn weeks_for(&self, p: Purpose) -> u32 {
+        match p {
+            Purpose::Feedback => self.feedback_gap_weeks,
+            Purpose::Career => self.career_gap_weeks,
+            _ => self.purpose_gap_weeks,
+        }
+    }
+}
+
+/// What the suggestions are computed from: one pair's history, as of `now`.
+#[derive(Debug, Clone)]
+pub struct PairHistory {
+    pub now: DateTime<Utc>,
+    /// When the pair's 1:1s began (a purpose never touched counts from here).
+    pub started: DateTime<Utc>,
+    /// When each question, prompt or template the pair used touched which purposes.
+    pub touched: Vec<(DateTime<Utc>, Vec<Purpose>)>,
+    /// Ratings of the pair's past meetings, oldest first.
+    pub ratings: Vec<i64>,
+    /// Topics on this meeting's agenda with how many times each was carried over.
+    pub carried: Vec<(String, u32)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Suggestion {
+    pub text: String,
+    pub reason: String,
+    /// The purpose the suggestion is about, when it is one.
+    pub purpose: Option<Purpose>,
+}
+
+#[derive(Deserialize)]
+struct Phrase {
+    text: String,
+    reason: String,
+}
+
+#[derive(Deserialize)]
+struct Phrases {
+    purpose_gap: std::collections::HashMap<String, Phrase>,
+    carried: Phrase,
+    falling_ratings: Phrase,
+}
+
+const SUGGESTIONS_TOML: &str = include_str!("../../content/suggestions.toml");
+
+fn phrases() -> &'static Phrases {
+    static P: OnceLock<Phrases> = OnceLock::new();
+    P.get_or_init(|| toml::from_str(SUGGESTIONS_TOML).expect("content/suggestions.toml"))
+}
+
+fn fill(s: &str, vars: &[(&str, String)]) -> String {
+    vars.iter().fold(s.to_string(), |acc, (k, v)| acc.replace(&format!("{{{k}}}"), v))
+}
+
+/// The suggestions for a pair, each with its reason: purposes not touched for a while (the
+/// longest gaps, measured against their thresholds, first), topics carried over again and
+/// again, and a falling rating trend.
+pub fn suggest(h: &PairHistory, t: &Thresholds) -> Vec<Suggestion> {
+    let ph = phrases();
+    let mut out = vec![];
+    let mut gaps: Vec<(f64, Purpose, i64)> = vec![];
+    for p in Purpose::ALL {
+        let last = h.touched.iter().filter(|(_, ps)| ps.contains(&p)).map(|(at, _)| *at).max().unwrap_or(h.started);
+        let weeks = (h.now - last).num_weeks();
+        let limit = t.weeks_for(p).max(1) as i64;
+        if weeks >= limit {
+            gaps.push((weeks as f64 / limit as f64, p, weeks));
+        }
+    }
+    gaps.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    for (_, p, weeks) in gaps.into_iter().take(t.max_purposes as usize) {
+        if let Some(phrase) = ph.purpose_gap.get(p.slug()) {
+            let vars = [("weeks", if weeks == 1 { "1 week".to_string() } else { format!("{weeks} weeks") })];
+            out.push(Suggestion { text: fill(&phrase.text, &vars), reason: fill(&phrase.reason, &vars), purpose: Some(p) });
+        }
+    }
+    for (topic, times) in &h.carried {
+        if *times >= t.carried_times.max(1) {
+            let vars = [("topic", topic.clone()), ("times", times.to_string())];
+            out.push(Suggestion { text: fill(&ph.carried.text, &vars), reason: fill(&ph.carried.reason, &vars), purpose: None });
+        }
+    }
+    let n = t.falling_ratings.max(2) as usize;
+    if h.ratings.len() >= n {
+        let last = &h.ratings[h.ratings.len() - n..];
+        if last.windows(2).all(|w| w[1] < w[0]) {
+            let list = last.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(", ");
+            let vars = [("times", n.to_string()), ("ratings", list)];
+            out.push(Suggestion {
+                text: fill(&ph.falling_ratings.text, &vars),
+                reason: fill(&ph.falling_ratings.reason, &vars),
+                purpose: None,
+            });
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -713,5 +847,49 @@ mod tests {
         assert_eq!(prompts_as_text(&ps), "[wellbeing] How are you?\nWhat's next?");
         assert!(check_template("Mine", "", "[fun] Hi?").is_err());
         assert!(check_template("", "", "").is_err());
+    }
+
+    fn day(d: u32) -> DateTime<Utc> {
+        chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 1, 1, 10, 0, 0).unwrap() + chrono::Duration::days(d as i64)
+    }
+
+    #[test]
+    fn every_purpose_has_suggestion_words() {
+        for p in Purpose::ALL {
+            assert!(phrases().purpose_gap.contains_key(p.slug()), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn suggestions_name_the_longest_gaps_carried_topics_and_falling_ratings() {
+        let t = Thresholds::default();
+        let all_but = |skip: &[Purpose]| Purpose::ALL.into_iter().filter(|p| !skip.contains(p)).collect::<Vec<_>>();
+        let h = PairHistory {
+            now: day(70),
+            started: day(0),
+            // Everything touched on day 63 except feedback (day 42: 4 weeks) and career (never: 10 weeks).
+            touched: vec![(day(42), vec![Purpose::Feedback]), (day(63), all_but(&[Purpose::Feedback, Purpose::Career]))],
+            ratings: vec![5, 4, 4, 3, 2],
+            carried: vec![("Hiring plan".into(), 2), ("Laptop".into(), 1)],
+        };
+        let s = suggest(&h, &t);
+        let reasons: Vec<&str> = s.iter().map(|s| s.reason.as_str()).collect();
+        assert_eq!(
+            reasons,
+            vec![
+                "No feedback exchanged in 4 weeks.",
+                "No career conversation in 10 weeks.",
+                "It has been carried over 2 times.",
+                "The last 3 ratings went down: 4, 3, 2.",
+            ]
+        );
+        assert!(s[2].text.contains("Hiring plan"));
+        // Thresholds move the answer: with a 5-week feedback threshold, feedback is not due.
+        let t2 = Thresholds { feedback_gap_weeks: 5, carried_times: 3, falling_ratings: 4, ..Thresholds::default() };
+        let reasons: Vec<String> = suggest(&h, &t2).into_iter().map(|s| s.reason).collect();
+        assert_eq!(reasons, vec!["No career conversation in 10 weeks.".to_string()]);
+        // A young pair gets no "not touched" suggestion, and steady ratings are no trend.
+        let young = PairHistory { now: day(7), started: day(0), touched: vec![], ratings: vec![4, 4, 3], carried: vec![] };
+        assert!(suggest(&young, &t).is_empty());
     }
 }

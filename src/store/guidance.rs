@@ -149,3 +149,16 @@ pub async fn delete_template(tx: &mut Tx, id: Uuid) -> Result<()> {
     on_tx!(tx, c => sqlx::query("DELETE FROM own_template WHERE id = $1").bind(id).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// How many points of a series, in meetings up to `until`, share each origin (a point carried
+/// over n times has n + 1).
+pub async fn chain_lengths(db: &Db, series: Uuid, origins: &[Uuid], until: DateTime<Utc>) -> Result<Vec<(Uuid, i64)>> {
+    let mut out = vec![];
+    for o in origins {
+        const Q: &str = "SELECT COUNT(*) FROM talking_point p JOIN meeting m ON m.id = p.meeting_id \
+                         WHERE p.series_id = $1 AND p.origin_id = $2 AND m.starts_at <= $3";
+        let (n,): (i64,) = on_db!(db, p => sqlx::query_as(Q).bind(series).bind(*o).bind(until).fetch_one(p).await)?;
+        out.push((*o, n));
+    }
+    Ok(out)
+}

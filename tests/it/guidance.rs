@@ -22,6 +22,7 @@ on_both!(
     templates_fill_the_agenda_with_their_prompts,
     the_question_bank_page_adds_to_the_next_one_on_one,
     the_api_serves_the_bank_imports_with_places_and_applies_templates,
+    prep_suggestions_give_their_reasons_from_the_pairs_history,
 );
 
 pub struct Org {
@@ -373,4 +374,65 @@ async fn the_api_serves_the_bank_imports_with_places_and_applies_templates(t: Te
         .await
         .unwrap();
     assert_eq!(r.status(), 404);
+}
+
+/// A hand-built history: the weekly template on 5 January (feedback among its purposes), a topic
+/// never discussed and carried from meeting to meeting, and ratings 5, 4, 3.
+async fn prep_suggestions_give_their_reasons_from_the_pairs_history(t: TestApp) {
+    let o = org(&t).await;
+    t.clock.set(at("2026-01-05T09:00:00Z"));
+    let series = weekly(&t, &o, NaiveDate::from_ymd_opt(2026, 1, 6).unwrap()).await;
+    let first = t.app.next_meeting_of(&o.emil, series).await.unwrap();
+    for p in t.app.apply_template(&o.emil, "weekly", first).await.unwrap() {
+        let patch = rapport::app::meetings::PointPatch { discussed: Some(true), ..Default::default() };
+        t.app.update_point(&o.emil, p.id, p.version, patch).await.unwrap();
+    }
+    t.app.add_point(&o.ivy, first, "Hiring plan", false).await.unwrap();
+    let mut meeting = first;
+    for (day, rating) in [("2026-01-06", 5), ("2026-01-13", 4), ("2026-01-20", 3)] {
+        t.clock.set(at(&format!("{day}T11:00:00Z")));
+        t.app.rate_meeting(&o.ivy, meeting, rating, "").await.unwrap();
+        meeting = t.app.next_meeting_of(&o.emil, series).await.unwrap();
+        t.app.meeting_view(&o.emil, meeting).await.unwrap(); // carries what was not discussed
+    }
+    t.clock.set(at("2026-01-26T09:00:00Z"));
+    let g = t.app.prep_guidance(&o.emil, meeting).await.unwrap();
+    let reasons: Vec<&str> = g.suggestions.iter().map(|s| s.reason.as_str()).collect();
+    assert_eq!(
+        reasons,
+        vec!["No feedback exchanged in 3 weeks.", "It has been carried over 3 times.", "The last 3 ratings went down: 5, 4, 3."]
+    );
+    assert!(g.suggestions[1].text.contains("Hiring plan"));
+    assert_eq!(g.focus, Purpose::Feedback);
+    assert!(g.questions.len() == 5 && g.questions.iter().all(|q| q.purposes.contains(&Purpose::Feedback) && q.used_at.is_none()));
+
+    // The page shows each suggestion with its reason (and the carried topic once).
+    let (c, _) = t.signed_in(&o.emil.email.to_string()).await;
+    let html = c.get(t.url(&format!("/meetings/{meeting}/prep"))).send().await.unwrap().text().await.unwrap();
+    for r in &reasons {
+        assert!(html.contains(r), "{r}");
+    }
+    assert_eq!(html.matches("Hiring plan").count(), 1, "once: not again as \"not discussed last time\"");
+    assert!(html.contains("Questions not yet asked"));
+
+    // Feedback exchanged (a question used): that suggestion goes, and the next purpose is offered.
+    t.app.use_question(&o.emil, &g.questions[0].key, meeting).await.unwrap();
+    let g2 = t.app.prep_guidance(&o.emil, meeting).await.unwrap();
+    assert!(g2.suggestions.iter().all(|s| s.purpose.is_none()));
+    assert!(!g2.questions.iter().any(|q| q.key == g.questions[0].key));
+
+    // Thresholds come from the configuration.
+    let mut app = t.app.clone();
+    let mut config = (*t.app.config).clone();
+    config.guidance.feedback_gap_weeks = 1;
+    config.guidance.carried_times = 4;
+    config.guidance.falling_ratings = 4;
+    app.config = std::sync::Arc::new(config);
+    t.clock.set(at("2026-02-03T09:00:00Z"));
+    let g3 = app.prep_guidance(&o.emil, meeting).await.unwrap();
+    let reasons: Vec<String> = g3.suggestions.into_iter().map(|s| s.reason).collect();
+    assert_eq!(reasons, vec!["No feedback exchanged in 1 week.".to_string()]);
+
+    // Someone outside the pair: not found.
+    assert!(matches!(t.app.prep_guidance(&o.vera, meeting).await, Err(AppError::NotFound)));
 }
