@@ -62,6 +62,8 @@ pub struct Config {
     /// The no-surprises check: how many days before a review is shared a point must have been
     /// heard (feedback shared with the person, or a 1:1's shared notes).
     pub review_notice_days: u32,
+    /// When the prep view suggests a purpose, a carried-over topic or a falling rating trend.
+    pub guidance: crate::domain::guidance::Thresholds,
 }
 
 /// How TLS is used towards the SMTP server.
@@ -124,6 +126,7 @@ impl Default for Config {
             mail: None,
             job_lease_secs: 300,
             review_notice_days: 21,
+            guidance: Default::default(),
         }
     }
 }
@@ -147,6 +150,7 @@ pub struct FileConfig {
     pub mail: Option<MailConfig>,
     pub job_lease_secs: Option<u32>,
     pub review_notice_days: Option<u32>,
+    pub guidance: Option<crate::domain::guidance::Thresholds>,
 }
 
 /// The settings that flags and environment variables can carry (clap reads both: a flag wins
@@ -233,6 +237,7 @@ impl Config {
             mail: merge_mail(args, file.mail),
             job_lease_secs: file.job_lease_secs.unwrap_or(d.job_lease_secs),
             review_notice_days: file.review_notice_days.unwrap_or(d.review_notice_days),
+            guidance: file.guidance.unwrap_or(d.guidance),
         }
     }
 
@@ -333,6 +338,15 @@ pub const EXAMPLE: &str = r#"# rapport.toml: settings for rapport. Every line is
 # password = "PASSWORD"
 # from = "rapport <rapport@example.com>"
 # timeout_secs = 20
+
+# When the prep view of a 1:1 suggests something, with its reason.
+# [guidance]
+# purpose_gap_weeks = 6       # weeks without touching a purpose (any not named below)
+# feedback_gap_weeks = 3      # weeks without feedback exchanged
+# career_gap_weeks = 8        # weeks without a career conversation
+# max_purposes = 3            # purposes suggested at once, the longest gaps first
+# carried_times = 2           # a topic carried over this many times
+# falling_ratings = 3         # this many ratings in a row, each lower than the last
 "#;
 
 #[cfg(test)]
@@ -354,7 +368,7 @@ mod tests {
     fn the_example_is_valid_when_uncommented() {
         let uncommented: String = EXAMPLE
             .lines()
-            .filter_map(|l| l.strip_prefix("# ").filter(|l| l.contains(" = ") || *l == "[mail]"))
+            .filter_map(|l| l.strip_prefix("# ").filter(|l| l.contains(" = ") || *l == "[mail]" || *l == "[guidance]"))
             .map(|l| l.split("  #").next().unwrap_or(l).trim_end())
             .collect::<Vec<_>>()
             .join("\n");
@@ -362,6 +376,7 @@ mod tests {
         assert_eq!(parsed.bind.as_deref(), Some("127.0.0.1:8080"));
         assert!(parsed.database_url.is_some());
         assert_eq!(parsed.mail.map(|m| m.port), Some(587));
+        assert_eq!(parsed.guidance, Some(crate::domain::guidance::Thresholds::default()));
     }
 
     #[test]

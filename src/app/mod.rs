@@ -7,6 +7,7 @@ pub mod cache;
 pub mod calendar;
 pub mod events;
 pub mod growth;
+pub mod guidance;
 pub mod mail;
 pub mod meetings;
 pub mod messages;

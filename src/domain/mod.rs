@@ -6,6 +6,7 @@
 
 pub mod framework;
 pub mod growth;
+pub mod guidance;
 pub mod ical;
 pub mod meeting;
 pub mod messages;

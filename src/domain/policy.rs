@@ -93,6 +93,9 @@ pub enum Resource {
     OwnMessages,
     /// The job queue: what failed to send and why (no message content). Admins only.
     JobQueue,
+    /// A person's own guidance: the questions they wrote, their favourites and their own
+    /// templates. Only they see and change them (an admin too has only their own).
+    OwnGuidance,
 }
 
 impl Resource {
@@ -114,6 +117,7 @@ impl Resource {
             Resource::JobQueue,
             Resource::ReviewPeriod,
             Resource::ReviewPacket,
+            Resource::OwnGuidance,
         ];
         for a in [false, true] {
             v.push(Resource::Series { skip_level: a });
@@ -214,6 +218,7 @@ pub fn decide(role: Role, action: Action, resource: Resource) -> Decision {
         },
         OwnMessages => r == Themselves,
         JobQueue => role.is_admin,
+        OwnGuidance => r == Themselves,
     };
     if allowed { Decision::Allow } else { Decision::Deny }
 }
@@ -277,6 +282,8 @@ mod tests {
             (OwnMessages, Write, [T, F, F, F], [T, F, F, F]),
             (JobQueue, Read, [F, F, F, F], [T, T, T, T]),
             (JobQueue, Write, [F, F, F, F], [T, T, T, T]),
+            (OwnGuidance, Read, [T, F, F, F], [T, F, F, F]),
+            (OwnGuidance, Write, [T, F, F, F], [T, F, F, F]),
         ];
         rows.extend([
             (ReviewPeriod, Read, [T, T, T, T], [T, T, T, T]),

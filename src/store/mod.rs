@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod bulk;
 pub mod growth;
+pub mod guidance;
 pub mod jobs;
 pub mod meetings;
 pub mod messages;
@@ -228,6 +229,7 @@ pub const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "series_rev", include_str!("../../migrations/sqlite/0007_series_rev.sql")),
     (8, "point_position", include_str!("../../migrations/sqlite/0008_point_position.sql")),
     (9, "reviews", include_str!("../../migrations/sqlite/0009_reviews.sql")),
+    (10, "guidance", include_str!("../../migrations/sqlite/0010_guidance.sql")),
 ];
 pub const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),
@@ -239,6 +241,7 @@ pub const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "series_rev", include_str!("../../migrations/postgres/0007_series_rev.sql")),
     (8, "point_position", include_str!("../../migrations/postgres/0008_point_position.sql")),
     (9, "reviews", include_str!("../../migrations/postgres/0009_reviews.sql")),
+    (10, "guidance", include_str!("../../migrations/postgres/0010_guidance.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

@@ -103,7 +103,18 @@ pub fn router(app: App) -> Router {
         .route("/people/{id}/reviews/{period}/statements", post(pages::reviews::add_statement))
         .route("/people/{id}/reviews/{period}/share", post(pages::reviews::share_review))
         .route("/people/{id}/reviews/{period}/answer", post(pages::reviews::answer_review))
-        .route("/people/{id}/reviews/{period}/{file}", get(pages::reviews::packet_export));
+        .route("/people/{id}/reviews/{period}/{file}", get(pages::reviews::packet_export))
+        .route("/questions", get(pages::guidance::questions))
+        .route("/questions/own", post(pages::guidance::add_own))
+        .route("/questions/own/{id}/delete", post(pages::guidance::delete_own))
+        .route("/questions/favourite", post(pages::guidance::favourite))
+        .route("/questions/use", post(pages::guidance::use_question))
+        .route("/questions/export", get(pages::guidance::export))
+        .route("/questions/import", post(pages::guidance::import))
+        .route("/templates", get(pages::guidance::templates_page).post(pages::guidance::create_template))
+        .route("/templates/delete", post(pages::guidance::delete_template))
+        .route("/meetings/{id}/template", post(pages::guidance::apply_template))
+        .route("/meetings/{id}/questions", post(pages::guidance::add_question_to_meeting));
 
     Router::new()
         .merge(pages)

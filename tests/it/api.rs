@@ -299,6 +299,17 @@ async fn the_openapi_document_describes_every_api_route(t: TestApp) {
         ("/api/v1/people/{id}/reviews/{period}/statements", "post"),
         ("/api/v1/people/{id}/reviews/{period}/share", "post"),
         ("/api/v1/people/{id}/reviews/{period}/answer", "post"),
+        ("/api/v1/questions", "get"),
+        ("/api/v1/questions", "post"),
+        ("/api/v1/questions/own/{id}", "delete"),
+        ("/api/v1/questions/favourites/{key}", "put"),
+        ("/api/v1/questions/favourites/{key}", "delete"),
+        ("/api/v1/questions/import", "post"),
+        ("/api/v1/questions/export", "get"),
+        ("/api/v1/series/{id}/next-meeting/questions", "post"),
+        ("/api/v1/templates", "get"),
+        ("/api/v1/templates", "post"),
+        ("/api/v1/meetings/{id}/template", "post"),
     ];
     for (path, method) in routes {
         assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is not in the OpenAPI document");

@@ -9,6 +9,7 @@ mod api_meetings;
 mod architecture;
 mod cli;
 mod growth;
+mod guidance;
 mod meeting_pages;
 mod meetings;
 mod messaging;

@@ -7,6 +7,7 @@
 //! `reviews.rs` feedback, review periods, packets and reviews.
 
 mod growth;
+mod guidance;
 mod meetings;
 mod messages;
 mod people;
@@ -80,6 +81,14 @@ pub fn router(import_limit: usize) -> Router<App> {
         .route("/people/{id}/reviews/{period}/statements", post(reviews::add_statement))
         .route("/people/{id}/reviews/{period}/share", post(reviews::share_review))
         .route("/people/{id}/reviews/{period}/answer", post(reviews::answer_review))
+        .route("/questions", get(guidance::list_questions).post(guidance::add_question))
+        .route("/questions/own/{id}", delete(guidance::delete_question))
+        .route("/questions/favourites/{key}", put(guidance::add_favourite).delete(guidance::remove_favourite))
+        .route("/questions/import", post(guidance::import_questions).layer(DefaultBodyLimit::max(import_limit)))
+        .route("/questions/export", get(guidance::export_questions))
+        .route("/series/{id}/next-meeting/questions", post(guidance::use_question))
+        .route("/templates", get(guidance::list_templates).post(guidance::create_template))
+        .route("/meetings/{id}/template", post(guidance::apply_template))
 }
 
 // ---- request bodies: JSON only, with errors that say where ----
@@ -183,6 +192,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         reviews::my_feedback, reviews::give_feedback, reviews::get_feedback, reviews::share_feedback, reviews::list_periods,
         reviews::create_period, reviews::get_packet, reviews::get_review, reviews::add_statement, reviews::share_review,
         reviews::answer_review,
+        guidance::list_questions, guidance::add_question, guidance::delete_question, guidance::add_favourite,
+        guidance::remove_favourite, guidance::import_questions, guidance::export_questions, guidance::use_question,
+        guidance::list_templates, guidance::create_template, guidance::apply_template,
     ),
     components(schemas(super::error::ErrorBody, super::error::ErrorDetail, crate::domain::FieldError)),
     modifiers(&BearerAuth),
@@ -194,6 +206,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         (name = "growth", description = "Career frameworks, expectations, assessments, strengths, plans and promotion readiness"),
         (name = "messages", description = "Your messages, calendar feed and reminders; failed jobs for admins"),
         (name = "reviews", description = "Feedback both ways, review periods, review packets and reviews without surprises"),
+        (name = "guidance", description = "The question bank, your own questions and favourites, and meeting templates"),
     )
 )]
 pub struct ApiDoc;

@@ -1347,6 +1347,9 @@ struct PrepPage {
     actions: Vec<ActionRow>,
     topics: Vec<PointRow>,
     suggestions: Vec<Suggestion>,
+    /// Guidance (issue 4): questions not yet asked, templates, whether the meeting is to come.
+    guidance: crate::app::guidance::PrepGuidance,
+    upcoming: bool,
 }
 
 pub async fn prep_page(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>) -> PageResult {
@@ -1387,7 +1390,12 @@ pub async fn prep_page(State(app): State<App>, user: CurrentUser, Path(id): Path
             reason: format!("A step of the plan “{plan}”, due {due} and not done."),
         });
     }
-    for p in points.iter().filter(|p| p.carried.is_some() && !p.recurring) {
+    let guidance = app.prep_guidance(me, id).await?;
+    // Purposes not touched for a while, topics carried over again and again, falling ratings.
+    for g in &guidance.suggestions {
+        suggestions.push(Suggestion { text: g.text.clone(), reason: g.reason.clone() });
+    }
+    for p in points.iter().filter(|p| p.carried.is_some() && !p.recurring && !guidance.carried_again.contains(&p.body)) {
         suggestions.push(Suggestion {
             text: format!("Make time for “{}”, or agree together to let it go.", p.body),
             reason: format!("It was not discussed last time ({}).", p.carried.clone().unwrap_or_default()),
@@ -1416,6 +1424,8 @@ pub async fn prep_page(State(app): State<App>, user: CurrentUser, Path(id): Path
         topics,
         suggestions,
         other,
+        guidance,
+        upcoming: !v.meeting.is_over(now),
     }))
 }
 

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod growth;
+pub mod guidance;
 pub mod meetings;
 pub mod messages;
 pub mod people;

@@ -1,0 +1,372 @@
+//! Guidance pages: the question bank (search, filter by purpose, favourites, one's own
+//! questions, "add to my next 1:1 with …", import and export) and meeting templates.
+
+use super::{Chrome, Form, ok, render};
+use crate::app::guidance::{BankFilter, BankItem, PairChoice};
+use crate::app::{App, AppError};
+use crate::domain::guidance::{self as g, Purpose, QuestionFormat, Template};
+use crate::domain::{FieldError, Invalid};
+use crate::web::auth::CurrentUser;
+use crate::web::error::PageError;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use uuid::Uuid;
+
+type PageResult = Result<Response, PageError>;
+
+/// The pairs of a form body, keeping repeated names (checkboxes).
+fn pairs(body: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+}
+
+fn field(p: &[(String, String)], name: &str) -> String {
+    p.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
+}
+
+/// Back to the bank with the filters the person had (a query string we rebuild, never a URL).
+fn back_to_bank(p: &[(String, String)], anchor: &str) -> Response {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    for name in ["q", "purpose", "fav", "with"] {
+        let v = field(p, name);
+        if !v.is_empty() {
+            s.append_pair(name, &v);
+        }
+    }
+    let q = s.finish();
+    let anchor = if anchor.is_empty() { String::new() } else { format!("#{anchor}") };
+    Redirect::to(&format!("/questions{}{anchor}", if q.is_empty() { String::new() } else { format!("?{q}") })).into_response()
+}
+
+#[derive(Deserialize, Default)]
+pub struct BankQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    purpose: String,
+    #[serde(default)]
+    fav: String,
+    #[serde(default)]
+    with: String,
+    /// A note shown once after an action ("added", "imported:N").
+    #[serde(default)]
+    done: String,
+}
+
+pub struct PurposeOption {
+    pub slug: &'static str,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+pub struct ItemRow {
+    pub key: String,
+    pub anchor: String,
+    pub text: String,
+    pub purposes: Vec<&'static str>,
+    pub own: bool,
+    pub own_id: String,
+    pub favourite: bool,
+    pub used: Option<String>,
+}
+
+#[derive(askama::Template)]
+#[template(path = "questions.html")]
+struct QuestionsPage {
+    c: Chrome,
+    q: String,
+    fav: bool,
+    purposes: Vec<PurposeOption>,
+    pairs: Vec<PairChoice>,
+    with: Option<Uuid>,
+    with_name: String,
+    items: Vec<ItemRow>,
+    total: usize,
+    notice: String,
+    own_text: String,
+    own_errors: Invalid,
+    import_text: String,
+    import_format: String,
+    import_problems: Vec<FieldError>,
+}
+
+fn anchor(key: &str) -> String {
+    format!("q-{}", key.replace(':', "-"))
+}
+
+fn row(i: BankItem) -> ItemRow {
+    ItemRow {
+        anchor: anchor(&i.key),
+        own_id: i.key.strip_prefix("own:").unwrap_or_default().to_string(),
+        key: i.key,
+        text: i.text,
+        purposes: i.purposes.iter().map(|p| p.label()).collect(),
+        own: i.own,
+        favourite: i.favourite,
+        used: i.used_at.map(|t| t.format("%-d %b %Y").to_string()),
+    }
+}
+
+struct Extra {
+    notice: String,
+    own_text: String,
+    own_errors: Invalid,
+    import_text: String,
+    import_format: String,
+    import_problems: Vec<FieldError>,
+}
+
+async fn bank_page(app: &App, user: &CurrentUser, q: BankQuery, status: StatusCode, extra: Extra) -> PageResult {
+    let me = user.person();
+    let pairs = app.guidance_pairs(me).await?;
+    let with = Uuid::parse_str(q.with.trim()).ok().filter(|w| pairs.iter().any(|p| p.series_id == *w));
+    let purpose = Purpose::parse(&q.purpose);
+    let filter = BankFilter { q: q.q.clone(), purpose, favourites_only: !q.fav.is_empty(), series_id: with };
+    let items = app.question_bank(me, &filter).await?;
+    let total = items.len();
+    let with_name = with.and_then(|w| pairs.iter().find(|p| p.series_id == w)).map(|p| p.other.name.clone()).unwrap_or_default();
+    let notice = if !extra.notice.is_empty() {
+        extra.notice
+    } else if q.done == "added" {
+        format!("Added to the agenda of your next 1:1 with {with_name}.")
+    } else if let Some(n) = q.done.strip_prefix("imported:") {
+        format!("Imported {n} questions of your own.")
+    } else {
+        String::new()
+    };
+    let page = QuestionsPage {
+        c: Chrome::for_user(&user.0, "Question bank", "questions"),
+        q: q.q,
+        fav: !q.fav.is_empty(),
+        purposes: Purpose::ALL.iter().map(|p| PurposeOption { slug: p.slug(), label: p.label(), selected: Some(*p) == purpose }).collect(),
+        pairs,
+        with,
+        with_name,
+        items: items.into_iter().map(row).collect(),
+        total,
+        notice,
+        own_text: extra.own_text,
+        own_errors: extra.own_errors,
+        import_text: extra.import_text,
+        import_format: extra.import_format,
+        import_problems: extra.import_problems,
+    };
+    Ok(render(status, &page))
+}
+
+fn no_extra() -> Extra {
+    Extra {
+        notice: String::new(),
+        own_text: String::new(),
+        own_errors: Invalid::default(),
+        import_text: String::new(),
+        import_format: "csv".into(),
+        import_problems: vec![],
+    }
+}
+
+pub async fn questions(State(app): State<App>, user: CurrentUser, Query(q): Query<BankQuery>) -> PageResult {
+    bank_page(&app, &user, q, StatusCode::OK, no_extra()).await
+}
+
+fn query_of(p: &[(String, String)]) -> BankQuery {
+    BankQuery { q: field(p, "q"), purpose: field(p, "purpose"), fav: field(p, "fav"), with: field(p, "with"), done: String::new() }
+}
+
+pub async fn add_own(State(app): State<App>, user: CurrentUser, body: Bytes) -> PageResult {
+    let p = pairs(&body);
+    let text = field(&p, "text");
+    let purposes: Vec<String> = p.iter().filter(|(k, _)| k == "purposes").map(|(_, v)| v.clone()).collect();
+    match app.add_own_question(user.person(), &text, &purposes).await {
+        Ok(q) => Ok(back_to_bank(&p, &anchor(&format!("own:{}", q.id)))),
+        Err(AppError::Invalid(errors)) => {
+            let extra = Extra { own_text: text, own_errors: errors, ..no_extra() };
+            bank_page(&app, &user, query_of(&p), StatusCode::UNPROCESSABLE_ENTITY, extra).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn delete_own(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>, body: Bytes) -> PageResult {
+    app.delete_own_question(user.person(), id).await?;
+    Ok(back_to_bank(&pairs(&body), "own-h"))
+}
+
+pub async fn favourite(State(app): State<App>, user: CurrentUser, body: Bytes) -> PageResult {
+    let p = pairs(&body);
+    let key = field(&p, "key");
+    app.set_favourite(user.person(), &key, field(&p, "on") == "1").await?;
+    Ok(back_to_bank(&p, &anchor(&key)))
+}
+
+pub async fn use_question(State(app): State<App>, user: CurrentUser, body: Bytes) -> PageResult {
+    let p = pairs(&body);
+    let key = field(&p, "key");
+    let series = Uuid::parse_str(field(&p, "with").trim()).map_err(|_| AppError::NotFound)?;
+    match app.use_question_next(user.person(), &key, series).await {
+        Ok(_) => {
+            let mut q = query_of(&p);
+            q.done = "added".into();
+            let mut s = form_urlencoded::Serializer::new(String::new());
+            for (k, v) in [("q", &q.q), ("purpose", &q.purpose), ("fav", &q.fav), ("with", &q.with), ("done", &q.done)] {
+                if !v.is_empty() {
+                    s.append_pair(k, v);
+                }
+            }
+            Ok(Redirect::to(&format!("/questions?{}#{}", s.finish(), anchor(&key))).into_response())
+        }
+        Err(AppError::Invalid(i)) => {
+            let extra = Extra { notice: i.0.into_iter().map(|e| e.message).collect::<Vec<_>>().join(" "), ..no_extra() };
+            bank_page(&app, &user, query_of(&p), StatusCode::UNPROCESSABLE_ENTITY, extra).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ExportQuery {
+    #[serde(default)]
+    format: String,
+}
+
+pub async fn export(State(app): State<App>, user: CurrentUser, Query(q): Query<ExportQuery>) -> PageResult {
+    let format = QuestionFormat::parse(&q.format).unwrap_or(QuestionFormat::Csv);
+    let body = app.export_own_questions(user.person(), format).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, format.content_type().to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"my-questions.{}\"", format.extension())),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+pub async fn import(State(app): State<App>, user: CurrentUser, body: Bytes) -> PageResult {
+    let p = pairs(&body);
+    let text = field(&p, "file_text");
+    let fmt = field(&p, "format");
+    let format = QuestionFormat::parse(&fmt).unwrap_or(QuestionFormat::Csv);
+    match app.import_own_questions(user.person(), text.as_bytes(), format).await {
+        Ok(n) => Ok(Redirect::to(&format!("/questions?done=imported:{n}#own-h")).into_response()),
+        Err(AppError::Invalid(Invalid(problems))) => {
+            let extra = Extra { import_text: text, import_format: format.extension().into(), import_problems: problems, ..no_extra() };
+            bank_page(&app, &user, BankQuery::default(), StatusCode::UNPROCESSABLE_ENTITY, extra).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- templates ----
+
+#[derive(askama::Template)]
+#[template(path = "meeting_templates.html")]
+struct TemplatesPage {
+    c: Chrome,
+    templates: Vec<TemplateRow>,
+    name: String,
+    summary: String,
+    prompts: String,
+    errors: Invalid,
+}
+
+pub struct TemplateRow {
+    pub key: String,
+    pub anchor: String,
+    pub own: bool,
+    pub name: String,
+    pub summary: String,
+    pub prompts: Vec<(String, String)>,
+}
+
+fn template_rows(ts: Vec<Template>) -> Vec<TemplateRow> {
+    ts.into_iter()
+        .map(|t| TemplateRow {
+            anchor: format!("t-{}", t.key.replace(':', "-")),
+            own: t.key.starts_with("own:"),
+            prompts: t
+                .prompts
+                .iter()
+                .map(|p| (p.text.clone(), p.purposes.iter().map(|x| x.label()).collect::<Vec<_>>().join(", ")))
+                .collect(),
+            key: t.key,
+            name: t.name,
+            summary: t.summary,
+        })
+        .collect()
+}
+
+pub async fn templates_page(State(app): State<App>, user: CurrentUser) -> PageResult {
+    let templates = template_rows(app.templates(user.person()).await?);
+    Ok(ok(&TemplatesPage {
+        c: Chrome::for_user(&user.0, "Meeting templates", "questions"),
+        templates,
+        name: String::new(),
+        summary: String::new(),
+        prompts: String::new(),
+        errors: Invalid::default(),
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct TemplateForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    prompts: String,
+}
+
+pub async fn create_template(State(app): State<App>, user: CurrentUser, Form(f): Form<TemplateForm>) -> PageResult {
+    match app.create_template(user.person(), &f.name, &f.summary, &f.prompts).await {
+        Ok(_) => Ok(Redirect::to("/templates#mine").into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let templates = template_rows(app.templates(user.person()).await?);
+            let page = TemplatesPage {
+                c: Chrome::for_user(&user.0, "Meeting templates", "questions"),
+                templates,
+                name: f.name,
+                summary: f.summary,
+                prompts: f.prompts,
+                errors,
+            };
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct KeyForm {
+    key: String,
+}
+
+pub async fn delete_template(State(app): State<App>, user: CurrentUser, Form(f): Form<KeyForm>) -> PageResult {
+    app.delete_template(user.person(), &f.key).await?;
+    Ok(Redirect::to("/templates").into_response())
+}
+
+/// From the prep view or the meeting: fill the agenda with a template's prompts.
+pub async fn apply_template(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>, Form(f): Form<KeyForm>) -> PageResult {
+    app.apply_template(user.person(), &f.key, id).await?;
+    Ok(Redirect::to(&format!("/meetings/{id}#agenda")).into_response())
+}
+
+/// From the prep view: one suggested question into this meeting's agenda.
+pub async fn add_question_to_meeting(
+    State(app): State<App>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    Form(f): Form<KeyForm>,
+) -> PageResult {
+    app.use_question(user.person(), &f.key, id).await?;
+    Ok(Redirect::to(&format!("/meetings/{id}/prep#questions-h")).into_response())
+}
+
+/// Every purpose, for forms.
+pub fn purpose_slugs() -> Vec<(&'static str, &'static str)> {
+    g::Purpose::ALL.iter().map(|p| (p.slug(), p.label())).collect()
+}

@@ -1,0 +1,216 @@
+// Guidance in a real Chromium against the real binary: a manager starts weekly 1:1s with a
+// teammate, finds a question in the bank by purpose, adds it to their next 1:1 (the bank then
+// marks it as used with her), writes and imports questions of his own (a broken file shows its
+// line and column and adds nothing), and fills the next agenda from a template on the prep page.
+// Every page is checked with axe (WCAG 2 A + AA), the bank on a phone width too.
+//
+// Run: RAPPORT_BIN=target/debug/rapport node --test tests/browser/guidance.test.mjs
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import {
+  DESKTOP, PHONE,
+  axeViolations, clickAndNavigate, formatViolations, launchBrowser, saveFailure, screenshot, startServer,
+} from './support.mjs';
+
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const MANAGER = { name: 'Kofi Mensah', email: 'kofi@example.com', timezone: 'UTC', password: 'questions open doors 2026' };
+const TEAMMATE = { name: 'Lena Berg', email: 'lena@example.com', timezone: 'UTC', password: 'the meeting is mine 2026' };
+
+let server;
+let browser;
+let manager;
+let teammate;
+const ids = {};
+const a11y = new Map();
+let blockedBy = null;
+let startupError = null;
+
+const url = (p) => `${server.baseUrl}${p}`;
+
+async function goto(page, p) {
+  const response = await page.goto(url(p), { waitUntil: 'load' });
+  assert.ok(response, `no response for GET ${p}`);
+  return response;
+}
+
+async function checkA11y(page, label) {
+  try {
+    a11y.set(label, await axeViolations(page));
+  } catch (e) {
+    a11y.set(label, e);
+  }
+}
+
+async function newPerson() {
+  const context = await browser.newContext({ viewport: DESKTOP });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  return { context, page };
+}
+
+function step(name, fn, { critical = false } = {}) {
+  it(name, async (t) => {
+    if (blockedBy) {
+      t.skip(`skipped: earlier step "${blockedBy}" failed`);
+      return;
+    }
+    try {
+      await fn(t);
+    } catch (e) {
+      if (critical) blockedBy = name;
+      for (const [who, p] of [['manager', manager?.page], ['teammate', teammate?.page]]) {
+        const shot = p ? await saveFailure(p, `guidance ${name} ${who}`) : null;
+        if (shot) e.message += `\n(${who}'s page at failure: ${p.url()}, saved as ${shot})`;
+      }
+      throw e;
+    }
+  });
+}
+
+describe('guidance in a browser', { timeout: 300_000 }, () => {
+  before(async () => {
+    try {
+      server = await startServer();
+      browser = await launchBrowser();
+      manager = await newPerson();
+      teammate = await newPerson();
+    } catch (e) {
+      startupError = e;
+      blockedBy = 'start-up';
+    }
+  });
+
+  after(async () => {
+    await manager?.context.close().catch(() => {});
+    await teammate?.context.close().catch(() => {});
+    await browser?.close().catch(() => {});
+    await server?.stop();
+  });
+
+  it('the server answers and Chromium starts', () => {
+    if (startupError) throw startupError;
+  });
+
+  step('a manager sets up rapport, adds a teammate and starts weekly 1:1s', async () => {
+    const page = manager.page;
+    await goto(page, '/setup');
+    await page.locator('[name="name"]').fill(MANAGER.name);
+    await page.locator('[name="email"]').fill(MANAGER.email);
+    await page.locator('[name="timezone"]').fill(MANAGER.timezone);
+    await page.locator('[name="password"]').fill(MANAGER.password);
+    await clickAndNavigate(page, page.getByRole('button', { name: 'Create admin account' }));
+
+    await goto(page, '/people/new');
+    await page.locator('[name="name"]').fill(TEAMMATE.name);
+    await page.locator('[name="email"]').fill(TEAMMATE.email);
+    await page.locator('[name="timezone"]').fill(TEAMMATE.timezone);
+    const select = page.locator('select[name="manager_id"]');
+    await select.selectOption(await select.locator('option', { hasText: MANAGER.name }).first().getAttribute('value'));
+    await clickAndNavigate(page, page.getByRole('button', { name: 'Add person' }));
+    const m = new URL(page.url()).pathname.match(new RegExp(`^/people/(${UUID})$`));
+    assert.ok(m, `expected the teammate's profile, got ${page.url()}`);
+    ids.teammate = m[1];
+
+    await goto(page, `/series/new?teammate=${ids.teammate}`);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const button = page.getByRole('button', { name: 'Start 1:1s', exact: true });
+    const form = page.locator('form').filter({ has: button });
+    await form.locator('[name="first_date"]').fill(tomorrow);
+    await form.locator('[name="time"]').fill('10:00');
+    await form.locator('[name="timezone"]').fill('UTC');
+    const r = await clickAndNavigate(page, button);
+    assert.equal(r.status(), 200, `starting the series answered ${r.status()} at ${page.url()}`);
+  }, { critical: true });
+
+  step('the manager finds a wellbeing question and adds it to the next 1:1 with her', async () => {
+    const page = manager.page;
+    await goto(page, '/questions');
+    assert.match(await page.locator('h2#list-h').innerText(), /^3\d\d questions/);
+    await checkA11y(page, '/questions');
+    await page.getByLabel('Purpose').selectOption('wellbeing');
+    await page.getByLabel('For my 1:1 with').selectOption({ label: TEAMMATE.name });
+    await clickAndNavigate(page, page.getByRole('button', { name: 'Show questions' }));
+    const item = page.locator('.question-list li').filter({ hasText: 'How are you, really?' });
+    assert.equal(await item.count(), 1);
+    await clickAndNavigate(page, item.getByRole('button', { name: /^Add to my next 1:1 with/ }));
+    assert.match(await page.getByRole('status').innerText(), new RegExp(`Added to the agenda of your next 1:1 with ${TEAMMATE.name}`));
+    const used = page.locator('.question-list li.used');
+    assert.equal(await used.count(), 1, 'marked as used, and listed last');
+    assert.match(await used.innerText(), /How are you, really\?/);
+    assert.match(await page.locator('.question-list li').last().innerText(), /How are you, really\?/);
+    await checkA11y(page, '/questions (for a pair, one used)');
+    await screenshot(page, 'questions');
+
+    // On the phone: no sideways scrolling, axe passes.
+    const phone = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, storageState: await manager.context.storageState() });
+    try {
+      const p = await phone.newPage();
+      await p.goto(page.url(), { waitUntil: 'load' });
+      await checkA11y(p, '/questions (phone)');
+      const wide = await p.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(wide <= PHONE.width + 1, `the bank scrolls sideways on a phone (${wide}px wide)`);
+      await screenshot(p, 'questions-phone');
+    } finally {
+      await phone.close();
+    }
+  }, { critical: true });
+
+  step('he writes a question of his own, and a broken import adds nothing', async () => {
+    const page = manager.page;
+    await goto(page, '/questions');
+    await page.getByLabel('Question', { exact: true }).fill('What would make on-call weeks lighter?');
+    await page.getByLabel('Wellbeing').check();
+    await clickAndNavigate(page, page.getByRole('button', { name: 'Add my question' }));
+    assert.match(await page.locator('.question-list').innerText(), /What would make on-call weeks lighter\?\s+Wellbeing\s+Yours/);
+
+    await page.getByLabel('Format').selectOption('md');
+    await page.getByLabel('Paste the file').fill('- [plans] What is your next step?\n- [nope] Not a purpose?\n');
+    const r = await clickAndNavigate(page, page.getByRole('button', { name: 'Import', exact: true }));
+    assert.equal(r.status(), 422);
+    const alert = await page.getByRole('alert').innerText();
+    assert.match(alert, /Nothing was imported/);
+    assert.match(alert, /Line 2, column 4: "nope" is not a purpose/);
+    await checkA11y(page, '/questions (import problems)');
+    assert.doesNotMatch(await page.locator('.question-list').innerText(), /What is your next step\?/);
+  });
+
+  step('on the prep page he fills the agenda from a template; a bad template of his own is refused', async () => {
+    const page = manager.page;
+    await goto(page, '/meetings');
+    await clickAndNavigate(page, page.getByRole('link', { name: /Prepare/ }).first());
+    const m = new URL(page.url()).pathname.match(new RegExp(`^/meetings/(${UUID})/prep$`));
+    assert.ok(m, `expected a prep page, got ${page.url()}`);
+    ids.meeting = m[1];
+    assert.match(await page.locator('#questions-h').innerText(), /Questions not yet asked/);
+    await checkA11y(page, '/meetings/<id>/prep');
+    await page.getByLabel('Fill the agenda from a template').selectOption({ label: 'Career conversation' });
+    await clickAndNavigate(page, page.getByRole('button', { name: 'Apply the template' }));
+    assert.equal(new URL(page.url()).pathname, `/meetings/${ids.meeting}`);
+    const agenda = await page.locator('main').innerText();
+    assert.match(agenda, /How are you, really\?/);
+    assert.match(agenda, /Where would you like to be in two or three years\?/);
+
+    await goto(page, '/templates');
+    await checkA11y(page, '/templates');
+    await page.getByLabel('Name').fill('Quarter start');
+    await page.getByLabel('Prompts, one per line').fill('[strategy] This quarter’s priorities\n[fun] Nope');
+    const r = await clickAndNavigate(page, page.getByRole('button', { name: 'Save the template' }));
+    assert.equal(r.status(), 422);
+    assert.match(await page.locator('#t-prompts-err').innerText(), /"fun" is not a purpose/);
+    await checkA11y(page, '/templates (problems)');
+  });
+
+  it('every guidance page passes axe (WCAG 2 A and AA)', (t) => {
+    if (a11y.size === 0) {
+      t.skip('no page was reached');
+      return;
+    }
+    const failures = [];
+    for (const [label, result] of a11y) {
+      if (result instanceof Error) failures.push(`${label}: axe could not run: ${result.message}`);
+      else if (result.length > 0) failures.push(formatViolations(label, result));
+    }
+    assert.equal(failures.length, 0, failures.join('\n\n'));
+  });
+});
