@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   DESKTOP, PHONE,
   axeViolations, clickAndNavigate, formatViolations, launchBrowser, saveFailure, screenshot, startServer,
+  journeyHelpers,
 } from './support.mjs';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
@@ -30,69 +31,9 @@ let browser;
 let manager;
 let teammate;
 const ids = {};
-const a11y = new Map();
-let blockedBy = null;
 let startupError = null;
 
-const url = (p) => `${server.baseUrl}${p}`;
-
-async function goto(page, p) {
-  const response = await page.goto(url(p), { waitUntil: 'load' });
-  assert.ok(response, `no response for GET ${p}`);
-  return response;
-}
-
-async function checkA11y(page, label) {
-  try {
-    a11y.set(label, await axeViolations(page));
-  } catch (e) {
-    a11y.set(label, e);
-  }
-}
-
-async function newPerson() {
-  const context = await browser.newContext({ viewport: DESKTOP });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  return { context, page };
-}
-
-/** The same page at a phone's width: axe, a screenshot, and no sideways scrolling of the page. */
-async function onPhone(who, name) {
-  const phone = await browser.newContext({
-    viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
-    storageState: await who.context.storageState(),
-  });
-  try {
-    const p = await phone.newPage();
-    await p.goto(who.page.url(), { waitUntil: 'load' });
-    await checkA11y(p, `${name} (phone)`);
-    await screenshot(p, `${name}-phone`);
-    const wide = await p.evaluate(() => document.documentElement.scrollWidth);
-    assert.ok(wide <= PHONE.width + 1, `${name} scrolls sideways on a phone (${wide}px wide)`);
-  } finally {
-    await phone.close();
-  }
-}
-
-function step(name, fn, { critical = false } = {}) {
-  it(name, async (t) => {
-    if (blockedBy) {
-      t.skip(`skipped: earlier step "${blockedBy}" failed`);
-      return;
-    }
-    try {
-      await fn(t);
-    } catch (e) {
-      if (critical) blockedBy = name;
-      for (const [who, p] of [['manager', manager?.page], ['teammate', teammate?.page]]) {
-        const shot = p ? await saveFailure(p, `growth ${name} ${who}`) : null;
-        if (shot) e.message += `\n(${who}'s page at failure: ${p.url()}, saved as ${shot})`;
-      }
-      throw e;
-    }
-  });
-}
+const { a11y, goto, checkA11y, newPerson, onPhone, step, block } = journeyHelpers('growth', () => ({ server, browser, manager, teammate }));
 
 describe('growth in a browser', { timeout: 300_000 }, () => {
   before(async () => {
@@ -103,7 +44,7 @@ describe('growth in a browser', { timeout: 300_000 }, () => {
       teammate = await newPerson();
     } catch (e) {
       startupError = e;
-      blockedBy = 'start-up';
+      block('start-up');
     }
   });
 

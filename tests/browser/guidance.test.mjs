@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   DESKTOP, PHONE,
   axeViolations, clickAndNavigate, formatViolations, launchBrowser, saveFailure, screenshot, startServer,
+  journeyHelpers,
 } from './support.mjs';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
@@ -22,51 +23,9 @@ let browser;
 let manager;
 let teammate;
 const ids = {};
-const a11y = new Map();
-let blockedBy = null;
 let startupError = null;
 
-const url = (p) => `${server.baseUrl}${p}`;
-
-async function goto(page, p) {
-  const response = await page.goto(url(p), { waitUntil: 'load' });
-  assert.ok(response, `no response for GET ${p}`);
-  return response;
-}
-
-async function checkA11y(page, label) {
-  try {
-    a11y.set(label, await axeViolations(page));
-  } catch (e) {
-    a11y.set(label, e);
-  }
-}
-
-async function newPerson() {
-  const context = await browser.newContext({ viewport: DESKTOP });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  return { context, page };
-}
-
-function step(name, fn, { critical = false } = {}) {
-  it(name, async (t) => {
-    if (blockedBy) {
-      t.skip(`skipped: earlier step "${blockedBy}" failed`);
-      return;
-    }
-    try {
-      await fn(t);
-    } catch (e) {
-      if (critical) blockedBy = name;
-      for (const [who, p] of [['manager', manager?.page], ['teammate', teammate?.page]]) {
-        const shot = p ? await saveFailure(p, `guidance ${name} ${who}`) : null;
-        if (shot) e.message += `\n(${who}'s page at failure: ${p.url()}, saved as ${shot})`;
-      }
-      throw e;
-    }
-  });
-}
+const { a11y, goto, checkA11y, newPerson, onPhone, step, block } = journeyHelpers('guidance', () => ({ server, browser, manager, teammate }));
 
 describe('guidance in a browser', { timeout: 300_000 }, () => {
   before(async () => {
@@ -77,7 +36,7 @@ describe('guidance in a browser', { timeout: 300_000 }, () => {
       teammate = await newPerson();
     } catch (e) {
       startupError = e;
-      blockedBy = 'start-up';
+      block('start-up');
     }
   });
 

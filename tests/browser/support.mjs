@@ -9,6 +9,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+
 import { chromium } from 'playwright-core';
 import AxeBuilderModule from '@axe-core/playwright';
 
@@ -199,4 +202,77 @@ export async function clickAndNavigate(page, button) {
   const response = await responsePromise;
   await page.waitForLoadState('load');
   return response;
+}
+
+/**
+ * What a journey of a manager and a teammate shares: pages opened against the server, axe
+ * results kept for a final step to report, a phone-width check, and steps that stop the rest
+ * of the journey once a critical one failed (that failure is reported, with a screenshot of
+ * each person's page). `state()` returns the journey's live values: server, browser, manager,
+ * teammate.
+ */
+export function journeyHelpers(label, state) {
+  const a11y = new Map();
+  let blockedBy = null;
+
+  async function goto(page, p) {
+    const response = await page.goto(`${state().server.baseUrl}${p}`, { waitUntil: 'load' });
+    assert.ok(response, `no response for GET ${p}`);
+    return response;
+  }
+
+  async function checkA11y(page, name) {
+    try {
+      a11y.set(name, await axeViolations(page));
+    } catch (e) {
+      a11y.set(name, e);
+    }
+  }
+
+  async function newPerson() {
+    const context = await state().browser.newContext({ viewport: DESKTOP });
+    context.setDefaultTimeout(15_000);
+    const page = await context.newPage();
+    return { context, page };
+  }
+
+  /** The same page at a phone's width: axe, a screenshot, and no sideways scrolling. */
+  async function onPhone(who, name) {
+    const phone = await state().browser.newContext({
+      viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+      storageState: await who.context.storageState(),
+    });
+    try {
+      const p = await phone.newPage();
+      await p.goto(who.page.url(), { waitUntil: 'load' });
+      await checkA11y(p, `${name} (phone)`);
+      await screenshot(p, `${name}-phone`);
+      const wide = await p.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(wide <= PHONE.width + 1, `${name} scrolls sideways on a phone (${wide}px wide)`);
+    } finally {
+      await phone.close();
+    }
+  }
+
+  function step(name, fn, { critical = false } = {}) {
+    it(name, async (t) => {
+      if (blockedBy) {
+        t.skip(`skipped: earlier step "${blockedBy}" failed`);
+        return;
+      }
+      try {
+        await fn(t);
+      } catch (e) {
+        if (critical) blockedBy = name;
+        const { manager, teammate } = state();
+        for (const [who, p] of [['manager', manager?.page], ['teammate', teammate?.page]]) {
+          const shot = p ? await saveFailure(p, `${label} ${name} ${who}`) : null;
+          if (shot) e.message += `\n(${who}'s page at failure: ${p.url()}, saved as ${shot})`;
+        }
+        throw e;
+      }
+    });
+  }
+
+  return { a11y, goto, checkA11y, newPerson, onPhone, step, block: (name) => { blockedBy = name; } };
 }
