@@ -472,10 +472,10 @@ impl App {
         }
         let (series, _) = self.load_meeting(actor, meeting_id, Action::Read).await?;
         self.refresh_series(&series, now).await?;
-        // The revision is read before everything else: a change made while the page is being
-        // gathered moves it on, and the entry kept below is then never used.
-        let rev = store::series_rev(&self.db, series.id).await?.ok_or(AppError::NotFound)?;
-        let series = store::get_series(&self.db, series.id).await?.ok_or(AppError::NotFound)?;
+        // The revision is read (with the series as it is now) before everything else: a change
+        // made while the page is being gathered moves it on, and the entry kept below is then
+        // never used.
+        let (series, rev) = store::get_series_with_rev(&self.db, series.id).await?.ok_or(AppError::NotFound)?;
         let view = self.gather_meeting_view(actor, series, meeting_id).await?;
         // Kept until a meeting shown ends (points move on then) or for a minute at most.
         let ends = [&view.meeting].into_iter().chain(view.next.iter()).map(|m| m.ends_at()).filter(|end| *end > now).min();
