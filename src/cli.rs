@@ -98,6 +98,37 @@ pub enum Command {
         #[command(subcommand)]
         command: ReviewCommand,
     },
+    /// Meeting templates someone wrote: import and export (Markdown or TOML)
+    Templates {
+        #[command(subcommand)]
+        command: TemplatesCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TemplatesCommand {
+    /// Add templates from a .md or .toml file to someone's own. All or nothing; every problem
+    /// is reported with its line and column.
+    Import {
+        file: PathBuf,
+        /// Whose templates (by e-mail); an admin's are offered to everyone
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_email: String,
+        /// Only check the file; change nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// md or toml (default: from the file's extension)
+        #[arg(long)]
+        format: Option<String>,
+    },
+    /// Print someone's own templates to standard output
+    Export {
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_email: String,
+        /// md or toml
+        #[arg(long, default_value = "md")]
+        format: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -365,6 +396,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Framework { command } => framework_command(&config, command).await,
         Command::Review { command } => review_command(&config, command).await,
+        Command::Templates { command } => templates_command(&config, command).await,
         Command::People { command: PeopleCommand::List { search } } => {
             let app = open(&config, true).await?;
             let actor = cli_actor(&app).await?;
@@ -435,6 +467,54 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Config { .. } => unreachable!("handled above"),
+    }
+}
+
+async fn templates_command(config: &Config, command: TemplatesCommand) -> anyhow::Result<()> {
+    use crate::domain::template_files::TemplateFormat;
+    let app = open(config, true).await?;
+    match command {
+        TemplatesCommand::Import { file, as_email, dry_run, format } => {
+            let actor = person_by_email(&app, &as_email).await?;
+            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let shown = file.display().to_string();
+            let format = match format {
+                Some(f) => TemplateFormat::parse(&f).with_context(|| format!("unknown format {f}: use md or toml"))?,
+                None => file
+                    .extension()
+                    .and_then(|e| TemplateFormat::parse(&e.to_string_lossy()))
+                    .context("cannot tell the format from the file name: add --format md|toml")?,
+            };
+            match app.import_own_templates(&actor, &bytes, format, !dry_run).await {
+                Ok(names) if dry_run => {
+                    println!(
+                        "{shown} is valid: importing would add {} template(s): {}. Nothing was changed.",
+                        names.len(),
+                        names.join(", ")
+                    );
+                    Ok(())
+                }
+                Ok(names) => {
+                    println!("Imported {} template(s) for {}: {}.", names.len(), actor.email, names.join(", "));
+                    Ok(())
+                }
+                Err(crate::app::AppError::Invalid(i)) => {
+                    eprintln!("Nothing was imported. {} problem(s) in {shown}:", i.0.len());
+                    for e in &i.0 {
+                        eprintln!("  {shown}:{e}");
+                    }
+                    std::process::exit(1);
+                }
+                Err(e) => Err(describe(e)),
+            }
+        }
+        TemplatesCommand::Export { as_email, format } => {
+            let actor = person_by_email(&app, &as_email).await?;
+            let format = TemplateFormat::parse(&format).with_context(|| format!("unknown format {format}: use md or toml"))?;
+            let text = app.export_own_templates(&actor, format).await.map_err(describe)?;
+            print!("{text}");
+            Ok(())
+        }
     }
 }
 

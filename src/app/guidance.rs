@@ -6,6 +6,7 @@ use super::{App, AppError, AppResult};
 use crate::domain::guidance::{self as g, Purpose, QuestionFormat, QuestionInput, Template};
 use crate::domain::meeting::TalkingPoint;
 use crate::domain::policy::{Action, Resource};
+use crate::domain::template_files::{self as tf, Fill, TemplateFormat};
 use crate::domain::{FieldError, Invalid, Person};
 use crate::store::guidance::{self as store, OwnQuestion, OwnTemplate, Use};
 use chrono::{DateTime, Utc};
@@ -298,8 +299,51 @@ impl App {
         Ok(())
     }
 
-    /// Fills the agenda of a meeting with a template's prompts, in order, skipping prompts the
-    /// agenda already has word for word.
+    /// The actor's own templates as a file that imports back.
+    pub async fn export_own_templates(&self, actor: &Person, format: TemplateFormat) -> AppResult<String> {
+        self.require(actor, actor, Action::Read, Resource::OwnGuidance).await?;
+        let mine: Vec<Template> = store::templates_for(&self.db, actor.id)
+            .await?
+            .into_iter()
+            .filter(|t| t.owner_id == actor.id)
+            .map(|t| Template { key: own_key(t.id), name: t.name, summary: t.summary, prompts: t.prompts })
+            .collect();
+        Ok(tf::export_templates(&mine, format))
+    }
+
+    /// Reads a whole file of templates; any problem (located) and nothing is added. With
+    /// `apply` false only checks. Returns the names of the templates the file holds.
+    pub async fn import_own_templates(&self, actor: &Person, bytes: &[u8], format: TemplateFormat, apply: bool) -> AppResult<Vec<String>> {
+        self.require(actor, actor, Action::Write, Resource::OwnGuidance).await?;
+        let existing: HashSet<String> = store::templates_for(&self.db, actor.id)
+            .await?
+            .into_iter()
+            .filter(|t| t.owner_id == actor.id)
+            .map(|t| t.name.to_lowercase())
+            .collect();
+        let ts = tf::parse_templates(bytes, format, &existing)?;
+        if apply {
+            let now = self.clock.now();
+            let mut tx = self.db.begin().await?;
+            for (i, t) in ts.iter().enumerate() {
+                let row = OwnTemplate {
+                    id: Uuid::now_v7(),
+                    owner_id: actor.id,
+                    name: t.name.clone(),
+                    summary: t.summary.clone(),
+                    prompts: t.prompts.clone(),
+                    shared: actor.is_admin,
+                    created_at: now + chrono::Duration::microseconds(i as i64),
+                };
+                store::insert_template(&mut tx, &row).await?;
+            }
+            tx.commit().await?;
+        }
+        Ok(ts.into_iter().map(|t| t.name).collect())
+    }
+
+    /// Fills the agenda of a meeting with a template's prompts, in order, with `{teammate}`,
+    /// `{manager}` and `{date}` filled in, skipping prompts the agenda already has word for word.
     pub async fn apply_template(&self, actor: &Person, key: &str, meeting_id: Uuid) -> AppResult<Vec<TalkingPoint>> {
         self.require(actor, actor, Action::Read, Resource::OwnGuidance).await?;
         let t = self.template(actor, key).await?;
@@ -308,13 +352,16 @@ impl App {
             return Err(Invalid(vec![FieldError::new("meeting", "This 1:1 is over; apply the template to the next one.")]).into());
         }
         let have: HashSet<String> = view.points.iter().map(|p| p.body.to_lowercase()).collect();
+        let day = view.meeting.starts_at.with_timezone(&view.series.schedule.tz).date_naive();
+        let fill = Fill::new(&view.teammate.name, &view.manager.name, day);
         let mut out = vec![];
         let mut all: Vec<Purpose> = vec![];
         for p in &t.prompts {
-            if have.contains(&p.text.to_lowercase()) {
+            let text = fill.apply(&p.text);
+            if have.contains(&text.to_lowercase()) {
                 continue;
             }
-            out.push(self.add_point(actor, meeting_id, &p.text, false).await?);
+            out.push(self.add_point(actor, meeting_id, &text, false).await?);
             for x in &p.purposes {
                 if !all.contains(x) {
                     all.push(*x);

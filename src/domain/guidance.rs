@@ -256,7 +256,7 @@ fn slugs() -> String {
 }
 
 /// Splits a purposes cell ("plans; career" or "plans career") keeping each name's column.
-fn split_purposes(cell: &str, line: u64, col: u64) -> Vec<(String, (u64, u64))> {
+pub(crate) fn split_purposes(cell: &str, line: u64, col: u64) -> Vec<(String, (u64, u64))> {
     let mut out = vec![];
     let mut start: Option<usize> = None;
     let chars: Vec<char> = cell.chars().collect();
@@ -342,7 +342,7 @@ fn cell_columns(line: &str, n: usize) -> Vec<u64> {
     cols
 }
 
-fn position(text: &str, byte: usize) -> (u64, u64) {
+pub(crate) fn position(text: &str, byte: usize) -> (u64, u64) {
     let before = &text[..byte.min(text.len())];
     let line = before.matches('\n').count() as u64 + 1;
     let start = before.rfind('\n').map(|p| p + 1).unwrap_or(0);
@@ -586,6 +586,10 @@ pub fn check_template(name: &str, summary: &str, prompts: &str) -> Result<(Strin
         }
         if text.is_empty() || text.chars().count() > QUESTION_MAX {
             errors.push(FieldError::new("prompts", format!("Line {}: write a prompt of up to {QUESTION_MAX} characters.", i + 1)));
+        }
+        if let Some((name, col)) = super::template_files::unknown_placeholder(line) {
+            let message = super::template_files::unknown_placeholder_message(&name);
+            errors.push(FieldError::new("prompts", format!("Line {}: {message}", i + 1)).at(i as u64 + 1, col));
         }
         out.push(Prompt { text: text.to_string(), purposes: ps });
     }

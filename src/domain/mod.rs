@@ -16,6 +16,7 @@ pub mod policy;
 pub mod reporting;
 pub mod review;
 pub mod schedule;
+pub mod template_files;
 pub mod text;
 pub mod validation;
 

@@ -113,6 +113,8 @@ pub fn router(app: App) -> Router {
         .route("/questions/import", post(pages::guidance::import))
         .route("/templates", get(pages::guidance::templates_page).post(pages::guidance::create_template))
         .route("/templates/delete", post(pages::guidance::delete_template))
+        .route("/templates/export", get(pages::guidance::export_templates))
+        .route("/templates/import", post(pages::guidance::import_templates))
         .route("/meetings/{id}/template", post(pages::guidance::apply_template))
         .route("/meetings/{id}/questions", post(pages::guidance::add_question_to_meeting));
 

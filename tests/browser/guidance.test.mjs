@@ -160,6 +160,31 @@ describe('guidance in a browser', { timeout: 300_000 }, () => {
     await checkA11y(page, '/templates (problems)');
   });
 
+  step('he imports templates from a Markdown file: a misspelt placeholder is named, the fixed file fills the agenda with her name', async () => {
+    const page = manager.page;
+    await goto(page, '/templates');
+    const io = page.locator('section').filter({ has: page.getByRole('heading', { name: 'Import and export your templates' }) });
+    await io.getByLabel('Format').selectOption('md');
+    await io.getByLabel('Paste the file').fill('# Team change\n- [strategy] {teamate}, what questions do you have about the new team?\n');
+    const r = await clickAndNavigate(page, io.getByRole('button', { name: 'Import', exact: true }));
+    assert.equal(r.status(), 422);
+    const alert = await page.getByRole('alert').innerText();
+    assert.match(alert, /Nothing was imported/);
+    assert.match(alert, /Line 2, column 14: \{teamate\} is not a placeholder/);
+    await checkA11y(page, '/templates (import problems)');
+    await screenshot(page, 'templates-import-problems');
+
+    const fixed = page.locator('section').filter({ has: page.getByRole('heading', { name: 'Import and export your templates' }) });
+    await fixed.getByLabel('Paste the file').fill('# Team change\n- [strategy] {teammate}, what questions do you have about the new team?\n');
+    await clickAndNavigate(page, fixed.getByRole('button', { name: 'Import', exact: true }));
+    assert.match(await page.getByRole('status').innerText(), /Imported 1 template/);
+
+    await goto(page, `/meetings/${ids.meeting}/prep`);
+    await page.getByLabel('Fill the agenda from a template').selectOption({ label: 'Team change' });
+    await clickAndNavigate(page, page.getByRole('button', { name: 'Apply the template' }));
+    assert.match(await page.locator('main').innerText(), new RegExp(`${TEAMMATE.name.split(' ')[0]}, what questions do you have about the new team\\?`));
+  });
+
   it('every guidance page passes axe (WCAG 2 A and AA)', (t) => {
     if (a11y.size === 0) {
       t.skip('no page was reached');

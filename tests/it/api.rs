@@ -309,6 +309,8 @@ async fn the_openapi_document_describes_every_api_route(t: TestApp) {
         ("/api/v1/series/{id}/next-meeting/questions", "post"),
         ("/api/v1/templates", "get"),
         ("/api/v1/templates", "post"),
+        ("/api/v1/templates/import", "post"),
+        ("/api/v1/templates/export", "get"),
         ("/api/v1/meetings/{id}/template", "post"),
     ];
     for (path, method) in routes {

@@ -112,3 +112,33 @@ fn review_packet_prints_markdown_json_and_html_for_a_person_by_email() {
         rapport(dir.path()).args(["review", "packet", "ada@example.com", "--period", "H1", "--as", "grace@example.com"]).output().unwrap();
     assert!(!other.status.success());
 }
+
+#[test]
+fn templates_import_reports_problems_with_file_line_and_column_and_exports_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let admin = rapport(dir.path())
+        .args(["admin", "create", "--name", "Ada", "--email", "ada@example.com"])
+        .env("RAPPORT_ADMIN_PASSWORD", "a long enough password")
+        .output()
+        .unwrap();
+    assert!(admin.status.success(), "{}", String::from_utf8_lossy(&admin.stderr));
+    let bad = dir.path().join("mine.md");
+    std::fs::write(&bad, "# Quarter start\n- [strategy] Hello {teamate}\n").unwrap();
+    let out = rapport(dir.path()).args(["templates", "import", "--as", "ada@example.com"]).arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("Nothing was imported"), "{err}");
+    assert!(err.contains("mine.md:line 2, column 20 (prompt)") && err.contains("{teamate}"), "{err}");
+
+    std::fs::write(&bad, "# Quarter start\n- [strategy] Hello {teammate}\n").unwrap();
+    let dry = rapport(dir.path()).args(["templates", "import", "--dry-run", "--as", "ada@example.com"]).arg(&bad).output().unwrap();
+    assert!(dry.status.success(), "{}", String::from_utf8_lossy(&dry.stderr));
+    assert!(String::from_utf8(dry.stdout).unwrap().contains("Nothing was changed"));
+    let export =
+        |format: &str| rapport(dir.path()).args(["templates", "export", "--as", "ada@example.com", "--format", format]).output().unwrap();
+    assert_eq!(String::from_utf8(export("md").stdout).unwrap(), "", "a dry run adds nothing");
+    let out = rapport(dir.path()).args(["templates", "import", "--as", "ada@example.com"]).arg(&bad).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8(out.stdout).unwrap().contains("Imported 1 template(s)"));
+    assert_eq!(String::from_utf8(export("md").stdout).unwrap(), "# Quarter start\n- [strategy] Hello {teammate}\n");
+}

@@ -18,3 +18,4 @@ mod privacy;
 mod reviews;
 mod schema;
 mod store_writer;
+mod templates;

@@ -6,6 +6,7 @@ use crate::app::guidance::{BankFilter, BankItem};
 use crate::app::{App, AppError};
 use crate::domain::Invalid;
 use crate::domain::guidance::{Purpose, QuestionFormat, Template};
+use crate::domain::template_files::TemplateFormat;
 use crate::web::auth::CurrentUser;
 use crate::web::error::{ApiError, ErrorBody};
 use axum::Json;
@@ -190,6 +191,62 @@ pub struct NewTemplate {
 pub(super) async fn create_template(State(app): State<App>, user: CurrentUser, ApiJson(b): ApiJson<NewTemplate>) -> ApiResult<Response> {
     let t = app.create_template(user.person(), &b.name, &b.summary, &b.prompts).await?;
     Ok((StatusCode::CREATED, Json(t)).into_response())
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TemplateFileParams {
+    /// toml (the shape of rapport's own `content/templates.toml`) or md (a Markdown list).
+    pub format: String,
+    /// Only check the file; add nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TemplateExportParams {
+    /// toml or md.
+    pub format: String,
+}
+
+fn template_format_of(s: &str) -> Result<TemplateFormat, ApiError> {
+    TemplateFormat::parse(s).ok_or_else(|| AppError::Invalid(Invalid::one("format", "Use toml or md.")).into())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TemplatesImported {
+    /// The names of the templates in the file, added unless it was a dry run.
+    pub templates: Vec<String>,
+    pub dry_run: bool,
+}
+
+#[utoipa::path(post, path = "/api/v1/templates/import", tag = "guidance", params(TemplateFileParams),
+    request_body(content = String, description = "TOML: `[[template]]` with `name`, `summary` and `[[template.prompt]]` entries (`text`, `purposes`); or Markdown: `# Name`, a line of summary, then `- [purposes] prompt` items. Prompts may use {teammate}, {manager} and {date}."),
+    responses(
+    (status = 200, description = "Every template added (or, with dry_run, found valid)", body = TemplatesImported),
+    (status = 422, description = "Every problem with its line and column, unknown placeholders named; nothing added", body = ErrorBody)))]
+pub(super) async fn import_templates(
+    State(app): State<App>,
+    user: CurrentUser,
+    ApiQuery(p): ApiQuery<TemplateFileParams>,
+    body: Bytes,
+) -> ApiResult<Json<TemplatesImported>> {
+    let format = template_format_of(&p.format)?;
+    let templates = app.import_own_templates(user.person(), &body, format, !p.dry_run).await?;
+    Ok(Json(TemplatesImported { templates, dry_run: p.dry_run }))
+}
+
+#[utoipa::path(get, path = "/api/v1/templates/export", tag = "guidance", params(TemplateExportParams), responses(
+    (status = 200, description = "The templates you wrote, as a file that imports back", body = String)))]
+pub(super) async fn export_templates(
+    State(app): State<App>,
+    user: CurrentUser,
+    ApiQuery(p): ApiQuery<TemplateExportParams>,
+) -> ApiResult<Response> {
+    let format = template_format_of(&p.format)?;
+    let text = app.export_own_templates(user.person(), format).await?;
+    Ok(([(header::CONTENT_TYPE, format.content_type())], text).into_response())
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -88,6 +88,8 @@ pub fn router(import_limit: usize) -> Router<App> {
         .route("/questions/export", get(guidance::export_questions))
         .route("/series/{id}/next-meeting/questions", post(guidance::use_question))
         .route("/templates", get(guidance::list_templates).post(guidance::create_template))
+        .route("/templates/import", post(guidance::import_templates).layer(DefaultBodyLimit::max(import_limit)))
+        .route("/templates/export", get(guidance::export_templates))
         .route("/meetings/{id}/template", post(guidance::apply_template))
 }
 
@@ -194,7 +196,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         reviews::answer_review,
         guidance::list_questions, guidance::add_question, guidance::delete_question, guidance::add_favourite,
         guidance::remove_favourite, guidance::import_questions, guidance::export_questions, guidance::use_question,
-        guidance::list_templates, guidance::create_template, guidance::apply_template,
+        guidance::list_templates, guidance::create_template, guidance::apply_template, guidance::import_templates,
+        guidance::export_templates,
     ),
     components(schemas(super::error::ErrorBody, super::error::ErrorDetail, crate::domain::FieldError)),
     modifiers(&BearerAuth),

@@ -5,6 +5,7 @@ use super::{Chrome, Form, ok, render};
 use crate::app::guidance::{BankFilter, BankItem, PairChoice};
 use crate::app::{App, AppError};
 use crate::domain::guidance::{self as g, Purpose, QuestionFormat, Template};
+use crate::domain::template_files::{PLACEHOLDERS, TemplateFormat};
 use crate::domain::{FieldError, Invalid};
 use crate::web::auth::CurrentUser;
 use crate::web::error::PageError;
@@ -270,6 +271,30 @@ struct TemplatesPage {
     summary: String,
     prompts: String,
     errors: Invalid,
+    placeholders: Vec<(&'static str, &'static str)>,
+    import_text: String,
+    import_format: String,
+    import_problems: Vec<FieldError>,
+    /// "Imported 2 templates." after an import.
+    done: String,
+}
+
+impl TemplatesPage {
+    fn new(c: Chrome, templates: Vec<TemplateRow>) -> TemplatesPage {
+        TemplatesPage {
+            c,
+            templates,
+            name: String::new(),
+            summary: String::new(),
+            prompts: String::new(),
+            errors: Invalid::default(),
+            placeholders: PLACEHOLDERS.to_vec(),
+            import_text: String::new(),
+            import_format: "md".into(),
+            import_problems: vec![],
+            done: String::new(),
+        }
+    }
 }
 
 pub struct TemplateRow {
@@ -298,16 +323,50 @@ fn template_rows(ts: Vec<Template>) -> Vec<TemplateRow> {
         .collect()
 }
 
-pub async fn templates_page(State(app): State<App>, user: CurrentUser) -> PageResult {
+#[derive(Deserialize, Default)]
+pub struct TemplatesQuery {
+    #[serde(default)]
+    imported: Option<usize>,
+}
+
+pub async fn templates_page(State(app): State<App>, user: CurrentUser, Query(q): Query<TemplatesQuery>) -> PageResult {
     let templates = template_rows(app.templates(user.person()).await?);
-    Ok(ok(&TemplatesPage {
-        c: Chrome::for_user(&user.0, "Meeting templates", "questions"),
-        templates,
-        name: String::new(),
-        summary: String::new(),
-        prompts: String::new(),
-        errors: Invalid::default(),
-    }))
+    let mut page = TemplatesPage::new(Chrome::for_user(&user.0, "Meeting templates", "questions"), templates);
+    if let Some(n) = q.imported {
+        page.done = if n == 1 { "Imported 1 template.".into() } else { format!("Imported {n} templates.") };
+    }
+    Ok(ok(&page))
+}
+
+pub async fn export_templates(State(app): State<App>, user: CurrentUser, Query(q): Query<ExportQuery>) -> PageResult {
+    let format = TemplateFormat::parse(&q.format).unwrap_or(TemplateFormat::Markdown);
+    let body = app.export_own_templates(user.person(), format).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, format.content_type().to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"my-templates.{}\"", format.extension())),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+pub async fn import_templates(State(app): State<App>, user: CurrentUser, body: Bytes) -> PageResult {
+    let p = pairs(&body);
+    let text = field(&p, "file_text");
+    let format = TemplateFormat::parse(&field(&p, "format")).unwrap_or(TemplateFormat::Markdown);
+    match app.import_own_templates(user.person(), text.as_bytes(), format, true).await {
+        Ok(names) => Ok(Redirect::to(&format!("/templates?imported={}#io-h", names.len())).into_response()),
+        Err(AppError::Invalid(Invalid(problems))) => {
+            let templates = template_rows(app.templates(user.person()).await?);
+            let mut page = TemplatesPage::new(Chrome::for_user(&user.0, "Meeting templates", "questions"), templates);
+            page.import_text = text;
+            page.import_format = format.extension().into();
+            page.import_problems = problems;
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -325,14 +384,11 @@ pub async fn create_template(State(app): State<App>, user: CurrentUser, Form(f):
         Ok(_) => Ok(Redirect::to("/templates#mine").into_response()),
         Err(AppError::Invalid(errors)) => {
             let templates = template_rows(app.templates(user.person()).await?);
-            let page = TemplatesPage {
-                c: Chrome::for_user(&user.0, "Meeting templates", "questions"),
-                templates,
-                name: f.name,
-                summary: f.summary,
-                prompts: f.prompts,
-                errors,
-            };
+            let mut page = TemplatesPage::new(Chrome::for_user(&user.0, "Meeting templates", "questions"), templates);
+            page.name = f.name;
+            page.summary = f.summary;
+            page.prompts = f.prompts;
+            page.errors = errors;
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(e) => Err(e.into()),
