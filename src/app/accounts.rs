@@ -1,5 +1,6 @@
 //! Accounts: the first admin, signing in and out, passwords, invitations and API tokens.
 
+use super::mail;
 use super::secrets::{hash_password, random_token, token_hash, verify_password};
 use super::{App, AppError, AppResult};
 use crate::domain::person::{validate_name, validate_password};
@@ -31,6 +32,8 @@ pub struct Invitation {
     pub token: String,
     pub person: Person,
     pub expires_at: DateTime<Utc>,
+    /// Whether the link was also e-mailed to the person (when an SMTP server is configured).
+    pub emailed: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -176,6 +179,12 @@ impl App {
     /// managers, the people who report to them. Inviting again replaces nothing: each link
     /// works once until it expires.
     pub async fn invite(&self, actor: &Person, person_id: PersonId) -> AppResult<Invitation> {
+        self.invite_with(actor, person_id, false).await
+    }
+
+    /// [`App::invite`], and with `send_email` (and an SMTP server configured) the link is also
+    /// e-mailed to the person once the invitation is saved.
+    pub async fn invite_with(&self, actor: &Person, person_id: PersonId, send_email: bool) -> AppResult<Invitation> {
         let person = people::get(&self.db, person_id).await?.ok_or(AppError::NotFound)?;
         self.require(actor, &person, Action::Write, Resource::Invitation).await?;
         if person.can_sign_in {
@@ -189,9 +198,20 @@ impl App {
         let now = self.clock.now();
         let expires_at = now + Duration::days(self.config.invitation_days as i64);
         let mut tx = self.db.begin().await?;
-        accounts::insert_invitation(&mut tx, Uuid::now_v7(), &token_hash(&token), person.id, actor.id, now, expires_at).await?;
+        let id = Uuid::now_v7();
+        accounts::insert_invitation(&mut tx, id, &token_hash(&token), person.id, actor.id, now, expires_at).await?;
+        // The link can go to the person's mailbox too, sent once this commits.
+        let link = format!("{}/invite/{token}", self.public_base());
+        let expires = expires_at.format("%A %-d %B %Y, %H:%M UTC").to_string();
+        let subject = format!("{} invited you to rapport", actor.name);
+        let message = mail::render(
+            &subject,
+            &mail::invitation::Text { subject: &subject, name: &person.name, inviter: &actor.name, expires: &expires, link: &link },
+            &mail::invitation::Html { subject: &subject, name: &person.name, inviter: &actor.name, expires: &expires, link: &link },
+        )?;
+        let emailed = send_email && self.queue_mail_only(&mut tx, &format!("invitation:{id}"), &person, message).await?;
         tx.commit().await?;
-        Ok(Invitation { token, person, expires_at })
+        Ok(Invitation { token, person, expires_at, emailed })
     }
 
     /// Who an invitation is for, so the page can greet them. Expired and used links are

@@ -35,6 +35,10 @@ pub struct Email {
     pub text: String,
     pub html: String,
     pub calendar: Option<CalendarPart>,
+    /// Sent by e-mail only, never kept in the inbox: an invitation's one-time link is for the
+    /// mailbox it was sent to, and has no use inside rapport.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub mail_only: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,7 +90,6 @@ impl App {
         calendar: Option<CalendarPart>,
         chat: Option<String>,
     ) -> AppResult<bool> {
-        let now = self.clock.now();
         let email = Email {
             to_person: to.id.0,
             to: to.email.clone(),
@@ -95,12 +98,38 @@ impl App {
             text: message.text,
             html: message.html,
             calendar,
+            mail_only: false,
         };
+        self.enqueue_email(tx, key, email, chat).await
+    }
+
+    /// Queues an e-mail that only makes sense by e-mail (an invitation link): never copied to
+    /// the inbox nor to a webhook. Nothing is queued when no SMTP server is configured.
+    pub(crate) async fn queue_mail_only(&self, tx: &mut Tx, key: &str, to: &Person, message: Rendered) -> AppResult<bool> {
+        if self.config.mail.is_none() {
+            return Ok(false);
+        }
+        let email = Email {
+            to_person: to.id.0,
+            to: to.email.clone(),
+            to_name: to.name.clone(),
+            subject: message.subject,
+            text: message.text,
+            html: message.html,
+            calendar: None,
+            mail_only: true,
+        };
+        self.enqueue_email(tx, key, email, None).await
+    }
+
+    async fn enqueue_email(&self, tx: &mut Tx, key: &str, email: Email, chat: Option<String>) -> AppResult<bool> {
+        let now = self.clock.now();
+        let to = PersonId(email.to_person);
         let payload = serde_json::to_string(&email).map_err(anyhow::Error::from)?;
         let job = NewJob { kind: EMAIL_JOB, payload: &payload, idempotency_key: key, run_at: now, max_attempts: rules::MAX_ATTEMPTS };
         let added = jobs::enqueue(tx, &job, now).await?;
         if let Some(text) = chat
-            && let Some(url) = store::webhook_url(tx, to.id).await?
+            && let Some(url) = store::webhook_url(tx, to).await?
         {
             {
                 let call = WebhookCall { url, text };
@@ -179,7 +208,7 @@ impl App {
         let internal = |e: crate::store::StoreError| Failure::Transient(format!("database: {e}"));
         let now = self.clock.now();
         let mut tx = self.db.begin().await.map_err(internal)?;
-        if let Some(e) = email {
+        if let Some(e) = email.filter(|e| !e.mail_only) {
             let m = NewInboxMessage {
                 person_id: PersonId(e.to_person),
                 idempotency_key: &job.idempotency_key,
@@ -205,7 +234,8 @@ impl App {
             return Ok(());
         }
         match &self.config.mail {
-            // No SMTP: the inbox in rapport is the delivery.
+            // No SMTP: the inbox in rapport is the delivery (a mail-only message queued while a
+            // server was configured is dropped: it cannot be delivered anywhere).
             None => self.finish(worker, job, Some(email), "inbox", &email.to).await,
             Some(cfg) => {
                 send_smtp(cfg, email, &job.idempotency_key).await?;
@@ -251,6 +281,7 @@ impl App {
             text: r.text,
             html: r.html,
             calendar: None,
+            mail_only: true,
         };
         let key = format!("test:{}", Uuid::now_v7());
         send_smtp(cfg, &email, &key).await.map_err(|f| match f {

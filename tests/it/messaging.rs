@@ -659,6 +659,121 @@ mod smtp_failing_then_recovering {
     }
 }
 
+mod an_invitation_link_is_emailed_once_and_works {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::an_invitation_link_is_emailed_once_and_works(super::Backend::Sqlite).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::an_invitation_link_is_emailed_once_and_works(super::Backend::Postgres).await
+    }
+}
+
+/// With an SMTP server, inviting someone e-mails them the one-time link (never into the inbox:
+/// the link is for their mailbox); the link from the e-mail signs them in. Without a server,
+/// nothing is queued and the page says to send the link yourself.
+async fn an_invitation_link_is_emailed_once_and_works(backend: Backend) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let server = SmtpServer::start(port).await;
+    let config = Config {
+        mail: Some(MailConfig {
+            host: "127.0.0.1".into(),
+            port,
+            tls: MailTls::None,
+            username: None,
+            password: None,
+            from: "rapport <rapport@example.com>".into(),
+            timeout_secs: 5,
+        }),
+        public_url: Some("https://rapport.example.com".into()),
+        ..Config::default()
+    };
+    let t = spawn_with(backend, config).await;
+    let admin = t.admin().await;
+    let newcomer = |name: &str| {
+        let input = rapport::app::people::PersonInput {
+            name: name.into(),
+            email: format!("{}@example.com", name.to_lowercase().replace(' ', ".")),
+            title: String::new(),
+            timezone: "UTC".into(),
+            manager_id: Some(admin.id),
+            is_admin: false,
+        };
+        let app = t.app.clone();
+        let admin = admin.clone();
+        async move { app.create_person(&admin, input).await.unwrap() }
+    };
+    let lin = newcomer("Lin Newcomer").await;
+    // Invited while someone else is added: the API sends only when asked to.
+    let kai = newcomer("Kai Other").await;
+    let token = t.token(&admin).await;
+    let r: Value = plain()
+        .post(t.url(&format!("/api/v1/people/{}/invitation", kai.id.0)))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["emailed"], false, "{r}");
+    let (browser, csrf) = t.signed_in(&admin.email.to_string()).await;
+    let page = browser
+        .post(t.url(&format!("/people/{}/invite", lin.id.0)))
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("We are e-mailing this link to Lin Newcomer"), "{page}");
+    assert_eq!(t.app.run_jobs("w").await.unwrap(), 1);
+    t.clock.advance(Duration::hours(1));
+    assert_eq!(t.app.run_jobs("w").await.unwrap(), 0, "sent once");
+    let mail = server.messages();
+    assert_eq!(mail.len(), 1, "{mail:#?}");
+    assert!(mail[0]["to"].as_str().unwrap().contains(&lin.email.to_string()));
+    assert_eq!(mail[0]["subject"], format!("{} invited you to rapport", admin.name));
+    let text = mail[0]["text"].as_str().unwrap();
+    let link = text.lines().find(|l| l.starts_with("https://rapport.example.com/invite/")).unwrap_or_else(|| panic!("{text}"));
+    let invitation = link.rsplit('/').next().unwrap();
+    assert!(mail[0]["html"].as_str().unwrap().contains(link));
+    let session = t.app.accept_invitation(invitation, "a long enough password for Lin").await.unwrap();
+    assert_eq!(session.person.id, lin.id);
+    assert!(t.app.inbox(&session.person).await.unwrap().is_empty(), "the link is not kept in the inbox");
+    let r: Value = plain()
+        .post(t.url(&format!("/api/v1/people/{}/invitation?email=true", kai.id.0)))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["emailed"], true, "{r}");
+    assert_eq!(t.app.run_jobs("w").await.unwrap(), 1);
+    assert_eq!(server.messages().len(), 2);
+    drop(server);
+
+    // No SMTP server: nothing is queued, and the page asks the inviter to send the link.
+    let t = spawn_with(backend, Config::default()).await;
+    let admin = t.admin().await;
+    let input = rapport::app::people::PersonInput {
+        name: "Lin Newcomer".into(),
+        email: "lin@example.com".into(),
+        title: String::new(),
+        timezone: "UTC".into(),
+        manager_id: Some(admin.id),
+        is_admin: false,
+    };
+    let lin = t.app.create_person(&admin, input).await.unwrap();
+    let inv = t.app.invite_with(&admin, lin.id, true).await.unwrap();
+    assert!(!inv.emailed);
+    assert_eq!(t.app.run_jobs("w").await.unwrap(), 0);
+}
+
 /// aiosmtpd writing a Maildir; stopped when dropped.
 struct SmtpServer {
     child: std::process::Child,

@@ -1,6 +1,6 @@
 //! People, reporting lines, accounts and API tokens.
 
-use super::{ApiJson, ApiResult, double_option};
+use super::{ApiJson, ApiQuery, ApiResult, double_option};
 use crate::app::App;
 use crate::app::people::{PersonInput, PersonPatch};
 use crate::domain::{Person, PersonId, PersonWithReports};
@@ -189,6 +189,8 @@ pub struct InvitationDto {
     /// The link to send; it works once.
     pub url: String,
     pub expires_at: DateTime<Utc>,
+    /// Whether rapport also e-mailed the link to them (only when an SMTP server is configured).
+    pub emailed: bool,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -314,7 +316,15 @@ pub(super) async fn import_people(
     Ok(Json(ImportResult { created: s.created, updated: s.updated, applied: s.applied }))
 }
 
-#[utoipa::path(post, path = "/api/v1/people/{id}/invitation", tag = "accounts", params(("id" = Uuid, Path)), responses(
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InviteParams {
+    /// Also e-mail the link to the person (when an SMTP server is configured; see `emailed`).
+    #[serde(default)]
+    pub email: bool,
+}
+
+#[utoipa::path(post, path = "/api/v1/people/{id}/invitation", tag = "accounts", params(("id" = Uuid, Path), InviteParams), responses(
     (status = 201, description = "The invitation link to send", body = InvitationDto),
     (status = 422, description = "They can already sign in", body = ErrorBody),
     (status = 404, description = "No such person, or not yours to invite", body = ErrorBody)))]
@@ -323,10 +333,11 @@ pub(super) async fn invite_person(
     user: CurrentUser,
     headers: HeaderMap,
     Path(id): Path<Uuid>,
+    ApiQuery(q): ApiQuery<InviteParams>,
 ) -> ApiResult<(StatusCode, Json<InvitationDto>)> {
-    let inv = app.invite(user.person(), PersonId(id)).await?;
+    let inv = app.invite_with(user.person(), PersonId(id), q.email).await?;
     let url = format!("{}/invite/{}", crate::web::base_url(&app, &headers), inv.token);
-    Ok((StatusCode::CREATED, Json(InvitationDto { person: inv.person.into(), url, expires_at: inv.expires_at })))
+    Ok((StatusCode::CREATED, Json(InvitationDto { person: inv.person.into(), url, expires_at: inv.expires_at, emailed: inv.emailed })))
 }
 
 #[utoipa::path(post, path = "/api/v1/invitations/{token}/accept", tag = "accounts", params(("token" = String, Path)), request_body = AcceptInvitation,

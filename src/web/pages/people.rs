@@ -285,13 +285,21 @@ struct InviteLinkPage {
     person: Person,
     link: String,
     expires: String,
+    emailed: bool,
 }
 
 pub async fn invite(State(app): State<App>, user: CurrentUser, headers: axum::http::HeaderMap, Path(id): Path<Uuid>) -> PageResult {
-    let inv = app.invite(user.person(), PersonId(id)).await?;
+    // From the page the link is e-mailed as well whenever rapport can send e-mail.
+    let inv = app.invite_with(user.person(), PersonId(id), true).await?;
     let link = format!("{}/invite/{}", crate::web::base_url(&app, &headers), inv.token);
     let expires = inv.expires_at.format("%A %-d %B %Y, %H:%M UTC").to_string();
-    Ok(ok(&InviteLinkPage { c: Chrome::for_user(&user.0, "Invitation", "people"), person: inv.person, link, expires }))
+    Ok(ok(&InviteLinkPage {
+        c: Chrome::for_user(&user.0, "Invitation", "people"),
+        person: inv.person,
+        link,
+        expires,
+        emailed: inv.emailed,
+    }))
 }
 
 #[derive(Template)]
