@@ -195,6 +195,18 @@ async fn the_no_surprises_check_at_its_boundaries(t: TestApp) {
     t.clock.set(at("2026-05-01T09:00:00Z"));
     let seen = t.app.review(&o.ivy, o.ivy.id, period.id).await.unwrap();
     assert_eq!((seen.statements.len(), seen.flagged, seen.can_answer, seen.can_write), (7, 4, true, false));
+    // The page names each statement's evidence from the record, with a link where it has a page.
+    let (ivy_browser, _) = t.signed_in(&o.ivy.email.to_string()).await;
+    let html = ivy_browser.get(t.url(&format!("/people/{}/reviews/{}", o.ivy.id, period.id))).send().await.unwrap().text().await.unwrap();
+    // (The 1:1 was never marked as held, so it is not in the period's list: its page still is.)
+    assert!(html.contains(&format!("<a href=\"/meetings/{}\">shared notes of a 1:1</a>", m[0].id)), "{html}");
+    assert!(
+        html.contains("Evidence: feedback not in this period&#39;s record")
+            || html.contains("Evidence: feedback not in this period's record"),
+        "{html}"
+    );
+    assert!(html.contains("Evidence: feedback from Emil Manager to Ivy Coder, "), "{html}");
+    assert!(!html.contains(&exact.to_string()), "no identifiers shown");
     let acked = t.app.answer_review(&o.ivy, o.ivy.id, period.id, None).await.unwrap();
     assert_eq!(acked.review.as_ref().unwrap().acknowledged_at, Some(at("2026-05-01T09:00:00Z")));
     let answered = t.app.answer_review(&o.ivy, o.ivy.id, period.id, Some("Thanks; the estimates point is new to me.")).await.unwrap();

@@ -6,7 +6,7 @@
 use super::{Chrome, Form, render};
 use crate::app::reviews::{FeedbackInput, FeedbackItem, ReviewView};
 use crate::app::{App, AppError};
-use crate::domain::review::{Packet, ReviewPeriod, packet_markdown};
+use crate::domain::review::{EvidenceKind, EvidenceRef, Packet, ReviewPeriod, packet_markdown};
 use crate::domain::{FieldError, Person, PersonId};
 use crate::web::auth::CurrentUser;
 use crate::web::error::PageError;
@@ -148,9 +148,41 @@ struct ReviewPage {
     errors: Vec<FieldError>,
 }
 
+/// A piece of evidence as the reader sees it: what it is, and where to look (empty when the
+/// record has no page of its own).
+pub struct EvidenceLink {
+    pub label: String,
+    pub href: String,
+}
+
 impl ReviewPage {
     fn base(&self) -> String {
         format!("/people/{}/reviews/{}", self.v.person_id, self.v.period.id)
+    }
+
+    /// Names a statement's evidence from the period's record (the packet), so the reader sees
+    /// "Shared notes of the 1:1 on 3 March", not an identifier.
+    fn evidence_link(&self, e: &EvidenceRef) -> EvidenceLink {
+        let day = |d: chrono::DateTime<chrono::Utc>| d.format("%-d %B %Y").to_string();
+        let found = self.packet.as_ref().and_then(|p| match e.kind {
+            EvidenceKind::Feedback => p.feedback.iter().find(|f| f.feedback.id == e.id).map(|f| EvidenceLink {
+                label: format!("feedback from {} to {}, {}", f.giver_name, f.receiver_name, f.feedback.shared_on()),
+                href: String::new(),
+            }),
+            EvidenceKind::Note => p.meetings.iter().find(|m| m.id == e.id).map(|m| EvidenceLink {
+                label: format!("shared notes of the 1:1 on {}", day(m.starts_at)),
+                href: format!("/meetings/{}", m.id),
+            }),
+            EvidenceKind::Assessment => p.assessments.iter().find(|a| a.id == e.id).map(|a| EvidenceLink {
+                label: format!("assessment of {} on {}", a.competency, day(a.created_at)),
+                href: format!("/people/{}/growth", self.v.person_id),
+            }),
+        });
+        found.unwrap_or_else(|| match e.kind {
+            // A 1:1 that is not in the period's list (not marked as held) still has its page.
+            EvidenceKind::Note => EvidenceLink { label: "shared notes of a 1:1".into(), href: format!("/meetings/{}", e.id) },
+            kind => EvidenceLink { label: format!("{} not in this period's record", kind.as_str()), href: String::new() },
+        })
     }
 }
 
