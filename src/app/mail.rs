@@ -43,6 +43,7 @@ mail!(weekly_digest, "mail/weekly_digest/text.txt", "mail/weekly_digest/html.htm
 mail!(series_changed, "mail/series_changed/text.txt", "mail/series_changed/html.html", { name: &'a str, other: &'a str, what: &'a str, link: &'a str });
 mail!(meeting_restored, "mail/meeting_restored/text.txt", "mail/meeting_restored/html.html", { name: &'a str, other: &'a str, when: &'a str, link: &'a str });
 mail!(invitation, "mail/invitation/text.txt", "mail/invitation/html.html", { name: &'a str, inviter: &'a str, expires: &'a str, link: &'a str });
+mail!(review_shared, "mail/review_shared/text.txt", "mail/review_shared/html.html", { name: &'a str, manager: &'a str, period: &'a str, link: &'a str });
 mail!(test, "mail/test/text.txt", "mail/test/html.html", { link: &'a str, server: &'a str });
 
 /// Renders both bodies of a message.

@@ -414,24 +414,16 @@ impl App {
         })
     }
 
-    /// Adds a statement to a person's review (their manager), linked to evidence the writer may see.
-    pub async fn add_statement(
+    /// Checks what a statement says and links: its kind, its text and evidence the writer may
+    /// see about the person (refused like not found otherwise).
+    async fn check_statement(
         &self,
         actor: &Person,
-        person_id: PersonId,
-        period_id: Uuid,
+        person: &Person,
         kind: &str,
         body: &str,
         evidence: &[String],
-    ) -> AppResult<Statement> {
-        let person = self.review_subject(person_id).await?;
-        let period = store::get_period(&self.db, period_id).await?.ok_or(AppError::NotFound)?;
-        let existing = store::get_review(&self.db, period.id, person.id).await?;
-        let shared = existing.as_ref().is_some_and(|r| r.shared_at.is_some());
-        self.require(actor, &person, Action::Write, Resource::Review { shared }).await?;
-        if shared {
-            return Err(AppError::Conflict("This review is shared already; it no longer changes.".into()));
-        }
+    ) -> AppResult<(StatementKind, String, Vec<EvidenceRef>)> {
         let mut errors = Invalid::default();
         let kind = StatementKind::parse(kind);
         if kind.is_none() {
@@ -445,7 +437,7 @@ impl App {
         for raw in evidence.iter().filter(|s| !s.trim().is_empty()) {
             match review::parse_evidence(raw) {
                 Some(r) => {
-                    if let Some(e) = self.check_evidence(actor, &person, &r).await? {
+                    if let Some(e) = self.check_evidence(actor, person, &r).await? {
                         errors.push(e);
                     }
                     if !refs.contains(&r) {
@@ -456,21 +448,79 @@ impl App {
             }
         }
         errors.into_result()?;
+        Ok((kind.unwrap_or(StatementKind::Neutral), body, refs))
+    }
+
+    /// The review a manager is still writing: refused like not found for anyone else, and as a
+    /// conflict once it is shared (a shared review no longer changes).
+    async fn review_in_writing(&self, actor: &Person, person: &Person, period_id: Uuid) -> AppResult<(ReviewPeriod, Option<Review>)> {
+        let period = store::get_period(&self.db, period_id).await?.ok_or(AppError::NotFound)?;
+        let existing = store::get_review(&self.db, period.id, person.id).await?;
+        let shared = existing.as_ref().is_some_and(|r| r.shared_at.is_some());
+        self.require(actor, person, Action::Write, Resource::Review { shared }).await?;
+        if shared {
+            return Err(AppError::Conflict("This review is shared already; it no longer changes.".into()));
+        }
+        Ok((period, existing))
+    }
+
+    /// Adds a statement to a person's review (their manager), linked to evidence the writer may see.
+    pub async fn add_statement(
+        &self,
+        actor: &Person,
+        person_id: PersonId,
+        period_id: Uuid,
+        kind: &str,
+        body: &str,
+        evidence: &[String],
+    ) -> AppResult<Statement> {
+        let person = self.review_subject(person_id).await?;
+        let (period, _) = self.review_in_writing(actor, &person, period_id).await?;
+        let (kind, body, refs) = self.check_statement(actor, &person, kind, body, evidence).await?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         let r = store::ensure_review(&mut tx, period.id, person.id, actor.id, now).await?;
-        let s = Statement {
-            id: Uuid::now_v7(),
-            review_id: r.id,
-            position: 0,
-            kind: kind.unwrap_or(StatementKind::Neutral),
-            body,
-            evidence: refs,
-            created_at: now,
-        };
-        store::insert_statement(&mut tx, &s).await?;
+        let mut s = Statement { id: Uuid::now_v7(), review_id: r.id, position: 0, kind, body, evidence: refs, created_at: now };
+        s.position = store::insert_statement(&mut tx, &s).await?;
         tx.commit().await?;
         Ok(s)
+    }
+
+    /// Rewrites a statement of a review not yet shared: its kind, text and evidence.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn update_statement(
+        &self,
+        actor: &Person,
+        person_id: PersonId,
+        period_id: Uuid,
+        statement_id: Uuid,
+        kind: &str,
+        body: &str,
+        evidence: &[String],
+    ) -> AppResult<Statement> {
+        let person = self.review_subject(person_id).await?;
+        let (_, review) = self.review_in_writing(actor, &person, period_id).await?;
+        let review = review.ok_or(AppError::NotFound)?;
+        let mut s = store::statements(&self.db, review.id).await?.into_iter().find(|s| s.id == statement_id).ok_or(AppError::NotFound)?;
+        let (kind, body, refs) = self.check_statement(actor, &person, kind, body, evidence).await?;
+        (s.kind, s.body, s.evidence) = (kind, body, refs);
+        let mut tx = self.db.begin().await?;
+        store::update_statement(&mut tx, &s).await?;
+        tx.commit().await?;
+        Ok(s)
+    }
+
+    /// Removes a statement from a review not yet shared.
+    pub async fn delete_statement(&self, actor: &Person, person_id: PersonId, period_id: Uuid, statement_id: Uuid) -> AppResult<()> {
+        let person = self.review_subject(person_id).await?;
+        let (_, review) = self.review_in_writing(actor, &person, period_id).await?;
+        let review = review.ok_or(AppError::NotFound)?;
+        let mut tx = self.db.begin().await?;
+        if !store::delete_statement(&mut tx, review.id, statement_id).await? {
+            return Err(AppError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Shares a review with the person (their manager only). Flagged statements do not stop it:
@@ -486,7 +536,30 @@ impl App {
         };
         if !shared {
             let mut tx = self.db.begin().await?;
-            store::share_review(&mut tx, r.id, self.clock.now()).await?;
+            if store::share_review(&mut tx, r.id, self.clock.now()).await? {
+                // The person hears of it (inbox, and e-mail when configured) once it is shared.
+                let link = format!("{}/people/{}/reviews/{}", self.public_base(), person.id, period.id);
+                let subject = format!("{} shared your review for {}", actor.name, period.name);
+                let message = super::mail::render(
+                    &subject,
+                    &super::mail::review_shared::Text {
+                        subject: &subject,
+                        name: &person.name,
+                        manager: &actor.name,
+                        period: &period.name,
+                        link: &link,
+                    },
+                    &super::mail::review_shared::Html {
+                        subject: &subject,
+                        name: &person.name,
+                        manager: &actor.name,
+                        period: &period.name,
+                        link: &link,
+                    },
+                )?;
+                let chat = format!("{subject}: {link}");
+                self.queue_email(&mut tx, &format!("review-shared:{}", r.id), &person, message, None, Some(chat)).await?;
+            }
             tx.commit().await?;
         }
         self.review(actor, person_id, period_id).await

@@ -223,7 +223,8 @@ pub async fn statements(db: &Db, review: Uuid) -> Result<Vec<Statement>> {
         .collect()
 }
 
-pub async fn insert_statement(tx: &mut Tx, s: &Statement) -> Result<()> {
+/// Adds a statement at the end of its review; returns the position it was given.
+pub async fn insert_statement(tx: &mut Tx, s: &Statement) -> Result<i64> {
     const POS: &str = "SELECT COALESCE(MAX(position), 0) + 1 FROM review_statement WHERE review_id = $1";
     const Q: &str = "INSERT INTO review_statement (id, review_id, position, kind, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
     const EV: &str = "INSERT INTO review_evidence (statement_id, kind, ref_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
@@ -232,7 +233,30 @@ pub async fn insert_statement(tx: &mut Tx, s: &Statement) -> Result<()> {
     for e in &s.evidence {
         on_tx!(tx, c => sqlx::query(EV).bind(s.id).bind(e.kind.as_str()).bind(e.id).execute(c).await.map(|r| r.rows_affected()))?;
     }
+    Ok(pos)
+}
+
+/// Rewrites a statement's kind, text and evidence (its place stays).
+pub async fn update_statement(tx: &mut Tx, s: &Statement) -> Result<()> {
+    const Q: &str = "UPDATE review_statement SET kind = $2, body = $3 WHERE id = $1";
+    const CLEAR: &str = "DELETE FROM review_evidence WHERE statement_id = $1";
+    const EV: &str = "INSERT INTO review_evidence (statement_id, kind, ref_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+    on_tx!(tx, c => sqlx::query(Q).bind(s.id).bind(s.kind.as_str()).bind(&s.body).execute(c).await.map(|r| r.rows_affected()))?;
+    on_tx!(tx, c => sqlx::query(CLEAR).bind(s.id).execute(c).await.map(|r| r.rows_affected()))?;
+    for e in &s.evidence {
+        on_tx!(tx, c => sqlx::query(EV).bind(s.id).bind(e.kind.as_str()).bind(e.id).execute(c).await.map(|r| r.rows_affected()))?;
+    }
     Ok(())
+}
+
+/// Removes a statement of `review` with its evidence links. False when there was none.
+pub async fn delete_statement(tx: &mut Tx, review: Uuid, id: Uuid) -> Result<bool> {
+    const EV: &str =
+        "DELETE FROM review_evidence WHERE statement_id = $1 AND EXISTS (SELECT 1 FROM review_statement WHERE id = $1 AND review_id = $2)";
+    const Q: &str = "DELETE FROM review_statement WHERE id = $1 AND review_id = $2";
+    on_tx!(tx, c => sqlx::query(EV).bind(id).bind(review).execute(c).await.map(|r| r.rows_affected()))?;
+    let n = on_tx!(tx, c => sqlx::query(Q).bind(id).bind(review).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
 }
 
 /// Shares a review once. False when it was already shared.

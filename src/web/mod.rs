@@ -101,6 +101,8 @@ pub fn router(app: App) -> Router {
         .route("/reviews/periods", post(pages::reviews::create_period))
         .route("/people/{id}/reviews/{period}", get(pages::reviews::review))
         .route("/people/{id}/reviews/{period}/statements", post(pages::reviews::add_statement))
+        .route("/people/{id}/reviews/{period}/statements/{statement}", post(pages::reviews::update_statement))
+        .route("/people/{id}/reviews/{period}/statements/{statement}/delete", post(pages::reviews::delete_statement))
         .route("/people/{id}/reviews/{period}/share", post(pages::reviews::share_review))
         .route("/people/{id}/reviews/{period}/answer", post(pages::reviews::answer_review))
         .route("/people/{id}/reviews/{period}/{file}", get(pages::reviews::packet_export))

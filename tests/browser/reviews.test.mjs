@@ -129,6 +129,14 @@ describe('reviews in a browser', { timeout: 300_000 }, () => {
     await checkA11y(page, '/people/<id>/reviews/<period> (flagged)');
     await screenshot(page, 'review-flagged');
     await onPhone(manager, 'review-flagged');
+    // Rewritten before sharing: the edit form keeps the evidence ticked.
+    const edit = page.locator('details.edit-statement').first();
+    await edit.locator('summary').click();
+    assert.equal(await edit.getByLabel(/Your incident write-up/).isChecked(), true);
+    await edit.getByLabel('Statement', { exact: true }).fill('Handles incidents with a calm, clear head.');
+    await checkA11y(page, '/people/<id>/reviews/<period> (editing a statement)');
+    await clickAndNavigate(page, edit.getByRole('button', { name: 'Save the statement' }));
+    assert.match(await page.locator('#statements').innerText(), /Handles incidents with a calm, clear head\./);
     await clickAndNavigate(page, page.getByRole('button', { name: `Share with ${TEAMMATE.name}` }));
     assert.match(await page.getByRole('status').innerText(), /Shared on/);
     assert.equal(await page.getByRole('button', { name: 'Add statement' }).count(), 0, 'a shared review no longer changes');
@@ -140,7 +148,7 @@ describe('reviews in a browser', { timeout: 300_000 }, () => {
     await clickAndNavigate(page, page.getByRole('link', { name: 'Your review' }));
     assert.equal(new URL(page.url()).pathname, ids.review);
     const text = await page.locator('main').innerText();
-    assert.match(text, /Handles incidents with a calm head\./);
+    assert.match(text, /Handles incidents with a calm, clear head\./);
     assert.doesNotMatch(text, /New to/, 'the flag is for the manager');
     await checkA11y(page, '/people/<id>/reviews/<period> (teammate)');
     await clickAndNavigate(page, page.getByRole('button', { name: 'Acknowledge' }));

@@ -297,6 +297,8 @@ async fn the_openapi_document_describes_every_api_route(t: TestApp) {
         ("/api/v1/people/{id}/packet", "get"),
         ("/api/v1/people/{id}/reviews/{period}", "get"),
         ("/api/v1/people/{id}/reviews/{period}/statements", "post"),
+        ("/api/v1/people/{id}/reviews/{period}/statements/{statement}", "put"),
+        ("/api/v1/people/{id}/reviews/{period}/statements/{statement}", "delete"),
         ("/api/v1/people/{id}/reviews/{period}/share", "post"),
         ("/api/v1/people/{id}/reviews/{period}/answer", "post"),
         ("/api/v1/questions", "get"),

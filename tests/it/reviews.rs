@@ -23,6 +23,7 @@ on_both!(
     bad_input_is_refused_and_changes_nothing,
     the_api_and_pages_give_feedback_build_share_and_answer_a_review,
     the_meeting_page_records_feedback_for_each_other,
+    statements_are_rewritten_or_removed_until_shared_and_sharing_tells_the_person,
 );
 
 const EXAMPLE: &str = include_str!("../../frameworks/example.yaml");
@@ -437,4 +438,66 @@ async fn the_meeting_page_records_feedback_for_each_other(t: TestApp) {
     assert_eq!(r.status(), 303);
     assert!(emil.get(t.url(&page)).send().await.unwrap().text().await.unwrap().contains("EMIL-DRAFT"));
     assert!(!ivy.get(t.url(&page)).send().await.unwrap().text().await.unwrap().contains("EMIL-DRAFT"));
+}
+
+async fn statements_are_rewritten_or_removed_until_shared_and_sharing_tells_the_person(t: TestApp) {
+    let o = org(&t).await;
+    t.clock.set(at("2026-02-02T09:00:00Z"));
+    let period = half_year(&t, &o).await;
+    let praise = t.app.give_feedback(&o.emil, fb(&o.ivy, "praise", "Clear incident notes.", true)).await.unwrap().feedback.id;
+    t.clock.set(at("2026-04-01T09:00:00Z"));
+    let first = t.app.add_statement(&o.emil, o.ivy.id, period.id, "neutral", "Steady quarter.", &[]).await.unwrap();
+    let second = t.app.add_statement(&o.emil, o.ivy.id, period.id, "praise", "Writes well", &[]).await.unwrap();
+
+    // Rewritten: kind, text and evidence; the place in the list stays.
+    let ev = vec![format!("feedback:{praise}")];
+    let s = t.app.update_statement(&o.emil, o.ivy.id, period.id, second.id, "praise", "Writes clear incident notes.", &ev).await.unwrap();
+    assert_eq!((s.body.as_str(), s.evidence.len(), s.position), ("Writes clear incident notes.", 1, second.position));
+    let v = t.app.review(&o.emil, o.ivy.id, period.id).await.unwrap();
+    let bodies: Vec<&str> = v.statements.iter().map(|s| s.statement.body.as_str()).collect();
+    assert_eq!(bodies, vec!["Steady quarter.", "Writes clear incident notes."]);
+    assert_eq!(v.statements[1].flag, None, "the linked feedback was heard in time");
+
+    // Bad input changes nothing; other people's statements are not found.
+    let r = t.app.update_statement(&o.emil, o.ivy.id, period.id, second.id, "sarcasm", "", &ev).await;
+    assert!(matches!(&r, Err(AppError::Invalid(i)) if i.message_for("kind").is_some() && i.message_for("body").is_some()), "{r:?}");
+    for who in [&o.ivy, &o.vera, &o.ada, &o.rob] {
+        let r = t.app.update_statement(who, o.ivy.id, period.id, second.id, "praise", "Mine now", &[]).await;
+        assert!(matches!(r, Err(AppError::NotFound)), "{}: {r:?}", who.name);
+        assert!(matches!(t.app.delete_statement(who, o.ivy.id, period.id, first.id).await, Err(AppError::NotFound)), "{}", who.name);
+    }
+    // A statement of another person's review is not found through this one.
+    let robs = t.app.add_statement(&o.emil, o.rob.id, period.id, "neutral", "Rob's.", &[]).await.unwrap();
+    assert!(matches!(t.app.delete_statement(&o.emil, o.ivy.id, period.id, robs.id).await, Err(AppError::NotFound)));
+    let v = t.app.review(&o.emil, o.ivy.id, period.id).await.unwrap();
+    assert_eq!(v.statements[1].statement.body, "Writes clear incident notes.");
+
+    // Removed, through the API.
+    let token = t.token(&o.emil).await;
+    let base = format!("/api/v1/people/{}/reviews/{}/statements", o.ivy.id, period.id);
+    let r = plain().delete(t.url(&format!("{base}/{}", first.id))).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+    let r = plain()
+        .put(t.url(&format!("{base}/{}", second.id)))
+        .bearer_auth(&token)
+        .json(&json!({"kind": "praise", "body": "Writes very clear incident notes.", "evidence": ev}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let v = t.app.review(&o.emil, o.ivy.id, period.id).await.unwrap();
+    assert_eq!(v.statements.len(), 1);
+
+    // Shared: Ivy hears of it in her inbox, once; the review no longer changes.
+    assert!(t.app.inbox(&o.ivy).await.unwrap().iter().all(|m| !m.subject.contains("shared your review")));
+    t.app.share_review(&o.emil, o.ivy.id, period.id).await.unwrap();
+    t.app.share_review(&o.emil, o.ivy.id, period.id).await.unwrap();
+    t.app.run_jobs("w").await.unwrap();
+    let told: Vec<_> = t.app.inbox(&o.ivy).await.unwrap().into_iter().filter(|m| m.subject.contains("shared your review")).collect();
+    assert_eq!(told.len(), 1);
+    assert_eq!(told[0].subject, "Emil Manager shared your review for 2026 first half");
+    assert!(told[0].body_text.contains(&format!("/people/{}/reviews/{}", o.ivy.id, period.id)), "{}", told[0].body_text);
+    let r = t.app.update_statement(&o.emil, o.ivy.id, period.id, second.id, "praise", "Later change", &[]).await;
+    assert!(matches!(r, Err(AppError::Conflict(_))), "{r:?}");
+    assert!(matches!(t.app.delete_statement(&o.emil, o.ivy.id, period.id, second.id).await, Err(AppError::Conflict(_))));
 }

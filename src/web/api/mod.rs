@@ -79,6 +79,7 @@ pub fn router(import_limit: usize) -> Router<App> {
         .route("/people/{id}/packet", get(reviews::get_packet))
         .route("/people/{id}/reviews/{period}", get(reviews::get_review))
         .route("/people/{id}/reviews/{period}/statements", post(reviews::add_statement))
+        .route("/people/{id}/reviews/{period}/statements/{statement}", put(reviews::update_statement).delete(reviews::delete_statement))
         .route("/people/{id}/reviews/{period}/share", post(reviews::share_review))
         .route("/people/{id}/reviews/{period}/answer", post(reviews::answer_review))
         .route("/questions", get(guidance::list_questions).post(guidance::add_question))
@@ -192,7 +193,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         messages::my_messages, messages::feed_status, messages::create_feed, messages::revoke_feed, messages::get_reminders, messages::put_reminders,
         messages::jobs,
         reviews::my_feedback, reviews::give_feedback, reviews::get_feedback, reviews::share_feedback, reviews::list_periods,
-        reviews::create_period, reviews::get_packet, reviews::get_review, reviews::add_statement, reviews::share_review,
+        reviews::create_period, reviews::get_packet, reviews::get_review, reviews::add_statement, reviews::update_statement, reviews::delete_statement, reviews::share_review,
         reviews::answer_review,
         guidance::list_questions, guidance::add_question, guidance::delete_question, guidance::add_favourite,
         guidance::remove_favourite, guidance::import_questions, guidance::export_questions, guidance::use_question,

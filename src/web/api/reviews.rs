@@ -146,6 +146,36 @@ pub(super) async fn add_statement(
     Ok((StatusCode::CREATED, Json(app.add_statement(user.person(), PersonId(id), period, &s.kind, &s.body, &s.evidence).await?)))
 }
 
+#[utoipa::path(put, path = "/api/v1/people/{id}/reviews/{period}/statements/{statement}", tag = "reviews",
+    params(("id" = Uuid, Path), ("period" = Uuid, Path), ("statement" = Uuid, Path)),
+    request_body = StatementInput, responses(
+    (status = 200, description = "Rewritten: kind, text and evidence", body = Statement),
+    (status = 422, description = "What to fix; nothing changed", body = ErrorBody),
+    (status = 409, description = "The review is shared already", body = ErrorBody),
+    (status = 404, description = "No such statement in a review you write", body = ErrorBody)))]
+pub(super) async fn update_statement(
+    State(app): State<App>,
+    user: CurrentUser,
+    Path((id, period, statement)): Path<(Uuid, Uuid, Uuid)>,
+    ApiJson(s): ApiJson<StatementInput>,
+) -> ApiResult<Json<Statement>> {
+    Ok(Json(app.update_statement(user.person(), PersonId(id), period, statement, &s.kind, &s.body, &s.evidence).await?))
+}
+
+#[utoipa::path(delete, path = "/api/v1/people/{id}/reviews/{period}/statements/{statement}", tag = "reviews",
+    params(("id" = Uuid, Path), ("period" = Uuid, Path), ("statement" = Uuid, Path)), responses(
+    (status = 204, description = "Removed"),
+    (status = 409, description = "The review is shared already", body = ErrorBody),
+    (status = 404, description = "No such statement in a review you write", body = ErrorBody)))]
+pub(super) async fn delete_statement(
+    State(app): State<App>,
+    user: CurrentUser,
+    Path((id, period, statement)): Path<(Uuid, Uuid, Uuid)>,
+) -> ApiResult<StatusCode> {
+    app.delete_statement(user.person(), PersonId(id), period, statement).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[utoipa::path(post, path = "/api/v1/people/{id}/reviews/{period}/share", tag = "reviews", params(("id" = Uuid, Path), ("period" = Uuid, Path)), responses(
     (status = 200, description = "Shared; `flagged` says how many points are new to the person", body = ReviewView),
     (status = 404, description = "Not your direct report", body = ErrorBody)))]

@@ -6,7 +6,7 @@
 use super::{Chrome, Form, render};
 use crate::app::reviews::{FeedbackInput, FeedbackItem, ReviewView};
 use crate::app::{App, AppError};
-use crate::domain::review::{EvidenceKind, EvidenceRef, Packet, ReviewPeriod, packet_markdown};
+use crate::domain::review::{EvidenceKind, EvidenceRef, Packet, ReviewPeriod, Statement, packet_markdown};
 use crate::domain::{FieldError, Person, PersonId};
 use crate::web::auth::CurrentUser;
 use crate::web::error::PageError;
@@ -160,6 +160,11 @@ impl ReviewPage {
         format!("/people/{}/reviews/{}", self.v.person_id, self.v.period.id)
     }
 
+    /// Whether a statement links this piece of evidence (to tick its box in the edit form).
+    fn links(&self, s: &Statement, kind: &str, id: &Uuid) -> bool {
+        s.evidence.iter().any(|e| e.kind.as_str() == kind && e.id == *id)
+    }
+
     /// Names a statement's evidence from the period's record (the packet), so the reader sees
     /// "Shared notes of the 1:1 on 3 March", not an identifier.
     fn evidence_link(&self, e: &EvidenceRef) -> EvidenceLink {
@@ -210,18 +215,47 @@ pub struct StatementForm {
     evidence: String,
 }
 
+/// A statement form: several checkboxes share the name `evidence`, so every pair is read, not
+/// just the last.
+fn statement_form(body: &[u8]) -> (StatementForm, Vec<String>) {
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let f = StatementForm { kind: get("kind"), body: get("body"), evidence: get("evidence_other") };
+    let mut evidence: Vec<String> = pairs.iter().filter(|(n, _)| n == "evidence").map(|(_, v)| v.clone()).collect();
+    evidence.extend(f.evidence.split_whitespace().map(str::to_string));
+    (f, evidence)
+}
+
+pub async fn update_statement(
+    State(app): State<App>,
+    user: CurrentUser,
+    Path((person, period, statement)): Path<(Uuid, Uuid, Uuid)>,
+    body: axum::body::Bytes,
+) -> PageResult {
+    let (f, evidence) = statement_form(&body);
+    match app.update_statement(user.person(), PersonId(person), period, statement, &f.kind, &f.body, &evidence).await {
+        Ok(_) => Ok(Redirect::to(&format!("/people/{person}/reviews/{period}#st-{statement}")).into_response()),
+        Err(AppError::Invalid(i)) => review_page(&app, &user, person, period, i.0).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn delete_statement(
+    State(app): State<App>,
+    user: CurrentUser,
+    Path((person, period, statement)): Path<(Uuid, Uuid, Uuid)>,
+) -> PageResult {
+    app.delete_statement(user.person(), PersonId(person), period, statement).await?;
+    Ok(Redirect::to(&format!("/people/{person}/reviews/{period}#statements")).into_response())
+}
+
 pub async fn add_statement(
     State(app): State<App>,
     user: CurrentUser,
     Path((person, period)): Path<(Uuid, Uuid)>,
     body: axum::body::Bytes,
 ) -> PageResult {
-    // Several checkboxes share the name `evidence`: read every pair, not just the last.
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
-    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
-    let f = StatementForm { kind: get("kind"), body: get("body"), evidence: get("evidence_other") };
-    let mut evidence: Vec<String> = pairs.iter().filter(|(n, _)| n == "evidence").map(|(_, v)| v.clone()).collect();
-    evidence.extend(f.evidence.split_whitespace().map(str::to_string));
+    let (f, evidence) = statement_form(&body);
     match app.add_statement(user.person(), PersonId(person), period, &f.kind, &f.body, &evidence).await {
         Ok(_) => Ok(Redirect::to(&format!("/people/{person}/reviews/{period}#statements")).into_response()),
         Err(AppError::Invalid(i)) => review_page(&app, &user, person, period, i.0).await,
