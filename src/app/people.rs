@@ -86,6 +86,22 @@ impl App {
         Ok(people::names(&self.db).await?)
     }
 
+    /// Everyone, when there are at most `max` people; `None` in a larger organisation, where a
+    /// list of every name is too long to choose from (and to send).
+    pub async fn manager_choices_up_to(&self, actor: &Person, max: i64) -> AppResult<Option<Vec<(PersonId, String, String)>>> {
+        self.require(actor, actor, Action::Read, Resource::Profile).await?;
+        if people::count(&self.db).await? > max {
+            return Ok(None);
+        }
+        Ok(Some(people::names(&self.db).await?))
+    }
+
+    /// Someone in the directory by e-mail address (any case).
+    pub async fn person_by_email(&self, actor: &Person, email: &str) -> AppResult<Person> {
+        self.require(actor, actor, Action::Read, Resource::Profile).await?;
+        people::get_by_email(&self.db, &email.trim().to_lowercase()).await?.ok_or(AppError::NotFound)
+    }
+
     pub async fn person(&self, actor: &Person, id: PersonId) -> AppResult<Person> {
         let p = people::get(&self.db, id).await?.ok_or(AppError::NotFound)?;
         self.require(actor, &p, Action::Read, Resource::Profile).await?;

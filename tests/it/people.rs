@@ -11,6 +11,7 @@ on_both!(
     the_directory_searches_and_pages,
     the_org_chart_shows_the_chain_above_and_the_reports_below,
     a_csv_import_is_all_or_nothing_with_every_problem_located,
+    in_a_large_organisation_the_manager_is_typed_as_an_email_address,
 );
 
 async fn adding_a_person_validates_every_field_and_keeps_what_was_typed(t: TestApp) {
@@ -226,4 +227,50 @@ async fn a_form_that_cannot_be_read_gets_a_page_that_says_so(t: TestApp) {
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
     assert!(html.contains("This form could not be read") && html.contains("version"), "{html}");
+}
+
+/// Past `MANAGER_LIST_MAX` people the form asks for the manager's e-mail address instead of
+/// listing everyone; a typed address that matches no one is named, and nothing is saved.
+async fn in_a_large_organisation_the_manager_is_typed_as_an_email_address(t: TestApp) {
+    use rapport::web::pages::people::MANAGER_LIST_MAX;
+    let admin = t.admin().await;
+    let (c, csrf) = t.signed_in("ada@example.com").await;
+    let page = c.get(t.url("/people/new")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("<select id=\"f-manager_id\""), "a small organisation picks from a list");
+
+    let mut csv = String::from("name,email,title,manager_email,timezone\n");
+    for i in 0..MANAGER_LIST_MAX {
+        csv.push_str(&format!("Person {i},p{i}@example.com,Engineer,ada@example.com,UTC\n"));
+    }
+    t.app.import_people(&admin, csv.as_bytes(), true).await.unwrap();
+    let page = c.get(t.url("/people/new")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Manager’s e-mail address") && page.contains("type=\"email\""), "{page}");
+    assert!(!page.contains("Person 17"), "no list of everyone");
+
+    let form = |manager: &'static str| {
+        [
+            ("_csrf", csrf.clone()),
+            ("name", "Grace Hopper".into()),
+            ("email", "grace@example.com".into()),
+            ("title", String::new()),
+            ("timezone", "UTC".into()),
+            ("manager_id", manager.into()),
+        ]
+    };
+    let before = rapport::store::people::count(&t.app.db).await.unwrap();
+    let r = c.post(t.url("/people/new")).form(&form("nobody@example.com")).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("No one in rapport has the e-mail address nobody@example.com."), "{html}");
+    assert!(html.contains("value=\"nobody@example.com\""), "what was typed is kept");
+    assert_eq!(rapport::store::people::count(&t.app.db).await.unwrap(), before);
+
+    let r = c.post(t.url("/people/new")).form(&form("P17@Example.com")).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let grace = rapport::store::people::get_by_email(&t.app.db, "grace@example.com").await.unwrap().unwrap();
+    let p17 = rapport::store::people::get_by_email(&t.app.db, "p17@example.com").await.unwrap().unwrap();
+    assert_eq!(grace.manager_id, Some(p17.id));
+    // Editing shows the current manager's address.
+    let edit = c.get(t.url(&format!("/people/{}/edit", grace.id))).send().await.unwrap().text().await.unwrap();
+    assert!(edit.contains("value=\"p17@example.com\""), "{edit}");
 }

@@ -119,36 +119,72 @@ struct PersonFormPage {
     f: PersonForm,
     errors: Invalid,
     all_fields: bool,
-    managers: Vec<(String, String)>,
+    managers: ManagerPicker,
 }
 
-/// Everyone who could be chosen as a manager, by name. `except` leaves out the person edited.
-async fn manager_options(app: &App, actor: &Person, except: Option<PersonId>) -> Result<Vec<(String, String)>, PageError> {
-    Ok(app
-        .manager_choices(actor)
-        .await?
-        .into_iter()
-        .filter(|(id, _, _)| Some(*id) != except)
-        .map(|(id, name, title)| (id.to_string(), if title.is_empty() { name } else { format!("{name} ({title})") }))
-        .collect())
+/// Up to this many people, the manager is chosen from a list of everyone; above it, typed as an
+/// e-mail address (a list of ten thousand names helps nobody and weighs a megabyte).
+pub const MANAGER_LIST_MAX: i64 = 300;
+
+/// How the form asks for the manager.
+#[derive(Default)]
+struct ManagerPicker {
+    /// (id, "Name (title)") for everyone but the person edited; empty when `by_email`.
+    list: Vec<(String, String)>,
+    by_email: bool,
+    /// For `by_email`: the current manager's e-mail address, or what was typed.
+    email: String,
 }
 
-fn parse_manager(raw: &str, errors: &mut Invalid) -> Option<PersonId> {
-    if raw.trim().is_empty() {
-        return None;
-    }
-    match Uuid::parse_str(raw.trim()) {
-        Ok(id) => Some(PersonId(id)),
-        Err(_) => {
-            errors.push(FieldError::new("manager_id", "Choose a manager from the list."));
-            None
+/// The manager field for a form whose current value is `current` (an id, or a typed e-mail
+/// address after a mistake). `except` leaves out the person edited.
+async fn manager_picker(app: &App, actor: &Person, except: Option<PersonId>, current: &str) -> Result<ManagerPicker, PageError> {
+    match app.manager_choices_up_to(actor, MANAGER_LIST_MAX).await? {
+        Some(all) => Ok(ManagerPicker {
+            list: all
+                .into_iter()
+                .filter(|(id, _, _)| Some(*id) != except)
+                .map(|(id, name, title)| (id.to_string(), if title.is_empty() { name } else { format!("{name} ({title})") }))
+                .collect(),
+            ..Default::default()
+        }),
+        None => {
+            let email = match Uuid::parse_str(current.trim()) {
+                Ok(id) => app.person(actor, PersonId(id)).await.map(|p| p.email).unwrap_or_default(),
+                Err(_) => current.trim().to_string(),
+            };
+            Ok(ManagerPicker { list: vec![], by_email: true, email })
         }
     }
 }
 
+/// The manager as the form sent it: an id from the list, or an e-mail address typed in a large
+/// organisation.
+async fn resolve_manager(app: &App, actor: &Person, raw: &str, errors: &mut Invalid) -> Result<Option<PersonId>, PageError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    if let Ok(id) = Uuid::parse_str(raw) {
+        return Ok(Some(PersonId(id)));
+    }
+    if raw.contains('@') {
+        match app.person_by_email(actor, raw).await {
+            Ok(p) => return Ok(Some(p.id)),
+            Err(AppError::NotFound) => {
+                errors.push(FieldError::new("manager_id", format!("No one in rapport has the e-mail address {raw}.")));
+                return Ok(None);
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    errors.push(FieldError::new("manager_id", "Choose a manager from the list, or type their e-mail address."));
+    Ok(None)
+}
+
 pub async fn new_page(State(app): State<App>, user: CurrentUser) -> PageResult {
     app.require_admin(user.person())?;
-    let managers = manager_options(&app, user.person(), None).await?;
+    let managers = manager_picker(&app, user.person(), None, "").await?;
     let f = PersonForm { timezone: user.person().timezone.clone(), ..Default::default() };
     Ok(ok(&PersonFormPage {
         c: Chrome::for_user(&user.0, "Add person", "people"),
@@ -165,7 +201,7 @@ pub async fn new_page(State(app): State<App>, user: CurrentUser) -> PageResult {
 
 pub async fn create(State(app): State<App>, user: CurrentUser, Form(f): Form<PersonForm>) -> PageResult {
     let mut errors = Invalid::default();
-    let manager_id = parse_manager(&f.manager_id, &mut errors);
+    let manager_id = resolve_manager(&app, user.person(), &f.manager_id, &mut errors).await?;
     let result = if errors.is_empty() {
         app.create_person(
             user.person(),
@@ -185,7 +221,7 @@ pub async fn create(State(app): State<App>, user: CurrentUser, Form(f): Form<Per
     match result {
         Ok(p) => Ok(Redirect::to(&format!("/people/{}", p.id)).into_response()),
         Err(AppError::Invalid(errors)) => {
-            let managers = manager_options(&app, user.person(), None).await?;
+            let managers = manager_picker(&app, user.person(), None, &f.manager_id).await?;
             Ok(render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &PersonFormPage {
@@ -210,7 +246,11 @@ async fn edit_form(app: &App, user: &CurrentUser, person: &Person, f: PersonForm
     if !profile.can_edit_all && !profile.can_edit_own {
         return Err(AppError::NotFound.into());
     }
-    let managers = if profile.can_edit_all { manager_options(app, user.person(), Some(person.id)).await? } else { vec![] };
+    let managers = if profile.can_edit_all {
+        manager_picker(app, user.person(), Some(person.id), &f.manager_id).await?
+    } else {
+        ManagerPicker::default()
+    };
     Ok(render(
         status,
         &PersonFormPage {
@@ -249,7 +289,7 @@ pub async fn update(State(app): State<App>, user: CurrentUser, Path(id): Path<Uu
     if profile.can_edit_all {
         patch.email = Some(f.email.clone());
         patch.title = Some(f.title.clone());
-        patch.manager_id = Some(parse_manager(&f.manager_id, &mut errors));
+        patch.manager_id = Some(resolve_manager(&app, user.person(), &f.manager_id, &mut errors).await?);
         patch.is_admin = Some(f.is_admin);
     }
     let result = match (errors.is_empty(), f.version) {
