@@ -389,9 +389,6 @@ async fn refused(app: &App, user: &CurrentUser, id: Uuid, e: AppError) -> PageRe
 pub struct RunForm {
     #[serde(default)]
     meeting_id: String,
-    /// Where to go afterwards: "meeting" (the meeting page) or the program page.
-    #[serde(default)]
-    back: String,
 }
 
 pub async fn run(State(app): State<App>, user: CurrentUser, Path((id, key)): Path<(Uuid, String)>, Form(f): Form<RunForm>) -> PageResult {
@@ -400,7 +397,7 @@ pub async fn run(State(app): State<App>, user: CurrentUser, Path((id, key)): Pat
         m => Some(Uuid::parse_str(m).map_err(|_| AppError::NotFound)?),
     };
     match app.run_session(user.person(), id, &key, meeting).await {
-        Ok(_) if f.back == "program" => Ok(see_other(&format!("/series/{id}/program#s-{key}"))),
+        // To the meeting, where its questions now are and what to capture is asked.
         Ok((m, _)) => Ok(see_other(&format!("/meetings/{m}#program"))),
         Err(e) => refused(&app, &user, id, e).await,
     }
