@@ -112,7 +112,7 @@ impl App {
     }
 
     /// The series, if the actor may do `action` on its program (regular 1:1s only).
-    async fn program_series(&self, actor: &Person, series_id: Uuid, action: Action, resource: Resource) -> AppResult<Series> {
+    pub(crate) async fn require_program(&self, actor: &Person, series_id: Uuid, action: Action, resource: Resource) -> AppResult<Series> {
         let series = meetings_store::get_series(&self.db, series_id).await?.ok_or(AppError::NotFound)?;
         if series.kind != SeriesKind::Regular || !policy::allows(Self::program_role(actor, &series), action, resource) {
             return Err(AppError::NotFound);
@@ -122,7 +122,7 @@ impl App {
 
     /// A pair's program: its sessions in the pair's order with what happened to each.
     pub async fn program(&self, actor: &Person, series_id: Uuid) -> AppResult<ProgramView> {
-        let series = self.program_series(actor, series_id, Action::Read, Resource::Program).await?;
+        let series = self.require_program(actor, series_id, Action::Read, Resource::Program).await?;
         self.gather_program(actor, series).await
     }
 
@@ -179,7 +179,8 @@ impl App {
             if s.series.kind != SeriesKind::Regular {
                 continue;
             }
-            let view = self.program(actor, s.series.id).await?;
+            let series = self.require_program(actor, s.series.id, Action::Read, Resource::Program).await?;
+            let view = self.gather_program(actor, series).await?;
             let next_title = view.next().map(|n| n.session.title.clone());
             out.push(PairProgram {
                 i_lead: s.series.manager_id == actor.id,
@@ -196,6 +197,7 @@ impl App {
 
     /// Starts the program for one pair. False when it had started already (nothing changes).
     pub async fn start_program(&self, actor: &Person, series_id: Uuid) -> AppResult<bool> {
+        self.require_program(actor, series_id, Action::Write, Resource::Program).await?;
         Ok(self.start_programs(actor, &[series_id]).await? == 1)
     }
 
@@ -208,7 +210,7 @@ impl App {
         }
         let mut chosen = vec![];
         for id in series_ids {
-            let series = self.program_series(actor, *id, Action::Write, Resource::Program).await?;
+            let series = self.require_program(actor, *id, Action::Write, Resource::Program).await?;
             if series.status == SeriesStatus::Ended {
                 return Err(Invalid::one("series_ids", "These 1:1s have ended; the program needs 1:1s that go on.").into());
             }
@@ -230,9 +232,9 @@ impl App {
         Ok(started)
     }
 
-    /// The program of a series the actor may change, started, and one of its sessions.
-    async fn managed_session(&self, actor: &Person, series_id: Uuid, key: &str) -> AppResult<(ProgramView, SessionStatus)> {
-        let series = self.program_series(actor, series_id, Action::Write, Resource::Program).await?;
+    /// The program of a series the actor may change (checked by the caller), started, and one of
+    /// its sessions.
+    async fn managed_session(&self, actor: &Person, series: Series, key: &str) -> AppResult<(ProgramView, SessionStatus)> {
         let view = self.gather_program(actor, series).await?;
         if view.started.is_none() {
             return Err(Invalid::one("program", "Start the program for this pair first.").into());
@@ -245,7 +247,8 @@ impl App {
     /// chosen): its questions join the agenda (those already on it are left alone) and are
     /// remembered as used by the pair. Returns the meeting and how many questions were added.
     pub async fn run_session(&self, actor: &Person, series_id: Uuid, key: &str, meeting_id: Option<Uuid>) -> AppResult<(Uuid, usize)> {
-        let (view, status) = self.managed_session(actor, series_id, key).await?;
+        let series = self.require_program(actor, series_id, Action::Write, Resource::Program).await?;
+        let (view, status) = self.managed_session(actor, series, key).await?;
         rules::can_run(status).map_err(|r| refused("session", r))?;
         let meeting_id = match meeting_id {
             Some(id) => id,
@@ -288,7 +291,8 @@ impl App {
 
     /// Skips a session, or brings a skipped one back.
     pub async fn skip_session(&self, actor: &Person, series_id: Uuid, key: &str, skip: bool) -> AppResult<()> {
-        let (_, status) = self.managed_session(actor, series_id, key).await?;
+        let series = self.require_program(actor, series_id, Action::Write, Resource::Program).await?;
+        let (_, status) = self.managed_session(actor, series, key).await?;
         rules::can_skip(status, skip).map_err(|r| refused("session", r))?;
         let mut tx = self.db.begin().await?;
         store::set_skipped(&mut tx, series_id, key, skip.then(|| self.clock.now())).await?;
@@ -298,7 +302,8 @@ impl App {
 
     /// Moves a session one place up or down in the pair's order.
     pub async fn move_session(&self, actor: &Person, series_id: Uuid, key: &str, up: bool) -> AppResult<()> {
-        self.managed_session(actor, series_id, key).await?;
+        let series = self.require_program(actor, series_id, Action::Write, Resource::Program).await?;
+        self.managed_session(actor, series, key).await?;
         let rows = store::sessions(&self.db, series_id).await?;
         let records: Vec<SessionRecord> = rows
             .iter()
@@ -327,7 +332,8 @@ impl App {
     /// Marks a session done by hand (it is also done once its meeting took place, or when
     /// something was captured for it).
     pub async fn mark_session_done(&self, actor: &Person, series_id: Uuid, key: &str) -> AppResult<()> {
-        let (_, status) = self.managed_session(actor, series_id, key).await?;
+        let series = self.require_program(actor, series_id, Action::Write, Resource::Program).await?;
+        let (_, status) = self.managed_session(actor, series, key).await?;
         rules::can_mark_done(status).map_err(|r| refused("session", r))?;
         let mut tx = self.db.begin().await?;
         store::set_done(&mut tx, series_id, key, self.clock.now()).await?;
@@ -341,7 +347,7 @@ impl App {
     /// notes. Either of the pair may capture. The landing write and the capture's record are
     /// two commits (like a question and its memory).
     pub async fn capture(&self, actor: &Person, series_id: Uuid, key: &str, input: CaptureInput) -> AppResult<CaptureRow> {
-        let series = self.program_series(actor, series_id, Action::Write, Resource::ProgramCapture).await?;
+        let series = self.require_program(actor, series_id, Action::Write, Resource::ProgramCapture).await?;
         let view = self.gather_program(actor, series).await?;
         if view.started.is_none() {
             return Err(Invalid::one("program", "Start the program for this pair first.").into());
