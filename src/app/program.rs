@@ -415,7 +415,12 @@ impl App {
                     // Their own words go into their own page, still a draft if it was one. What
                     // the pair sees of the capture never holds those words.
                     self.append_to_work_with_me(actor, &section.key, &body).await?;
-                    (format!("Added to their own page, under “{}”", section.title), Some(section.key.clone()), None)
+                    let first = view.teammate.name.split_whitespace().next().unwrap_or(&view.teammate.name).to_string();
+                    (
+                        format!("Written into {first}’s own page, under “{}”: theirs to share when they want", section.title),
+                        Some(section.key.clone()),
+                        None,
+                    )
                 } else {
                     (body.clone(), Some(section.key.clone()), None)
                 }
