@@ -194,7 +194,7 @@ impl App {
         Ok((meeting, self.use_question(actor, key, meeting).await?))
     }
 
-    async fn remember_use(
+    pub(crate) async fn remember_use(
         &self,
         actor: &Person,
         meeting_id: Uuid,

@@ -12,9 +12,11 @@ pub mod mail;
 pub mod meetings;
 pub mod messages;
 pub mod people;
+pub mod program;
 pub mod reminders;
 pub mod reviews;
 pub mod secrets;
+pub mod work_with_me;
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;

@@ -13,6 +13,7 @@ pub mod messages;
 pub mod people_csv;
 pub mod person;
 pub mod policy;
+pub mod program;
 pub mod reporting;
 pub mod review;
 pub mod schedule;

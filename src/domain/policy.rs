@@ -96,6 +96,17 @@ pub enum Resource {
     /// A person's own guidance: the questions they wrote, their favourites and their own
     /// templates. Only they see and change them (an admin too has only their own).
     OwnGuidance,
+    /// The first ten 1:1s of a pair (relation as for the pair's 1:1s): both see the progress;
+    /// the manager starts it, runs, skips, reorders and marks sessions done.
+    Program,
+    /// What a session captured: written and read by either of the pair. It then lands where
+    /// it belongs, under that place's own rule (a strength, a plan, the shared notes).
+    ProgramCapture,
+    /// A person's "how to work with me" page. Only they write it. A draft (`shared` false) is
+    /// theirs alone; once shared, their manager reads it, and so do the people who report to
+    /// them (`actor_reports_to_subject`): a manager's page is most useful to a new teammate.
+    /// Not skip-level leaders, not peers, not admins.
+    WorkWithMe { shared: bool, actor_reports_to_subject: bool },
 }
 
 impl Resource {
@@ -118,6 +129,8 @@ impl Resource {
             Resource::ReviewPeriod,
             Resource::ReviewPacket,
             Resource::OwnGuidance,
+            Resource::Program,
+            Resource::ProgramCapture,
         ];
         for a in [false, true] {
             v.push(Resource::Series { skip_level: a });
@@ -126,6 +139,9 @@ impl Resource {
             v.push(Resource::Assessment { self_assessment: a });
             v.push(Resource::Review { shared: a });
             v.push(Resource::ReviewAnswer { shared: a });
+            for b in [false, true] {
+                v.push(Resource::WorkWithMe { shared: a, actor_reports_to_subject: b });
+            }
             for b in [false, true] {
                 for shared in [false, true] {
                     v.push(Resource::Feedback { actor_is_giver: a, actor_is_recipient: b, shared });
@@ -219,6 +235,15 @@ pub fn decide(role: Role, action: Action, resource: Resource) -> Decision {
         OwnMessages => r == Themselves,
         JobQueue => role.is_admin,
         OwnGuidance => r == Themselves,
+        Program => match action {
+            Read => matches!(r, Themselves | Manager),
+            Write => r == Manager,
+        },
+        ProgramCapture => matches!(r, Themselves | Manager),
+        WorkWithMe { shared, actor_reports_to_subject } => match action {
+            Read => r == Themselves || (shared && (r == Manager || actor_reports_to_subject)),
+            Write => r == Themselves,
+        },
     };
     if allowed { Decision::Allow } else { Decision::Deny }
 }
@@ -298,7 +323,23 @@ mod tests {
             (ReviewAnswer { shared: false }, Write, [F, F, F, F], [F, F, F, F]),
             (ReviewAnswer { shared: true }, Read, [T, T, F, F], [T, T, F, F]),
             (ReviewAnswer { shared: true }, Write, [T, F, F, F], [T, F, F, F]),
+            (Program, Read, [T, T, F, F], [T, T, F, F]),
+            (Program, Write, [F, T, F, F], [F, T, F, F]),
+            (ProgramCapture, Read, [T, T, F, F], [T, T, F, F]),
+            (ProgramCapture, Write, [T, T, F, F], [T, T, F, F]),
+            // A draft: the writer alone, whoever else asks.
+            (WorkWithMe { shared: false, actor_reports_to_subject: false }, Read, [T, F, F, F], [T, F, F, F]),
+            (WorkWithMe { shared: false, actor_reports_to_subject: true }, Read, [T, F, F, F], [T, F, F, F]),
+            // Shared: their manager, and the people who report to them. Never skip-level or admin.
+            (WorkWithMe { shared: true, actor_reports_to_subject: false }, Read, [T, T, F, F], [T, T, F, F]),
+            (WorkWithMe { shared: true, actor_reports_to_subject: true }, Read, [T, T, T, T], [T, T, T, T]),
         ]);
+        for shared in [false, true] {
+            for reports in [false, true] {
+                let res = WorkWithMe { shared, actor_reports_to_subject: reports };
+                rows.push((res, Write, [T, F, F, F], [T, F, F, F]));
+            }
+        }
         for giver in [false, true] {
             for recipient in [false, true] {
                 // A draft: the giver alone. Shared: giver, recipient and the recipient's manager.

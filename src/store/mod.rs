@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod meetings;
 pub mod messages;
 pub mod people;
+pub mod program;
 pub mod reviews;
 pub mod search;
 pub mod writer;
@@ -230,6 +231,7 @@ pub const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "point_position", include_str!("../../migrations/sqlite/0008_point_position.sql")),
     (9, "reviews", include_str!("../../migrations/sqlite/0009_reviews.sql")),
     (10, "guidance", include_str!("../../migrations/sqlite/0010_guidance.sql")),
+    (13, "program", include_str!("../../migrations/sqlite/0013_program.sql")),
 ];
 pub const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),
@@ -242,6 +244,7 @@ pub const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "point_position", include_str!("../../migrations/postgres/0008_point_position.sql")),
     (9, "reviews", include_str!("../../migrations/postgres/0009_reviews.sql")),
     (10, "guidance", include_str!("../../migrations/postgres/0010_guidance.sql")),
+    (13, "program", include_str!("../../migrations/postgres/0013_program.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

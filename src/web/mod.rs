@@ -118,7 +118,18 @@ pub fn router(app: App) -> Router {
         .route("/templates/export", get(pages::guidance::export_templates))
         .route("/templates/import", post(pages::guidance::import_templates))
         .route("/meetings/{id}/template", post(pages::guidance::apply_template))
-        .route("/meetings/{id}/questions", post(pages::guidance::add_question_to_meeting));
+        .route("/meetings/{id}/questions", post(pages::guidance::add_question_to_meeting))
+        .route("/program", get(pages::program::programs))
+        .route("/program/start", post(pages::program::start_several))
+        .route("/series/{id}/program", get(pages::program::program_page))
+        .route("/series/{id}/program/start", post(pages::program::start_one))
+        .route("/series/{id}/program/{key}/run", post(pages::program::run))
+        .route("/series/{id}/program/{key}/skip", post(pages::program::skip))
+        .route("/series/{id}/program/{key}/move", post(pages::program::move_session))
+        .route("/series/{id}/program/{key}/done", post(pages::program::mark_done))
+        .route("/series/{id}/program/{key}/capture", post(pages::program::capture))
+        .route("/people/{id}/work-with-me", get(pages::program::work_with_me_page).post(pages::program::save_work_with_me))
+        .route("/people/{id}/work-with-me/share", post(pages::program::share_work_with_me));
 
     Router::new()
         .merge(pages)

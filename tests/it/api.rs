@@ -314,6 +314,18 @@ async fn the_openapi_document_describes_every_api_route(t: TestApp) {
         ("/api/v1/templates/import", "post"),
         ("/api/v1/templates/export", "get"),
         ("/api/v1/meetings/{id}/template", "post"),
+        ("/api/v1/program", "get"),
+        ("/api/v1/program/start", "post"),
+        ("/api/v1/series/{id}/program", "get"),
+        ("/api/v1/series/{id}/program", "post"),
+        ("/api/v1/series/{id}/program/sessions/{key}/run", "post"),
+        ("/api/v1/series/{id}/program/sessions/{key}/skipped", "put"),
+        ("/api/v1/series/{id}/program/sessions/{key}/move", "post"),
+        ("/api/v1/series/{id}/program/sessions/{key}/done", "post"),
+        ("/api/v1/series/{id}/program/sessions/{key}/captures", "post"),
+        ("/api/v1/people/{id}/work-with-me", "get"),
+        ("/api/v1/people/{id}/work-with-me", "put"),
+        ("/api/v1/people/{id}/work-with-me/sharing", "put"),
     ];
     for (path, method) in routes {
         assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is not in the OpenAPI document");

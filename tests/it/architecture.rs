@@ -52,6 +52,7 @@ fn every_use_case_that_takes_an_actor_consults_the_policy() {
                 "self.require(",
                 "self.require_admin(",
                 "self.require_pair(",
+                "self.require_program(",
                 "self.load_meeting(",
                 "self.load_point(",
                 "policy::allows(",

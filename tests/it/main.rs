@@ -15,6 +15,7 @@ mod meetings;
 mod messaging;
 mod people;
 mod privacy;
+mod program;
 mod reviews;
 mod schema;
 mod store_writer;

@@ -11,6 +11,7 @@ mod guidance;
 mod meetings;
 mod messages;
 mod people;
+mod program;
 mod reviews;
 
 use super::error::ApiError;
@@ -92,6 +93,16 @@ pub fn router(import_limit: usize) -> Router<App> {
         .route("/templates/import", post(guidance::import_templates).layer(DefaultBodyLimit::max(import_limit)))
         .route("/templates/export", get(guidance::export_templates))
         .route("/meetings/{id}/template", post(guidance::apply_template))
+        .route("/program", get(program::my_programs))
+        .route("/program/start", post(program::start_several))
+        .route("/series/{id}/program", get(program::get_program).post(program::start_program))
+        .route("/series/{id}/program/sessions/{key}/run", post(program::run_session))
+        .route("/series/{id}/program/sessions/{key}/skipped", put(program::set_skipped))
+        .route("/series/{id}/program/sessions/{key}/move", post(program::move_session))
+        .route("/series/{id}/program/sessions/{key}/done", post(program::mark_done))
+        .route("/series/{id}/program/sessions/{key}/captures", post(program::capture))
+        .route("/people/{id}/work-with-me", get(program::get_work_with_me).put(program::save_work_with_me))
+        .route("/people/{id}/work-with-me/sharing", put(program::set_sharing))
 }
 
 // ---- request bodies: JSON only, with errors that say where ----
@@ -199,6 +210,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         guidance::remove_favourite, guidance::import_questions, guidance::export_questions, guidance::use_question,
         guidance::list_templates, guidance::create_template, guidance::apply_template, guidance::import_templates,
         guidance::export_templates,
+        program::my_programs, program::start_several, program::get_program, program::start_program, program::run_session,
+        program::set_skipped, program::move_session, program::mark_done, program::capture, program::get_work_with_me,
+        program::save_work_with_me, program::set_sharing,
     ),
     components(schemas(super::error::ErrorBody, super::error::ErrorDetail, crate::domain::FieldError)),
     modifiers(&BearerAuth),
@@ -211,6 +225,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         (name = "messages", description = "Your messages, calendar feed and reminders; failed jobs for admins"),
         (name = "reviews", description = "Feedback both ways, review periods, review packets and reviews without surprises"),
         (name = "guidance", description = "The question bank, your own questions and favourites, and meeting templates"),
+        (name = "program", description = "The first ten 1:1s of a pair, and each person's \"how to work with me\" page"),
     )
 )]
 pub struct ApiDoc;

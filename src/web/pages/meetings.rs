@@ -36,12 +36,12 @@ const BELOW_LIMIT: usize = 300;
 
 // ---- shared helpers ----
 
-fn tz_of(p: &Person) -> Tz {
+pub(super) fn tz_of(p: &Person) -> Tz {
     p.timezone.parse().unwrap_or(chrono_tz::UTC)
 }
 
 /// "Tue 24 Nov, 10:00" in `tz`; the year is added when it is not this year.
-fn when(at: DateTime<Utc>, tz: Tz, now: DateTime<Utc>) -> String {
+pub(super) fn when(at: DateTime<Utc>, tz: Tz, now: DateTime<Utc>) -> String {
     let local = at.with_timezone(&tz);
     if local.year() == now.with_timezone(&tz).year() {
         local.format("%a %-d %b, %H:%M").to_string()
@@ -484,6 +484,8 @@ struct SeriesPage {
     notice: Option<String>,
     problem: Option<String>,
     trend: Option<TrendView>,
+    /// The first ten 1:1s: progress, or an offer to start (regular 1:1s only).
+    program: Option<super::program::SeriesProgram>,
 }
 
 /// The "worth your time?" answers on a series page: a sentence and one bar per rating.
@@ -569,6 +571,7 @@ async fn series_response(
     let SeriesView { series, manager, teammate, viewer, upcoming, history, older, ratings } = app.series_view(me, id, before).await?;
     let i_lead = viewer == series.manager_id;
     let trend = if before.is_none() { trend_view(&ratings, i_lead, tz) } else { None };
+    let program = if before.is_none() { super::program::series_summary(app, me, series.id).await? } else { None };
     let other = if i_lead { teammate } else { manager.clone() };
     let older_href = older.map(|o| format!("/series/{}?before={}", series.id, o.to_rfc3339_opts(SecondsFormat::Micros, true)));
     Ok(render(
@@ -592,6 +595,7 @@ async fn series_response(
             notice,
             problem,
             trend,
+            program,
         },
     ))
 }
@@ -664,6 +668,8 @@ struct Forms {
     rating: Option<i64>,
     rating_comment: Option<String>,
     rating_errors: Invalid,
+    /// A refused capture of the first ten 1:1s, shown again in its panel.
+    capture: super::program::CaptureState,
 }
 
 #[derive(Clone)]
@@ -756,6 +762,8 @@ struct MeetingPage {
     /// "Feedback for each other": what was shared in this 1:1 (and the viewer's own drafts).
     feedback: Vec<crate::app::reviews::FeedbackItem>,
     can_give_feedback: bool,
+    /// The first ten 1:1s, when the pair runs them: progress and the session run here.
+    program: Option<super::program::ProgramPanel>,
     f: Forms,
 }
 
@@ -829,6 +837,7 @@ async fn meeting_response(app: &App, user: &CurrentUser, id: Uuid, status: Statu
     let feedback = app.meeting_feedback(me, id).await?;
     let can_give_feedback = v.series.kind == crate::domain::meeting::SeriesKind::Regular;
     let now = app.clock.now();
+    let program = super::program::panel(app, me, id, !v.meeting.is_over(now), &f.capture).await?;
     let tz = tz_of(me);
     let today = today_in(tz, now);
     let other = v.other().clone();
@@ -929,6 +938,7 @@ async fn meeting_response(app: &App, user: &CurrentUser, id: Uuid, status: Statu
         other,
         feedback,
         can_give_feedback,
+        program,
         f,
     };
     Ok(render(status, &page))
@@ -937,6 +947,7 @@ async fn meeting_response(app: &App, user: &CurrentUser, id: Uuid, status: Statu
 #[derive(Deserialize, Default)]
 pub struct MeetingQuery {
     saved: Option<String>,
+    captured: Option<String>,
 }
 
 pub async fn meeting_page(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>, Query(q): Query<MeetingQuery>) -> PageResult {
@@ -944,9 +955,15 @@ pub async fn meeting_page(State(app): State<App>, user: CurrentUser, Path(id): P
         Some("merged") => Some(
             "Your changes were combined with changes saved while you were writing. Both are in the notes below; have a look.".to_string(),
         ),
+        _ if q.captured.is_some() => Some("Captured. It is where it belongs now, and the session counts as done.".to_string()),
         _ => None,
     };
     meeting_response(&app, &user, id, StatusCode::OK, Forms { notice, ..Default::default() }).await
+}
+
+/// The meeting page again, with a refused capture of the first ten 1:1s kept in its form.
+pub(super) async fn meeting_with_capture(app: &App, user: &CurrentUser, id: Uuid, capture: super::program::CaptureState) -> PageResult {
+    meeting_response(app, user, id, StatusCode::UNPROCESSABLE_ENTITY, Forms { capture, ..Default::default() }).await
 }
 
 fn meeting_href(id: Uuid, fragment: &str) -> String {
@@ -1350,6 +1367,10 @@ struct PrepPage {
     /// Guidance (issue 4): questions not yet asked, templates, whether the meeting is to come.
     guidance: crate::app::guidance::PrepGuidance,
     upcoming: bool,
+    /// The first ten 1:1s, when the pair runs them.
+    program: Option<super::program::ProgramPanel>,
+    /// The other person's "how to work with me", when they shared it with the viewer.
+    work_with_other: bool,
 }
 
 pub async fn prep_page(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>) -> PageResult {
@@ -1391,6 +1412,8 @@ pub async fn prep_page(State(app): State<App>, user: CurrentUser, Path(id): Path
         });
     }
     let guidance = app.prep_guidance(me, id).await?;
+    let program = super::program::panel(&app, me, id, !v.meeting.is_over(now), &Default::default()).await?;
+    let work_with_other = app.can_read_work_with_me(me, v.other()).await?;
     // Purposes not touched for a while, topics carried over again and again, falling ratings.
     for g in &guidance.suggestions {
         suggestions.push(Suggestion { text: g.text.clone(), reason: g.reason.clone() });
@@ -1426,6 +1449,8 @@ pub async fn prep_page(State(app): State<App>, user: CurrentUser, Path(id): Path
         other,
         guidance,
         upcoming: !v.meeting.is_over(now),
+        program,
+        work_with_other,
     }))
 }
 

@@ -6,6 +6,7 @@ pub mod guidance;
 pub mod meetings;
 pub mod messages;
 pub mod people;
+pub mod program;
 pub mod reviews;
 
 use super::auth::Identity;

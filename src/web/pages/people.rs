@@ -71,6 +71,8 @@ struct PersonPage {
     p: Profile,
     local_time: String,
     notice: Option<String>,
+    /// Whether to link to their "how to work with me" (one's own, or one shared with the viewer).
+    work_with_me: bool,
 }
 
 pub async fn show(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>) -> PageResult {
@@ -82,7 +84,8 @@ pub async fn show(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid
         .parse::<chrono_tz::Tz>()
         .map(|tz| app.clock.now().with_timezone(&tz).format("%H:%M on %A").to_string())
         .unwrap_or_default();
-    Ok(ok(&PersonPage { c: Chrome::for_user(&user.0, &p.person.name.clone(), nav), p, local_time, notice: None }))
+    let work_with_me = super::program::work_with_me_link(&app, user.person(), &p.person).await?;
+    Ok(ok(&PersonPage { c: Chrome::for_user(&user.0, &p.person.name.clone(), nav), p, local_time, notice: None, work_with_me }))
 }
 
 /// The person form's values as typed, so a refused form shows them again.
