@@ -5,7 +5,6 @@
 //! The progress rules are `domain::program`'s; this module only gathers the facts they read.
 
 use super::{App, AppError, AppResult};
-use crate::domain::guidance::Purpose;
 use crate::domain::meeting::{Meeting, MeetingStatus, Series, SeriesKind, SeriesStatus};
 use crate::domain::policy::{self, Action, Relation, Resource, Role};
 use crate::domain::program::{self as rules, MeetingOutcome, Progress, Session, SessionRecord, SessionStatus, Target};
@@ -277,8 +276,7 @@ impl App {
                 }
                 None => {
                     let point = self.add_point(actor, meeting_id, &q.text, false).await?;
-                    let purposes: Vec<Purpose> = q.purposes.clone();
-                    self.remember_use(actor, meeting_id, &format!("p:{key}"), &purposes, Some(point.id)).await?;
+                    self.remember_use(actor, meeting_id, &format!("p:{key}"), &q.purposes, Some(point.id)).await?;
                 }
             }
             added += 1;
@@ -402,11 +400,8 @@ impl App {
                 (format!("Strength: {title}"), None, Some(s.id))
             }
             Target::Expectations => {
-                let goals = if body.is_empty() { String::new() } else { body.clone() };
-                let id = self
-                    .create_plan(actor, teammate, "growth", &title, &goals)
-                    .await
-                    .map_err(|e| rename_fields(e, &[("goals", "body")]))?;
+                let id =
+                    self.create_plan(actor, teammate, "growth", &title, &body).await.map_err(|e| rename_fields(e, &[("goals", "body")]))?;
                 (format!("Plan: {title}"), None, Some(id))
             }
             Target::HowToWorkWithMe => {

@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { formatViolations, launchBrowser, startServer, journeyHelpers } from './support.mjs';
 import {
   setUpPair, managerSeesTheOverview, managerStartsTheProgram, managerRunsSessionOne, managerCapturesAndProgressMovesOn,
-  teammateWritesAndShares, managerReadsIt,
+  managerSkipsAndReorders, teammateWritesAndShares, managerReadsIt,
 } from './program_steps.mjs';
 
 let server;
@@ -55,6 +55,7 @@ describe('the first ten 1:1s in a browser', { timeout: 300_000 }, () => {
   step('the manager starts the program for the pair', () => managerStartsTheProgram(helpers, manager, ids), { critical: true });
   step('he runs session 1 into the next 1:1: its questions are on the meeting page', () => managerRunsSessionOne(helpers, manager, ids), { critical: true });
   step('he captures what they learned; the progress moves on to session 2', () => managerCapturesAndProgressMovesOn(helpers, manager));
+  step('he skips a session and moves another up', () => managerSkipsAndReorders(helpers, manager, ids));
   step('the teammate writes how to work with her and shares it', () => teammateWritesAndShares(helpers, teammate, ids), { critical: true });
   step('the manager reads it from the prep view', () => managerReadsIt(helpers, manager, ids));
 

@@ -110,6 +110,21 @@ export async function managerCapturesAndProgressMovesOn({ checkA11y }, manager) 
   assert.match(await page.locator('#notes').innerText(), /Jonas sails on Lake Constance/);
 }
 
+/** On the program page: session 1 is done (folded), one is skipped, another moved up. */
+export async function managerSkipsAndReorders({ goto, checkA11y }, manager, ids) {
+  const page = manager.page;
+  await goto(page, `/series/${ids.series}/program`);
+  assert.match(await page.locator('#s-getting-to-know .state').innerText(), /Done/);
+  assert.match(await page.locator('#s-using-one-on-ones .state').innerText(), /Next/);
+  await clickAndNavigate(page, page.locator('#s-strengths').getByRole('button', { name: /^Skip/ }));
+  assert.match(await page.locator('#s-strengths .state').innerText(), /Skipped/);
+  await clickAndNavigate(page, page.locator('#s-career').getByRole('button', { name: /up$/ }));
+  assert.equal((await page.locator('#s-career .session-number').innerText()).trim(), '8');
+  assert.equal((await page.locator('ol.sessions > li').nth(7).getAttribute('id')), 's-career');
+  await checkA11y(page, '/series/<id>/program (done, skipped, moved)');
+  await screenshot(page, 'program-later');
+}
+
 /** The teammate writes two sections, saves a draft, then shares it with the manager. */
 export async function teammateWritesAndShares({ goto, checkA11y, onPhone }, teammate, ids) {
   const page = teammate.page;

@@ -231,6 +231,53 @@ async fn a_manager_who_inherits_a_team_starts_the_program_for_several_pairs(t: T
     let hers = app.my_programs(&o.ivy).await.unwrap();
     assert_eq!(hers.len(), 1);
     assert!(!hers[0].i_lead);
+
+    // A skip-level series has no program: not for its leader, not for the teammate.
+    let skip = app
+        .create_series(
+            &o.vera,
+            SeriesInput {
+                teammate_id: o.ivy.id,
+                kind: SeriesKind::SkipLevel,
+                cadence: Cadence::Monthly,
+                first_date: NaiveDate::from_ymd_opt(2026, 3, 4).unwrap(),
+                time: "15:00".into(),
+                timezone: "UTC".into(),
+                duration_minutes: 30,
+            },
+        )
+        .await
+        .unwrap();
+    assert!(is_not_found(app.start_program(&o.vera, skip.id).await));
+    assert!(is_not_found(app.program(&o.ivy, skip.id).await));
+    assert_eq!(app.my_programs(&o.ivy).await.unwrap().len(), 1, "only the regular pair is listed");
+    let m = app.next_meeting_of(&o.vera, skip.id).await.unwrap();
+    assert!(app.meeting_program(&o.vera, m).await.unwrap().is_none());
+
+    // Ended 1:1s take no new program; the refusal names the field.
+    let max_view = app.series_view(&o.emil, max_series, None).await.unwrap();
+    app.set_series_status(&o.emil, max_series, max_view.series.version, rapport::domain::meeting::SeriesStatus::Ended).await.unwrap();
+    let fresh = t.person(&o.ada, "Nia New", Some(o.emil.id)).await;
+    let nia = app
+        .create_series(
+            &o.emil,
+            SeriesInput {
+                teammate_id: fresh.id,
+                kind: SeriesKind::Regular,
+                cadence: Cadence::Weekly,
+                first_date: NaiveDate::from_ymd_opt(2026, 3, 5).unwrap(),
+                time: "09:00".into(),
+                timezone: "UTC".into(),
+                duration_minutes: 30,
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+    let v = app.series_view(&o.emil, nia, None).await.unwrap();
+    app.set_series_status(&o.emil, nia, v.series.version, rapport::domain::meeting::SeriesStatus::Ended).await.unwrap();
+    assert!(field_error(app.start_programs(&o.emil, &[nia]).await, "series_ids"));
+    assert!(app.program(&o.emil, nia).await.unwrap().started.is_none(), "nothing started");
 }
 
 async fn only_the_pair_sees_the_program_and_never_the_teammates_draft(t: TestApp) {

@@ -71,6 +71,8 @@ pub struct SessionRow {
     pub can_capture: bool,
     pub first: bool,
     pub last: bool,
+    /// The session to run next.
+    pub is_next: bool,
     pub form: CaptureState,
 }
 
@@ -111,6 +113,7 @@ fn session_row(v: &ProgramView, s: &SessionView, tz: Tz, now: DateTime<Utc>, for
         can_capture: started && st != SessionStatus::Skipped,
         first: s.number == 1,
         last: s.number == v.sessions.len(),
+        is_next: started && v.progress.next_key.as_deref() == Some(s.session.key.as_str()),
         form: form.for_key(&s.session.key),
     }
 }
