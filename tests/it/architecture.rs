@@ -59,6 +59,8 @@ fn every_use_case_that_takes_an_actor_consults_the_policy() {
                 "self.person(actor",
                 "self.profile(actor",
                 "self.person(user",
+                "self.invite_with(actor",
+                "self.review_in_writing(actor",
             ]
             .iter()
             .any(|c| body.contains(c));
