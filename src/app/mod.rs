@@ -2,6 +2,7 @@
 //! access policy, and then reads or writes through the store. The web pages, the JSON API and
 //! the command line all call these, so none can do what the others cannot.
 
+pub mod about;
 pub mod accounts;
 pub mod cache;
 pub mod calendar;
@@ -15,6 +16,7 @@ pub mod people;
 pub mod reminders;
 pub mod reviews;
 pub mod secrets;
+pub mod setbacks;
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;

@@ -4,6 +4,7 @@
 //! sqlx, askama). A test in `tests/it/architecture.rs` greps for it. Everything here can be
 //! unit-tested without a runtime.
 
+pub mod about;
 pub mod framework;
 pub mod growth;
 pub mod guidance;
@@ -16,6 +17,7 @@ pub mod policy;
 pub mod reporting;
 pub mod review;
 pub mod schedule;
+pub mod setback;
 pub mod text;
 pub mod validation;
 

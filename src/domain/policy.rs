@@ -96,6 +96,9 @@ pub enum Resource {
     /// A person's own guidance: the questions they wrote, their favourites and their own
     /// templates. Only they see and change them (an admin too has only their own).
     OwnGuidance,
+    /// A blameless setback record about a person: the person and their manager read it; the
+    /// one of them who recorded it (`actor_is_author`) changes it. Not skip-level, not admins.
+    SetbackRecord { actor_is_author: bool },
 }
 
 impl Resource {
@@ -126,6 +129,7 @@ impl Resource {
             v.push(Resource::Assessment { self_assessment: a });
             v.push(Resource::Review { shared: a });
             v.push(Resource::ReviewAnswer { shared: a });
+            v.push(Resource::SetbackRecord { actor_is_author: a });
             for b in [false, true] {
                 for shared in [false, true] {
                     v.push(Resource::Feedback { actor_is_giver: a, actor_is_recipient: b, shared });
@@ -219,6 +223,10 @@ pub fn decide(role: Role, action: Action, resource: Resource) -> Decision {
         OwnMessages => r == Themselves,
         JobQueue => role.is_admin,
         OwnGuidance => r == Themselves,
+        SetbackRecord { actor_is_author } => match action {
+            Read => matches!(r, Themselves | Manager),
+            Write => actor_is_author && matches!(r, Themselves | Manager),
+        },
     };
     if allowed { Decision::Allow } else { Decision::Deny }
 }
@@ -298,6 +306,10 @@ mod tests {
             (ReviewAnswer { shared: false }, Write, [F, F, F, F], [F, F, F, F]),
             (ReviewAnswer { shared: true }, Read, [T, T, F, F], [T, T, F, F]),
             (ReviewAnswer { shared: true }, Write, [T, F, F, F], [T, F, F, F]),
+            (SetbackRecord { actor_is_author: true }, Read, [T, T, F, F], [T, T, F, F]),
+            (SetbackRecord { actor_is_author: true }, Write, [T, T, F, F], [T, T, F, F]),
+            (SetbackRecord { actor_is_author: false }, Read, [T, T, F, F], [T, T, F, F]),
+            (SetbackRecord { actor_is_author: false }, Write, [F, F, F, F], [F, F, F, F]),
         ]);
         for giver in [false, true] {
             for recipient in [false, true] {

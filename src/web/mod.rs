@@ -114,7 +114,13 @@ pub fn router(app: App) -> Router {
         .route("/templates", get(pages::guidance::templates_page).post(pages::guidance::create_template))
         .route("/templates/delete", post(pages::guidance::delete_template))
         .route("/meetings/{id}/template", post(pages::guidance::apply_template))
-        .route("/meetings/{id}/questions", post(pages::guidance::add_question_to_meeting));
+        .route("/meetings/{id}/questions", post(pages::guidance::add_question_to_meeting))
+        .route("/people/{id}/about", get(pages::about::about_page).post(pages::about::about_save))
+        .route("/people/{id}/about/dates", post(pages::about::about_add_date))
+        .route("/people/{id}/about/time-off", post(pages::about::about_add_time_off))
+        .route("/people/{id}/about/items/{item}/delete", post(pages::about::about_remove))
+        .route("/people/{id}/setbacks", get(pages::about::setbacks_page).post(pages::about::setback_create))
+        .route("/setbacks/{id}", get(pages::about::setback_page).post(pages::about::setback_update));
 
     Router::new()
         .merge(pages)

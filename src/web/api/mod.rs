@@ -4,8 +4,10 @@
 //!
 //! `people.rs` holds people, accounts and tokens; `meetings.rs` the 1:1s: series, meetings,
 //! the agenda, notes, action items and search; `growth.rs` frameworks and growth records;
-//! `reviews.rs` feedback, review periods, packets and reviews.
+//! `reviews.rs` feedback, review periods, packets and reviews; `about.rs` the manager's about
+//! page and setback records.
 
+mod about;
 mod growth;
 mod guidance;
 mod meetings;
@@ -89,6 +91,9 @@ pub fn router(import_limit: usize) -> Router<App> {
         .route("/series/{id}/next-meeting/questions", post(guidance::use_question))
         .route("/templates", get(guidance::list_templates).post(guidance::create_template))
         .route("/meetings/{id}/template", post(guidance::apply_template))
+        .route("/people/{id}/about", get(about::get_about).put(about::put_about))
+        .route("/people/{id}/setbacks", get(about::list_setbacks).post(about::create_setback))
+        .route("/setbacks/{id}", get(about::get_setback).put(about::update_setback))
 }
 
 // ---- request bodies: JSON only, with errors that say where ----
@@ -195,6 +200,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         guidance::list_questions, guidance::add_question, guidance::delete_question, guidance::add_favourite,
         guidance::remove_favourite, guidance::import_questions, guidance::export_questions, guidance::use_question,
         guidance::list_templates, guidance::create_template, guidance::apply_template,
+        about::get_about, about::put_about, about::list_setbacks, about::create_setback, about::get_setback, about::update_setback,
     ),
     components(schemas(super::error::ErrorBody, super::error::ErrorDetail, crate::domain::FieldError)),
     modifiers(&BearerAuth),
@@ -207,6 +213,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         (name = "messages", description = "Your messages, calendar feed and reminders; failed jobs for admins"),
         (name = "reviews", description = "Feedback both ways, review periods, review packets and reviews without surprises"),
         (name = "guidance", description = "The question bank, your own questions and favourites, and meeting templates"),
+        (name = "about", description = "A manager's about page on a direct report, and blameless setback records"),
     )
 )]
 pub struct ApiDoc;

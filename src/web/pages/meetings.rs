@@ -1350,6 +1350,8 @@ struct PrepPage {
     /// Guidance (issue 4): questions not yet asked, templates, whether the meeting is to come.
     guidance: crate::app::guidance::PrepGuidance,
     upcoming: bool,
+    /// The teammate, when the viewer keeps an about page on them (their manager).
+    about_of: Option<Uuid>,
 }
 
 pub async fn prep_page(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>) -> PageResult {
@@ -1426,6 +1428,7 @@ pub async fn prep_page(State(app): State<App>, user: CurrentUser, Path(id): Path
         other,
         guidance,
         upcoming: !v.meeting.is_over(now),
+        about_of: if app.may_keep_about(me, &v.teammate).await { Some(v.teammate.id.0) } else { None },
     }))
 }
 
