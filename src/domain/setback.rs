@@ -258,6 +258,16 @@ pub fn blaming_words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The blaming words as a JSON list, and the hint with its `{words}` placeholder: the form's
+/// script shows the hint while typing.
+pub fn blame_words_json() -> String {
+    serde_json::to_string(&content().blame.words).unwrap_or_else(|_| "[]".into())
+}
+
+pub fn blame_hint_template() -> &'static str {
+    &content().blame.hint
+}
+
 /// The gentle hint for a text with blaming words, or `None`.
 pub fn blame_hint(text: &str) -> Option<String> {
     let words = blaming_words(text);

@@ -377,6 +377,12 @@ impl FormChrome {
     pub fn prompt(&self, name: &str) -> &'static str {
         setback::prompt(name)
     }
+    pub fn blame_words(&self) -> String {
+        setback::blame_words_json()
+    }
+    pub fn blame_hint(&self) -> &'static str {
+        setback::blame_hint_template()
+    }
     pub fn owner_selected(&self, row: &usize, id: &Uuid) -> bool {
         self.form.actions.get(*row).is_some_and(|a| a.1 == id.to_string())
     }
