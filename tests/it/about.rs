@@ -488,6 +488,8 @@ async fn the_setback_pages_record_and_edit_with_a_gentle_hint(t: TestApp) {
     assert!(html.contains("nobody was on call") && !html.contains("Edit the record"));
     let own = c.get(t.url(&format!("/people/{}", o.ivy.id))).send().await.unwrap().text().await.unwrap();
     assert!(own.contains(&format!("/people/{}/setbacks", o.ivy.id)));
+    let growth = c.get(t.url(&format!("/people/{}/growth", o.ivy.id))).send().await.unwrap().text().await.unwrap();
+    assert!(growth.contains("Setbacks and what was learned") && growth.contains(&format!("/people/{}/setbacks", o.ivy.id)));
 }
 
 async fn the_review_packet_holds_the_setbacks_of_its_period(t: TestApp) {

@@ -209,7 +209,6 @@ pub async fn about_add_date(State(app): State<App>, user: CurrentUser, Path(id):
     let p = pairs(&body);
     let (_, page) = app.about_page(user.person(), PersonId(id)).await?;
     let mut input = AboutInput::from_page(&page);
-    input.version = None;
     let n = input.dates.len();
     let yearly = !field(&p, "yearly").is_empty();
     input.dates.push(DateInput { id: None, label: field(&p, "label"), date: field(&p, "date"), yearly });
@@ -234,7 +233,6 @@ pub async fn about_add_time_off(State(app): State<App>, user: CurrentUser, Path(
     let p = pairs(&body);
     let (_, page) = app.about_page(user.person(), PersonId(id)).await?;
     let mut input = AboutInput::from_page(&page);
-    input.version = None;
     let n = input.time_off.len();
     input.time_off.push(TimeOffInput {
         id: None,
@@ -263,7 +261,6 @@ pub async fn about_add_time_off(State(app): State<App>, user: CurrentUser, Path(
 pub async fn about_remove(State(app): State<App>, user: CurrentUser, Path((id, item)): Path<(Uuid, Uuid)>) -> PageResult {
     let (_, page) = app.about_page(user.person(), PersonId(id)).await?;
     let mut input = AboutInput::from_page(&page);
-    input.version = None;
     input.dates.retain(|d| d.id != Some(item));
     input.time_off.retain(|t| t.id != Some(item));
     let typed = Typed { interests: page.interests.clone(), family: page.family.clone(), ..Default::default() };
