@@ -325,7 +325,19 @@ async fn a_setback_with_follow_ups_lands_on_the_next_meeting_all_or_nothing(t: T
     assert_eq!((s, fields(&e)), (422, vec!["actions[0].owner_id".to_string()]));
     assert!(t.app.meeting_view(&o.emil, next).await.unwrap().actions.is_empty());
 
-    let (s, created) = api(&t, &emil, "POST", &path, Some(body("2026-03-10"))).await;
+    // A 1:1 of another pair is not one this record can point at.
+    let rob_series = weekly(&t, &o.emil, &o.rob, "2026-03-04").await;
+    let rob_meeting = t.app.next_meeting_of(&o.emil, rob_series).await.unwrap();
+    let mut b = body("2026-03-10");
+    b["meeting_id"] = json!(rob_meeting);
+    let (s, e) = api(&t, &emil, "POST", &path, Some(b)).await;
+    assert_eq!((s, fields(&e)), (422, vec!["meeting_id".to_string()]));
+    assert!(t.app.meeting_view(&o.emil, rob_meeting).await.unwrap().actions.is_empty());
+
+    let mut b = body("2026-03-10");
+    b["meeting_id"] = json!(next);
+    let (s, created) = api(&t, &emil, "POST", &path, Some(b)).await;
+    assert_eq!(created["record"]["meeting_id"], json!(next));
     assert_eq!(s, 201, "{created}");
     assert_eq!(created["record"]["contexts"], json!(["competing_priorities", "other"]));
     assert_eq!(created["follow_ups"].as_array().unwrap().len(), 2);
@@ -344,18 +356,19 @@ async fn a_setback_with_follow_ups_lands_on_the_next_meeting_all_or_nothing(t: T
     let (s, list) = api(&t, &t.token(&o.ivy).await, "GET", &path, None).await;
     assert_eq!((s, list.as_array().unwrap().len()), (200, 1));
 
-    // Rob has no 1:1s with Emil: follow-ups have nowhere to go, and the record is refused with them.
-    let rob = t.token(&o.emil).await;
+    // Emil has no 1:1s with Vera, his own manager: a follow-up has nowhere to go, and the record
+    // is refused with it.
+    let vera = t.token(&o.vera).await;
     let (s, e) = api(
         &t,
-        &rob,
+        &vera,
         "POST",
-        &format!("/api/v1/people/{}/setbacks", o.rob.id),
+        &format!("/api/v1/people/{}/setbacks", o.emil.id),
         Some(json!({"occurred_on": "2026-03-01", "facts": "x", "contexts": ["missing_support"], "actions": [{"body": "y"}]})),
     )
     .await;
     assert_eq!((s, fields(&e)), (422, vec!["actions".to_string()]));
-    assert!(t.app.setbacks(&o.emil, o.rob.id).await.unwrap().1.is_empty());
+    assert!(t.app.setbacks(&o.vera, o.emil.id).await.unwrap().1.is_empty());
 
     // Updates: the author only, from the current version.
     let id = created["record"]["id"].as_str().unwrap();
