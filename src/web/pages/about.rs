@@ -405,7 +405,7 @@ async fn form_chrome(app: &App, me: &Person, person: &Person, form: SetbackForm,
         .collect();
     let mut owners = vec![(person.id.0, person.name.clone())];
     if let Some(m) = person.manager_id
-        && let Some(mgr) = crate::store::people::get(&app.db, m).await?
+        && let Ok(mgr) = app.person(me, m).await
     {
         owners.push((mgr.id.0, mgr.name));
     }
@@ -438,7 +438,7 @@ async fn setbacks_view(
     let me = user.person();
     let (person, items) = app.setbacks(me, PersonId(id)).await?;
     let manager_name = match person.manager_id {
-        Some(m) => crate::store::people::get(&app.db, m).await?.map(|p| p.name).unwrap_or_default(),
+        Some(m) => app.person(me, m).await.map(|p| p.name).unwrap_or_default(),
         None => String::new(),
     };
     let can_record = app.may_record_setback(me, &person).await;
