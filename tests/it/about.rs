@@ -370,8 +370,14 @@ async fn a_setback_with_follow_ups_lands_on_the_next_meeting_all_or_nothing(t: T
     assert_eq!((s, fields(&e)), (422, vec!["actions".to_string()]));
     assert!(t.app.setbacks(&o.vera, o.emil.id).await.unwrap().1.is_empty());
 
-    // Updates: the author only, from the current version.
+    // The record page names the 1:1 it came up in, and its edit form keeps that link.
     let id = created["record"]["id"].as_str().unwrap();
+    let (c, _) = t.signed_in(&o.emil.email.to_string()).await;
+    let html = c.get(t.url(&format!("/setbacks/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains(&format!("<a href=\"/meetings/{next}\">the 1:1 of Tue 3 Mar 2026, 10:00</a>")), "{html}");
+    assert!(html.contains(&format!("<option value=\"{next}\" selected>")));
+
+    // Updates: the author only, from the current version.
     let upd = |v: i64| json!({"version": v, "occurred_on": "2026-02-27", "facts": "The release slipped by eight days.", "contexts": ["competing_priorities"]});
     let ivy = t.token(&o.ivy).await;
     assert_eq!(api(&t, &ivy, "PUT", &format!("/api/v1/setbacks/{id}"), Some(upd(1))).await.0, 404, "not Ivy's record to change");

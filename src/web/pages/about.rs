@@ -279,6 +279,8 @@ pub struct MeetingOption {
     pub id: Uuid,
     pub label: String,
     pub selected: bool,
+    /// The label is the meeting's date and time.
+    pub dated: bool,
 }
 
 /// The record form's values (empty for a new record).
@@ -401,8 +403,16 @@ async fn form_chrome(app: &App, me: &Person, person: &Person, form: SetbackForm,
             id: m.id,
             label: m.starts_at.with_timezone(&tz).format("%a %-d %b %Y, %H:%M").to_string(),
             selected: form.meeting_id == m.id.to_string(),
+            dated: true,
         })
         .collect();
+    let mut meetings: Vec<MeetingOption> = meetings;
+    // A record linked to an older 1:1 than the list shows keeps its link when edited.
+    if let Ok(linked) = form.meeting_id.parse::<Uuid>()
+        && !meetings.iter().any(|m| m.id == linked)
+    {
+        meetings.push(MeetingOption { id: linked, label: "The 1:1 linked now (older)".into(), selected: true, dated: false });
+    }
     let mut owners = vec![(person.id.0, person.name.clone())];
     if let Some(m) = person.manager_id
         && let Ok(mgr) = app.person(me, m).await
