@@ -403,6 +403,15 @@ async fn a_setback_with_follow_ups_lands_on_the_next_meeting_all_or_nothing(t: T
     let own_id = own["record"]["id"].as_str().unwrap();
     let (_, seen) = api(&t, &emil, "GET", &format!("/api/v1/setbacks/{own_id}"), None).await;
     assert_eq!(seen["can_edit"], false);
+    let change = json!({"version": 1, "occurred_on": "2026-03-01", "facts": "EDITED", "contexts": ["lack_of_focus"]});
+    for who in [&o.emil, &o.vera, &o.ada] {
+        let token = t.token(who).await;
+        let (s, _) = api(&t, &token, "PUT", &format!("/api/v1/setbacks/{own_id}"), Some(change.clone())).await;
+        assert_eq!(s, 404, "{} changes Ivy's own record", who.name);
+    }
+    let (s, mine) = api(&t, &ivy, "PUT", &format!("/api/v1/setbacks/{own_id}"), Some(change)).await;
+    assert_eq!((s, mine["record"]["facts"].as_str()), (200, Some("EDITED")));
+    assert!(mine["hint"].is_null(), "the hint goes once the facts no longer blame");
 }
 
 async fn setback_records_follow_the_privacy_table(t: TestApp) {
