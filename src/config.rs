@@ -347,6 +347,7 @@ pub const EXAMPLE: &str = r#"# rapport.toml: settings for rapport. Every line is
 # max_purposes = 3            # purposes suggested at once, the longest gaps first
 # carried_times = 2           # a topic carried over this many times
 # falling_ratings = 3         # this many ratings in a row, each lower than the last
+# important_date_days = 14    # a date or time off on the manager's about page this many days ahead
 "#;
 
 #[cfg(test)]

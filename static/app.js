@@ -17,6 +17,31 @@
       });
     });
   });
+  // Setback records: a gentle, non-blocking hint while the facts sound like blame (the
+  // words and the hint come from content/setbacks.toml; the server checks the same list).
+  document.querySelectorAll("[data-blame-words]").forEach(function (area) {
+    var out = document.getElementById(area.getAttribute("data-blame-target"));
+    var words;
+    try { words = JSON.parse(area.getAttribute("data-blame-words")); } catch (e) { return; }
+    if (!out || !words.length) return;
+    var edge = "[^\\p{L}\\p{N}'\u2019]";
+    var tests = words.map(function (w) {
+      var escaped = w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      return { word: w, re: new RegExp("(^|" + edge + ")" + escaped + "($|" + edge + ")", "iu") };
+    });
+    var timer = null;
+    function check() {
+      var found = tests.filter(function (t) { return t.re.test(area.value); }).map(function (t) { return "\u201c" + t.word + "\u201d"; });
+      if (found.length) {
+        out.textContent = area.getAttribute("data-blame-hint").replace("{words}", found.join(", "));
+        out.hidden = false;
+      } else {
+        out.hidden = true;
+        out.textContent = "";
+      }
+    }
+    area.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(check, 400); });
+  });
   // Keyboard: a key focuses the element marked data-shortcut="<key>" ("/" the search field;
   // on a meeting "a" a new topic, "t" a new action, "n" the notes). A field inside a closed
   // <details> opens it first; a <details> itself ("?": the shortcuts list) opens or closes.

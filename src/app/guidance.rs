@@ -404,6 +404,8 @@ impl App {
             touched: uses.iter().map(|u| (u.used_at, u.purposes.clone())).collect(),
             ratings,
             carried,
+            // Only the teammate's manager gets anything here: the about page is theirs alone.
+            about: self.about_facts(actor, &view.teammate).await?,
         };
         let t = &self.config.guidance;
         let suggestions = g::suggest(&history, t);

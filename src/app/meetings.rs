@@ -869,17 +869,39 @@ impl App {
         kind: ActionKind,
     ) -> AppResult<ActionItem> {
         let (series, meeting) = self.load_meeting(actor, meeting_id, Action::Write).await?;
+        let item = self.prepare_action(actor, &series, &meeting, "", body, owner, due_date, kind)?;
+        let mut tx = self.db.begin().await?;
+        Self::write_action(&mut tx, actor, &item, &meeting).await?;
+        tx.commit().await?;
+        self.published(meeting.id, "actions", actor.id);
+        Ok(item)
+    }
+
+    /// Checks a new action item for a meeting the actor may write to (`load_meeting` first);
+    /// `prefix` goes before each field name ("actions[0]." for one of several).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn prepare_action(
+        &self,
+        actor: &Person,
+        series: &Series,
+        meeting: &Meeting,
+        prefix: &str,
+        body: &str,
+        owner: PersonId,
+        due_date: Option<NaiveDate>,
+        kind: ActionKind,
+    ) -> Result<ActionItem, Invalid> {
         let mut errors = Invalid::default();
-        let body = rules::short_text("body", body, rules::ACTION_MAX, "the action", &mut errors);
+        let body = rules::short_text(&format!("{prefix}body"), body, rules::ACTION_MAX, "the action", &mut errors);
         if !series.includes(owner) {
-            errors.push(FieldError::new("owner_id", "An action belongs to one of the two people in this 1:1."));
+            errors.push(FieldError::new(format!("{prefix}owner_id"), "An action belongs to one of the two people in this 1:1."));
         }
         if kind == ActionKind::Help && owner != series.manager_id {
-            errors.push(FieldError::new("owner_id", "\"How can I help?\" items belong to the manager."));
+            errors.push(FieldError::new(format!("{prefix}owner_id"), "\"How can I help?\" items belong to the manager."));
         }
         errors.into_result()?;
         let now = self.clock.now();
-        let item = ActionItem {
+        Ok(ActionItem {
             id: Uuid::now_v7(),
             series_id: series.id,
             meeting_id: meeting.id,
@@ -891,14 +913,20 @@ impl App {
             done_at: None,
             created_at: now,
             version: 1,
-        };
-        let mut tx = self.db.begin().await?;
-        store::insert_action(&mut tx, &item, now).await?;
-        Self::index_action(&mut tx, &item, &meeting).await?;
-        Self::notify_tx(&mut tx, meeting.id, "actions", actor.id).await?;
-        tx.commit().await?;
-        self.published(meeting.id, "actions", actor.id);
-        Ok(item)
+        })
+    }
+
+    /// Writes a prepared action item inside the caller's transaction (call `published` after
+    /// the commit).
+    pub(crate) async fn write_action(tx: &mut Tx, actor: &Person, item: &ActionItem, meeting: &Meeting) -> AppResult<()> {
+        store::insert_action(tx, item, item.created_at).await?;
+        Self::index_action(tx, item, meeting).await?;
+        Self::notify_tx(tx, meeting.id, "actions", actor.id).await?;
+        Ok(())
+    }
+
+    pub(crate) fn published_actions(&self, meeting: Uuid, by: PersonId) {
+        self.published(meeting, "actions", by);
     }
 
     pub async fn update_action(&self, actor: &Person, action_id: Uuid, expected_version: i64, patch: ActionPatch) -> AppResult<ActionItem> {

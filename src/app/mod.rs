@@ -2,6 +2,7 @@
 //! access policy, and then reads or writes through the store. The web pages, the JSON API and
 //! the command line all call these, so none can do what the others cannot.
 
+pub mod about;
 pub mod accounts;
 pub mod cache;
 pub mod calendar;
@@ -16,6 +17,7 @@ pub mod program;
 pub mod reminders;
 pub mod reviews;
 pub mod secrets;
+pub mod setbacks;
 pub mod work_with_me;
 
 use crate::clock::{Clock, SystemClock};

@@ -310,6 +310,7 @@ impl App {
         assessments.retain(|a| period.contains(a.created_at));
         let mut strengths = growth_store::strengths(&self.db, person.id).await?;
         strengths.retain(|s| s.created_at < to);
+        let setbacks = crate::store::about::setbacks_of(&self.db, person.id.0, Some((period.starts_on, period.ends_on))).await?;
         Ok(Packet {
             person_id: person.id.0,
             person_name: person.name.clone(),
@@ -321,7 +322,7 @@ impl App {
             plans,
             assessments,
             strengths,
-            setbacks: Vec::new(),
+            setbacks,
         })
     }
 

@@ -636,6 +636,9 @@ pub struct Thresholds {
     pub carried_times: u32,
     /// This many ratings in a row, each lower than the one before, is a falling trend.
     pub falling_ratings: u32,
+    /// An important date or time off from the manager's about page this many days ahead (or
+    /// fewer) is suggested; exactly this many counts.
+    pub important_date_days: u32,
 }
 
 impl Default for Thresholds {
@@ -647,6 +650,7 @@ impl Default for Thresholds {
             max_purposes: 3,
             carried_times: 2,
             falling_ratings: 3,
+            important_date_days: 14,
         }
     }
 }
@@ -673,6 +677,9 @@ pub struct PairHistory {
     pub ratings: Vec<i64>,
     /// Topics on this meeting's agenda with how many times each was carried over.
     pub carried: Vec<(String, u32)>,
+    /// Dates and time off from the manager's about page on the teammate. Empty unless the
+    /// viewer is that manager: the teammate's prep never reads it.
+    pub about: super::about::AboutFacts,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -694,6 +701,9 @@ struct Phrases {
     purpose_gap: std::collections::HashMap<String, Phrase>,
     carried: Phrase,
     falling_ratings: Phrase,
+    important_date: Phrase,
+    time_off: Phrase,
+    away: Phrase,
 }
 
 const SUGGESTIONS_TOML: &str = include_str!("../../content/suggestions.toml");
@@ -709,7 +719,7 @@ fn fill(s: &str, vars: &[(&str, String)]) -> String {
 
 /// The suggestions for a pair, each with its reason: purposes not touched for a while (the
 /// longest gaps, measured against their thresholds, first), topics carried over again and
-/// again, and a falling rating trend.
+/// again, a falling rating trend, and important dates or time off coming up.
 pub fn suggest(h: &PairHistory, t: &Thresholds) -> Vec<Suggestion> {
     let ph = phrases();
     let mut out = vec![];
@@ -747,6 +757,22 @@ pub fn suggest(h: &PairHistory, t: &Thresholds) -> Vec<Suggestion> {
                 purpose: None,
             });
         }
+    }
+    use super::about::{Coming, day_words, in_days_words, range_words, upcoming};
+    let today = h.about.today;
+    for c in upcoming(&h.about, t.important_date_days) {
+        let (phrase, vars) = match c {
+            Coming::Date { label, on, in_days } => {
+                (&ph.important_date, vec![("label", label), ("date", day_words(on, today)), ("when", in_days_words(in_days))])
+            }
+            Coming::TimeOff { label, starts_on, ends_on, in_days } => {
+                (&ph.time_off, vec![("label", label), ("range", range_words(starts_on, ends_on, today)), ("when", in_days_words(in_days))])
+            }
+            Coming::Away { label, starts_on, ends_on } => {
+                (&ph.away, vec![("label", label), ("range", range_words(starts_on, ends_on, today)), ("end", day_words(ends_on, today))])
+            }
+        };
+        out.push(Suggestion { text: fill(&phrase.text, &vars), reason: fill(&phrase.reason, &vars), purpose: None });
     }
     out
 }
@@ -875,6 +901,7 @@ mod tests {
             touched: vec![(day(42), vec![Purpose::Feedback]), (day(63), all_but(&[Purpose::Feedback, Purpose::Career]))],
             ratings: vec![5, 4, 4, 3, 2],
             carried: vec![("Hiring plan".into(), 2), ("Laptop".into(), 1)],
+            about: Default::default(),
         };
         let s = suggest(&h, &t);
         let reasons: Vec<&str> = s.iter().map(|s| s.reason.as_str()).collect();
@@ -893,7 +920,50 @@ mod tests {
         let reasons: Vec<String> = suggest(&h, &t2).into_iter().map(|s| s.reason).collect();
         assert_eq!(reasons, vec!["No career conversation in 10 weeks.".to_string()]);
         // A young pair gets no "not touched" suggestion, and steady ratings are no trend.
-        let young = PairHistory { now: day(7), started: day(0), touched: vec![], ratings: vec![4, 4, 3], carried: vec![] };
+        let young = PairHistory {
+            now: day(7),
+            started: day(0),
+            touched: vec![],
+            ratings: vec![4, 4, 3],
+            carried: vec![],
+            about: Default::default(),
+        };
         assert!(suggest(&young, &t).is_empty());
+    }
+
+    #[test]
+    fn important_dates_and_time_off_are_suggested_with_their_reason() {
+        use crate::domain::about::{AboutFacts, ImportantDate, TimeOff};
+        let d = |m, day| chrono::NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        let h = |today, about_dates: Vec<ImportantDate>, off: Vec<TimeOff>| PairHistory {
+            now: day(7),
+            started: day(0),
+            touched: vec![],
+            ratings: vec![],
+            carried: vec![],
+            about: AboutFacts { today, dates: about_dates, time_off: off },
+        };
+        let birthday = ImportantDate {
+            id: uuid::Uuid::nil(),
+            label: "Birthday".into(),
+            date: chrono::NaiveDate::from_ymd_opt(1991, 12, 3).unwrap(),
+            yearly: true,
+        };
+        let holiday = TimeOff { id: uuid::Uuid::nil(), label: "Winter holiday".into(), starts_on: d(12, 20), ends_on: d(12, 31) };
+        let t = Thresholds::default();
+        let reasons = |h: &PairHistory, t: &Thresholds| suggest(h, t).into_iter().map(|s| (s.text, s.reason)).collect::<Vec<_>>();
+        // 24 November: the birthday is 9 days ahead, the holiday 26 (beyond 14).
+        let r = reasons(&h(d(11, 24), vec![birthday.clone()], vec![holiday.clone()]), &t);
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].1, "Birthday is on 3 December, in 9 days.");
+        // 6 December: the holiday starts in exactly 14 days (included); with 13 it is not.
+        let r = reasons(&h(d(12, 6), vec![], vec![holiday.clone()]), &t);
+        assert_eq!(r.len(), 1);
+        assert!(r[0].0.contains("from 20 to 31 December"), "{}", r[0].0);
+        let t13 = Thresholds { important_date_days: 13, ..Thresholds::default() };
+        assert!(reasons(&h(d(12, 6), vec![], vec![holiday.clone()]), &t13).is_empty());
+        // 22 December: under way, until the 31st.
+        let r = reasons(&h(d(12, 22), vec![], vec![holiday]), &t);
+        assert!(r[0].0.contains("31 December") && r[0].1.contains("Winter holiday"), "{r:?}");
     }
 }

@@ -4,6 +4,7 @@
 //! sqlx, askama). A test in `tests/it/architecture.rs` greps for it. Everything here can be
 //! unit-tested without a runtime.
 
+pub mod about;
 pub mod framework;
 pub mod growth;
 pub mod guidance;
@@ -17,6 +18,7 @@ pub mod program;
 pub mod reporting;
 pub mod review;
 pub mod schedule;
+pub mod setback;
 pub mod template_files;
 pub mod text;
 pub mod validation;

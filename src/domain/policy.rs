@@ -107,6 +107,9 @@ pub enum Resource {
     /// them (`actor_reports_to_subject`): a manager's page is most useful to a new teammate.
     /// Not skip-level leaders, not peers, not admins.
     WorkWithMe { shared: bool, actor_reports_to_subject: bool },
+    /// A blameless setback record about a person: the person and their manager read it; the
+    /// one of them who recorded it (`actor_is_author`) changes it. Not skip-level, not admins.
+    SetbackRecord { actor_is_author: bool },
 }
 
 impl Resource {
@@ -139,6 +142,7 @@ impl Resource {
             v.push(Resource::Assessment { self_assessment: a });
             v.push(Resource::Review { shared: a });
             v.push(Resource::ReviewAnswer { shared: a });
+            v.push(Resource::SetbackRecord { actor_is_author: a });
             for b in [false, true] {
                 v.push(Resource::WorkWithMe { shared: a, actor_reports_to_subject: b });
             }
@@ -244,6 +248,10 @@ pub fn decide(role: Role, action: Action, resource: Resource) -> Decision {
             Read => r == Themselves || (shared && (r == Manager || actor_reports_to_subject)),
             Write => r == Themselves,
         },
+        SetbackRecord { actor_is_author } => match action {
+            Read => matches!(r, Themselves | Manager),
+            Write => actor_is_author && matches!(r, Themselves | Manager),
+        },
     };
     if allowed { Decision::Allow } else { Decision::Deny }
 }
@@ -333,6 +341,10 @@ mod tests {
             // Shared: their manager, and the people who report to them. Never skip-level or admin.
             (WorkWithMe { shared: true, actor_reports_to_subject: false }, Read, [T, T, F, F], [T, T, F, F]),
             (WorkWithMe { shared: true, actor_reports_to_subject: true }, Read, [T, T, T, T], [T, T, T, T]),
+            (SetbackRecord { actor_is_author: true }, Read, [T, T, F, F], [T, T, F, F]),
+            (SetbackRecord { actor_is_author: true }, Write, [T, T, F, F], [T, T, F, F]),
+            (SetbackRecord { actor_is_author: false }, Read, [T, T, F, F], [T, T, F, F]),
+            (SetbackRecord { actor_is_author: false }, Write, [F, F, F, F], [F, F, F, F]),
         ]);
         for shared in [false, true] {
             for reports in [false, true] {

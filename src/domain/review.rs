@@ -330,8 +330,8 @@ pub struct Packet {
     pub plans: Vec<Plan>,
     pub assessments: Vec<Assessment>,
     pub strengths: Vec<Strength>,
-    /// Setback records are not kept by rapport yet (issue 4): always empty for now.
-    pub setbacks: Vec<String>,
+    /// Blameless setback records that happened in the period, oldest first.
+    pub setbacks: Vec<super::setback::Setback>,
 }
 
 pub fn counts(meetings: &[PacketMeeting]) -> MeetingCounts {
@@ -448,7 +448,20 @@ pub fn packet_markdown(p: &Packet) -> String {
         let _ = writeln!(o, "- {}.{ev}", line(&s.name));
     }
     let _ = writeln!(o, "\n## Setbacks and what was learned\n");
-    let _ = writeln!(o, "Setback records are not kept in rapport yet.");
+    if p.setbacks.is_empty() {
+        let _ = writeln!(o, "No setbacks recorded in this period.");
+    }
+    for s in &p.setbacks {
+        let _ = writeln!(o, "### {}\n", s.occurred_on);
+        let _ = writeln!(o, "- What happened: {}", line(&s.facts));
+        let _ = writeln!(o, "- Context: {}", s.context_words().join("; "));
+        for (label, text) in [("Remedy", &s.remedy), ("The manager will", &s.manager_change), ("Learned", &s.learned)] {
+            if !text.is_empty() {
+                let _ = writeln!(o, "- {label}: {}", line(text));
+            }
+        }
+        let _ = writeln!(o);
+    }
     o
 }
 

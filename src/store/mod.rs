@@ -5,6 +5,7 @@
 //! against whichever pool is live. Where the dialects differ, the difference is written here,
 //! next to its twin, and nowhere else. Handlers and use cases never contain SQL.
 
+pub mod about;
 pub mod accounts;
 pub mod bulk;
 pub mod growth;
@@ -231,6 +232,7 @@ pub const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "point_position", include_str!("../../migrations/sqlite/0008_point_position.sql")),
     (9, "reviews", include_str!("../../migrations/sqlite/0009_reviews.sql")),
     (10, "guidance", include_str!("../../migrations/sqlite/0010_guidance.sql")),
+    (12, "about_setbacks", include_str!("../../migrations/sqlite/0012_about_setbacks.sql")),
     (13, "program", include_str!("../../migrations/sqlite/0013_program.sql")),
 ];
 pub const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -244,6 +246,7 @@ pub const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "point_position", include_str!("../../migrations/postgres/0008_point_position.sql")),
     (9, "reviews", include_str!("../../migrations/postgres/0009_reviews.sql")),
     (10, "guidance", include_str!("../../migrations/postgres/0010_guidance.sql")),
+    (12, "about_setbacks", include_str!("../../migrations/postgres/0012_about_setbacks.sql")),
     (13, "program", include_str!("../../migrations/postgres/0013_program.sql")),
 ];
 

@@ -129,7 +129,13 @@ pub fn router(app: App) -> Router {
         .route("/series/{id}/program/{key}/done", post(pages::program::mark_done))
         .route("/series/{id}/program/{key}/capture", post(pages::program::capture))
         .route("/people/{id}/work-with-me", get(pages::program::work_with_me_page).post(pages::program::save_work_with_me))
-        .route("/people/{id}/work-with-me/share", post(pages::program::share_work_with_me));
+        .route("/people/{id}/work-with-me/share", post(pages::program::share_work_with_me))
+        .route("/people/{id}/about", get(pages::about::about_page).post(pages::about::about_save))
+        .route("/people/{id}/about/dates", post(pages::about::about_add_date))
+        .route("/people/{id}/about/time-off", post(pages::about::about_add_time_off))
+        .route("/people/{id}/about/items/{item}/delete", post(pages::about::about_remove))
+        .route("/people/{id}/setbacks", get(pages::about::setbacks_page).post(pages::about::setback_create))
+        .route("/setbacks/{id}", get(pages::about::setback_page).post(pages::about::setback_update));
 
     Router::new()
         .merge(pages)

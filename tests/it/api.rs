@@ -326,6 +326,12 @@ async fn the_openapi_document_describes_every_api_route(t: TestApp) {
         ("/api/v1/people/{id}/work-with-me", "get"),
         ("/api/v1/people/{id}/work-with-me", "put"),
         ("/api/v1/people/{id}/work-with-me/sharing", "put"),
+        ("/api/v1/people/{id}/about", "get"),
+        ("/api/v1/people/{id}/about", "put"),
+        ("/api/v1/people/{id}/setbacks", "get"),
+        ("/api/v1/people/{id}/setbacks", "post"),
+        ("/api/v1/setbacks/{id}", "get"),
+        ("/api/v1/setbacks/{id}", "put"),
     ];
     for (path, method) in routes {
         assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is not in the OpenAPI document");

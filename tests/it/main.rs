@@ -3,6 +3,7 @@
 
 mod support;
 
+mod about;
 mod accounts;
 mod api;
 mod api_meetings;

@@ -138,7 +138,7 @@ async fn the_packet_compiles_the_periods_record_and_never_private_notes(t: TestA
             assert!(!text.contains("OLD-FEEDBACK"), "only the period's record");
         }
         assert!(md.contains("Held 2, skipped 1, cancelled 0. Rated 2 (average 4.5)."), "{md}");
-        assert!(md.contains("Setback records are not kept in rapport yet."));
+        assert!(md.contains("No setbacks recorded in this period."));
     }
 }
 

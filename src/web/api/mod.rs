@@ -4,8 +4,10 @@
 //!
 //! `people.rs` holds people, accounts and tokens; `meetings.rs` the 1:1s: series, meetings,
 //! the agenda, notes, action items and search; `growth.rs` frameworks and growth records;
-//! `reviews.rs` feedback, review periods, packets and reviews.
+//! `reviews.rs` feedback, review periods, packets and reviews; `about.rs` the manager's about
+//! page and setback records.
 
+mod about;
 mod growth;
 mod guidance;
 mod meetings;
@@ -103,6 +105,9 @@ pub fn router(import_limit: usize) -> Router<App> {
         .route("/series/{id}/program/sessions/{key}/captures", post(program::capture))
         .route("/people/{id}/work-with-me", get(program::get_work_with_me).put(program::save_work_with_me))
         .route("/people/{id}/work-with-me/sharing", put(program::set_sharing))
+        .route("/people/{id}/about", get(about::get_about).put(about::put_about))
+        .route("/people/{id}/setbacks", get(about::list_setbacks).post(about::create_setback))
+        .route("/setbacks/{id}", get(about::get_setback).put(about::update_setback))
 }
 
 // ---- request bodies: JSON only, with errors that say where ----
@@ -213,6 +218,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         program::my_programs, program::start_several, program::get_program, program::start_program, program::run_session,
         program::set_skipped, program::move_session, program::mark_done, program::capture, program::get_work_with_me,
         program::save_work_with_me, program::set_sharing,
+        about::get_about, about::put_about, about::list_setbacks, about::create_setback, about::get_setback, about::update_setback,
     ),
     components(schemas(super::error::ErrorBody, super::error::ErrorDetail, crate::domain::FieldError)),
     modifiers(&BearerAuth),
@@ -226,6 +232,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         (name = "reviews", description = "Feedback both ways, review periods, review packets and reviews without surprises"),
         (name = "guidance", description = "The question bank, your own questions and favourites, and meeting templates"),
         (name = "program", description = "The first ten 1:1s of a pair, and each person's \"how to work with me\" page"),
+        (name = "about", description = "A manager's about page on a direct report, and blameless setback records"),
     )
 )]
 pub struct ApiDoc;

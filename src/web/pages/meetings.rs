@@ -1371,6 +1371,8 @@ struct PrepPage {
     program: Option<super::program::ProgramPanel>,
     /// The other person's "how to work with me", when they shared it with the viewer.
     work_with_other: bool,
+    /// The teammate, when the viewer keeps an about page on them (their manager).
+    about_of: Option<Uuid>,
 }
 
 pub async fn prep_page(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>) -> PageResult {
@@ -1451,6 +1453,7 @@ pub async fn prep_page(State(app): State<App>, user: CurrentUser, Path(id): Path
         upcoming: !v.meeting.is_over(now),
         program,
         work_with_other,
+        about_of: if app.may_keep_about(me, &v.teammate).await { Some(v.teammate.id.0) } else { None },
     }))
 }
 

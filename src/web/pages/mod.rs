@@ -1,5 +1,6 @@
 //! Server-rendered pages. Plain forms and links: everything works without JavaScript.
 
+pub mod about;
 pub mod accounts;
 pub mod growth;
 pub mod guidance;
