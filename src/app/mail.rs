@@ -42,6 +42,7 @@ mail!(gap_alert, "mail/gap_alert/text.txt", "mail/gap_alert/html.html", { name: 
 mail!(weekly_digest, "mail/weekly_digest/text.txt", "mail/weekly_digest/html.html", { name: &'a str, meetings: Vec<String>, actions: Vec<String>, link: &'a str });
 mail!(series_changed, "mail/series_changed/text.txt", "mail/series_changed/html.html", { name: &'a str, other: &'a str, what: &'a str, link: &'a str });
 mail!(meeting_restored, "mail/meeting_restored/text.txt", "mail/meeting_restored/html.html", { name: &'a str, other: &'a str, when: &'a str, link: &'a str });
+mail!(kickoff, "mail/kickoff/text.txt", "mail/kickoff/html.html", { body: &'a str, body_html: &'a str, manager: &'a str, link: &'a str });
 mail!(test, "mail/test/text.txt", "mail/test/html.html", { link: &'a str, server: &'a str });
 
 /// Renders both bodies of a message.

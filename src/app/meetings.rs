@@ -268,6 +268,8 @@ impl App {
         self.ensure_meetings(&mut tx, &series, now, false).await?;
         // Both people get the series as a calendar invitation, sent once the series exists.
         self.queue_series_invitations(&mut tx, &series, actor, &teammate).await?;
+        // And a kickoff note for the manager to edit and send before the first meeting.
+        self.draft_kickoff(&mut tx, &series, actor).await?;
         tx.commit().await?;
         Ok(series)
     }

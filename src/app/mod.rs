@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod events;
 pub mod growth;
 pub mod guidance;
+pub mod kickoff;
 pub mod mail;
 pub mod meetings;
 pub mod messages;

@@ -8,6 +8,7 @@ pub mod framework;
 pub mod growth;
 pub mod guidance;
 pub mod ical;
+pub mod kickoff;
 pub mod meeting;
 pub mod messages;
 pub mod people_csv;

@@ -96,6 +96,12 @@ pub enum Resource {
     /// A person's own guidance: the questions they wrote, their favourites and their own
     /// templates. Only they see and change them (an admin too has only their own).
     OwnGuidance,
+    /// The kickoff note of a pair's 1:1s: the manager of the series drafts, edits and sends
+    /// it; the teammate reads it once it is sent (a draft is the manager's alone).
+    Kickoff { sent: bool },
+    /// A person's focus hours: they set them; their manager and the leaders above see them
+    /// (as the warning when a 1:1 would fall in them).
+    FocusHours,
 }
 
 impl Resource {
@@ -118,6 +124,7 @@ impl Resource {
             Resource::ReviewPeriod,
             Resource::ReviewPacket,
             Resource::OwnGuidance,
+            Resource::FocusHours,
         ];
         for a in [false, true] {
             v.push(Resource::Series { skip_level: a });
@@ -126,6 +133,7 @@ impl Resource {
             v.push(Resource::Assessment { self_assessment: a });
             v.push(Resource::Review { shared: a });
             v.push(Resource::ReviewAnswer { shared: a });
+            v.push(Resource::Kickoff { sent: a });
             for b in [false, true] {
                 for shared in [false, true] {
                     v.push(Resource::Feedback { actor_is_giver: a, actor_is_recipient: b, shared });
@@ -219,6 +227,14 @@ pub fn decide(role: Role, action: Action, resource: Resource) -> Decision {
         OwnMessages => r == Themselves,
         JobQueue => role.is_admin,
         OwnGuidance => r == Themselves,
+        Kickoff { sent } => match action {
+            Read => r == Manager || (sent && r == Themselves),
+            Write => r == Manager,
+        },
+        FocusHours => match action {
+            Read => matches!(r, Themselves | Manager | SkipLevel),
+            Write => r == Themselves,
+        },
     };
     if allowed { Decision::Allow } else { Decision::Deny }
 }
@@ -298,6 +314,12 @@ mod tests {
             (ReviewAnswer { shared: false }, Write, [F, F, F, F], [F, F, F, F]),
             (ReviewAnswer { shared: true }, Read, [T, T, F, F], [T, T, F, F]),
             (ReviewAnswer { shared: true }, Write, [T, F, F, F], [T, F, F, F]),
+            (Kickoff { sent: false }, Read, [F, T, F, F], [F, T, F, F]),
+            (Kickoff { sent: false }, Write, [F, T, F, F], [F, T, F, F]),
+            (Kickoff { sent: true }, Read, [T, T, F, F], [T, T, F, F]),
+            (Kickoff { sent: true }, Write, [F, T, F, F], [F, T, F, F]),
+            (FocusHours, Read, [T, T, T, F], [T, T, T, F]),
+            (FocusHours, Write, [T, F, F, F], [T, F, F, F]),
         ]);
         for giver in [false, true] {
             for recipient in [false, true] {

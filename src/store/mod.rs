@@ -10,6 +10,7 @@ pub mod bulk;
 pub mod growth;
 pub mod guidance;
 pub mod jobs;
+pub mod kickoff;
 pub mod meetings;
 pub mod messages;
 pub mod people;
@@ -230,6 +231,7 @@ pub const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "point_position", include_str!("../../migrations/sqlite/0008_point_position.sql")),
     (9, "reviews", include_str!("../../migrations/sqlite/0009_reviews.sql")),
     (10, "guidance", include_str!("../../migrations/sqlite/0010_guidance.sql")),
+    (11, "kickoff", include_str!("../../migrations/sqlite/0011_kickoff.sql")),
 ];
 pub const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),
@@ -242,6 +244,7 @@ pub const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "point_position", include_str!("../../migrations/postgres/0008_point_position.sql")),
     (9, "reviews", include_str!("../../migrations/postgres/0009_reviews.sql")),
     (10, "guidance", include_str!("../../migrations/postgres/0010_guidance.sql")),
+    (11, "kickoff", include_str!("../../migrations/postgres/0011_kickoff.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

@@ -53,6 +53,7 @@ pub fn router(app: App) -> Router {
         .route("/series/new", get(pages::meetings::new_series_page).post(pages::meetings::create_series))
         .route("/series/{id}", get(pages::meetings::series_page))
         .route("/series/{id}/status", post(pages::meetings::series_status))
+        .route("/series/{id}/kickoff", get(pages::kickoff::kickoff_page).post(pages::kickoff::kickoff_submit))
         .route("/meetings/{id}", get(pages::meetings::meeting_page))
         .route("/meetings/{id}/prep", get(pages::meetings::prep_page))
         .route("/meetings/{id}/points", post(pages::meetings::add_point))

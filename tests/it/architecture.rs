@@ -54,6 +54,7 @@ fn every_use_case_that_takes_an_actor_consults_the_policy() {
                 "self.require_pair(",
                 "self.load_meeting(",
                 "self.load_point(",
+                "self.load_kickoff(",
                 "policy::allows(",
                 "self.person(actor",
                 "self.profile(actor",

@@ -10,6 +10,7 @@ mod architecture;
 mod cli;
 mod growth;
 mod guidance;
+mod kickoff;
 mod meeting_pages;
 mod meetings;
 mod messaging;

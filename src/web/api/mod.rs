@@ -8,6 +8,7 @@
 
 mod growth;
 mod guidance;
+mod kickoff;
 mod meetings;
 mod messages;
 mod people;
@@ -89,6 +90,10 @@ pub fn router(import_limit: usize) -> Router<App> {
         .route("/series/{id}/next-meeting/questions", post(guidance::use_question))
         .route("/templates", get(guidance::list_templates).post(guidance::create_template))
         .route("/meetings/{id}/template", post(guidance::apply_template))
+        .route("/series/{id}/kickoff", get(kickoff::get_kickoff).put(kickoff::put_kickoff))
+        .route("/series/{id}/kickoff/send", post(kickoff::send_kickoff))
+        .route("/series/{id}/kickoff/skip", post(kickoff::skip_kickoff))
+        .route("/me/focus-hours", get(kickoff::get_focus).put(kickoff::put_focus).delete(kickoff::delete_focus))
 }
 
 // ---- request bodies: JSON only, with errors that say where ----
@@ -195,6 +200,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         guidance::list_questions, guidance::add_question, guidance::delete_question, guidance::add_favourite,
         guidance::remove_favourite, guidance::import_questions, guidance::export_questions, guidance::use_question,
         guidance::list_templates, guidance::create_template, guidance::apply_template,
+        kickoff::get_kickoff, kickoff::put_kickoff, kickoff::send_kickoff, kickoff::skip_kickoff,
+        kickoff::get_focus, kickoff::put_focus, kickoff::delete_focus,
     ),
     components(schemas(super::error::ErrorBody, super::error::ErrorDetail, crate::domain::FieldError)),
     modifiers(&BearerAuth),
@@ -207,6 +214,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         (name = "messages", description = "Your messages, calendar feed and reminders; failed jobs for admins"),
         (name = "reviews", description = "Feedback both ways, review periods, review packets and reviews without surprises"),
         (name = "guidance", description = "The question bank, your own questions and favourites, and meeting templates"),
+        (name = "kickoff", description = "The note before the first 1:1 (draft, send, skip) with its warnings, and your focus hours"),
     )
 )]
 pub struct ApiDoc;

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod growth;
 pub mod guidance;
+pub mod kickoff;
 pub mod meetings;
 pub mod messages;
 pub mod people;

@@ -1,0 +1,32 @@
+-- The kickoff: the note a manager sends before the first 1:1 of a series, and each person's
+-- focus hours (which a first 1:1 should not land in). Kept in step with
+-- ../sqlite/0011_kickoff.sql (same tables, columns and indexes; only the types differ).
+
+-- One note per series, drafted when the series starts. `subject` and `body` are as the manager wrote them, with placeholders;
+-- once sent, `sent_subject` and `sent_body` keep exactly what the teammate received.
+CREATE TABLE kickoff (
+    series_id     UUID PRIMARY KEY NOT NULL REFERENCES series(id),
+    subject       TEXT NOT NULL,
+    body          TEXT NOT NULL,
+    sent_subject  TEXT,
+    sent_body     TEXT,
+    -- NULL while it is a draft.
+    sent_at       TIMESTAMPTZ,
+    -- The manager told them in person instead; nothing is sent.
+    skipped_at    TIMESTAMPTZ,
+    -- When the teammate first opened it.
+    read_at       TIMESTAMPTZ,
+    updated_by    UUID NOT NULL REFERENCES person(id),
+    updated_at    TIMESTAMPTZ NOT NULL,
+    version       BIGINT NOT NULL
+);
+CREATE INDEX kickoff_sent ON kickoff (sent_at);
+
+-- Days as slugs separated by spaces ("mon tue"); times as "HH:MM" in the person's time zone.
+CREATE TABLE focus_hours (
+    person_id   UUID PRIMARY KEY NOT NULL REFERENCES person(id),
+    days        TEXT NOT NULL,
+    start_time  TEXT NOT NULL,
+    end_time    TEXT NOT NULL,
+    updated_at  TIMESTAMPTZ NOT NULL
+);
