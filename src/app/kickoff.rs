@@ -71,6 +71,23 @@ pub struct KickoffSummary {
     pub read_at: Option<DateTime<Utc>>,
 }
 
+/// Starting 1:1s with several direct reports at once: one schedule (the first meetings one
+/// after another from `time` on `first_date`) and one note, filled in for each person.
+#[derive(Debug, Clone)]
+pub struct TeamStart {
+    pub teammate_ids: Vec<crate::domain::PersonId>,
+    pub cadence: crate::domain::schedule::Cadence,
+    pub first_date: chrono::NaiveDate,
+    /// "HH:MM" of the first person's meeting; each next one starts when the one before ends.
+    pub time: String,
+    pub timezone: String,
+    pub duration_minutes: u32,
+    pub subject: String,
+    pub body: String,
+    /// Send the notes at once (otherwise they wait as drafts).
+    pub send: bool,
+}
+
 /// A note a teammate received, for their 1:1s page.
 #[derive(Debug, Clone)]
 pub struct Received {
@@ -356,9 +373,19 @@ impl App {
         Ok(out)
     }
 
-    /// Our draft, saved for a series that has just started (in its transaction).
-    pub(crate) async fn draft_kickoff(&self, tx: &mut crate::store::Tx, series: &Series, actor: &Person) -> AppResult<()> {
-        let (subject, body) = rules::default_draft();
+    /// The draft saved for a series that has just started (in its transaction): ours, or the
+    /// (checked) note the manager wrote for a whole team.
+    pub(crate) async fn draft_kickoff(
+        &self,
+        tx: &mut crate::store::Tx,
+        series: &Series,
+        actor: &Person,
+        note: Option<(&str, &str)>,
+    ) -> AppResult<()> {
+        let (subject, body) = match note {
+            Some((s, b)) => (s.to_string(), b.to_string()),
+            None => rules::default_draft(),
+        };
         let row = KickoffRow {
             series_id: series.id,
             subject,
@@ -374,6 +401,81 @@ impl App {
         };
         store::save(tx, &row, 0).await?;
         Ok(())
+    }
+
+    /// Starts regular 1:1s with each chosen direct report, all in one transaction (a problem
+    /// with anyone, and nobody's 1:1s start), each with the team's note as its draft; then, when
+    /// asked, sends each note. Returns each person's note with its warnings, in order.
+    pub async fn start_team(&self, actor: &Person, t: TeamStart) -> AppResult<Vec<KickoffView>> {
+        use crate::app::meetings::SeriesInput;
+        let mut errors = Invalid::default();
+        let note = rules::check(&t.subject, &t.body);
+        if let Err(e) = &note {
+            errors.0.extend(e.0.iter().cloned());
+        }
+        let mut ids: Vec<crate::domain::PersonId> = vec![];
+        for id in &t.teammate_ids {
+            if !ids.contains(id) {
+                ids.push(*id);
+            }
+        }
+        if ids.is_empty() {
+            errors.push(crate::domain::FieldError::new("teammate_ids", "Choose at least one person."));
+        }
+        let start = chrono::NaiveTime::parse_from_str(t.time.trim(), "%H:%M").ok();
+        if start.is_none() {
+            errors.push(crate::domain::FieldError::new("time", "Give a time as hours and minutes, for example 09:30."));
+        }
+        errors.into_result()?;
+        let (subject, body) = note.expect("checked");
+        let start = start.expect("checked");
+        let step = chrono::Duration::minutes(t.duration_minutes as i64);
+        let mut prepared = vec![];
+        for (i, id) in ids.iter().enumerate() {
+            let (time, wrapped) = start.overflowing_add_signed(step * i as i32);
+            if wrapped != 0 {
+                return Err(Invalid::one(
+                    "time",
+                    "One after another, these 1:1s run past midnight. Start earlier, or choose fewer people.",
+                )
+                .into());
+            }
+            let input = SeriesInput {
+                teammate_id: *id,
+                kind: SeriesKind::Regular,
+                cadence: t.cadence,
+                first_date: t.first_date,
+                time: time.format("%H:%M").to_string(),
+                timezone: t.timezone.clone(),
+                duration_minutes: t.duration_minutes,
+            };
+            match self.prepare_series(actor, input).await {
+                Ok(p) => prepared.push(p),
+                Err(AppError::NotFound) => {
+                    return Err(Invalid::one("teammate_ids", "Choose people who report to you directly.").into());
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        let mut tx = self.db.begin().await?;
+        for (series, teammate) in &prepared {
+            self.start_series_in(&mut tx, series, actor, teammate, Some((&subject, &body))).await.map_err(|e| match e {
+                AppError::Invalid(i) => {
+                    AppError::Invalid(Invalid(i.0.into_iter().map(|f| crate::domain::FieldError::new("teammate_ids", f.message)).collect()))
+                }
+                e => e,
+            })?;
+        }
+        tx.commit().await?;
+        let mut out = vec![];
+        for (series, _) in prepared {
+            out.push(if t.send {
+                self.send_kickoff(actor, series.id, &subject, &body, 1).await?
+            } else {
+                self.kickoff(actor, series.id).await?
+            });
+        }
+        Ok(out)
     }
 
     // ---- focus hours ----

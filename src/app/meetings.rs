@@ -207,6 +207,15 @@ impl App {
     // ---- series ----
 
     pub async fn create_series(&self, actor: &Person, input: SeriesInput) -> AppResult<Series> {
+        let (series, teammate) = self.prepare_series(actor, input).await?;
+        let mut tx = self.db.begin().await?;
+        self.start_series_in(&mut tx, &series, actor, &teammate, None).await?;
+        tx.commit().await?;
+        Ok(series)
+    }
+
+    /// Checks a new series (who with, and when) and builds it, without writing anything.
+    pub(crate) async fn prepare_series(&self, actor: &Person, input: SeriesInput) -> AppResult<(Series, Person)> {
         let teammate = people::get(&self.db, input.teammate_id).await?.ok_or(AppError::NotFound)?;
         let relation = self.relation(actor, &teammate).await?;
         let role = Role { relation, is_admin: actor.is_admin };
@@ -252,26 +261,38 @@ impl App {
             created_at: now,
             version: 1,
         };
-        let mut tx = self.db.begin().await?;
-        if input.kind != SeriesKind::OneOff && store::live_series_for_pair(&mut tx, actor.id, teammate.id, input.kind).await?.is_some() {
+        Ok((series, teammate))
+    }
+
+    /// Starts a prepared series in the caller's transaction: its first meetings, both
+    /// calendar invitations and the kickoff draft (ours, or `note` as (subject, body)).
+    pub(crate) async fn start_series_in(
+        &self,
+        tx: &mut Tx,
+        series: &Series,
+        actor: &Person,
+        teammate: &Person,
+        note: Option<(&str, &str)>,
+    ) -> AppResult<()> {
+        let now = self.clock.now();
+        if series.kind != SeriesKind::OneOff && store::live_series_for_pair(tx, actor.id, teammate.id, series.kind).await?.is_some() {
             return Err(Invalid::one(
                 "teammate_id",
                 format!(
                     "You already have {} 1:1s with {}. Pause or end them before starting new ones.",
-                    if input.kind == SeriesKind::SkipLevel { "skip-level" } else { "recurring" },
+                    if series.kind == SeriesKind::SkipLevel { "skip-level" } else { "recurring" },
                     teammate.name
                 ),
             )
             .into());
         }
-        store::insert_series(&mut tx, &series, actor.id, now).await?;
-        self.ensure_meetings(&mut tx, &series, now, false).await?;
+        store::insert_series(tx, series, actor.id, now).await?;
+        self.ensure_meetings(tx, series, now, false).await?;
         // Both people get the series as a calendar invitation, sent once the series exists.
-        self.queue_series_invitations(&mut tx, &series, actor, &teammate).await?;
+        self.queue_series_invitations(tx, series, actor, teammate).await?;
         // And a kickoff note for the manager to edit and send before the first meeting.
-        self.draft_kickoff(&mut tx, &series, actor).await?;
-        tx.commit().await?;
-        Ok(series)
+        self.draft_kickoff(tx, series, actor, note).await?;
+        Ok(())
     }
 
     /// Makes sure the next meetings of an active series exist as records (so points, notes

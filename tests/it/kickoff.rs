@@ -25,6 +25,8 @@ on_both!(
     skipping_stops_the_warnings_and_sends_nothing,
     the_kickoff_page_previews_saves_and_sends,
     the_api_reads_edits_and_sends_the_note_with_its_warnings,
+    a_whole_team_starts_at_once_each_with_their_own_note,
+    the_team_and_focus_hours_pages_name_every_problem,
 );
 
 /// Emil's weekly 1:1s with Ivy, starting on `first` at `time` in `zone`.
@@ -373,4 +375,153 @@ async fn the_api_reads_edits_and_sends_the_note_with_its_warnings(t: TestApp) {
     let r = c.delete(t.url("/api/v1/me/focus-hours")).bearer_auth(&ivy).send().await.unwrap();
     assert_eq!(r.status(), 204);
     assert_eq!(c.get(t.url("/api/v1/me/focus-hours")).bearer_auth(&ivy).send().await.unwrap().json::<Value>().await.unwrap(), Value::Null);
+}
+
+fn team(o: &Org, ids: Vec<rapport::domain::PersonId>, body: &str, send: bool) -> rapport::app::kickoff::TeamStart {
+    let _ = o;
+    rapport::app::kickoff::TeamStart {
+        teammate_ids: ids,
+        cadence: Cadence::Biweekly,
+        first_date: d("2026-11-26"),
+        time: "10:00".into(),
+        timezone: "UTC".into(),
+        duration_minutes: 30,
+        subject: "Our 1:1s, {name}".into(),
+        body: body.into(),
+        send,
+    }
+}
+
+async fn a_whole_team_starts_at_once_each_with_their_own_note(t: TestApp) {
+    t.clock.set(at("2026-11-23T10:00:00Z"));
+    let o = org(&t).await;
+    let jon = t.person(&o.ada, "Jon Dev", Some(o.emil.id)).await;
+    let kai = t.person(&o.ada, "Kai New", Some(o.emil.id)).await;
+    let body = "Hi {name}, {cadence} from {first}, {minutes} minutes. The time is yours.";
+
+    // All or nothing: a bad placeholder, someone who is not a report, or someone who already has
+    // 1:1s with Emil, and nobody's 1:1s start.
+    let e = t.app.start_team(&o.emil, team(&o, vec![jon.id], "Hi {nom}", true)).await.unwrap_err();
+    assert!(matches!(e, AppError::Invalid(ref i) if i.message_for("body").is_some_and(|m| m.starts_with("{nom}"))), "{e:?}");
+    let e = t.app.start_team(&o.emil, team(&o, vec![jon.id, o.otto.id], body, true)).await.unwrap_err();
+    assert!(matches!(e, AppError::Invalid(ref i) if i.message_for("teammate_ids").is_some()), "{e:?}");
+    let e = t.app.start_team(&o.emil, team(&o, vec![], body, true)).await.unwrap_err();
+    assert!(matches!(e, AppError::Invalid(ref i) if i.message_for("teammate_ids") == Some("Choose at least one person.")), "{e:?}");
+    start(&t, &o, d("2026-11-30"), "10:00", "UTC").await; // Ivy already has 1:1s with Emil
+    let e = t.app.start_team(&o.emil, team(&o, vec![jon.id, kai.id, o.ivy.id], body, true)).await.unwrap_err();
+    assert!(matches!(e, AppError::Invalid(ref i) if i.message_for("teammate_ids").is_some_and(|m| m.contains("Ivy Coder"))), "{e:?}");
+    assert_eq!(t.app.my_series(&o.emil).await.unwrap().len(), 1, "neither Jon's nor Kai's 1:1s started");
+    t.app.run_jobs("test").await.unwrap();
+    assert!(t.app.inbox(&jon).await.unwrap().is_empty());
+
+    // Jon and Kai: one after another from 10:00, each with their own note, sent.
+    let views = t.app.start_team(&o.emil, team(&o, vec![jon.id, kai.id, jon.id], body, true)).await.unwrap();
+    assert_eq!(views.len(), 2, "Jon once");
+    assert_eq!(views[0].first.as_ref().unwrap().starts_at, at("2026-11-26T10:00:00Z"));
+    assert_eq!(views[1].first.as_ref().unwrap().starts_at, at("2026-11-26T10:30:00Z"));
+    assert!(views.iter().all(|v| v.sent_at.is_some() && v.version == 2));
+    assert_eq!(views[0].filled_body, "Hi Jon, every two weeks from Thursday 26 November at 10:00, 30 minutes. The time is yours.");
+    assert_eq!(views[1].filled_body, "Hi Kai, every two weeks from Thursday 26 November at 10:30, 30 minutes. The time is yours.");
+    t.app.run_jobs("test").await.unwrap();
+    for (p, name) in [(&jon, "Jon"), (&kai, "Kai")] {
+        let inbox = t.app.inbox(p).await.unwrap();
+        assert!(
+            inbox.iter().any(|m| m.subject == format!("Our 1:1s, {name}")),
+            "{name}: {:?}",
+            inbox.iter().map(|m| &m.subject).collect::<Vec<_>>()
+        );
+        assert_eq!(t.app.received_kickoffs(p).await.unwrap().len(), 1);
+    }
+    assert!(matches!(t.app.kickoff(&kai, views[0].series.id).await, Err(AppError::NotFound)), "Kai does not read Jon's note");
+
+    // Kept as drafts when asked; past midnight is refused.
+    let lia = t.person(&o.ada, "Lia Late", Some(o.emil.id)).await;
+    let mut late = team(&o, vec![lia.id], body, false);
+    late.time = "23:45".into();
+    assert!(t.app.start_team(&o.emil, late.clone()).await.is_ok(), "one 1:1 fits before midnight");
+    let mia = t.person(&o.ada, "Mia Night", Some(o.emil.id)).await;
+    let nia = t.person(&o.ada, "Nia Night", Some(o.emil.id)).await;
+    late.teammate_ids = vec![mia.id, nia.id];
+    let e = t.app.start_team(&o.emil, late).await.unwrap_err();
+    assert!(matches!(e, AppError::Invalid(ref i) if i.message_for("time").is_some()), "{e:?}");
+    let drafts = t.app.start_team(&o.emil, team(&o, vec![mia.id], body, false)).await.unwrap();
+    assert!(drafts[0].sent_at.is_none() && drafts[0].body == body);
+    assert!(matches!(t.app.kickoff(&mia, drafts[0].series.id).await, Err(AppError::NotFound)));
+}
+
+async fn the_team_and_focus_hours_pages_name_every_problem(t: TestApp) {
+    t.clock.set(at("2026-11-23T10:00:00Z"));
+    let o = org(&t).await;
+    let jon = t.person(&o.ada, "Jon Dev", Some(o.emil.id)).await;
+    let (m, csrf) = t.signed_in(&o.emil.email).await;
+    let list = m.get(t.url("/meetings")).send().await.unwrap().text().await.unwrap();
+    assert!(list.contains("href=\"/kickoff/team\""), "offered when two or more have no 1:1s yet");
+    let page = m.get(t.url("/kickoff/team")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Ivy Coder") && page.contains("Jon Dev") && page.contains("Hi {name},"), "{page}");
+    let post = |fields: Vec<(&str, String)>| {
+        let mut f: Vec<(String, String)> = vec![("_csrf".into(), csrf.clone())];
+        f.extend(fields.into_iter().map(|(k, v)| (k.to_string(), v)));
+        m.post(t.url("/kickoff/team")).form(&f).send()
+    };
+    let base = |extra: Vec<(&'static str, String)>| {
+        let mut v: Vec<(&str, String)> = vec![
+            ("cadence", "weekly".into()),
+            ("first_date", "2026-11-26".into()),
+            ("time", "10:00".into()),
+            ("timezone", "UTC".into()),
+            ("duration_minutes", "30".into()),
+            ("subject", "Our 1:1s".into()),
+            ("intent", "send".into()),
+        ];
+        v.extend(extra);
+        v
+    };
+    let r = post(base(vec![("teammate_ids", o.ivy.id.to_string()), ("body", "Hi {nme}".into())])).await.unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("id=\"f-body-error\"") && html.contains("{nme} (line 1, column 4)") && html.contains("Hi {nme}</textarea>"),
+        "{html}"
+    );
+    assert!(t.app.my_series(&o.emil).await.unwrap().is_empty(), "nothing started");
+    let r = post(base(vec![
+        ("teammate_ids", o.ivy.id.to_string()),
+        ("teammate_ids", jon.id.to_string()),
+        ("body", "Hi {name}, see you {first}.".into()),
+    ]))
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Your 1:1s have started") && html.matches("Note sent.").count() == 2, "{html}");
+    assert!(!html.contains("<form method=\"post\" action=\"/kickoff/team\""), "no one is left to start with");
+    assert_eq!(t.app.received_kickoffs(&jon).await.unwrap().len(), 1);
+
+    // Focus hours: a bad form keeps what was typed and names each field; saving and clearing.
+    let (ivy, ivy_csrf) = t.signed_in(&o.ivy.email).await;
+    let settings = ivy.get(t.url("/settings")).send().await.unwrap().text().await.unwrap();
+    assert!(settings.contains("Focus hours") && settings.contains("You have not set any"));
+    let f = |pairs: &[(&str, &str)]| {
+        let mut v = vec![("_csrf".to_string(), ivy_csrf.clone())];
+        v.extend(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        v
+    };
+    let r = ivy.post(t.url("/settings/focus")).form(&f(&[("start", "12:00"), ("end", "09:00")])).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("id=\"f-days-error\"") && html.contains("id=\"f-end-error\"") && html.contains("value=\"12:00\""), "{html}");
+    let r = ivy
+        .post(t.url("/settings/focus"))
+        .form(&f(&[("days", "mon"), ("days", "wed"), ("start", "09:00"), ("end", "11:30")]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let page = ivy.get(t.url("/settings/focus?done=saved")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("value=\"mon\" checked") && !page.contains("value=\"tue\" checked") && page.contains("Clear them"), "{page}");
+    let settings = ivy.get(t.url("/settings")).send().await.unwrap().text().await.unwrap();
+    assert!(settings.contains("Yours: Mon, Wed 09:00–11:30"), "{settings}");
+    let r = ivy.post(t.url("/settings/focus")).form(&f(&[("intent", "clear")])).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(t.app.focus_hours(&o.ivy, &o.ivy).await.unwrap(), None);
 }

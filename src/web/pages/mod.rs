@@ -1,6 +1,7 @@
 //! Server-rendered pages. Plain forms and links: everything works without JavaScript.
 
 pub mod accounts;
+pub mod focus;
 pub mod growth;
 pub mod guidance;
 pub mod kickoff;
