@@ -372,6 +372,26 @@ async fn the_api_reads_edits_and_sends_the_note_with_its_warnings(t: TestApp) {
     {
         assert!(doc["paths"].get(p).is_some(), "{p} is documented");
     }
+    // A whole team through the API: all or nothing, each note filled in.
+    let jon = t.person(&o.ada, "Jon Dev", Some(o.emil.id)).await;
+    let r = c
+        .post(t.url("/api/v1/series/team"))
+        .bearer_auth(&emil)
+        .json(&json!({"teammate_ids": [jon.id, o.otto.id], "first_date": "2026-11-27", "time": "14:00"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422, "Otto does not report to Emil");
+    let r = c
+        .post(t.url("/api/v1/series/team"))
+        .bearer_auth(&emil)
+        .json(&json!({"teammate_ids": [jon.id], "first_date": "2026-11-27", "time": "14:00", "body": "Hi {name}!", "send": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let team: Value = r.json().await.unwrap();
+    assert_eq!((team[0]["state"].as_str(), team[0]["filled_body"].as_str()), (Some("draft"), Some("Hi Jon!")), "{team}");
     let r = c.delete(t.url("/api/v1/me/focus-hours")).bearer_auth(&ivy).send().await.unwrap();
     assert_eq!(r.status(), 204);
     assert_eq!(c.get(t.url("/api/v1/me/focus-hours")).bearer_auth(&ivy).send().await.unwrap().json::<Value>().await.unwrap(), Value::Null);

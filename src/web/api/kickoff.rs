@@ -206,3 +206,77 @@ pub(super) async fn delete_focus(State(app): State<App>, user: CurrentUser) -> A
     app.set_focus_hours(user.person(), None).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+// ---- a whole team at once ----
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TeamStartBody {
+    /// Direct reports of yours with no regular 1:1s with you yet.
+    pub teammate_ids: Vec<Uuid>,
+    /// weekly (default), biweekly, monthly.
+    pub cadence: Option<String>,
+    /// YYYY-MM-DD.
+    pub first_date: String,
+    /// HH:MM of the first person's 1:1; each next one starts when the one before ends.
+    pub time: String,
+    /// IANA time zone; yours when absent.
+    pub timezone: Option<String>,
+    pub duration_minutes: Option<u32>,
+    /// The note, with placeholders; ours when absent.
+    pub subject: Option<String>,
+    pub body: Option<String>,
+    /// Send the notes at once (default), or keep them as drafts.
+    #[serde(default = "yes")]
+    pub send: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[utoipa::path(post, path = "/api/v1/series/team", tag = "kickoff", request_body = TeamStartBody, responses(
+    (status = 201, description = "Every series started (all or none), each with its note and warnings, in order", body = [KickoffDto]),
+    (status = 422, description = "What is wrong, per field; nothing started", body = ErrorBody)))]
+pub(super) async fn start_team(
+    State(app): State<App>,
+    user: CurrentUser,
+    ApiJson(b): ApiJson<TeamStartBody>,
+) -> ApiResult<(StatusCode, Json<Vec<KickoffDto>>)> {
+    use crate::domain::schedule::Cadence;
+    use crate::domain::{FieldError, Invalid};
+    let me = user.person();
+    let mut errors = Invalid::default();
+    let cadence = match b.cadence.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        None => Some(Cadence::Weekly),
+        Some(c) => Cadence::parse(c).or_else(|| {
+            errors.push(FieldError::new("cadence", format!("\"{c}\" is not a cadence: weekly, biweekly or monthly.")));
+            None
+        }),
+    };
+    let first_date = chrono::NaiveDate::parse_from_str(b.first_date.trim(), "%Y-%m-%d").ok();
+    if first_date.is_none() {
+        errors.push(FieldError::new("first_date", "Give a date as YYYY-MM-DD."));
+    }
+    if !errors.is_empty() {
+        return Err(crate::app::AppError::Invalid(errors).into());
+    }
+    let (subject, body) = crate::domain::kickoff::default_draft();
+    let views = app
+        .start_team(
+            me,
+            crate::app::kickoff::TeamStart {
+                teammate_ids: b.teammate_ids.into_iter().map(crate::domain::PersonId).collect(),
+                cadence: cadence.expect("checked"),
+                first_date: first_date.expect("checked"),
+                time: b.time,
+                timezone: b.timezone.unwrap_or_else(|| me.timezone.clone()),
+                duration_minutes: b.duration_minutes.unwrap_or(30),
+                subject: b.subject.unwrap_or(subject),
+                body: b.body.unwrap_or(body),
+                send: b.send,
+            },
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(views.into_iter().map(Into::into).collect())))
+}

@@ -90,6 +90,7 @@ pub fn router(import_limit: usize) -> Router<App> {
         .route("/series/{id}/next-meeting/questions", post(guidance::use_question))
         .route("/templates", get(guidance::list_templates).post(guidance::create_template))
         .route("/meetings/{id}/template", post(guidance::apply_template))
+        .route("/series/team", post(kickoff::start_team))
         .route("/series/{id}/kickoff", get(kickoff::get_kickoff).put(kickoff::put_kickoff))
         .route("/series/{id}/kickoff/send", post(kickoff::send_kickoff))
         .route("/series/{id}/kickoff/skip", post(kickoff::skip_kickoff))
@@ -201,7 +202,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         guidance::remove_favourite, guidance::import_questions, guidance::export_questions, guidance::use_question,
         guidance::list_templates, guidance::create_template, guidance::apply_template,
         kickoff::get_kickoff, kickoff::put_kickoff, kickoff::send_kickoff, kickoff::skip_kickoff,
-        kickoff::get_focus, kickoff::put_focus, kickoff::delete_focus,
+        kickoff::get_focus, kickoff::put_focus, kickoff::delete_focus, kickoff::start_team,
     ),
     components(schemas(super::error::ErrorBody, super::error::ErrorDetail, crate::domain::FieldError)),
     modifiers(&BearerAuth),
