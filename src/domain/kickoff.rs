@@ -404,7 +404,7 @@ mod tests {
         assert!(filled.starts_with("Hi Ivy,"));
         assert!(filled.contains("every week, 30 minutes, starting Tuesday 1 December at 10:00"));
         assert!(filled.contains("yours"), "the meeting belongs to the teammate");
-        assert!(filled.contains("open http://x/meetings/1"));
+        assert!(filled.contains("open our first 1:1 in rapport, <http://x/meetings/1>"));
         let w = &content().warnings;
         for s in [&w.too_soon, &w.focus_hours, &w.already_started] {
             assert!(!s.trim().is_empty());
