@@ -30,3 +30,23 @@ CREATE TABLE focus_hours (
     end_time    TEXT NOT NULL,
     updated_at  TIMESTAMPTZ NOT NULL
 );
+
+-- Strategy into day-to-day: a leader's talking point placed into the next 1:1 of every pair in
+-- their part of the organisation, and where each copy went (so it can be withdrawn).
+CREATE TABLE strategy_placement (
+    id            UUID PRIMARY KEY NOT NULL,
+    leader_id     UUID NOT NULL REFERENCES person(id),
+    text          TEXT NOT NULL,
+    created_at    TIMESTAMPTZ NOT NULL,
+    withdrawn_at  TIMESTAMPTZ
+);
+CREATE INDEX strategy_placement_leader ON strategy_placement (leader_id, created_at);
+
+CREATE TABLE strategy_point (
+    placement_id  UUID NOT NULL REFERENCES strategy_placement(id),
+    series_id     UUID NOT NULL REFERENCES series(id),
+    meeting_id    UUID NOT NULL REFERENCES meeting(id),
+    -- The point's origin: copies carried over share it.
+    point_id      UUID NOT NULL,
+    PRIMARY KEY (placement_id, series_id)
+);

@@ -191,13 +191,13 @@ impl App {
 
     /// After a commit: tell this instance's open pages (PostgreSQL instances hear it through
     /// NOTIFY instead, which `notify_tx` queued inside the transaction).
-    fn published(&self, meeting: Uuid, what: &str, by: PersonId) {
+    pub(crate) fn published(&self, meeting: Uuid, what: &str, by: PersonId) {
         if let crate::store::Db::Sqlite(_) = self.db {
             self.events.publish(MeetingEvent { meeting_id: meeting, what: what.into(), by: by.0 });
         }
     }
 
-    async fn notify_tx(tx: &mut Tx, meeting: Uuid, what: &str, by: PersonId) -> AppResult<()> {
+    pub(crate) async fn notify_tx(tx: &mut Tx, meeting: Uuid, what: &str, by: PersonId) -> AppResult<()> {
         let payload =
             serde_json::to_string(&MeetingEvent { meeting_id: meeting, what: what.into(), by: by.0 }).map_err(anyhow::Error::from)?;
         store::notify_meeting_changed(tx, &payload).await?;
@@ -453,7 +453,7 @@ impl App {
     }
 
     /// A topic is found by search under its origin, at the meeting it is in now.
-    async fn index_point(tx: &mut Tx, point: &TalkingPoint, series: Uuid, meeting: &Meeting) -> AppResult<()> {
+    pub(crate) async fn index_point(tx: &mut Tx, point: &TalkingPoint, series: Uuid, meeting: &Meeting) -> AppResult<()> {
         let doc = Doc {
             kind: DocKind::Point,
             ref_id: point.origin_id,

@@ -16,6 +16,7 @@ pub mod people;
 pub mod reminders;
 pub mod reviews;
 pub mod secrets;
+pub mod strategy;
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;

@@ -17,6 +17,7 @@ pub mod policy;
 pub mod reporting;
 pub mod review;
 pub mod schedule;
+pub mod strategy;
 pub mod text;
 pub mod validation;
 

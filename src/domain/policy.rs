@@ -102,6 +102,10 @@ pub enum Resource {
     /// A person's focus hours: they set them; their manager and the leaders above see them
     /// (as the warning when a 1:1 would fall in them).
     FocusHours,
+    /// A leader's talking point placed into the 1:1s of a pair: the pair's manager is the
+    /// subject, so the leader must be that manager or above them. Admins have no extra right
+    /// (placing words into the 1:1s of people one does not lead is not an admin's job).
+    StrategyPoint,
 }
 
 impl Resource {
@@ -125,6 +129,7 @@ impl Resource {
             Resource::ReviewPacket,
             Resource::OwnGuidance,
             Resource::FocusHours,
+            Resource::StrategyPoint,
         ];
         for a in [false, true] {
             v.push(Resource::Series { skip_level: a });
@@ -235,6 +240,7 @@ pub fn decide(role: Role, action: Action, resource: Resource) -> Decision {
             Read => matches!(r, Themselves | Manager | SkipLevel),
             Write => r == Themselves,
         },
+        StrategyPoint => matches!(r, Themselves | Manager | SkipLevel),
     };
     if allowed { Decision::Allow } else { Decision::Deny }
 }
@@ -320,6 +326,8 @@ mod tests {
             (Kickoff { sent: true }, Write, [F, T, F, F], [F, T, F, F]),
             (FocusHours, Read, [T, T, T, F], [T, T, T, F]),
             (FocusHours, Write, [T, F, F, F], [T, F, F, F]),
+            (StrategyPoint, Read, [T, T, T, F], [T, T, T, F]),
+            (StrategyPoint, Write, [T, T, T, F], [T, T, T, F]),
         ]);
         for giver in [false, true] {
             for recipient in [false, true] {

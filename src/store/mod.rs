@@ -16,6 +16,7 @@ pub mod messages;
 pub mod people;
 pub mod reviews;
 pub mod search;
+pub mod strategy;
 pub mod writer;
 
 use sqlx::migrate::{Migration, MigrationType, Migrator};

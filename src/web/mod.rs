@@ -53,6 +53,8 @@ pub fn router(app: App) -> Router {
         .route("/series/new", get(pages::meetings::new_series_page).post(pages::meetings::create_series))
         .route("/series/{id}", get(pages::meetings::series_page))
         .route("/series/{id}/status", post(pages::meetings::series_status))
+        .route("/strategy", get(pages::strategy::strategy_page).post(pages::strategy::strategy_submit))
+        .route("/strategy/{id}/withdraw", post(pages::strategy::strategy_withdraw))
         .route("/kickoff/team", get(pages::kickoff::team_page_get).post(pages::kickoff::team_submit))
         .route("/series/{id}/kickoff", get(pages::kickoff::kickoff_page).post(pages::kickoff::kickoff_submit))
         .route("/meetings/{id}", get(pages::meetings::meeting_page))

@@ -19,3 +19,4 @@ mod privacy;
 mod reviews;
 mod schema;
 mod store_writer;
+mod strategy;

@@ -13,6 +13,7 @@ mod meetings;
 mod messages;
 mod people;
 mod reviews;
+mod strategy;
 
 use super::error::ApiError;
 use crate::app::App;
@@ -91,6 +92,9 @@ pub fn router(import_limit: usize) -> Router<App> {
         .route("/templates", get(guidance::list_templates).post(guidance::create_template))
         .route("/meetings/{id}/template", post(guidance::apply_template))
         .route("/series/team", post(kickoff::start_team))
+        .route("/strategy", get(strategy::list).post(strategy::place))
+        .route("/strategy/reach", get(strategy::reach))
+        .route("/strategy/{id}/withdraw", post(strategy::withdraw))
         .route("/series/{id}/kickoff", get(kickoff::get_kickoff).put(kickoff::put_kickoff))
         .route("/series/{id}/kickoff/send", post(kickoff::send_kickoff))
         .route("/series/{id}/kickoff/skip", post(kickoff::skip_kickoff))
@@ -203,6 +207,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         guidance::list_templates, guidance::create_template, guidance::apply_template,
         kickoff::get_kickoff, kickoff::put_kickoff, kickoff::send_kickoff, kickoff::skip_kickoff,
         kickoff::get_focus, kickoff::put_focus, kickoff::delete_focus, kickoff::start_team,
+        strategy::reach, strategy::list, strategy::place, strategy::withdraw,
     ),
     components(schemas(super::error::ErrorBody, super::error::ErrorDetail, crate::domain::FieldError)),
     modifiers(&BearerAuth),

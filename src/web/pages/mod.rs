@@ -9,6 +9,7 @@ pub mod meetings;
 pub mod messages;
 pub mod people;
 pub mod reviews;
+pub mod strategy;
 
 use super::auth::Identity;
 use crate::domain::Person;
