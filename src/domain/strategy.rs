@@ -41,7 +41,13 @@ pub fn point_body(leader: &str, text: &str) -> String {
 }
 
 pub fn reach_message(n: usize) -> String {
-    content().reach.replace("{n}", &n.to_string())
+    let pairs = if n == 1 { "1 pair".to_string() } else { format!("{n} pairs") };
+    content().reach.replace("{pairs}", &pairs)
+}
+
+/// "one 1:1", "3 1:1s".
+pub fn one_on_ones(n: usize) -> String {
+    if n == 1 { "one 1:1".into() } else { format!("{n} 1:1s") }
 }
 
 pub fn no_reports_message() -> &'static str {
@@ -68,6 +74,8 @@ mod tests {
         assert!(check_text(&"x".repeat(TEXT_MAX + 1)).is_err());
         assert_eq!(point_body("Vera Vp", "Q1 priorities"), "From Vera Vp: Q1 priorities");
         assert!(reach_message(3).contains("next 1:1 of 3 pairs"));
+        assert!(reach_message(1).contains("next 1:1 of 1 pair in"));
+        assert_eq!((one_on_ones(1).as_str(), one_on_ones(0).as_str()), ("one 1:1", "0 1:1s"));
         assert!(!no_reports_message().is_empty() && !no_meetings_message().is_empty());
         assert_ne!(nothing_to_reach(true).message, nothing_to_reach(false).message);
     }

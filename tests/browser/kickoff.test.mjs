@@ -155,6 +155,26 @@ export async function managerSeesItWasRead({ page }, h, ids) {
   assert.match(await page.locator('#kickoff-h + p').innerText(), /Sent .*, read\./);
 }
 
+/** He shares a quarter's priorities with his organisation; it lands on her first agenda. */
+export async function managerSharesATalkingPoint(managerWho, teammateWho, h, ids) {
+  const page = managerWho.page;
+  await h.goto(page, '/questions');
+  await clickAndNavigate(page, page.getByRole('link', { name: 'Share with your organisation' }));
+  await h.checkA11y(page, '/strategy');
+  await page.getByLabel('What should every pair talk about?').fill('Q1: fewer, better launches. What would you stop doing?');
+  await clickAndNavigate(page, page.getByRole('button', { name: 'See who it reaches' }));
+  assert.match(await page.getByRole('status').innerText(), /next 1:1 of 1 pair[\s\S]*Tomás Ruiz and Amara Okafor/);
+  await h.checkA11y(page, '/strategy (preview)');
+  await clickAndNavigate(page, page.getByRole('button', { name: 'Place it in this 1:1' }));
+  assert.match(await page.getByRole('status').innerText(), /Placed in one 1:1\./);
+  await screenshot(page, 'strategy');
+  await h.onPhone(managerWho, 'strategy');
+  const her = teammateWho.page;
+  await h.goto(her, `/series/${ids.series}/kickoff`);
+  await clickAndNavigate(her, her.getByRole('link', { name: 'Add a topic to the first 1:1' }));
+  assert.match(await her.locator('main').innerText(), /From Tomás Ruiz: Q1: fewer, better launches/);
+}
+
 let server;
 let browser;
 let manager;
@@ -194,6 +214,7 @@ describe('the kickoff in a browser', { timeout: 300_000 }, () => {
   h.step('he edits the drafted note, previews it and sends it', () => managerEditsAndSendsTheNote(manager, h), { critical: true });
   h.step('the teammate sees the note first, before the first meeting', () => teammateSeesTheNoteFirst(teammate, h, ids));
   h.step('the manager sees that she read it', () => managerSeesItWasRead(manager, h, ids));
+  h.step('he shares a talking point with his organisation; it is on her first agenda', () => managerSharesATalkingPoint(manager, teammate, h, ids));
 
   it('every kickoff page passes axe (WCAG 2 A and AA)', (t) => {
     if (h.a11y.size === 0) {

@@ -131,14 +131,14 @@ async fn the_strategy_page_and_api_preview_place_and_withdraw(t: TestApp) {
     assert_eq!(r.status(), 200);
     let html = r.text().await.unwrap();
     assert!(
-        html.contains("next 1:1 of 1 pairs") && html.contains("Emil Manager and Ivy Coder") && html.contains("Place it in 1 1:1s"),
+        html.contains("next 1:1 of 1 pair") && html.contains("Emil Manager and Ivy Coder") && html.contains("Place it in this 1:1"),
         "{html}"
     );
     assert!(t.app.my_placements(&o.vera).await.unwrap().is_empty(), "a preview places nothing");
     let r = m.post(t.url("/strategy")).form(&form("place", "Our Q1 goals")).send().await.unwrap();
     assert_eq!((r.status().as_u16(), r.headers()["location"].to_str().unwrap()), (303, "/strategy?done=placed:1"));
     let page = m.get(t.url("/strategy?done=placed:1")).send().await.unwrap().text().await.unwrap();
-    assert!(page.contains("Placed in 1 1:1s.") && page.contains("Our Q1 goals") && page.contains("Withdraw"), "{page}");
+    assert!(page.contains("Placed in one 1:1.") && page.contains("Our Q1 goals") && page.contains("Withdraw"), "{page}");
     let id = t.app.my_placements(&o.vera).await.unwrap()[0].placement.id;
     let (ivy, ivy_csrf) = t.signed_in(&o.ivy.email).await;
     let r = ivy.post(t.url(&format!("/strategy/{id}/withdraw"))).form(&[("_csrf", ivy_csrf.as_str())]).send().await.unwrap();

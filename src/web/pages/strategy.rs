@@ -5,7 +5,7 @@ use super::{Chrome, render};
 use crate::app::strategy::PlacementView;
 use crate::app::{App, AppError};
 use crate::domain::Invalid;
-use crate::domain::strategy::reach_message;
+use crate::domain::strategy::{one_on_ones, reach_message};
 use crate::web::auth::CurrentUser;
 use crate::web::error::PageError;
 use axum::body::Bytes;
@@ -29,6 +29,8 @@ pub struct PlacementRow {
     text: String,
     when: String,
     withdrawn: bool,
+    /// "one 1:1", "3 1:1s"
+    count: String,
     pairs: Vec<PairRow>,
 }
 
@@ -40,7 +42,7 @@ struct StrategyPage {
     errors: Invalid,
     notice: Option<String>,
     /// Shown after "Preview": who it would reach, and the sentence that says so.
-    preview: Option<(String, Vec<PairRow>)>,
+    preview: Option<(String, String, Vec<PairRow>)>,
     placements: Vec<PlacementRow>,
 }
 
@@ -55,6 +57,7 @@ fn rows(v: Vec<PlacementView>, tz: Tz) -> Vec<PlacementRow> {
             text: p.placement.text,
             when: when(p.placement.created_at, tz),
             withdrawn: p.placement.withdrawn_at.is_some(),
+            count: one_on_ones(p.pairs.len()),
             pairs: p.pairs.into_iter().map(|(m, t, at)| PairRow { manager: m, teammate: t, when: when(at, tz) }).collect(),
         })
         .collect()
@@ -80,7 +83,7 @@ pub struct StrategyQuery {
 
 pub async fn strategy_page(State(app): State<App>, user: CurrentUser, Query(q): Query<StrategyQuery>) -> PageResult {
     let notice = match q.done.as_deref() {
-        Some(n) if n.starts_with("placed:") => Some(format!("Placed in {} 1:1s.", &n[7..])),
+        Some(n) if n.starts_with("placed:") => Some(format!("Placed in {}.", one_on_ones(n[7..].parse().unwrap_or(0)))),
         Some(n) if n.starts_with("withdrawn:") => {
             let (removed, kept) = n[10..].split_once('-').unwrap_or(("0", "0"));
             Some(format!(
@@ -111,6 +114,7 @@ pub async fn strategy_submit(State(app): State<App>, user: CurrentUser, body: By
         let mut p = page(&app, &user, text, Invalid::default(), None).await?;
         p.preview = Some((
             reach_message(reach.len()),
+            if reach.len() == 1 { "Place it in this 1:1".to_string() } else { format!("Place it in all {} 1:1s", reach.len()) },
             reach
                 .into_iter()
                 .map(|r| PairRow { manager: r.manager.name, teammate: r.teammate.name, when: when(r.meeting.starts_at, tz) })
