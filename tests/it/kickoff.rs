@@ -27,6 +27,7 @@ on_both!(
     the_api_reads_edits_and_sends_the_note_with_its_warnings,
     a_whole_team_starts_at_once_each_with_their_own_note,
     the_team_and_focus_hours_pages_name_every_problem,
+    a_series_from_before_notes_gets_our_draft_and_its_first_save_inserts_it,
 );
 
 /// Emil's weekly 1:1s with Ivy, starting on `first` at `time` in `zone`.
@@ -544,4 +545,28 @@ async fn the_team_and_focus_hours_pages_name_every_problem(t: TestApp) {
     let r = ivy.post(t.url("/settings/focus")).form(&f(&[("intent", "clear")])).send().await.unwrap();
     assert_eq!(r.status(), 303);
     assert_eq!(t.app.focus_hours(&o.ivy, &o.ivy).await.unwrap(), None);
+}
+
+async fn a_series_from_before_notes_gets_our_draft_and_its_first_save_inserts_it(t: TestApp) {
+    t.clock.set(at("2026-11-23T10:00:00Z"));
+    let o = org(&t).await;
+    let s = start(&t, &o, d("2026-11-26"), "10:00", "UTC").await;
+    // As if the series had started before kickoff notes existed.
+    match &t.app.db {
+        rapport::store::Db::Sqlite(db) => sqlx::query("DELETE FROM kickoff").execute(&db.pool).await.unwrap().rows_affected(),
+        rapport::store::Db::Postgres(p) => sqlx::query("DELETE FROM kickoff").execute(p).await.unwrap().rows_affected(),
+    };
+    let v = t.app.kickoff(&o.emil, s).await.unwrap();
+    assert_eq!((v.version, v.sent_at), (0, None));
+    assert!(v.filled_body.starts_with("Hi Ivy,"));
+    assert!(t.app.kickoff_summary(&o.emil, &v.series).await.unwrap().is_none(), "no status line for a series without a note");
+    assert!(matches!(t.app.kickoff(&o.ivy, s).await, Err(AppError::NotFound)));
+    // Saving from version 1 (a note that does not exist) is a conflict; from 0 it is inserted.
+    assert!(matches!(t.app.save_kickoff(&o.emil, s, "Hi", "Hello {name}", 1).await, Err(AppError::Conflict(_))));
+    let saved = t.app.save_kickoff(&o.emil, s, "Hi", "Hello {name}", 0).await.unwrap();
+    assert_eq!((saved.version, saved.filled_body.as_str()), (1, "Hello Ivy"));
+    assert!(matches!(t.app.save_kickoff(&o.emil, s, "Hi", "again", 0).await, Err(AppError::Conflict(_))), "a second insert from 0");
+    let sent = t.app.send_kickoff(&o.emil, s, "Hi", "Hello {name}", 1).await.unwrap();
+    assert_eq!(t.app.kickoff(&o.ivy, s).await.unwrap().filled_body, "Hello Ivy");
+    assert!(sent.sent_at.is_some());
 }
