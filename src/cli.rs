@@ -103,6 +103,34 @@ pub enum Command {
         #[command(subcommand)]
         command: TemplatesCommand,
     },
+    /// Strategy into day-to-day: a leader's talking point in every 1:1 of their organisation
+    Strategy {
+        #[command(subcommand)]
+        command: StrategyCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StrategyCommand {
+    /// Place a talking point into the next 1:1 of every pair led by the leader or anyone below them
+    Place {
+        /// The leader's e-mail
+        #[arg(long = "as")]
+        leader: String,
+        /// The talking point
+        text: String,
+        /// Only list the 1:1s it would reach
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Take a placement back from the 1:1s still to come (discussed ones stay)
+    Withdraw {
+        /// The leader's e-mail
+        #[arg(long = "as")]
+        leader: String,
+        /// The placement's id (printed by `place`)
+        id: uuid::Uuid,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -464,6 +492,32 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let t = app.create_token(&person, &name).await.map_err(describe)?;
             println!("{}", t.token);
             eprintln!("Token \"{}\" for {}. Keep it secret; rapport will not show it again.", t.name, person.email);
+            Ok(())
+        }
+        Command::Strategy { command: StrategyCommand::Place { leader, text, dry_run } } => {
+            let app = open(&config, true).await?;
+            let leader = person_by_email(&app, &leader).await?;
+            if dry_run {
+                crate::domain::strategy::check_text(&text).map_err(|e| describe(e.into()))?;
+                let reach = app.strategy_reach(&leader).await.map_err(describe)?;
+                for r in &reach {
+                    println!("{}\t{}\t{}", r.meeting.starts_at.to_rfc3339(), r.manager.name, r.teammate.name);
+                }
+                eprintln!("{}", crate::domain::strategy::reach_message(reach.len()));
+                return Ok(());
+            }
+            let v = app.place_strategy(&leader, &text).await.map_err(describe)?;
+            for (m, t, at) in &v.pairs {
+                println!("{}\t{m}\t{t}", at.to_rfc3339());
+            }
+            eprintln!("Placed in {} 1:1s as placement {}.", v.pairs.len(), v.placement.id);
+            Ok(())
+        }
+        Command::Strategy { command: StrategyCommand::Withdraw { leader, id } } => {
+            let app = open(&config, true).await?;
+            let leader = person_by_email(&app, &leader).await?;
+            let (removed, kept) = app.withdraw_strategy(&leader, id).await.map_err(describe)?;
+            eprintln!("Withdrawn from {removed} 1:1s still to come; {kept} stay (already discussed or begun).");
             Ok(())
         }
         Command::Config { .. } => unreachable!("handled above"),

@@ -44,6 +44,7 @@ mail!(series_changed, "mail/series_changed/text.txt", "mail/series_changed/html.
 mail!(meeting_restored, "mail/meeting_restored/text.txt", "mail/meeting_restored/html.html", { name: &'a str, other: &'a str, when: &'a str, link: &'a str });
 mail!(invitation, "mail/invitation/text.txt", "mail/invitation/html.html", { name: &'a str, inviter: &'a str, expires: &'a str, link: &'a str });
 mail!(review_shared, "mail/review_shared/text.txt", "mail/review_shared/html.html", { name: &'a str, manager: &'a str, period: &'a str, link: &'a str });
+mail!(kickoff, "mail/kickoff/text.txt", "mail/kickoff/html.html", { body: &'a str, body_html: &'a str, manager: &'a str, link: &'a str });
 mail!(test, "mail/test/text.txt", "mail/test/html.html", { link: &'a str, server: &'a str });
 
 /// Renders both bodies of a message.

@@ -191,13 +191,13 @@ impl App {
 
     /// After a commit: tell this instance's open pages (PostgreSQL instances hear it through
     /// NOTIFY instead, which `notify_tx` queued inside the transaction).
-    fn published(&self, meeting: Uuid, what: &str, by: PersonId) {
+    pub(crate) fn published(&self, meeting: Uuid, what: &str, by: PersonId) {
         if let crate::store::Db::Sqlite(_) = self.db {
             self.events.publish(MeetingEvent { meeting_id: meeting, what: what.into(), by: by.0 });
         }
     }
 
-    async fn notify_tx(tx: &mut Tx, meeting: Uuid, what: &str, by: PersonId) -> AppResult<()> {
+    pub(crate) async fn notify_tx(tx: &mut Tx, meeting: Uuid, what: &str, by: PersonId) -> AppResult<()> {
         let payload =
             serde_json::to_string(&MeetingEvent { meeting_id: meeting, what: what.into(), by: by.0 }).map_err(anyhow::Error::from)?;
         store::notify_meeting_changed(tx, &payload).await?;
@@ -207,6 +207,15 @@ impl App {
     // ---- series ----
 
     pub async fn create_series(&self, actor: &Person, input: SeriesInput) -> AppResult<Series> {
+        let (series, teammate) = self.prepare_series(actor, input).await?;
+        let mut tx = self.db.begin().await?;
+        self.start_series_in(&mut tx, &series, actor, &teammate, None).await?;
+        tx.commit().await?;
+        Ok(series)
+    }
+
+    /// Checks a new series (who with, and when) and builds it, without writing anything.
+    pub(crate) async fn prepare_series(&self, actor: &Person, input: SeriesInput) -> AppResult<(Series, Person)> {
         let teammate = people::get(&self.db, input.teammate_id).await?.ok_or(AppError::NotFound)?;
         let relation = self.relation(actor, &teammate).await?;
         let role = Role { relation, is_admin: actor.is_admin };
@@ -252,24 +261,38 @@ impl App {
             created_at: now,
             version: 1,
         };
-        let mut tx = self.db.begin().await?;
-        if input.kind != SeriesKind::OneOff && store::live_series_for_pair(&mut tx, actor.id, teammate.id, input.kind).await?.is_some() {
+        Ok((series, teammate))
+    }
+
+    /// Starts a prepared series in the caller's transaction: its first meetings, both
+    /// calendar invitations and the kickoff draft (ours, or `note` as (subject, body)).
+    pub(crate) async fn start_series_in(
+        &self,
+        tx: &mut Tx,
+        series: &Series,
+        actor: &Person,
+        teammate: &Person,
+        note: Option<(&str, &str)>,
+    ) -> AppResult<()> {
+        let now = self.clock.now();
+        if series.kind != SeriesKind::OneOff && store::live_series_for_pair(tx, actor.id, teammate.id, series.kind).await?.is_some() {
             return Err(Invalid::one(
                 "teammate_id",
                 format!(
                     "You already have {} 1:1s with {}. Pause or end them before starting new ones.",
-                    if input.kind == SeriesKind::SkipLevel { "skip-level" } else { "recurring" },
+                    if series.kind == SeriesKind::SkipLevel { "skip-level" } else { "recurring" },
                     teammate.name
                 ),
             )
             .into());
         }
-        store::insert_series(&mut tx, &series, actor.id, now).await?;
-        self.ensure_meetings(&mut tx, &series, now, false).await?;
+        store::insert_series(tx, series, actor.id, now).await?;
+        self.ensure_meetings(tx, series, now, false).await?;
         // Both people get the series as a calendar invitation, sent once the series exists.
-        self.queue_series_invitations(&mut tx, &series, actor, &teammate).await?;
-        tx.commit().await?;
-        Ok(series)
+        self.queue_series_invitations(tx, series, actor, teammate).await?;
+        // And a kickoff note for the manager to edit and send before the first meeting.
+        self.draft_kickoff(tx, series, actor, note).await?;
+        Ok(())
     }
 
     /// Makes sure the next meetings of an active series exist as records (so points, notes
@@ -430,7 +453,7 @@ impl App {
     }
 
     /// A topic is found by search under its origin, at the meeting it is in now.
-    async fn index_point(tx: &mut Tx, point: &TalkingPoint, series: Uuid, meeting: &Meeting) -> AppResult<()> {
+    pub(crate) async fn index_point(tx: &mut Tx, point: &TalkingPoint, series: Uuid, meeting: &Meeting) -> AppResult<()> {
         let doc = Doc {
             kind: DocKind::Point,
             ref_id: point.origin_id,

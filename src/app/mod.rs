@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod events;
 pub mod growth;
 pub mod guidance;
+pub mod kickoff;
 pub mod mail;
 pub mod meetings;
 pub mod messages;
@@ -18,6 +19,7 @@ pub mod reminders;
 pub mod reviews;
 pub mod secrets;
 pub mod setbacks;
+pub mod strategy;
 pub mod work_with_me;
 
 use crate::clock::{Clock, SystemClock};

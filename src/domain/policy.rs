@@ -110,6 +110,16 @@ pub enum Resource {
     /// A blameless setback record about a person: the person and their manager read it; the
     /// one of them who recorded it (`actor_is_author`) changes it. Not skip-level, not admins.
     SetbackRecord { actor_is_author: bool },
+    /// The kickoff note of a pair's 1:1s: the manager of the series drafts, edits and sends
+    /// it; the teammate reads it once it is sent (a draft is the manager's alone).
+    Kickoff { sent: bool },
+    /// A person's focus hours: they set them; their manager and the leaders above see them
+    /// (as the warning when a 1:1 would fall in them).
+    FocusHours,
+    /// A leader's talking point placed into the 1:1s of a pair: the pair's manager is the
+    /// subject, so the leader must be that manager or above them. Admins have no extra right
+    /// (placing words into the 1:1s of people one does not lead is not an admin's job).
+    StrategyPoint,
 }
 
 impl Resource {
@@ -134,6 +144,8 @@ impl Resource {
             Resource::OwnGuidance,
             Resource::Program,
             Resource::ProgramCapture,
+            Resource::FocusHours,
+            Resource::StrategyPoint,
         ];
         for a in [false, true] {
             v.push(Resource::Series { skip_level: a });
@@ -146,6 +158,7 @@ impl Resource {
             for b in [false, true] {
                 v.push(Resource::WorkWithMe { shared: a, actor_reports_to_subject: b });
             }
+            v.push(Resource::Kickoff { sent: a });
             for b in [false, true] {
                 for shared in [false, true] {
                     v.push(Resource::Feedback { actor_is_giver: a, actor_is_recipient: b, shared });
@@ -252,6 +265,15 @@ pub fn decide(role: Role, action: Action, resource: Resource) -> Decision {
             Read => matches!(r, Themselves | Manager),
             Write => actor_is_author && matches!(r, Themselves | Manager),
         },
+        Kickoff { sent } => match action {
+            Read => r == Manager || (sent && r == Themselves),
+            Write => r == Manager,
+        },
+        FocusHours => match action {
+            Read => matches!(r, Themselves | Manager | SkipLevel),
+            Write => r == Themselves,
+        },
+        StrategyPoint => matches!(r, Themselves | Manager | SkipLevel),
     };
     if allowed { Decision::Allow } else { Decision::Deny }
 }
@@ -345,6 +367,14 @@ mod tests {
             (SetbackRecord { actor_is_author: true }, Write, [T, T, F, F], [T, T, F, F]),
             (SetbackRecord { actor_is_author: false }, Read, [T, T, F, F], [T, T, F, F]),
             (SetbackRecord { actor_is_author: false }, Write, [F, F, F, F], [F, F, F, F]),
+            (Kickoff { sent: false }, Read, [F, T, F, F], [F, T, F, F]),
+            (Kickoff { sent: false }, Write, [F, T, F, F], [F, T, F, F]),
+            (Kickoff { sent: true }, Read, [T, T, F, F], [T, T, F, F]),
+            (Kickoff { sent: true }, Write, [F, T, F, F], [F, T, F, F]),
+            (FocusHours, Read, [T, T, T, F], [T, T, T, F]),
+            (FocusHours, Write, [T, F, F, F], [T, F, F, F]),
+            (StrategyPoint, Read, [T, T, T, F], [T, T, T, F]),
+            (StrategyPoint, Write, [T, T, T, F], [T, T, T, F]),
         ]);
         for shared in [false, true] {
             for reports in [false, true] {

@@ -11,12 +11,14 @@ pub mod bulk;
 pub mod growth;
 pub mod guidance;
 pub mod jobs;
+pub mod kickoff;
 pub mod meetings;
 pub mod messages;
 pub mod people;
 pub mod program;
 pub mod reviews;
 pub mod search;
+pub mod strategy;
 pub mod writer;
 
 use sqlx::migrate::{Migration, MigrationType, Migrator};
@@ -232,6 +234,7 @@ pub const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "point_position", include_str!("../../migrations/sqlite/0008_point_position.sql")),
     (9, "reviews", include_str!("../../migrations/sqlite/0009_reviews.sql")),
     (10, "guidance", include_str!("../../migrations/sqlite/0010_guidance.sql")),
+    (11, "kickoff", include_str!("../../migrations/sqlite/0011_kickoff.sql")),
     (12, "about_setbacks", include_str!("../../migrations/sqlite/0012_about_setbacks.sql")),
     (13, "program", include_str!("../../migrations/sqlite/0013_program.sql")),
 ];
@@ -246,6 +249,7 @@ pub const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "point_position", include_str!("../../migrations/postgres/0008_point_position.sql")),
     (9, "reviews", include_str!("../../migrations/postgres/0009_reviews.sql")),
     (10, "guidance", include_str!("../../migrations/postgres/0010_guidance.sql")),
+    (11, "kickoff", include_str!("../../migrations/postgres/0011_kickoff.sql")),
     (12, "about_setbacks", include_str!("../../migrations/postgres/0012_about_setbacks.sql")),
     (13, "program", include_str!("../../migrations/postgres/0013_program.sql")),
 ];

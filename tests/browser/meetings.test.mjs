@@ -243,10 +243,12 @@ describe('1:1s in a browser', { timeout: 300_000 }, () => {
     await page.locator('#f-first_date').fill(firstDate);
     response = await clickAndNavigate(page, formWithButton(page, 'Start 1:1s').button);
     assert.equal(response.status(), 200);
-    const m = new URL(page.url()).pathname.match(new RegExp(`^/series/(${UUID})$`));
-    assert.ok(m, `expected /series/<id>, got ${page.url()}`);
+    // Starting 1:1s leads to the kickoff note for the teammate; the series page is one step away.
+    const m = new URL(page.url()).pathname.match(new RegExp(`^/series/(${UUID})/kickoff$`));
+    assert.ok(m, `expected /series/<id>/kickoff, got ${page.url()}`);
     ids.series = m[1];
-    assert.ok((await page.locator('main').innerText()).includes('Your 1:1s are set up'));
+    assert.ok((await page.locator('main').innerText()).includes('are set up'));
+    await goto(page, `/series/${ids.series}`);
     await checkA11y(page, '/series/<id>');
     await screenshot(page, 'series-desktop');
     const first = page.locator('main section').filter({ hasText: 'Coming up' }).locator('a[href^="/meetings/"]').first();

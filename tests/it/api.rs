@@ -332,6 +332,18 @@ async fn the_openapi_document_describes_every_api_route(t: TestApp) {
         ("/api/v1/people/{id}/setbacks", "post"),
         ("/api/v1/setbacks/{id}", "get"),
         ("/api/v1/setbacks/{id}", "put"),
+        ("/api/v1/series/team", "post"),
+        ("/api/v1/series/{id}/kickoff", "get"),
+        ("/api/v1/series/{id}/kickoff", "put"),
+        ("/api/v1/series/{id}/kickoff/send", "post"),
+        ("/api/v1/series/{id}/kickoff/skip", "post"),
+        ("/api/v1/me/focus-hours", "get"),
+        ("/api/v1/me/focus-hours", "put"),
+        ("/api/v1/me/focus-hours", "delete"),
+        ("/api/v1/strategy", "get"),
+        ("/api/v1/strategy", "post"),
+        ("/api/v1/strategy/reach", "get"),
+        ("/api/v1/strategy/{id}/withdraw", "post"),
     ];
     for (path, method) in routes {
         assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is not in the OpenAPI document");

@@ -55,6 +55,8 @@ fn every_use_case_that_takes_an_actor_consults_the_policy() {
                 "self.require_program(",
                 "self.load_meeting(",
                 "self.load_point(",
+                "self.load_kickoff(",
+                "self.prepare_series(",
                 "policy::allows(",
                 "self.person(actor",
                 "self.profile(actor",

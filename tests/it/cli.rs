@@ -142,3 +142,31 @@ fn templates_import_reports_problems_with_file_line_and_column_and_exports_back(
     assert!(String::from_utf8(out.stdout).unwrap().contains("Imported 1 template(s)"));
     assert_eq!(String::from_utf8(export("md").stdout).unwrap(), "# Quarter start\n- [strategy] Hello {teammate}\n");
 }
+
+#[test]
+fn strategy_place_says_why_when_there_is_no_one_to_reach() {
+    let dir = tempfile::tempdir().unwrap();
+    let admin = rapport(dir.path())
+        .args(["admin", "create", "--name", "Ada", "--email", "ada@example.com"])
+        .env("RAPPORT_ADMIN_PASSWORD", "a long enough password")
+        .output()
+        .unwrap();
+    assert!(admin.status.success(), "{}", String::from_utf8_lossy(&admin.stderr));
+    for dry in [true, false] {
+        let mut c = rapport(dir.path());
+        c.args(["strategy", "place", "--as", "ada@example.com", "Our Q1 goals"]);
+        if dry {
+            c.arg("--dry-run");
+        }
+        let out = c.output().unwrap();
+        let err = String::from_utf8(out.stderr).unwrap();
+        if dry {
+            assert!(out.status.success() && err.contains("next 1:1 of 0 pairs"), "{err}");
+        } else {
+            assert_eq!(out.status.code(), Some(1), "{err}");
+            assert!(err.contains("No one reports to you"), "{err}");
+        }
+    }
+    let out = rapport(dir.path()).args(["strategy", "place", "--as", "nobody@example.com", "x"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no one with the e-mail nobody@example.com"));
+}

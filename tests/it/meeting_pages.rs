@@ -521,9 +521,11 @@ async fn a_series_is_started_through_the_form_with_each_problem_next_to_its_fiel
     let r = m.post(t.url("/series/new")).form(&fields("2026-03-10", "Europe/Berlin")).send().await.unwrap();
     assert_eq!(r.status(), 303);
     let location = r.headers()["location"].to_str().unwrap().to_string();
-    assert!(location.starts_with("/series/") && location.ends_with("?started=1"), "{location}");
-    let (_, page) = get(&m, &t, &location).await;
-    assert!(page.contains("Your 1:1s are set up") && page.contains("every week on Tuesdays at 09:30 (Europe/Berlin)"), "{page}");
+    assert!(location.starts_with("/series/") && location.ends_with("/kickoff?started=1"), "{location}");
+    let (_, kickoff) = get(&m, &t, &location).await;
+    assert!(kickoff.contains("are set up") && kickoff.contains("Tell Tom"), "lands on the kickoff note: {kickoff}");
+    let (_, page) = get(&m, &t, location.trim_end_matches("/kickoff?started=1")).await;
+    assert!(page.contains("every week on Tuesdays at 09:30 (Europe/Berlin)"), "{page}");
     assert!(page.contains("Tue 10 Mar, 08:30"), "shown in the manager's zone (UTC): {page}");
 
     let (_, list) = get(&m, &t, "/meetings").await;

@@ -155,6 +155,15 @@ pub struct SeriesDto {
     pub version: i64,
 }
 
+/// A series just started, with the warnings about its first 1:1 for the kickoff note (see
+/// `GET /api/v1/series/{id}/kickoff`): too soon, or in the teammate's focus hours.
+#[derive(Serialize, ToSchema)]
+pub struct StartedSeriesDto {
+    #[serde(flatten)]
+    pub series: SeriesDto,
+    pub kickoff_warnings: Vec<crate::domain::kickoff::Warning>,
+}
+
 impl From<&rules::Series> for SeriesDto {
     fn from(s: &rules::Series) -> Self {
         let weekday = match s.schedule.weekday() {
@@ -645,14 +654,14 @@ pub(super) async fn list_series(State(app): State<App>, user: CurrentUser) -> Ap
 }
 
 #[utoipa::path(post, path = "/api/v1/series", tag = "meetings", request_body = CreateSeries, responses(
-    (status = 201, description = "Started; the first meetings exist", body = SeriesDto),
+    (status = 201, description = "Started; the first meetings exist, and a kickoff note waits to be sent", body = StartedSeriesDto),
     (status = 422, description = "What is wrong, per field", body = ErrorBody),
     (status = 404, description = "No such person, or not someone you lead", body = ErrorBody)))]
 pub(super) async fn create_series(
     State(app): State<App>,
     user: CurrentUser,
     ApiJson(b): ApiJson<CreateSeries>,
-) -> ApiResult<(StatusCode, Json<SeriesDto>)> {
+) -> ApiResult<(StatusCode, Json<StartedSeriesDto>)> {
     let mut check = Check::default();
     let kind = match nonempty(&b.kind) {
         Some(k) => check.choice("kind", k, rules::SeriesKind::parse, "regular, skip_level, one_off"),
@@ -674,7 +683,8 @@ pub(super) async fn create_series(
         duration_minutes: b.duration_minutes.unwrap_or(30),
     };
     let series = app.create_series(user.person(), input).await?;
-    Ok((StatusCode::CREATED, Json((&series).into())))
+    let kickoff_warnings = app.kickoff(user.person(), series.id).await.map(|k| k.warnings).unwrap_or_default();
+    Ok((StatusCode::CREATED, Json(StartedSeriesDto { series: (&series).into(), kickoff_warnings })))
 }
 
 #[utoipa::path(get, path = "/api/v1/series/{id}", tag = "meetings", params(("id" = Uuid, Path), SeriesParams), responses(

@@ -10,11 +10,13 @@
 mod about;
 mod growth;
 mod guidance;
+mod kickoff;
 mod meetings;
 mod messages;
 mod people;
 mod program;
 mod reviews;
+mod strategy;
 
 use super::error::ApiError;
 use crate::app::App;
@@ -108,6 +110,14 @@ pub fn router(import_limit: usize) -> Router<App> {
         .route("/people/{id}/about", get(about::get_about).put(about::put_about))
         .route("/people/{id}/setbacks", get(about::list_setbacks).post(about::create_setback))
         .route("/setbacks/{id}", get(about::get_setback).put(about::update_setback))
+        .route("/series/team", post(kickoff::start_team))
+        .route("/strategy", get(strategy::list).post(strategy::place))
+        .route("/strategy/reach", get(strategy::reach))
+        .route("/strategy/{id}/withdraw", post(strategy::withdraw))
+        .route("/series/{id}/kickoff", get(kickoff::get_kickoff).put(kickoff::put_kickoff))
+        .route("/series/{id}/kickoff/send", post(kickoff::send_kickoff))
+        .route("/series/{id}/kickoff/skip", post(kickoff::skip_kickoff))
+        .route("/me/focus-hours", get(kickoff::get_focus).put(kickoff::put_focus).delete(kickoff::delete_focus))
 }
 
 // ---- request bodies: JSON only, with errors that say where ----
@@ -219,6 +229,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         program::set_skipped, program::move_session, program::mark_done, program::capture, program::get_work_with_me,
         program::save_work_with_me, program::set_sharing,
         about::get_about, about::put_about, about::list_setbacks, about::create_setback, about::get_setback, about::update_setback,
+        kickoff::get_kickoff, kickoff::put_kickoff, kickoff::send_kickoff, kickoff::skip_kickoff,
+        kickoff::get_focus, kickoff::put_focus, kickoff::delete_focus, kickoff::start_team,
+        strategy::reach, strategy::list, strategy::place, strategy::withdraw,
     ),
     components(schemas(super::error::ErrorBody, super::error::ErrorDetail, crate::domain::FieldError)),
     modifiers(&BearerAuth),
@@ -233,6 +246,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         (name = "guidance", description = "The question bank, your own questions and favourites, and meeting templates"),
         (name = "program", description = "The first ten 1:1s of a pair, and each person's \"how to work with me\" page"),
         (name = "about", description = "A manager's about page on a direct report, and blameless setback records"),
+        (name = "kickoff", description = "The note before the first 1:1 (draft, send, skip) with its warnings, and your focus hours"),
     )
 )]
 pub struct ApiDoc;

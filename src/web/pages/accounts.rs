@@ -153,6 +153,8 @@ struct SettingsPage {
     tokens: Vec<ApiTokenRow>,
     new_token: Option<NewToken>,
     token_name: String,
+    /// The person's focus hours in words, if they set them.
+    focus: Option<String>,
 }
 
 async fn settings(
@@ -165,6 +167,7 @@ async fn settings(
     token_name: String,
 ) -> PageResult {
     let tokens = app.list_tokens(user.person()).await?;
+    let focus = app.focus_hours(user.person(), user.person()).await?.map(|f| f.label());
     Ok(render(
         status,
         &SettingsPage {
@@ -175,6 +178,7 @@ async fn settings(
             tokens,
             new_token,
             token_name,
+            focus,
         },
     ))
 }

@@ -187,6 +187,8 @@ struct MeetingsPage {
     /// Direct reports with no recurring 1:1s yet.
     to_start: Vec<Person>,
     has_reports: bool,
+    /// Kickoff notes received lately (or not opened yet): (series, from, subject, read).
+    notes: Vec<(Uuid, String, String, bool)>,
 }
 
 fn series_rows(list: Vec<SeriesSummary>, me: &Person, now: DateTime<Utc>) -> Vec<SeriesRow> {
@@ -242,7 +244,15 @@ pub async fn index(State(app): State<App>, user: CurrentUser) -> PageResult {
         })
         .map(|r| r.person.clone())
         .collect();
+    let notes = app
+        .received_kickoffs(me)
+        .await?
+        .into_iter()
+        .filter(|k| !k.read || k.sent_at > now - Duration::days(14))
+        .map(|k| (k.series_id, k.manager.name, k.subject, k.read))
+        .collect();
     Ok(ok(&MeetingsPage {
+        notes,
         c: Chrome::for_user(&user.0, "Your 1:1s", "meetings"),
         upcoming,
         series: series_rows(summaries, me, now),
@@ -440,7 +450,8 @@ pub async fn create_series(State(app): State<App>, user: CurrentUser, Form(f): F
         _ => Err(AppError::Invalid(errors)),
     };
     match result {
-        Ok(series) => Ok(see_other(&format!("/series/{}?started=1", series.id))),
+        // Next: the note that tells the teammate what the 1:1s are for.
+        Ok(series) => Ok(see_other(&format!("/series/{}/kickoff?started=1", series.id))),
         Err(AppError::Invalid(errors)) => series_form(&app, &user, f, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
         Err(e) => Err(e.into()),
     }
@@ -486,6 +497,8 @@ struct SeriesPage {
     trend: Option<TrendView>,
     /// The first ten 1:1s: progress, or an offer to start (regular 1:1s only).
     program: Option<super::program::SeriesProgram>,
+    /// Where the kickoff note stands, in words, and whether it still waits to be sent.
+    kickoff: Option<(String, bool)>,
 }
 
 /// The "worth your time?" answers on a series page: a sentence and one bar per rating.
@@ -574,6 +587,18 @@ async fn series_response(
     let program = if before.is_none() { super::program::series_summary(app, me, series.id).await? } else { None };
     let other = if i_lead { teammate } else { manager.clone() };
     let older_href = older.map(|o| format!("/series/{}?before={}", series.id, o.to_rfc3339_opts(SecondsFormat::Micros, true)));
+    let kickoff = app.kickoff_summary(me, &series).await?.map(|k| {
+        use crate::app::kickoff::KickoffState;
+        let at = |t: DateTime<Utc>| t.with_timezone(&tz).format("%-d %b %Y").to_string();
+        match (k.state, i_lead) {
+            (KickoffState::Draft, _) => ("Not sent yet. Tell them what these 1:1s are for before the first one.".to_string(), true),
+            (KickoffState::Skipped(t), _) => (format!("You told them in person ({}).", at(t)), false),
+            (KickoffState::Sent(t), true) => {
+                (format!("Sent {}{}.", at(t), if k.read_at.is_some() { ", read" } else { ", not opened yet" }), false)
+            }
+            (KickoffState::Sent(t), false) => (format!("{} wrote to you about these 1:1s on {}.", manager.name, at(t)), false),
+        }
+    });
     Ok(render(
         status,
         &SeriesPage {
@@ -596,6 +621,7 @@ async fn series_response(
             problem,
             trend,
             program,
+            kickoff,
         },
     ))
 }

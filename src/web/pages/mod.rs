@@ -2,13 +2,16 @@
 
 pub mod about;
 pub mod accounts;
+pub mod focus;
 pub mod growth;
 pub mod guidance;
+pub mod kickoff;
 pub mod meetings;
 pub mod messages;
 pub mod people;
 pub mod program;
 pub mod reviews;
+pub mod strategy;
 
 use super::auth::Identity;
 use crate::domain::Person;
