@@ -25,6 +25,7 @@ on_both!(
     the_growth_page_shows_now_and_next_side_by_side_with_a_chart,
     the_import_page_previews_an_uploaded_file_then_imports_it,
     the_demo_organisation_has_growth_records_with_a_history,
+    the_demo_organisation_shows_the_guidance_pages,
 );
 
 const EXAMPLE: &str = include_str!("../../frameworks/example.yaml");
@@ -643,4 +644,31 @@ fn the_command_line_imports_checks_and_exports_frameworks() {
     }
     let out = rapport_cli(dir.path()).args(["framework", "list"]).output().unwrap();
     assert!(String::from_utf8(out.stdout).unwrap().starts_with("Example engineering framework\tversion 1"));
+}
+
+/// The small demo gives the guidance pages something to show: the manager's about page on the
+/// demo teammate (with the birthday suggestion in prep), a setback, both "how to work with me"
+/// pages shared, the director's talking point on every pair's next agenda, and a program started.
+async fn the_demo_organisation_shows_the_guidance_pages(t: TestApp) {
+    rapport::demo::generate(&t.app, rapport::demo::DemoOptions { progress: false, ..Default::default() }).await.unwrap();
+    let by = |i: usize| {
+        let email = rapport::demo::small_demo_sign_ins()[i].1.clone();
+        let db = t.app.db.clone();
+        async move { rapport::store::people::get_by_email(&db, &email).await.unwrap().unwrap() }
+    };
+    let (aiko, mei) = (by(1).await, by(2).await);
+    let (_, about) = t.app.about_page(&aiko, mei.id).await.unwrap();
+    assert_eq!(about.dates.len(), 1);
+    let pair = t.app.my_series(&aiko).await.unwrap().into_iter().find(|s| s.other.id == mei.id).unwrap();
+    let next = t.app.next_meeting_of(&aiko, pair.series.id).await.unwrap();
+    let prep = t.app.prep_guidance(&aiko, next).await.unwrap();
+    assert!(prep.suggestions.iter().any(|s| s.reason.starts_with("Birthday is on")), "{:?}", prep.suggestions);
+    let view = t.app.meeting_view(&mei, next).await.unwrap();
+    assert!(view.points.iter().any(|p| p.body.contains("fewer, better launches")), "the director's talking point");
+    assert_eq!(t.app.setbacks(&aiko, mei.id).await.unwrap().1.len(), 1);
+    assert!(t.app.work_with_me(&aiko, mei.id).await.unwrap().shared_at.is_some());
+    assert!(t.app.work_with_me(&mei, aiko.id).await.unwrap().shared_at.is_some());
+    let started: Vec<_> = t.app.my_programs(&aiko).await.unwrap().into_iter().filter(|p| p.progress.is_some()).collect();
+    assert_eq!(started.len(), 1, "one pair runs the first ten 1:1s");
+    assert_ne!(started[0].other.id, mei.id);
 }
