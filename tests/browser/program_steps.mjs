@@ -44,8 +44,9 @@ export async function setUpPair({ goto }, manager, teammate, ids, baseUrl) {
   await form.locator('[name="timezone"]').fill('UTC');
   const r = await clickAndNavigate(page, button);
   assert.equal(r.status(), 200, `starting the series answered ${r.status()} at ${page.url()}`);
-  const s = new URL(page.url()).pathname.match(new RegExp(`^/series/(${UUID})$`));
-  assert.ok(s, `expected the series page, got ${page.url()}`);
+  // Starting 1:1s lands on the kickoff note for the teammate (kickoff_steps.mjs covers it).
+  const s = new URL(page.url()).pathname.match(new RegExp(`^/series/(${UUID})/kickoff$`));
+  assert.ok(s, `expected the kickoff note of the new series, got ${page.url()}`);
   ids.series = s[1];
 }
 
