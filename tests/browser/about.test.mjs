@@ -9,7 +9,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { clickAndNavigate, formatViolations, launchBrowser, screenshot, startServer, journeyHelpers } from './support.mjs';
+import {
+  clickAndNavigate, screenshot, journeyHelpers, twoPersonJourney, everyPagePassesAxe,
+} from './support.mjs';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const MANAGER = { name: 'Amara Okafor', email: 'amara@example.com', timezone: 'UTC', password: 'people before process 2026' };
@@ -21,9 +23,10 @@ let browser;
 let manager;
 let teammate;
 const ids = {};
-let startupError = null;
 
-const { a11y, goto, checkA11y, newPerson, onPhone, step, block } = journeyHelpers('about', () => ({ server, browser, manager, teammate }));
+const set = (v) => ({ server = server, browser = browser, manager = manager, teammate = teammate } = v);
+const h = journeyHelpers('about', () => ({ server, browser, manager, teammate }));
+const { goto, checkA11y, onPhone, step } = h;
 
 /** The birthday five days from today (UTC), as typed (a birth year) and as rapport says it. */
 function birthdayInFiveDays() {
@@ -35,28 +38,7 @@ function birthdayInFiveDays() {
 }
 
 describe('the about page and setback records in a browser', { timeout: 300_000 }, () => {
-  before(async () => {
-    try {
-      server = await startServer();
-      browser = await launchBrowser();
-      manager = await newPerson();
-      teammate = await newPerson();
-    } catch (e) {
-      startupError = e;
-      block('start-up');
-    }
-  });
-
-  after(async () => {
-    await manager?.context.close().catch(() => {});
-    await teammate?.context.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  });
-
-  it('the server answers and Chromium starts', () => {
-    if (startupError) throw startupError;
-  });
+  twoPersonJourney(h, set);
 
   step('a manager sets up rapport, adds a teammate who signs in, and starts weekly 1:1s', async () => {
     const page = manager.page;
@@ -205,13 +187,5 @@ describe('the about page and setback records in a browser', { timeout: 300_000 }
     await onPhone(teammate, 'setbacks-teammate');
   });
 
-  it('every page passes axe (WCAG 2 A and AA)', () => {
-    assert.ok(a11y.size > 0, 'no page was reached');
-    const failures = [];
-    for (const [label, result] of a11y) {
-      if (result instanceof Error) failures.push(`${label}: axe could not run: ${result.message}`);
-      else if (result.length > 0) failures.push(formatViolations(label, result));
-    }
-    assert.equal(failures.length, 0, failures.join('\n\n'));
-  });
+  everyPagePassesAxe(h, 'every page passes axe (WCAG 2 A and AA)');
 });

@@ -7,9 +7,11 @@
 //
 // Run: RAPPORT_BIN=target/debug/rapport node --test tests/browser/first_steps.test.mjs
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 
-import { formatViolations, launchBrowser, startServer, journeyHelpers } from './support.mjs';
+import {
+  journeyHelpers, twoPersonJourney, everyPagePassesAxe,
+} from './support.mjs';
 import {
   managerAddsTeammate, teammateJoinsAndSetsFocusHours, managerStartsOneOnOnes, managerEditsAndSendsTheNote, teammateSeesTheNoteFirst,
 } from './kickoff_steps.mjs';
@@ -20,33 +22,12 @@ let browser;
 let manager;
 let teammate;
 const ids = {};
-let startupError = null;
 
+const set = (v) => ({ server = server, browser = browser, manager = manager, teammate = teammate } = v);
 const h = journeyHelpers('first-steps', () => ({ server, browser, manager, teammate }));
 
 describe('a start without fear, in a browser', { timeout: 300_000 }, () => {
-  before(async () => {
-    try {
-      server = await startServer();
-      browser = await launchBrowser();
-      manager = await h.newPerson();
-      teammate = await h.newPerson();
-    } catch (e) {
-      startupError = e;
-      h.block('start-up');
-    }
-  });
-
-  after(async () => {
-    await manager?.context.close().catch(() => {});
-    await teammate?.context.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  });
-
-  it('the server answers and Chromium starts', () => {
-    if (startupError) throw startupError;
-  });
+  twoPersonJourney(h, set);
 
   h.step('a manager sets up rapport and adds a new teammate', () => managerAddsTeammate(manager, h, ids), { critical: true });
   h.step('the teammate joins and keeps weekday mornings as focus hours', () => teammateJoinsAndSetsFocusHours(teammate, h, ids, server.baseUrl), { critical: true });
@@ -64,13 +45,5 @@ describe('a start without fear, in a browser', { timeout: 300_000 }, () => {
     await h.checkA11y(page, '/meetings/<id> (teammate, session 1)');
   });
 
-  it('every page of the journey passes axe (WCAG 2 A and AA)', () => {
-    assert.ok(h.a11y.size > 0, 'no page was checked');
-    const failures = [];
-    for (const [label, result] of h.a11y) {
-      if (result instanceof Error) failures.push(`${label}: axe could not run: ${result.message}`);
-      else if (result.length > 0) failures.push(formatViolations(label, result));
-    }
-    assert.equal(failures.length, 0, failures.join('\n\n'));
-  });
+  everyPagePassesAxe(h, 'every page of the journey passes axe (WCAG 2 A and AA)');
 });

@@ -6,12 +6,10 @@
 //
 // Run: RAPPORT_BIN=target/debug/rapport node --test tests/browser/
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe } from 'node:test';
 
 import {
-  DESKTOP, PHONE,
-  axeViolations, clickAndNavigate, formatViolations, launchBrowser, saveFailure, screenshot, startServer,
-  journeyHelpers,
+  DESKTOP, clickAndNavigate, screenshot, journeyHelpers, twoPersonJourney, everyPagePassesAxe,
 } from './support.mjs';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
@@ -31,33 +29,13 @@ let browser;
 let manager;
 let teammate;
 const ids = {};
-let startupError = null;
 
-const { a11y, goto, checkA11y, newPerson, onPhone, step, block } = journeyHelpers('growth', () => ({ server, browser, manager, teammate }));
+const set = (v) => ({ server = server, browser = browser, manager = manager, teammate = teammate } = v);
+const h = journeyHelpers('growth', () => ({ server, browser, manager, teammate }));
+const { goto, checkA11y, onPhone, step } = h;
 
 describe('growth in a browser', { timeout: 300_000 }, () => {
-  before(async () => {
-    try {
-      server = await startServer();
-      browser = await launchBrowser();
-      manager = await newPerson();
-      teammate = await newPerson();
-    } catch (e) {
-      startupError = e;
-      block('start-up');
-    }
-  });
-
-  after(async () => {
-    await manager?.context.close().catch(() => {});
-    await teammate?.context.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  });
-
-  it('the server answers and Chromium starts', () => {
-    if (startupError) throw startupError;
-  });
+  twoPersonJourney(h, set);
 
   step('the admin sets up rapport and adds a teammate who accepts', async () => {
     const page = manager.page;
@@ -189,16 +167,5 @@ describe('growth in a browser', { timeout: 300_000 }, () => {
     await onPhone(teammate, 'growth-teammate');
   });
 
-  it('every growth page passes axe (WCAG 2 A and AA)', (t) => {
-    if (a11y.size === 0) {
-      t.skip('no page was reached');
-      return;
-    }
-    const failures = [];
-    for (const [label, result] of a11y) {
-      if (result instanceof Error) failures.push(`${label}: axe could not run: ${result.message}`);
-      else if (result.length > 0) failures.push(formatViolations(label, result));
-    }
-    assert.equal(failures.length, 0, failures.join('\n\n'));
-  });
+  everyPagePassesAxe(h, 'every growth page passes axe (WCAG 2 A and AA)');
 });

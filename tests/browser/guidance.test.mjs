@@ -6,12 +6,10 @@
 //
 // Run: RAPPORT_BIN=target/debug/rapport node --test tests/browser/guidance.test.mjs
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import {
-  DESKTOP, PHONE,
-  axeViolations, clickAndNavigate, formatViolations, launchBrowser, saveFailure, screenshot, startServer,
-  journeyHelpers,
+  PHONE, clickAndNavigate, screenshot, journeyHelpers, twoPersonJourney, everyPagePassesAxe,
 } from './support.mjs';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
@@ -23,33 +21,13 @@ let browser;
 let manager;
 let teammate;
 const ids = {};
-let startupError = null;
 
-const { a11y, goto, checkA11y, newPerson, onPhone, step, block } = journeyHelpers('guidance', () => ({ server, browser, manager, teammate }));
+const set = (v) => ({ server = server, browser = browser, manager = manager, teammate = teammate } = v);
+const h = journeyHelpers('guidance', () => ({ server, browser, manager, teammate }));
+const { goto, checkA11y, step } = h;
 
 describe('guidance in a browser', { timeout: 300_000 }, () => {
-  before(async () => {
-    try {
-      server = await startServer();
-      browser = await launchBrowser();
-      manager = await newPerson();
-      teammate = await newPerson();
-    } catch (e) {
-      startupError = e;
-      block('start-up');
-    }
-  });
-
-  after(async () => {
-    await manager?.context.close().catch(() => {});
-    await teammate?.context.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  });
-
-  it('the server answers and Chromium starts', () => {
-    if (startupError) throw startupError;
-  });
+  twoPersonJourney(h, set);
 
   step('a manager sets up rapport, adds a teammate and starts weekly 1:1s', async () => {
     const page = manager.page;
@@ -185,16 +163,5 @@ describe('guidance in a browser', { timeout: 300_000 }, () => {
     assert.match(await page.locator('main').innerText(), new RegExp(`${TEAMMATE.name.split(' ')[0]}, what questions do you have about the new team\\?`));
   });
 
-  it('every guidance page passes axe (WCAG 2 A and AA)', (t) => {
-    if (a11y.size === 0) {
-      t.skip('no page was reached');
-      return;
-    }
-    const failures = [];
-    for (const [label, result] of a11y) {
-      if (result instanceof Error) failures.push(`${label}: axe could not run: ${result.message}`);
-      else if (result.length > 0) failures.push(formatViolations(label, result));
-    }
-    assert.equal(failures.length, 0, failures.join('\n\n'));
-  });
+  everyPagePassesAxe(h, 'every guidance page passes axe (WCAG 2 A and AA)');
 });

@@ -8,9 +8,11 @@
 //
 // Run: RAPPORT_BIN=target/debug/rapport node --test tests/browser/kickoff.test.mjs
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 
-import { formatViolations, launchBrowser, startServer, journeyHelpers } from './support.mjs';
+import {
+  journeyHelpers, twoPersonJourney, everyPagePassesAxe,
+} from './support.mjs';
 import {
   managerAddsTeammate, teammateJoinsAndSetsFocusHours, managerStartsOneOnOnes, managerEditsAndSendsTheNote, teammateSeesTheNoteFirst, managerSeesItWasRead, managerSharesATalkingPoint,
 } from './kickoff_steps.mjs';
@@ -20,33 +22,12 @@ let browser;
 let manager;
 let teammate;
 const ids = {};
-let startupError = null;
 
+const set = (v) => ({ server = server, browser = browser, manager = manager, teammate = teammate } = v);
 const h = journeyHelpers('kickoff', () => ({ server, browser, manager, teammate }));
 
 describe('the kickoff in a browser', { timeout: 300_000 }, () => {
-  before(async () => {
-    try {
-      server = await startServer();
-      browser = await launchBrowser();
-      manager = await h.newPerson();
-      teammate = await h.newPerson();
-    } catch (e) {
-      startupError = e;
-      h.block('start-up');
-    }
-  });
-
-  after(async () => {
-    await manager?.context.close().catch(() => {});
-    await teammate?.context.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  });
-
-  it('the server answers and Chromium starts', () => {
-    if (startupError) throw startupError;
-  });
+  twoPersonJourney(h, set);
 
   h.step('a manager sets up rapport and adds a new teammate', () => managerAddsTeammate(manager, h, ids), { critical: true });
   h.step('the teammate joins and keeps weekday mornings as focus hours', () => teammateJoinsAndSetsFocusHours(teammate, h, ids, server.baseUrl), { critical: true });
@@ -56,16 +37,5 @@ describe('the kickoff in a browser', { timeout: 300_000 }, () => {
   h.step('the manager sees that she read it', () => managerSeesItWasRead(manager, h, ids));
   h.step('he shares a talking point with his organisation; it is on her first agenda', () => managerSharesATalkingPoint(manager, teammate, h, ids));
 
-  it('every kickoff page passes axe (WCAG 2 A and AA)', (t) => {
-    if (h.a11y.size === 0) {
-      t.skip('no page was reached');
-      return;
-    }
-    const failures = [];
-    for (const [label, result] of h.a11y) {
-      if (result instanceof Error) failures.push(`${label}: axe could not run: ${result.message}`);
-      else if (result.length > 0) failures.push(formatViolations(label, result));
-    }
-    assert.equal(failures.length, 0, failures.join('\n\n'));
-  });
+  everyPagePassesAxe(h, 'every kickoff page passes axe (WCAG 2 A and AA)');
 });

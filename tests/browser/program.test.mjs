@@ -8,9 +8,11 @@
 //
 // Run: RAPPORT_BIN=target/debug/rapport node --test tests/browser/program.test.mjs
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
-import { formatViolations, launchBrowser, startServer, journeyHelpers } from './support.mjs';
+import {
+  journeyHelpers, twoPersonJourney, everyPagePassesAxe,
+} from './support.mjs';
 import {
   setUpPair, managerSeesTheOverview, managerStartsTheProgram, managerRunsSessionOne, managerCapturesAndProgressMovesOn,
   managerSkipsAndReorders, teammateWritesAndShares, managerReadsIt,
@@ -21,34 +23,13 @@ let browser;
 let manager;
 let teammate;
 const ids = {};
-let startupError = null;
 
+const set = (v) => ({ server = server, browser = browser, manager = manager, teammate = teammate } = v);
 const helpers = journeyHelpers('program', () => ({ server, browser, manager, teammate }));
-const { a11y, newPerson, step, block } = helpers;
+const { step } = helpers;
 
 describe('the first ten 1:1s in a browser', { timeout: 300_000 }, () => {
-  before(async () => {
-    try {
-      server = await startServer();
-      browser = await launchBrowser();
-      manager = await newPerson();
-      teammate = await newPerson();
-    } catch (e) {
-      startupError = e;
-      block('start-up');
-    }
-  });
-
-  after(async () => {
-    await manager?.context.close().catch(() => {});
-    await teammate?.context.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  });
-
-  it('the server answers and Chromium starts', () => {
-    if (startupError) throw startupError;
-  });
+  twoPersonJourney(helpers, set);
 
   step('a manager sets up rapport, adds a teammate who accepts, and starts weekly 1:1s', () => setUpPair(helpers, manager, teammate, ids, server.baseUrl), { critical: true });
   step('the manager finds the program for his pairs', () => managerSeesTheOverview(helpers, manager));
@@ -59,13 +40,5 @@ describe('the first ten 1:1s in a browser', { timeout: 300_000 }, () => {
   step('the teammate writes how to work with her and shares it', () => teammateWritesAndShares(helpers, teammate, ids), { critical: true });
   step('the manager reads it from the prep view', () => managerReadsIt(helpers, manager, ids));
 
-  it('every page passes axe (WCAG 2 A and AA)', () => {
-    assert.ok(a11y.size > 0, 'no page was checked');
-    const failures = [];
-    for (const [label, result] of a11y) {
-      if (result instanceof Error) failures.push(`${label}: axe could not run: ${result.message}`);
-      else if (result.length > 0) failures.push(formatViolations(label, result));
-    }
-    assert.equal(failures.length, 0, failures.join('\n\n'));
-  });
+  everyPagePassesAxe(helpers, 'every page passes axe (WCAG 2 A and AA)');
 });

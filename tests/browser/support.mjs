@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
+import { after, before, it } from 'node:test';
 
 import { chromium } from 'playwright-core';
 import AxeBuilderModule from '@axe-core/playwright';
@@ -274,5 +274,49 @@ export function journeyHelpers(label, state) {
     });
   }
 
-  return { a11y, goto, checkA11y, newPerson, onPhone, step, block: (name) => { blockedBy = name; } };
+  return { a11y, state, goto, checkA11y, newPerson, onPhone, step, block: (name) => { blockedBy = name; } };
+}
+
+/**
+ * The frame of a journey between a manager and a teammate: before the steps, start rapport and
+ * Chromium and open a browser for each of them (handed to `set`); after, close everything. A
+ * start-up failure is reported as a test of its own, and the steps are then skipped.
+ */
+export function twoPersonJourney(h, set) {
+  let startupError = null;
+  before(async () => {
+    try {
+      set({ server: await startServer() });
+      set({ browser: await launchBrowser() });
+      set({ manager: await h.newPerson(), teammate: await h.newPerson() });
+    } catch (e) {
+      startupError = e;
+      h.block('start-up');
+    }
+  });
+
+  after(async () => {
+    const { server, browser, manager, teammate } = h.state();
+    await manager?.context.close().catch(() => {});
+    await teammate?.context.close().catch(() => {});
+    await browser?.close().catch(() => {});
+    await server?.stop();
+  });
+
+  it('the server answers and Chromium starts', () => {
+    if (startupError) throw startupError;
+  });
+}
+
+/** One test listing every axe violation on the pages the journey's steps checked. */
+export function everyPagePassesAxe(h, title) {
+  it(title, () => {
+    assert.ok(h.a11y.size > 0, 'no page was checked');
+    const failures = [];
+    for (const [label, result] of h.a11y) {
+      if (result instanceof Error) failures.push(`${label}: axe could not run: ${result.message}`);
+      else if (result.length > 0) failures.push(formatViolations(label, result));
+    }
+    assert.equal(failures.length, 0, failures.join('\n\n'));
+  });
 }
