@@ -612,18 +612,7 @@ mod a_refused_recipient_fails_at_once_and_an_admin_can_try_again {
 
 async fn a_refused_recipient_fails_at_once_and_an_admin_can_try_again(backend: Backend) {
     let port = refusing_smtp_server();
-    let config = Config {
-        mail: Some(MailConfig {
-            host: "127.0.0.1".into(),
-            port,
-            tls: MailTls::None,
-            username: None,
-            password: None,
-            from: "rapport <rapport@example.com>".into(),
-            timeout_secs: 5,
-        }),
-        ..Config::default()
-    };
+    let config = Config { mail: Some(local_smtp(port)), ..Config::default() };
     let t = spawn_with(backend, config).await;
     let p = weekly_pair(&t).await;
     assert_eq!(t.app.run_jobs("w").await.unwrap(), 2);
@@ -676,19 +665,7 @@ mod an_invitation_link_is_emailed_once_and_works {
 async fn an_invitation_link_is_emailed_once_and_works(backend: Backend) {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let server = SmtpServer::start(port).await;
-    let config = Config {
-        mail: Some(MailConfig {
-            host: "127.0.0.1".into(),
-            port,
-            tls: MailTls::None,
-            username: None,
-            password: None,
-            from: "rapport <rapport@example.com>".into(),
-            timeout_secs: 5,
-        }),
-        public_url: Some("https://rapport.example.com".into()),
-        ..Config::default()
-    };
+    let config = Config { mail: Some(local_smtp(port)), public_url: Some("https://rapport.example.com".into()), ..Config::default() };
     let t = spawn_with(backend, config).await;
     let admin = t.admin().await;
     let newcomer = |name: &str| {
@@ -774,6 +751,20 @@ async fn an_invitation_link_is_emailed_once_and_works(backend: Backend) {
     assert_eq!(t.app.run_jobs("w").await.unwrap(), 0);
 }
 
+/// Mail through an SMTP server on this machine at `port`, in plain text (aiosmtpd offers no
+/// AUTH on a plain connection, so none is configured).
+fn local_smtp(port: u16) -> MailConfig {
+    MailConfig {
+        host: "127.0.0.1".into(),
+        port,
+        tls: MailTls::None,
+        username: None,
+        password: None,
+        from: "rapport <rapport@example.com>".into(),
+        timeout_secs: 5,
+    }
+}
+
 /// aiosmtpd writing a Maildir; stopped when dropped.
 struct SmtpServer {
     child: std::process::Child,
@@ -818,19 +809,7 @@ impl Drop for SmtpServer {
 async fn smtp_failing_then_recovering(backend: Backend) {
     // A port nothing listens on yet.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let config = Config {
-        mail: Some(MailConfig {
-            host: "127.0.0.1".into(),
-            port,
-            tls: MailTls::None,
-            // aiosmtpd offers no AUTH on a plain connection, so none is configured here.
-            username: None,
-            password: None,
-            from: "rapport <rapport@example.com>".into(),
-            timeout_secs: 5,
-        }),
-        ..Config::default()
-    };
+    let config = Config { mail: Some(local_smtp(port)), ..Config::default() };
     let t = spawn_with(backend, config).await;
     let p = weekly_pair(&t).await;
 
