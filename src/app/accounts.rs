@@ -200,16 +200,20 @@ impl App {
         let mut tx = self.db.begin().await?;
         let id = Uuid::now_v7();
         accounts::insert_invitation(&mut tx, id, &token_hash(&token), person.id, actor.id, now, expires_at).await?;
-        // The link can go to the person's mailbox too, sent once this commits.
-        let link = format!("{}/invite/{token}", self.public_base());
-        let expires = expires_at.format("%A %-d %B %Y, %H:%M UTC").to_string();
-        let subject = format!("{} invited you to rapport", actor.name);
-        let message = mail::render(
-            &subject,
-            &mail::invitation::Text { subject: &subject, name: &person.name, inviter: &actor.name, expires: &expires, link: &link },
-            &mail::invitation::Html { subject: &subject, name: &person.name, inviter: &actor.name, expires: &expires, link: &link },
-        )?;
-        let emailed = send_email && self.queue_mail_only(&mut tx, &format!("invitation:{id}"), &person, message).await?;
+        // The link can go to the person's mailbox too, sent once this commits (rendered only
+        // when rapport can send e-mail).
+        let mut emailed = false;
+        if send_email && self.config.mail.is_some() {
+            let link = format!("{}/invite/{token}", self.public_base());
+            let expires = expires_at.format("%A %-d %B %Y, %H:%M UTC").to_string();
+            let subject = format!("{} invited you to rapport", actor.name);
+            let message = mail::render(
+                &subject,
+                &mail::invitation::Text { subject: &subject, name: &person.name, inviter: &actor.name, expires: &expires, link: &link },
+                &mail::invitation::Html { subject: &subject, name: &person.name, inviter: &actor.name, expires: &expires, link: &link },
+            )?;
+            emailed = self.queue_mail_only(&mut tx, &format!("invitation:{id}"), &person, message).await?;
+        }
         tx.commit().await?;
         Ok(Invitation { token, person, expires_at, emailed })
     }
