@@ -143,6 +143,11 @@ impl Db {
             let pool = SqlitePoolOptions::new()
                 .max_connections(max)
                 .min_connections(1)
+                // A local file does not hang up, so no ping before each use; instead every
+                // connection is checked as it comes back: one still inside a transaction
+                // (whoever began it) is rolled back there, so it cannot keep the write lock.
+                .test_before_acquire(false)
+                .after_release(|conn, _| Box::pin(writer::end_forgotten_transaction(conn)))
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts.clone())
                 .await?;

@@ -16,6 +16,13 @@
 //! `commit` returns only after the outer `COMMIT` succeeded (with `synchronous=FULL`, after
 //! the write reached the disk). If that fails, every member of the batch gets the error: no
 //! write is acknowledged that is not durable.
+//!
+//! Callers may go away at any `.await` (axum drops the handler of a client that hung up). So
+//! the critical sections of `begin` and `commit` run in tasks of their own, which own the
+//! writer and the connection until the database is back in a known state, and answer over a
+//! channel: a `begin` whose caller left undoes its savepoint, a `commit` whose caller left
+//! still finishes the batch. A connection never goes back to the pool inside `BEGIN
+//! IMMEDIATE` (and the pool rolls back any that would: [`end_forgotten_transaction`]).
 
 use sqlx::pool::PoolConnection;
 use sqlx::{Sqlite, SqliteConnection, SqlitePool};
@@ -53,10 +60,11 @@ struct State {
     /// Counts outer transactions, so a finisher knows whether its batch is still open.
     batch: u64,
     /// Transactions whose savepoint was released, waiting for the outer commit.
-    members: Vec<oneshot::Sender<Result<(), String>>>,
+    members: Vec<oneshot::Sender<Ack>>,
 }
 
-type Ack = Result<(), String>;
+/// What a member of a batch is told: its outer commit's outcome.
+type Ack = sqlx::Result<()>;
 
 impl SqliteDb {
     /// `before_commit` runs in every outer transaction just before its commit (once per batch,
@@ -71,22 +79,27 @@ impl SqliteDb {
         SqliteDb { pool, writer: Arc::new(writer) }
     }
 
+    /// Takes the writer and opens this use case's savepoint. The work runs in a task of its
+    /// own that always finishes, even when the caller stops waiting (a client that went away
+    /// makes axum drop its handler at whatever `.await` it had reached): a transaction the
+    /// caller never received is dropped, which undoes it, so no connection is ever left inside
+    /// `BEGIN IMMEDIATE` with nobody to end it.
     pub async fn begin(&self) -> sqlx::Result<SqliteTx> {
-        let mut guard = {
-            let _queued = Queued::new(&self.writer.waiting);
-            self.writer.state.clone().lock_owned().await
-        };
-        if guard.conn.is_none() {
-            let mut conn = self.pool.acquire().await?;
-            sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
-            guard.conn = Some(conn);
-            guard.batch += 1;
-        }
-        if let Err(e) = sqlx::query("SAVEPOINT w").execute(&mut **guard.conn.as_mut().expect("open")).await {
-            abandon(&mut guard, &e.to_string()).await;
-            return Err(e);
-        }
-        Ok(SqliteTx { guard: Some(guard), writer: self.writer.clone() })
+        let queued = Queued::new(self.writer.clone());
+        let pool = self.pool.clone();
+        let (reply, answer) = oneshot::channel::<sqlx::Result<SqliteTx>>();
+        tokio::spawn(async move {
+            let writer = queued.0.clone();
+            let guard = writer.state.clone().lock_owned().await;
+            drop(queued);
+            if reply.is_closed() {
+                return; // the caller left while queued: nothing was opened
+            }
+            let opened = open(guard, &pool).await.map(|guard| SqliteTx { guard: Some(guard), writer });
+            // If the caller left meanwhile, the refused transaction is dropped here and undoes itself.
+            let _ = reply.send(opened);
+        });
+        answer.await.unwrap_or_else(|_| Err(sqlx::Error::Protocol("the writer stopped before beginning".into())))
     }
 
     /// Copies the write-ahead log (`wal`, the file's path) into the database file on a
@@ -131,18 +144,18 @@ impl SqliteDb {
 }
 
 /// Counts a task as waiting for the writer while it exists (also when the wait is cancelled).
-struct Queued<'a>(&'a AtomicUsize);
+struct Queued(Arc<Writer>);
 
-impl<'a> Queued<'a> {
-    fn new(n: &'a AtomicUsize) -> Self {
-        n.fetch_add(1, Ordering::SeqCst);
-        Queued(n)
+impl Queued {
+    fn new(writer: Arc<Writer>) -> Self {
+        writer.waiting.fetch_add(1, Ordering::SeqCst);
+        Queued(writer)
     }
 }
 
-impl Drop for Queued<'_> {
+impl Drop for Queued {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
+        self.0.waiting.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -166,36 +179,15 @@ impl std::ops::DerefMut for SqliteTx {
 }
 
 impl SqliteTx {
+    /// Releases the savepoint and waits for the outer commit. Like `begin`, the work runs in
+    /// a task that always finishes: a caller that stops waiting cannot leave the savepoint
+    /// half released or the outer transaction half committed. Whether its write then lands
+    /// is not promised to a caller that left; everyone else's is unaffected.
     pub async fn commit(mut self) -> sqlx::Result<()> {
-        let mut guard = self.guard.take().expect("transaction in use");
-        let conn = guard.conn.as_mut().expect("open");
-        if let Err(e) = sqlx::query("RELEASE w").execute(&mut **conn).await {
-            undo_savepoint(guard).await;
-            return Err(e);
-        }
-        let (tx, rx) = oneshot::channel::<Ack>();
-        guard.members.push(tx);
-        if self.writer.waiting.load(Ordering::SeqCst) == 0 || guard.members.len() >= MAX_BATCH {
-            commit_batch(&mut guard, &self.writer).await;
-        } else {
-            // Others are queued to write: let them join this batch. The finisher queues
-            // behind them and commits whatever is still open of this batch; it runs as its
-            // own task, so the commit happens even if this caller goes away.
-            let batch = guard.batch;
-            let writer = self.writer.clone();
-            drop(guard);
-            tokio::spawn(async move {
-                let mut guard = writer.state.clone().lock_owned().await;
-                if guard.batch == batch && guard.conn.is_some() {
-                    commit_batch(&mut guard, &writer).await;
-                }
-            });
-        }
-        match rx.await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(msg)) => Err(sqlx::Error::Protocol(format!("commit failed: {msg}"))),
-            Err(_) => Err(sqlx::Error::Protocol("commit abandoned".into())),
-        }
+        let guard = self.guard.take().expect("transaction in use");
+        let (reply, answer) = oneshot::channel::<Ack>();
+        tokio::spawn(release(guard, self.writer.clone(), reply));
+        answer.await.unwrap_or_else(|_| Err(sqlx::Error::Protocol("commit abandoned".into())))
     }
 }
 
@@ -211,6 +203,60 @@ impl Drop for SqliteTx {
                 Err(_) => drop(guard),
             }
         }
+    }
+}
+
+/// Runs as each connection comes back to the pool: if it is still inside a transaction, rolls
+/// that back (an open transaction would hold the database's one write lock for as long as
+/// the connection sits idle). The writer never lets this happen; this catches anyone else.
+pub async fn end_forgotten_transaction(conn: &mut SqliteConnection) -> sqlx::Result<bool> {
+    match sqlx::query("ROLLBACK").execute(&mut *conn).await {
+        Ok(_) => {
+            tracing::error!("a database connection came back to the pool inside a transaction; rolled it back");
+            Ok(true)
+        }
+        Err(sqlx::Error::Database(e)) if e.message().contains("no transaction is active") => Ok(true),
+        Err(e) => Err(e),
+    }
+}
+
+/// Opens the outer transaction if none is open, then this use case's savepoint.
+async fn open(mut guard: OwnedMutexGuard<State>, pool: &SqlitePool) -> sqlx::Result<OwnedMutexGuard<State>> {
+    if guard.conn.is_none() {
+        let mut conn = pool.acquire().await?;
+        sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
+        guard.conn = Some(conn);
+        guard.batch += 1;
+    }
+    if let Err(e) = sqlx::query("SAVEPOINT w").execute(&mut **guard.conn.as_mut().expect("open")).await {
+        abandon(&mut guard, &e.to_string()).await;
+        return Err(e);
+    }
+    Ok(guard)
+}
+
+/// Releases a use case's savepoint and sees the outer transaction committed: at once if no
+/// one else is waiting to write; otherwise after the writers already waiting have joined the
+/// batch (group commit), by whichever of them comes last.
+async fn release(mut guard: OwnedMutexGuard<State>, writer: Arc<Writer>, reply: oneshot::Sender<Ack>) {
+    let conn = guard.conn.as_mut().expect("open");
+    if let Err(e) = sqlx::query("RELEASE w").execute(&mut **conn).await {
+        undo_savepoint(guard).await;
+        let _ = reply.send(Err(e));
+        return;
+    }
+    guard.members.push(reply);
+    if writer.waiting.load(Ordering::SeqCst) == 0 || guard.members.len() >= MAX_BATCH {
+        commit_batch(&mut guard, &writer).await;
+        return;
+    }
+    // Others are queued to write: let them join this batch, queue behind them, and commit
+    // whatever is still open of this batch.
+    let batch = guard.batch;
+    drop(guard);
+    let mut guard = writer.state.clone().lock_owned().await;
+    if guard.batch == batch && guard.conn.is_some() {
+        commit_batch(&mut guard, &writer).await;
     }
 }
 
@@ -259,7 +305,7 @@ async fn commit_batch(guard: &mut State, writer: &Writer) {
             let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
             let msg = e.to_string();
             for m in guard.members.drain(..) {
-                let _ = m.send(Err(msg.clone()));
+                let _ = m.send(Err(sqlx::Error::Protocol(format!("commit failed: {msg}"))));
             }
         }
     }
@@ -271,6 +317,6 @@ async fn abandon(guard: &mut State, why: &str) {
         let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
     }
     for m in guard.members.drain(..) {
-        let _ = m.send(Err(why.to_string()));
+        let _ = m.send(Err(sqlx::Error::Protocol(format!("commit failed: {why}"))));
     }
 }

@@ -111,3 +111,115 @@ async fn a_transaction_cancelled_half_way_leaves_nothing_and_blocks_no_one(backe
     assert_eq!(numbers(&url).await, vec![2]);
     db.close().await;
 }
+
+/// Polls `fut` until it has been suspended `k` times, then drops it, the way axum drops a
+/// handler whose client went away. `Some` when it finished first.
+async fn dropped_after<F: std::future::Future>(fut: F, k: usize) -> Option<F::Output> {
+    let mut fut = std::pin::pin!(fut);
+    let mut suspended = 0;
+    std::future::poll_fn(|cx| match fut.as_mut().poll(cx) {
+        std::task::Poll::Ready(v) => std::task::Poll::Ready(Some(v)),
+        std::task::Poll::Pending if suspended >= k => std::task::Poll::Ready(None),
+        std::task::Poll::Pending => {
+            suspended += 1;
+            std::task::Poll::Pending
+        }
+    })
+    .await
+}
+
+/// A whole write (begin, insert, commit) that must finish within a second.
+async fn write_within_a_second(db: &Db, n: i64, after: &str) {
+    let done = tokio::time::timeout(Duration::from_secs(1), async {
+        let mut tx = db.begin().await?;
+        insert(&mut tx, n).await?;
+        tx.commit().await
+    })
+    .await;
+    match done {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => panic!("the write after {after} failed: {e}"),
+        Err(_) => panic!("the write after {after} took more than a second"),
+    }
+}
+
+on_both_databases!(a_write_dropped_at_any_await_point_leaves_no_lock_behind);
+async fn a_write_dropped_at_any_await_point_leaves_no_lock_behind(backend: Backend) {
+    let (url, _dir) = fresh_database(backend).await;
+    let db = Db::connect(&url).await.unwrap();
+    db.migrate().await.unwrap();
+    on_db!(&db, p => sqlx::query("CREATE TABLE wtest (n BIGINT PRIMARY KEY)").execute(p).await.map(|r| r.rows_affected())).unwrap();
+
+    let mut written = vec![];
+    for k in 0..12 {
+        // `begin` given up after k suspensions (a transaction it opened is undone).
+        if let Some(Ok(mut tx)) = dropped_after(db.begin(), k).await {
+            insert(&mut tx, 10_000 + k as i64).await.unwrap();
+        }
+        let n = 100 * k as i64;
+        write_within_a_second(&db, n, &format!("a begin dropped after {k} suspensions")).await;
+        written.push(n);
+
+        // `commit` given up after k suspensions (whether it then lands is not promised).
+        let mut tx = db.begin().await.unwrap();
+        insert(&mut tx, 20_000 + k as i64).await.unwrap();
+        let _ = dropped_after(tx.commit(), k).await;
+        write_within_a_second(&db, n + 1, &format!("a commit dropped after {k} suspensions")).await;
+        written.push(n + 1);
+
+        // Two writers, so the second joins the first one's batch and a finisher commits.
+        let (a, b) = (db.clone(), db.clone());
+        let first = tokio::spawn(async move {
+            let mut tx = a.begin().await.unwrap();
+            insert(&mut tx, 30_000 + k as i64).await.unwrap();
+            tokio::task::yield_now().await;
+            let _ = dropped_after(tx.commit(), k).await;
+        });
+        let second = tokio::spawn(async move {
+            let mut tx = b.begin().await.unwrap();
+            insert(&mut tx, 40_000 + k as i64).await.unwrap();
+            let _ = dropped_after(tx.commit(), k / 2).await;
+        });
+        first.await.unwrap();
+        second.await.unwrap();
+        write_within_a_second(&db, n + 2, &format!("two commits dropped after {k} suspensions")).await;
+        written.push(n + 2);
+    }
+    let stored = numbers(&url).await;
+    for n in &written {
+        assert!(stored.contains(n), "acknowledged write {n} is missing");
+    }
+    assert!(!stored.iter().any(|n| (10_000..20_000).contains(n)), "a begin nobody received wrote something: {stored:?}");
+
+    // Nothing in the pool still holds the write lock: a second process writes at once.
+    let other = Db::connect(&url).await.unwrap();
+    write_within_a_second(&other, 99_999, "the storm, from another connection pool").await;
+    other.close().await;
+    db.close().await;
+}
+
+/// SQLite only: there an open transaction holds the one write lock of the whole database. On
+/// PostgreSQL every transaction is sqlx's own, which rolls back when dropped (and the
+/// architecture test allows no hand-written `BEGIN` outside the SQLite writer).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_never_goes_back_to_the_pool_inside_a_transaction() {
+    let (url, _dir) = fresh_database(Backend::Sqlite).await;
+    let db = Db::connect(&url).await.unwrap();
+    db.migrate().await.unwrap();
+    on_db!(&db, p => sqlx::query("CREATE TABLE wtest (n BIGINT PRIMARY KEY)").execute(p).await.map(|r| r.rows_affected())).unwrap();
+    // Code that forgets the writer and begins by hand, then loses its connection half way.
+    let Db::Sqlite(s) = &db else { unreachable!() };
+    let mut conn = s.pool.acquire().await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await.unwrap();
+    sqlx::query("INSERT INTO wtest (n) VALUES (7)").execute(&mut *conn).await.unwrap();
+    drop(conn);
+    let other = Db::connect(&url).await.unwrap();
+    write_within_a_second(&other, 1, "a connection went back to the pool inside a transaction").await;
+    other.close().await;
+    for _ in 0..8 {
+        write_within_a_second(&db, 0, "a connection went back to the pool inside a transaction").await;
+        on_db!(&db, p => sqlx::query("DELETE FROM wtest WHERE n = 0").execute(p).await.map(|r| r.rows_affected())).unwrap();
+    }
+    assert_eq!(numbers(&url).await, vec![1], "the abandoned transaction was rolled back");
+    db.close().await;
+}
