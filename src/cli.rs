@@ -291,6 +291,12 @@ pub enum TokenCommand {
         #[arg(long)]
         name: String,
     },
+    /// Sign someone out everywhere: end all their sessions and revoke all their API tokens
+    /// (their password is unchanged)
+    SignOutEverywhere {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -492,6 +498,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let t = app.create_token(&person, &name).await.map_err(describe)?;
             println!("{}", t.token);
             eprintln!("Token \"{}\" for {}. Keep it secret; rapport will not show it again.", t.name, person.email);
+            Ok(())
+        }
+        Command::Token { command: TokenCommand::SignOutEverywhere { email } } => {
+            let app = open(&config, true).await?;
+            let person = person_by_email(&app, &email).await?;
+            let (sessions, tokens) = app.sign_out_everywhere(&person).await.map_err(describe)?;
+            println!("{}: {sessions} sessions ended, {tokens} API tokens revoked.", person.email);
             Ok(())
         }
         Command::Strategy { command: StrategyCommand::Place { leader, text, dry_run } } => {

@@ -51,6 +51,13 @@ pub struct Config {
     /// Failed sign-ins for one address within `login_window_minutes` before it is paused.
     pub login_max_failures: u32,
     pub login_window_minutes: u32,
+    /// Failed sign-ins (and wrong current passwords) from one client address, for any accounts,
+    /// within the same window before that address is paused.
+    pub login_max_failures_per_client: u32,
+    /// Reverse proxies whose `X-Forwarded-For` is believed. A request from one of these
+    /// addresses counts against the last address in that header that is not itself a trusted
+    /// proxy; from any other peer the header is ignored. Empty: the peer address is the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The largest request body accepted, except imports.
     pub max_body_bytes: usize,
     /// The largest import file accepted.
@@ -121,6 +128,8 @@ impl Default for Config {
             invitation_days: 7,
             login_max_failures: 5,
             login_window_minutes: 15,
+            login_max_failures_per_client: 20,
+            trusted_proxies: Vec::new(),
             max_body_bytes: 1024 * 1024,
             max_import_bytes: 10 * 1024 * 1024,
             mail: None,
@@ -145,6 +154,8 @@ pub struct FileConfig {
     pub invitation_days: Option<u32>,
     pub login_max_failures: Option<u32>,
     pub login_window_minutes: Option<u32>,
+    pub login_max_failures_per_client: Option<u32>,
+    pub trusted_proxies: Option<Vec<std::net::IpAddr>>,
     pub max_body_bytes: Option<usize>,
     pub max_import_bytes: Option<usize>,
     pub mail: Option<MailConfig>,
@@ -232,6 +243,8 @@ impl Config {
             invitation_days: file.invitation_days.unwrap_or(d.invitation_days),
             login_max_failures: file.login_max_failures.unwrap_or(d.login_max_failures),
             login_window_minutes: file.login_window_minutes.unwrap_or(d.login_window_minutes),
+            login_max_failures_per_client: file.login_max_failures_per_client.unwrap_or(d.login_max_failures_per_client),
+            trusted_proxies: file.trusted_proxies.unwrap_or(d.trusted_proxies),
             max_body_bytes: file.max_body_bytes.unwrap_or(d.max_body_bytes),
             max_import_bytes: file.max_import_bytes.unwrap_or(d.max_import_bytes),
             mail: merge_mail(args, file.mail),
@@ -297,8 +310,10 @@ pub const EXAMPLE: &str = r#"# rapport.toml: settings for rapport. Every line is
 # (--database-url, RAPPORT_DATABASE_URL)
 # database_url = "postgres://rapport:PASSWORD@localhost/rapport"
 
-# The address people use to reach rapport, for links in invitations. With https:// the
-# session cookie is marked Secure. (--public-url, RAPPORT_PUBLIC_URL)
+# The address people use to reach rapport. Every link rapport writes (invitations, calendar
+# feeds, e-mails) starts with it; without it, links use `bind`, never a request's Host header.
+# Forms are accepted only from this origin (scheme, host and port). With https:// the session
+# cookie is marked Secure and Strict-Transport-Security is sent. (--public-url, RAPPORT_PUBLIC_URL)
 # public_url = "https://rapport.example.com"
 
 # Logs: "text" for people, "json" for log collectors. (--log-format, RAPPORT_LOG_FORMAT)
@@ -313,8 +328,15 @@ pub const EXAMPLE: &str = r#"# rapport.toml: settings for rapport. Every line is
 
 # Sign-in throttle: after this many failed attempts for one address within the window,
 # further attempts are refused until the window has passed.
+# Wrong current passwords on a password change count too.
 # login_max_failures = 5
 # login_window_minutes = 15
+# The same for one client address, whatever accounts it tries.
+# login_max_failures_per_client = 20
+
+# Reverse proxies whose X-Forwarded-For header is believed (their own addresses). Without
+# them, the client address is the connection's peer and X-Forwarded-For is ignored.
+# trusted_proxies = ["127.0.0.1"]
 
 # Largest request body, and largest import file, in bytes.
 # max_body_bytes = 1048576

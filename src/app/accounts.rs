@@ -8,6 +8,7 @@ use crate::domain::policy::{Action, Resource};
 use crate::domain::{EmailAddress, FieldError, Invalid, Person, PersonId, TimeZoneName};
 use crate::store::{accounts, people};
 use chrono::{DateTime, Duration, Utc};
+use std::net::IpAddr;
 use uuid::Uuid;
 
 /// A signed-in browser session, as handed to the web layer.
@@ -42,6 +43,18 @@ pub struct NewToken {
     pub name: String,
     /// Shown once; rapport keeps only its hash.
     pub token: String,
+}
+
+/// The part of a client address the throttle counts by: the whole IPv4 address, or the /64
+/// network of an IPv6 address (one subscriber usually holds a whole /64).
+pub fn client_key(ip: IpAddr) -> String {
+    match ip.to_canonical() {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
 }
 
 /// API tokens start with this, so they are recognisable in a leaked config file.
@@ -101,28 +114,61 @@ impl App {
     }
 
     /// Checks an e-mail and password and opens a session. Every failure answers the same
-    /// way, whether the address exists or not. After `login_max_failures` failures within
-    /// the window, the address is paused until the oldest failure leaves the window.
+    /// way, whether the address exists or not. See [`App::sign_in_from`].
     pub async fn sign_in(&self, email: &str, password: &str) -> AppResult<Session> {
+        self.sign_in_from(email, password, None).await
+    }
+
+    /// [`App::sign_in`] from a client address (the web layer knows it; the CLI does not).
+    /// The attempt is counted before the password is checked: see [`App::reserve_attempt`].
+    pub async fn sign_in_from(&self, email: &str, password: &str, client: Option<IpAddr>) -> AppResult<Session> {
         let email_lower = email.trim().to_lowercase();
-        let now = self.clock.now();
-        let window = Duration::minutes(self.config.login_window_minutes as i64);
-        let (failures, oldest) = accounts::recent_failures(&self.db, &email_lower, now - window).await?;
-        if failures >= self.config.login_max_failures as i64 {
-            let until = oldest.unwrap_or(now) + window;
-            return Err(AppError::Throttled { retry_after_secs: (until - now).num_seconds().max(1) as u64 });
-        }
+        let attempt = self.reserve_attempt(&email_lower, client).await?;
         let found = accounts::password_hash(&self.db, &email_lower).await?;
         let (id, hash) = match found {
             Some((id, hash)) => (Some(id), hash),
             None => (None, None),
         };
         let ok = verify_password(password.to_string(), hash).await;
-        accounts::record_login_attempt(&self.db, &email_lower, now, ok).await?;
         match (ok, id) {
-            (true, Some(id)) => self.open_session(id).await,
+            (true, Some(id)) => {
+                accounts::attempt_succeeded(&self.db, attempt).await?;
+                self.open_session(id).await
+            }
             _ => Err(AppError::Invalid(Invalid::one("password", "That e-mail and password do not match. Check both and try again."))),
         }
+    }
+
+    /// The sign-in throttle. Counts the recent failures of the account (`account:<e-mail>`,
+    /// since its last success) and of the client address (`client:<address>`, successes or
+    /// not), and if both are under their limits records this attempt as failed — all in one
+    /// transaction holding both keys, so parallel requests, on any number of instances, cannot
+    /// all pass the count before any of them is recorded. The caller then checks the password
+    /// and, if it was right, marks the attempt succeeded. Over a limit: `Throttled` until the
+    /// oldest counted failure leaves the window.
+    async fn reserve_attempt(&self, email_lower: &str, client: Option<IpAddr>) -> AppResult<Uuid> {
+        let now = self.clock.now();
+        let window = Duration::minutes(self.config.login_window_minutes as i64);
+        let mut keys = vec![(format!("account:{email_lower}"), self.config.login_max_failures, true)];
+        if let Some(ip) = client {
+            keys.push((format!("client:{}", client_key(ip)), self.config.login_max_failures_per_client, false));
+        }
+        let names: Vec<&str> = keys.iter().map(|(k, _, _)| k.as_str()).collect();
+        let mut tx = self.db.begin().await?;
+        accounts::lock_throttle_keys(&mut tx, &names).await?;
+        for (key, limit, reset) in &keys {
+            let (failures, oldest) = accounts::recent_failures_tx(&mut tx, key, now - window, *reset).await?;
+            if failures >= *limit as i64 {
+                let until = oldest.unwrap_or(now) + window;
+                return Err(AppError::Throttled { retry_after_secs: (until - now).num_seconds().max(1) as u64 });
+            }
+        }
+        let attempt = Uuid::now_v7();
+        for key in &names {
+            accounts::insert_attempt(&mut tx, attempt, key, now).await?;
+        }
+        tx.commit().await?;
+        Ok(attempt)
     }
 
     async fn open_session(&self, id: PersonId) -> AppResult<Session> {
@@ -153,12 +199,41 @@ impl App {
         Ok(())
     }
 
-    /// Changes the actor's own password. Every other session of theirs is signed out.
+    /// Ends every session of the actor (this one too) and revokes every API token of theirs:
+    /// for a lost laptop or a leaked token. Returns how many sessions and tokens ended.
+    pub async fn sign_out_everywhere(&self, actor: &Person) -> AppResult<(u64, u64)> {
+        self.require(actor, actor, Action::Write, Resource::Credentials).await?;
+        let mut tx = self.db.begin().await?;
+        let sessions = accounts::delete_all_sessions(&mut tx, actor.id).await?;
+        let tokens = accounts::revoke_all_tokens(&mut tx, actor.id, self.clock.now()).await?;
+        tx.commit().await?;
+        Ok((sessions, tokens))
+    }
+
+    /// Changes the actor's own password. Every other session of theirs is signed out; API
+    /// tokens keep working ([`App::sign_out_everywhere`] ends those too).
     pub async fn change_password(&self, actor: &Person, current: &str, new: &str, keep_session: Option<&str>) -> AppResult<()> {
         self.require(actor, actor, Action::Write, Resource::Credentials).await?;
+        self.change_password_from(actor, current, new, keep_session, None).await
+    }
+
+    /// [`App::change_password`] from a client address. Wrong current passwords are throttled
+    /// like sign-ins, on the same counts (a guess is a guess).
+    pub async fn change_password_from(
+        &self,
+        actor: &Person,
+        current: &str,
+        new: &str,
+        keep_session: Option<&str>,
+        client: Option<IpAddr>,
+    ) -> AppResult<()> {
+        self.require(actor, actor, Action::Write, Resource::Credentials).await?;
+        let attempt = self.reserve_attempt(&actor.email.trim().to_lowercase(), client).await?;
         let stored = accounts::password_hash_by_id(&self.db, actor.id).await?;
         let mut errors = Invalid::default();
-        if !verify_password(current.to_string(), stored).await {
+        if verify_password(current.to_string(), stored).await {
+            accounts::attempt_succeeded(&self.db, attempt).await?;
+        } else {
             errors.push(FieldError::new("current_password", "This is not your current password."));
         }
         validate_password("new_password", new, &mut errors);
@@ -199,6 +274,8 @@ impl App {
         let expires_at = now + Duration::days(self.config.invitation_days as i64);
         let mut tx = self.db.begin().await?;
         let id = Uuid::now_v7();
+        // One live link per person: the newest. Older ones answer that they were replaced.
+        accounts::revoke_invitations(&mut tx, person.id, None, now).await?;
         accounts::insert_invitation(&mut tx, id, &token_hash(&token), person.id, actor.id, now, expires_at).await?;
         // The link can go to the person's mailbox too, sent once this commits (rendered only
         // when rapport can send e-mail).
@@ -218,39 +295,56 @@ impl App {
         Ok(Invitation { token, person, expires_at, emailed })
     }
 
-    /// Who an invitation is for, so the page can greet them. Expired and used links are
-    /// explained, not hidden: the person holding the link already knows it exists.
+    /// Who an invitation is for, so the page can greet them. Used, replaced and expired links
+    /// are explained, not hidden: the person holding the link already knows it exists.
     pub async fn invitation(&self, token: &str) -> AppResult<Person> {
         let rec = accounts::find_invitation(&self.db, &token_hash(token)).await?.ok_or(AppError::NotFound)?;
-        if rec.accepted_at.is_some() {
-            return Err(Invalid::one(
-                "token",
-                "This invitation has been used already. Sign in with the password you chose, or ask for a new invitation.",
-            )
-            .into());
-        }
-        if rec.expires_at <= self.clock.now() {
-            return Err(Invalid::one("token", "This invitation has expired. Ask the person who invited you for a new one.").into());
-        }
+        self.open_invitation(&rec)?;
         Ok(rec.person)
     }
 
-    /// Sets the invited person's password and signs them in. Works once.
+    /// Why a link no longer works, if it does not.
+    fn open_invitation(&self, rec: &accounts::InvitationRecord) -> AppResult<()> {
+        let why = if rec.accepted_at.is_some() {
+            "it has been used already. Sign in with the password you chose, or ask for a new invitation."
+        } else if rec.revoked_at.is_some() {
+            "a newer invitation replaced it. Use the newest link you were sent."
+        } else if rec.person.can_sign_in {
+            "this account is already active. Sign in; if the password is lost, an admin can help."
+        } else if rec.expires_at <= self.clock.now() {
+            "it has expired. Ask the person who invited you for a new one."
+        } else {
+            return Ok(());
+        };
+        Err(Invalid::one("token", format!("This invitation link no longer works: {why}")).into())
+    }
+
+    /// Sets the invited person's first password and signs them in. In one transaction: the
+    /// link is marked used only if it is still open, the password is set only if the account
+    /// has none, and every other link of the person is revoked. So a link works once, two
+    /// acceptances racing each other make one winner, and no link ever replaces a password.
     pub async fn accept_invitation(&self, token: &str, password: &str) -> AppResult<Session> {
-        let person = self.invitation(token).await?;
+        let rec = accounts::find_invitation(&self.db, &token_hash(token)).await?.ok_or(AppError::NotFound)?;
+        self.open_invitation(&rec)?;
         let mut errors = Invalid::default();
         validate_password("password", password, &mut errors);
         errors.into_result()?;
-        let rec = accounts::find_invitation(&self.db, &token_hash(token)).await?.ok_or(AppError::NotFound)?;
         let hash = hash_password(password.to_string()).await?;
         let now = self.clock.now();
+        let person = rec.person.id;
         let mut tx = self.db.begin().await?;
-        if !accounts::accept_invitation(&mut tx, rec.id, now).await? {
-            return Err(Invalid::one("token", "This invitation has been used already.").into());
+        let accepted =
+            accounts::accept_invitation(&mut tx, rec.id, now).await? && accounts::set_first_password(&mut tx, person, &hash, now).await?;
+        if !accepted {
+            drop(tx);
+            // Someone else got there first: explain with the link's state now.
+            let rec = accounts::find_invitation(&self.db, &token_hash(token)).await?.ok_or(AppError::NotFound)?;
+            self.open_invitation(&rec)?;
+            return Err(Invalid::one("token", "This invitation link no longer works: it has been used already.").into());
         }
-        accounts::set_password(&mut tx, person.id, &hash, now).await?;
+        accounts::revoke_invitations(&mut tx, person, Some(rec.id), now).await?;
         tx.commit().await?;
-        self.open_session(person.id).await
+        self.open_session(person).await
     }
 
     pub async fn create_token(&self, actor: &Person, name: &str) -> AppResult<NewToken> {

@@ -26,24 +26,55 @@ pub async fn set_password(tx: &mut Tx, id: PersonId, hash: &str, now: DateTime<U
 
 // ---- sign-in throttle ----
 
-pub async fn record_login_attempt(db: &Db, email_lower: &str, at: DateTime<Utc>, succeeded: bool) -> Result<()> {
-    const Q: &str = "INSERT INTO login_attempt (email_lower, attempted_at, succeeded) VALUES ($1, $2, $3)";
-    on_write!(db, c => sqlx::query(Q).bind(email_lower).bind(at).bind(succeeded).execute(c).await.map(|r| r.rows_affected()))?;
+/// Holds the throttle keys until `tx` ends, so that counting and reserving an attempt is one
+/// step for every instance. PostgreSQL: a transaction-scoped advisory lock per key, taken in
+/// sorted order. SQLite: the one writer already runs write transactions one at a time.
+pub async fn lock_throttle_keys(tx: &mut Tx, keys: &[&str]) -> Result<()> {
+    if let Tx::Postgres(t) = tx {
+        let mut keys = keys.to_vec();
+        keys.sort_unstable();
+        keys.dedup();
+        for key in keys {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))").bind(key).execute(&mut **t).await?;
+        }
+    }
     Ok(())
 }
 
-/// Failed attempts for an address since `since` (or since its last success, whichever is later),
-/// with the time of the oldest one counted.
-pub async fn recent_failures(db: &Db, email_lower: &str, since: DateTime<Utc>) -> Result<(i64, Option<DateTime<Utc>>)> {
-    const Q: &str = "SELECT COUNT(*), MIN(attempted_at) FROM login_attempt \
-        WHERE email_lower = $1 AND attempted_at >= $2 AND NOT succeeded \
-        AND attempted_at > COALESCE((SELECT MAX(attempted_at) FROM login_attempt WHERE email_lower = $1 AND succeeded), $2)";
-    let row: (i64, Option<DateTime<Utc>>) = on_db!(db, p => sqlx::query_as(Q).bind(email_lower).bind(since).fetch_one(p).await)?;
+/// Failed (or still unchecked) attempts under `key` since `since`, with the time of the oldest
+/// one counted. With `reset_on_success`, only those after the key's last success count (at the
+/// same instant, attempt ids, which are time-ordered UUIDv7s, decide).
+pub async fn recent_failures_tx(
+    tx: &mut Tx,
+    key: &str,
+    since: DateTime<Utc>,
+    reset_on_success: bool,
+) -> Result<(i64, Option<DateTime<Utc>>)> {
+    const Q: &str = "SELECT COUNT(*), MIN(attempted_at) FROM sign_in_attempt \
+        WHERE throttle_key = $1 AND attempted_at >= $2 AND NOT succeeded \
+        AND ($3 = FALSE OR NOT EXISTS (SELECT 1 FROM sign_in_attempt s \
+            WHERE s.throttle_key = $1 AND s.succeeded AND (s.attempted_at > sign_in_attempt.attempted_at \
+                OR (s.attempted_at = sign_in_attempt.attempted_at AND s.attempt_id > sign_in_attempt.attempt_id))))";
+    let row: (i64, Option<DateTime<Utc>>) =
+        on_tx!(tx, c => sqlx::query_as(Q).bind(key).bind(since).bind(reset_on_success).fetch_one(c).await)?;
     Ok(row)
 }
 
+/// Reserves an attempt under `key`; it counts as failed until [`attempt_succeeded`].
+pub async fn insert_attempt(tx: &mut Tx, attempt: Uuid, key: &str, at: DateTime<Utc>) -> Result<()> {
+    const Q: &str = "INSERT INTO sign_in_attempt (attempt_id, throttle_key, attempted_at, succeeded) VALUES ($1, $2, $3, FALSE)";
+    on_tx!(tx, c => sqlx::query(Q).bind(attempt).bind(key).bind(at).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn attempt_succeeded(db: &Db, attempt: Uuid) -> Result<()> {
+    const Q: &str = "UPDATE sign_in_attempt SET succeeded = TRUE WHERE attempt_id = $1";
+    on_write!(db, c => sqlx::query(Q).bind(attempt).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 pub async fn forget_login_attempts_before(db: &Db, before: DateTime<Utc>) -> Result<u64> {
-    const Q: &str = "DELETE FROM login_attempt WHERE attempted_at < $1";
+    const Q: &str = "DELETE FROM sign_in_attempt WHERE attempted_at < $1";
     Ok(on_write!(db, c => sqlx::query(Q).bind(before).execute(c).await.map(|r| r.rows_affected()))?)
 }
 
@@ -109,6 +140,11 @@ pub async fn delete_other_sessions(tx: &mut Tx, person: PersonId, keep: Option<&
     Ok(())
 }
 
+/// Ends every session of `person`. The number ended.
+pub async fn delete_all_sessions(tx: &mut Tx, person: PersonId) -> Result<u64> {
+    Ok(on_tx!(tx, c => sqlx::query("DELETE FROM session WHERE person_id = $1").bind(person.0).execute(c).await.map(|r| r.rows_affected()))?)
+}
+
 pub async fn delete_expired_sessions(db: &Db, now: DateTime<Utc>) -> Result<u64> {
     Ok(on_write!(db, c => sqlx::query("DELETE FROM session WHERE expires_at <= $1").bind(now).execute(c).await.map(|r| r.rows_affected()))?)
 }
@@ -116,7 +152,7 @@ pub async fn delete_expired_sessions(db: &Db, now: DateTime<Utc>) -> Result<u64>
 // ---- API tokens ----
 
 type TokenRow = (Uuid, String, DateTime<Utc>, Option<DateTime<Utc>>);
-type InvitationRow = (Uuid, Uuid, DateTime<Utc>, Option<DateTime<Utc>>);
+type InvitationRow = (Uuid, Uuid, DateTime<Utc>, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
 
 #[derive(Debug, Clone)]
 pub struct ApiTokenRow {
@@ -145,6 +181,12 @@ pub async fn revoke_token(db: &Db, person: PersonId, id: Uuid, now: DateTime<Utc
     Ok(on_write!(db, c => sqlx::query(Q).bind(id).bind(person.0).bind(now).execute(c).await.map(|r| r.rows_affected()))? == 1)
 }
 
+/// Revokes every live token of `person`. The number revoked.
+pub async fn revoke_all_tokens(tx: &mut Tx, person: PersonId, now: DateTime<Utc>) -> Result<u64> {
+    const Q: &str = "UPDATE api_token SET revoked_at = $2 WHERE person_id = $1 AND revoked_at IS NULL";
+    Ok(on_tx!(tx, c => sqlx::query(Q).bind(person.0).bind(now).execute(c).await.map(|r| r.rows_affected()))?)
+}
+
 pub async fn find_token(db: &Db, token_hash: &str, now: DateTime<Utc>) -> Result<Option<Person>> {
     const Q: &str = "SELECT id, person_id, last_used_at FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL";
     let row: Option<(Uuid, Uuid, Option<DateTime<Utc>>)> = on_db!(db, p => sqlx::query_as(Q).bind(token_hash).fetch_optional(p).await)?;
@@ -163,6 +205,7 @@ pub struct InvitationRecord {
     pub person: Person,
     pub expires_at: DateTime<Utc>,
     pub accepted_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
 }
 
 pub async fn insert_invitation(
@@ -180,15 +223,34 @@ pub async fn insert_invitation(
     Ok(())
 }
 
-pub async fn find_invitation(db: &Db, token_hash: &str) -> Result<Option<InvitationRecord>> {
-    const Q: &str = "SELECT id, person_id, expires_at, accepted_at FROM invitation WHERE token_hash = $1";
-    let row: Option<InvitationRow> = on_db!(db, p => sqlx::query_as(Q).bind(token_hash).fetch_optional(p).await)?;
-    let Some((id, pid, expires_at, accepted_at)) = row else { return Ok(None) };
-    Ok(super::people::get(db, PersonId(pid)).await?.map(|person| InvitationRecord { id, person, expires_at, accepted_at }))
+/// Revokes every open invitation of `person` except `keep`.
+pub async fn revoke_invitations(tx: &mut Tx, person: PersonId, keep: Option<Uuid>, now: DateTime<Utc>) -> Result<u64> {
+    const Q: &str =
+        "UPDATE invitation SET revoked_at = $2 WHERE person_id = $1 AND id <> $3 AND accepted_at IS NULL AND revoked_at IS NULL";
+    Ok(
+        on_tx!(tx, c => sqlx::query(Q).bind(person.0).bind(now).bind(keep.unwrap_or(Uuid::nil())).execute(c).await.map(|r| r.rows_affected()))?,
+    )
 }
 
-/// Marks an invitation used. False if it was used already (by a request racing this one).
+pub async fn find_invitation(db: &Db, token_hash: &str) -> Result<Option<InvitationRecord>> {
+    const Q: &str = "SELECT id, person_id, expires_at, accepted_at, revoked_at FROM invitation WHERE token_hash = $1";
+    let row: Option<InvitationRow> = on_db!(db, p => sqlx::query_as(Q).bind(token_hash).fetch_optional(p).await)?;
+    let Some((id, pid, expires_at, accepted_at, revoked_at)) = row else { return Ok(None) };
+    Ok(super::people::get(db, PersonId(pid)).await?.map(|person| InvitationRecord { id, person, expires_at, accepted_at, revoked_at }))
+}
+
+/// Marks an invitation used, if it is still open (not used, not revoked, not expired). False
+/// otherwise — also for the loser of two acceptances racing each other: the row is locked by
+/// the first, and the second sees it used.
 pub async fn accept_invitation(tx: &mut Tx, id: Uuid, now: DateTime<Utc>) -> Result<bool> {
-    const Q: &str = "UPDATE invitation SET accepted_at = $2 WHERE id = $1 AND accepted_at IS NULL AND expires_at > $2";
+    const Q: &str =
+        "UPDATE invitation SET accepted_at = $2 WHERE id = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $2";
     Ok(on_tx!(tx, c => sqlx::query(Q).bind(id).bind(now).execute(c).await.map(|r| r.rows_affected()))? == 1)
+}
+
+/// Sets the password of an account that has none yet (accepting an invitation). False when the
+/// account already has one: an invitation never replaces a password.
+pub async fn set_first_password(tx: &mut Tx, id: PersonId, hash: &str, now: DateTime<Utc>) -> Result<bool> {
+    const Q: &str = "UPDATE person SET password_hash = $2, updated_at = $3 WHERE id = $1 AND password_hash IS NULL";
+    Ok(on_tx!(tx, c => sqlx::query(Q).bind(id.0).bind(hash).bind(now).execute(c).await.map(|r| r.rows_affected()))? == 1)
 }

@@ -242,6 +242,7 @@ pub const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (11, "kickoff", include_str!("../../migrations/sqlite/0011_kickoff.sql")),
     (12, "about_setbacks", include_str!("../../migrations/sqlite/0012_about_setbacks.sql")),
     (13, "program", include_str!("../../migrations/sqlite/0013_program.sql")),
+    (14, "accounts_security", include_str!("../../migrations/sqlite/0014_accounts_security.sql")),
 ];
 pub const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),
@@ -257,6 +258,7 @@ pub const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (11, "kickoff", include_str!("../../migrations/postgres/0011_kickoff.sql")),
     (12, "about_setbacks", include_str!("../../migrations/postgres/0012_about_setbacks.sql")),
     (13, "program", include_str!("../../migrations/postgres/0013_program.sql")),
+    (14, "accounts_security", include_str!("../../migrations/postgres/0014_accounts_security.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

@@ -10,10 +10,11 @@ use crate::app::secrets::constant_time_eq;
 use crate::app::{App, AppError};
 use crate::domain::Person;
 use axum::body::Body;
-use axum::extract::{FromRequestParts, OriginalUri, Request, State};
+use axum::extract::{ConnectInfo, FromRequestParts, OriginalUri, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header, request::Parts};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use std::net::{IpAddr, SocketAddr};
 
 pub const SESSION_COOKIE: &str = "rapport_session";
 
@@ -94,8 +95,20 @@ pub async fn identify(State(app): State<App>, mut req: Request, next: Next) -> R
     next.run(req).await
 }
 
+/// The origin forms may come from: the configured public URL's (scheme, host and port), or,
+/// with none configured, `http://` and the request's own `Host` (rapport itself speaks plain
+/// HTTP; behind a TLS proxy, configure the public URL).
+fn expected_origin(app: &App, headers: &HeaderMap) -> Option<url::Origin> {
+    let base = match &app.config.public_url {
+        Some(u) => u.clone(),
+        None => format!("http://{}", headers.get(header::HOST)?.to_str().ok()?),
+    };
+    url::Url::parse(&base).ok().map(|u| u.origin())
+}
+
 /// Refuses forged state changes. Three checks, all needed for a session cookie:
-/// the browser's own `Sec-Fetch-Site`, the `Origin` against `Host`, and the session's token
+/// the browser's own `Sec-Fetch-Site`, the `Origin` (scheme, host and port) against
+/// [`expected_origin`], and the session's token
 /// (form field `_csrf`, header `X-CSRF-Token`, or for file uploads the query parameter `_csrf`).
 pub async fn csrf_guard(State(app): State<App>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
@@ -113,11 +126,10 @@ pub async fn csrf_guard(State(app): State<App>, req: Request, next: Next) -> Res
     if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
         return refuse("The request came from another site.");
     }
-    if let (Some(origin), Some(host)) =
-        (headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()), headers.get(header::HOST).and_then(|v| v.to_str().ok()))
-    {
-        let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
-        if origin != "null" && origin_host != host {
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let sent = origin.to_str().ok().and_then(|o| url::Url::parse(o).ok()).map(|u| u.origin());
+        let same = origin.as_bytes() == b"null" || (sent.is_some() && sent == expected_origin(&app, headers));
+        if !same {
             return refuse("The request came from another site.");
         }
     }
@@ -207,10 +219,86 @@ pub fn clear_session_cookie() -> HeaderValue {
     HeaderValue::from_static("rapport_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
 }
 
-/// Only same-site paths are followed after sign-in, so `next` cannot send people elsewhere.
+/// Where to go after signing in: `next` as a normalised path on rapport itself, or `/`.
+/// Every redirect to a target the request names goes through here.
+///
+/// Accepted: a path starting with one `/`, of visible characters (no control characters,
+/// spaces or backslashes, which browsers strip or read as `/`), that still names rapport
+/// after a URL parser resolved it (dot segments, `//`, `@`, schemes). What is returned is the
+/// parser's serialisation (non-ASCII percent-encoded), so it is always a valid header value.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n.to_string(),
-        _ => "/".to_string(),
+    next.and_then(local_path).unwrap_or_else(|| "/".to_string())
+}
+
+fn local_path(next: &str) -> Option<String> {
+    if next.len() > 2048 || !next.starts_with('/') || next.starts_with("//") {
+        return None;
+    }
+    if next.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\') {
+        return None;
+    }
+    let base = url::Url::parse("http://rapport.invalid/").ok()?;
+    let resolved = base.join(next).ok()?;
+    if resolved.origin() != base.origin() || !resolved.username().is_empty() || resolved.password().is_some() {
+        return None;
+    }
+    let mut out = resolved.path().to_string();
+    if let Some(q) = resolved.query() {
+        out.push('?');
+        out.push_str(q);
+    }
+    // `/.//host` resolves to the path `//host`, which a browser reads as another site.
+    if out.starts_with("//") || !out.starts_with('/') || out.bytes().any(|b| !b.is_ascii_graphic() || b == b'\\') {
+        return None;
+    }
+    Some(out)
+}
+
+/// The client's address, for the sign-in throttle: the connection's peer, or behind a
+/// configured trusted proxy (`trusted_proxies`), the last address in `X-Forwarded-For` that is
+/// not itself a trusted proxy. None when the server was not started with peer addresses.
+pub struct ClientAddr(pub Option<IpAddr>);
+
+impl FromRequestParts<App> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        let forwarded = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>().join(",");
+        Ok(ClientAddr(peer.map(|p| client_ip(p, &forwarded, &app.config.trusted_proxies))))
+    }
+}
+
+fn client_ip(peer: IpAddr, forwarded: &str, trusted: &[IpAddr]) -> IpAddr {
+    let is_trusted = |ip: IpAddr| trusted.iter().any(|t| t.to_canonical() == ip.to_canonical());
+    let mut client = peer.to_canonical();
+    if !is_trusted(client) {
+        return client;
+    }
+    for hop in forwarded.split(',').rev().map(str::trim).filter(|h| !h.is_empty()) {
+        let Ok(ip) = hop.parse::<IpAddr>() else { break };
+        client = ip.to_canonical();
+        if !is_trusted(client) {
+            break;
+        }
+    }
+    client
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_ip;
+    use std::net::IpAddr;
+
+    #[test]
+    fn forwarded_addresses_count_only_from_trusted_proxies() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let proxy = [ip("10.0.0.1")];
+        assert_eq!(client_ip(ip("192.0.2.9"), "203.0.113.5", &proxy), ip("192.0.2.9"), "an untrusted peer's header is ignored");
+        assert_eq!(client_ip(ip("10.0.0.1"), "1.1.1.1, 203.0.113.5", &proxy), ip("203.0.113.5"), "the address the proxy saw");
+        assert_eq!(client_ip(ip("10.0.0.1"), "203.0.113.5, 10.0.0.1", &proxy), ip("203.0.113.5"), "proxies are skipped");
+        assert_eq!(client_ip(ip("10.0.0.1"), "", &proxy), ip("10.0.0.1"));
+        assert_eq!(client_ip(ip("10.0.0.1"), "garbage", &proxy), ip("10.0.0.1"));
+        assert_eq!(client_ip(ip("::ffff:192.0.2.9"), "", &[]), ip("192.0.2.9"));
     }
 }

@@ -35,6 +35,7 @@ pub fn router(app: App) -> Router {
         .route("/sign-out", post(pages::accounts::sign_out))
         .route("/settings", get(pages::accounts::settings_page))
         .route("/settings/password", post(pages::accounts::change_password))
+        .route("/settings/sign-out-everywhere", post(pages::accounts::sign_out_everywhere))
         .route("/settings/tokens", post(pages::accounts::create_token))
         .route("/settings/tokens/{id}/revoke", post(pages::accounts::revoke_token))
         .route("/invite/{token}", get(pages::accounts::invitation_page).post(pages::accounts::invitation_submit))
@@ -142,6 +143,8 @@ pub fn router(app: App) -> Router {
         .route("/people/{id}/setbacks", get(pages::about::setbacks_page).post(pages::about::setback_create))
         .route("/setbacks/{id}", get(pages::about::setback_page).post(pages::about::setback_update));
 
+    // Behind https, browsers are told to use nothing else for a year.
+    let hsts = app.config.secure_cookies().then(|| HeaderValue::from_static("max-age=31536000"));
     Router::new()
         .merge(pages)
         .nest("/api/v1", api::router(import_limit))
@@ -160,6 +163,7 @@ pub fn router(app: App) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::STRICT_TRANSPORT_SECURITY, hsts))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(CatchPanicLayer::new())
@@ -197,14 +201,11 @@ async fn not_found(uri: axum::http::Uri) -> Response {
     }
 }
 
-/// The address people use to reach rapport: the configured public URL, or what the request
-/// was addressed to.
-pub fn base_url(app: &App, headers: &HeaderMap) -> String {
-    if let Some(u) = &app.config.public_url {
-        return u.clone();
-    }
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("localhost");
-    format!("http://{host}")
+/// The address people use to reach rapport, for absolute links: the configured public URL,
+/// or failing that the bind address. Never the request's `Host` header (`_headers` is ignored
+/// on purpose): anyone can send any Host, and a link built from it would point elsewhere.
+pub fn base_url(app: &App, _headers: &HeaderMap) -> String {
+    app.public_base()
 }
 
 /// Listens on `listener` until `shutdown` completes, then finishes the requests in flight.
@@ -218,7 +219,9 @@ pub async fn serve(
         crate::store::Db::Postgres(pool) => Some(tokio::spawn(crate::app::events::listen(pool.clone(), app.events.clone()))),
         crate::store::Db::Sqlite(_) => None,
     };
-    let result = axum::serve(listener, router(app)).with_graceful_shutdown(shutdown).await;
+    // Peer addresses reach handlers as `ConnectInfo` (the sign-in throttle counts by them).
+    let service = router(app).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let result = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
     if let Some(r) = relay {
         r.abort();
     }

@@ -344,6 +344,7 @@ async fn the_openapi_document_describes_every_api_route(t: TestApp) {
         ("/api/v1/strategy", "post"),
         ("/api/v1/strategy/reach", "get"),
         ("/api/v1/strategy/{id}/withdraw", "post"),
+        ("/api/v1/me/sign-out-everywhere", "post"),
     ];
     for (path, method) in routes {
         assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is not in the OpenAPI document");

@@ -4,6 +4,7 @@
 mod support;
 
 mod about;
+mod account_security;
 mod accounts;
 mod api;
 mod api_meetings;

@@ -70,9 +70,12 @@ pub async fn spawn_on(db_url: &str, dir: Option<tempfile::TempDir>, config: Conf
     let db = Db::connect(db_url).await.expect("connect");
     db.migrate().await.expect("migrate");
     let clock = FixedClock::new(rapport::clock::Clock::now(&rapport::clock::SystemClock));
-    let app = App::new(db, config).with_clock(Arc::new(clock.clone()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
+    // Like `rapport serve`: the bind address is the one listened on (links use it when no
+    // public URL is configured).
+    let config = Config { bind: listener.local_addr().expect("addr").to_string(), ..config };
+    let app = App::new(db, config).with_clock(Arc::new(clock.clone()));
     let served = app.clone();
     let server = tokio::spawn(async move {
         let _ = rapport::web::serve(served, listener, std::future::pending()).await;

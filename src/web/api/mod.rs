@@ -37,6 +37,7 @@ pub fn router(import_limit: usize) -> Router<App> {
         .route("/openapi.json", get(openapi_json))
         .route("/me", get(people::me))
         .route("/me/password", put(people::change_password))
+        .route("/me/sign-out-everywhere", post(people::sign_out_everywhere))
         .route("/people", get(people::list_people).post(people::create_person))
         .route("/people/import", post(people::import_people).layer(DefaultBodyLimit::max(import_limit)))
         .route("/people/{id}", get(people::get_person).patch(people::update_person))
@@ -206,7 +207,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 #[openapi(
     info(title = "rapport", description = "The JSON API of rapport, self-hosted 1:1 meetings. Authenticate with a personal API token: `Authorization: Bearer rpt_…` (create one under Settings, or with `rapport token create`)."),
     paths(
-        people::me, people::change_password, people::list_people, people::create_person, people::get_person, people::update_person,
+        people::me, people::change_password, people::sign_out_everywhere, people::list_people, people::create_person, people::get_person, people::update_person,
         people::import_people, people::invite_person, people::accept_invitation, people::org_chart, people::list_tokens,
         people::create_token, people::revoke_token,
         meetings::list_series, meetings::create_series, meetings::get_series, meetings::update_series, meetings::upcoming,

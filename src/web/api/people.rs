@@ -4,7 +4,7 @@ use super::{ApiJson, ApiQuery, ApiResult, double_option};
 use crate::app::App;
 use crate::app::people::{PersonInput, PersonPatch};
 use crate::domain::{Person, PersonId, PersonWithReports};
-use crate::web::auth::{CurrentUser, session_cookie};
+use crate::web::auth::{ClientAddr, CurrentUser, session_cookie};
 use crate::web::error::{ApiError, ErrorBody};
 use axum::Json;
 use axum::body::Bytes;
@@ -209,15 +209,27 @@ pub(super) async fn me(user: CurrentUser) -> Json<PersonDto> {
 }
 
 #[utoipa::path(put, path = "/api/v1/me/password", tag = "accounts", request_body = ChangePassword, responses(
-    (status = 204, description = "Changed; your other sessions are signed out"),
-    (status = 422, description = "Wrong current password, or a weak new one", body = ErrorBody)))]
+    (status = 204, description = "Changed; your other sessions are signed out (this one stays). API tokens keep working: `POST /api/v1/me/sign-out-everywhere` ends those too"),
+    (status = 422, description = "Wrong current password, or a weak new one", body = ErrorBody),
+    (status = 429, description = "Too many wrong passwords for this account or from this address; see Retry-After", body = ErrorBody)))]
 pub(super) async fn change_password(
     State(app): State<App>,
     user: CurrentUser,
+    ClientAddr(client): ClientAddr,
     ApiJson(b): ApiJson<ChangePassword>,
 ) -> ApiResult<StatusCode> {
-    app.change_password(user.person(), &b.current_password, &b.new_password, user.0.session_token()).await?;
+    app.change_password_from(user.person(), &b.current_password, &b.new_password, user.0.session_token(), client).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/api/v1/me/sign-out-everywhere", tag = "accounts", responses(
+    (status = 204, description = "Every session of yours ended (this one too) and every API token of yours revoked (the one used for this call too)"),
+    (status = 401, description = "Not signed in, or an unknown token", body = ErrorBody)))]
+pub(super) async fn sign_out_everywhere(State(app): State<App>, user: CurrentUser) -> ApiResult<Response> {
+    app.sign_out_everywhere(user.person()).await?;
+    let mut r = StatusCode::NO_CONTENT.into_response();
+    r.headers_mut().insert(header::SET_COOKIE, crate::web::auth::clear_session_cookie());
+    Ok(r)
 }
 
 #[utoipa::path(get, path = "/api/v1/people", tag = "people", params(ListParams), responses(
@@ -344,7 +356,7 @@ pub(super) async fn invite_person(
     security(()),
     responses(
     (status = 200, description = "Password set; a session cookie is returned", body = PersonDto),
-    (status = 422, description = "Expired, used, or a weak password", body = ErrorBody),
+    (status = 422, description = "A weak password, or a link that no longer works: used, replaced by a newer invitation, expired, or for an account that is already active (an invitation never replaces a password)", body = ErrorBody),
     (status = 404, description = "Nothing here, or nothing you may see (the same answer for both)", body = ErrorBody)))]
 pub(super) async fn accept_invitation(
     State(app): State<App>,

@@ -5,7 +5,7 @@ use crate::app::accounts::{NewAdmin, NewToken};
 use crate::app::{App, AppError};
 use crate::domain::Invalid;
 use crate::store::accounts::ApiTokenRow;
-use crate::web::auth::{CurrentUser, MaybeUser, clear_session_cookie, safe_next, session_cookie};
+use crate::web::auth::{ClientAddr, CurrentUser, MaybeUser, clear_session_cookie, safe_next, session_cookie};
 use crate::web::error::PageError;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -116,19 +116,22 @@ pub struct SignInForm {
     next: Option<String>,
 }
 
-pub async fn sign_in_submit(State(app): State<App>, Form(f): Form<SignInForm>) -> PageResult {
+pub async fn sign_in_submit(State(app): State<App>, ClientAddr(client): ClientAddr, Form(f): Form<SignInForm>) -> PageResult {
     let next = safe_next(f.next.as_deref());
     let again = |status, error: String| {
         render(status, &SignInPage { c: Chrome::bare("Sign in"), email: f.email.clone(), next: next.clone(), error: Some(error) })
     };
-    match app.sign_in(&f.email, &f.password).await {
+    match app.sign_in_from(&f.email, &f.password, client).await {
         Ok(session) => Ok(signed_in_redirect(&app, &session.token, &next)),
         Err(AppError::Invalid(i)) => {
             Ok(again(StatusCode::UNPROCESSABLE_ENTITY, i.0.first().map(|e| e.message.clone()).unwrap_or_default()))
         }
         Err(AppError::Throttled { retry_after_secs }) => Ok(again(
             StatusCode::TOO_MANY_REQUESTS,
-            format!("Too many failed attempts for this address. For your safety, try again in {} minutes.", retry_after_secs.div_ceil(60)),
+            format!(
+                "Too many failed attempts for this account or from this network. For your safety, try again in {} minutes.",
+                retry_after_secs.div_ceil(60)
+            ),
         )),
         Err(e) => Err(e.into()),
     }
@@ -195,23 +198,33 @@ pub struct PasswordForm {
     new_password: String,
 }
 
-pub async fn change_password(State(app): State<App>, user: CurrentUser, Form(f): Form<PasswordForm>) -> PageResult {
-    match app.change_password(user.person(), &f.current_password, &f.new_password, user.0.session_token()).await {
-        Ok(()) => {
-            settings(
-                &app,
-                &user,
-                StatusCode::OK,
-                Some("Your password is changed. Any other sessions of yours were signed out.".into()),
-                Invalid::default(),
-                None,
-                String::new(),
-            )
-            .await
-        }
+/// What a password change does, in the page's words (the settings page says it before too).
+pub const PASSWORD_CHANGED: &str = "Your password is changed. Your other sessions were signed out; this one stays. \
+    Your API tokens keep working: to end them too, use \u{201c}Sign out everywhere\u{201d}.";
+
+pub async fn change_password(
+    State(app): State<App>,
+    user: CurrentUser,
+    ClientAddr(client): ClientAddr,
+    Form(f): Form<PasswordForm>,
+) -> PageResult {
+    match app.change_password_from(user.person(), &f.current_password, &f.new_password, user.0.session_token(), client).await {
+        Ok(()) => settings(&app, &user, StatusCode::OK, Some(PASSWORD_CHANGED.into()), Invalid::default(), None, String::new()).await,
         Err(AppError::Invalid(errors)) => settings(&app, &user, StatusCode::UNPROCESSABLE_ENTITY, None, errors, None, String::new()).await,
+        Err(AppError::Throttled { retry_after_secs }) => {
+            let why = format!("Too many wrong passwords. For your safety, try again in {} minutes.", retry_after_secs.div_ceil(60));
+            settings(&app, &user, StatusCode::TOO_MANY_REQUESTS, None, Invalid::one("current_password", why), None, String::new()).await
+        }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Ends every session of the person (this one too) and revokes all their API tokens.
+pub async fn sign_out_everywhere(State(app): State<App>, user: CurrentUser) -> PageResult {
+    app.sign_out_everywhere(user.person()).await?;
+    let mut r = Redirect::to("/sign-in").into_response();
+    r.headers_mut().insert(header::SET_COOKIE, clear_session_cookie());
+    Ok(r)
 }
 
 #[derive(Deserialize)]
