@@ -23,3 +23,4 @@ mod schema;
 mod store_writer;
 mod strategy;
 mod templates;
+mod webhooks;
