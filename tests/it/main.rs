@@ -9,6 +9,7 @@ mod api;
 mod api_meetings;
 mod architecture;
 mod cli;
+mod csv_injection;
 mod growth;
 mod guidance;
 mod kickoff;
