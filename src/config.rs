@@ -71,6 +71,18 @@ pub struct Config {
     pub review_notice_days: u32,
     /// When the prep view suggests a purpose, a carried-over topic or a falling rating trend.
     pub guidance: crate::domain::guidance::Thresholds,
+    /// Which internal hosts webhooks may reach, and whether plain http is allowed (`[messages]`).
+    pub webhooks: crate::domain::messages::WebhookRules,
+}
+
+/// `[messages]` in rapport.toml.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessagesConfig {
+    #[serde(default)]
+    pub webhook_allowed_hosts: Option<Vec<String>>,
+    #[serde(default)]
+    pub webhook_allow_http: Option<bool>,
 }
 
 /// How TLS is used towards the SMTP server.
@@ -136,6 +148,7 @@ impl Default for Config {
             job_lease_secs: 300,
             review_notice_days: 21,
             guidance: Default::default(),
+            webhooks: Default::default(),
         }
     }
 }
@@ -162,6 +175,7 @@ pub struct FileConfig {
     pub job_lease_secs: Option<u32>,
     pub review_notice_days: Option<u32>,
     pub guidance: Option<crate::domain::guidance::Thresholds>,
+    pub messages: Option<MessagesConfig>,
 }
 
 /// The settings that flags and environment variables can carry (clap reads both: a flag wins
@@ -208,6 +222,12 @@ pub struct ConfigArgs {
     /// The sender address, e.g. "rapport <rapport@example.com>"
     #[arg(long, env = "RAPPORT_MAIL_FROM", global = true, value_name = "ADDRESS")]
     pub mail_from: Option<String>,
+    /// Internal hosts webhooks may reach, comma-separated (e.g. chat.internal.example)
+    #[arg(long, env = "RAPPORT_WEBHOOK_ALLOWED_HOSTS", global = true, value_name = "HOSTS", value_delimiter = ',')]
+    pub webhook_allowed_hosts: Option<Vec<String>>,
+    /// Let webhooks use plain http:// (tests and development only) [default: false]
+    #[arg(long, env = "RAPPORT_WEBHOOK_ALLOW_HTTP", global = true, value_name = "BOOL")]
+    pub webhook_allow_http: Option<bool>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -251,6 +271,21 @@ impl Config {
             job_lease_secs: file.job_lease_secs.unwrap_or(d.job_lease_secs),
             review_notice_days: file.review_notice_days.unwrap_or(d.review_notice_days),
             guidance: file.guidance.unwrap_or(d.guidance),
+            webhooks: crate::domain::messages::WebhookRules {
+                allowed_hosts: args
+                    .webhook_allowed_hosts
+                    .clone()
+                    .or(file.messages.as_ref().and_then(|m| m.webhook_allowed_hosts.clone()))
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|h| h.trim().to_string())
+                    .filter(|h| !h.is_empty())
+                    .collect(),
+                allow_http: args
+                    .webhook_allow_http
+                    .or(file.messages.as_ref().and_then(|m| m.webhook_allow_http))
+                    .unwrap_or(d.webhooks.allow_http),
+            },
         }
     }
 
@@ -361,6 +396,15 @@ pub const EXAMPLE: &str = r#"# rapport.toml: settings for rapport. Every line is
 # from = "rapport <rapport@example.com>"
 # timeout_secs = 20
 
+# Webhooks go only to public https:// addresses: never to this machine, nor to a private,
+# loopback, link-local or otherwise internal address, checked again on the address each call
+# connects to. Name here the internal hosts they may reach (a chat server inside your network).
+# (RAPPORT_WEBHOOK_ALLOWED_HOSTS, comma-separated.) webhook_allow_http lets them use plain
+# http:// too: for tests and development only. (RAPPORT_WEBHOOK_ALLOW_HTTP)
+# [messages]
+# webhook_allowed_hosts = ["chat.internal.example"]
+# webhook_allow_http = false
+
 # When the prep view of a 1:1 suggests something, with its reason.
 # [guidance]
 # purpose_gap_weeks = 6       # weeks without touching a purpose (any not named below)
@@ -391,7 +435,9 @@ mod tests {
     fn the_example_is_valid_when_uncommented() {
         let uncommented: String = EXAMPLE
             .lines()
-            .filter_map(|l| l.strip_prefix("# ").filter(|l| l.contains(" = ") || *l == "[mail]" || *l == "[guidance]"))
+            .filter_map(|l| {
+                l.strip_prefix("# ").filter(|l| l.contains(" = ") || *l == "[mail]" || *l == "[messages]" || *l == "[guidance]")
+            })
             .map(|l| l.split("  #").next().unwrap_or(l).trim_end())
             .collect::<Vec<_>>()
             .join("\n");
@@ -400,6 +446,9 @@ mod tests {
         assert!(parsed.database_url.is_some());
         assert_eq!(parsed.mail.map(|m| m.port), Some(587));
         assert_eq!(parsed.guidance, Some(crate::domain::guidance::Thresholds::default()));
+        let messages = parsed.messages.unwrap();
+        assert_eq!(messages.webhook_allowed_hosts, Some(vec!["chat.internal.example".to_string()]));
+        assert_eq!(messages.webhook_allow_http, Some(false));
     }
 
     #[test]
@@ -411,6 +460,20 @@ mod tests {
         let mail = c.mail.clone().unwrap();
         assert_eq!((mail.host.as_str(), mail.port, mail.tls), ("smtp.example.com", 2525, MailTls::Starttls));
         assert!(!format!("{c:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn webhook_hosts_come_from_the_file_or_the_environment() {
+        let file: FileConfig = toml::from_str("[messages]\nwebhook_allowed_hosts = [\"a.example\"]\nwebhook_allow_http = true").unwrap();
+        let c = Config::merge(&ConfigArgs::default(), file);
+        assert_eq!(c.webhooks.allowed_hosts, vec!["a.example".to_string()]);
+        assert!(c.webhooks.allow_http);
+        let file: FileConfig = toml::from_str("[messages]\nwebhook_allowed_hosts = [\"a.example\"]").unwrap();
+        let args = ConfigArgs { webhook_allowed_hosts: Some(vec!["b.example".into(), " ".into()]), ..Default::default() };
+        let c = Config::merge(&args, file);
+        assert_eq!(c.webhooks.allowed_hosts, vec!["b.example".to_string()]);
+        assert!(!c.webhooks.allow_http, "plain http is off unless asked for");
+        assert!(Config::default().webhooks.allowed_hosts.is_empty());
     }
 
     #[test]

@@ -12,7 +12,7 @@
 use super::mail::{self, Rendered};
 use super::{App, AppError, AppResult};
 use crate::config::{MailConfig, MailTls};
-use crate::domain::messages::{self as rules, ReminderSettings};
+use crate::domain::messages::{self as rules, ReminderSettings, WebhookHost, WebhookTarget};
 use crate::domain::policy::{Action, Resource};
 use crate::domain::{FieldError, Invalid, Person, PersonId};
 use crate::store::Tx;
@@ -20,6 +20,7 @@ use crate::store::jobs::{self, ClaimedJob, JobRow, NewJob};
 use crate::store::messages::{self as store, InboxMessage, NewInboxMessage};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
+use std::net::{IpAddr, SocketAddr};
 use uuid::Uuid;
 
 pub const EMAIL_JOB: &str = "email";
@@ -251,8 +252,12 @@ impl App {
             tx.commit().await.map_err(|e| Failure::Transient(e.to_string()))?;
             return Ok(());
         }
-        post_webhook(call).await?;
-        self.finish(worker, job, None, "webhook", &redact_webhook(&call.url)).await
+        // Checked again now: the address may have been saved before the rules existed (or
+        // under other rules), and a name may point elsewhere than when it was saved.
+        let target = rules::check_webhook_url(&call.url, &self.config.webhooks)
+            .map_err(|m| Failure::Permanent(format!("the webhook {} was refused: {m}", redact_webhook(&call.url))))?;
+        post_webhook(&target, &call.text).await?;
+        self.finish(worker, job, None, "webhook", &target.shown()).await
     }
 
     /// `rapport mail test ADDRESS`: sends one message straight away (no queue), so an
@@ -341,11 +346,12 @@ impl App {
         }
         let check = |field: &str, value: &str, errors: &mut Invalid| {
             let url = value.trim().to_string();
-            if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
-                errors.push(FieldError::new(field, "A webhook address starts with https:// (for example one Slack gives you)."));
-            }
             if url.len() > 500 {
                 errors.push(FieldError::new(field, "That address is too long."));
+            } else if !url.is_empty()
+                && let Err(message) = rules::check_webhook_url(&url, &self.config.webhooks)
+            {
+                errors.push(FieldError::new(field, message));
             }
             url
         };
@@ -387,8 +393,16 @@ pub(super) fn to_tz(p: &Person) -> chrono_tz::Tz {
 }
 
 fn redact_webhook(url: &str) -> String {
-    // Webhook addresses are secrets (anyone with one can post): keep only the host.
-    url.split('/').take(3).collect::<Vec<_>>().join("/") + "/…"
+    // Webhook addresses are secrets (anyone with one can post): keep only the scheme, host and
+    // port, never a path or credentials.
+    match url::Url::parse(url.trim()) {
+        Ok(u) => match (u.host_str(), u.port()) {
+            (Some(h), Some(p)) => format!("{}://{h}:{p}/…", u.scheme()),
+            (Some(h), None) => format!("{}://{h}/…", u.scheme()),
+            (None, _) => "(an address without a host)".into(),
+        },
+        Err(_) => "(an unreadable address)".into(),
+    }
 }
 
 fn redact(cfg: &MailConfig, text: String) -> String {
@@ -447,25 +461,87 @@ async fn send_smtp(cfg: &MailConfig, email: &Email, key: &str) -> Result<(), Fai
     }
 }
 
-/// Posts `{"text": …}` to a Slack-compatible incoming webhook. A 2xx answer is success; a
-/// 4xx other than 408 and 429 will not get better (a revoked hook), anything else is retried.
-async fn post_webhook(call: &WebhookCall) -> Result<(), Failure> {
-    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
-    let client = CLIENT.get_or_init(|| {
-        reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(10))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap_or_default()
-    });
-    let shown = redact_webhook(&call.url);
-    match client.post(&call.url).json(&serde_json::json!({ "text": call.text })).send().await {
+/// The addresses a webhook call may connect to: the address in the URL, or every address its
+/// name resolves to now, each checked (unless the operator named the host).
+async fn webhook_addresses(target: &WebhookTarget) -> Result<Vec<SocketAddr>, Failure> {
+    let shown = target.shown();
+    let ips: Vec<IpAddr> = match &target.host {
+        WebhookHost::Ip(ip) => vec![*ip],
+        WebhookHost::Name(name) => match tokio::net::lookup_host((name.as_str(), target.port)).await {
+            Ok(found) => found.map(|a| a.ip()).collect(),
+            Err(e) => return Err(Failure::Transient(format!("the webhook {shown} could not be found: {e}"))),
+        },
+    };
+    if ips.is_empty() {
+        return Err(Failure::Transient(format!("the webhook {shown} could not be found: no address")));
+    }
+    rules::check_resolved(target, &ips).map_err(|m| Failure::Permanent(format!("the webhook {shown} was refused: {m}")))?;
+    Ok(ips.into_iter().map(|ip| SocketAddr::new(ip, target.port)).collect())
+}
+
+/// A resolver that answers every name with the addresses already checked, so the HTTP client
+/// connects to exactly those (a second lookup could answer differently: DNS rebinding).
+struct CheckedAddresses(Vec<SocketAddr>);
+
+impl reqwest::dns::Resolve for CheckedAddresses {
+    fn resolve(&self, _name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let addrs = self.0.clone();
+        Box::pin(async move { Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs) })
+    }
+}
+
+/// Posts `{"text": …}` to a Slack-compatible incoming webhook, connecting only to checked
+/// addresses, through no proxy, following no redirect. A 2xx answer is success; a redirect
+/// and a 4xx other than 408 and 429 will not get better (a revoked hook), anything else is
+/// retried.
+async fn post_webhook(target: &WebhookTarget, text: &str) -> Result<(), Failure> {
+    let addrs = webhook_addresses(target).await?;
+    let shown = target.shown();
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .dns_resolver(std::sync::Arc::new(CheckedAddresses(addrs)))
+        .build()
+        .map_err(|e| Failure::Transient(format!("the HTTP client could not be built: {e}")))?;
+    match client.post(target.url.clone()).json(&serde_json::json!({ "text": text })).send().await {
         Ok(r) if r.status().is_success() => Ok(()),
+        Ok(r) if r.status().is_redirection() => Err(Failure::Permanent(format!(
+            "the webhook {shown} answered with a redirect (HTTP {}), which is not followed",
+            r.status().as_u16()
+        ))),
         Ok(r) if r.status().is_client_error() && r.status() != 408 && r.status() != 429 => {
             Err(Failure::Permanent(format!("the webhook {shown} refused the message: HTTP {}", r.status().as_u16())))
         }
         Ok(r) => Err(Failure::Transient(format!("the webhook {shown} answered HTTP {}", r.status().as_u16()))),
         Err(e) if e.is_timeout() => Err(Failure::Transient(format!("the webhook {shown} did not answer in time"))),
         Err(e) => Err(Failure::Transient(format!("the webhook {shown} could not be reached: {}", e.without_url()))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The check after resolving, with the system's resolver: a name that is not refused by
+    /// itself (here `localhost`, taken past the name rule as a name under someone's control
+    /// would be) but resolves to loopback is refused for good, before any connection.
+    #[tokio::test]
+    async fn a_name_that_resolves_to_loopback_is_refused_at_send_time() {
+        let url = url::Url::parse("https://localhost:9/hook").unwrap();
+        let target = WebhookTarget { url, host: WebhookHost::Name("localhost".into()), port: 9, allowed: false };
+        match webhook_addresses(&target).await {
+            Err(Failure::Permanent(m)) => assert!(m.contains("localhost resolves to a loopback address"), "{m}"),
+            other => panic!("not refused: {other:?}"),
+        }
+        let allowed = WebhookTarget { allowed: true, ..target };
+        let addrs = webhook_addresses(&allowed).await.map_err(|f| format!("{f:?}")).unwrap();
+        assert!(addrs.iter().all(|a| a.ip().is_loopback() && a.port() == 9), "{addrs:?}");
+    }
+
+    #[test]
+    fn errors_show_no_path_nor_credentials() {
+        assert_eq!(redact_webhook("https://u:secret@hooks.example.com:8443/services/secret"), "https://hooks.example.com:8443/…");
+        assert_eq!(redact_webhook("not a url /secret"), "(an unreadable address)");
     }
 }

@@ -467,6 +467,8 @@ fn from_csv(text: &str, name: &str) -> Result<(Raw, Invalid), Invalid> {
                 if rec.iter().all(|f| f.trim().is_empty()) {
                     continue;
                 }
+                // Cells rapport wrote with a quote before a formula character get it back off.
+                let rec: csv::StringRecord = rec.iter().map(super::csv_cells::unescape).collect();
                 rows.push((line, rec));
             }
             Err(e) => {
@@ -804,14 +806,17 @@ fn export_csv(f: &Framework) -> String {
     }
     let mut header = vec!["area".to_string(), "competency".to_string(), "description".to_string()];
     header.extend(f.levels().iter().map(|l| l.name.to_string()));
-    // Writing to a Vec cannot fail.
-    let _ = w.write_record(&track_row);
-    let _ = w.write_record(&header);
+    // Every cell is neutralised for spreadsheets (CSV injection); writing to a Vec cannot fail.
+    let mut write = |row: &[String]| {
+        let _ = w.write_record(row.iter().map(|c| super::csv_cells::escape(c)));
+    };
+    write(&track_row);
+    write(&header);
     for a in &f.areas {
         for c in &a.competencies {
             let mut row = vec![a.name.clone(), c.name.clone(), c.description.clone()];
             row.extend(c.expectations.iter().cloned());
-            let _ = w.write_record(&row);
+            write(&row);
         }
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()

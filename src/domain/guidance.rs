@@ -308,7 +308,8 @@ fn read_csv(text: &str) -> (Vec<Located>, Invalid) {
             }
             continue;
         };
-        let cell = |i: usize| rec.get(i).unwrap_or("").to_string();
+        // Cells rapport wrote with a quote before a formula character get it back off.
+        let cell = |i: usize| super::csv_cells::unescape(rec.get(i).unwrap_or("")).to_string();
         let col = |i: usize| cols.get(i).copied().unwrap_or(1);
         rows.push(Located {
             text: cell(ti),
@@ -498,7 +499,9 @@ pub fn export_questions(qs: &[QuestionInput], format: QuestionFormat) -> String 
             let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(vec![]);
             let _ = w.write_record(["text", "purposes"]);
             for q in qs {
-                let _ = w.write_record([q.text.as_str(), &purposes_to_string(&q.purposes)]);
+                // Neutralised for spreadsheets (CSV injection); read_csv undoes it.
+                let cells = [q.text.as_str(), &purposes_to_string(&q.purposes)].map(super::csv_cells::escape);
+                let _ = w.write_record(&cells);
             }
             String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
         }

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// Days without a 1:1 before a manager hears about it.
 pub const GAP_DAYS: i64 = 21;
@@ -117,9 +118,296 @@ pub fn week_start(t: DateTime<Utc>, tz: Tz) -> DateTime<Utc> {
     tz.from_local_datetime(&monday.and_time(eight)).earliest().map(|x| x.with_timezone(&Utc)).unwrap_or(t)
 }
 
+// ---- webhook addresses ----
+
+/// What an operator allows webhooks to reach beyond public https addresses
+/// (`[messages]` in rapport.toml).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WebhookRules {
+    /// Hosts (names or IP addresses) that webhooks may reach even though they are internal:
+    /// a chat server inside the company network. Compared without case and trailing dot.
+    pub allowed_hosts: Vec<String>,
+    /// Plain http:// as well as https:// (for tests and development only).
+    pub allow_http: bool,
+}
+
+impl WebhookRules {
+    /// Whether the operator named this host (a name, or an address in any spelling).
+    pub fn allows(&self, host: &WebhookHost) -> bool {
+        self.allowed_hosts.iter().any(|entry| {
+            let entry = normal_host(entry);
+            match host {
+                WebhookHost::Name(name) => entry == *name,
+                WebhookHost::Ip(ip) => entry.parse::<IpAddr>().is_ok_and(|e| canonical_ip(e) == canonical_ip(*ip)),
+            }
+        })
+    }
+}
+
+/// The host part of a webhook address, as the HTTP client will understand it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WebhookHost {
+    /// A DNS name, lower case, without a trailing dot.
+    Name(String),
+    /// An address written in the URL (in any of the forms URL parsers accept: `2130706433`,
+    /// `0x7f000001` and `127.1` are all 127.0.0.1).
+    Ip(IpAddr),
+}
+
+/// A webhook address that passed [`check_webhook_url`]: where to connect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookTarget {
+    pub url: url::Url,
+    pub host: WebhookHost,
+    pub port: u16,
+    /// The operator named this host: any address it resolves to may be used.
+    pub allowed: bool,
+}
+
+impl WebhookTarget {
+    /// The address without its path, query or credentials (the path of a Slack-style webhook
+    /// is its secret), for errors and the record of what was sent.
+    pub fn shown(&self) -> String {
+        let host = match &self.host {
+            WebhookHost::Name(n) => n.clone(),
+            WebhookHost::Ip(IpAddr::V6(ip)) => format!("[{ip}]"),
+            WebhookHost::Ip(ip) => ip.to_string(),
+        };
+        match self.url.port() {
+            Some(p) => format!("{}://{host}:{p}/…", self.url.scheme()),
+            None => format!("{}://{host}/…", self.url.scheme()),
+        }
+    }
+}
+
+/// Checks a webhook address before it is saved and again before it is called: https (plain
+/// http only when the operator allows it), no user name or password, and a host that is
+/// neither `localhost` nor an address inside a private, loopback, link-local or otherwise
+/// special range, unless the operator named that host. The message says what is wrong.
+/// Names are checked again after they are resolved ([`check_resolved`]).
+pub fn check_webhook_url(raw: &str, rules: &WebhookRules) -> Result<WebhookTarget, String> {
+    let raw = raw.trim();
+    let url = url::Url::parse(raw)
+        .map_err(|_| "That is not a web address; a webhook address looks like https://hooks.example.com/….".to_string())?;
+    match url.scheme() {
+        "https" => {}
+        "http" if rules.allow_http => {}
+        _ => return Err("A webhook address starts with https:// (for example one Slack gives you).".into()),
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("A webhook address cannot contain a user name or password.".into());
+    }
+    let host = match url.host() {
+        Some(url::Host::Domain(d)) => WebhookHost::Name(normal_host(d)),
+        Some(url::Host::Ipv4(ip)) => WebhookHost::Ip(IpAddr::V4(ip)),
+        Some(url::Host::Ipv6(ip)) => WebhookHost::Ip(IpAddr::V6(ip)),
+        None => return Err("A webhook address needs a host, as in https://hooks.example.com/….".into()),
+    };
+    let port = url.port_or_known_default().unwrap_or(443);
+    let allowed = rules.allows(&host);
+    if !allowed {
+        match &host {
+            WebhookHost::Name(n) if n.is_empty() => {
+                return Err("A webhook address needs a host, as in https://hooks.example.com/….".into());
+            }
+            WebhookHost::Name(n) if n == "localhost" || n.ends_with(".localhost") => {
+                return Err("Webhooks cannot go to this machine (localhost).".into());
+            }
+            WebhookHost::Name(_) => {}
+            WebhookHost::Ip(ip) => {
+                if let Some(kind) = refused_ip(*ip) {
+                    return Err(format!(
+                        "Webhooks cannot go to {kind} address ({ip}); an administrator can allow an internal host in [messages] webhook_allowed_hosts."
+                    ));
+                }
+            }
+        }
+    }
+    Ok(WebhookTarget { url, host, port, allowed })
+}
+
+/// After a name is resolved, just before connecting: every address it resolved to must be a
+/// public one (unless the operator named the host), so that a name pointing inside, or
+/// changing to point inside after the address was saved (DNS rebinding), is refused.
+pub fn check_resolved(target: &WebhookTarget, addresses: &[IpAddr]) -> Result<(), String> {
+    if target.allowed {
+        return Ok(());
+    }
+    if let WebhookHost::Name(name) = &target.host {
+        for ip in addresses {
+            if let Some(kind) = refused_ip(*ip) {
+                return Err(format!("{name} resolves to {kind} address ({ip}), which webhooks cannot reach"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Why webhooks may not connect to `ip`, or `None` for an ordinary public address. IPv4
+/// embedded in IPv6 (mapped, compatible, NAT64, 6to4) is judged as that IPv4 address.
+pub fn refused_ip(ip: IpAddr) -> Option<&'static str> {
+    match canonical_ip(ip) {
+        IpAddr::V4(v4) => refused_v4(v4),
+        IpAddr::V6(v6) => refused_v6(v6),
+    }
+}
+
+fn refused_v4(ip: Ipv4Addr) -> Option<&'static str> {
+    let [a, b, c, _] = ip.octets();
+    Some(match (a, b, c) {
+        _ if ip.is_unspecified() || a == 0 => "an unspecified",
+        _ if ip.is_loopback() => "a loopback",
+        _ if ip.is_private() => "a private",
+        _ if ip.is_link_local() => "a link-local",
+        (100, 64..=127, _) => "a shared (carrier-grade NAT)",
+        (192, 0, 0) => "a reserved",
+        (192, 0, 2) | (198, 51, 100) | (203, 0, 113) => "a documentation",
+        (192, 88, 99) => "a reserved",
+        (198, 18..=19, _) => "a benchmarking",
+        _ if ip.is_broadcast() => "a broadcast",
+        _ if ip.is_multicast() => "a multicast",
+        (240..=255, _, _) => "a reserved",
+        _ => return None,
+    })
+}
+
+fn refused_v6(ip: Ipv6Addr) -> Option<&'static str> {
+    let s = ip.segments();
+    Some(match s {
+        _ if ip.is_unspecified() => "an unspecified",
+        _ if ip.is_loopback() => "a loopback",
+        _ if ip.is_multicast() => "a multicast",
+        [0xfc00..=0xfdff, ..] => "a private (unique local)",
+        [0xfe80..=0xfebf, ..] => "a link-local",
+        [0xfec0..=0xfeff, ..] => "a site-local",
+        [0x2001, 0x0db8, ..] | [0x3fff, 0..=0x0fff, ..] => "a documentation",
+        [0x2001, 0..=0x01ff, ..] => "a reserved (Teredo, ORCHID, protocol)",
+        [0x0100, 0, 0, 0, ..] => "a discard",
+        // Only the global unicast block 2000::/3 is routed on the internet.
+        [first, ..] if !(0x2000..=0x3fff).contains(&first) => "a reserved",
+        _ => return None,
+    })
+}
+
+/// IPv4 carried inside IPv6 as the IPv4 address itself; everything else unchanged.
+fn canonical_ip(ip: IpAddr) -> IpAddr {
+    let IpAddr::V6(v6) = ip else { return ip };
+    let s = v6.segments();
+    let o = v6.octets();
+    let v4 = |i: usize| IpAddr::V4(Ipv4Addr::new(o[i], o[i + 1], o[i + 2], o[i + 3]));
+    match s {
+        // ::ffff:a.b.c.d (mapped) and ::a.b.c.d (compatible, but not :: or ::1)
+        [0, 0, 0, 0, 0, 0xffff, ..] => v4(12),
+        [0, 0, 0, 0, 0, 0, hi, _] if hi != 0 => v4(12),
+        // NAT64's well-known prefix 64:ff9b::/96 (RFC 6052)
+        [0x64, 0xff9b, 0, 0, 0, 0, ..] => v4(12),
+        // 6to4 2002:a.b.c.d::/48
+        [0x2002, ..] => v4(2),
+        _ => ip,
+    }
+}
+
+fn normal_host(h: &str) -> String {
+    h.trim().trim_start_matches('[').trim_end_matches(']').trim_end_matches('.').to_ascii_lowercase()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn refused(url: &str) -> String {
+        check_webhook_url(url, &WebhookRules::default()).expect_err(url)
+    }
+
+    #[test]
+    fn webhook_addresses_must_be_public_https() {
+        let ok = check_webhook_url(" https://hooks.slack.com/services/T/B/secret ", &WebhookRules::default()).unwrap();
+        assert_eq!(ok.host, WebhookHost::Name("hooks.slack.com".into()));
+        assert_eq!((ok.port, ok.allowed), (443, false));
+        assert_eq!(ok.shown(), "https://hooks.slack.com/…");
+        assert!(check_webhook_url("https://93.184.216.34:8443/x", &WebhookRules::default()).is_ok());
+        assert!(check_webhook_url("https://[2606:4700::1111]/x", &WebhookRules::default()).is_ok());
+        assert!(refused("http://hooks.slack.com/x").contains("https://"));
+        assert!(refused("ftp://hooks.slack.com/x").contains("https://"));
+        assert!(refused("hooks.slack.com/x").contains("not a web address"));
+        assert!(refused("https://u:p@hooks.slack.com/x").contains("user name or password"));
+        assert!(refused("https://u@hooks.slack.com/x").contains("user name or password"));
+        for url in ["https://localhost/", "https://LocalHost./x", "https://a.b.localhost:8443/x"] {
+            assert!(refused(url).contains("localhost"), "{url}");
+        }
+        for (url, kind) in [
+            ("https://127.0.0.1/", "loopback"),
+            ("https://2130706433/", "loopback"),
+            ("https://0x7f000001/", "loopback"),
+            ("https://0177.0.0.1/", "loopback"),
+            ("https://127.1/", "loopback"),
+            ("https://10.0.0.1/", "private"),
+            ("https://172.31.255.255/", "private"),
+            ("https://192.168.0.1/", "private"),
+            ("https://169.254.169.254/latest", "link-local"),
+            ("https://100.64.0.1/", "carrier-grade"),
+            ("https://0.0.0.0/", "unspecified"),
+            ("https://0.1.2.3/", "unspecified"),
+            ("https://224.0.0.251/", "multicast"),
+            ("https://255.255.255.255/", "broadcast"),
+            ("https://240.0.0.1/", "reserved"),
+            ("https://192.0.2.1/", "documentation"),
+            ("https://198.51.100.7/", "documentation"),
+            ("https://203.0.113.9/", "documentation"),
+            ("https://198.18.0.1/", "benchmarking"),
+            ("https://[::1]/", "loopback"),
+            ("https://[::]/", "unspecified"),
+            ("https://[::ffff:127.0.0.1]/", "loopback"),
+            ("https://[::ffff:7f00:1]/", "loopback"),
+            ("https://[::ffff:169.254.169.254]/", "link-local"),
+            ("https://[::127.0.0.1]/", "loopback"),
+            ("https://[64:ff9b::10.0.0.1]/", "private"),
+            ("https://[2002:0a00:0001::1]/", "private"),
+            ("https://[fd12:3456::1]/", "unique local"),
+            ("https://[fe80::1]/", "link-local"),
+            ("https://[fec0::1]/", "site-local"),
+            ("https://[ff02::1]/", "multicast"),
+            ("https://[2001:db8::1]/", "documentation"),
+            ("https://[2001::1]/", "Teredo"),
+            ("https://[100::1]/", "discard"),
+        ] {
+            let e = refused(url);
+            assert!(e.contains(kind), "{url}: {e}");
+        }
+    }
+
+    #[test]
+    fn an_operator_may_allow_named_internal_hosts_and_plain_http_for_tests() {
+        let rules =
+            WebhookRules { allowed_hosts: vec!["Chat.Internal.Example.".into(), "[::1]".into(), "127.0.0.1".into()], allow_http: false };
+        let t = check_webhook_url("https://chat.internal.example/hook", &rules).unwrap();
+        assert!(t.allowed);
+        assert!(check_webhook_url("https://[::1]:8443/hook", &rules).unwrap().allowed);
+        // The same address in another spelling is the same host.
+        assert!(check_webhook_url("https://2130706433/hook", &rules).unwrap().allowed);
+        // Only what was named: other internal addresses stay refused, and so does http.
+        assert!(check_webhook_url("https://127.0.0.2/hook", &rules).is_err());
+        assert!(check_webhook_url("http://127.0.0.1/hook", &rules).is_err());
+        let http = WebhookRules { allow_http: true, ..rules };
+        assert!(check_webhook_url("http://127.0.0.1:9000/hook", &http).is_ok());
+        assert!(check_webhook_url("http://10.0.0.1/hook", &http).is_err(), "http does not open addresses");
+    }
+
+    #[test]
+    fn a_name_is_refused_when_any_address_it_resolves_to_is_internal() {
+        let rules = WebhookRules::default();
+        let t = check_webhook_url("https://rebind.example/hook", &rules).unwrap();
+        let public: IpAddr = "93.184.216.34".parse().unwrap();
+        assert!(check_resolved(&t, &[public]).is_ok());
+        for inside in ["127.0.0.1", "10.1.2.3", "169.254.169.254", "::1", "::ffff:192.168.1.1", "fd00::2"] {
+            let e = check_resolved(&t, &[public, inside.parse().unwrap()]).unwrap_err();
+            assert!(e.contains("rebind.example resolves to"), "{e}");
+        }
+        // A host the operator named may resolve to anything.
+        let allowed = WebhookRules { allowed_hosts: vec!["rebind.example".into()], allow_http: false };
+        let t = check_webhook_url("https://rebind.example/hook", &allowed).unwrap();
+        assert!(check_resolved(&t, &["10.1.2.3".parse().unwrap()]).is_ok());
+    }
 
     fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap()

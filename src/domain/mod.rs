@@ -5,6 +5,7 @@
 //! unit-tested without a runtime.
 
 pub mod about;
+pub mod csv_cells;
 pub mod framework;
 pub mod growth;
 pub mod guidance;

@@ -27,8 +27,6 @@ on_both!(
     a_job_whose_worker_died_is_delivered_once_after_its_lease_runs_out,
     messages_and_the_failure_page_are_private,
     prep_reminders_are_queued_once_when_due_and_never_in_quiet_hours,
-    a_webhook_that_answers_500_is_retried_and_posts_once,
-    nudges_gap_alerts_and_weekly_digests_come_once_each,
     two_instances_on_one_database_run_each_job_once,
     ending_a_series_ends_it_in_both_calendars,
     reminders_keep_coming_when_nobody_opens_rapport,
@@ -512,6 +510,47 @@ async fn nudges_gap_alerts_and_weekly_digests_come_once_each(t: TestApp) {
     let alert = t.app.inbox(&p.mia).await.unwrap().into_iter().find(|m| m.subject.starts_with("No 1:1 with")).expect("Mia's alert");
     assert_eq!(alert.subject, "No 1:1 with Tom Teammate for 3 weeks");
     assert!(t.app.inbox(&p.tom).await.unwrap().iter().all(|m| !m.subject.starts_with("No 1:1")), "only the manager hears of it");
+}
+
+/// The two webhook tests post to a listener on loopback over plain http, which only an
+/// operator's explicit settings allow (tests/it/webhooks.rs shows the refusals).
+fn loopback_webhooks() -> Config {
+    let webhooks = rapport::domain::messages::WebhookRules { allowed_hosts: vec!["127.0.0.1".into()], allow_http: true };
+    Config { webhooks, ..Config::default() }
+}
+
+mod a_webhook_that_answers_500_is_retried_and_posts_once {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::a_webhook_that_answers_500_is_retried_and_posts_once(
+            crate::support::spawn_with(super::Backend::Sqlite, super::loopback_webhooks()).await,
+        )
+        .await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::a_webhook_that_answers_500_is_retried_and_posts_once(
+            crate::support::spawn_with(super::Backend::Postgres, super::loopback_webhooks()).await,
+        )
+        .await
+    }
+}
+
+mod nudges_gap_alerts_and_weekly_digests_come_once_each {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::nudges_gap_alerts_and_weekly_digests_come_once_each(
+            crate::support::spawn_with(super::Backend::Sqlite, super::loopback_webhooks()).await,
+        )
+        .await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::nudges_gap_alerts_and_weekly_digests_come_once_each(
+            crate::support::spawn_with(super::Backend::Postgres, super::loopback_webhooks()).await,
+        )
+        .await
+    }
 }
 
 /// A Slack-style incoming webhook that fails its first call with 500 and records the rest.
