@@ -149,7 +149,7 @@ impl App {
     }
 
     async fn growth_resource(&self, subject: &Person) -> AppResult<Resource> {
-        Ok(Resource::GrowthRecord { shared_with_skip_level: store::is_shared(&self.db, subject.id).await? })
+        self.growth_record_resource(subject.id).await
     }
 
     pub async fn growth(&self, actor: &Person, person_id: PersonId) -> AppResult<GrowthView> {

@@ -996,6 +996,10 @@ impl App {
         let mut out = vec![];
         for action in store::open_actions_of(&self.db, actor.id, only).await? {
             let series = store::get_series(&self.db, action.series_id).await?.ok_or(AppError::NotFound)?;
+            // As the meeting page would show it: only to one of the pair.
+            if !self.may_read_pair(actor, series.manager_id, series.teammate_id) {
+                continue;
+            }
             let other = people::get(&self.db, series.other(actor.id)).await?.ok_or(AppError::NotFound)?;
             out.push(MyAction { action, series, other });
         }
@@ -1034,6 +1038,18 @@ impl App {
                 slot.insert((series, other));
             }
             let (series, other) = seen[&hit.series_id].clone();
+            // The query already keeps to the actor's series; each hit still passes the check
+            // the meeting page makes for it, so search never shows what that page refuses.
+            let resource = if hit.private {
+                // A private note: the meeting page shows the actor their own one only.
+                let own = store::get_note(&self.db, hit.meeting_id, Some(actor.id)).await?;
+                Resource::PrivateNote { actor_is_author: own.is_some_and(|n| n.id == hit.ref_id) }
+            } else {
+                Resource::SharedMeetingContent
+            };
+            if !self.may_pair(actor, series.manager_id, series.teammate_id, Action::Read, resource) {
+                continue;
+            }
             out.push(SearchResult { hit, series, other });
         }
         Ok(out)

@@ -3,6 +3,7 @@
 //! the command line all call these, so none can do what the others cannot.
 
 pub mod about;
+pub mod access;
 pub mod accounts;
 pub mod cache;
 pub mod calendar;

@@ -5,6 +5,7 @@
 //! manager; a review is written by the manager and read by the person once shared. Skip-level
 //! leaders and admins see none of it. Private notes never enter a packet. Refusals are `NotFound`.
 
+use super::access::feedback_resource;
 use super::{App, AppError, AppResult};
 use crate::domain::policy::{Action, Resource};
 use crate::domain::review::{
@@ -97,20 +98,6 @@ impl App {
                 feedback: f,
             })
             .collect())
-    }
-
-    async fn may_read_feedback(&self, actor: &Person, f: &Feedback) -> AppResult<bool> {
-        let receiver = self.review_subject(PersonId(f.receiver_id)).await?;
-        let res = Resource::Feedback {
-            actor_is_giver: f.giver_id == actor.id.0,
-            actor_is_recipient: f.receiver_id == actor.id.0,
-            shared: f.shared_at.is_some(),
-        };
-        match self.require(actor, &receiver, Action::Read, res).await {
-            Ok(()) => Ok(true),
-            Err(AppError::NotFound) => Ok(false),
-            Err(e) => Err(e),
-        }
     }
 
     // ---- feedback ----
@@ -211,12 +198,7 @@ impl App {
     pub async fn feedback(&self, actor: &Person, id: Uuid) -> AppResult<FeedbackItem> {
         let f = store::get_feedback(&self.db, id).await?.ok_or(AppError::NotFound)?;
         let receiver = self.review_subject(PersonId(f.receiver_id)).await?;
-        let res = Resource::Feedback {
-            actor_is_giver: f.giver_id == actor.id.0,
-            actor_is_recipient: f.receiver_id == actor.id.0,
-            shared: f.shared_at.is_some(),
-        };
-        self.require(actor, &receiver, Action::Read, res).await?;
+        self.require(actor, &receiver, Action::Read, feedback_resource(actor, &f)).await?;
         Ok(self.feedback_items(vec![f]).await?.remove(0))
     }
 
@@ -224,9 +206,14 @@ impl App {
     pub async fn my_feedback(&self, actor: &Person) -> AppResult<Vec<FeedbackItem>> {
         self.require(actor, actor, Action::Read, Resource::Feedback { actor_is_giver: false, actor_is_recipient: true, shared: true })
             .await?;
-        let list = store::feedback_of(&self.db, actor.id).await?;
-        let list = list.into_iter().filter(|f| f.giver_id == actor.id.0 || f.shared_at.is_some()).collect();
-        self.feedback_items(list).await
+        // Each item as `GET /feedback/{id}` would answer it: drafts are their giver's alone.
+        let mut visible = Vec::new();
+        for f in store::feedback_of(&self.db, actor.id).await? {
+            if self.may_read_feedback(actor, &f).await? {
+                visible.push(f);
+            }
+        }
+        self.feedback_items(visible).await
     }
 
     /// Feedback recorded in one 1:1: what was shared, and the actor's own drafts.
@@ -279,20 +266,30 @@ impl App {
         let person = self.review_subject(person_id).await?;
         self.require(actor, &person, Action::Read, Resource::ReviewPacket).await?;
         let period = store::get_period(&self.db, period_id).await?.ok_or(AppError::NotFound)?;
-        self.build_packet(&person, period).await
+        self.build_packet(actor, &person, period).await
     }
 
-    async fn build_packet(&self, person: &Person, period: ReviewPeriod) -> AppResult<Packet> {
+    /// Compiles the packet as `actor` may see it. Reading the packet is not a licence to read
+    /// everything in it: each item passes the check its own direct read makes (feedback as
+    /// `GET /feedback/{id}`, a setback as `GET /setbacks/{id}`, growth records as the person's
+    /// growth page, 1:1s as the meeting), so a packet never shows what the item's page refuses
+    /// (feedback the person gave to their own report is not their manager's to read).
+    async fn build_packet(&self, actor: &Person, person: &Person, period: ReviewPeriod) -> AppResult<Packet> {
         let (from, to) = period.bounds();
         let manager = match person.manager_id {
             Some(m) => people::get(&self.db, m).await?,
             None => None,
         };
         let meetings = match &manager {
-            Some(m) => store::pair_meetings_in(&self.db, m.id, person.id, from, to).await?,
-            None => Vec::new(),
+            Some(m) if self.may_read_pair(actor, m.id, person.id) => store::pair_meetings_in(&self.db, m.id, person.id, from, to).await?,
+            _ => Vec::new(),
         };
-        let feedback = store::shared_feedback_in(&self.db, person.id, from, to).await?;
+        let mut feedback = Vec::new();
+        for f in store::shared_feedback_in(&self.db, person.id, from, to).await? {
+            if self.may_read_feedback(actor, &f).await? {
+                feedback.push(f);
+            }
+        }
         let feedback = self
             .feedback_items(feedback)
             .await?
@@ -304,13 +301,24 @@ impl App {
                 feedback: i.feedback,
             })
             .collect();
-        let today = self.clock.now().date_naive();
-        let plans = review::plans_in(growth_store::plans(&self.db, person.id, today).await?, &period);
-        let mut assessments = growth_store::assessments(&self.db, person.id).await?;
-        assessments.retain(|a| period.contains(a.created_at));
-        let mut strengths = growth_store::strengths(&self.db, person.id).await?;
-        strengths.retain(|s| s.created_at < to);
-        let setbacks = crate::store::about::setbacks_of(&self.db, person.id.0, Some((period.starts_on, period.ends_on))).await?;
+        let growth = self.growth_record_resource(person.id).await?;
+        let (plans, assessments, strengths) = if self.may(actor, person, Action::Read, growth).await? {
+            let today = self.clock.now().date_naive();
+            let plans = review::plans_in(growth_store::plans(&self.db, person.id, today).await?, &period);
+            let mut assessments = growth_store::assessments(&self.db, person.id).await?;
+            assessments.retain(|a| period.contains(a.created_at));
+            let mut strengths = growth_store::strengths(&self.db, person.id).await?;
+            strengths.retain(|s| s.created_at < to);
+            (plans, assessments, strengths)
+        } else {
+            (Vec::new(), Vec::new(), Vec::new())
+        };
+        let mut setbacks = Vec::new();
+        for s in crate::store::about::setbacks_of(&self.db, person.id.0, Some((period.starts_on, period.ends_on))).await? {
+            if self.may_read_setback(actor, &s).await? {
+                setbacks.push(s);
+            }
+        }
         Ok(Packet {
             person_id: person.id.0,
             person_name: person.name.clone(),

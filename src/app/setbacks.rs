@@ -72,7 +72,7 @@ impl App {
     pub async fn setback(&self, actor: &Person, id: Uuid) -> AppResult<(Person, SetbackItem)> {
         let s = store::get_setback(&self.db, id).await?.ok_or(AppError::NotFound)?;
         let person = self.setback_person(PersonId(s.person_id)).await?;
-        self.require(actor, &person, Action::Read, Resource::SetbackRecord { actor_is_author: s.author_id == actor.id.0 }).await?;
+        self.require(actor, &person, Action::Read, super::access::setback_resource(actor, &s)).await?;
         Ok((person, self.setback_item(actor, s).await?))
     }
 

@@ -6,6 +6,7 @@ mod support;
 mod about;
 mod account_security;
 mod accounts;
+mod aggregates;
 mod api;
 mod api_meetings;
 mod architecture;
