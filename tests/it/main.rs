@@ -9,6 +9,7 @@ mod accounts;
 mod api;
 mod api_meetings;
 mod architecture;
+mod availability;
 mod cli;
 mod csv_injection;
 mod growth;
