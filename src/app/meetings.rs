@@ -20,6 +20,52 @@ use uuid::Uuid;
 /// How many meetings ahead a series keeps ready.
 const UPCOMING_READY: usize = 4;
 
+/// The meetings a series is missing, given the highest occurrence it has (`last`): those up
+/// to [`UPCOMING_READY`] still to come within 120 days, and any passed over before them
+/// (unless `skip_past`, after a pause). None for a series that is not active, and a one-off
+/// has only its one.
+fn meetings_due(series: &Series, last: Option<i64>, now: DateTime<Utc>, skip_past: bool) -> Vec<Meeting> {
+    let mut due = vec![];
+    if series.status != SeriesStatus::Active {
+        return due;
+    }
+    let mut index = last.map(|m| m as u32 + 1).unwrap_or(0);
+    if series.kind == SeriesKind::OneOff && index > 0 {
+        return due;
+    }
+    let mut ahead = 0;
+    let horizon = now + Duration::days(120);
+    while let Some(o) = series.schedule.occurrence(index) {
+        if o.starts_at > horizon || ahead >= UPCOMING_READY {
+            break;
+        }
+        let over = o.starts_at + Duration::minutes(series.duration_minutes as i64) <= now;
+        if !(skip_past && over) {
+            due.push(Meeting {
+                id: Uuid::now_v7(),
+                series_id: series.id,
+                occurrence: index as i64,
+                starts_at: o.starts_at,
+                duration_minutes: series.duration_minutes,
+                status: MeetingStatus::Scheduled,
+                status_reason: String::new(),
+                moved_from_at: None,
+                rating: None,
+                rating_comment: String::new(),
+                version: 1,
+            });
+        }
+        if !over {
+            ahead += 1;
+        }
+        index += 1;
+        if series.kind == SeriesKind::OneOff {
+            break;
+        }
+    }
+    due
+}
+
 #[derive(Debug, Clone)]
 pub struct SeriesInput {
     pub teammate_id: PersonId,
@@ -299,45 +345,21 @@ impl App {
     /// and actions can be attached ahead of time). `skip_past` leaves out occurrences that
     /// are already over (after a pause).
     pub(crate) async fn ensure_meetings(&self, tx: &mut Tx, series: &Series, now: DateTime<Utc>, skip_past: bool) -> AppResult<()> {
-        if series.status != SeriesStatus::Active {
-            return Ok(());
-        }
-        let mut index = store::max_occurrence(tx, series.id).await?.map(|m| m as u32 + 1).unwrap_or(0);
-        if series.kind == SeriesKind::OneOff && index > 0 {
-            return Ok(());
-        }
-        let mut ahead = 0;
-        let horizon = now + Duration::days(120);
-        while let Some(o) = series.schedule.occurrence(index) {
-            if o.starts_at > horizon || ahead >= UPCOMING_READY {
-                break;
-            }
-            let over = o.starts_at + Duration::minutes(series.duration_minutes as i64) <= now;
-            if !(skip_past && over) {
-                let m = Meeting {
-                    id: Uuid::now_v7(),
-                    series_id: series.id,
-                    occurrence: index as i64,
-                    starts_at: o.starts_at,
-                    duration_minutes: series.duration_minutes,
-                    status: MeetingStatus::Scheduled,
-                    status_reason: String::new(),
-                    moved_from_at: None,
-                    rating: None,
-                    rating_comment: String::new(),
-                    version: 1,
-                };
-                store::insert_meeting_if_absent(tx, &m, now).await?;
-            }
-            if !over {
-                ahead += 1;
-            }
-            index += 1;
-            if series.kind == SeriesKind::OneOff {
-                break;
-            }
+        let last = store::max_occurrence(tx, series.id).await?;
+        for m in meetings_due(series, last, now, skip_past) {
+            store::insert_meeting_if_absent(tx, &m, now).await?;
         }
         Ok(())
+    }
+
+    /// Whether [`App::ensure_meetings`] would add anything, read without a transaction: pages
+    /// that only show a series take the writer only when there is something to write.
+    async fn would_create_meetings(&self, series: &Series, now: DateTime<Utc>) -> AppResult<bool> {
+        if series.status != SeriesStatus::Active {
+            return Ok(false);
+        }
+        let last = store::last_occurrence(&self.db, series.id).await?;
+        Ok(!meetings_due(series, last, now, false).is_empty())
     }
 
     /// Pause, resume or end a series (its leader only).
@@ -404,9 +426,10 @@ impl App {
 
     /// Keeps a series current: upcoming meetings exist, and points that should move on have.
     async fn refresh_series(&self, series: &Series, now: DateTime<Utc>) -> AppResult<()> {
+        // Checked first by reading, so that showing a series that is up to date never waits
+        // for (or holds) the write lock.
         let over_before = now - Duration::minutes(series.duration_minutes as i64);
-        let ready = if series.status != SeriesStatus::Active || series.kind == SeriesKind::OneOff { 0 } else { UPCOMING_READY as i64 };
-        if !store::needs_refresh(&self.db, series.id, now, over_before, ready).await? {
+        if !self.would_create_meetings(series, now).await? && !store::points_to_carry(&self.db, series.id, over_before, now).await? {
             return Ok(());
         }
         let mut tx = self.db.begin().await?;
@@ -662,7 +685,7 @@ impl App {
     pub async fn upcoming_meetings(&self, actor: &Person, limit: i64) -> AppResult<Vec<Upcoming>> {
         let now = self.clock.now();
         for series in store::series_of_person(&self.db, actor.id).await? {
-            if series.status == SeriesStatus::Active {
+            if self.would_create_meetings(&series, now).await? {
                 let mut tx = self.db.begin().await?;
                 self.ensure_meetings(&mut tx, &series, now, false).await?;
                 tx.commit().await?;

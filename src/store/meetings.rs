@@ -133,8 +133,15 @@ pub async fn insert_meeting_if_absent(tx: &mut Tx, m: &Meeting, now: DateTime<Ut
     Ok(n == 1)
 }
 
+const MAX_OCCURRENCE: &str = "SELECT MAX(occurrence) FROM meeting WHERE series_id = $1";
+
 pub async fn max_occurrence(tx: &mut Tx, series: Uuid) -> Result<Option<i64>> {
-    Ok(on_tx!(tx, c => sqlx::query_scalar("SELECT MAX(occurrence) FROM meeting WHERE series_id = $1").bind(series).fetch_one(c).await)?)
+    Ok(on_tx!(tx, c => sqlx::query_scalar(MAX_OCCURRENCE).bind(series).fetch_one(c).await)?)
+}
+
+/// [`max_occurrence`] read outside any transaction, to decide whether one is needed.
+pub async fn last_occurrence(db: &Db, series: Uuid) -> Result<Option<i64>> {
+    Ok(on_db!(db, p => sqlx::query_scalar(MAX_OCCURRENCE).bind(series).fetch_one(p).await)?)
 }
 
 pub async fn get_meeting(db: &Db, id: Uuid) -> Result<Option<Meeting>> {
@@ -177,17 +184,16 @@ pub async fn previous(db: &Db, series: Uuid, before: DateTime<Utc>) -> Result<Op
     row.map(meeting).transpose()
 }
 
-/// The first meeting after `after` that is still to come: scheduled, and not over at `now`.
-pub async fn next_open_after(tx: &mut Tx, series: Uuid, after: DateTime<Utc>, now: DateTime<Utc>) -> Result<Option<Meeting>> {
-    // Over means starts_at + duration <= now; durations are at most a few hours, so filter
-    // in SQL on a safe bound and exactly here.
-    let q = format!(
+/// Over means starts_at + duration <= now; durations are at most a few hours, so the query
+/// filters on a safe bound and [`first_open`] exactly.
+fn next_open_sql() -> String {
+    format!(
         "SELECT {MEETING_COLS} FROM meeting m WHERE m.series_id = $1 AND m.starts_at > $2 AND m.status = 'scheduled' AND m.starts_at > $3 \
          ORDER BY m.starts_at LIMIT 8"
-    );
-    let bound = now - chrono::Duration::hours(24);
-    let rows: Vec<MeetingRow> =
-        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(series).bind(after).bind(bound).fetch_all(c).await)?;
+    )
+}
+
+fn first_open(rows: Vec<MeetingRow>, now: DateTime<Utc>) -> Result<Option<Meeting>> {
     for r in rows {
         let m = meeting(r)?;
         if !m.is_over(now) {
@@ -195,6 +201,14 @@ pub async fn next_open_after(tx: &mut Tx, series: Uuid, after: DateTime<Utc>, no
         }
     }
     Ok(None)
+}
+
+/// The first meeting after `after` that is still to come: scheduled, and not over at `now`.
+pub async fn next_open_after(tx: &mut Tx, series: Uuid, after: DateTime<Utc>, now: DateTime<Utc>) -> Result<Option<Meeting>> {
+    let bound = now - chrono::Duration::hours(24);
+    let rows: Vec<MeetingRow> =
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(next_open_sql())).bind(series).bind(after).bind(bound).fetch_all(c).await)?;
+    first_open(rows, now)
 }
 
 pub async fn set_meeting_status(
@@ -366,17 +380,21 @@ pub async fn pending_carries(tx: &mut Tx, series: Uuid, now: DateTime<Utc>) -> R
 
 /// Read-only: does the series have points waiting to move on, or fewer than `ready` meetings
 /// ahead? Lets a page view skip the write transaction when nothing is due (the usual case).
-pub async fn needs_refresh(db: &Db, series: Uuid, now: DateTime<Utc>, over_before: DateTime<Utc>, ready: i64) -> Result<bool> {
-    const PENDING: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM talking_point p JOIN meeting m ON m.id = p.meeting_id \
-                           WHERE p.series_id = $1 AND NOT p.carried_on AND (NOT p.discussed OR p.recurring) \
-                           AND (m.status <> 'scheduled' OR m.starts_at <= $2) LIMIT 1) x";
-    const AHEAD: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM meeting WHERE series_id = $1 AND starts_at > $2 LIMIT $3) x";
-    let (pending, ahead): (i64, i64) = on_db!(db, p => {
-        let pending: i64 = sqlx::query_scalar(PENDING).bind(series).bind(over_before).fetch_one(p).await?;
-        let ahead: i64 = sqlx::query_scalar(AHEAD).bind(series).bind(now).bind(ready).fetch_one(p).await?;
-        Ok::<_, sqlx::Error>((pending, ahead))
-    })?;
-    Ok(pending > 0 || ahead < ready)
+/// Whether a carry-over would move anything, read without a transaction: a point that should
+/// move on (not discussed, or recurring) sits in a meeting that began by `over_before` or did
+/// not take place, and a meeting still to come at `now` follows the earliest such meeting
+/// (every point with somewhere to go has that meeting, or an earlier one, to go to).
+pub async fn points_to_carry(db: &Db, series: Uuid, over_before: DateTime<Utc>, now: DateTime<Utc>) -> Result<bool> {
+    const EARLIEST: &str = "SELECT m.starts_at FROM talking_point p JOIN meeting m ON m.id = p.meeting_id \
+                            WHERE p.series_id = $1 AND NOT p.carried_on AND (NOT p.discussed OR p.recurring) \
+                            AND (m.status <> 'scheduled' OR m.starts_at <= $2) ORDER BY m.starts_at LIMIT 1";
+    let earliest: Option<DateTime<Utc>> =
+        on_db!(db, p => sqlx::query_scalar(EARLIEST).bind(series).bind(over_before).fetch_optional(p).await)?;
+    let Some(earliest) = earliest else { return Ok(false) };
+    let bound = now - chrono::Duration::hours(24);
+    let rows: Vec<MeetingRow> =
+        on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(next_open_sql())).bind(series).bind(earliest).bind(bound).fetch_all(p).await)?;
+    Ok(first_open(rows, now)?.is_some())
 }
 
 pub async fn mark_carried(tx: &mut Tx, point: Uuid) -> Result<()> {

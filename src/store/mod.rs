@@ -104,6 +104,17 @@ pub enum StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+/// Why no write can be made now ([`Db::check_writable`]).
+#[derive(Debug, thiserror::Error)]
+pub enum Unwritable {
+    #[error("no write could begin within {} s: the write lock is taken", .0.as_secs_f32())]
+    Busy(Duration),
+    #[error("the database accepts no writes (read-only)")]
+    ReadOnly,
+    #[error("a trivial write failed: {0}")]
+    Failed(StoreError),
+}
+
 impl StoreError {
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, StoreError::Sql(sqlx::Error::Database(e)) if e.is_unique_violation())
@@ -189,10 +200,23 @@ impl Db {
         })
     }
 
-    /// For `/readyz`: can we run a query right now?
-    pub async fn ping(&self) -> Result<()> {
-        on_db!(self, p => sqlx::query("SELECT 1").execute(p).await.map(|r| r.rows_affected()).map(|_| ()))?;
-        Ok(())
+    /// For `/readyz`: can a write be made right now? Begins a write transaction the way every
+    /// write does (on SQLite through the writer's queue, up to the database's one write lock;
+    /// on PostgreSQL a connection from the pool, not read-only) and commits it, writing
+    /// nothing, all within `within`.
+    pub async fn check_writable(&self, within: Duration) -> std::result::Result<(), Unwritable> {
+        let attempt = async {
+            let mut tx = self.begin().await.map_err(Unwritable::Failed)?;
+            if let Tx::Postgres(t) = &mut tx {
+                const Q: &str = "SELECT pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on'";
+                let read_only: bool = sqlx::query_scalar(Q).fetch_one(&mut **t).await.map_err(|e| Unwritable::Failed(e.into()))?;
+                if read_only {
+                    return Err(Unwritable::ReadOnly);
+                }
+            }
+            tx.commit().await.map_err(Unwritable::Failed)
+        };
+        tokio::time::timeout(within, attempt).await.unwrap_or(Err(Unwritable::Busy(within)))
     }
 
     pub async fn close(&self) {

@@ -183,15 +183,24 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
+/// Ready means able to serve writes too: a write transaction can begin and commit within
+/// [`READY_WITHIN`]. `/healthz` says only that the process answers.
 async fn readyz(State(app): State<App>) -> Response {
-    match app.db.ping().await {
+    match app.db.check_writable(READY_WITHIN).await {
         Ok(()) => (StatusCode::OK, "ready").into_response(),
         Err(e) => {
-            tracing::warn!(error = %e, "database not reachable");
-            (StatusCode::SERVICE_UNAVAILABLE, "database not reachable").into_response()
+            tracing::warn!(error = %e, "not ready: writes cannot be made");
+            let why = match e {
+                crate::store::Unwritable::Failed(_) => "a trivial write failed (see the log)".to_string(),
+                e => e.to_string(),
+            };
+            (StatusCode::SERVICE_UNAVAILABLE, format!("not ready: writes cannot be made: {why}")).into_response()
         }
     }
 }
+
+/// How long `/readyz` waits for a write transaction before answering 503.
+const READY_WITHIN: Duration = Duration::from_secs(2);
 
 async fn not_found(uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api/") {

@@ -76,3 +76,44 @@ fn every_use_case_that_takes_an_actor_consults_the_policy() {
         }
     }
 }
+
+#[test]
+fn only_the_sqlite_writer_begins_transactions_by_hand() {
+    // On SQLite one connection holds the write lock from `BEGIN IMMEDIATE` to `COMMIT`; only
+    // the writer (src/store/writer.rs) may open, end or nest a transaction itself, because
+    // only it makes sure a transaction is always ended, whoever stops waiting. Everyone else
+    // writes through `Db::begin` (or `on_write!`), which goes through the writer.
+    let statements = ["BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE ", "END TRANSACTION", "START TRANSACTION"];
+    for (file, text) in rust_files("src") {
+        if file.ends_with("store/writer.rs") {
+            continue;
+        }
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            for quoted in code.split('"').skip(1).step_by(2) {
+                let sql = quoted.trim_start();
+                if let Some(s) = statements.iter().find(|s| sql.starts_with(**s) && !sql.starts_with("BEGIN:")) {
+                    panic!("{file}:{}: `{s}` by hand; transactions begin with `Db::begin` and end in the writer", n + 1);
+                }
+            }
+            // A sqlx pool's own transactions or connections would pass the writer by on SQLite.
+            for call in [".begin(", ".begin_with(", ".acquire(", "begin_immediate", ".try_begin("] {
+                if let Some(at) = code.find(call) {
+                    let receiver: String = code[..at]
+                        .chars()
+                        .rev()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.' || *c == '$')
+                        .collect::<String>()
+                        .chars()
+                        .rev()
+                        .collect();
+                    let through_db = call == ".begin(" && (receiver == "db" || receiver.ends_with(".db") || receiver == "$db");
+                    // In `Db` itself: `self.begin(` is `Db::begin`, whose SQLite arm asks the
+                    // writer and whose PostgreSQL arm its pool.
+                    let db_begin = file.ends_with("store/mod.rs") && call == ".begin(" && ["s", "p", "self"].contains(&receiver.as_str());
+                    assert!(through_db || db_begin, "{file}:{}: `{receiver}{call}` begins a transaction outside the writer", n + 1);
+                }
+            }
+        }
+    }
+}

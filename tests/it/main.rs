@@ -10,6 +10,7 @@ mod aggregates;
 mod api;
 mod api_meetings;
 mod architecture;
+mod availability;
 mod cli;
 mod csv_injection;
 mod growth;
