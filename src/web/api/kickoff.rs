@@ -117,7 +117,8 @@ pub struct KickoffAct {
 
 async fn act(app: &App, user: &CurrentUser, id: Uuid, b: KickoffAct, send: bool) -> ApiResult<Json<KickoffDto>> {
     let me = user.person();
-    let current = app.kickoff(me, id).await?;
+    // Write access first: a refused send or skip must not count as reading the note.
+    let current = app.kickoff_draft(me, id).await?;
     let subject = b.subject.unwrap_or(current.subject);
     let body = b.body.unwrap_or(current.body);
     let v = if send {

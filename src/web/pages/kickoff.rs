@@ -141,7 +141,7 @@ pub async fn kickoff_submit(State(app): State<App>, user: CurrentUser, Path(id):
             Ok(Redirect::to(&format!("/series/{id}/kickoff?done={done}")).into_response())
         }
         Err(AppError::Invalid(errors)) => {
-            let v = app.kickoff(me, id).await?;
+            let v = app.kickoff_draft(me, id).await?;
             let mut p = page(&user, v, errors, None, None);
             p.subject = f.subject;
             p.body = f.body;
@@ -149,7 +149,7 @@ pub async fn kickoff_submit(State(app): State<App>, user: CurrentUser, Path(id):
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &p))
         }
         Err(AppError::Conflict(m)) => {
-            let v = app.kickoff(me, id).await?;
+            let v = app.kickoff_draft(me, id).await?;
             Ok(render(StatusCode::CONFLICT, &page(&user, v, Invalid::default(), None, Some(m))))
         }
         Err(e) => Err(e.into()),
