@@ -1020,9 +1020,7 @@ impl App {
         from: Option<DateTime<Utc>>,
         to: Option<DateTime<Utc>>,
     ) -> AppResult<Vec<SearchResult>> {
-        if query.chars().count() > 200 {
-            return Err(Invalid::one("q", "Search for at most 200 characters.").into());
-        }
+        let query = crate::domain::validation::search_query("q", query)?;
         let hits = search::search(&self.db, actor.id, query, &Filter { with, from, to, limit: SEARCH_LIMIT }).await?;
         // Hits come from a handful of series: look each series and person up once.
         let mut seen: std::collections::HashMap<Uuid, (Series, Person)> = std::collections::HashMap::new();
