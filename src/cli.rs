@@ -682,7 +682,7 @@ async fn review_command(config: &Config, command: ReviewCommand) -> anyhow::Resu
             match format.as_str() {
                 "markdown" | "md" => print!("{}", crate::domain::review::packet_markdown(&p)),
                 "json" => println!("{}", serde_json::to_string_pretty(&p)?),
-                "html" => print!("{}", crate::web::pages::reviews::packet_html(&p, None)?),
+                "html" => print!("{}", crate::web::pages::reviews::packet_html_standalone(&p, None)?),
                 other => anyhow::bail!("unknown format {other}: use markdown, json or html"),
             }
             if repeat > 1 {
