@@ -434,9 +434,7 @@ impl App {
         if start.is_none() {
             errors.push(crate::domain::FieldError::new("time", "Give a time as hours and minutes, for example 09:30."));
         }
-        errors.into_result()?;
-        let (subject, body) = note.expect("checked");
-        let start = start.expect("checked");
+        let (Ok((subject, body)), Some(start), true) = (note, start, errors.is_empty()) else { return Err(errors.into()) };
         let step = chrono::Duration::minutes(t.duration_minutes as i64);
         let mut prepared = vec![];
         for (i, id) in ids.iter().enumerate() {

@@ -11,6 +11,7 @@ mod api_meetings;
 mod architecture;
 mod cli;
 mod csv_injection;
+mod dates;
 mod growth;
 mod guidance;
 mod kickoff;
