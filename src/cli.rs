@@ -437,7 +437,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let mut page = 1;
             let mut out = std::io::stdout().lock();
             loop {
-                let list = app.list_people(&actor, &search, page, crate::app::people::MAX_PAGE_SIZE).await.map_err(describe)?;
+                let list = app.list_people(&actor, &search, page, crate::app::people::MAX_PAGE_SIZE).await.map_err(|e| match e {
+                    // The search is `q` on the web; here it is the `--search` option.
+                    crate::app::AppError::Invalid(mut i) => {
+                        i.0.iter_mut().filter(|f| f.field == "q").for_each(|f| f.field = "--search".into());
+                        describe(crate::app::AppError::Invalid(i))
+                    }
+                    other => describe(other),
+                })?;
                 for p in &list.people {
                     writeln!(out, "{}\t{}\t{}\t{}", p.person.name, p.person.email, p.person.title, p.person.timezone)?;
                 }
@@ -675,7 +682,7 @@ async fn review_command(config: &Config, command: ReviewCommand) -> anyhow::Resu
             match format.as_str() {
                 "markdown" | "md" => print!("{}", crate::domain::review::packet_markdown(&p)),
                 "json" => println!("{}", serde_json::to_string_pretty(&p)?),
-                "html" => print!("{}", crate::web::pages::reviews::packet_html(&p, None)?),
+                "html" => print!("{}", crate::web::pages::reviews::packet_html_standalone(&p, None)?),
                 other => anyhow::bail!("unknown format {other}: use markdown, json or html"),
             }
             if repeat > 1 {

@@ -15,7 +15,6 @@ use crate::domain::policy::{Action, Relation, Resource};
 use crate::domain::{FieldError, Invalid, Person, PersonId};
 use crate::store::growth::{self as store, Saved};
 use crate::store::people;
-use chrono::NaiveDate;
 use uuid::Uuid;
 
 /// What an import found, and whether it was saved.
@@ -401,16 +400,7 @@ impl App {
         if owner != person.id && Some(owner) != person.manager_id {
             errors.push(FieldError::new("owner", "A step is owned by the person or their manager."));
         }
-        let due = match due.trim() {
-            "" => None,
-            d => match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
-                Ok(d) => Some(d),
-                Err(_) => {
-                    errors.push(FieldError::new("due_on", "Write the date as YYYY-MM-DD."));
-                    None
-                }
-            },
-        };
+        let due = crate::domain::day::optional("due_on", due, &mut errors);
         errors.into_result()?;
         let id = Uuid::now_v7();
         let mut tx = self.db.begin().await?;

@@ -57,6 +57,7 @@ impl App {
     /// Our questions and the actor's own, filtered; with a pair chosen, those it used come last.
     pub async fn question_bank(&self, actor: &Person, f: &BankFilter) -> AppResult<Vec<BankItem>> {
         self.require(actor, actor, Action::Read, Resource::OwnGuidance).await?;
+        let q = crate::domain::validation::search_query("q", &f.q)?;
         let favs: HashSet<String> = store::favourites(&self.db, actor.id).await?.into_iter().collect();
         let used = match f.series_id {
             Some(s) => self.used_questions(actor, s).await?,
@@ -76,7 +77,7 @@ impl App {
                 own,
             })
             .collect();
-        let words: Vec<String> = f.q.to_lowercase().split_whitespace().map(String::from).collect();
+        let words: Vec<String> = q.to_lowercase().split_whitespace().map(String::from).collect();
         items.retain(|i| {
             let t = i.text.to_lowercase();
             words.iter().all(|w| t.contains(w)) && f.purpose.is_none_or(|p| i.purposes.contains(&p)) && (!f.favourites_only || i.favourite)

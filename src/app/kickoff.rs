@@ -211,6 +211,14 @@ impl App {
         self.kickoff_view_of(actor, series, stored).await
     }
 
+    /// The note as its manager edits it: the same view, for someone who may write it. Reading it
+    /// this way marks nothing read, so a send or skip (or a form shown again) can start from it
+    /// and a refused one changes nothing.
+    pub async fn kickoff_draft(&self, actor: &Person, series_id: Uuid) -> AppResult<KickoffView> {
+        let (series, stored) = self.load_kickoff(actor, series_id, Action::Write).await?;
+        self.kickoff_view_of(actor, series, stored).await
+    }
+
     /// Checks a note as the manager typed it, without saving: the preview and the warnings.
     pub async fn preview_kickoff(&self, actor: &Person, series_id: Uuid, subject: &str, body: &str) -> AppResult<KickoffView> {
         let (series, stored) = self.load_kickoff(actor, series_id, Action::Write).await?;
@@ -426,9 +434,7 @@ impl App {
         if start.is_none() {
             errors.push(crate::domain::FieldError::new("time", "Give a time as hours and minutes, for example 09:30."));
         }
-        errors.into_result()?;
-        let (subject, body) = note.expect("checked");
-        let start = start.expect("checked");
+        let (Ok((subject, body)), Some(start), true) = (note, start, errors.is_empty()) else { return Err(errors.into()) };
         let step = chrono::Duration::minutes(t.duration_minutes as i64);
         let mut prepared = vec![];
         for (i, id) in ids.iter().enumerate() {

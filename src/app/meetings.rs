@@ -282,12 +282,12 @@ impl App {
         if !(10..=240).contains(&input.duration_minutes) {
             errors.push(FieldError::new("duration_minutes", "A 1:1 lasts between 10 and 240 minutes."));
         }
-        errors.into_result()?;
-        let (tz, time) = (
-            tz.expect("checked").0.parse::<chrono_tz::Tz>().map_err(|_| Invalid::one("timezone", "Unknown time zone."))?,
-            time.expect("checked"),
-        );
         let now = self.clock.now();
+        if let Err(e) = rules::within_reach("first_date", input.first_date, now.date_naive()) {
+            errors.push(e);
+        }
+        let (Some(tz), Some(time), true) = (tz, time, errors.is_empty()) else { return Err(errors.into()) };
+        let tz = tz.0.parse::<chrono_tz::Tz>().map_err(|_| Invalid::one("timezone", "Unknown time zone."))?;
         let first = local_instant(tz, input.first_date, time);
         if first <= now {
             return Err(Invalid::one(
@@ -626,9 +626,12 @@ impl App {
         } else if reason.chars().count() > rules::REASON_MAX {
             errors.push(FieldError::new("reason", format!("Keep the reason to {} characters.", rules::REASON_MAX)));
         }
-        errors.into_result()?;
         let now = self.clock.now();
-        let starts_at = local_instant(series.schedule.tz, date, time.expect("checked"));
+        if let Err(e) = rules::within_reach("date", date, now.date_naive()) {
+            errors.push(e);
+        }
+        let (Some(time), true) = (time, errors.is_empty()) else { return Err(errors.into()) };
+        let starts_at = local_instant(series.schedule.tz, date, time);
         if starts_at <= now {
             return Err(Invalid::one("date", "Choose a time that is still to come.").into());
         }
@@ -1047,9 +1050,7 @@ impl App {
         from: Option<DateTime<Utc>>,
         to: Option<DateTime<Utc>>,
     ) -> AppResult<Vec<SearchResult>> {
-        if query.chars().count() > 200 {
-            return Err(Invalid::one("q", "Search for at most 200 characters.").into());
-        }
+        let query = crate::domain::validation::search_query("q", query)?;
         let hits = search::search(&self.db, actor.id, query, &Filter { with, from, to, limit: SEARCH_LIMIT }).await?;
         // Hits come from a handful of series: look each series and person up once.
         let mut seen: std::collections::HashMap<Uuid, (Series, Person)> = std::collections::HashMap::new();

@@ -74,6 +74,7 @@ impl App {
     pub async fn list_people(&self, _actor: &Person, query: &str, page: u32, size: u32) -> AppResult<PeoplePage> {
         // Everyone signed in may read the directory (the policy's `Profile` read); the
         // directory holds no 1:1 content.
+        let query = crate::domain::validation::search_query("q", query)?;
         let page = Page { number: page.max(1), size: size.clamp(1, MAX_PAGE_SIZE) };
         let (people, total) = people::search(&self.db, query, page).await?;
         Ok(PeoplePage { people, total, page })

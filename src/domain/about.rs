@@ -167,22 +167,7 @@ fn label(field: &str, s: &str, what: &str, errors: &mut Invalid) -> String {
 
 /// A date typed as YYYY-MM-DD, or a field error saying so.
 pub fn parse_date(field: &str, s: &str, errors: &mut Invalid) -> Option<NaiveDate> {
-    let t = s.trim();
-    if t.is_empty() {
-        errors.push(FieldError::new(field, "Enter a date, like 2026-12-03."));
-        return None;
-    }
-    match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-        Ok(d) if (1900..=2200).contains(&d.year()) => Some(d),
-        Ok(_) => {
-            errors.push(FieldError::new(field, "Use a year between 1900 and 2200."));
-            None
-        }
-        Err(_) => {
-            errors.push(FieldError::new(field, format!("“{t}” is not a date; use YYYY-MM-DD, like 2026-12-03.")));
-            None
-        }
-    }
+    super::day::required(field, s, errors)
 }
 
 /// Checks a whole page. Field names locate each problem: `dates[1].date`, `time_off[0].ends_on`.

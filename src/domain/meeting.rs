@@ -136,6 +136,28 @@ pub fn rating(field: &str, value: i64, errors: &mut Invalid) {
     }
 }
 
+/// How far ahead a 1:1 may be planned: the first meeting of a series, or a meeting moved.
+pub const MAX_YEARS_AHEAD: u32 = 5;
+
+/// A 1:1 on `date` is at most [`MAX_YEARS_AHEAD`] years after `today` (and a [`Day`] at all);
+/// otherwise the message for `field`. Further out is a typing slip, not a plan.
+///
+/// [`Day`]: super::day::Day
+pub fn within_reach(field: &str, date: chrono::NaiveDate, today: chrono::NaiveDate) -> Result<(), FieldError> {
+    let last = today.checked_add_months(chrono::Months::new(12 * MAX_YEARS_AHEAD)).unwrap_or(chrono::NaiveDate::MAX);
+    if super::day::Day::new(date).is_none() {
+        let (a, b) = (super::day::FIRST_YEAR, super::day::LAST_YEAR);
+        return Err(FieldError::new(field, format!("{date} is too far out: give a date from {a} to {b}.")));
+    }
+    if date > last {
+        return Err(FieldError::new(
+            field,
+            format!("{date} is too far ahead: plan 1:1s at most {MAX_YEARS_AHEAD} years ahead (until {last})."),
+        ));
+    }
+    Ok(())
+}
+
 /// Should this point move on to the next meeting? Points not discussed do, once each; points
 /// marked recurring come back every time.
 pub fn carries_over(discussed: bool, recurring: bool) -> bool {
@@ -145,6 +167,23 @@ pub fn carries_over(discussed: bool, recurring: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_on_ones_are_planned_at_most_five_years_ahead() {
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let today = d("2026-11-23");
+        assert!(within_reach("first_date", d("2031-11-23"), today).is_ok());
+        assert!(within_reach("first_date", d("2020-01-01"), today).is_ok(), "the past is another rule's business");
+        for far in ["2031-11-24", "2100-12-31"] {
+            let e = within_reach("date", d(far), today).unwrap_err();
+            assert_eq!(e.field, "date");
+            assert!(e.message.contains("5 years ahead") && e.message.contains("2031-11-23"), "{}", e.message);
+        }
+        for out in ["0001-01-01", "9999-12-31"] {
+            let e = within_reach("date", d(out), today).unwrap_err();
+            assert!(e.message.contains("from 1900 to 2100"), "{}", e.message);
+        }
+    }
 
     #[test]
     fn short_text_refuses_empty_and_overlong_input() {

@@ -6,6 +6,7 @@
 
 pub mod about;
 pub mod csv_cells;
+pub mod day;
 pub mod framework;
 pub mod growth;
 pub mod guidance;

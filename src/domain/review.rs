@@ -108,15 +108,8 @@ pub fn validate_period(name: &str, starts: &str, ends: &str, existing: &[ReviewP
     } else if name.chars().count() > NAME_MAX {
         errors.push(FieldError::new("name", format!("Keep the name to {NAME_MAX} characters.")));
     }
-    let parse = |s: &str, field: &str, errors: &mut Invalid| match NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
-        Ok(d) => Some(d),
-        Err(_) => {
-            errors.push(FieldError::new(field, "Use a date like 2026-01-31."));
-            None
-        }
-    };
-    let s = parse(starts, "starts_on", &mut errors);
-    let e = parse(ends, "ends_on", &mut errors);
+    let s = super::day::required("starts_on", starts, &mut errors);
+    let e = super::day::required("ends_on", ends, &mut errors);
     if let (Some(s), Some(e)) = (s, e) {
         if e < s {
             errors.push(FieldError::new("ends_on", "The period ends before it starts: the end date must be on or after the start."));

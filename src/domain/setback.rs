@@ -194,16 +194,7 @@ pub fn validate(input: &SetbackInput, today: NaiveDate) -> Result<SetbackFields,
 
 /// A follow-up's due date, if given: `actions[i].due_date`.
 pub fn follow_up_due(i: usize, f: &FollowUpInput, errors: &mut Invalid) -> Option<NaiveDate> {
-    match f.due_date.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => None,
-        Some(s) => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-            Ok(d) => Some(d),
-            Err(_) => {
-                errors.push(FieldError::new(format!("actions[{i}].due_date"), format!("“{s}” is not a date; use YYYY-MM-DD.")));
-                None
-            }
-        },
-    }
+    super::day::optional(&format!("actions[{i}].due_date"), f.due_date.as_deref().unwrap_or(""), errors)
 }
 
 // ---- content ----

@@ -76,3 +76,31 @@ impl std::fmt::Display for Invalid {
 }
 
 impl std::error::Error for Invalid {}
+
+/// The longest text search, in characters, everywhere rapport searches (the directory, the
+/// 1:1 search). Longer is a paste gone wrong, and a database refuses very long patterns.
+pub const SEARCH_MAX: usize = 200;
+
+/// A search as typed, trimmed; longer than [`SEARCH_MAX`] characters, the message for `field`.
+pub fn search_query<'a>(field: &str, typed: &'a str) -> Result<&'a str, Invalid> {
+    let q = typed.trim();
+    let n = q.chars().count();
+    if n > SEARCH_MAX {
+        return Err(Invalid::one(field, format!("Search for at most {SEARCH_MAX} characters; this is {n}.")));
+    }
+    Ok(q)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_search_is_at_most_200_characters() {
+        assert_eq!(search_query("q", "  ann  ").unwrap(), "ann");
+        assert_eq!(search_query("q", &format!(" {} ", "é".repeat(200))).unwrap().chars().count(), 200);
+        let e = search_query("q", &"a".repeat(50_000)).unwrap_err();
+        assert_eq!(e.0[0].field, "q");
+        assert!(e.0[0].message.contains("at most 200 characters"), "{e}");
+    }
+}

@@ -103,20 +103,39 @@ pub async fn get_by_email(db: &Db, email_lower: &str) -> Result<Option<Person>> 
     Ok(row.map(person))
 }
 
-/// People whose name or e-mail contains `query` (case-insensitive), by name, one page at a time.
+/// `LIKE` matching `text` anywhere, with `%`, `_` and `\` in it matched as themselves (the
+/// query says `ESCAPE '\'`).
+fn like_contains(text: &str) -> String {
+    let mut p = String::with_capacity(text.len() + 2);
+    p.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+/// People whose name, e-mail or title contains `query` as typed (case-insensitive; `%` and `_`
+/// are plain characters), by name, one page at a time. The caller keeps `query` short.
 pub async fn search(db: &Db, query: &str, page: Page) -> Result<(Vec<PersonWithReports>, i64)> {
     const Q: &str = concat!(
         "SELECT ",
         person_cols!(),
         ", ",
         report_count!(),
-        " FROM person p WHERE ($1 = '' OR lower(p.name) LIKE $2 OR p.email_lower LIKE $2 OR lower(p.title) LIKE $2)",
+        " FROM person p WHERE ($1 = '' OR lower(p.name) LIKE $2 ESCAPE '\\' OR p.email_lower LIKE $2 ESCAPE '\\'",
+        " OR lower(p.title) LIKE $2 ESCAPE '\\')",
         " ORDER BY lower(p.name), p.id LIMIT $3 OFFSET $4"
     );
-    const C: &str =
-        "SELECT COUNT(*) FROM person p WHERE ($1 = '' OR lower(p.name) LIKE $2 OR p.email_lower LIKE $2 OR lower(p.title) LIKE $2)";
+    const C: &str = concat!(
+        "SELECT COUNT(*) FROM person p WHERE ($1 = '' OR lower(p.name) LIKE $2 ESCAPE '\\' OR p.email_lower LIKE $2 ESCAPE '\\'",
+        " OR lower(p.title) LIKE $2 ESCAPE '\\')"
+    );
     let q = query.trim().to_lowercase();
-    let pattern = format!("%{}%", q.replace(['\\', '%', '_'], ""));
+    let pattern = like_contains(&q);
     let (rows, total): (Vec<PersonReportsRow>, i64) = on_db!(db, p => {
         let rows = sqlx::query_as(Q).bind(&q).bind(&pattern).bind(page.size as i64).bind(page.offset()).fetch_all(p).await?;
         let total = sqlx::query_scalar(C).bind(&q).bind(&pattern).fetch_one(p).await?;

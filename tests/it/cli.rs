@@ -170,3 +170,23 @@ fn strategy_place_says_why_when_there_is_no_one_to_reach() {
     let out = rapport(dir.path()).args(["strategy", "place", "--as", "nobody@example.com", "x"]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("no one with the e-mail nobody@example.com"));
 }
+
+#[test]
+fn people_list_refuses_a_search_longer_than_200_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let admin = rapport(dir.path())
+        .args(["admin", "create", "--name", "Ada", "--email", "ada@example.com"])
+        .env("RAPPORT_ADMIN_PASSWORD", "a long enough password")
+        .output()
+        .unwrap();
+    assert!(admin.status.success(), "{}", String::from_utf8_lossy(&admin.stderr));
+    for n in [201, 50_000] {
+        let out = rapport(dir.path()).args(["people", "list", "--search"]).arg("a".repeat(n)).output().unwrap();
+        assert!(!out.status.success(), "{n} characters");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains("--search") && err.contains("200 characters"), "{n}: {err}");
+        assert!(!err.contains("LIKE"), "{err}");
+    }
+    let out = rapport(dir.path()).args(["people", "list", "--search"]).arg("d".repeat(200)).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -28,6 +28,7 @@ on_both!(
     a_whole_team_starts_at_once_each_with_their_own_note,
     the_team_and_focus_hours_pages_name_every_problem,
     a_series_from_before_notes_gets_our_draft_and_its_first_save_inserts_it,
+    a_refused_send_or_skip_touches_nothing,
 );
 
 /// Emil's weekly 1:1s with Ivy, starting on `first` at `time` in `zone`.
@@ -569,4 +570,38 @@ async fn a_series_from_before_notes_gets_our_draft_and_its_first_save_inserts_it
     let sent = t.app.send_kickoff(&o.emil, s, "Hi", "Hello {name}", 1).await.unwrap();
     assert_eq!(t.app.kickoff(&o.ivy, s).await.unwrap().filled_body, "Hello Ivy");
     assert!(sent.sent_at.is_some());
+}
+
+/// Ivy may read a sent note, but not send or skip it: those refusals are "not found" and leave
+/// everything as it was, including whether she has read it (the API and the page).
+async fn a_refused_send_or_skip_touches_nothing(t: TestApp) {
+    t.clock.set(at("2026-11-23T10:00:00Z"));
+    let o = org(&t).await;
+    let s = start(&t, &o, d("2026-11-26"), "10:00", "UTC").await;
+    let v = t.app.kickoff(&o.emil, s).await.unwrap();
+    let sent = t.app.send_kickoff(&o.emil, s, &v.subject, &v.body, v.version).await.unwrap();
+    assert!(sent.read_at.is_none());
+    t.clock.advance(Duration::minutes(5));
+
+    let c = plain();
+    let url = t.url(&format!("/api/v1/series/{s}/kickoff"));
+    for who in [&o.ivy, &o.otto, &o.vera] {
+        let token = t.token(who).await;
+        for act in ["send", "skip"] {
+            for body in [json!({"version": sent.version}), json!({"version": sent.version, "subject": "x", "body": "y"})] {
+                let r = c.post(format!("{url}/{act}")).bearer_auth(&token).json(&body).send().await.unwrap();
+                assert_eq!(r.status(), 404, "{} {act} {body}", who.name);
+            }
+        }
+        let (m, csrf) = t.signed_in(&who.email).await;
+        for intent in ["send", "skip", "save", "preview", "no-such-intent"] {
+            let form = [("_csrf", csrf.as_str()), ("intent", intent), ("subject", "x"), ("body", "y"), ("version", "2")];
+            let r = m.post(t.url(&format!("/series/{s}/kickoff"))).form(&form).send().await.unwrap();
+            assert_eq!(r.status(), 404, "{} {intent} on the page", who.name);
+        }
+    }
+    let now = t.app.kickoff(&o.emil, s).await.unwrap();
+    assert_eq!(now.read_at, None, "a refused send or skip is not a read");
+    assert_eq!((now.version, now.sent_at, now.skipped_at), (sent.version, sent.sent_at, None));
+    assert!(!t.app.received_kickoffs(&o.ivy).await.unwrap()[0].read, "still new on her 1:1s page");
 }

@@ -13,6 +13,7 @@ mod architecture;
 mod availability;
 mod cli;
 mod csv_injection;
+mod dates;
 mod growth;
 mod guidance;
 mod kickoff;

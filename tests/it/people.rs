@@ -12,6 +12,8 @@ on_both!(
     the_org_chart_shows_the_chain_above_and_the_reports_below,
     a_csv_import_is_all_or_nothing_with_every_problem_located,
     in_a_large_organisation_the_manager_is_typed_as_an_email_address,
+    every_text_search_is_capped_with_a_422_naming_the_field,
+    search_wildcards_are_matched_as_typed,
 );
 
 async fn adding_a_person_validates_every_field_and_keeps_what_was_typed(t: TestApp) {
@@ -273,4 +275,72 @@ async fn in_a_large_organisation_the_manager_is_typed_as_an_email_address(t: Tes
     // Editing shows the current manager's address.
     let edit = c.get(t.url(&format!("/people/{}/edit", grace.id))).send().await.unwrap().text().await.unwrap();
     assert!(edit.contains("value=\"p17@example.com\""), "{edit}");
+}
+
+/// A search longer than 200 characters is refused with a 422 that names `q`, everywhere text is
+/// searched: the directory (API and page) and the 1:1 search (API and page). 200 is fine.
+async fn every_text_search_is_capped_with_a_422_naming_the_field(t: TestApp) {
+    let admin = t.admin().await;
+    let token = t.token(&admin).await;
+    let (c, _) = t.signed_in("ada@example.com").await;
+    let api = crate::support::plain();
+    for n in [201, 5_000, 50_000] {
+        let q = "a".repeat(n);
+        for path in ["/api/v1/people", "/api/v1/search", "/api/v1/questions"] {
+            let r = api.get(t.url(path)).query(&[("q", &q)]).bearer_auth(&token).send().await.unwrap();
+            assert_eq!(r.status(), 422, "{path} with {n} characters");
+            let e: serde_json::Value = r.json().await.unwrap();
+            assert_eq!(e["error"]["fields"][0]["field"], "q", "{path}: {e}");
+            assert!(e["error"]["fields"][0]["message"].as_str().unwrap().contains("200 characters"), "{path}: {e}");
+        }
+        for path in ["/people", "/search"] {
+            let r = c.get(t.url(path)).query(&[("q", &q)]).send().await.unwrap();
+            assert_eq!(r.status(), 422, "{path} with {n} characters");
+            let html = r.text().await.unwrap();
+            assert!(html.contains("id=\"f-q-error\"") && html.contains("200 characters"), "{path}: the message is next to the field");
+        }
+    }
+    let q = "é".repeat(200);
+    for path in ["/api/v1/people", "/api/v1/search"] {
+        let r = api.get(t.url(path)).query(&[("q", &q)]).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{path}: 200 characters (not bytes) are fine");
+    }
+    for path in ["/people", "/search"] {
+        assert_eq!(c.get(t.url(path)).query(&[("q", &q)]).send().await.unwrap().status(), 200, "{path}");
+    }
+}
+
+/// `%`, `_` and `\` in a directory search are the characters themselves, not patterns.
+async fn search_wildcards_are_matched_as_typed(t: TestApp) {
+    let admin = t.admin().await;
+    let csv = "name,email,title,manager_email,timezone\n\
+               Pia Percent,pia@example.com,50% remote,ada@example.com,UTC\n\
+               Fay Fifty,fay@example.com,500 remote,ada@example.com,UTC\n\
+               Una Under,una@example.com,team_lead,ada@example.com,UTC\n\
+               Tom Team,tom@example.com,teamxlead,ada@example.com,UTC\n\
+               Bea Back,bea@example.com,ops\\infra,ada@example.com,UTC\n";
+    t.app.import_people(&admin, csv.as_bytes(), true).await.unwrap();
+    let token = t.token(&admin).await;
+    let api = crate::support::plain();
+    let names = |q: &'static str| {
+        let (api, token, url) = (api.clone(), token.clone(), t.url("/api/v1/people"));
+        async move {
+            let r = api.get(url).query(&[("q", q)]).bearer_auth(&token).send().await.unwrap();
+            assert_eq!(r.status(), 200, "{q}");
+            let v: serde_json::Value = r.json().await.unwrap();
+            let mut n: Vec<String> = v["people"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_string()).collect();
+            n.sort();
+            n
+        }
+    };
+    assert_eq!(names("50%").await, vec!["Pia Percent"]);
+    assert_eq!(names("%").await, vec!["Pia Percent"]);
+    assert_eq!(names("m_l").await, vec!["Una Under"]);
+    assert_eq!(names("_").await, vec!["Una Under"]);
+    assert_eq!(names("s\\i").await, vec!["Bea Back"]);
+    assert_eq!(names("\\").await, vec!["Bea Back"]);
+    assert_eq!(names("remote").await, vec!["Fay Fifty", "Pia Percent"]);
+    let (c, _) = t.signed_in("ada@example.com").await;
+    let page = c.get(t.url("/people?q=50%25")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Pia Percent") && !page.contains("Fay Fifty"), "the page too");
 }

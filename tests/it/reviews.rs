@@ -391,7 +391,12 @@ async fn the_api_and_pages_give_feedback_build_share_and_answer_a_review(t: Test
     assert!(html.contains("Calm in incidents.") && html.contains("Thank you."), "{html}");
     let (b, _) = t.signed_in("emil.manager@example.com").await;
     let print = b.get(t.url(&format!("/people/{}/reviews/{pid}/packet.html", o.ivy.id))).send().await.unwrap().text().await.unwrap();
-    assert!(print.contains("@media print") && print.contains("Calm under pressure."));
+    assert!(print.contains("Calm under pressure."));
+    // Its styles are a stylesheet, which the CSP (`style-src 'self'`) allows; no inline style.
+    assert!(print.contains("<link rel=\"stylesheet\" href=\"/static/print.css") && !print.contains("<style"), "{print}");
+    let css = b.get(t.url("/static/print.css")).send().await.unwrap();
+    assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
+    assert!(css.text().await.unwrap().contains("@media print"));
 }
 
 async fn the_meeting_page_records_feedback_for_each_other(t: TestApp) {

@@ -117,7 +117,8 @@ pub struct KickoffAct {
 
 async fn act(app: &App, user: &CurrentUser, id: Uuid, b: KickoffAct, send: bool) -> ApiResult<Json<KickoffDto>> {
     let me = user.person();
-    let current = app.kickoff(me, id).await?;
+    // Write access first: a refused send or skip must not count as reading the note.
+    let current = app.kickoff_draft(me, id).await?;
     let subject = b.subject.unwrap_or(current.subject);
     let body = b.body.unwrap_or(current.body);
     let v = if send {
@@ -254,21 +255,18 @@ pub(super) async fn start_team(
             None
         }),
     };
-    let first_date = chrono::NaiveDate::parse_from_str(b.first_date.trim(), "%Y-%m-%d").ok();
-    if first_date.is_none() {
-        errors.push(FieldError::new("first_date", "Give a date as YYYY-MM-DD."));
-    }
-    if !errors.is_empty() {
+    let first_date = crate::domain::day::required("first_date", &b.first_date, &mut errors);
+    let (Some(cadence), Some(first_date), true) = (cadence, first_date, errors.is_empty()) else {
         return Err(crate::app::AppError::Invalid(errors).into());
-    }
+    };
     let (subject, body) = crate::domain::kickoff::default_draft();
     let views = app
         .start_team(
             me,
             crate::app::kickoff::TeamStart {
                 teammate_ids: b.teammate_ids.into_iter().map(crate::domain::PersonId).collect(),
-                cadence: cadence.expect("checked"),
-                first_date: first_date.expect("checked"),
+                cadence,
+                first_date,
                 time: b.time,
                 timezone: b.timezone.unwrap_or_else(|| me.timezone.clone()),
                 duration_minutes: b.duration_minutes.unwrap_or(30),

@@ -79,14 +79,9 @@ impl Check {
         v
     }
 
+    /// A [`Day`](crate::domain::day::Day): YYYY-MM-DD, from 1900 to 2100.
     fn date(&mut self, field: &str, value: &str) -> Option<NaiveDate> {
-        match NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d") {
-            Ok(d) => Some(d),
-            Err(_) => {
-                self.0.push(FieldError::new(field, "Give a date as YYYY-MM-DD, for example 2026-10-20."));
-                None
-            }
-        }
+        crate::domain::day::required(field, value, &mut self.0)
     }
 
     /// An RFC 3339 instant; with `day_end`, a plain date means the end of that day (UTC), and
@@ -126,6 +121,11 @@ impl Check {
 
     fn done(self) -> ApiResult<()> {
         self.0.into_result().map_err(|e| ApiError::App(e.into()))
+    }
+
+    /// The problems collected, as the answer: for when a value is missing because it was wrong.
+    fn refused(self) -> ApiError {
+        ApiError::App(self.0.into())
     }
 }
 
@@ -672,12 +672,14 @@ pub(super) async fn create_series(
         None => Some(DomainCadence::Weekly),
     };
     let first_date = check.date("first_date", &b.first_date);
-    check.done()?;
+    let (Some(kind), Some(cadence), Some(first_date)) = (kind, cadence, first_date) else {
+        return Err(check.refused());
+    };
     let input = SeriesInput {
         teammate_id: PersonId(b.teammate_id),
-        kind: kind.expect("checked"),
-        cadence: cadence.expect("checked"),
-        first_date: first_date.expect("checked"),
+        kind,
+        cadence,
+        first_date,
         time: b.time,
         timezone: b.timezone.unwrap_or_else(|| user.person().timezone.clone()),
         duration_minutes: b.duration_minutes.unwrap_or(30),
@@ -794,9 +796,8 @@ pub(super) async fn move_meeting(
     ApiJson(b): ApiJson<MoveMeeting>,
 ) -> ApiResult<Json<MeetingDto>> {
     let mut check = Check::default();
-    let date = check.date("date", &b.date);
-    check.done()?;
-    let m = app.move_meeting(user.person(), id, b.version, date.expect("checked"), &b.time, &b.reason).await?;
+    let Some(date) = check.date("date", &b.date) else { return Err(check.refused()) };
+    let m = app.move_meeting(user.person(), id, b.version, date, &b.time, &b.reason).await?;
     meeting_answer(&app, &user, m).await
 }
 
@@ -960,8 +961,8 @@ pub(super) async fn add_action(
         Some(k) => check.choice("kind", k, rules::ActionKind::parse, "normal, help"),
         None => Some(rules::ActionKind::Normal),
     };
-    check.done()?;
-    let a = app.add_action(user.person(), id, &b.body, PersonId(b.owner_id), due.flatten(), kind.expect("checked")).await?;
+    let Some(kind) = kind.filter(|_| check.0.is_empty()) else { return Err(check.refused()) };
+    let a = app.add_action(user.person(), id, &b.body, PersonId(b.owner_id), due.flatten(), kind).await?;
     Ok((StatusCode::CREATED, Json(a.into())))
 }
 

@@ -141,7 +141,7 @@ pub async fn kickoff_submit(State(app): State<App>, user: CurrentUser, Path(id):
             Ok(Redirect::to(&format!("/series/{id}/kickoff?done={done}")).into_response())
         }
         Err(AppError::Invalid(errors)) => {
-            let v = app.kickoff(me, id).await?;
+            let v = app.kickoff_draft(me, id).await?;
             let mut p = page(&user, v, errors, None, None);
             p.subject = f.subject;
             p.body = f.body;
@@ -149,7 +149,7 @@ pub async fn kickoff_submit(State(app): State<App>, user: CurrentUser, Path(id):
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &p))
         }
         Err(AppError::Conflict(m)) => {
-            let v = app.kickoff(me, id).await?;
+            let v = app.kickoff_draft(me, id).await?;
             Ok(render(StatusCode::CONFLICT, &page(&user, v, Invalid::default(), None, Some(m))))
         }
         Err(e) => Err(e.into()),
@@ -281,10 +281,12 @@ pub async fn team_submit(State(app): State<App>, user: CurrentUser, body: axum::
     if cadence.is_none() {
         errors.push(crate::domain::FieldError::new("cadence", "Choose how often you meet."));
     }
-    let first_date = chrono::NaiveDate::parse_from_str(field("first_date").trim(), "%Y-%m-%d").ok();
-    if first_date.is_none() {
+    let first_date = if field("first_date").trim().is_empty() {
         errors.push(crate::domain::FieldError::new("first_date", "Choose the date of the first 1:1s."));
-    }
+        None
+    } else {
+        crate::domain::day::optional("first_date", &field("first_date"), &mut errors)
+    };
     let duration = field("duration_minutes").trim().parse::<u32>().ok();
     if duration.is_none() {
         errors.push(crate::domain::FieldError::new("duration_minutes", "Choose how long the 1:1s last."));

@@ -128,19 +128,9 @@ fn checkbox<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     Ok(v.is_some_and(|v| v == "on" || v == "true"))
 }
 
-/// A date typed in a form ("2026-11-24"); empty is `None`.
+/// A date typed in a form ("2026-11-24", a [`Day`](crate::domain::day::Day)); empty is `None`.
 fn parse_date(field: &str, raw: &str, errors: &mut Invalid) -> Option<NaiveDate> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return None;
-    }
-    match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-        Ok(d) => Some(d),
-        Err(_) => {
-            errors.push(FieldError::new(field, "Give a date as year-month-day, for example 2026-11-24."));
-            None
-        }
-    }
+    crate::domain::day::optional(field, raw, errors)
 }
 
 fn parse_person(field: &str, raw: &str, message: &str, errors: &mut Invalid) -> Option<PersonId> {

@@ -33,12 +33,31 @@ struct PeopleList {
     summary: String,
     prev_href: Option<String>,
     next_href: Option<String>,
+    /// What is wrong with the search, shown next to it.
+    q_error: Option<String>,
 }
 
 pub const PAGE_SIZE: u32 = 50;
 
 pub async fn list(State(app): State<App>, user: CurrentUser, Query(q): Query<ListQuery>) -> PageResult {
-    let list = app.list_people(user.person(), &q.q, q.page.unwrap_or(1), PAGE_SIZE).await?;
+    let list = match app.list_people(user.person(), &q.q, q.page.unwrap_or(1), PAGE_SIZE).await {
+        Ok(list) => list,
+        Err(AppError::Invalid(errors)) => {
+            // The search box comes back with the message next to it (and no one listed).
+            let page = PeopleList {
+                c: Chrome::for_user(&user.0, "People", "people"),
+                q: q.q.clone(),
+                is_admin: user.person().is_admin,
+                list: PeoplePage { people: vec![], total: 0, page: crate::store::Page { number: 1, size: PAGE_SIZE } },
+                summary: String::new(),
+                prev_href: None,
+                next_href: None,
+                q_error: errors.message_for("q").map(str::to_string).or_else(|| Some(errors.to_string())),
+            };
+            return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
+        }
+        Err(e) => return Err(e.into()),
+    };
     let number = list.page.number;
     let shown_to = ((number - 1) * PAGE_SIZE) as i64 + list.people.len() as i64;
     let summary = match list.total {
@@ -61,6 +80,7 @@ pub async fn list(State(app): State<App>, user: CurrentUser, Query(q): Query<Lis
         summary,
         prev_href,
         next_href,
+        q_error: None,
     }))
 }
 

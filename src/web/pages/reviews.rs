@@ -297,11 +297,23 @@ pub async fn answer_review(
 struct PacketPrint<'a> {
     p: &'a Packet,
     review: Option<&'a ReviewView>,
+    /// The styles written into the document (a file read without rapport), or `None` to link
+    /// `/static/print.css` (served by rapport, whose CSP refuses inline styles).
+    inline_css: Option<&'static str>,
+    asset_version: &'static str,
 }
 
-/// The packet (and the review, when given) as one print-ready HTML document.
+/// The packet (and the review, when given) as one print-ready HTML page served by rapport: its
+/// styles are the linked `/static/print.css`.
 pub fn packet_html(p: &Packet, review: Option<&ReviewView>) -> anyhow::Result<String> {
-    Ok(PacketPrint { p, review }.render()?)
+    Ok(PacketPrint { p, review, inline_css: None, asset_version: crate::web::assets::VERSION }.render()?)
+}
+
+/// The same document standing alone (the command line writes it to a file): the styles are
+/// written into it.
+pub fn packet_html_standalone(p: &Packet, review: Option<&ReviewView>) -> anyhow::Result<String> {
+    let css = Some(crate::web::assets::PRINT_CSS);
+    Ok(PacketPrint { p, review, inline_css: css, asset_version: crate::web::assets::VERSION }.render()?)
 }
 
 pub async fn packet_export(

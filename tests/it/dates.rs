@@ -1,0 +1,169 @@
+//! Dates far outside reason, on both databases: a series starting in 9999, a meeting moved to
+//! +10000-01-01, review periods from 0001-01-01, due dates in 9999 are refused with a 422 that
+//! names the field, through the API and the pages (the form comes back with the message next
+//! to its field and what was typed kept); and the calendar feed never carries a year that is
+//! not four digits.
+
+use crate::guidance::{Org, at, org};
+use crate::on_both;
+use crate::support::{TestApp, plain};
+use chrono::NaiveDate;
+use rapport::app::meetings::SeriesInput;
+use rapport::domain::meeting::SeriesKind;
+use rapport::domain::schedule::Cadence;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+on_both!(
+    far_dates_are_refused_by_the_api_naming_the_field,
+    far_dates_are_refused_by_the_pages_next_to_the_field,
+    the_calendar_feed_never_has_a_year_outside_four_digits,
+);
+
+const FAR: [&str; 3] = ["9999-12-31", "+10000-01-01", "0001-01-01"];
+
+/// Emil's weekly 1:1s with Ivy from 2026-11-26 at 10:00 UTC, and its first meeting (id, version).
+async fn series(t: &TestApp, o: &Org) -> (Uuid, Uuid, i64) {
+    let s = t
+        .app
+        .create_series(
+            &o.emil,
+            SeriesInput {
+                teammate_id: o.ivy.id,
+                kind: SeriesKind::Regular,
+                cadence: Cadence::Weekly,
+                first_date: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+                time: "10:00".into(),
+                timezone: "UTC".into(),
+                duration_minutes: 30,
+            },
+        )
+        .await
+        .unwrap();
+    let first = t.app.kickoff(&o.emil, s.id).await.unwrap().first.expect("a first meeting");
+    (s.id, first.id, first.version)
+}
+
+#[track_caller]
+fn refused(r: (u16, Value), field: &str, what: &str) {
+    assert_eq!(r.0, 422, "{what}: {}", r.1);
+    let fields: Vec<&str> = r.1["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert!(fields.contains(&field), "{what}: expected {field}, got {fields:?}: {}", r.1);
+}
+
+async fn post(t: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
+    let r = plain().post(t.url(path)).bearer_auth(token).json(&body).send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn far_dates_are_refused_by_the_api_naming_the_field(t: TestApp) {
+    t.clock.set(at("2026-11-23T10:00:00Z"));
+    let o = org(&t).await;
+    let (_, meeting, version) = series(&t, &o).await;
+    let (emil, ada) = (t.token(&o.emil).await, t.token(&o.ada).await);
+    let jon = t.person(&o.ada, "Jon Dev", Some(o.emil.id)).await;
+    // Five years ahead is the limit for 1:1s; a day more is refused too.
+    for date in FAR.iter().copied().chain(["2031-11-24", "2100-01-01"]) {
+        let body =
+            json!({"teammate_id": jon.id, "kind": "regular", "cadence": "weekly", "first_date": date, "time": "09:30", "timezone": "UTC"});
+        refused(post(&t, &emil, "/api/v1/series", body).await, "first_date", date);
+        let body = json!({"teammate_ids": [jon.id], "first_date": date, "time": "14:00"});
+        refused(post(&t, &emil, "/api/v1/series/team", body).await, "first_date", date);
+        let body = json!({"version": version, "date": date, "time": "10:00", "reason": "Clash"});
+        refused(post(&t, &emil, &format!("/api/v1/meetings/{meeting}/move"), body).await, "date", date);
+    }
+    for date in FAR {
+        let body = json!({"name": format!("P {date}"), "starts_on": date, "ends_on": "2026-12-31"});
+        refused(post(&t, &ada, "/api/v1/review-periods", body).await, "starts_on", date);
+        let body = json!({"name": format!("Q {date}"), "starts_on": "2026-01-01", "ends_on": date});
+        refused(post(&t, &ada, "/api/v1/review-periods", body).await, "ends_on", date);
+        let body = json!({"body": "Write it up", "owner_id": o.ivy.id, "due_date": date});
+        refused(post(&t, &emil, &format!("/api/v1/meetings/{meeting}/actions"), body).await, "due_date", date);
+    }
+    // The message says what to do.
+    let body = json!({"version": version, "date": "9999-12-31", "time": "10:00", "reason": "Clash"});
+    let (_, e) = post(&t, &emil, &format!("/api/v1/meetings/{meeting}/move"), body).await;
+    let m = e["error"]["fields"][0]["message"].as_str().unwrap();
+    assert!(m.contains("1900") && m.contains("2100") || m.contains("5 years"), "{m}");
+    // Within reach is fine.
+    let body = json!({"version": version, "date": "2031-11-20", "time": "10:00", "reason": "Sabbatical"});
+    assert_eq!(post(&t, &emil, &format!("/api/v1/meetings/{meeting}/move"), body).await.0, 200);
+    let body = json!({"name": "Long ago", "starts_on": "1900-01-01", "ends_on": "1900-12-31"});
+    assert_eq!(post(&t, &ada, "/api/v1/review-periods", body).await.0, 201);
+}
+
+async fn far_dates_are_refused_by_the_pages_next_to_the_field(t: TestApp) {
+    t.clock.set(at("2026-11-23T10:00:00Z"));
+    let o = org(&t).await;
+    let (_, meeting, version) = series(&t, &o).await;
+    let jon = t.person(&o.ada, "Jon Dev", Some(o.emil.id)).await;
+    let (emil, csrf) = t.signed_in(&o.emil.email).await;
+    let (ada, ada_csrf) = t.signed_in(&o.ada.email).await;
+    let jon_id = jon.id.to_string();
+    let ivy_id = o.ivy.id.to_string();
+    let version = version.to_string();
+    for date in FAR.iter().copied().chain(["2031-11-24"]) {
+        let form = [
+            ("_csrf", csrf.as_str()),
+            ("teammate_id", jon_id.as_str()),
+            ("kind", "regular"),
+            ("cadence", "weekly"),
+            ("first_date", date),
+            ("time", "09:30"),
+            ("timezone", "UTC"),
+            ("duration_minutes", "30"),
+        ];
+        let r = emil.post(t.url("/series/new")).form(&form).send().await.unwrap();
+        assert_eq!(r.status(), 422, "series {date}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains("id=\"f-first_date-error\""), "series {date}: the message is next to the field");
+        assert!(html.contains("2100") || html.contains("5 years ahead"), "series {date}: says what is allowed");
+        assert!(html.contains(&format!("value=\"{date}\"")), "series {date}: what was typed is kept");
+
+        let form = [("_csrf", csrf.as_str()), ("version", version.as_str()), ("date", date), ("time", "10:00"), ("reason", "Clash")];
+        let r = emil.post(t.url(&format!("/meetings/{meeting}/move"))).form(&form).send().await.unwrap();
+        assert_eq!(r.status(), 422, "move {date}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains("id=\"f-move-date-error\""), "move {date}: the message is next to the field");
+        assert!(html.contains("2100") || html.contains("5 years ahead"), "move {date}: says what is allowed");
+    }
+    for date in FAR {
+        let form = [("_csrf", ada_csrf.as_str()), ("name", "Far"), ("starts_on", date), ("ends_on", "2026-12-31")];
+        let r = ada.post(t.url("/reviews/periods")).form(&form).send().await.unwrap();
+        assert_eq!(r.status(), 422, "period {date}");
+        assert!(r.text().await.unwrap().contains("from 1900 to 2100"), "period {date}");
+        let form = [("_csrf", csrf.as_str()), ("body", "Write it up"), ("owner_id", ivy_id.as_str()), ("due_date", date)];
+        let r = emil.post(t.url(&format!("/meetings/{meeting}/actions"))).form(&form).send().await.unwrap();
+        assert_eq!(r.status(), 422, "action {date}");
+        assert!(r.text().await.unwrap().contains("from 1900 to 2100"), "action {date}");
+    }
+    assert!(t.app.review_periods(&o.ada).await.unwrap().is_empty(), "nothing was saved");
+}
+
+async fn the_calendar_feed_never_has_a_year_outside_four_digits(t: TestApp) {
+    t.clock.set(at("2026-11-23T10:00:00Z"));
+    let o = org(&t).await;
+    let (_, meeting, version) = series(&t, &o).await;
+    let emil = t.token(&o.emil).await;
+    let jon = t.person(&o.ada, "Jon Dev", Some(o.emil.id)).await;
+    // Try to put far dates in it: they are refused, so the feed cannot carry them.
+    let body = json!({"teammate_id": jon.id, "first_date": "9999-12-31", "time": "09:30", "timezone": "Asia/Singapore"});
+    let _ = post(&t, &emil, "/api/v1/series", body).await;
+    let body = json!({"version": version, "date": "+10000-01-01", "time": "10:00", "reason": "Clash"});
+    let _ = post(&t, &emil, &format!("/api/v1/meetings/{meeting}/move"), body).await;
+    let (status, feed) = post(&t, &emil, "/api/v1/me/calendar-feed", json!({})).await;
+    assert_eq!(status, 201, "{feed}");
+    let ics = plain().get(feed["url"].as_str().unwrap()).send().await.unwrap().text().await.unwrap();
+    assert!(ics.contains("BEGIN:VEVENT"), "{ics}");
+    for line in ics.lines() {
+        for key in ["DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE"] {
+            if let Some(rest) = line.strip_prefix(key) {
+                let value = rest.rsplit(':').next().unwrap_or("");
+                let ok = value.split(',').all(|v| v.len() >= 8 && v.as_bytes()[..8].iter().all(u8::is_ascii_digit));
+                let ok = ok && value.split(',').all(|v| v.len() == 8 || v.as_bytes().get(8) == Some(&b'T'));
+                assert!(ok, "a year that is not four digits: {line}");
+            }
+        }
+    }
+}
