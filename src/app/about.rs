@@ -36,7 +36,7 @@ impl App {
             family: fields.family,
             dates: fields.dates,
             time_off: fields.time_off,
-            version: current.version + 1,
+            version: current.version.saturating_add(1),
             updated_at: Some(self.clock.now()),
         };
         let mut tx = self.db.begin().await?;

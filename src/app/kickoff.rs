@@ -319,7 +319,7 @@ impl App {
             read_at: None,
             updated_by: actor.id,
             updated_at: now,
-            version: expected_version + 1,
+            version: expected_version.saturating_add(1),
         };
         let mut tx = self.db.begin().await?;
         if !store::save(&mut tx, &row, expected_version).await? {

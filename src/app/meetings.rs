@@ -384,7 +384,7 @@ impl App {
         if !store::set_series_status(&mut tx, series.id, expected_version, status, now).await? {
             return Err(conflict("This series"));
         }
-        let updated = Series { status, version: expected_version + 1, ..series };
+        let updated = Series { status, version: expected_version.saturating_add(1), ..series };
         self.ensure_meetings(&mut tx, &updated, now, true).await?;
         // Both calendars follow: the series ends (or resumes), by the same UID.
         if status != series.status {
@@ -590,7 +590,8 @@ impl App {
             return Err(conflict("This meeting"));
         }
         if let Some((manager, teammate)) = &pair {
-            let after = Meeting { status, status_reason: reason.to_string(), version: expected_version + 1, ..meeting.clone() };
+            let after =
+                Meeting { status, status_reason: reason.to_string(), version: expected_version.saturating_add(1), ..meeting.clone() };
             if cancels {
                 self.queue_cancel_notices(&mut tx, &series, manager, teammate, &after).await?;
             } else {
@@ -650,7 +651,7 @@ impl App {
             starts_at,
             status_reason: reason.to_string(),
             moved_from_at: Some(meeting.moved_from_at.unwrap_or(meeting.starts_at)),
-            version: expected_version + 1,
+            version: expected_version.saturating_add(1),
             ..meeting.clone()
         };
         self.queue_move_notices(&mut tx, &series, &manager, &teammate, &meeting, &after).await?;
@@ -770,7 +771,7 @@ impl App {
         Self::notify_tx(&mut tx, meeting.id, "points", actor.id).await?;
         tx.commit().await?;
         self.published(meeting.id, "points", actor.id);
-        point.version = expected_version + 1;
+        point.version = expected_version.saturating_add(1);
         Ok(point)
     }
 
@@ -858,7 +859,7 @@ impl App {
                     drop(tx);
                     return Box::pin(self.save_note(actor, meeting_id, private, &text, c.version)).await;
                 }
-                Note { body: text.clone(), updated_by: actor.id, updated_at: now, version: c.version + 1, ..c.clone() }
+                Note { body: text.clone(), updated_by: actor.id, updated_at: now, version: c.version.saturating_add(1), ..c.clone() }
             }
             None => {
                 let n = Note {
@@ -1013,7 +1014,7 @@ impl App {
         Self::notify_tx(&mut tx, item.meeting_id, "actions", actor.id).await?;
         tx.commit().await?;
         self.published(item.meeting_id, "actions", actor.id);
-        item.version = expected_version + 1;
+        item.version = expected_version.saturating_add(1);
         Ok(item)
     }
 

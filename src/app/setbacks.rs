@@ -234,7 +234,7 @@ impl App {
             remedy: f.remedy,
             manager_change: f.manager_change,
             learned: f.learned,
-            version: current.version + 1,
+            version: current.version.saturating_add(1),
             updated_at: self.clock.now(),
             ..current
         };

@@ -53,7 +53,8 @@ pub(super) async fn list_questions(
 #[serde(deny_unknown_fields)]
 pub struct NewQuestion {
     pub text: String,
-    /// Purpose slugs.
+    /// Purpose slugs; at least one.
+    #[schema(min_items = 1)]
     pub purposes: Vec<String>,
 }
 

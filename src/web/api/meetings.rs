@@ -587,6 +587,7 @@ pub struct UpdateAction {
 pub struct SeriesParams {
     /// RFC 3339: the `older` cursor of the previous page.
     #[param(value_type = Option<DateTime<Utc>>)]
+    #[serde(default, deserialize_with = "super::not_blank")]
     pub before: Option<String>,
 }
 
@@ -594,7 +595,8 @@ pub struct SeriesParams {
 #[into_params(parameter_in = Query)]
 pub struct UpcomingParams {
     /// 1 to 100; default 10.
-    #[param(value_type = Option<u32>)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
+    #[serde(default, deserialize_with = "super::not_blank")]
     pub limit: Option<String>,
 }
 
@@ -603,6 +605,7 @@ pub struct UpcomingParams {
 pub struct DeletePointParams {
     /// The `version` you last read.
     #[param(value_type = i64)]
+    #[serde(default, deserialize_with = "super::not_blank")]
     pub version: Option<String>,
 }
 
@@ -611,6 +614,7 @@ pub struct DeletePointParams {
 pub struct ActionsParams {
     /// Only this kind, e.g. `help` for "How can I help?" commitments.
     #[param(value_type = Option<ActionKind>)]
+    #[serde(default, deserialize_with = "super::not_blank")]
     pub kind: Option<String>,
 }
 
@@ -622,12 +626,15 @@ pub struct SearchParams {
     pub q: String,
     /// Only 1:1s with this person (their id).
     #[param(value_type = Option<Uuid>)]
+    #[serde(default, deserialize_with = "super::not_blank")]
     pub with: Option<String>,
     /// From this instant or date (inclusive).
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<String>, min_length = 1)]
+    #[serde(default, deserialize_with = "super::not_blank")]
     pub from: Option<String>,
     /// Up to this instant (exclusive), or to the end of this date.
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<String>, min_length = 1)]
+    #[serde(default, deserialize_with = "super::not_blank")]
     pub to: Option<String>,
 }
 
@@ -981,7 +988,6 @@ pub(super) async fn update_action(
     let due_date = match &b.due_date {
         None => None,
         Some(None) => Some(None),
-        Some(Some(d)) if d.trim().is_empty() => Some(None),
         Some(Some(d)) => Some(check.date("due_date", d)),
     };
     check.done()?;

@@ -187,6 +187,27 @@ pub(crate) fn double_option<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D
     Option::<T>::deserialize(d).map(Some)
 }
 
+/// For a query parameter read as text and checked by the handler: present means not blank.
+/// `?kind=` is refused (400) rather than read as "no filter", so the server accepts exactly
+/// what the schema allows (an empty value is not an enum member, a uuid or a number).
+pub(crate) fn not_blank<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let v = Option::<String>::deserialize(d)?;
+    if v.as_deref().is_some_and(|s| s.trim().is_empty()) {
+        return Err(serde::de::Error::custom("leave the parameter out rather than empty"));
+    }
+    Ok(v)
+}
+
+/// A whole number from `MIN` to `MAX`, as the schema states it (`minimum`, `maximum`); anything
+/// else is a 400 naming the parameter, not a silent clamp.
+pub(crate) fn bounded<'de, D: Deserializer<'de>, const MIN: u32, const MAX: u32>(d: D) -> Result<Option<u32>, D::Error> {
+    let v = Option::<u32>::deserialize(d)?;
+    match v {
+        Some(n) if !(MIN..=MAX).contains(&n) => Err(serde::de::Error::custom(format!("use a whole number from {MIN} to {MAX}"))),
+        _ => Ok(v),
+    }
+}
+
 /// A query string. Values are read as text and checked by the handler, so a bad one is a
 /// 422 naming the parameter; a query string that cannot be read at all is a JSON 400.
 pub struct ApiQuery<T>(pub T);
@@ -199,6 +220,59 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
             ApiError::request(StatusCode::BAD_REQUEST, "bad_request", format!("The query string could not be read: {}.", e.body_text()))
         })
     }
+}
+
+// ---- every error under /api is the JSON error shape ----
+
+/// Rewrites any error answer under `/api/` that is not JSON into the documented error shape
+/// (`{"error": {"code", "message"}}`), keeping its status and headers (`Allow`, `Retry-After`,
+/// `WWW-Authenticate`). Handlers already answer JSON; this catches what answers before or
+/// around them: axum's rejections (query string, path, JSON), the body limit (413), 405 for a
+/// known path with another method, the timeout (408) and the 500 of a caught panic. It sits
+/// outside the timeout and panic layers and inside compression, so the bodies it reads are
+/// never compressed.
+pub async fn json_errors(req: Request, next: axum::middleware::Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let response = next.run(req).await;
+    let status = response.status();
+    if !is_api || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let is_json =
+        response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|ct| ct.starts_with("application/json"));
+    if is_json {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    // What axum says about a rejection is useful ("page: invalid digit found in string");
+    // anything else (an empty body, a panic's text) is replaced by a plain sentence.
+    let said = match axum::body::to_bytes(body, 4096).await {
+        Ok(b) if status.is_client_error() => String::from_utf8_lossy(&b).trim().to_string(),
+        _ => String::new(),
+    };
+    let (code, default) = match status {
+        StatusCode::BAD_REQUEST => ("bad_request", "The request could not be read."),
+        StatusCode::UNAUTHORIZED => ("unauthenticated", "Sign in, or send an API token as \"Authorization: Bearer rpt_…\"."),
+        StatusCode::FORBIDDEN => ("forbidden", "This request was refused."),
+        StatusCode::NOT_FOUND => ("not_found", "Nothing here, or nothing you may see."),
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "This address does not accept that method; see the Allow header."),
+        StatusCode::REQUEST_TIMEOUT => ("timeout", "The request took too long and was stopped."),
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "The body is larger than rapport accepts."),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "Send the body as JSON, with \"Content-Type: application/json\"."),
+        StatusCode::UNPROCESSABLE_ENTITY => ("invalid", "The request is not valid."),
+        StatusCode::TOO_MANY_REQUESTS => ("throttled", "Too many requests; try again later."),
+        s if s.is_server_error() => ("internal", "Something went wrong on our side; it has been logged."),
+        _ => ("bad_request", "The request could not be served."),
+    };
+    let message = if said.is_empty() || status == StatusCode::NOT_FOUND { default.to_string() } else { said };
+    let mut out = ApiError::request(status, code, message).into_response();
+    for name in [header::CONTENT_TYPE, header::CONTENT_LENGTH, header::CONTENT_ENCODING, header::TRANSFER_ENCODING] {
+        parts.headers.remove(name);
+    }
+    for (name, value) in parts.headers.iter() {
+        out.headers_mut().entry(name).or_insert_with(|| value.clone());
+    }
+    out
 }
 
 // ---- the OpenAPI document ----
@@ -235,7 +309,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         strategy::reach, strategy::list, strategy::place, strategy::withdraw,
     ),
     components(schemas(super::error::ErrorBody, super::error::ErrorDetail, crate::domain::FieldError)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ErrorAnswers),
     tags(
         (name = "people", description = "People, reporting lines and the org chart"),
         (name = "accounts", description = "Passwords, invitations and API tokens"),
@@ -263,6 +337,46 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// Documents the error answers every operation can give besides its own: any path parameter,
+/// query string or body can be malformed (400) or invalid (422); a body can be too large (413)
+/// or not JSON (415); without a token the answer is 401 (except on public operations); and a
+/// refusal is the same 404 as a missing record. Each operation keeps its own, more specific
+/// description where it has one.
+struct ErrorAnswers;
+
+impl utoipa::Modify for ErrorAnswers {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let answer = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build())
+                .build()
+        };
+        for item in doc.paths.paths.values_mut() {
+            let ops = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+            for op in ops.into_iter().flatten() {
+                let public = op.security.as_ref().is_some_and(|s| serde_json::to_value(s).is_ok_and(|v| v == serde_json::json!([{}])));
+                let mut add = vec![
+                    ("400", "The request could not be read: a malformed path parameter, query string or body"),
+                    ("404", "Nothing here, or nothing you may see (the same answer for both)"),
+                    ("422", "What is wrong, per field"),
+                ];
+                if !public {
+                    add.push(("401", "Not signed in, or an unknown token"));
+                }
+                if op.request_body.is_some() {
+                    add.push(("413", "The body is larger than rapport accepts"));
+                    add.push(("415", "The body is not of the documented content type"));
+                }
+                for (status, description) in add {
+                    op.responses.responses.entry(status.to_string()).or_insert_with(|| answer(description).into());
+                }
+            }
+        }
+    }
+}
+
 async fn openapi_json() -> Response {
     Json(ApiDoc::openapi()).into_response()
 }
@@ -287,6 +401,62 @@ mod tests {
             }
             other => panic!("expected a 422, got {other:?}"),
         }
+    }
+
+    /// OpenAPI requires each operationId to be unique; utoipa takes the function's name, and
+    /// two modules may well use the same one (`set_sharing` did, in growth and program).
+    #[test]
+    fn operation_ids_are_unique() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let mut seen = std::collections::BTreeMap::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                let Some(id) = op.get("operationId").and_then(|v| v.as_str()) else { continue };
+                if let Some(earlier) = seen.insert(id.to_string(), format!("{method} {path}")) {
+                    panic!("operationId {id} is used by {earlier} and by {method} {path}");
+                }
+            }
+        }
+        assert!(seen.len() > 100, "{} operations", seen.len());
+    }
+
+    /// A panic (500) and the timeout (408) answer the JSON error shape under /api, and are
+    /// left alone elsewhere. Built like `web::router`: the middleware outside both layers.
+    #[tokio::test]
+    async fn panics_and_timeouts_under_api_answer_the_json_error_shape() {
+        use tower::ServiceExt;
+        async fn boom() -> &'static str {
+            panic!("a bug")
+        }
+        async fn slow() -> &'static str {
+            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+            "late"
+        }
+        let app = || {
+            Router::new()
+                .route("/api/v1/boom", get(boom))
+                .route("/api/v1/slow", get(slow))
+                .route("/boom", get(boom))
+                .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+                    StatusCode::REQUEST_TIMEOUT,
+                    std::time::Duration::from_millis(50),
+                ))
+                .layer(tower_http::catch_panic::CatchPanicLayer::new())
+                .layer(axum::middleware::from_fn(json_errors))
+        };
+        for (path, status, code) in
+            [("/api/v1/boom", StatusCode::INTERNAL_SERVER_ERROR, "internal"), ("/api/v1/slow", StatusCode::REQUEST_TIMEOUT, "timeout")]
+        {
+            let r = app().oneshot(Request::builder().uri(path).body(axum::body::Body::empty()).unwrap()).await.unwrap();
+            assert_eq!(r.status(), status);
+            assert_eq!(r.headers()[header::CONTENT_TYPE], "application/json");
+            let body: serde_json::Value = serde_json::from_slice(&axum::body::to_bytes(r.into_body(), 10_000).await.unwrap()).unwrap();
+            assert_eq!(body["error"]["code"], code, "{body}");
+            assert!(!body.to_string().contains("a bug"), "the panic's text stays in the log");
+        }
+        let r = app().oneshot(Request::builder().uri("/boom").body(axum::body::Body::empty()).unwrap()).await.unwrap();
+        assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_ne!(r.headers().get(header::CONTENT_TYPE).map(|v| v.as_bytes()), Some(&b"application/json"[..]));
     }
 
     #[test]

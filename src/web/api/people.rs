@@ -117,8 +117,12 @@ pub struct ListParams {
     #[serde(default)]
     pub q: String,
     /// 1-based page number.
+    #[param(minimum = 1, maximum = 1000000)]
+    #[serde(default, deserialize_with = "super::bounded::<_, 1, 1000000>")]
     pub page: Option<u32>,
-    /// Up to 200; default 50.
+    /// 1 to 200; default 50.
+    #[param(minimum = 1, maximum = 200)]
+    #[serde(default, deserialize_with = "super::bounded::<_, 1, 200>")]
     pub per_page: Option<u32>,
 }
 

@@ -350,7 +350,7 @@ pub struct Sharing {
     pub shared: bool,
 }
 
-#[utoipa::path(put, path = "/api/v1/people/{id}/work-with-me/sharing", tag = "program", params(("id" = Uuid, Path)), request_body = Sharing, responses(
+#[utoipa::path(put, path = "/api/v1/people/{id}/work-with-me/sharing", operation_id = "set_work_with_me_sharing", tag = "program", params(("id" = Uuid, Path)), request_body = Sharing, responses(
     (status = 200, description = "Shared with your manager and your reports, or back to a draft", body = WorkWithMeOut),
     (status = 422, description = "Nothing written yet", body = ErrorBody),
     (status = 404, description = "Not your page", body = ErrorBody)))]
