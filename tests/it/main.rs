@@ -13,6 +13,7 @@ mod cli;
 mod csv_injection;
 mod growth;
 mod guidance;
+mod handoff;
 mod kickoff;
 mod meeting_pages;
 mod meetings;
