@@ -124,6 +124,10 @@ impl App {
             resumed,
         };
         store::insert_line(tx, &line).await?;
+        // A person's first placement (when they are added) is recorded, not announced.
+        if old.is_none() && lines.is_empty() {
+            return Ok(());
+        }
         self.tell_about_change(tx, &line, ended_series_id.is_some()).await
     }
 
