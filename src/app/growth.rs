@@ -155,7 +155,11 @@ impl App {
         let person = self.subject(person_id).await?;
         let resource = self.growth_resource(&person).await?;
         self.require(actor, &person, Action::Read, resource).await?;
-        let relation = self.relation(actor, &person).await?;
+        // Past the check, a new manager the person handed their growth record to is its manager.
+        let relation = match self.relation(actor, &person).await? {
+            r if r.is_manager() => Relation::Manager,
+            r => r,
+        };
         let shared_with_skip_level = matches!(resource, Resource::GrowthRecord { shared_with_skip_level: true });
         let level = store::person_level(&self.db, person.id).await?;
         let framework = match &level {

@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod events;
 pub mod growth;
 pub mod guidance;
+pub mod handoff;
 pub mod kickoff;
 pub mod mail;
 pub mod meetings;
@@ -25,9 +26,10 @@ pub mod work_with_me;
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
-use crate::domain::policy::{self, Action, Relation, Resource, Role};
+use crate::domain::policy::{self, Action, HandoffItem, Relation, Resource, Role};
 use crate::domain::{Invalid, Person};
 use crate::store::{Db, StoreError};
+use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
 /// Everything a use case needs. Cheap to clone.
@@ -90,13 +92,24 @@ impl App {
         self
     }
 
-    /// How `actor` relates to `subject` in the reporting tree.
+    /// How `actor` relates to `subject` in the reporting tree, for the person's record as a
+    /// whole (past included): a manager who became it by a change of reporting line is a
+    /// [`Relation::NewManager`] for it.
     pub async fn relation(&self, actor: &Person, subject: &Person) -> AppResult<Relation> {
+        self.relation_at(actor, subject, None).await
+    }
+
+    /// The same for one record written at `written_at` (`None`: the whole record). A new
+    /// manager is a plain manager for what was written after they became the manager.
+    pub async fn relation_at(&self, actor: &Person, subject: &Person, written_at: Option<DateTime<Utc>>) -> AppResult<Relation> {
         if actor.id == subject.id {
             return Ok(Relation::Themselves);
         }
         if subject.manager_id == Some(actor.id) {
-            return Ok(Relation::Manager);
+            return Ok(match self.manager_since_change(subject.id, actor.id).await? {
+                Some(since) if written_at.is_none_or(|w| w < since) => Relation::NewManager,
+                _ => Relation::Manager,
+            });
         }
         if subject.manager_id.is_none() {
             return Ok(Relation::Unrelated);
@@ -107,6 +120,18 @@ impl App {
 
     /// Asks the policy; a refusal is `NotFound`, exactly like a missing record.
     pub async fn require(&self, actor: &Person, subject: &Person, action: Action, resource: Resource) -> AppResult<()> {
+        self.require_at(actor, subject, action, resource, None).await
+    }
+
+    /// [`App::require`] for one record written at `written_at` (see [`App::relation_at`]).
+    pub async fn require_at(
+        &self,
+        actor: &Person,
+        subject: &Person,
+        action: Action,
+        resource: Resource,
+        written_at: Option<DateTime<Utc>>,
+    ) -> AppResult<()> {
         // When the answer is the same whatever the relation, skip looking the relation up.
         let answers: Vec<bool> =
             Relation::ALL.iter().map(|&relation| policy::allows(Role { relation, is_admin: actor.is_admin }, action, resource)).collect();
@@ -116,7 +141,13 @@ impl App {
         if answers.iter().all(|a| !*a) {
             return Err(AppError::NotFound);
         }
-        let relation = self.relation(actor, subject).await?;
+        let mut relation = self.relation_at(actor, subject, written_at).await?;
+        if relation == Relation::NewManager
+            && let Some(item) = HandoffItem::of(resource)
+            && self.handed_over(subject.id, actor.id).await?.contains(&item)
+        {
+            relation = Relation::HandedOver;
+        }
         if policy::allows(Role { relation, is_admin: actor.is_admin }, action, resource) { Ok(()) } else { Err(AppError::NotFound) }
     }
 

@@ -170,6 +170,9 @@ impl App {
                 e.into()
             });
         }
+        if input.manager_id.is_some() {
+            self.record_manager_change(&mut tx, id, None, input.manager_id, Some(actor)).await?;
+        }
         tx.commit().await?;
         people::get(&self.db, id).await?.ok_or(AppError::NotFound)
     }
@@ -252,7 +255,8 @@ impl App {
             }
             Err(e) => return Err(e.into()),
         }
-        if patch.manager_id.is_some() {
+        if let Some(new_manager) = patch.manager_id {
+            self.record_manager_change(&mut tx, id, current.manager_id, new_manager, Some(actor)).await?;
             crate::store::meetings::end_series_outside_reporting_lines(&mut tx, self.clock.now()).await?;
         }
         tx.commit().await?;
@@ -274,7 +278,15 @@ impl App {
             return Ok(ImportSummary { created: plan.new_people, updated: plan.rows.len() - plan.new_people, applied: false });
         }
         let mut tx = self.db.begin().await?;
+        let before = crate::store::reporting::manager_map_tx(&mut tx).await?;
         let (created, updated) = people::apply_import(&mut tx, &plan, self.clock.now()).await?;
+        let after = crate::store::reporting::manager_map_tx(&mut tx).await?;
+        let mut changed: Vec<_> = after.iter().filter(|(id, m)| before.get(*id).copied().flatten() != **m).collect();
+        changed.sort();
+        for (id, m) in changed {
+            let old = before.get(id).copied().flatten().map(PersonId);
+            self.record_manager_change(&mut tx, PersonId(*id), old, m.map(PersonId), Some(actor)).await?;
+        }
         crate::store::meetings::end_series_outside_reporting_lines(&mut tx, self.clock.now()).await?;
         tx.commit().await?;
         Ok(ImportSummary { created, updated, applied: true })

@@ -346,8 +346,10 @@ impl App {
         let period = store::get_period(&self.db, period_id).await?.ok_or(AppError::NotFound)?;
         let existing = store::get_review(&self.db, period.id, person.id).await?;
         let shared = existing.as_ref().is_some_and(|r| r.shared_at.is_some());
-        self.require(actor, &person, Action::Read, Resource::Review { shared }).await?;
-        let can_write = !shared && self.require(actor, &person, Action::Write, Resource::Review { shared }).await.is_ok();
+        // A review written before a change of manager is the previous manager's (issue 12).
+        let written = Some(existing.as_ref().map_or_else(|| self.clock.now(), |r| r.created_at));
+        self.require_at(actor, &person, Action::Read, Resource::Review { shared }, written).await?;
+        let can_write = !shared && self.require_at(actor, &person, Action::Write, Resource::Review { shared }, written).await.is_ok();
         let can_answer = self.require(actor, &person, Action::Write, Resource::ReviewAnswer { shared }).await.is_ok();
         let statements = match &existing {
             Some(r) => store::statements(&self.db, r.id).await?,
@@ -466,7 +468,8 @@ impl App {
         let period = store::get_period(&self.db, period_id).await?.ok_or(AppError::NotFound)?;
         let existing = store::get_review(&self.db, period.id, person.id).await?;
         let shared = existing.as_ref().is_some_and(|r| r.shared_at.is_some());
-        self.require(actor, person, Action::Write, Resource::Review { shared }).await?;
+        let written = Some(existing.as_ref().map_or_else(|| self.clock.now(), |r| r.created_at));
+        self.require_at(actor, person, Action::Write, Resource::Review { shared }, written).await?;
         if shared {
             return Err(AppError::Conflict("This review is shared already; it no longer changes.".into()));
         }
@@ -539,7 +542,8 @@ impl App {
         let period = store::get_period(&self.db, period_id).await?.ok_or(AppError::NotFound)?;
         let existing = store::get_review(&self.db, period.id, person.id).await?;
         let shared = existing.as_ref().is_some_and(|r| r.shared_at.is_some());
-        self.require(actor, &person, Action::Write, Resource::Review { shared }).await?;
+        let written = Some(existing.as_ref().map_or_else(|| self.clock.now(), |r| r.created_at));
+        self.require_at(actor, &person, Action::Write, Resource::Review { shared }, written).await?;
         let Some(r) = existing else {
             return Err(Invalid::one("statements", "Write at least one statement before sharing.").into());
         };

@@ -5,7 +5,7 @@
 
 use super::{App, AppError, AppResult};
 use crate::domain::meeting::{ActionKind, MeetingStatus, Series, SeriesKind, SeriesStatus};
-use crate::domain::policy::{Action, Resource};
+use crate::domain::policy::{Action, Relation, Resource};
 use crate::domain::setback::{self, FollowUpInput, Setback, SetbackFields, SetbackInput};
 use crate::domain::{FieldError, Invalid, Person, PersonId};
 use crate::store::{about as store, meetings as meeting_store, people};
@@ -61,9 +61,19 @@ impl App {
     /// A person's setback records, the most recent first.
     pub async fn setbacks(&self, actor: &Person, person_id: PersonId) -> AppResult<(Person, Vec<SetbackItem>)> {
         let person = self.setback_person(person_id).await?;
-        self.require(actor, &person, Action::Read, Resource::SetbackRecord { actor_is_author: false }).await?;
+        // A new manager lists only the records they may read one by one: not the past ones
+        // the previous manager (or the person, before the change) wrote.
+        let new_manager = match self.require(actor, &person, Action::Read, Resource::SetbackRecord { actor_is_author: false }).await {
+            Ok(()) => false,
+            Err(AppError::NotFound) if self.relation(actor, &person).await? == Relation::NewManager => true,
+            Err(e) => return Err(e),
+        };
         let mut out = vec![];
         for s in store::setbacks_of(&self.db, person.id.0, None).await? {
+            let resource = Resource::SetbackRecord { actor_is_author: s.author_id == actor.id.0 };
+            if new_manager && self.require_at(actor, &person, Action::Read, resource, Some(s.created_at)).await.is_err() {
+                continue;
+            }
             out.push(self.setback_item(actor, s).await?);
         }
         Ok((person, out))
@@ -72,7 +82,7 @@ impl App {
     pub async fn setback(&self, actor: &Person, id: Uuid) -> AppResult<(Person, SetbackItem)> {
         let s = store::get_setback(&self.db, id).await?.ok_or(AppError::NotFound)?;
         let person = self.setback_person(PersonId(s.person_id)).await?;
-        self.require(actor, &person, Action::Read, super::access::setback_resource(actor, &s)).await?;
+        self.require_at(actor, &person, Action::Read, super::access::setback_resource(actor, &s), Some(s.created_at)).await?;
         Ok((person, self.setback_item(actor, s).await?))
     }
 
@@ -216,8 +226,9 @@ impl App {
         let current = store::get_setback(&self.db, id).await?.ok_or(AppError::NotFound)?;
         let is_author = current.author_id == actor.id.0;
         let person = self.setback_person(PersonId(current.person_id)).await?;
-        self.require(actor, &person, Action::Read, Resource::SetbackRecord { actor_is_author: is_author }).await?;
-        self.require(actor, &person, Action::Write, Resource::SetbackRecord { actor_is_author: is_author }).await?;
+        let written = Some(current.created_at);
+        self.require_at(actor, &person, Action::Read, Resource::SetbackRecord { actor_is_author: is_author }, written).await?;
+        self.require_at(actor, &person, Action::Write, Resource::SetbackRecord { actor_is_author: is_author }, written).await?;
         let mut errors = Invalid::default();
         let fields = self.check_setback(actor, &person, input, &mut errors).await?;
         errors.into_result()?;

@@ -17,10 +17,80 @@ pub enum Relation {
     SkipLevel,
     /// None of the above.
     Unrelated,
+    /// The actor is the direct manager, but became it by a change of reporting line, and the
+    /// resource belongs to the person's past (the record the previous manager worked on). The
+    /// previous manager's own writing stays with them; of the person's own record the new
+    /// manager reads only what the person hands over ([`HandoffItem`]).
+    NewManager,
+    /// A new manager reading a part of the person's past record that the person handed over.
+    HandedOver,
 }
 
 impl Relation {
-    pub const ALL: [Relation; 4] = [Relation::Themselves, Relation::Manager, Relation::SkipLevel, Relation::Unrelated];
+    /// Every relation, for callers that ask whether an answer depends on the relation at all.
+    pub const ALL: [Relation; 6] =
+        [Relation::Themselves, Relation::Manager, Relation::SkipLevel, Relation::Unrelated, Relation::NewManager, Relation::HandedOver];
+
+    /// Whether the actor is the person's direct manager (new or not).
+    pub fn is_manager(self) -> bool {
+        matches!(self, Relation::Manager | Relation::NewManager | Relation::HandedOver)
+    }
+}
+
+/// What a person may hand over of their own record to a new manager (their choice, on the
+/// handoff page). Nothing the previous manager wrote for themselves is ever in it: not the
+/// about page, not private notes, not the setback records, not an unshared review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum HandoffItem {
+    /// Assessments, strengths, plans, track and level: the growth record (and the packets
+    /// compiled from it).
+    Growth,
+    /// Reviews that were shared with the person, and their answers (to read, not to change).
+    SharedReviews,
+    /// Shared feedback the person received.
+    FeedbackReceived,
+    /// Their shared "how to work with me" page.
+    WorkWithMe,
+}
+
+impl HandoffItem {
+    pub const ALL: [HandoffItem; 4] =
+        [HandoffItem::Growth, HandoffItem::SharedReviews, HandoffItem::FeedbackReceived, HandoffItem::WorkWithMe];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            HandoffItem::Growth => "growth",
+            HandoffItem::SharedReviews => "shared_reviews",
+            HandoffItem::FeedbackReceived => "feedback_received",
+            HandoffItem::WorkWithMe => "work_with_me",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<HandoffItem> {
+        HandoffItem::ALL.into_iter().find(|i| i.slug() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            HandoffItem::Growth => "My growth record: assessments, strengths, plans and review packets",
+            HandoffItem::SharedReviews => "Reviews shared with me, and my answers",
+            HandoffItem::FeedbackReceived => "Feedback I received",
+            HandoffItem::WorkWithMe => "My \"how to work with me\" page",
+        }
+    }
+
+    /// The part of the person's record a resource belongs to, when the person can hand it over.
+    pub fn of(resource: Resource) -> Option<HandoffItem> {
+        match resource {
+            Resource::GrowthRecord { .. } | Resource::Assessment { .. } | Resource::GrowthShare | Resource::ReviewPacket => {
+                Some(HandoffItem::Growth)
+            }
+            Resource::Review { .. } | Resource::ReviewAnswer { .. } => Some(HandoffItem::SharedReviews),
+            Resource::Feedback { .. } => Some(HandoffItem::FeedbackReceived),
+            Resource::WorkWithMe { .. } => Some(HandoffItem::WorkWithMe),
+            _ => None,
+        }
+    }
 }
 
 /// Someone acting, as the policy sees them.
@@ -120,6 +190,11 @@ pub enum Resource {
     /// subject, so the leader must be that manager or above them. Admins have no extra right
     /// (placing words into the 1:1s of people one does not lead is not an admin's job).
     StrategyPoint,
+    /// What a person hands over of their own record to a new manager: theirs alone to choose.
+    Handoff,
+    /// The changes of a person's reporting line (who, when): the person, their current
+    /// manager, any former manager (`actor_was_manager`), and admins.
+    ReportingChanges { actor_was_manager: bool },
 }
 
 impl Resource {
@@ -146,6 +221,7 @@ impl Resource {
             Resource::ProgramCapture,
             Resource::FocusHours,
             Resource::StrategyPoint,
+            Resource::Handoff,
         ];
         for a in [false, true] {
             v.push(Resource::Series { skip_level: a });
@@ -159,6 +235,7 @@ impl Resource {
                 v.push(Resource::WorkWithMe { shared: a, actor_reports_to_subject: b });
             }
             v.push(Resource::Kickoff { sent: a });
+            v.push(Resource::ReportingChanges { actor_was_manager: a });
             for b in [false, true] {
                 for shared in [false, true] {
                     v.push(Resource::Feedback { actor_is_giver: a, actor_is_recipient: b, shared });
@@ -181,6 +258,9 @@ pub fn decide(role: Role, action: Action, resource: Resource) -> Decision {
     use Relation::*;
     use Resource::*;
     let r = role.relation;
+    if matches!(r, NewManager | HandedOver) {
+        return if new_manager_allows(role, action, resource) { Decision::Allow } else { Decision::Deny };
+    }
     let allowed = match resource {
         Profile => match action {
             Read => true,
@@ -274,8 +354,58 @@ pub fn decide(role: Role, action: Action, resource: Resource) -> Decision {
             Write => r == Themselves,
         },
         StrategyPoint => matches!(r, Themselves | Manager | SkipLevel),
+        Handoff => r == Themselves,
+        ReportingChanges { actor_was_manager } => match action {
+            Read => matches!(r, Themselves | Manager) || actor_was_manager || role.is_admin,
+            Write => false,
+        },
     };
     if allowed { Decision::Allow } else { Decision::Deny }
+}
+
+/// A new manager: what the running of the new pair needs (their own 1:1s, their own about
+/// page, the first ten 1:1s, a level, an invitation), nothing of the previous manager's writing,
+/// and of the person's past record only what the person handed over — read, and for the growth
+/// record also continued.
+fn new_manager_allows(role: Role, action: Action, resource: Resource) -> bool {
+    use Action::*;
+    use Resource::*;
+    let handed = role.relation == Relation::HandedOver && HandoffItem::of(resource).is_some();
+    match resource {
+        Profile | PersonRecord => action == Read || role.is_admin,
+        OwnProfileFields => role.is_admin,
+        Credentials | OwnMessages | OwnGuidance => false,
+        JobQueue => role.is_admin,
+        Invitation => true,
+        // Their own 1:1s with the person, their own notes and their own about page.
+        SharedMeetingContent | AboutPage | Program | ProgramCapture | StrategyPoint | Kickoff { .. } => true,
+        PrivateNote { actor_is_author } => actor_is_author,
+        Series { skip_level } => !skip_level,
+        PracticeFigures => action == Read,
+        ReviewPeriod | Framework => action == Read || role.is_admin,
+        PersonLevel => true,
+        FocusHours => action == Read,
+        Handoff => false,
+        ReportingChanges { .. } => action == Read,
+        // Records the previous manager wrote about the person: never. Their own: yes.
+        SetbackRecord { actor_is_author } => actor_is_author,
+        Feedback { actor_is_giver, actor_is_recipient, shared } => match action {
+            Read => actor_is_giver || (shared && (actor_is_recipient || handed)),
+            Write => actor_is_giver,
+        },
+        ReviewPacket => action == Read && handed,
+        // A review of the past is the previous manager's: the person may hand over the shared
+        // ones to read; nobody else's review is changed by the new manager.
+        Review { shared } | ReviewAnswer { shared } => action == Read && shared && handed,
+        // New entries are the new manager's own writing; reading the past needs the handoff.
+        GrowthRecord { .. } => action == Write || handed,
+        Assessment { self_assessment } => match action {
+            Read => handed,
+            Write => !self_assessment,
+        },
+        GrowthShare => handed,
+        WorkWithMe { shared, actor_reports_to_subject } => action == Read && shared && (handed || actor_reports_to_subject),
+    }
 }
 
 pub fn allows(role: Role, action: Action, resource: Resource) -> bool {
@@ -375,6 +505,12 @@ mod tests {
             (FocusHours, Write, [T, F, F, F], [T, F, F, F]),
             (StrategyPoint, Read, [T, T, T, F], [T, T, T, F]),
             (StrategyPoint, Write, [T, T, T, F], [T, T, T, F]),
+            (Handoff, Read, [T, F, F, F], [T, F, F, F]),
+            (Handoff, Write, [T, F, F, F], [T, F, F, F]),
+            (ReportingChanges { actor_was_manager: false }, Read, [T, T, F, F], [T, T, T, T]),
+            (ReportingChanges { actor_was_manager: false }, Write, [F, F, F, F], [F, F, F, F]),
+            (ReportingChanges { actor_was_manager: true }, Read, [T, T, T, T], [T, T, T, T]),
+            (ReportingChanges { actor_was_manager: true }, Write, [F, F, F, F], [F, F, F, F]),
         ]);
         for shared in [false, true] {
             for reports in [false, true] {
@@ -409,7 +545,7 @@ mod tests {
         }
         let mut checked = 0;
         for (res, act, plain, admin) in rows {
-            for (i, rel) in Relation::ALL.iter().enumerate() {
+            for (i, rel) in Relation::ALL[..4].iter().enumerate() {
                 for (is_admin, want) in [(false, plain[i]), (true, admin[i])] {
                     let got = allows(Role { relation: *rel, is_admin }, act, res);
                     assert_eq!(got, want, "{rel:?} (admin: {is_admin}) {act:?} {res:?}");
@@ -418,6 +554,159 @@ mod tests {
             }
         }
         assert_eq!(checked, Resource::all().len() * 2 * 4 * 2);
+    }
+
+    /// A new manager (who became the manager by a change of reporting line), for the person's
+    /// past: (resource, action, [nothing handed over, the part handed over], [the same as admin]).
+    fn expected_for_new_managers() -> Vec<(Resource, Action, [bool; 2], [bool; 2])> {
+        const T: bool = true;
+        const F: bool = false;
+        let mut rows = vec![
+            (Profile, Read, [T, T], [T, T]),
+            (Profile, Write, [F, F], [T, T]),
+            (OwnProfileFields, Read, [F, F], [T, T]),
+            (OwnProfileFields, Write, [F, F], [T, T]),
+            (PersonRecord, Read, [T, T], [T, T]),
+            (PersonRecord, Write, [F, F], [T, T]),
+            (Credentials, Read, [F, F], [F, F]),
+            (Credentials, Write, [F, F], [F, F]),
+            (Invitation, Read, [T, T], [T, T]),
+            (Invitation, Write, [T, T], [T, T]),
+            (SharedMeetingContent, Read, [T, T], [T, T]),
+            (SharedMeetingContent, Write, [T, T], [T, T]),
+            // Their own about page (one per author): the previous manager's is never theirs.
+            (AboutPage, Read, [T, T], [T, T]),
+            (AboutPage, Write, [T, T], [T, T]),
+            (PracticeFigures, Read, [T, T], [T, T]),
+            (PracticeFigures, Write, [F, F], [F, F]),
+            (PrivateNote { actor_is_author: true }, Read, [T, T], [T, T]),
+            (PrivateNote { actor_is_author: true }, Write, [T, T], [T, T]),
+            (PrivateNote { actor_is_author: false }, Read, [F, F], [F, F]),
+            (PrivateNote { actor_is_author: false }, Write, [F, F], [F, F]),
+            // The growth record of the past: read once handed over; new entries are their own.
+            (GrowthRecord { shared_with_skip_level: false }, Read, [F, T], [F, T]),
+            (GrowthRecord { shared_with_skip_level: false }, Write, [T, T], [T, T]),
+            (GrowthRecord { shared_with_skip_level: true }, Read, [F, T], [F, T]),
+            (GrowthRecord { shared_with_skip_level: true }, Write, [T, T], [T, T]),
+            (Series { skip_level: false }, Read, [T, T], [T, T]),
+            (Series { skip_level: false }, Write, [T, T], [T, T]),
+            (Series { skip_level: true }, Read, [F, F], [F, F]),
+            (Series { skip_level: true }, Write, [F, F], [F, F]),
+            (Framework, Read, [T, T], [T, T]),
+            (Framework, Write, [F, F], [T, T]),
+            (Assessment { self_assessment: true }, Read, [F, T], [F, T]),
+            (Assessment { self_assessment: true }, Write, [F, F], [F, F]),
+            (Assessment { self_assessment: false }, Read, [F, T], [F, T]),
+            (Assessment { self_assessment: false }, Write, [T, T], [T, T]),
+            (PersonLevel, Read, [T, T], [T, T]),
+            (PersonLevel, Write, [T, T], [T, T]),
+            (GrowthShare, Read, [F, T], [F, T]),
+            (GrowthShare, Write, [F, T], [F, T]),
+            (OwnMessages, Read, [F, F], [F, F]),
+            (OwnMessages, Write, [F, F], [F, F]),
+            (JobQueue, Read, [F, F], [T, T]),
+            (JobQueue, Write, [F, F], [T, T]),
+            (OwnGuidance, Read, [F, F], [F, F]),
+            (OwnGuidance, Write, [F, F], [F, F]),
+            (ReviewPeriod, Read, [T, T], [T, T]),
+            (ReviewPeriod, Write, [F, F], [T, T]),
+            (ReviewPacket, Read, [F, T], [F, T]),
+            (ReviewPacket, Write, [F, F], [F, F]),
+            // The previous manager's reviews: a draft never; a shared one if handed over; the
+            // new manager changes none of them (their own reviews are not the past).
+            (Review { shared: false }, Read, [F, F], [F, F]),
+            (Review { shared: false }, Write, [F, F], [F, F]),
+            (Review { shared: true }, Read, [F, T], [F, T]),
+            (Review { shared: true }, Write, [F, F], [F, F]),
+            (ReviewAnswer { shared: false }, Read, [F, F], [F, F]),
+            (ReviewAnswer { shared: false }, Write, [F, F], [F, F]),
+            (ReviewAnswer { shared: true }, Read, [F, T], [F, T]),
+            (ReviewAnswer { shared: true }, Write, [F, F], [F, F]),
+            (Program, Read, [T, T], [T, T]),
+            (Program, Write, [T, T], [T, T]),
+            (ProgramCapture, Read, [T, T], [T, T]),
+            (ProgramCapture, Write, [T, T], [T, T]),
+            (WorkWithMe { shared: false, actor_reports_to_subject: false }, Read, [F, F], [F, F]),
+            (WorkWithMe { shared: false, actor_reports_to_subject: true }, Read, [F, F], [F, F]),
+            (WorkWithMe { shared: true, actor_reports_to_subject: false }, Read, [F, T], [F, T]),
+            (WorkWithMe { shared: true, actor_reports_to_subject: true }, Read, [T, T], [T, T]),
+            // The previous manager's setback records: never. Their own: yes.
+            (SetbackRecord { actor_is_author: true }, Read, [T, T], [T, T]),
+            (SetbackRecord { actor_is_author: true }, Write, [T, T], [T, T]),
+            (SetbackRecord { actor_is_author: false }, Read, [F, F], [F, F]),
+            (SetbackRecord { actor_is_author: false }, Write, [F, F], [F, F]),
+            (Kickoff { sent: false }, Read, [T, T], [T, T]),
+            (Kickoff { sent: false }, Write, [T, T], [T, T]),
+            (Kickoff { sent: true }, Read, [T, T], [T, T]),
+            (Kickoff { sent: true }, Write, [T, T], [T, T]),
+            (FocusHours, Read, [T, T], [T, T]),
+            (FocusHours, Write, [F, F], [F, F]),
+            (StrategyPoint, Read, [T, T], [T, T]),
+            (StrategyPoint, Write, [T, T], [T, T]),
+            (Handoff, Read, [F, F], [F, F]),
+            (Handoff, Write, [F, F], [F, F]),
+            (ReportingChanges { actor_was_manager: false }, Read, [T, T], [T, T]),
+            (ReportingChanges { actor_was_manager: false }, Write, [F, F], [F, F]),
+            (ReportingChanges { actor_was_manager: true }, Read, [T, T], [T, T]),
+            (ReportingChanges { actor_was_manager: true }, Write, [F, F], [F, F]),
+        ];
+        for shared in [false, true] {
+            for reports in [false, true] {
+                rows.push((WorkWithMe { shared, actor_reports_to_subject: reports }, Write, [F, F], [F, F]));
+            }
+        }
+        for giver in [false, true] {
+            for recipient in [false, true] {
+                for shared in [false, true] {
+                    let res = Feedback { actor_is_giver: giver, actor_is_recipient: recipient, shared };
+                    // Their own feedback; received feedback of the past only once handed over.
+                    let read = [giver || (shared && recipient), giver || shared];
+                    rows.push((res, Read, read, read));
+                    rows.push((res, Write, [giver; 2], [giver; 2]));
+                }
+            }
+        }
+        rows
+    }
+
+    #[test]
+    fn a_new_manager_reads_of_the_past_only_what_was_handed_over() {
+        let rows = expected_for_new_managers();
+        for res in Resource::all() {
+            for act in Action::ALL {
+                assert!(rows.iter().any(|(r, a, _, _)| *r == res && *a == act), "no expectation written for {res:?} {act:?}");
+            }
+        }
+        let mut checked = 0;
+        for (res, act, plain, admin) in rows {
+            for (i, rel) in [Relation::NewManager, Relation::HandedOver].iter().enumerate() {
+                for (is_admin, want) in [(false, plain[i]), (true, admin[i])] {
+                    let got = allows(Role { relation: *rel, is_admin }, act, res);
+                    assert_eq!(got, want, "{rel:?} (admin: {is_admin}) {act:?} {res:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, Resource::all().len() * 2 * 2 * 2);
+    }
+
+    #[test]
+    fn a_new_manager_never_gets_what_the_previous_manager_wrote_for_themselves() {
+        for rel in [Relation::NewManager, Relation::HandedOver] {
+            for is_admin in [false, true] {
+                let role = Role { relation: rel, is_admin };
+                for res in [
+                    PrivateNote { actor_is_author: false },
+                    SetbackRecord { actor_is_author: false },
+                    Review { shared: false },
+                    Review { shared: true },
+                ] {
+                    assert!(!allows(role, Write, res), "{rel:?} {res:?}");
+                }
+                assert!(!allows(role, Read, Review { shared: false }));
+                assert!(!allows(role, Read, SetbackRecord { actor_is_author: false }));
+            }
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod meetings;
 pub mod messages;
 pub mod people;
 pub mod program;
+pub mod reporting;
 pub mod reviews;
 pub mod search;
 pub mod strategy;
@@ -267,6 +268,7 @@ pub const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (12, "about_setbacks", include_str!("../../migrations/sqlite/0012_about_setbacks.sql")),
     (13, "program", include_str!("../../migrations/sqlite/0013_program.sql")),
     (14, "accounts_security", include_str!("../../migrations/sqlite/0014_accounts_security.sql")),
+    (15, "reporting_lines", include_str!("../../migrations/sqlite/0015_reporting_lines.sql")),
 ];
 pub const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),
@@ -283,6 +285,7 @@ pub const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (12, "about_setbacks", include_str!("../../migrations/postgres/0012_about_setbacks.sql")),
     (13, "program", include_str!("../../migrations/postgres/0013_program.sql")),
     (14, "accounts_security", include_str!("../../migrations/postgres/0014_accounts_security.sql")),
+    (15, "reporting_lines", include_str!("../../migrations/postgres/0015_reporting_lines.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

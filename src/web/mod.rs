@@ -98,6 +98,7 @@ pub fn router(app: App) -> Router {
         .route("/settings/calendar/revoke", post(pages::messages::revoke_feed))
         .route("/settings/reminders", post(pages::messages::save_reminders))
         .route("/settings/focus", get(pages::focus::focus_page).post(pages::focus::focus_submit))
+        .route("/handoff", get(pages::handoff::handoff_page).post(pages::handoff::handoff_submit))
         .route("/calendar/{file}", get(pages::messages::feed))
         .route("/admin/jobs", get(pages::messages::jobs_page))
         .route("/admin/jobs/{id}/retry", post(pages::messages::retry_job))

@@ -345,6 +345,9 @@ async fn the_openapi_document_describes_every_api_route(t: TestApp) {
         ("/api/v1/strategy/reach", "get"),
         ("/api/v1/strategy/{id}/withdraw", "post"),
         ("/api/v1/me/sign-out-everywhere", "post"),
+        ("/api/v1/me/handoff", "get"),
+        ("/api/v1/me/handoff", "post"),
+        ("/api/v1/people/{id}/reporting-changes", "get"),
     ];
     for (path, method) in routes {
         assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is not in the OpenAPI document");

@@ -50,6 +50,7 @@ fn every_use_case_that_takes_an_actor_consults_the_policy() {
             let body = &f[..body_end];
             let checked = [
                 "self.require(",
+                "self.require_at(",
                 "self.require_admin(",
                 "self.require_pair(",
                 "self.require_program(",

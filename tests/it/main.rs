@@ -16,6 +16,7 @@ mod csv_injection;
 mod dates;
 mod growth;
 mod guidance;
+mod handoff;
 mod kickoff;
 mod meeting_pages;
 mod meetings;

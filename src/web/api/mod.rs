@@ -10,6 +10,7 @@
 mod about;
 mod growth;
 mod guidance;
+mod handoff;
 mod kickoff;
 mod meetings;
 mod messages;
@@ -38,6 +39,8 @@ pub fn router(import_limit: usize) -> Router<App> {
         .route("/me", get(people::me))
         .route("/me/password", put(people::change_password))
         .route("/me/sign-out-everywhere", post(people::sign_out_everywhere))
+        .route("/me/handoff", get(handoff::get_handoff).post(handoff::save_handoff))
+        .route("/people/{id}/reporting-changes", get(handoff::reporting_changes))
         .route("/people", get(people::list_people).post(people::create_person))
         .route("/people/import", post(people::import_people).layer(DefaultBodyLimit::max(import_limit)))
         .route("/people/{id}", get(people::get_person).patch(people::update_person))
@@ -307,6 +310,7 @@ pub async fn json_errors(req: Request, next: axum::middleware::Next) -> Response
         kickoff::get_kickoff, kickoff::put_kickoff, kickoff::send_kickoff, kickoff::skip_kickoff,
         kickoff::get_focus, kickoff::put_focus, kickoff::delete_focus, kickoff::start_team,
         strategy::reach, strategy::list, strategy::place, strategy::withdraw,
+        handoff::get_handoff, handoff::save_handoff, handoff::reporting_changes,
     ),
     components(schemas(super::error::ErrorBody, super::error::ErrorDetail, crate::domain::FieldError)),
     modifiers(&BearerAuth, &ErrorAnswers),

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod focus;
 pub mod growth;
 pub mod guidance;
+pub mod handoff;
 pub mod kickoff;
 pub mod meetings;
 pub mod messages;
