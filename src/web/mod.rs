@@ -148,7 +148,7 @@ pub fn router(app: App) -> Router {
     let hsts = app.config.secure_cookies().then(|| HeaderValue::from_static("max-age=31536000"));
     Router::new()
         .merge(pages)
-        .nest("/api/v1", api::router(import_limit))
+        .merge(api::router(import_limit))
         .route("/static/{file}", get(assets::serve))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))

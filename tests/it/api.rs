@@ -234,126 +234,29 @@ async fn the_openapi_document_describes_every_api_route(t: TestApp) {
     let doc: Value = plain().get(t.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     let paths = doc["paths"].as_object().unwrap();
-    // Every route the API router serves, by method. Adding a route without documenting it fails here.
-    let routes = [
-        ("/api/v1/me", "get"),
-        ("/api/v1/me/password", "put"),
-        ("/api/v1/people", "get"),
-        ("/api/v1/people", "post"),
-        ("/api/v1/people/import", "post"),
-        ("/api/v1/people/{id}", "get"),
-        ("/api/v1/people/{id}", "patch"),
-        ("/api/v1/people/{id}/invitation", "post"),
-        ("/api/v1/invitations/{token}/accept", "post"),
-        ("/api/v1/org", "get"),
-        ("/api/v1/tokens", "get"),
-        ("/api/v1/tokens", "post"),
-        ("/api/v1/tokens/{id}", "delete"),
-        ("/api/v1/series", "get"),
-        ("/api/v1/series", "post"),
-        ("/api/v1/series/{id}", "get"),
-        ("/api/v1/series/{id}", "patch"),
-        ("/api/v1/meetings/upcoming", "get"),
-        ("/api/v1/meetings/{id}", "get"),
-        ("/api/v1/meetings/{id}", "patch"),
-        ("/api/v1/meetings/{id}/move", "post"),
-        ("/api/v1/meetings/{id}/rating", "put"),
-        ("/api/v1/meetings/{id}/points", "post"),
-        ("/api/v1/meetings/{id}/notes/shared", "put"),
-        ("/api/v1/meetings/{id}/notes/private", "put"),
-        ("/api/v1/meetings/{id}/actions", "post"),
-        ("/api/v1/points/{id}", "patch"),
-        ("/api/v1/points/{id}", "delete"),
-        ("/api/v1/points/{id}/move", "post"),
-        ("/api/v1/actions", "get"),
-        ("/api/v1/actions/{id}", "patch"),
-        ("/api/v1/search", "get"),
-        ("/api/v1/frameworks", "get"),
-        ("/api/v1/frameworks/import", "post"),
-        ("/api/v1/frameworks/{id}", "get"),
-        ("/api/v1/frameworks/{id}/export", "get"),
-        ("/api/v1/people/{id}/growth", "get"),
-        ("/api/v1/people/{id}/growth/sharing", "put"),
-        ("/api/v1/people/{id}/level", "put"),
-        ("/api/v1/people/{id}/assessments", "post"),
-        ("/api/v1/people/{id}/strengths", "post"),
-        ("/api/v1/people/{id}/plans", "post"),
-        ("/api/v1/plans/{id}/steps", "post"),
-        ("/api/v1/plans/{id}/updates", "post"),
-        ("/api/v1/steps/{id}/done", "put"),
-        ("/api/v1/me/messages", "get"),
-        ("/api/v1/me/calendar-feed", "get"),
-        ("/api/v1/me/calendar-feed", "post"),
-        ("/api/v1/me/calendar-feed", "delete"),
-        ("/api/v1/me/reminders", "get"),
-        ("/api/v1/me/reminders", "put"),
-        ("/api/v1/admin/jobs", "get"),
-        ("/api/v1/feedback", "get"),
-        ("/api/v1/feedback", "post"),
-        ("/api/v1/feedback/{id}", "get"),
-        ("/api/v1/feedback/{id}/share", "post"),
-        ("/api/v1/review-periods", "get"),
-        ("/api/v1/review-periods", "post"),
-        ("/api/v1/people/{id}/packet", "get"),
-        ("/api/v1/people/{id}/reviews/{period}", "get"),
-        ("/api/v1/people/{id}/reviews/{period}/statements", "post"),
-        ("/api/v1/people/{id}/reviews/{period}/statements/{statement}", "put"),
-        ("/api/v1/people/{id}/reviews/{period}/statements/{statement}", "delete"),
-        ("/api/v1/people/{id}/reviews/{period}/share", "post"),
-        ("/api/v1/people/{id}/reviews/{period}/answer", "post"),
-        ("/api/v1/questions", "get"),
-        ("/api/v1/questions", "post"),
-        ("/api/v1/questions/own/{id}", "delete"),
-        ("/api/v1/questions/favourites/{key}", "put"),
-        ("/api/v1/questions/favourites/{key}", "delete"),
-        ("/api/v1/questions/import", "post"),
-        ("/api/v1/questions/export", "get"),
-        ("/api/v1/series/{id}/next-meeting/questions", "post"),
-        ("/api/v1/templates", "get"),
-        ("/api/v1/templates", "post"),
-        ("/api/v1/templates/import", "post"),
-        ("/api/v1/templates/export", "get"),
-        ("/api/v1/meetings/{id}/template", "post"),
-        ("/api/v1/program", "get"),
-        ("/api/v1/program/start", "post"),
-        ("/api/v1/series/{id}/program", "get"),
-        ("/api/v1/series/{id}/program", "post"),
-        ("/api/v1/series/{id}/program/sessions/{key}/run", "post"),
-        ("/api/v1/series/{id}/program/sessions/{key}/skipped", "put"),
-        ("/api/v1/series/{id}/program/sessions/{key}/move", "post"),
-        ("/api/v1/series/{id}/program/sessions/{key}/done", "post"),
-        ("/api/v1/series/{id}/program/sessions/{key}/captures", "post"),
-        ("/api/v1/people/{id}/work-with-me", "get"),
-        ("/api/v1/people/{id}/work-with-me", "put"),
-        ("/api/v1/people/{id}/work-with-me/sharing", "put"),
-        ("/api/v1/people/{id}/about", "get"),
-        ("/api/v1/people/{id}/about", "put"),
-        ("/api/v1/people/{id}/setbacks", "get"),
-        ("/api/v1/people/{id}/setbacks", "post"),
-        ("/api/v1/setbacks/{id}", "get"),
-        ("/api/v1/setbacks/{id}", "put"),
-        ("/api/v1/series/team", "post"),
-        ("/api/v1/series/{id}/kickoff", "get"),
-        ("/api/v1/series/{id}/kickoff", "put"),
-        ("/api/v1/series/{id}/kickoff/send", "post"),
-        ("/api/v1/series/{id}/kickoff/skip", "post"),
-        ("/api/v1/me/focus-hours", "get"),
-        ("/api/v1/me/focus-hours", "put"),
-        ("/api/v1/me/focus-hours", "delete"),
-        ("/api/v1/strategy", "get"),
-        ("/api/v1/strategy", "post"),
-        ("/api/v1/strategy/reach", "get"),
-        ("/api/v1/strategy/{id}/withdraw", "post"),
-        ("/api/v1/me/sign-out-everywhere", "post"),
-        ("/api/v1/me/handoff", "get"),
-        ("/api/v1/me/handoff", "post"),
-        ("/api/v1/people/{id}/reporting-changes", "get"),
-    ];
-    for (path, method) in routes {
-        assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is not in the OpenAPI document");
+    assert!(paths.len() > 50, "{} paths", paths.len());
+    // The router and the document come from one list (`routes!` in `web::api`). Check it from
+    // outside: every documented path is served, with exactly the documented methods. A method
+    // the path does not document (TRACE is documented nowhere) is answered 405, whose `Allow`
+    // header is what the router serves there; an undocumented path would answer 404.
+    let c = plain();
+    for (path, item) in paths {
+        assert!(path.starts_with("/api/v1/"), "{path}");
+        let documented: std::collections::BTreeSet<String> = item.as_object().unwrap().keys().map(|m| m.to_uppercase()).collect();
+        // Any value fits a parameter: a uuid never collides with a fixed segment (`import`, `team`).
+        let url = path
+            .split('/')
+            .map(|s| if s.starts_with('{') { "00000000-0000-0000-0000-000000000000" } else { s })
+            .collect::<Vec<_>>()
+            .join("/");
+        let r = c.request(reqwest::Method::TRACE, t.url(&url)).send().await.unwrap();
+        assert_eq!(r.status(), 405, "TRACE {url}: is {path} served?");
+        let allow = r.headers().get("allow").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+        let served: std::collections::BTreeSet<String> =
+            allow.split(',').map(|m| m.trim().to_string()).filter(|m| !m.is_empty() && m != "HEAD").collect();
+        assert_eq!(served, documented, "the methods {path} serves and documents");
+        assert_eq!(r.json::<Value>().await.unwrap()["error"]["code"], "method_not_allowed");
     }
-    let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
-    assert_eq!(documented, routes.len(), "the document lists a route the test does not know");
     assert!(doc["components"]["securitySchemes"]["token"].is_object());
 }
 

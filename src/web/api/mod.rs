@@ -21,107 +21,125 @@ mod strategy;
 
 use super::error::ApiError;
 use crate::app::App;
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Query, Request};
 use axum::http::{StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post, put};
-use axum::{Json, Router};
+use axum::routing::get;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 use utoipa::OpenApi;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 type ApiResult<T> = Result<T, ApiError>;
 
+/// The API: every route with its OpenAPI operation, and `/openapi.json`, the document built
+/// from the same list. Paths are absolute (`/api/v1/…`, as in each `#[utoipa::path]`), so
+/// `web::router` merges this router rather than nesting it.
 pub fn router(import_limit: usize) -> Router<App> {
-    Router::new()
-        .route("/openapi.json", get(openapi_json))
-        .route("/me", get(people::me))
-        .route("/me/password", put(people::change_password))
-        .route("/me/sign-out-everywhere", post(people::sign_out_everywhere))
-        .route("/me/handoff", get(handoff::get_handoff).post(handoff::save_handoff))
-        .route("/people/{id}/reporting-changes", get(handoff::reporting_changes))
-        .route("/people", get(people::list_people).post(people::create_person))
-        .route("/people/import", post(people::import_people).layer(DefaultBodyLimit::max(import_limit)))
-        .route("/people/{id}", get(people::get_person).patch(people::update_person))
-        .route("/people/{id}/invitation", post(people::invite_person))
-        .route("/invitations/{token}/accept", post(people::accept_invitation))
-        .route("/org", get(people::org_chart))
-        .route("/tokens", get(people::list_tokens).post(people::create_token))
-        .route("/tokens/{id}", delete(people::revoke_token))
-        .route("/series", get(meetings::list_series).post(meetings::create_series))
-        .route("/series/{id}", get(meetings::get_series).patch(meetings::update_series))
-        .route("/meetings/upcoming", get(meetings::upcoming))
-        .route("/meetings/{id}", get(meetings::get_meeting).patch(meetings::update_meeting))
-        .route("/meetings/{id}/move", post(meetings::move_meeting))
-        .route("/meetings/{id}/rating", put(meetings::rate_meeting))
-        .route("/meetings/{id}/points", post(meetings::add_point))
-        .route("/meetings/{id}/notes/shared", put(meetings::save_shared_note))
-        .route("/meetings/{id}/notes/private", put(meetings::save_private_note))
-        .route("/meetings/{id}/actions", post(meetings::add_action))
-        .route("/points/{id}", axum::routing::patch(meetings::update_point).delete(meetings::delete_point))
-        .route("/points/{id}/move", post(meetings::move_point))
-        .route("/actions", get(meetings::my_actions))
-        .route("/actions/{id}", axum::routing::patch(meetings::update_action))
-        .route("/search", get(meetings::search))
-        .route("/frameworks", get(growth::list_frameworks))
-        .route("/frameworks/import", post(growth::import_framework).layer(DefaultBodyLimit::max(import_limit)))
-        .route("/frameworks/{id}", get(growth::get_framework))
-        .route("/frameworks/{id}/export", get(growth::export_framework))
-        .route("/people/{id}/growth", get(growth::get_growth))
-        .route("/people/{id}/growth/sharing", put(growth::set_sharing))
-        .route("/people/{id}/level", put(growth::set_level))
-        .route("/people/{id}/assessments", post(growth::add_assessment))
-        .route("/people/{id}/strengths", post(growth::add_strength))
-        .route("/people/{id}/plans", post(growth::add_plan))
-        .route("/plans/{id}/steps", post(growth::add_step))
-        .route("/plans/{id}/updates", post(growth::add_plan_update))
-        .route("/steps/{id}/done", put(growth::set_step_done))
-        .route("/me/messages", get(messages::my_messages))
-        .route("/me/calendar-feed", get(messages::feed_status).post(messages::create_feed).delete(messages::revoke_feed))
-        .route("/me/reminders", get(messages::get_reminders).put(messages::put_reminders))
-        .route("/admin/jobs", get(messages::jobs))
-        .route("/feedback", get(reviews::my_feedback).post(reviews::give_feedback))
-        .route("/feedback/{id}", get(reviews::get_feedback))
-        .route("/feedback/{id}/share", post(reviews::share_feedback))
-        .route("/review-periods", get(reviews::list_periods).post(reviews::create_period))
-        .route("/people/{id}/packet", get(reviews::get_packet))
-        .route("/people/{id}/reviews/{period}", get(reviews::get_review))
-        .route("/people/{id}/reviews/{period}/statements", post(reviews::add_statement))
-        .route("/people/{id}/reviews/{period}/statements/{statement}", put(reviews::update_statement).delete(reviews::delete_statement))
-        .route("/people/{id}/reviews/{period}/share", post(reviews::share_review))
-        .route("/people/{id}/reviews/{period}/answer", post(reviews::answer_review))
-        .route("/questions", get(guidance::list_questions).post(guidance::add_question))
-        .route("/questions/own/{id}", delete(guidance::delete_question))
-        .route("/questions/favourites/{key}", put(guidance::add_favourite).delete(guidance::remove_favourite))
-        .route("/questions/import", post(guidance::import_questions).layer(DefaultBodyLimit::max(import_limit)))
-        .route("/questions/export", get(guidance::export_questions))
-        .route("/series/{id}/next-meeting/questions", post(guidance::use_question))
-        .route("/templates", get(guidance::list_templates).post(guidance::create_template))
-        .route("/templates/import", post(guidance::import_templates).layer(DefaultBodyLimit::max(import_limit)))
-        .route("/templates/export", get(guidance::export_templates))
-        .route("/meetings/{id}/template", post(guidance::apply_template))
-        .route("/program", get(program::my_programs))
-        .route("/program/start", post(program::start_several))
-        .route("/series/{id}/program", get(program::get_program).post(program::start_program))
-        .route("/series/{id}/program/sessions/{key}/run", post(program::run_session))
-        .route("/series/{id}/program/sessions/{key}/skipped", put(program::set_skipped))
-        .route("/series/{id}/program/sessions/{key}/move", post(program::move_session))
-        .route("/series/{id}/program/sessions/{key}/done", post(program::mark_done))
-        .route("/series/{id}/program/sessions/{key}/captures", post(program::capture))
-        .route("/people/{id}/work-with-me", get(program::get_work_with_me).put(program::save_work_with_me))
-        .route("/people/{id}/work-with-me/sharing", put(program::set_sharing))
-        .route("/people/{id}/about", get(about::get_about).put(about::put_about))
-        .route("/people/{id}/setbacks", get(about::list_setbacks).post(about::create_setback))
-        .route("/setbacks/{id}", get(about::get_setback).put(about::update_setback))
-        .route("/series/team", post(kickoff::start_team))
-        .route("/strategy", get(strategy::list).post(strategy::place))
-        .route("/strategy/reach", get(strategy::reach))
-        .route("/strategy/{id}/withdraw", post(strategy::withdraw))
-        .route("/series/{id}/kickoff", get(kickoff::get_kickoff).put(kickoff::put_kickoff))
-        .route("/series/{id}/kickoff/send", post(kickoff::send_kickoff))
-        .route("/series/{id}/kickoff/skip", post(kickoff::skip_kickoff))
-        .route("/me/focus-hours", get(kickoff::get_focus).put(kickoff::put_focus).delete(kickoff::delete_focus))
+    let (router, doc) = routes(import_limit).split_for_parts();
+    let body = Bytes::from(serde_json::to_vec(&finish(doc)).expect("the OpenAPI document serializes"));
+    router.route("/api/v1/openapi.json", get(move || async move { ([(header::CONTENT_TYPE, "application/json")], body) }))
+}
+
+/// The OpenAPI document `/api/v1/openapi.json` serves.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    finish(routes(0).into_openapi())
+}
+
+/// Every API route, once: one `routes!` per path, naming the handlers for its methods. Each
+/// handler's `#[utoipa::path]` gives its method, path and operation, so a route cannot be
+/// served without being documented, nor documented without being served.
+fn routes(import_limit: usize) -> OpenApiRouter<App> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(people::me))
+        .routes(routes!(people::change_password))
+        .routes(routes!(people::sign_out_everywhere))
+        .routes(routes!(handoff::get_handoff, handoff::save_handoff))
+        .routes(routes!(handoff::reporting_changes))
+        .routes(routes!(people::list_people, people::create_person))
+        .routes(routes!(people::import_people).layer(DefaultBodyLimit::max(import_limit)))
+        .routes(routes!(people::get_person, people::update_person))
+        .routes(routes!(people::invite_person))
+        .routes(routes!(people::accept_invitation))
+        .routes(routes!(people::org_chart))
+        .routes(routes!(people::list_tokens, people::create_token))
+        .routes(routes!(people::revoke_token))
+        .routes(routes!(meetings::list_series, meetings::create_series))
+        .routes(routes!(meetings::get_series, meetings::update_series))
+        .routes(routes!(meetings::upcoming))
+        .routes(routes!(meetings::get_meeting, meetings::update_meeting))
+        .routes(routes!(meetings::move_meeting))
+        .routes(routes!(meetings::rate_meeting))
+        .routes(routes!(meetings::add_point))
+        .routes(routes!(meetings::save_shared_note))
+        .routes(routes!(meetings::save_private_note))
+        .routes(routes!(meetings::add_action))
+        .routes(routes!(meetings::update_point, meetings::delete_point))
+        .routes(routes!(meetings::move_point))
+        .routes(routes!(meetings::my_actions))
+        .routes(routes!(meetings::update_action))
+        .routes(routes!(meetings::search))
+        .routes(routes!(growth::list_frameworks))
+        .routes(routes!(growth::import_framework).layer(DefaultBodyLimit::max(import_limit)))
+        .routes(routes!(growth::get_framework))
+        .routes(routes!(growth::export_framework))
+        .routes(routes!(growth::get_growth))
+        .routes(routes!(growth::set_sharing))
+        .routes(routes!(growth::set_level))
+        .routes(routes!(growth::add_assessment))
+        .routes(routes!(growth::add_strength))
+        .routes(routes!(growth::add_plan))
+        .routes(routes!(growth::add_step))
+        .routes(routes!(growth::add_plan_update))
+        .routes(routes!(growth::set_step_done))
+        .routes(routes!(messages::my_messages))
+        .routes(routes!(messages::feed_status, messages::create_feed, messages::revoke_feed))
+        .routes(routes!(messages::get_reminders, messages::put_reminders))
+        .routes(routes!(messages::jobs))
+        .routes(routes!(reviews::my_feedback, reviews::give_feedback))
+        .routes(routes!(reviews::get_feedback))
+        .routes(routes!(reviews::share_feedback))
+        .routes(routes!(reviews::list_periods, reviews::create_period))
+        .routes(routes!(reviews::get_packet))
+        .routes(routes!(reviews::get_review))
+        .routes(routes!(reviews::add_statement))
+        .routes(routes!(reviews::update_statement, reviews::delete_statement))
+        .routes(routes!(reviews::share_review))
+        .routes(routes!(reviews::answer_review))
+        .routes(routes!(guidance::list_questions, guidance::add_question))
+        .routes(routes!(guidance::delete_question))
+        .routes(routes!(guidance::add_favourite, guidance::remove_favourite))
+        .routes(routes!(guidance::import_questions).layer(DefaultBodyLimit::max(import_limit)))
+        .routes(routes!(guidance::export_questions))
+        .routes(routes!(guidance::use_question))
+        .routes(routes!(guidance::list_templates, guidance::create_template))
+        .routes(routes!(guidance::import_templates).layer(DefaultBodyLimit::max(import_limit)))
+        .routes(routes!(guidance::export_templates))
+        .routes(routes!(guidance::apply_template))
+        .routes(routes!(program::my_programs))
+        .routes(routes!(program::start_several))
+        .routes(routes!(program::get_program, program::start_program))
+        .routes(routes!(program::run_session))
+        .routes(routes!(program::set_skipped))
+        .routes(routes!(program::move_session))
+        .routes(routes!(program::mark_done))
+        .routes(routes!(program::capture))
+        .routes(routes!(program::get_work_with_me, program::save_work_with_me))
+        .routes(routes!(program::set_sharing))
+        .routes(routes!(about::get_about, about::put_about))
+        .routes(routes!(about::list_setbacks, about::create_setback))
+        .routes(routes!(about::get_setback, about::update_setback))
+        .routes(routes!(kickoff::start_team))
+        .routes(routes!(strategy::list, strategy::place))
+        .routes(routes!(strategy::reach))
+        .routes(routes!(strategy::withdraw))
+        .routes(routes!(kickoff::get_kickoff, kickoff::put_kickoff))
+        .routes(routes!(kickoff::send_kickoff))
+        .routes(routes!(kickoff::skip_kickoff))
+        .routes(routes!(kickoff::get_focus, kickoff::put_focus, kickoff::delete_focus))
 }
 
 // ---- request bodies: JSON only, with errors that say where ----
@@ -283,37 +301,8 @@ pub async fn json_errors(req: Request, next: axum::middleware::Next) -> Response
 #[derive(OpenApi)]
 #[openapi(
     info(title = "rapport", description = "The JSON API of rapport, self-hosted 1:1 meetings. Authenticate with a personal API token: `Authorization: Bearer rpt_…` (create one under Settings, or with `rapport token create`)."),
-    paths(
-        people::me, people::change_password, people::sign_out_everywhere, people::list_people, people::create_person, people::get_person, people::update_person,
-        people::import_people, people::invite_person, people::accept_invitation, people::org_chart, people::list_tokens,
-        people::create_token, people::revoke_token,
-        meetings::list_series, meetings::create_series, meetings::get_series, meetings::update_series, meetings::upcoming,
-        meetings::get_meeting, meetings::update_meeting, meetings::move_meeting, meetings::rate_meeting, meetings::add_point,
-        meetings::update_point, meetings::move_point, meetings::delete_point, meetings::save_shared_note,
-        meetings::save_private_note, meetings::add_action, meetings::update_action, meetings::my_actions, meetings::search,
-        growth::list_frameworks, growth::import_framework, growth::get_framework, growth::export_framework, growth::get_growth,
-        growth::set_sharing, growth::set_level, growth::add_assessment, growth::add_strength, growth::add_plan, growth::add_step,
-        growth::add_plan_update, growth::set_step_done,
-        messages::my_messages, messages::feed_status, messages::create_feed, messages::revoke_feed, messages::get_reminders, messages::put_reminders,
-        messages::jobs,
-        reviews::my_feedback, reviews::give_feedback, reviews::get_feedback, reviews::share_feedback, reviews::list_periods,
-        reviews::create_period, reviews::get_packet, reviews::get_review, reviews::add_statement, reviews::update_statement, reviews::delete_statement, reviews::share_review,
-        reviews::answer_review,
-        guidance::list_questions, guidance::add_question, guidance::delete_question, guidance::add_favourite,
-        guidance::remove_favourite, guidance::import_questions, guidance::export_questions, guidance::use_question,
-        guidance::list_templates, guidance::create_template, guidance::apply_template, guidance::import_templates,
-        guidance::export_templates,
-        program::my_programs, program::start_several, program::get_program, program::start_program, program::run_session,
-        program::set_skipped, program::move_session, program::mark_done, program::capture, program::get_work_with_me,
-        program::save_work_with_me, program::set_sharing,
-        about::get_about, about::put_about, about::list_setbacks, about::create_setback, about::get_setback, about::update_setback,
-        kickoff::get_kickoff, kickoff::put_kickoff, kickoff::send_kickoff, kickoff::skip_kickoff,
-        kickoff::get_focus, kickoff::put_focus, kickoff::delete_focus, kickoff::start_team,
-        strategy::reach, strategy::list, strategy::place, strategy::withdraw,
-        handoff::get_handoff, handoff::save_handoff, handoff::reporting_changes,
-    ),
     components(schemas(super::error::ErrorBody, super::error::ErrorDetail, crate::domain::FieldError)),
-    modifiers(&BearerAuth, &ErrorAnswers),
+    modifiers(&BearerAuth),
     tags(
         (name = "people", description = "People, reporting lines and the org chart"),
         (name = "accounts", description = "Passwords, invitations and API tokens"),
@@ -381,8 +370,10 @@ impl utoipa::Modify for ErrorAnswers {
     }
 }
 
-async fn openapi_json() -> Response {
-    Json(ApiDoc::openapi()).into_response()
+/// What the routes alone do not give: the error answers every operation can give.
+fn finish(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    utoipa::Modify::modify(&ErrorAnswers, &mut doc);
+    doc
 }
 
 #[cfg(test)]
@@ -411,7 +402,7 @@ mod tests {
     /// two modules may well use the same one (`set_sharing` did, in growth and program).
     #[test]
     fn operation_ids_are_unique() {
-        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let doc = serde_json::to_value(openapi()).unwrap();
         let mut seen = std::collections::BTreeMap::new();
         for (path, item) in doc["paths"].as_object().unwrap() {
             for (method, op) in item.as_object().unwrap() {
