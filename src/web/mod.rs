@@ -5,6 +5,7 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod error;
+pub mod identity;
 pub mod live;
 pub mod pages;
 
