@@ -2,6 +2,7 @@
 
 pub mod about;
 pub mod accounts;
+pub mod capture;
 pub mod chrome;
 pub mod focus;
 pub mod growth;
@@ -14,6 +15,7 @@ pub mod people;
 pub mod program;
 pub mod reviews;
 pub mod strategy;
+mod time;
 
 use askama::Template;
 use axum::http::StatusCode;
