@@ -5,7 +5,7 @@
 //! another site could have forged. Handlers then take [`CurrentUser`].
 
 use super::error::{ApiError, error_page};
-use crate::app::accounts::Session;
+use super::identity::Identity;
 use crate::app::secrets::constant_time_eq;
 use crate::app::{App, AppError};
 use crate::domain::Person;
@@ -17,37 +17,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use std::net::{IpAddr, SocketAddr};
 
 pub const SESSION_COOKIE: &str = "rapport_session";
-
-#[derive(Clone, Debug)]
-pub enum Identity {
-    /// A browser with a session cookie. Unsafe requests must carry its CSRF token.
-    Session(Session),
-    /// A script with a personal API token. No cookie, so nothing to forge.
-    Token(Person),
-}
-
-impl Identity {
-    pub fn person(&self) -> &Person {
-        match self {
-            Identity::Session(s) => &s.person,
-            Identity::Token(p) => p,
-        }
-    }
-
-    pub fn csrf(&self) -> &str {
-        match self {
-            Identity::Session(s) => &s.csrf_token,
-            Identity::Token(_) => "",
-        }
-    }
-
-    pub fn session_token(&self) -> Option<&str> {
-        match self {
-            Identity::Session(s) => Some(&s.token),
-            Identity::Token(_) => None,
-        }
-    }
-}
 
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers

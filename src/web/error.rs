@@ -1,5 +1,6 @@
 //! How failures reach people: one mapping for the JSON API and one for pages.
 
+use super::pages::chrome::{Chrome, ErrorPage};
 use crate::app::AppError;
 use crate::domain::{FieldError, Invalid};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -151,7 +152,7 @@ impl IntoResponse for PageError {
 }
 
 pub fn error_page(status: StatusCode, heading: &str, message: &str) -> Response {
-    let page = super::pages::ErrorPage { c: super::pages::Chrome::bare(heading), heading, message };
+    let page = ErrorPage { c: Chrome::bare(heading), heading, message };
     match askama::Template::render(&page) {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => (status, message.to_string()).into_response(),

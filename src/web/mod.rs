@@ -5,6 +5,7 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod error;
+pub mod identity;
 pub mod live;
 pub mod pages;
 
@@ -134,7 +135,7 @@ pub fn router(app: App) -> Router {
         .route("/series/{id}/program/{key}/skip", post(pages::program::skip))
         .route("/series/{id}/program/{key}/move", post(pages::program::move_session))
         .route("/series/{id}/program/{key}/done", post(pages::program::mark_done))
-        .route("/series/{id}/program/{key}/capture", post(pages::program::capture))
+        .route("/series/{id}/program/{key}/capture", post(pages::capture::capture))
         .route("/people/{id}/work-with-me", get(pages::program::work_with_me_page).post(pages::program::save_work_with_me))
         .route("/people/{id}/work-with-me/share", post(pages::program::share_work_with_me))
         .route("/people/{id}/about", get(pages::about::about_page).post(pages::about::about_save))

@@ -2,6 +2,8 @@
 
 pub mod about;
 pub mod accounts;
+pub mod capture;
+pub mod chrome;
 pub mod focus;
 pub mod growth;
 pub mod guidance;
@@ -13,46 +15,12 @@ pub mod people;
 pub mod program;
 pub mod reviews;
 pub mod strategy;
+mod time;
 
-use super::auth::Identity;
-use crate::domain::Person;
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-
-/// What every page's frame needs: the title, who is signed in, the form token.
-pub struct Chrome {
-    pub title: String,
-    pub user: Option<Person>,
-    pub csrf: String,
-    /// Which main navigation item is current.
-    pub nav: &'static str,
-    pub asset_version: &'static str,
-}
-
-impl Chrome {
-    pub fn bare(title: &str) -> Chrome {
-        Chrome { title: title.to_string(), user: None, csrf: String::new(), nav: "", asset_version: super::assets::VERSION }
-    }
-
-    pub fn for_user(identity: &Identity, title: &str, nav: &'static str) -> Chrome {
-        Chrome {
-            title: title.to_string(),
-            user: Some(identity.person().clone()),
-            csrf: identity.csrf().to_string(),
-            nav,
-            asset_version: super::assets::VERSION,
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-pub struct ErrorPage<'a> {
-    pub c: Chrome,
-    pub heading: &'a str,
-    pub message: &'a str,
-}
+pub use chrome::{Chrome, ErrorPage};
 
 /// A submitted HTML form. A body that cannot be read as the form (wrong content type, a field
 /// of the wrong kind) gets an error page that says so, never a bare status.

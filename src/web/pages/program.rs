@@ -1,9 +1,9 @@
 //! The first ten 1:1s (an overview of one's pairs, a pair's program, the panel on the meeting
 //! page and the prep view) and the "how to work with me" page.
 
-use super::meetings::{tz_of, when};
+use super::time::{tz_of, when};
 use super::{Chrome, Form, ok, render};
-use crate::app::program::{CaptureInput, MeetingProgram, PairProgram, ProgramView, SessionView};
+use crate::app::program::{MeetingProgram, PairProgram, ProgramView, SessionView};
 use crate::app::work_with_me::WorkWithMeView;
 use crate::app::{App, AppError};
 use crate::domain::program::{SessionStatus, work_with_me};
@@ -310,7 +310,7 @@ struct ProgramPage {
     problem: Option<String>,
 }
 
-async fn program_response(
+pub(super) async fn program_response(
     app: &App,
     user: &CurrentUser,
     series_id: Uuid,
@@ -441,47 +441,6 @@ pub async fn mark_done(State(app): State<App>, user: CurrentUser, Path((id, key)
     match app.mark_session_done(user.person(), id, &key).await {
         Ok(()) => Ok(see_other(&format!("/series/{id}/program#s-{key}"))),
         Err(e) => refused(&app, &user, id, e).await,
-    }
-}
-
-#[derive(Deserialize)]
-pub struct CaptureForm {
-    #[serde(default)]
-    meeting_id: String,
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    body: String,
-    #[serde(default)]
-    section: String,
-    #[serde(default)]
-    back: String,
-}
-
-pub async fn capture(
-    State(app): State<App>,
-    user: CurrentUser,
-    Path((id, key)): Path<(Uuid, String)>,
-    Form(f): Form<CaptureForm>,
-) -> PageResult {
-    let meeting = match f.meeting_id.trim() {
-        "" => None,
-        m => Some(Uuid::parse_str(m).map_err(|_| AppError::NotFound)?),
-    };
-    let input = CaptureInput { meeting_id: meeting, title: f.title.clone(), body: f.body.clone(), section: f.section.clone() };
-    match app.capture(user.person(), id, &key, input).await {
-        Ok(_) => match meeting {
-            Some(m) if f.back == "meeting" => Ok(see_other(&format!("/meetings/{m}?captured=1#program"))),
-            _ => Ok(see_other(&format!("/series/{id}/program?done=captured#s-{key}"))),
-        },
-        Err(AppError::Invalid(errors)) => {
-            let state = CaptureState { key: key.clone(), title: f.title, body: f.body, section: f.section, errors };
-            match meeting {
-                Some(m) if f.back == "meeting" => super::meetings::meeting_with_capture(&app, &user, m, state).await,
-                _ => program_response(&app, &user, id, StatusCode::UNPROCESSABLE_ENTITY, state, None, None).await,
-            }
-        }
-        Err(e) => Err(e.into()),
     }
 }
 
