@@ -16,7 +16,7 @@
 //! The access rule is checked again on every use; an entry belongs to one viewer, since it
 //! holds that viewer's private note.
 
-use super::meetings::MeetingView;
+use super::meetings::view::MeetingView;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::sync::Mutex;

@@ -7,7 +7,8 @@
 //! `content/templates.toml`) or as a Markdown list; every problem in a file is reported with
 //! its line and column, and a file with any problem adds nothing.
 
-use super::guidance::{Prompt, Purpose, QUESTION_MAX, TEMPLATE_PROMPTS_MAX, Template, position, split_purposes};
+pub use super::guidance::{PLACEHOLDERS, unknown_placeholder, unknown_placeholder_message};
+use super::guidance::{Prompt, Purpose, QUESTION_MAX, TEMPLATE_PROMPTS_MAX, Template, placeholder_list, position, split_purposes};
 use super::people_csv::decode;
 use super::{FieldError, Invalid};
 use serde::Deserialize;
@@ -15,58 +16,10 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 use toml::Spanned;
 
-/// The placeholders a prompt may use, with what each becomes.
-pub const PLACEHOLDERS: [(&str, &str); 3] = [
-    ("teammate", "the teammate's first name"),
-    ("manager", "the manager's first name"),
-    ("date", "the day of the 1:1, as in “Tuesday 3 December”"),
-];
-
 pub const TEMPLATE_NAME_MAX: usize = 100;
 pub const TEMPLATE_SUMMARY_MAX: usize = 300;
 /// At most this many templates in one file.
 pub const IMPORT_MAX_TEMPLATES: usize = 200;
-
-/// Every `{name}` in a text, with the column (in characters, from 1) of its opening brace.
-/// Braces around anything that is not a plain lower-case word are left alone as text.
-fn placeholders_in(text: &str) -> Vec<(String, u64)> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = vec![];
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i] == '{' {
-            let mut j = i + 1;
-            while j < chars.len() && (chars[j].is_ascii_alphanumeric() || chars[j] == '_') {
-                j += 1;
-            }
-            if j > i + 1 && j < chars.len() && chars[j] == '}' {
-                out.push((chars[i + 1..j].iter().collect::<String>().to_lowercase(), i as u64 + 1));
-                i = j;
-            }
-        }
-        i += 1;
-    }
-    out
-}
-
-/// The first placeholder in `text` that rapport does not know, with its column.
-pub fn unknown_placeholder(text: &str) -> Option<(String, u64)> {
-    placeholders_in(text).into_iter().find(|(name, _)| !PLACEHOLDERS.iter().any(|(k, _)| k == name))
-}
-
-/// "{teammate}, {manager} or {date}".
-fn placeholder_list() -> String {
-    let all: Vec<String> = PLACEHOLDERS.iter().map(|(k, _)| format!("{{{k}}}")).collect();
-    match all.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
-        _ => all.join(""),
-    }
-}
-
-/// The message for an unknown placeholder: it names it and the ones that exist.
-pub fn unknown_placeholder_message(name: &str) -> String {
-    format!("{{{name}}} is not a placeholder rapport can fill; use {}.", placeholder_list())
-}
 
 /// What the placeholders become for one meeting.
 #[derive(Debug, Clone)]

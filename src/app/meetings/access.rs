@@ -1,0 +1,55 @@
+//! Who may see a 1:1, and telling open pages that it changed.
+
+use crate::app::events::MeetingEvent;
+use crate::app::{App, AppError, AppResult};
+use crate::domain::meeting::{Meeting, Series};
+use crate::domain::policy::{self, Action, Relation, Resource, Role};
+use crate::domain::{Person, PersonId};
+use crate::store::{Tx, meetings as store, people};
+use uuid::Uuid;
+
+impl App {
+    pub(super) fn pair_relation(actor: &Person, series: &Series) -> Relation {
+        if actor.id == series.teammate_id {
+            Relation::Themselves
+        } else if actor.id == series.manager_id {
+            Relation::Manager
+        } else {
+            Relation::Unrelated
+        }
+    }
+
+    /// The actor must be one of the pair for `resource`; otherwise, not found.
+    pub(super) fn require_pair(&self, actor: &Person, series: &Series, action: Action, resource: Resource) -> AppResult<()> {
+        let role = Role { relation: Self::pair_relation(actor, series), is_admin: actor.is_admin };
+        if policy::allows(role, action, resource) { Ok(()) } else { Err(AppError::NotFound) }
+    }
+
+    pub(crate) async fn load_meeting(&self, actor: &Person, meeting_id: Uuid, action: Action) -> AppResult<(Series, Meeting)> {
+        let meeting = store::get_meeting(&self.db, meeting_id).await?.ok_or(AppError::NotFound)?;
+        let series = store::get_series(&self.db, meeting.series_id).await?.ok_or(AppError::NotFound)?;
+        self.require_pair(actor, &series, action, Resource::SharedMeetingContent)?;
+        Ok((series, meeting))
+    }
+
+    pub(crate) async fn pair_people(&self, series: &Series) -> AppResult<(Person, Person)> {
+        let manager = people::get(&self.db, series.manager_id).await?.ok_or(AppError::NotFound)?;
+        let teammate = people::get(&self.db, series.teammate_id).await?.ok_or(AppError::NotFound)?;
+        Ok((manager, teammate))
+    }
+
+    /// After a commit: tell this instance's open pages (PostgreSQL instances hear it through
+    /// NOTIFY instead, which `notify_tx` queued inside the transaction).
+    pub(crate) fn published(&self, meeting: Uuid, what: &str, by: PersonId) {
+        if let crate::store::Db::Sqlite(_) = self.db {
+            self.events.publish(MeetingEvent { meeting_id: meeting, what: what.into(), by: by.0 });
+        }
+    }
+
+    pub(crate) async fn notify_tx(tx: &mut Tx, meeting: Uuid, what: &str, by: PersonId) -> AppResult<()> {
+        let payload =
+            serde_json::to_string(&MeetingEvent { meeting_id: meeting, what: what.into(), by: by.0 }).map_err(anyhow::Error::from)?;
+        store::notify_meeting_changed(tx, &payload).await?;
+        Ok(())
+    }
+}

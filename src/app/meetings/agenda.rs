@@ -1,0 +1,124 @@
+//! The shared agenda: adding, changing, reordering and removing talking points.
+
+use super::conflict;
+use super::view::PointPatch;
+use crate::app::{App, AppError, AppResult};
+use crate::domain::meeting::{self as rules, Meeting, Series, TalkingPoint};
+use crate::domain::policy::Action;
+use crate::domain::{FieldError, Invalid, Person};
+use crate::store::{meetings as store, search};
+use uuid::Uuid;
+
+impl App {
+    pub async fn add_point(&self, actor: &Person, meeting_id: Uuid, body: &str, recurring: bool) -> AppResult<TalkingPoint> {
+        let (series, meeting) = self.load_meeting(actor, meeting_id, Action::Write).await?;
+        let mut errors = Invalid::default();
+        let body = rules::short_text("body", body, rules::POINT_MAX, "a topic", &mut errors);
+        errors.into_result()?;
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        let id = Uuid::now_v7();
+        let point = TalkingPoint {
+            id,
+            meeting_id: meeting.id,
+            origin_id: id,
+            carried_from: None,
+            author_id: actor.id,
+            body,
+            position: store::next_position(&mut tx, meeting.id).await?,
+            discussed: false,
+            recurring,
+            version: 1,
+        };
+        store::insert_point(&mut tx, &point, series.id, now).await?;
+        Self::index_point(&mut tx, &point, series.id, &meeting).await?;
+        Self::notify_tx(&mut tx, meeting.id, "points", actor.id).await?;
+        tx.commit().await?;
+        self.published(meeting.id, "points", actor.id);
+        Ok(point)
+    }
+
+    pub(super) async fn load_point(&self, actor: &Person, point_id: Uuid) -> AppResult<(Series, Meeting, TalkingPoint)> {
+        let point = store::get_point(&self.db, point_id).await?.ok_or(AppError::NotFound)?;
+        let (series, meeting) = self.load_meeting(actor, point.meeting_id, Action::Write).await?;
+        Ok((series, meeting, point))
+    }
+
+    /// Rewords (author only), ticks as discussed or marks recurring (either person).
+    pub async fn update_point(&self, actor: &Person, point_id: Uuid, expected_version: i64, patch: PointPatch) -> AppResult<TalkingPoint> {
+        let (series, meeting, mut point) = self.load_point(actor, point_id).await?;
+        if point.version != expected_version {
+            return Err(conflict("This topic"));
+        }
+        let mut errors = Invalid::default();
+        if let Some(body) = &patch.body {
+            if point.author_id != actor.id && body.trim() != point.body {
+                errors.push(FieldError::new("body", "Only the person who added a topic can reword it."));
+            }
+            point.body = rules::short_text("body", body, rules::POINT_MAX, "a topic", &mut errors);
+        }
+        errors.into_result()?;
+        if let Some(d) = patch.discussed {
+            point.discussed = d;
+        }
+        if let Some(r) = patch.recurring {
+            point.recurring = r;
+        }
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        if !store::update_point(&mut tx, &point, expected_version, now).await? {
+            return Err(conflict("This topic"));
+        }
+        Self::index_point(&mut tx, &point, series.id, &meeting).await?;
+        Self::notify_tx(&mut tx, meeting.id, "points", actor.id).await?;
+        tx.commit().await?;
+        self.published(meeting.id, "points", actor.id);
+        point.version = expected_version.saturating_add(1);
+        Ok(point)
+    }
+
+    /// Moves a topic one place up or down within the agenda as shown.
+    pub async fn reorder_point(&self, actor: &Person, point_id: Uuid, up: bool) -> AppResult<()> {
+        let (series, meeting, point) = self.load_point(actor, point_id).await?;
+        let mut points = store::points_of_meeting(&self.db, meeting.id).await?;
+        rules::agenda_order(&mut points, series.teammate_id);
+        let Some(i) = points.iter().position(|p| p.id == point.id) else { return Err(AppError::NotFound) };
+        let j = if up { i.checked_sub(1) } else { Some(i + 1).filter(|j| *j < points.len()) };
+        let Some(j) = j else { return Ok(()) };
+        let (mut a, mut b) = (points[i].clone(), points[j].clone());
+        std::mem::swap(&mut a.position, &mut b.position);
+        if a.position == b.position {
+            // Equal positions (possible after carries): make them distinct in the wanted order.
+            if up { a.position -= 1 } else { a.position += 1 }
+        }
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        if !store::update_point(&mut tx, &a, points[i].version, now).await?
+            || !store::update_point(&mut tx, &b, points[j].version, now).await?
+        {
+            return Err(conflict("The agenda"));
+        }
+        Self::notify_tx(&mut tx, meeting.id, "points", actor.id).await?;
+        tx.commit().await?;
+        self.published(meeting.id, "points", actor.id);
+        Ok(())
+    }
+
+    pub async fn delete_point(&self, actor: &Person, point_id: Uuid, expected_version: i64) -> AppResult<()> {
+        let (_, meeting, point) = self.load_point(actor, point_id).await?;
+        if point.author_id != actor.id {
+            return Err(Invalid::one("body", "Only the person who added a topic can remove it; mark it discussed instead.").into());
+        }
+        let mut tx = self.db.begin().await?;
+        if !store::delete_point(&mut tx, point.id, expected_version).await? {
+            return Err(conflict("This topic"));
+        }
+        if point.carried_from.is_none() {
+            search::remove(&mut tx, point.origin_id).await?;
+        }
+        Self::notify_tx(&mut tx, meeting.id, "points", actor.id).await?;
+        tx.commit().await?;
+        self.published(meeting.id, "points", actor.id);
+        Ok(())
+    }
+}

@@ -1,0 +1,213 @@
+//! One meeting: its page, status, moving it, the "worth your time?" rating, what is coming next.
+
+use super::view::{MeetingView, Upcoming};
+use super::{conflict, parse_time};
+use crate::app::{App, AppError, AppResult};
+use crate::domain::meeting::{self as rules, Meeting, MeetingStatus, Series};
+use crate::domain::policy::{Action, Resource};
+use crate::domain::schedule::local_instant;
+use crate::domain::{FieldError, Invalid, Person};
+use crate::store::{meetings as store, people};
+use chrono::{Duration, NaiveDate};
+use uuid::Uuid;
+
+impl App {
+    pub async fn meeting_view(&self, actor: &Person, meeting_id: Uuid) -> AppResult<MeetingView> {
+        let now = self.clock.now();
+        if let Some(hit) = self.views.get(meeting_id, actor.id.0, now) {
+            self.require_pair(actor, &hit.view.series, Action::Read, Resource::SharedMeetingContent)?;
+            if store::series_rev(&self.db, hit.view.series.id).await? == Some(hit.rev) {
+                return Ok(hit.view);
+            }
+            self.views.forget(meeting_id, actor.id.0);
+        }
+        let (series, _) = self.load_meeting(actor, meeting_id, Action::Read).await?;
+        self.refresh_series(&series, now).await?;
+        // The revision is read (with the series as it is now) before everything else: a change
+        // made while the page is being gathered moves it on, and the entry kept below is then
+        // never used.
+        let (series, rev) = store::get_series_with_rev(&self.db, series.id).await?.ok_or(AppError::NotFound)?;
+        let view = self.gather_meeting_view(actor, series, meeting_id).await?;
+        // Kept until a meeting shown ends (points move on then) or for a minute at most.
+        let ends = [&view.meeting].into_iter().chain(view.next.iter()).map(|m| m.ends_at()).filter(|end| *end > now).min();
+        let fresh_until = ends.into_iter().chain([now + Duration::seconds(crate::app::cache::MAX_AGE_SECS)]).min().expect("one at least");
+        self.views.put(meeting_id, actor.id.0, view.clone(), rev, fresh_until);
+        Ok(view)
+    }
+
+    pub(super) async fn gather_meeting_view(&self, actor: &Person, series: Series, meeting_id: Uuid) -> AppResult<MeetingView> {
+        let meeting = store::get_meeting(&self.db, meeting_id).await?.ok_or(AppError::NotFound)?;
+        let (manager, teammate) = self.pair_people(&series).await?;
+        let mut points = store::points_of_meeting(&self.db, meeting.id).await?;
+        rules::agenda_order(&mut points, series.teammate_id);
+        let shared_note = store::get_note(&self.db, meeting.id, None).await?;
+        let private_note = store::get_note(&self.db, meeting.id, Some(actor.id)).await?;
+        let previous = store::previous(&self.db, series.id, meeting.starts_at).await?;
+        let since = previous.as_ref().map(|p| p.starts_at).unwrap_or(meeting.starts_at);
+        let actions = store::actions_for_meeting(&self.db, series.id, meeting.id, meeting.starts_at, since).await?;
+        let previous_note = match &previous {
+            Some(p) => store::get_note(&self.db, p.id, None).await?,
+            None => None,
+        };
+        let next = store::upcoming(&self.db, series.id, meeting.starts_at + Duration::seconds(1), 3).await?;
+        Ok(MeetingView {
+            series,
+            meeting,
+            manager,
+            teammate,
+            viewer: actor.id,
+            points,
+            shared_note,
+            private_note,
+            actions,
+            previous,
+            previous_note,
+            next,
+        })
+    }
+
+    /// Marks a meeting held, skipped or cancelled (with a reason for the last two), or back
+    /// to scheduled. Nothing is deleted; points not discussed move on to the next meeting.
+    pub async fn set_meeting_status(
+        &self,
+        actor: &Person,
+        meeting_id: Uuid,
+        expected_version: i64,
+        status: MeetingStatus,
+        reason: &str,
+    ) -> AppResult<Meeting> {
+        let (series, meeting) = self.load_meeting(actor, meeting_id, Action::Write).await?;
+        let reason = reason.trim();
+        if status.needs_reason() && reason.is_empty() {
+            return Err(Invalid::one("reason", format!("Say why the meeting is {}; it stays in the record.", status.as_str())).into());
+        }
+        if reason.chars().count() > rules::REASON_MAX {
+            return Err(Invalid::one("reason", format!("Keep the reason to {} characters.", rules::REASON_MAX)).into());
+        }
+        let now = self.clock.now();
+        // A meeting still to come that will not happen: both people get a cancellation.
+        let cancels = status.needs_reason() && meeting.status == MeetingStatus::Scheduled && meeting.starts_at > now;
+        // Put back after a skip or cancellation: both calendars get it again.
+        let restores = status == MeetingStatus::Scheduled && meeting.status.needs_reason() && meeting.starts_at > now;
+        let pair = if cancels || restores { Some(self.pair_people(&series).await?) } else { None };
+        let mut tx = self.db.begin().await?;
+        if !store::set_meeting_status(&mut tx, meeting.id, expected_version, status, reason, now).await? {
+            return Err(conflict("This meeting"));
+        }
+        if let Some((manager, teammate)) = &pair {
+            let after =
+                Meeting { status, status_reason: reason.to_string(), version: expected_version.saturating_add(1), ..meeting.clone() };
+            if cancels {
+                self.queue_cancel_notices(&mut tx, &series, manager, teammate, &after).await?;
+            } else {
+                self.queue_restore_notices(&mut tx, &series, manager, teammate, &after).await?;
+            }
+        }
+        let moved = self.carry_over(&mut tx, &series, now).await?;
+        Self::notify_tx(&mut tx, meeting.id, "meeting", actor.id).await?;
+        tx.commit().await?;
+        self.published(meeting.id, "meeting", actor.id);
+        for m in moved {
+            self.published(m, "points", actor.id);
+        }
+        store::get_meeting(&self.db, meeting.id).await?.ok_or(AppError::NotFound)
+    }
+
+    /// Moves a meeting to another local date and time (in the series' time zone).
+    pub async fn move_meeting(
+        &self,
+        actor: &Person,
+        meeting_id: Uuid,
+        expected_version: i64,
+        date: NaiveDate,
+        time: &str,
+        reason: &str,
+    ) -> AppResult<Meeting> {
+        let (series, meeting) = self.load_meeting(actor, meeting_id, Action::Write).await?;
+        let mut errors = Invalid::default();
+        let time = parse_time("time", time, &mut errors);
+        let reason = reason.trim();
+        if reason.is_empty() {
+            errors.push(FieldError::new("reason", "Say why the meeting moves; it stays in the record."));
+        } else if reason.chars().count() > rules::REASON_MAX {
+            errors.push(FieldError::new("reason", format!("Keep the reason to {} characters.", rules::REASON_MAX)));
+        }
+        let now = self.clock.now();
+        if let Err(e) = rules::within_reach("date", date, now.date_naive()) {
+            errors.push(e);
+        }
+        let (Some(time), true) = (time, errors.is_empty()) else { return Err(errors.into()) };
+        let starts_at = local_instant(series.schedule.tz, date, time);
+        if starts_at <= now {
+            return Err(Invalid::one("date", "Choose a time that is still to come.").into());
+        }
+        if meeting.status != MeetingStatus::Scheduled {
+            return Err(
+                Invalid::one("date", format!("This meeting is {}; only a scheduled meeting can move.", meeting.status.as_str())).into()
+            );
+        }
+        let (manager, teammate) = self.pair_people(&series).await?;
+        let mut tx = self.db.begin().await?;
+        if !store::move_meeting(&mut tx, meeting.id, expected_version, starts_at, reason, now).await? {
+            return Err(conflict("This meeting"));
+        }
+        // Both people get the new time as an update of that occurrence in their calendars.
+        let after = Meeting {
+            starts_at,
+            status_reason: reason.to_string(),
+            moved_from_at: Some(meeting.moved_from_at.unwrap_or(meeting.starts_at)),
+            version: expected_version.saturating_add(1),
+            ..meeting.clone()
+        };
+        self.queue_move_notices(&mut tx, &series, &manager, &teammate, &meeting, &after).await?;
+        Self::notify_tx(&mut tx, meeting.id, "meeting", actor.id).await?;
+        tx.commit().await?;
+        self.published(meeting.id, "meeting", actor.id);
+        store::get_meeting(&self.db, meeting.id).await?.ok_or(AppError::NotFound)
+    }
+
+    /// "Was this worth your time?" The teammate answers, once the meeting has begun.
+    pub async fn rate_meeting(&self, actor: &Person, meeting_id: Uuid, rating: i64, comment: &str) -> AppResult<Meeting> {
+        let (series, meeting) = self.load_meeting(actor, meeting_id, Action::Write).await?;
+        if actor.id != series.teammate_id {
+            return Err(Invalid::one("rating", "The teammate rates their 1:1s; the manager sees the trend.").into());
+        }
+        let mut errors = Invalid::default();
+        rules::rating("rating", rating, &mut errors);
+        if comment.chars().count() > rules::COMMENT_MAX {
+            errors.push(FieldError::new("comment", format!("Keep the comment to {} characters.", rules::COMMENT_MAX)));
+        }
+        errors.into_result()?;
+        let now = self.clock.now();
+        if meeting.starts_at > now || matches!(meeting.status, MeetingStatus::Cancelled | MeetingStatus::Skipped) {
+            return Err(Invalid::one("rating", "You can rate a meeting once it has taken place.").into());
+        }
+        let mut tx = self.db.begin().await?;
+        store::rate_meeting(&mut tx, meeting.id, rating, comment.trim(), now).await?;
+        Self::notify_tx(&mut tx, meeting.id, "meeting", actor.id).await?;
+        tx.commit().await?;
+        self.published(meeting.id, "meeting", actor.id);
+        store::get_meeting(&self.db, meeting.id).await?.ok_or(AppError::NotFound)
+    }
+
+    /// The actor's next meetings across all their 1:1s.
+    pub async fn upcoming_meetings(&self, actor: &Person, limit: i64) -> AppResult<Vec<Upcoming>> {
+        let now = self.clock.now();
+        for series in store::series_of_person(&self.db, actor.id).await? {
+            if self.would_create_meetings(&series, now).await? {
+                let mut tx = self.db.begin().await?;
+                self.ensure_meetings(&mut tx, &series, now, false).await?;
+                tx.commit().await?;
+            }
+        }
+        let mut out = vec![];
+        for (meeting, series) in store::upcoming_for_person(&self.db, actor.id, now - Duration::minutes(60), limit).await? {
+            if meeting.is_over(now) {
+                continue;
+            }
+            let other = people::get(&self.db, series.other(actor.id)).await?.ok_or(AppError::NotFound)?;
+            out.push(Upcoming { meeting, series, other });
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,110 @@
+//! Search across a person's 1:1s, and what keeps the search index current.
+
+use super::SEARCH_LIMIT;
+use super::view::SearchResult;
+use crate::app::{App, AppError, AppResult};
+use crate::domain::meeting::{ActionItem, Meeting, Series, TalkingPoint};
+use crate::domain::policy::{Action, Resource};
+use crate::domain::{Person, PersonId};
+use crate::store::search::{Doc, DocKind, Filter};
+use crate::store::{Tx, meetings as store, people, search};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+impl App {
+    /// A topic is found by search under its origin, at the meeting it is in now.
+    pub(crate) async fn index_point(tx: &mut Tx, point: &TalkingPoint, series: Uuid, meeting: &Meeting) -> AppResult<()> {
+        let doc = Doc {
+            kind: DocKind::Point,
+            ref_id: point.origin_id,
+            series_id: series,
+            meeting_id: meeting.id,
+            private_to: None,
+            occurred_at: meeting.starts_at,
+            body: &point.body,
+        };
+        search::upsert(tx, &doc).await?;
+        Ok(())
+    }
+
+    /// An action is found by search at the meeting it was agreed in.
+    pub(super) async fn index_action(tx: &mut Tx, item: &ActionItem, meeting: &Meeting) -> AppResult<()> {
+        let doc = Doc {
+            kind: DocKind::Action,
+            ref_id: item.id,
+            series_id: item.series_id,
+            meeting_id: meeting.id,
+            private_to: None,
+            occurred_at: meeting.starts_at,
+            body: &item.body,
+        };
+        search::upsert(tx, &doc).await?;
+        Ok(())
+    }
+
+    /// Searches every 1:1 the actor is part of: topics, shared notes, their own private notes
+    /// and actions. The access rule is inside the query, so counts and limits never leak.
+    pub async fn search(
+        &self,
+        actor: &Person,
+        query: &str,
+        with: Option<PersonId>,
+        from: Option<DateTime<Utc>>,
+        to: Option<DateTime<Utc>>,
+    ) -> AppResult<Vec<SearchResult>> {
+        let query = crate::domain::validation::search_query("q", query)?;
+        let hits = search::search(&self.db, actor.id, query, &Filter { with, from, to, limit: SEARCH_LIMIT }).await?;
+        // Hits come from a handful of series: look each series and person up once.
+        let mut seen: std::collections::HashMap<Uuid, (Series, Person)> = std::collections::HashMap::new();
+        let mut out = vec![];
+        for hit in hits {
+            if let std::collections::hash_map::Entry::Vacant(slot) = seen.entry(hit.series_id) {
+                let series = store::get_series(&self.db, hit.series_id).await?.ok_or(AppError::NotFound)?;
+                let other = people::get(&self.db, series.other(actor.id)).await?.ok_or(AppError::NotFound)?;
+                slot.insert((series, other));
+            }
+            let (series, other) = seen[&hit.series_id].clone();
+            // The query already keeps to the actor's series; each hit still passes the check
+            // the meeting page makes for it, so search never shows what that page refuses.
+            let resource = if hit.private {
+                // A private note: the meeting page shows the actor their own one only.
+                let own = store::get_note(&self.db, hit.meeting_id, Some(actor.id)).await?;
+                Resource::PrivateNote { actor_is_author: own.is_some_and(|n| n.id == hit.ref_id) }
+            } else {
+                Resource::SharedMeetingContent
+            };
+            if !self.may_pair(actor, series.manager_id, series.teammate_id, Action::Read, resource) {
+                continue;
+            }
+            out.push(SearchResult { hit, series, other });
+        }
+        Ok(out)
+    }
+}
+
+/// A search snippet as safe HTML: escaped, with the matches in `<mark>`.
+pub fn snippet_html(snippet: &str) -> String {
+    let mut out = String::with_capacity(snippet.len() + 16);
+    for c in snippet.chars() {
+        match c {
+            search::MARK_START => out.push_str("<mark>"),
+            search::MARK_END => out.push_str("</mark>"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn snippets_are_escaped_and_marked() {
+        let s = format!("a <script> {}growth{} plan", crate::store::search::MARK_START, crate::store::search::MARK_END);
+        assert_eq!(super::snippet_html(&s), "a &lt;script&gt; <mark>growth</mark> plan");
+    }
+}

@@ -1,0 +1,124 @@
+//! What the 1:1 use cases take in and hand out. Plain data over domain types: the meeting-page
+//! cache keeps [`MeetingView`]s without depending on the use cases.
+
+use crate::domain::meeting::{ActionItem, Meeting, Note, Series, SeriesKind, TalkingPoint};
+use crate::domain::schedule::Cadence;
+use crate::domain::{Person, PersonId};
+use crate::store::search::Hit;
+use chrono::{DateTime, NaiveDate, Utc};
+
+#[derive(Debug, Clone)]
+pub struct SeriesInput {
+    pub teammate_id: PersonId,
+    pub kind: SeriesKind,
+    pub cadence: Cadence,
+    /// The first meeting's date; later ones fall on the same weekday.
+    pub first_date: NaiveDate,
+    /// "HH:MM", local to `timezone`.
+    pub time: String,
+    pub timezone: String,
+    pub duration_minutes: u32,
+}
+
+/// Everything the meeting page shows, for one viewer.
+#[derive(Debug, Clone)]
+pub struct MeetingView {
+    pub series: Series,
+    pub meeting: Meeting,
+    pub manager: Person,
+    pub teammate: Person,
+    pub viewer: PersonId,
+    /// In agenda order: the teammate's topics, carried-over ones, then the manager's.
+    pub points: Vec<TalkingPoint>,
+    pub shared_note: Option<Note>,
+    /// The viewer's own private note; nobody else's is ever loaded.
+    pub private_note: Option<Note>,
+    pub actions: Vec<ActionItem>,
+    pub previous: Option<Meeting>,
+    pub previous_note: Option<Note>,
+    pub next: Vec<Meeting>,
+}
+
+impl MeetingView {
+    pub fn viewer_is_teammate(&self) -> bool {
+        self.viewer == self.teammate.id
+    }
+    pub fn other(&self) -> &Person {
+        if self.viewer_is_teammate() { &self.manager } else { &self.teammate }
+    }
+    pub fn person(&self, id: PersonId) -> &Person {
+        if id == self.manager.id { &self.manager } else { &self.teammate }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SeriesSummary {
+    pub series: Series,
+    pub other: Person,
+    pub next: Option<Meeting>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SeriesView {
+    pub series: Series,
+    pub manager: Person,
+    pub teammate: Person,
+    pub viewer: PersonId,
+    pub upcoming: Vec<Meeting>,
+    /// One page of past meetings, newest first.
+    pub history: Vec<Meeting>,
+    /// Pass as `before` for the next (older) page.
+    pub older: Option<DateTime<Utc>>,
+    /// The latest "worth your time?" ratings, newest first (at most [`RATINGS_SHOWN`]).
+    pub ratings: Vec<(DateTime<Utc>, i64)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Upcoming {
+    pub meeting: Meeting,
+    pub series: Series,
+    pub other: Person,
+}
+
+#[derive(Debug, Clone)]
+pub struct MyAction {
+    pub action: ActionItem,
+    pub series: Series,
+    pub other: Person,
+}
+
+/// The result of saving a note.
+#[derive(Debug, Clone)]
+pub enum NoteSaved {
+    Saved(Note),
+    /// Someone else saved first; both changes fitted together and were saved.
+    Merged(Note),
+    /// Someone else saved first and changed the same lines. Nothing was saved; `merged` holds
+    /// both versions, marked, for the person to settle and save again on top of `current`.
+    Conflict {
+        current: Note,
+        merged: String,
+    },
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PointPatch {
+    pub body: Option<String>,
+    pub discussed: Option<bool>,
+    pub recurring: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ActionPatch {
+    pub body: Option<String>,
+    pub done: Option<bool>,
+    pub due_date: Option<Option<NaiveDate>>,
+    pub owner_id: Option<PersonId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SearchResult {
+    pub hit: Hit,
+    pub series: Series,
+    pub other: Person,
+}

@@ -1,0 +1,161 @@
+//! The spreadsheet matrix in CSV: rows = competencies, columns = levels, cells = expectations.
+
+use super::Framework;
+use super::parse::clean;
+use super::raw::{Loc, Raw, RawArea, RawCompetency, RawTrack, Text};
+use crate::domain::validation::{FieldError, Invalid};
+
+/// Reads a matrix: an optional first row `track,,,Track A,,Track B,…` (a blank cell continues
+/// the track to its left, as merged cells export), then `area,competency[,description],level…`,
+/// then one row per competency. A blank area continues the area above.
+pub(super) fn from_csv(text: &str, name: &str) -> Result<(Raw, Invalid), Invalid> {
+    // The csv crate counts a CRLF-terminated record as starting on the line before; with LF
+    // only, every line number is right. (Cells are normalised to LF anyway.)
+    let text = text.replace("\r\n", "\n");
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut errors = Invalid::default();
+    let mut rows: Vec<(u64, csv::StringRecord)> = Vec::new();
+    for r in reader.records() {
+        match r {
+            Ok(rec) => {
+                let line = rec.position().map(|p| p.line()).unwrap_or(0);
+                if rec.iter().all(|f| f.trim().is_empty()) {
+                    continue;
+                }
+                // Cells rapport wrote with a quote before a formula character get it back off.
+                let rec: csv::StringRecord = rec.iter().map(crate::domain::csv_cells::unescape).collect();
+                rows.push((line, rec));
+            }
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                return Err(Invalid(vec![FieldError::new("file", format!("This line cannot be read as CSV: {e}")).at(line, 1)]));
+            }
+        }
+    }
+    let mut raw = Raw { name: Some(Text { value: clean(name), loc: Loc { line: 1, col: 1 } }), ..Raw::default() };
+    let mut rows = rows.into_iter().peekable();
+    let track_row = match rows.peek() {
+        Some((_, r)) if r.get(0).map(|c| c.trim().eq_ignore_ascii_case("track")).unwrap_or(false) => rows.next(),
+        _ => None,
+    };
+    let Some((hline, header)) = rows.next() else {
+        return Err(Invalid(vec![
+            FieldError::new(
+                "file",
+                "The file has no header. Its first line must be: area,competency,description, then one column per level.",
+            )
+            .at(1, 1),
+        ]));
+    };
+    let h = |i: usize| header.get(i).map(|c| c.trim().to_ascii_lowercase()).unwrap_or_default();
+    if h(0) != "area" {
+        errors.push(FieldError::new("header", "The first column must be \"area\".").at(hline, 1));
+    }
+    if h(1) != "competency" {
+        errors.push(FieldError::new("header", "The second column must be \"competency\".").at(hline, 2));
+    }
+    let first_level = if h(2) == "description" { 3 } else { 2 };
+    let width = header.len();
+    if width <= first_level {
+        errors.push(
+            FieldError::new("header", "The header names no levels: add one column per level after the competency and its description.")
+                .at(hline, width as u64 + 1),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    // Levels and their tracks.
+    let mut current_track: Option<Text> = None;
+    for i in first_level..width {
+        let level = Text { value: clean(header.get(i).unwrap_or("")), loc: Loc { line: hline, col: i as u64 + 1 } };
+        let track_name = match &track_row {
+            Some((tline, tr)) => {
+                let cell = clean(tr.get(i).unwrap_or(""));
+                if !cell.is_empty() {
+                    current_track = Some(Text { value: cell, loc: Loc { line: *tline, col: i as u64 + 1 } });
+                }
+                match &current_track {
+                    Some(t) => t.clone(),
+                    None => {
+                        errors
+                            .push(FieldError::new("track", "The first level column needs the name of its track.").at(*tline, i as u64 + 1));
+                        Text { value: "?".into(), loc: Loc { line: *tline, col: i as u64 + 1 } }
+                    }
+                }
+            }
+            None => Text { value: "Default".into(), loc: Loc { line: 1, col: i as u64 + 1 } },
+        };
+        match raw.tracks.last_mut() {
+            Some(t) if t.name.value == track_name.value => t.levels.push(level),
+            _ => raw.tracks.push(RawTrack { name: track_name, levels: vec![level] }),
+        }
+    }
+    if let Some((tline, tr)) = &track_row
+        && tr.len() > width
+    {
+        errors.push(
+            FieldError::new("row", format!("This line has {} columns; the header has {width}.", tr.len())).at(*tline, width as u64 + 1),
+        );
+    }
+    let level_names: Vec<Text> = raw.tracks.iter().flat_map(|t| t.levels.iter().cloned()).collect();
+    raw.areas_loc = Loc { line: hline + 1, col: 1 };
+    for (line, rec) in rows {
+        if rec.len() != width {
+            errors.push(
+                FieldError::new("row", format!("This line has {} columns; the header has {width}.", rec.len()))
+                    .at(line, rec.len().min(width) as u64 + 1),
+            );
+            continue;
+        }
+        // Where each cell starts: a quoted cell may span lines.
+        let mut locs = Vec::with_capacity(width);
+        let mut l = line;
+        for (i, cell) in rec.iter().enumerate() {
+            locs.push(Loc { line: l, col: i as u64 + 1 });
+            l += cell.matches('\n').count() as u64;
+        }
+        let area = Text { value: clean(&rec[0]), loc: locs[0] };
+        let comp = RawCompetency {
+            name: Text { value: clean(&rec[1]), loc: locs[1] },
+            description: if first_level == 3 { Text { value: clean(&rec[2]), loc: locs[2] } } else { Text::default() },
+            expectations: level_names
+                .iter()
+                .enumerate()
+                .map(|(j, lv)| (lv.clone(), Text { value: clean(&rec[first_level + j]), loc: locs[first_level + j] }))
+                .collect(),
+            expectations_loc: locs[first_level],
+        };
+        match raw.areas.last_mut() {
+            Some(a) if area.value.is_empty() || a.name.value == area.value => a.competencies.push(comp),
+            _ => raw.areas.push(RawArea { name: area, competencies: vec![comp] }),
+        }
+    }
+    Ok((raw, errors))
+}
+
+pub(super) fn export_csv(f: &Framework) -> String {
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    let mut track_row = vec!["track".to_string(), String::new(), String::new()];
+    for t in &f.tracks {
+        for (i, _) in t.levels.iter().enumerate() {
+            track_row.push(if i == 0 { t.name.clone() } else { String::new() });
+        }
+    }
+    let mut header = vec!["area".to_string(), "competency".to_string(), "description".to_string()];
+    header.extend(f.levels().iter().map(|l| l.name.to_string()));
+    // Every cell is neutralised for spreadsheets (CSV injection); writing to a Vec cannot fail.
+    let mut write = |row: &[String]| {
+        let _ = w.write_record(row.iter().map(|c| crate::domain::csv_cells::escape(c)));
+    };
+    write(&track_row);
+    write(&header);
+    for a in &f.areas {
+        for c in &a.competencies {
+            let mut row = vec![a.name.clone(), c.name.clone(), c.description.clone()];
+            row.extend(c.expectations.iter().cloned());
+            write(&row);
+        }
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}

@@ -1,0 +1,191 @@
+use super::parse::clean;
+use super::*;
+use crate::domain::validation::Invalid;
+use proptest::prelude::*;
+
+fn small() -> Framework {
+    Framework {
+        name: "Eng".into(),
+        tracks: vec![
+            Track { name: "IC".into(), levels: vec!["E1".into(), "E2".into()] },
+            Track { name: "Manager".into(), levels: vec!["M1".into()] },
+        ],
+        areas: vec![Area {
+            name: "Craft".into(),
+            competencies: vec![Competency {
+                name: "Code".into(),
+                description: "Writing it".into(),
+                expectations: vec!["Clean, tested \"code\"".into(), "Line one\nline two — ünïcødé 🙂".into(), "Coaches".into()],
+            }],
+        }],
+    }
+}
+
+fn located(e: &Invalid) -> Vec<(u64, u64, String)> {
+    e.0.iter().map(|f| (f.line.unwrap_or(0), f.column.unwrap_or(0), f.field.clone())).collect()
+}
+
+#[test]
+fn every_format_round_trips_a_framework_and_its_file() {
+    let f = small();
+    for fmt in Format::ALL {
+        let file = export(&f, fmt);
+        let back = parse(file.as_bytes(), fmt, "Eng").unwrap_or_else(|e| panic!("{fmt:?}: {e}\n{file}"));
+        assert_eq!(back, f, "{fmt:?}");
+        assert_eq!(export(&back, fmt), file);
+    }
+}
+
+#[test]
+fn the_example_framework_is_valid_and_round_trips() {
+    let text = include_str!("../../../frameworks/example.yaml");
+    let f = parse(text.as_bytes(), Format::Yaml, "").unwrap();
+    assert!(f.summary().competencies >= 6);
+    assert_eq!(parse(export(&f, Format::Csv).as_bytes(), Format::Csv, &f.name).unwrap(), f);
+}
+
+#[test]
+fn yaml_problems_have_their_line_and_column() {
+    let y = "name: X\ntracks:\n  - name: IC\n    levels: [A, B]\nareas:\n  - name: Craft\n    competencies:\n      - name: Code\n        expectations:\n          A: fine\n      - name: code\n        expectations:\n          A: ok\n          B: \"\"\n          C: what\n";
+    let e = parse(y.as_bytes(), Format::Yaml, "").unwrap_err();
+    let at = located(&e);
+    // Code misses B (reported at its expectations), "code" duplicates Code, B is empty, C is unknown.
+    assert!(at.contains(&(10, 11, "expectation".into())), "{at:?}");
+    assert!(at.contains(&(11, 15, "competency".into())), "{at:?}");
+    assert!(at.contains(&(14, 14, "expectation".into())), "{at:?}");
+    assert!(at.contains(&(15, 11, "level".into())), "{at:?}");
+    assert_eq!(e.0.len(), 4, "{e}");
+}
+
+#[test]
+fn yaml_syntax_errors_and_unknown_keys_are_located() {
+    let e = parse(b"name: [unclosed\n", Format::Yaml, "").unwrap_err();
+    assert!(e.0[0].line.is_some());
+    let e = parse(b"name: X\ncolour: red\n", Format::Yaml, "").unwrap_err();
+    assert!(located(&e).contains(&(2, 1, "colour".into())), "{e}");
+}
+
+#[test]
+fn json_problems_have_their_line_and_column() {
+    let e = parse(b"{\n  \"name\": \"X\",\n  \"tracks\": [\n}", Format::Json, "").unwrap_err();
+    assert_eq!(e.0[0].line, Some(4));
+    let j = "{\n\t\"name\": \"X\",\n\t\"tracks\": [{\"name\": \"IC\", \"levels\": []}],\n\t\"areas\": []\n}";
+    let e = parse(j.as_bytes(), Format::Json, "").unwrap_err();
+    let at = located(&e);
+    assert!(at.contains(&(3, 22, "levels".into())), "{at:?}");
+    assert!(at.iter().any(|(l, _, f)| *l == 4 && f == "areas"), "{at:?}");
+}
+
+#[test]
+fn csv_problems_have_their_line_and_column() {
+    let csv = "track,,,IC,\narea,competency,description,E1,E2\nCraft,Code,,\"multi\nline\",\nCraft,Tests,,a\nCraft,code,,x,y\n";
+    let e = parse(csv.as_bytes(), Format::Csv, "X").unwrap_err();
+    let at = located(&e);
+    assert!(at.contains(&(4, 5, "expectation".into())), "{at:?}");
+    assert!(at.contains(&(5, 5, "row".into())), "{at:?}");
+    assert!(at.contains(&(6, 2, "competency".into())), "{at:?}");
+    let e = parse(b"area,competency,description\nA,B,C\n", Format::Csv, "X").unwrap_err();
+    assert_eq!(located(&e), vec![(1, 4, "header".into())]);
+    let e = parse(b"area,competency,L1,L1\nA,B,x,y\n", Format::Csv, "X").unwrap_err();
+    assert_eq!(located(&e), vec![(1, 4, "level".into())]);
+}
+
+#[test]
+fn windows_line_ends_keep_line_numbers_right() {
+    let e = parse(b"area,competency,Junior,Mid\r\nCraft,Code,fine\r\n", Format::Csv, "X").unwrap_err();
+    assert_eq!(located(&e), vec![(2, 4, "row".into())]);
+    let e = parse(b"area,competency,Junior\r\nCraft,Code,\"two\r\nlines\"\r\nCraft,Tests,\r\n", Format::Csv, "X").unwrap_err();
+    assert_eq!(located(&e), vec![(4, 3, "expectation".into())]);
+}
+
+#[test]
+fn a_matrix_without_a_track_row_and_with_merged_areas_reads() {
+    let f =
+        parse("area,competency,Junior,Senior\nCraft,Code,a,b\n,Tests,c,d\nPeople,Mentoring,e,f\n".as_bytes(), Format::Csv, "X").unwrap();
+    assert_eq!(f.tracks, vec![Track { name: "Default".into(), levels: vec!["Junior".into(), "Senior".into()] }]);
+    assert_eq!(f.areas.len(), 2);
+    assert_eq!(f.areas[0].competencies.len(), 2);
+    assert_eq!(f.expectation("Tests", "Senior"), Some("d"));
+    assert_eq!(f.next_level("Junior").map(|l| l.name), Some("Senior"));
+    assert_eq!(f.next_level("Senior"), None);
+}
+
+#[test]
+fn bad_bytes_and_big_files_are_refused_with_a_place() {
+    let e = parse(b"area,competency,L1\nCr\xe9ft,A,b\n", Format::Csv, "X").unwrap_err();
+    assert_eq!((e.0[0].line, e.0[0].column), (Some(2), Some(3)));
+    let mut big = b"area,competency,L1\n".to_vec();
+    while big.len() <= MAX_BYTES {
+        big.extend_from_slice(b"Craft,Competency,expected\n");
+    }
+    let e = parse(&big, Format::Csv, "X").unwrap_err();
+    assert!(e.0[0].message.contains("limit"));
+    assert!(e.0[0].line.unwrap() > 1000);
+}
+
+fn text(multi_line: bool) -> impl Strategy<Value = String> {
+    let re = if multi_line { "[\\PC\n]{1,30}" } else { "\\PC{1,20}" };
+    proptest::string::string_regex(re).unwrap().prop_map(|s| {
+        let t = clean(&s);
+        if t.is_empty() { "x".into() } else { t }
+    })
+}
+
+fn framework() -> impl Strategy<Value = Framework> {
+    (text(false), prop::collection::vec((text(false), 1..4usize), 1..3), prop::collection::vec((text(false), 1..4usize), 1..3))
+        .prop_flat_map(|(name, tracks, areas)| {
+            let tracks: Vec<Track> = tracks
+                .into_iter()
+                .enumerate()
+                .map(|(i, (n, k))| Track { name: format!("{n} {i}"), levels: (0..k).map(|j| format!("{n} L{i}.{j}")).collect() })
+                .collect();
+            let nlevels: usize = tracks.iter().map(|t| t.levels.len()).sum();
+            let ncomp: usize = areas.iter().map(|(_, k)| k).sum();
+            (
+                Just(name),
+                Just(tracks),
+                Just(areas),
+                prop::collection::vec(text(true), ncomp * nlevels),
+                prop::collection::vec(prop_oneof![Just(String::new()), text(true)], ncomp),
+            )
+        })
+        .prop_map(|(name, tracks, areas, cells, descriptions)| {
+            let nlevels: usize = tracks.iter().map(|t| t.levels.len()).sum();
+            let mut cells = cells.into_iter();
+            let mut descriptions = descriptions.into_iter();
+            let mut n = 0;
+            let areas = areas
+                .into_iter()
+                .enumerate()
+                .map(|(i, (a, k))| Area {
+                    name: format!("{a} {i}"),
+                    competencies: (0..k)
+                        .map(|_| {
+                            n += 1;
+                            Competency {
+                                name: format!("{a} C{n}"),
+                                description: descriptions.next().unwrap_or_default(),
+                                expectations: (0..nlevels).map(|_| cells.next().unwrap_or_default()).collect(),
+                            }
+                        })
+                        .collect(),
+                })
+                .collect();
+            Framework { name, tracks, areas }
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn export_then_import_gives_the_same_framework_and_file(f in framework()) {
+        for fmt in Format::ALL {
+            let file = export(&f, fmt);
+            let back = parse(file.as_bytes(), fmt, &f.name);
+            prop_assert!(back.is_ok(), "{:?}: {}\n{}", fmt, back.unwrap_err(), file);
+            let back = back.unwrap();
+            prop_assert_eq!(&back, &f);
+            prop_assert_eq!(export(&back, fmt), file);
+        }
+    }
+}
