@@ -2,7 +2,7 @@
 //! `/api/v1/openapi.json`. Scripts authenticate with `Authorization: Bearer rpt_…`; a
 //! browser session works too, with the `X-CSRF-Token` header on changes.
 //!
-//! `people.rs` holds people, accounts and tokens; `meetings.rs` the 1:1s: series, meetings,
+//! `people.rs` holds people, accounts and tokens; `meetings/` the 1:1s: series, meetings,
 //! the agenda, notes, action items and search; `growth.rs` frameworks and growth records;
 //! `reviews.rs` feedback, review periods, packets and reviews; `about.rs` the manager's about
 //! page and setback records.
