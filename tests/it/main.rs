@@ -30,3 +30,4 @@ mod store_writer;
 mod strategy;
 mod templates;
 mod webhooks;
+mod weekly_loop;

@@ -166,6 +166,21 @@ impl GrowthPage {
             None => "not yet assessed",
         }
     }
+    /// The rating the assessment form starts at for a competency: the viewer's own latest
+    /// assessment of it, so saving new evidence never changes the rating unasked; "meets"
+    /// when there is none yet.
+    fn starts_at(&self, e: &crate::app::growth::ExpectationRow, r: &Rating) -> bool {
+        let latest = match self.g.assess_as {
+            Some(crate::domain::growth::AssessmentKind::SelfAssessment) => e.latest_self,
+            _ => e.latest_manager,
+        };
+        latest.unwrap_or(Rating::Meets) == *r
+    }
+    /// A rating as an option of the form: "Meets expectations".
+    fn option_label(&self, r: &Rating) -> String {
+        let label = r.label();
+        label[..1].to_uppercase() + &label[1..]
+    }
     fn level_value(&self, f: &FrameworkVersion, level: &str) -> String {
         format!("{}|{}", f.framework_id, level)
     }

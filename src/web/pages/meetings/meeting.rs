@@ -243,7 +243,8 @@ pub(super) async fn meeting_response(app: &App, user: &CurrentUser, id: Uuid, st
     };
     let points = point_rows(&v, tz, now, &f.point_problem);
     let actions: Vec<ActionRow> = v.actions.iter().map(|a| action_row(a, &owner_name(&v, a), today, &f.action_problem)).collect();
-    let open_actions = actions.iter().filter(|a| !a.done).count();
+    // What is still open from earlier meetings: actions added in this one are not "from last time".
+    let open_actions = v.actions.iter().filter(|a| a.done_at.is_none() && a.meeting_id != v.meeting.id).count();
     let owner_pick = if f.action_owner.is_empty() { v.viewer.to_string() } else { f.action_owner.clone() };
     let owners = [&v.teammate, &v.manager]
         .into_iter()
@@ -259,7 +260,7 @@ pub(super) async fn meeting_response(app: &App, user: &CurrentUser, id: Uuid, st
     let shared_meta = v.shared_note.as_ref().map(|n| note_meta(n, &v, tz, now));
     let notes_text = f.note_text.clone().unwrap_or_else(|| v.shared_note.as_ref().map(|n| n.body.clone()).unwrap_or_default());
     let notes_base = f.note_base.unwrap_or_else(|| v.shared_note.as_ref().map(|n| n.version).unwrap_or(0));
-    let notes_open = f.note_text.is_some() || shared_html.is_none();
+    let notes_open = f.note_text.is_some();
     let private_html = v.private_note.as_ref().filter(|n| !n.body.trim().is_empty()).map(App::render_note);
     let private_text = f.private_text.clone().unwrap_or_else(|| v.private_note.as_ref().map(|n| n.body.clone()).unwrap_or_default());
     let private_base = f.private_base.unwrap_or_else(|| v.private_note.as_ref().map(|n| n.version).unwrap_or(0));

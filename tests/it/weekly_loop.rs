@@ -1,0 +1,139 @@
+//! The weekly loop (issue 14), as a manager and a teammate meet it on the pages: defects seen
+//! in use, each pinned by a test on both databases.
+
+use crate::on_both;
+use crate::support::{TestApp, csrf_in};
+use chrono::{DateTime, NaiveDate, Utc};
+use rapport::app::meetings::SeriesInput;
+use rapport::domain::Person;
+use rapport::domain::framework::Format;
+use rapport::domain::meeting::SeriesKind;
+use rapport::domain::schedule::Cadence;
+use uuid::Uuid;
+
+on_both!(
+    the_assessment_form_starts_at_the_assessors_latest_rating,
+    still_open_from_last_time_counts_only_actions_from_earlier_meetings,
+    a_meeting_without_notes_shows_the_editor_and_nothing_that_closes_it,
+);
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+/// An admin, a manager and their report; the clock on Monday 2 March 2026.
+async fn people(t: &TestApp) -> (Person, Person, Person) {
+    t.clock.set(at("2026-03-02T08:00:00Z"));
+    let admin = t.admin().await;
+    let manager = t.person(&admin, "Maria Manager", Some(admin.id)).await;
+    let teammate = t.person(&admin, "Tom Teammate", Some(manager.id)).await;
+    (admin, manager, teammate)
+}
+
+/// Weekly 1:1s from Wednesday 4 March 2026 at 10:00 UTC: the series and its first two meetings.
+async fn weekly(t: &TestApp, manager: &Person, teammate: &Person) -> (Uuid, Uuid, Uuid) {
+    let input = SeriesInput {
+        teammate_id: teammate.id,
+        kind: SeriesKind::Regular,
+        cadence: Cadence::Weekly,
+        first_date: NaiveDate::from_ymd_opt(2026, 3, 4).unwrap(),
+        time: "10:00".into(),
+        timezone: "UTC".into(),
+        duration_minutes: 30,
+    };
+    let series = t.app.create_series(manager, input).await.unwrap();
+    let upcoming = t.app.series_view(manager, series.id, None).await.unwrap().upcoming;
+    (series.id, upcoming[0].id, upcoming[1].id)
+}
+
+async fn page(c: &reqwest::Client, t: &TestApp, path: &str) -> String {
+    let r = c.get(t.url(path)).send().await.unwrap();
+    assert_eq!(r.status(), 200, "{path}");
+    r.text().await.unwrap()
+}
+
+async fn post(c: &reqwest::Client, t: &TestApp, path: &str, form: &[(&str, &str)]) {
+    let r = c.post(t.url(path)).form(form).send().await.unwrap();
+    assert_eq!(r.status(), 303, "{path}: {}", r.text().await.unwrap());
+}
+
+/// The value of the option a competency's rating select starts at.
+fn starting_rating(html: &str, competency: &str) -> String {
+    let heading = html.find(&format!(">{competency} <span")).unwrap_or_else(|| panic!("no competency {competency}"));
+    let select = heading + html[heading..].find("<select").unwrap();
+    let end = select + html[select..].find("</select>").unwrap();
+    let options: Vec<&str> = html[select..end].split("<option").filter(|o| o.contains(" selected")).collect();
+    assert_eq!(options.len(), 1, "exactly one option starts selected: {}", &html[select..end]);
+    let v = options[0].split("value=\"").nth(1).unwrap();
+    v[..v.find('"').unwrap()].to_string()
+}
+
+async fn the_assessment_form_starts_at_the_assessors_latest_rating(t: TestApp) {
+    let (admin, manager, teammate) = people(&t).await;
+    let example = include_str!("../../frameworks/example.yaml");
+    let out = t.app.import_framework(&admin, example.as_bytes(), Format::Yaml, "", true).await.unwrap();
+    t.app.set_level(&manager, teammate.id, out.framework_id, "Engineer I").await.unwrap();
+    t.app.assess(&manager, teammate.id, "Building software", "exceeds", "Led the importer").await.unwrap();
+    t.app.assess(&teammate, teammate.id, "Ownership", "below", "Missed a handover").await.unwrap();
+
+    // The manager's form starts where the manager last left each competency, so saving new
+    // evidence keeps the rating unless they change it.
+    let (m, _) = t.signed_in(&manager.email).await;
+    let html = page(&m, &t, &format!("/people/{}/growth", teammate.id)).await;
+    assert_eq!(starting_rating(&html, "Building software"), "exceeds");
+    assert_eq!(starting_rating(&html, "Ownership"), "meets", "the teammate's own view is not the manager's");
+    // The teammate's own form starts at their own latest view.
+    let (tm, _) = t.signed_in(&teammate.email).await;
+    let html = page(&tm, &t, &format!("/people/{}/growth", teammate.id)).await;
+    assert_eq!(starting_rating(&html, "Ownership"), "below");
+    assert_eq!(starting_rating(&html, "Building software"), "meets");
+}
+
+async fn still_open_from_last_time_counts_only_actions_from_earlier_meetings(t: TestApp) {
+    let (_, manager, teammate) = people(&t).await;
+    let (_, first, second) = weekly(&t, &manager, &teammate).await;
+    let (m, _) = t.signed_in(&manager.email).await;
+    let csrf = csrf_in(&page(&m, &t, &format!("/meetings/{first}")).await);
+    let me = manager.id.to_string();
+    let action =
+        |body: &'static str| [("_csrf", csrf.clone()), ("body", body.into()), ("owner_id", me.clone()), ("due_date", String::new())];
+    for form in [action("Book the offsite"), action("Send the survey")] {
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        post(&m, &t, &format!("/meetings/{first}/actions"), &form).await;
+    }
+    // A week later, in the next 1:1: two actions are still open from last time.
+    t.clock.set(at("2026-03-11T09:00:00Z"));
+    let html = page(&m, &t, &format!("/meetings/{second}")).await;
+    assert!(html.contains("2 open actions</a> carried on with you"), "{html}");
+    // Actions added today are not "from last time".
+    for form in [action("Ask about the on-call rota")] {
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        post(&m, &t, &format!("/meetings/{second}/actions"), &form).await;
+    }
+    let html = page(&m, &t, &format!("/meetings/{second}")).await;
+    assert!(html.contains("Ask about the on-call rota"));
+    assert!(html.contains("2 open actions</a> carried on with you"), "still two from last time: {html}");
+}
+
+async fn a_meeting_without_notes_shows_the_editor_and_nothing_that_closes_it(t: TestApp) {
+    let (_, manager, teammate) = people(&t).await;
+    let (_, first, _) = weekly(&t, &manager, &teammate).await;
+    let (m, _) = t.signed_in(&manager.email).await;
+    let html = page(&m, &t, &format!("/meetings/{first}")).await;
+    // No notes yet: the editor is there to type into, not folded behind a toggle that would close it.
+    assert!(html.contains("id=\"f-notes\""));
+    assert!(!html.contains("id=\"notes-edit\"") && !html.contains("Write notes</summary>"), "{html}");
+    let csrf = csrf_in(&html);
+    post(
+        &m,
+        &t,
+        &format!("/meetings/{first}/notes"),
+        &[("_csrf", csrf.as_str()), ("base_version", "0"), ("body", "We agreed on the plan.")],
+    )
+    .await;
+    // With notes, they read as text and "Edit the notes" opens the editor.
+    let html = page(&m, &t, &format!("/meetings/{first}")).await;
+    assert!(html.contains("We agreed on the plan."));
+    assert!(html.contains("<details class=\"note-edit\" id=\"notes-edit\">"), "folded, not open: {html}");
+    assert!(html.contains("<summary>Edit the notes</summary>"));
+}
