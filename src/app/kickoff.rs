@@ -41,6 +41,12 @@ pub struct KickoffView {
     /// The first 1:1 the note is about: the first one still to come (for a sent note, the first
     /// one after it was sent).
     pub first: Option<Meeting>,
+    /// Whether `first` is the series' very first 1:1 (a note written weeks into a series is
+    /// about the next one, not the first).
+    pub first_of_series: bool,
+    /// Whether a sent note reaches the teammate today: they can sign in, or e-mail goes out.
+    /// Otherwise it waits in rapport until they have an account.
+    pub reaches_teammate: bool,
     /// Why the first 1:1 may take the teammate by surprise (only while it is still to come).
     pub warnings: Vec<Warning>,
 }
@@ -185,6 +191,10 @@ impl App {
             sent_at: stored.as_ref().and_then(|k| k.sent_at),
             skipped_at: stored.as_ref().and_then(|k| k.skipped_at),
             read_at: stored.as_ref().and_then(|k| k.read_at),
+            first_of_series: first
+                .as_ref()
+                .is_none_or(|m| m.starts_at.with_timezone(&series.schedule.tz).date_naive() <= series.schedule.first_date),
+            reaches_teammate: teammate.can_sign_in || self.config.mail.is_some(),
             first,
             warnings,
             series,

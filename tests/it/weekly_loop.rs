@@ -5,6 +5,7 @@ use crate::on_both;
 use crate::support::{TestApp, csrf_in};
 use chrono::{DateTime, NaiveDate, Utc};
 use rapport::app::meetings::SeriesInput;
+use rapport::app::people::PersonInput;
 use rapport::domain::Person;
 use rapport::domain::framework::Format;
 use rapport::domain::meeting::SeriesKind;
@@ -15,6 +16,8 @@ on_both!(
     the_assessment_form_starts_at_the_assessors_latest_rating,
     still_open_from_last_time_counts_only_actions_from_earlier_meetings,
     a_meeting_without_notes_shows_the_editor_and_nothing_that_closes_it,
+    a_kickoff_to_someone_who_cannot_read_it_says_so_instead_of_sent,
+    a_kickoff_written_weeks_into_a_series_is_about_the_next_one_on_one,
 );
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -136,4 +139,48 @@ async fn a_meeting_without_notes_shows_the_editor_and_nothing_that_closes_it(t: 
     assert!(html.contains("We agreed on the plan."));
     assert!(html.contains("<details class=\"note-edit\" id=\"notes-edit\">"), "folded, not open: {html}");
     assert!(html.contains("<summary>Edit the notes</summary>"));
+}
+
+async fn a_kickoff_to_someone_who_cannot_read_it_says_so_instead_of_sent(t: TestApp) {
+    let (admin, manager, _) = people(&t).await;
+    // Added to rapport, never invited, and no mail server: nothing can reach them yet.
+    let input = PersonInput {
+        name: "Nina New".into(),
+        email: "nina.new@example.com".into(),
+        title: "Engineer".into(),
+        timezone: "UTC".into(),
+        manager_id: Some(manager.id),
+        is_admin: false,
+    };
+    let nina = t.app.create_person(&admin, input).await.unwrap();
+    let (series, _, _) = weekly(&t, &manager, &nina).await;
+    let (m, _) = t.signed_in(&manager.email).await;
+    let draft = page(&m, &t, &format!("/series/{series}/kickoff")).await;
+    assert!(draft.contains("data-code=\"waits\"") && draft.contains("Invite Nina</a> first"), "{draft}");
+
+    let v = t.app.kickoff_draft(&manager, series).await.unwrap();
+    t.app.send_kickoff(&manager, series, &v.subject, &v.body, v.version).await.unwrap();
+    let sent = page(&m, &t, &format!("/series/{series}/kickoff?done=sent")).await;
+    assert!(!sent.contains("Nina finds it in rapport"), "{sent}");
+    assert!(sent.contains("it has not reached them") && sent.contains("the note is waiting for them"), "{sent}");
+
+    // Once Nina can sign in, the note reaches her and the page says sent plainly.
+    let invitation = t.app.invite(&admin, nina.id).await.unwrap();
+    t.app.accept_invitation(&invitation.token, crate::support::PASSWORD).await.unwrap();
+    let sent = page(&m, &t, &format!("/series/{series}/kickoff?done=sent")).await;
+    assert!(sent.contains("Sent. Nina finds it in rapport") && !sent.contains("data-code=\"waits\""), "{sent}");
+}
+
+async fn a_kickoff_written_weeks_into_a_series_is_about_the_next_one_on_one(t: TestApp) {
+    let (_, manager, teammate) = people(&t).await;
+    let (series, _, _) = weekly(&t, &manager, &teammate).await;
+    let (m, _) = t.signed_in(&manager.email).await;
+    let before = page(&m, &t, &format!("/series/{series}/kickoff")).await;
+    assert!(before.contains("before your first 1:1 on"), "{before}");
+    // Sixteen weeks in, the note comes before the next 1:1, not the first.
+    t.clock.set(at("2026-06-22T08:00:00Z"));
+    let (m, _) = t.signed_in(&manager.email).await;
+    page(&m, &t, &format!("/series/{series}")).await;
+    let later = page(&m, &t, &format!("/series/{series}/kickoff")).await;
+    assert!(later.contains("before your next 1:1 on") && !later.contains("before your first 1:1"), "{later}");
 }

@@ -44,6 +44,10 @@ struct KickoffPage {
     skipped: Option<String>,
     read: Option<String>,
     first: Option<(Uuid, String)>,
+    /// "first" or "next": which 1:1 the note comes before.
+    which: &'static str,
+    /// The note cannot reach the teammate yet (no account, no e-mail): say so, and how to fix it.
+    waits: bool,
     warnings: Vec<Warning>,
     errors: Invalid,
     notice: Option<String>,
@@ -72,6 +76,8 @@ fn page(user: &CurrentUser, v: KickoffView, errors: Invalid, notice: Option<Stri
         skipped: v.skipped_at.filter(|_| v.sent_at.is_none()).map(|t| day(t, tz)),
         read: v.read_at.map(|t| day(t, tz)),
         first: v.first.as_ref().map(|m| (m.id, day(m.starts_at, tz))),
+        which: if v.first_of_series { "first" } else { "next" },
+        waits: !v.reaches_teammate,
         warnings: v.warnings,
         errors,
         notice,
@@ -95,6 +101,9 @@ pub async fn kickoff_page(State(app): State<App>, user: CurrentUser, Path(id): P
             v.teammate.name
         )),
         (_, Some("saved")) => Some("Your draft is saved. It has not been sent.".into()),
+        (_, Some("sent")) if !v.reaches_teammate => Some(format!(
+            "Saved for {name}, but it has not reached them: {name} has not signed in to rapport yet and no e-mail goes out from here. Invite them so they can read it."
+        )),
         (_, Some("sent")) => Some(format!("Sent. {name} finds it in rapport and in their messages.")),
         (_, Some("skipped")) => Some(format!("Noted: you told {name} in person. Nothing was sent.")),
         _ => None,
