@@ -284,11 +284,8 @@ impl App {
             let link = format!("{}/invite/{token}", self.public_base());
             let expires = expires_at.format("%A %-d %B %Y, %H:%M UTC").to_string();
             let subject = format!("{} invited you to rapport", actor.name);
-            let message = mail::render(
-                &subject,
-                &mail::invitation::Text { subject: &subject, name: &person.name, inviter: &actor.name, expires: &expires, link: &link },
-                &mail::invitation::Html { subject: &subject, name: &person.name, inviter: &actor.name, expires: &expires, link: &link },
-            )?;
+            let message =
+                mail::invitation::Mail { name: &person.name, inviter: &actor.name, expires: &expires, link: &link }.render(&subject)?;
             emailed = self.queue_mail_only(&mut tx, &format!("invitation:{id}"), &person, message).await?;
         }
         tx.commit().await?;

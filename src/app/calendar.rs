@@ -121,31 +121,17 @@ impl App {
                 format!("1:1s with {}: starting {}", other.name, first.starts_at.with_timezone(&tz).format("%-d %B"))
             };
             let cadence = if one_off { "once" } else { series.schedule.cadence.label() };
-            let r = mail::render(
-                &subject,
-                &mail::series_started::Text {
-                    subject: &subject,
-                    name: &to.name,
-                    other: &other.name,
-                    for_teammate,
-                    cadence,
-                    when: &when,
-                    minutes: series.duration_minutes,
-                    first: &first_text,
-                    link: &link,
-                },
-                &mail::series_started::Html {
-                    subject: &subject,
-                    name: &to.name,
-                    other: &other.name,
-                    for_teammate,
-                    cadence,
-                    when: &when,
-                    minutes: series.duration_minutes,
-                    first: &first_text,
-                    link: &link,
-                },
-            )?;
+            let r = mail::series_started::Mail {
+                name: &to.name,
+                other: &other.name,
+                for_teammate,
+                cadence,
+                when: &when,
+                minutes: series.duration_minutes,
+                first: &first_text,
+                link: &link,
+            }
+            .render(&subject)?;
             let key = format!("invite:{}:v{}:{}", series.id, series.version, to.id.0);
             let chat = format!("1:1s with {} start {} ({}): {link}", other.name, first_text, cadence);
             self.queue_email(tx, &key, to, r, Some(CalendarPart { method: "REQUEST".into(), ics }), Some(chat)).await?;
@@ -215,11 +201,7 @@ impl App {
             let ics = ical::calendar(Some(method), None, &events);
             let link = format!("{base}/series/{}", series.id);
             let subject = format!("1:1s with {} {what}", other.name);
-            let r = mail::render(
-                &subject,
-                &mail::series_changed::Text { subject: &subject, name: &to.name, other: &other.name, what, link: &link },
-                &mail::series_changed::Html { subject: &subject, name: &to.name, other: &other.name, what, link: &link },
-            )?;
+            let r = mail::series_changed::Mail { name: &to.name, other: &other.name, what, link: &link }.render(&subject)?;
             let key = format!("series:{}:v{}:{}", series.id, series.version, to.id.0);
             let chat = format!("{subject}: {link}");
             self.queue_email(tx, &key, to, r, Some(CalendarPart { method: method.as_str().into(), ics }), Some(chat)).await?;
@@ -249,27 +231,15 @@ impl App {
             let to_text = after.starts_at.with_timezone(&tz).format("%A %-d %B at %H:%M").to_string();
             let link = format!("{base}/meetings/{}", after.id);
             let subject = format!("1:1 with {} moved to {}", other.name, to_text);
-            let r = mail::render(
-                &subject,
-                &mail::meeting_moved::Text {
-                    subject: &subject,
-                    name: &to.name,
-                    other: &other.name,
-                    from: &from,
-                    to: &to_text,
-                    reason: &after.status_reason,
-                    link: &link,
-                },
-                &mail::meeting_moved::Html {
-                    subject: &subject,
-                    name: &to.name,
-                    other: &other.name,
-                    from: &from,
-                    to: &to_text,
-                    reason: &after.status_reason,
-                    link: &link,
-                },
-            )?;
+            let r = mail::meeting_moved::Mail {
+                name: &to.name,
+                other: &other.name,
+                from: &from,
+                to: &to_text,
+                reason: &after.status_reason,
+                link: &link,
+            }
+            .render(&subject)?;
             let key = format!("move:{}:v{}:{}", after.id, after.version, to.id.0);
             let chat = format!("Your 1:1 with {} moved from {from} to {to_text}: {link}", other.name);
             self.queue_email(tx, &key, to, r, Some(CalendarPart { method: "REQUEST".into(), ics }), Some(chat)).await?;
@@ -294,11 +264,7 @@ impl App {
             let when = meeting.starts_at.with_timezone(&to_tz(to)).format("%A %-d %B at %H:%M").to_string();
             let link = format!("{base}/meetings/{}", meeting.id);
             let subject = format!("1:1 with {} on {} takes place after all", other.name, when);
-            let r = mail::render(
-                &subject,
-                &mail::meeting_restored::Text { subject: &subject, name: &to.name, other: &other.name, when: &when, link: &link },
-                &mail::meeting_restored::Html { subject: &subject, name: &to.name, other: &other.name, when: &when, link: &link },
-            )?;
+            let r = mail::meeting_restored::Mail { name: &to.name, other: &other.name, when: &when, link: &link }.render(&subject)?;
             let key = format!("restore:{}:v{}:{}", meeting.id, meeting.version, to.id.0);
             let chat = format!("{subject}: {link}");
             self.queue_email(tx, &key, to, r, Some(CalendarPart { method: "REQUEST".into(), ics }), Some(chat)).await?;
@@ -325,27 +291,15 @@ impl App {
             let link = format!("{base}/meetings/{}", meeting.id);
             let subject = format!("1:1 with {} on {} will not take place", other.name, when);
             let status = meeting.status.as_str();
-            let r = mail::render(
-                &subject,
-                &mail::meeting_cancelled::Text {
-                    subject: &subject,
-                    name: &to.name,
-                    other: &other.name,
-                    when: &when,
-                    status,
-                    reason: &meeting.status_reason,
-                    link: &link,
-                },
-                &mail::meeting_cancelled::Html {
-                    subject: &subject,
-                    name: &to.name,
-                    other: &other.name,
-                    when: &when,
-                    status,
-                    reason: &meeting.status_reason,
-                    link: &link,
-                },
-            )?;
+            let r = mail::meeting_cancelled::Mail {
+                name: &to.name,
+                other: &other.name,
+                when: &when,
+                status,
+                reason: &meeting.status_reason,
+                link: &link,
+            }
+            .render(&subject)?;
             let key = format!("cancel:{}:v{}:{}", meeting.id, meeting.version, to.id.0);
             let chat = format!("Your 1:1 with {} on {when} will not take place ({status}): {link}", other.name);
             self.queue_email(tx, &key, to, r, Some(CalendarPart { method: "CANCEL".into(), ics }), Some(chat)).await?;

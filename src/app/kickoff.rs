@@ -340,11 +340,7 @@ impl App {
         if let (Some(s), Some(b)) = (sent_subject, sent_body) {
             let link = format!("{}/series/{}/kickoff", self.public_base(), series.id);
             let html = render_markdown(&b);
-            let r = mail::render(
-                &s,
-                &mail::kickoff::Text { subject: &s, body: &b, body_html: &html, manager: &manager.name, link: &link },
-                &mail::kickoff::Html { subject: &s, body: &b, body_html: &html, manager: &manager.name, link: &link },
-            )?;
+            let r = mail::kickoff::Mail { body: &b, body_html: &html, manager: &manager.name, link: &link }.render(&s)?;
             let chat = format!("{} wrote to you about your 1:1s: {link}", manager.name);
             self.queue_email(&mut tx, &format!("kickoff:{}", series.id), &teammate, r, None, Some(chat)).await?;
         }

@@ -28,6 +28,19 @@ macro_rules! mail {
                 pub subject: &'a str,
                 $(pub $field: $ty,)*
             }
+            /// What the message says, once: both bodies are rendered from it.
+            pub struct Mail<'a> {
+                $(pub $field: $ty,)*
+            }
+            impl<'a> Mail<'a> {
+                /// Both bodies, with `subject` as the message's subject and heading.
+                #[allow(clippy::clone_on_copy)] // most fields are `&str`; lists need a copy
+                pub fn render(self, subject: &'a str) -> anyhow::Result<super::Rendered> {
+                    let text = Text { subject, $($field: self.$field.clone(),)* };
+                    let html = Html { subject, $($field: self.$field,)* };
+                    super::render(subject, &text, &html)
+                }
+            }
         }
     };
 }
@@ -48,7 +61,7 @@ mail!(kickoff, "mail/kickoff/text.txt", "mail/kickoff/html.html", { body: &'a st
 mail!(test, "mail/test/text.txt", "mail/test/html.html", { link: &'a str, server: &'a str });
 
 /// Renders both bodies of a message.
-pub fn render(subject: &str, text: &impl Template, html: &impl Template) -> anyhow::Result<Rendered> {
+fn render(subject: &str, text: &impl Template, html: &impl Template) -> anyhow::Result<Rendered> {
     Ok(Rendered { subject: subject.to_string(), text: text.render()?, html: html.render()? })
 }
 

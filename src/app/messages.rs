@@ -273,11 +273,7 @@ impl App {
         let link = self.public_base();
         let server = format!("{}:{}", cfg.host, cfg.port);
         let subject = "rapport test message";
-        let r = mail::render(
-            subject,
-            &mail::test::Text { subject, link: &link, server: &server },
-            &mail::test::Html { subject, link: &link, server: &server },
-        )?;
+        let r = mail::test::Mail { link: &link, server: &server }.render(subject)?;
         let email = Email {
             to_person: Uuid::nil(),
             to: address.original,

@@ -98,11 +98,7 @@ impl App {
                 format!("{} action items are past due", items.len())
             };
             let chat = format!("{subject}: {link}");
-            let r = mail::render(
-                &subject,
-                &mail::overdue_actions::Text { subject: &subject, name: &person.name, items: items.clone(), link: &link },
-                &mail::overdue_actions::Html { subject: &subject, name: &person.name, items, link: &link },
-            )?;
+            let r = mail::overdue_actions::Mail { name: &person.name, items, link: &link }.render(&subject)?;
             let mut tx = self.db.begin().await?;
             if self.queue_email(&mut tx, &key, &person, r, None, Some(chat)).await? {
                 queued += 1;
@@ -132,11 +128,7 @@ impl App {
         let when = meeting.starts_at.with_timezone(&to_tz(teammate)).format("%A %-d %B at %H:%M").to_string();
         let link = format!("{}/meetings/{}", self.public_base(), meeting.id);
         let subject = format!("What would you like to talk about with {}?", manager.name);
-        let r = mail::render(
-            &subject,
-            &mail::topic_nudge::Text { subject: &subject, name: &teammate.name, other: &manager.name, when: &when, link: &link },
-            &mail::topic_nudge::Html { subject: &subject, name: &teammate.name, other: &manager.name, when: &when, link: &link },
-        )?;
+        let r = mail::topic_nudge::Mail { name: &teammate.name, other: &manager.name, when: &when, link: &link }.render(&subject)?;
         let chat = format!("{subject} Your 1:1 is {when}: {link}");
         let mut tx = self.db.begin().await?;
         let added = self.queue_email(&mut tx, &key, teammate, r, None, Some(chat)).await?;
@@ -176,25 +168,8 @@ impl App {
             };
             let link = format!("{}/series/{}", self.public_base(), series.id);
             let subject = format!("No 1:1 with {} for {weeks} weeks", teammate.name);
-            let r = mail::render(
-                &subject,
-                &mail::gap_alert::Text {
-                    subject: &subject,
-                    name: &manager.name,
-                    other: &teammate.name,
-                    since: &since_text,
-                    next: &next,
-                    link: &link,
-                },
-                &mail::gap_alert::Html {
-                    subject: &subject,
-                    name: &manager.name,
-                    other: &teammate.name,
-                    since: &since_text,
-                    next: &next,
-                    link: &link,
-                },
-            )?;
+            let r = mail::gap_alert::Mail { name: &manager.name, other: &teammate.name, since: &since_text, next: &next, link: &link }
+                .render(&subject)?;
             let chat = format!("{subject}: {link}");
             let mut tx = self.db.begin().await?;
             if self.queue_email(&mut tx, &key, &manager, r, None, Some(chat)).await? {
@@ -246,17 +221,7 @@ impl App {
                 1 => "Your week: one 1:1".to_string(),
                 n => format!("Your week: {n} 1:1s"),
             };
-            let r = mail::render(
-                &subject,
-                &mail::weekly_digest::Text {
-                    subject: &subject,
-                    name: &person.name,
-                    meetings: list.clone(),
-                    actions: actions.clone(),
-                    link: &link,
-                },
-                &mail::weekly_digest::Html { subject: &subject, name: &person.name, meetings: list, actions, link: &link },
-            )?;
+            let r = mail::weekly_digest::Mail { name: &person.name, meetings: list, actions, link: &link }.render(&subject)?;
             let chat = format!("{subject}: {link}");
             let mut tx = self.db.begin().await?;
             if self.queue_email(&mut tx, &key, &person, r, None, Some(chat)).await? {
@@ -288,26 +253,6 @@ impl App {
         let when = meeting.starts_at.with_timezone(&to_tz(who)).format("%A %-d %B at %H:%M").to_string();
         let link = format!("{}/meetings/{}/prep", self.public_base(), meeting.id);
         let subject = format!("Your 1:1 with {}: {}", other.name, when);
-        Ok(mail::render(
-            &subject,
-            &mail::prep_reminder::Text {
-                subject: &subject,
-                name: &who.name,
-                other: &other.name,
-                when: &when,
-                topics: topics.clone(),
-                actions: actions.clone(),
-                link: &link,
-            },
-            &mail::prep_reminder::Html {
-                subject: &subject,
-                name: &who.name,
-                other: &other.name,
-                when: &when,
-                topics,
-                actions,
-                link: &link,
-            },
-        )?)
+        Ok(mail::prep_reminder::Mail { name: &who.name, other: &other.name, when: &when, topics, actions, link: &link }.render(&subject)?)
     }
 }

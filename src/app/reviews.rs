@@ -553,23 +553,9 @@ impl App {
                 // The person hears of it (inbox, and e-mail when configured) once it is shared.
                 let link = format!("{}/people/{}/reviews/{}", self.public_base(), person.id, period.id);
                 let subject = format!("{} shared your review for {}", actor.name, period.name);
-                let message = super::mail::render(
-                    &subject,
-                    &super::mail::review_shared::Text {
-                        subject: &subject,
-                        name: &person.name,
-                        manager: &actor.name,
-                        period: &period.name,
-                        link: &link,
-                    },
-                    &super::mail::review_shared::Html {
-                        subject: &subject,
-                        name: &person.name,
-                        manager: &actor.name,
-                        period: &period.name,
-                        link: &link,
-                    },
-                )?;
+                let message =
+                    super::mail::review_shared::Mail { name: &person.name, manager: &actor.name, period: &period.name, link: &link }
+                        .render(&subject)?;
                 let chat = format!("{subject}: {link}");
                 self.queue_email(&mut tx, &format!("review-shared:{}", r.id), &person, message, None, Some(chat)).await?;
             }
