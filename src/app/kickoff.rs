@@ -253,45 +253,24 @@ impl App {
     }
 
     /// Saves the manager's draft. `expected_version` is the version they edited (0 for ours).
-    pub async fn save_kickoff(
-        &self,
-        actor: &Person,
-        series_id: Uuid,
-        subject: &str,
-        body: &str,
-        expected_version: i64,
-    ) -> AppResult<KickoffView> {
+    pub async fn save_kickoff(&self, actor: &Person, series_id: Uuid, subject: &str, body: &str, version: i64) -> AppResult<KickoffView> {
         let loaded = self.load_kickoff(actor, series_id, Action::Write).await?;
-        self.write_kickoff(actor, loaded, subject, body, expected_version, Write::Save).await
+        self.write_kickoff(actor, loaded, subject, body, version, Write::Save).await
     }
 
     /// "I told them in person": nothing is sent, and the warnings stop. The draft is kept, and
     /// can still be sent later.
-    pub async fn skip_kickoff(
-        &self,
-        actor: &Person,
-        series_id: Uuid,
-        subject: &str,
-        body: &str,
-        expected_version: i64,
-    ) -> AppResult<KickoffView> {
+    pub async fn skip_kickoff(&self, actor: &Person, series_id: Uuid, subject: &str, body: &str, version: i64) -> AppResult<KickoffView> {
         let loaded = self.load_kickoff(actor, series_id, Action::Write).await?;
-        self.write_kickoff(actor, loaded, subject, body, expected_version, Write::Skip).await
+        self.write_kickoff(actor, loaded, subject, body, version, Write::Skip).await
     }
 
     /// Sends the note: saved with its placeholders filled in for the teammate, and queued as a
     /// message to them in the same transaction. A note is sent once; after that it is kept as
     /// they received it. Warnings do not stop it (the manager has seen them on the form).
-    pub async fn send_kickoff(
-        &self,
-        actor: &Person,
-        series_id: Uuid,
-        subject: &str,
-        body: &str,
-        expected_version: i64,
-    ) -> AppResult<KickoffView> {
+    pub async fn send_kickoff(&self, actor: &Person, series_id: Uuid, subject: &str, body: &str, version: i64) -> AppResult<KickoffView> {
         let loaded = self.load_kickoff(actor, series_id, Action::Write).await?;
-        self.write_kickoff(actor, loaded, subject, body, expected_version, Write::Send).await
+        self.write_kickoff(actor, loaded, subject, body, version, Write::Send).await
     }
 
     async fn write_kickoff(

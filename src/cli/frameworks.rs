@@ -1,7 +1,7 @@
 //! `rapport framework`: career frameworks in and out as files.
 
 use super::args::*;
-use super::{cli_actor, describe, open};
+use super::{cli_actor, describe, import_refused, open};
 use crate::config::Config;
 use anyhow::Context;
 
@@ -36,14 +36,7 @@ pub(super) async fn framework_command(config: &Config, command: FrameworkCommand
                     }
                     Ok(())
                 }
-                Err(crate::app::AppError::Invalid(i)) => {
-                    eprintln!("Nothing was imported. {} problem(s) in {shown}:", i.0.len());
-                    for e in &i.0 {
-                        eprintln!("  {shown}:{e}");
-                    }
-                    std::process::exit(1);
-                }
-                Err(e) => Err(describe(e)),
+                Err(e) => Err(import_refused(&shown, e)),
             }
         }
         FrameworkCommand::Export { format, name, version } => {

@@ -119,14 +119,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     s.created,
                     s.updated
                 ),
-                Err(crate::app::AppError::Invalid(i)) => {
-                    eprintln!("Nothing was imported. {} problem(s) in {}:", i.0.len(), file.display());
-                    for e in &i.0 {
-                        eprintln!("  {}:{}", file.display(), e);
-                    }
-                    std::process::exit(1);
-                }
-                Err(e) => return Err(describe(e)),
+                Err(e) => return Err(import_refused(&file.display().to_string(), e)),
             }
             Ok(())
         }
@@ -260,6 +253,17 @@ async fn person_by_email(app: &App, email: &str) -> anyhow::Result<crate::domain
     crate::store::people::get_by_email(&app.db, &email.trim().to_lowercase())
         .await?
         .with_context(|| format!("no one with the e-mail {email}"))
+}
+
+/// A refused import: each problem on its own line as `file:line:column: message`, then exit
+/// with status 1 (nothing was imported); any other failure is returned to be reported.
+fn import_refused(shown: &str, e: crate::app::AppError) -> anyhow::Error {
+    let crate::app::AppError::Invalid(i) = e else { return describe(e) };
+    eprintln!("Nothing was imported. {} problem(s) in {shown}:", i.0.len());
+    for e in &i.0 {
+        eprintln!("  {shown}:{e}");
+    }
+    std::process::exit(1);
 }
 
 fn describe(e: crate::app::AppError) -> anyhow::Error {

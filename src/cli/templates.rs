@@ -1,7 +1,7 @@
 //! `rapport templates`: meeting templates in and out as files.
 
 use super::args::*;
-use super::{describe, open, person_by_email};
+use super::{describe, import_refused, open, person_by_email};
 use crate::config::Config;
 use anyhow::Context;
 
@@ -33,14 +33,7 @@ pub(super) async fn templates_command(config: &Config, command: TemplatesCommand
                     println!("Imported {} template(s) for {}: {}.", names.len(), actor.email, names.join(", "));
                     Ok(())
                 }
-                Err(crate::app::AppError::Invalid(i)) => {
-                    eprintln!("Nothing was imported. {} problem(s) in {shown}:", i.0.len());
-                    for e in &i.0 {
-                        eprintln!("  {shown}:{e}");
-                    }
-                    std::process::exit(1);
-                }
-                Err(e) => Err(describe(e)),
+                Err(e) => Err(import_refused(&shown, e)),
             }
         }
         TemplatesCommand::Export { as_email, format } => {

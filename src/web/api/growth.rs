@@ -13,8 +13,8 @@ use crate::web::error::{ApiError, ErrorBody};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -93,14 +93,7 @@ pub(super) async fn export_framework(
         Some(f) => Format::parse(f).ok_or_else(bad_format)?,
     };
     let (file, text) = app.export_framework(user.person(), id, q.version, format).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, format.content_type().to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
-        ],
-        text,
-    )
-        .into_response())
+    Ok(crate::web::download::attachment(format.content_type(), &file, text))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -12,7 +12,7 @@ use crate::web::auth::CurrentUser;
 use crate::web::error::PageError;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -62,14 +62,7 @@ pub async fn show(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid
 pub async fn export(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>, Query(q): Query<VersionQuery>) -> PageResult {
     let format = q.format.as_deref().and_then(Format::parse).unwrap_or(Format::Yaml);
     let (file, text) = app.export_framework(user.person(), id, q.version, format).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, format.content_type().to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
-        ],
-        text,
-    )
-        .into_response())
+    Ok(crate::web::download::attachment(format.content_type(), &file, text))
 }
 
 #[derive(Template)]

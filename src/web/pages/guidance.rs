@@ -8,10 +8,11 @@ use crate::domain::guidance::{self as g, Purpose, QuestionFormat, Template};
 use crate::domain::template_files::{PLACEHOLDERS, TemplateFormat};
 use crate::domain::{FieldError, Invalid};
 use crate::web::auth::CurrentUser;
+use crate::web::download::attachment;
 use crate::web::error::PageError;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -235,14 +236,7 @@ pub struct ExportQuery {
 pub async fn export(State(app): State<App>, user: CurrentUser, Query(q): Query<ExportQuery>) -> PageResult {
     let format = QuestionFormat::parse(&q.format).unwrap_or(QuestionFormat::Csv);
     let body = app.export_own_questions(user.person(), format).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, format.content_type().to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"my-questions.{}\"", format.extension())),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(attachment(format.content_type(), &format!("my-questions.{}", format.extension()), body))
 }
 
 pub async fn import(State(app): State<App>, user: CurrentUser, body: Bytes) -> PageResult {
@@ -341,14 +335,7 @@ pub async fn templates_page(State(app): State<App>, user: CurrentUser, Query(q):
 pub async fn export_templates(State(app): State<App>, user: CurrentUser, Query(q): Query<ExportQuery>) -> PageResult {
     let format = TemplateFormat::parse(&q.format).unwrap_or(TemplateFormat::Markdown);
     let body = app.export_own_templates(user.person(), format).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, format.content_type().to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"my-templates.{}\"", format.extension())),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(attachment(format.content_type(), &format!("my-templates.{}", format.extension()), body))
 }
 
 pub async fn import_templates(State(app): State<App>, user: CurrentUser, body: Bytes) -> PageResult {

@@ -335,6 +335,5 @@ pub async fn packet_export(
         }
         _ => return Err(AppError::NotFound.into()),
     };
-    Ok(([(header::CONTENT_TYPE, ct.to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""))], body)
-        .into_response())
+    Ok(crate::web::download::attachment(ct, &name, body))
 }
