@@ -1,6 +1,15 @@
 // rapport's only script: small conveniences on top of pages that work without it.
 (function () {
   "use strict";
+  // A refused form is shown at the address it was posted to; put the address of its page in
+  // the location bar, so that a reload opens the page instead of posting the form again.
+  var pageAddress = document.querySelector('meta[name="page-address"]');
+  if (pageAddress && window.history && history.replaceState) {
+    history.replaceState(null, "", pageAddress.content + location.hash);
+    // And bring the first field to fix into view, with the focus on it.
+    var invalid = document.querySelector('[aria-invalid="true"]');
+    if (invalid) invalid.focus();
+  }
   // Fill an empty time-zone field with the browser's own zone.
   document.querySelectorAll("[data-guess-timezone]").forEach(function (input) {
     if (!input.value) {

@@ -6,6 +6,7 @@ pub mod assets;
 pub mod auth;
 pub mod download;
 pub mod error;
+pub mod forms;
 pub mod identity;
 pub mod live;
 pub mod pages;
@@ -144,7 +145,11 @@ pub fn router(app: App) -> Router {
         .route("/people/{id}/about/time-off", post(pages::about::about_add_time_off))
         .route("/people/{id}/about/items/{item}/delete", post(pages::about::about_remove))
         .route("/people/{id}/setbacks", get(pages::about::setbacks_page).post(pages::about::setback_create))
-        .route("/setbacks/{id}", get(pages::about::setback_page).post(pages::about::setback_update));
+        .route("/setbacks/{id}", get(pages::about::setback_page).post(pages::about::setback_update))
+        // Reached with GET, a form's address leads to its page; a refused form says which page
+        // it belongs to (see `forms`).
+        .method_not_allowed_fallback(forms::not_a_page)
+        .layer(middleware::from_fn(forms::mark_refused));
 
     // Behind https, browsers are told to use nothing else for a year.
     let hsts = app.config.secure_cookies().then(|| HeaderValue::from_static("max-age=31536000"));

@@ -18,6 +18,8 @@ on_both!(
     a_meeting_without_notes_shows_the_editor_and_nothing_that_closes_it,
     a_kickoff_to_someone_who_cannot_read_it_says_so_instead_of_sent,
     a_kickoff_written_weeks_into_a_series_is_about_the_next_one_on_one,
+    a_form_address_opened_as_a_page_leads_to_the_page_of_its_form,
+    a_refused_form_names_the_page_it_belongs_to,
 );
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -183,4 +185,76 @@ async fn a_kickoff_written_weeks_into_a_series_is_about_the_next_one_on_one(t: T
     page(&m, &t, &format!("/series/{series}")).await;
     let later = page(&m, &t, &format!("/series/{series}/kickoff")).await;
     assert!(later.contains("before your next 1:1 on") && !later.contains("before your first 1:1"), "{later}");
+}
+
+/// GET `address`, following redirects as a browser does: the final status, address and body.
+async fn open(c: &reqwest::Client, t: &TestApp, address: &str) -> (u16, String, String) {
+    let mut at = address.to_string();
+    for _ in 0..5 {
+        let r = c.get(t.url(&at)).send().await.unwrap();
+        match r.headers().get("location") {
+            Some(next) if r.status().is_redirection() => at = next.to_str().unwrap().to_string(),
+            _ => return (r.status().as_u16(), at, r.text().await.unwrap()),
+        }
+    }
+    panic!("{address}: more than five redirects");
+}
+
+/// Every address of the web pages that only takes forms, as `src/web/mod.rs` registers it.
+fn form_only_addresses() -> Vec<String> {
+    let routes = include_str!("../../src/web/mod.rs");
+    let mut found = vec![];
+    for line in routes.lines().map(str::trim) {
+        let Some(rest) = line.strip_prefix(".route(\"") else { continue };
+        let (path, handlers) = rest.split_once('"').unwrap();
+        if handlers.contains("post(") && !handlers.contains("get(") && !path.starts_with("/api") {
+            found.push(path.to_string());
+        }
+    }
+    assert!(found.len() > 40, "the route list moved: {found:?}");
+    found
+}
+
+async fn a_form_address_opened_as_a_page_leads_to_the_page_of_its_form(t: TestApp) {
+    let (_, manager, teammate) = people(&t).await;
+    let (series, first, _) = weekly(&t, &manager, &teammate).await;
+    let (m, csrf) = t.signed_in(&manager.email).await;
+    // The addresses named in the report: the page of the form, not a 405 with an empty body.
+    for (address, page) in [
+        (format!("/meetings/{first}/points"), format!("/meetings/{first}")),
+        ("/settings/calendar".to_string(), "/settings/notifications".to_string()),
+        (format!("/series/{series}/status"), format!("/series/{series}")),
+        (format!("/people/{}/assessments", teammate.id), format!("/people/{}/growth", teammate.id)),
+    ] {
+        let (status, landed, _) = open(&m, &t, &address).await;
+        assert_eq!((status, landed), (200, page), "{address}");
+    }
+    // Every other one too: whatever the ids, the answer is a page with words on it.
+    for route in form_only_addresses() {
+        let mut address = route.replace("{key}", "kickoff");
+        for id in ["{id}", "{period}", "{statement}", "{item}"] {
+            address = address.replace(id, &first.to_string());
+        }
+        let (status, landed, body) = open(&m, &t, &address).await;
+        assert!(status == 200 || status == 404, "{address} → {landed}: {status}");
+        assert_ne!(landed, address, "{address} is not a page");
+        assert!(body.contains("</html>"), "{address} → {landed}: a page, not an empty body");
+    }
+    // A method no address takes is refused in words, with the methods it does take.
+    let r = m.put(t.url(&format!("/meetings/{first}"))).header("x-csrf-token", &csrf).send().await.unwrap();
+    assert_eq!(r.status(), 405);
+    assert!(r.headers().get("allow").is_some_and(|a| a.to_str().unwrap().contains("GET")));
+    assert!(!r.text().await.unwrap().trim().is_empty());
+}
+
+async fn a_refused_form_names_the_page_it_belongs_to(t: TestApp) {
+    let (_, manager, teammate) = people(&t).await;
+    let (_, first, _) = weekly(&t, &manager, &teammate).await;
+    let (m, csrf) = t.signed_in(&manager.email).await;
+    let r = m.post(t.url(&format!("/meetings/{first}/points"))).form(&[("_csrf", csrf.as_str()), ("body", "")]).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(&format!("<meta name=\"page-address\" content=\"/meetings/{first}\">")), "{html}");
+    // A page that was not refused carries no such mark.
+    assert!(!page(&m, &t, &format!("/meetings/{first}")).await.contains("page-address"));
 }
