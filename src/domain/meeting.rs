@@ -263,6 +263,11 @@ impl Meeting {
     pub fn is_over(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
         self.status != MeetingStatus::Scheduled || self.ends_at() <= now
     }
+
+    /// Whether it can be rated: it has begun, and was neither skipped nor cancelled.
+    pub fn can_be_rated(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
+        self.starts_at <= now && !matches!(self.status, MeetingStatus::Cancelled | MeetingStatus::Skipped)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -145,9 +145,15 @@ pub enum Resource {
     GrowthRecord { shared_with_skip_level: bool },
     /// Aggregate figures about the practice of 1:1s (never content).
     PracticeFigures,
-    /// Starting (and pausing, resuming, ending) a series of 1:1s with someone: regular ones
-    /// with a direct report, skip-level ones with someone further down one's organisation.
+    /// Starting a series of 1:1s with someone: regular ones with a direct report, skip-level
+    /// ones with someone further down one's organisation.
     Series { skip_level: bool },
+    /// Pausing, resuming and ending a series that exists (relation as for the pair's 1:1s: the
+    /// one who leads it is the manager): both see its state; the one who leads it changes it.
+    SeriesState,
+    /// The "worth your time?" answer to a 1:1 (relation as for the pair's 1:1s): the teammate
+    /// gives it; the manager reads it, to see the trend.
+    MeetingRating,
     /// A career framework: everyone reads it; admins import and change it.
     Framework,
     /// Recording an assessment of someone: a self-assessment by the person, the manager's by
@@ -222,6 +228,8 @@ impl Resource {
             Resource::FocusHours,
             Resource::StrategyPoint,
             Resource::Handoff,
+            Resource::SeriesState,
+            Resource::MeetingRating,
         ];
         for a in [false, true] {
             v.push(Resource::Series { skip_level: a });
@@ -313,6 +321,14 @@ pub fn decide(role: Role, action: Action, resource: Resource) -> Decision {
             Read => r == Themselves || (!skip_level && r == Manager) || (skip_level && r == SkipLevel),
             Write => (!skip_level && r == Manager) || (skip_level && r == SkipLevel),
         },
+        SeriesState => match action {
+            Read => matches!(r, Themselves | Manager),
+            Write => r == Manager,
+        },
+        MeetingRating => match action {
+            Read => matches!(r, Themselves | Manager),
+            Write => r == Themselves,
+        },
         Framework => match action {
             Read => true,
             Write => role.is_admin,
@@ -378,7 +394,9 @@ fn new_manager_allows(role: Role, action: Action, resource: Resource) -> bool {
         JobQueue => role.is_admin,
         Invitation => true,
         // Their own 1:1s with the person, their own notes and their own about page.
-        SharedMeetingContent | AboutPage | Program | ProgramCapture | StrategyPoint | Kickoff { .. } => true,
+        SharedMeetingContent | AboutPage | Program | ProgramCapture | StrategyPoint | Kickoff { .. } | SeriesState => true,
+        // They lead the new pair's 1:1s; the teammate rates them.
+        MeetingRating => action == Read,
         PrivateNote { actor_is_author } => actor_is_author,
         Series { skip_level } => !skip_level,
         PracticeFigures => action == Read,
@@ -410,6 +428,23 @@ fn new_manager_allows(role: Role, action: Action, resource: Resource) -> bool {
 
 pub fn allows(role: Role, action: Action, resource: Resource) -> bool {
     decide(role, action, resource) == Decision::Allow
+}
+
+/// The policy's answer about one thing the actor may do, handed by the use cases to the pages
+/// so that they offer a form or a button without deciding again. Only [`may`] makes one: a
+/// page holding an `Allowed` holds what the policy said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Allowed(bool);
+
+impl Allowed {
+    pub fn yes(self) -> bool {
+        self.0
+    }
+}
+
+/// Asks the policy, for a page to show: as [`allows`], as an [`Allowed`].
+pub fn may(role: Role, action: Action, resource: Resource) -> Allowed {
+    Allowed(allows(role, action, resource))
 }
 
 #[cfg(test)]
@@ -453,6 +488,10 @@ mod tests {
             (Series { skip_level: false }, Write, [F, T, F, F], [F, T, F, F]),
             (Series { skip_level: true }, Read, [T, F, T, F], [T, F, T, F]),
             (Series { skip_level: true }, Write, [F, F, T, F], [F, F, T, F]),
+            (SeriesState, Read, [T, T, F, F], [T, T, F, F]),
+            (SeriesState, Write, [F, T, F, F], [F, T, F, F]),
+            (MeetingRating, Read, [T, T, F, F], [T, T, F, F]),
+            (MeetingRating, Write, [T, F, F, F], [T, F, F, F]),
             (Framework, Read, [T, T, T, T], [T, T, T, T]),
             (Framework, Write, [F, F, F, F], [T, T, T, T]),
             (Assessment { self_assessment: true }, Read, [T, T, F, F], [T, T, F, F]),
@@ -592,6 +631,11 @@ mod tests {
             (Series { skip_level: false }, Write, [T, T], [T, T]),
             (Series { skip_level: true }, Read, [F, F], [F, F]),
             (Series { skip_level: true }, Write, [F, F], [F, F]),
+            // Their own new pair's 1:1s: they run them; the teammate rates them.
+            (SeriesState, Read, [T, T], [T, T]),
+            (SeriesState, Write, [T, T], [T, T]),
+            (MeetingRating, Read, [T, T], [T, T]),
+            (MeetingRating, Write, [F, F], [F, F]),
             (Framework, Read, [T, T], [T, T]),
             (Framework, Write, [F, F], [T, T]),
             (Assessment { self_assessment: true }, Read, [F, T], [F, T]),

@@ -188,7 +188,8 @@ async fn series_are_started_listed_and_paused_through_the_api(t: TestApp) {
     // Pause, resume; stale versions and unknown statuses are refused.
     let path = format!("/api/v1/series/{id}");
     invalid(send(&t, &p.m, Method::PATCH, &path, json!({"version": 1, "status": "sleeping"})).await, "status");
-    invalid(send(&t, &p.tm, Method::PATCH, &path, json!({"version": 1, "status": "paused"})).await, "status");
+    // Only the leader pauses: the policy refuses the teammate, and a refusal is "not found".
+    assert_eq!(send(&t, &p.tm, Method::PATCH, &path, json!({"version": 1, "status": "paused"})).await.0, 404);
     let paused = ok(send(&t, &p.m, Method::PATCH, &path, json!({"version": 1, "status": "paused"})).await, 200);
     assert_eq!((paused["status"].as_str(), paused["version"].as_i64()), (Some("paused"), Some(2)));
     conflict(send(&t, &p.m, Method::PATCH, &path, json!({"version": 1, "status": "ended"})).await);
@@ -263,7 +264,8 @@ async fn meetings_are_listed_marked_moved_and_rated_through_the_api(t: TestApp) 
     let rate0 = format!("/api/v1/meetings/{m0}/rating");
     invalid(send(&t, &p.tm, Method::PUT, &rate0, json!({"rating": 4})).await, "rating");
     t.clock.set(at("2026-10-06T09:00:00Z"));
-    invalid(send(&t, &p.m, Method::PUT, &rate0, json!({"rating": 4})).await, "rating");
+    // Only the teammate rates: the policy refuses the manager, and a refusal is "not found".
+    assert_eq!(send(&t, &p.m, Method::PUT, &rate0, json!({"rating": 4})).await.0, 404);
     invalid(send(&t, &p.tm, Method::PUT, &rate0, json!({"rating": 6})).await, "rating");
     invalid(send(&t, &p.tm, Method::PUT, &rate0, json!({"rating": 4, "comment": "x".repeat(1001)})).await, "comment");
     assert_eq!(send(&t, &p.tm, Method::PUT, &rate0, json!({"rating": "five"})).await.0, 422);

@@ -118,3 +118,21 @@ fn only_the_sqlite_writer_begins_transactions_by_hand() {
         }
     }
 }
+
+/// What a page offers (a rating form, the pause button) is the policy's answer, handed out by
+/// the use cases as `policy::Allowed` — which only `policy::may` makes — and not ids for the
+/// page to compare. This compiles only while the flags are of that type; that only the policy
+/// makes one, the compiler checks (its field is private).
+#[test]
+fn pages_are_told_what_the_viewer_may_do_by_a_value_only_the_policy_makes() {
+    use rapport::app::meetings::{MeetingView, SeriesView};
+    use rapport::domain::policy::{self, Action, Allowed, Relation, Resource, Role};
+    let _: fn(&MeetingView) -> Allowed = |v| v.can_rate;
+    let _: fn(&SeriesView) -> Allowed = |v| v.can_pause;
+    let teammate = Role { relation: Relation::Themselves, is_admin: false };
+    let leader = Role { relation: Relation::Manager, is_admin: true };
+    assert!(policy::may(teammate, Action::Write, Resource::MeetingRating).yes());
+    assert!(!policy::may(leader, Action::Write, Resource::MeetingRating).yes());
+    assert!(policy::may(leader, Action::Write, Resource::SeriesState).yes());
+    assert!(!policy::may(teammate, Action::Write, Resource::SeriesState).yes());
+}

@@ -371,9 +371,11 @@ async fn only_the_teammate_rates_and_only_once_the_meeting_has_begun(t: TestApp)
     let (_, history) = get(&m, &t, &format!("/series/{series}")).await;
     assert!(history.contains("4 of 5"), "the series shows the rating in its history");
 
-    let (status, _, html) = post(&m, &t, &rate, &[("_csrf", m_csrf.as_str()), ("rating", "5"), ("comment", "")]).await;
-    assert_eq!(status, 422);
-    assert!(html.contains("The teammate rates their 1:1s"));
+    // The policy refuses the manager a rating: as for everything refused, not found.
+    let (status, _, _) = post(&m, &t, &rate, &[("_csrf", m_csrf.as_str()), ("rating", "5"), ("comment", "")]).await;
+    assert_eq!(status, 404, "the teammate rates their 1:1s; the manager sees the trend");
+    let (_, manager_view) = get(&m, &t, &page).await;
+    assert!(manager_view.contains("<strong>4 out of 5</strong>"), "the refused rating changed nothing");
 }
 
 async fn actions_are_added_listed_filtered_and_ticked_done(t: TestApp) {
@@ -563,9 +565,10 @@ async fn the_series_page_pauses_resumes_and_pages_through_history(t: TestApp) {
 
     let (_, html) = get(&tm, &t, &page).await;
     assert!(!html.contains(&format!("action=\"{status_url}\"")), "only the leader pauses or ends");
-    let (status, _, html) = post(&tm, &t, &status_url, &[("_csrf", tm_csrf.as_str()), ("version", "1"), ("status", "paused")]).await;
-    assert_eq!(status, 422);
-    assert!(html.contains("Only the person who leads these 1:1s"));
+    // The policy refuses the teammate: as for everything refused, not found.
+    let (status, _, _) = post(&tm, &t, &status_url, &[("_csrf", tm_csrf.as_str()), ("version", "1"), ("status", "paused")]).await;
+    assert_eq!(status, 404, "only the leader pauses or ends");
+    assert!(get(&tm, &t, &page).await.1.contains(">Active<"), "the refused pause changed nothing");
 
     let (status, location, _) = post(&m, &t, &status_url, &[("_csrf", csrf.as_str()), ("version", "1"), ("status", "paused")]).await;
     assert_eq!(status, 303);

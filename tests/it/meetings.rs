@@ -18,6 +18,7 @@ on_both!(
     nobody_outside_the_pair_can_see_or_touch_a_meeting,
     a_new_manager_ends_the_old_series_and_the_old_pair_keeps_its_history,
     bad_input_is_refused_with_a_reason_and_changes_nothing,
+    the_pages_are_told_by_the_policy_who_rates_and_who_pauses,
     history_is_paged_from_newest_to_oldest,
     two_people_editing_at_once_never_lose_an_acknowledged_change,
     search_finds_exactly_what_was_committed_after_concurrent_edits,
@@ -181,6 +182,22 @@ async fn next_event(resp: &mut reqwest::Response) -> String {
     }
 }
 
+async fn the_pages_are_told_by_the_policy_who_rates_and_who_pauses(t: TestApp) {
+    let p = pair(&t).await;
+    let first = (t.clock.now_date() + Duration::days(2)).date_naive();
+    let series = t.app.create_series(&p.manager, weekly(&p.teammate, first, "UTC")).await.unwrap();
+    let meeting = t.app.series_view(&p.manager, series.id, None).await.unwrap().upcoming[0].clone();
+    // The teammate rates; the manager, who leads, pauses — and each is told so, not the other.
+    for (who, rates, pauses) in [(&p.teammate, true, false), (&p.manager, false, true)] {
+        assert_eq!(t.app.meeting_view(who, meeting.id).await.unwrap().can_rate.yes(), rates, "{}", who.name);
+        assert_eq!(t.app.series_view(who, series.id, None).await.unwrap().can_pause.yes(), pauses, "{}", who.name);
+    }
+    t.clock.advance(Duration::days(3));
+    assert!(matches!(t.app.set_series_status(&p.teammate, series.id, 1, SeriesStatus::Paused).await, Err(AppError::NotFound)));
+    t.app.rate_meeting(&p.teammate, meeting.id, 4, "").await.unwrap();
+    t.app.set_series_status(&p.manager, series.id, 1, SeriesStatus::Paused).await.unwrap();
+}
+
 async fn nobody_outside_the_pair_can_see_or_touch_a_meeting(t: TestApp) {
     let p = pair(&t).await;
     let first = (t.clock.now_date() + Duration::days(2)).date_naive();
@@ -266,7 +283,7 @@ async fn bad_input_is_refused_with_a_reason_and_changes_nothing(t: TestApp) {
         Err(AppError::Conflict(_))
     ));
     t.clock.advance(Duration::days(3));
-    assert_eq!(field(t.app.rate_meeting(&p.manager, m.id, 4, "").await), "rating", "the teammate rates");
+    assert!(matches!(t.app.rate_meeting(&p.manager, m.id, 4, "").await, Err(AppError::NotFound)), "the teammate rates");
     assert_eq!(field(t.app.rate_meeting(&p.teammate, m.id, 6, "").await), "rating");
     let rated = t.app.rate_meeting(&p.teammate, m.id, 5, "Clear next steps").await.unwrap();
     assert_eq!((rated.rating, rated.rating_comment.as_str()), (Some(5), "Clear next steps"));

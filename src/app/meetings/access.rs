@@ -3,7 +3,7 @@
 use crate::app::events::MeetingEvent;
 use crate::app::{App, AppError, AppResult};
 use crate::domain::meeting::{Meeting, Series};
-use crate::domain::policy::{self, Action, Relation, Resource, Role};
+use crate::domain::policy::{self, Action, Allowed, Relation, Resource, Role};
 use crate::domain::{Person, PersonId};
 use crate::store::{Tx, meetings as store, people};
 use uuid::Uuid;
@@ -19,10 +19,14 @@ impl App {
         }
     }
 
+    /// What the policy says of the actor and `resource` of the pair, for a page to show.
+    pub(super) fn pair_may(actor: &Person, series: &Series, action: Action, resource: Resource) -> Allowed {
+        policy::may(Role { relation: Self::pair_relation(actor, series), is_admin: actor.is_admin }, action, resource)
+    }
+
     /// The actor must be one of the pair for `resource`; otherwise, not found.
     pub(super) fn require_pair(&self, actor: &Person, series: &Series, action: Action, resource: Resource) -> AppResult<()> {
-        let role = Role { relation: Self::pair_relation(actor, series), is_admin: actor.is_admin };
-        if policy::allows(role, action, resource) { Ok(()) } else { Err(AppError::NotFound) }
+        if Self::pair_may(actor, series, action, resource).yes() { Ok(()) } else { Err(AppError::NotFound) }
     }
 
     pub(crate) async fn load_meeting(&self, actor: &Person, meeting_id: Uuid, action: Action) -> AppResult<(Series, Meeting)> {

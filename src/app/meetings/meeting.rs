@@ -50,6 +50,7 @@ impl App {
             None => None,
         };
         let next = store::upcoming(&self.db, series.id, meeting.starts_at + Duration::seconds(1), 3).await?;
+        let can_rate = Self::pair_may(actor, &series, Action::Write, Resource::MeetingRating);
         Ok(MeetingView {
             series,
             meeting,
@@ -63,6 +64,7 @@ impl App {
             previous,
             previous_note,
             next,
+            can_rate,
         })
     }
 
@@ -169,9 +171,7 @@ impl App {
     /// "Was this worth your time?" The teammate answers, once the meeting has begun.
     pub async fn rate_meeting(&self, actor: &Person, meeting_id: Uuid, rating: i64, comment: &str) -> AppResult<Meeting> {
         let (series, meeting) = self.load_meeting(actor, meeting_id, Action::Write).await?;
-        if actor.id != series.teammate_id {
-            return Err(Invalid::one("rating", "The teammate rates their 1:1s; the manager sees the trend.").into());
-        }
+        self.require_pair(actor, &series, Action::Write, Resource::MeetingRating)?;
         let mut errors = Invalid::default();
         rules::rating("rating", rating, &mut errors);
         if comment.chars().count() > rules::COMMENT_MAX {
@@ -179,7 +179,7 @@ impl App {
         }
         errors.into_result()?;
         let now = self.clock.now();
-        if meeting.starts_at > now || matches!(meeting.status, MeetingStatus::Cancelled | MeetingStatus::Skipped) {
+        if !meeting.can_be_rated(now) {
             return Err(Invalid::one("rating", "You can rate a meeting once it has taken place.").into());
         }
         let mut tx = self.db.begin().await?;

@@ -131,10 +131,7 @@ impl App {
         status: SeriesStatus,
     ) -> AppResult<Series> {
         let series = store::get_series(&self.db, series_id).await?.ok_or(AppError::NotFound)?;
-        self.require_pair(actor, &series, Action::Read, Resource::SharedMeetingContent)?;
-        if actor.id != series.manager_id {
-            return Err(Invalid::one("status", "Only the person who leads these 1:1s can pause, resume or end them.").into());
-        }
+        self.require_pair(actor, &series, Action::Write, Resource::SeriesState)?;
         if series.status == SeriesStatus::Ended {
             return Err(Invalid::one("status", "These 1:1s have ended. Start a new series instead.").into());
         }
@@ -181,7 +178,8 @@ impl App {
         let history = store::history(&self.db, series.id, before.unwrap_or(now).min(now), HISTORY_PAGE).await?;
         let older = if history.len() as i64 == HISTORY_PAGE { history.last().map(|m| m.starts_at) } else { None };
         let ratings = store::recent_ratings(&self.db, series.id, RATINGS_SHOWN).await?;
-        Ok(SeriesView { series, manager, teammate, viewer: actor.id, upcoming, history, older, ratings })
+        let can_pause = Self::pair_may(actor, &series, Action::Write, Resource::SeriesState);
+        Ok(SeriesView { series, manager, teammate, viewer: actor.id, upcoming, history, older, ratings, can_pause })
     }
 
     /// Keeps a series current: upcoming meetings exist, and points that should move on have.

@@ -2,6 +2,7 @@
 //! cache keeps [`MeetingView`]s without depending on the use cases.
 
 use crate::domain::meeting::{ActionItem, Meeting, Note, Series, SeriesKind, TalkingPoint};
+use crate::domain::policy::Allowed;
 use crate::domain::schedule::Cadence;
 use crate::domain::{Person, PersonId};
 use crate::store::search::Hit;
@@ -37,6 +38,9 @@ pub struct MeetingView {
     pub previous: Option<Meeting>,
     pub previous_note: Option<Note>,
     pub next: Vec<Meeting>,
+    /// Whether the policy lets the viewer rate the pair's 1:1s (whether this one can be rated
+    /// yet is [`Meeting::can_be_rated`]).
+    pub can_rate: Allowed,
 }
 
 impl MeetingView {
@@ -71,6 +75,8 @@ pub struct SeriesView {
     pub older: Option<DateTime<Utc>>,
     /// The latest "worth your time?" ratings, newest first (at most [`RATINGS_SHOWN`]).
     pub ratings: Vec<(DateTime<Utc>, i64)>,
+    /// Whether the policy lets the viewer pause, resume or end the series.
+    pub can_pause: Allowed,
 }
 
 #[derive(Debug, Clone)]

@@ -82,7 +82,7 @@ pub(crate) async fn move_meeting(
 }
 
 #[utoipa::path(put, path = "/api/v1/meetings/{id}/rating", tag = "meetings", params(("id" = Uuid, Path)), request_body = RateMeeting, responses(
-    (status = 200, description = "Rated (the teammate, once the meeting has taken place)", body = MeetingDto),
+    (status = 200, description = "Rated (the teammate, once the meeting has taken place; anyone else: 404)", body = MeetingDto),
     (status = 422, description = "What is wrong, per field", body = ErrorBody),
     (status = 404, description = "Nothing here, or nothing you may see (the same answer for both)", body = ErrorBody)))]
 pub(crate) async fn rate_meeting(

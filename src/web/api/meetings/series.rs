@@ -98,8 +98,8 @@ pub(crate) async fn get_series(
 #[utoipa::path(patch, path = "/api/v1/series/{id}", tag = "meetings", params(("id" = Uuid, Path)), request_body = UpdateSeries, responses(
     (status = 200, description = "The series as it is now", body = SeriesDto),
     (status = 409, description = "Changed by someone else since `version`", body = ErrorBody),
-    (status = 422, description = "Not yours to change, already ended, or an unknown status", body = ErrorBody),
-    (status = 404, description = "Nothing here, or nothing you may see (the same answer for both)", body = ErrorBody)))]
+    (status = 422, description = "Already ended, or an unknown status", body = ErrorBody),
+    (status = 404, description = "Nothing here, or nothing you may see or change (the same answer for all)", body = ErrorBody)))]
 pub(crate) async fn update_series(
     State(app): State<App>,
     user: CurrentUser,

@@ -134,6 +134,8 @@ struct MeetingPage {
     private_text: String,
     private_base: i64,
     private_open: bool,
+    /// The viewer gives the rating (the policy's answer); `can_rate`: and this meeting can be rated now.
+    may_rate: bool,
     can_rate: bool,
     rating: Option<i64>,
     rating_comment: String,
@@ -265,9 +267,8 @@ pub(super) async fn meeting_response(app: &App, user: &CurrentUser, id: Uuid, st
     let private_text = f.private_text.clone().unwrap_or_else(|| v.private_note.as_ref().map(|n| n.body.clone()).unwrap_or_default());
     let private_base = f.private_base.unwrap_or_else(|| v.private_note.as_ref().map(|n| n.version).unwrap_or(0));
     let private_open = f.private_text.is_some();
-    let can_rate = v.viewer_is_teammate()
-        && v.meeting.starts_at <= now
-        && !matches!(v.meeting.status, MeetingStatus::Skipped | MeetingStatus::Cancelled);
+    let may_rate = v.can_rate.yes();
+    let can_rate = may_rate && v.meeting.can_be_rated(now);
     let chosen = f.rating.or(v.meeting.rating);
     let rates = [(1, "not worth it"), (2, ""), (3, ""), (4, ""), (5, "very worth it")]
         .into_iter()
@@ -311,6 +312,7 @@ pub(super) async fn meeting_response(app: &App, user: &CurrentUser, id: Uuid, st
         private_text,
         private_base,
         private_open,
+        may_rate,
         can_rate,
         rating: v.meeting.rating,
         rating_comment: v.meeting.rating_comment.clone(),

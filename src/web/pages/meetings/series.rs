@@ -40,6 +40,8 @@ struct SeriesPage {
     other: Person,
     manager: Person,
     i_lead: bool,
+    /// The viewer may pause, resume or end the series (the policy's answer).
+    can_pause: bool,
     kind: &'static str,
     schedule: String,
     duration: u32,
@@ -138,7 +140,8 @@ async fn series_response(
     let me = user.person();
     let now = app.clock.now();
     let tz = tz_of(me);
-    let SeriesView { series, manager, teammate, viewer, upcoming, history, older, ratings } = app.series_view(me, id, before).await?;
+    let SeriesView { series, manager, teammate, viewer, upcoming, history, older, ratings, can_pause } =
+        app.series_view(me, id, before).await?;
     let i_lead = viewer == series.manager_id;
     let trend = if before.is_none() { trend_view(&ratings, i_lead, tz) } else { None };
     let program = if before.is_none() { crate::web::pages::program::series_summary(app, me, series.id).await? } else { None };
@@ -163,6 +166,7 @@ async fn series_response(
             id: series.id,
             version: series.version,
             i_lead,
+            can_pause: can_pause.yes(),
             kind: kind_label(series.kind),
             schedule: schedule_label(&series),
             duration: series.duration_minutes,
