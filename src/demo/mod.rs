@@ -130,7 +130,7 @@ pub async fn generate(app: &App, opts: DemoOptions) -> anyhow::Result<DemoSummar
                 email_lower: email.clone(),
                 email,
                 title,
-                timezone: roster_zone(*rng.pick(ZONES)),
+                timezone: roster_zone(rng.pick::<&str>(ZONES)),
                 manager_id: if i == 0 { None } else { Some(ids[(i - 1) / 10]) },
                 is_admin: i == 0,
                 password_hash: Some(hash.clone()),
