@@ -56,7 +56,7 @@ impl App {
     /// today; empty for anyone the policy does not let keep that page (the teammate, a
     /// skip-level leader, an admin).
     pub(crate) async fn about_facts(&self, actor: &Person, teammate: &Person) -> AppResult<AboutFacts> {
-        let tz: chrono_tz::Tz = actor.timezone.parse().unwrap_or(chrono_tz::UTC);
+        let tz = actor.timezone.tz();
         let today = self.clock.now().with_timezone(&tz).date_naive();
         if !self.may_keep_about(actor, teammate).await {
             return Ok(AboutFacts { today, ..Default::default() });

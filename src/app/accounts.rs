@@ -5,7 +5,7 @@ use super::secrets::{hash_password, random_token, token_hash, verify_password};
 use super::{App, AppError, AppResult};
 use crate::domain::person::{validate_name, validate_password};
 use crate::domain::policy::{Action, Resource};
-use crate::domain::{EmailAddress, FieldError, Invalid, Person, PersonId, TimeZoneName};
+use crate::domain::{EmailAddress, FieldError, Invalid, Person, PersonId, Zone};
 use crate::store::{accounts, people};
 use chrono::{DateTime, Duration, Utc};
 use std::net::IpAddr;
@@ -78,11 +78,10 @@ impl App {
         let mut errors = Invalid::default();
         let name = validate_name("name", &input.name, &mut errors);
         let email = EmailAddress::parse(&input.email).map_err(|m| errors.push(FieldError::new("email", m))).ok();
-        let tz = TimeZoneName::parse(&input.timezone).map_err(|m| errors.push(FieldError::new("timezone", m))).ok();
+        let tz = Zone::parse(&input.timezone).map_err(|m| errors.push(FieldError::new("timezone", m))).ok();
         let title = crate::domain::person::validate_title("title", &input.title, &mut errors);
         validate_password("password", &input.password, &mut errors);
-        errors.into_result()?;
-        let (email, tz) = (email.expect("checked"), tz.expect("checked"));
+        let (Some(email), Some(tz), true) = (email, tz, errors.is_empty()) else { return Err(errors.into()) };
         let hash = hash_password(input.password).await?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
@@ -97,7 +96,7 @@ impl App {
             email: email.original,
             email_lower: email.lower,
             title,
-            timezone: tz.0,
+            timezone: tz,
             manager_id: None,
             is_admin: true,
             password_hash: Some(hash),

@@ -385,7 +385,7 @@ impl App {
 }
 
 pub(super) fn to_tz(p: &Person) -> chrono_tz::Tz {
-    p.timezone.parse().unwrap_or(chrono_tz::UTC)
+    p.timezone.tz()
 }
 
 fn redact_webhook(url: &str) -> String {

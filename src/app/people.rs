@@ -5,7 +5,7 @@ use crate::domain::people_csv;
 use crate::domain::person::{validate_name, validate_title};
 use crate::domain::policy::{self, Action, Relation, Resource, Role};
 use crate::domain::reporting::would_create_cycle;
-use crate::domain::{EmailAddress, FieldError, Invalid, Person, PersonId, PersonWithReports, TimeZoneName};
+use crate::domain::{EmailAddress, FieldError, Invalid, Person, PersonId, PersonWithReports, Zone};
 use crate::store::{Page, people};
 use uuid::Uuid;
 
@@ -142,9 +142,8 @@ impl App {
         let name = validate_name("name", &input.name, &mut errors);
         let title = validate_title("title", &input.title, &mut errors);
         let email = EmailAddress::parse(&input.email).map_err(|m| errors.push(FieldError::new("email", m))).ok();
-        let tz = TimeZoneName::parse(&input.timezone).map_err(|m| errors.push(FieldError::new("timezone", m))).ok();
-        errors.into_result()?;
-        let (email, tz) = (email.expect("checked"), tz.expect("checked"));
+        let tz = Zone::parse(&input.timezone).map_err(|m| errors.push(FieldError::new("timezone", m))).ok();
+        let (Some(email), Some(tz), true) = (email, tz, errors.is_empty()) else { return Err(errors.into()) };
         let mut tx = self.db.begin().await?;
         if let Some(m) = input.manager_id
             && !people::exists_tx(&mut tx, m).await?
@@ -158,7 +157,7 @@ impl App {
             email: email.original,
             email_lower: email.lower,
             title,
-            timezone: tz.0,
+            timezone: tz,
             manager_id: input.manager_id,
             is_admin: input.is_admin,
             password_hash: None,
@@ -215,8 +214,8 @@ impl App {
             }
         }
         if let Some(tz) = &patch.timezone {
-            match TimeZoneName::parse(tz) {
-                Ok(tz) => ch.timezone = Some(tz.0),
+            match Zone::parse(tz) {
+                Ok(tz) => ch.timezone = Some(tz),
                 Err(m) => errors.push(FieldError::new("timezone", m)),
             }
         }

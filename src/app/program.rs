@@ -383,29 +383,35 @@ impl App {
             errors.push(FieldError::new("body", format!("Keep it under {CAPTURE_BODY_MAX} characters.")));
         }
         let section = rules::work_with_me().section.iter().find(|s| s.key == input.section.trim());
-        if target == Target::HowToWorkWithMe && section.is_none() {
-            errors.push(FieldError::new("section", "Choose the part of the page it belongs to."));
-        }
-        if target == Target::Note && meeting_id.is_none() {
-            errors.push(FieldError::new("meeting_id", "Run this session in a 1:1 first: a note is kept in that meeting's shared notes."));
-        }
-        errors.into_result()?;
+        let landing = match target {
+            Target::Strengths => Some(Landing::Strength),
+            Target::Expectations => Some(Landing::Plan),
+            Target::HowToWorkWithMe => section.map(Landing::Page).or_else(|| {
+                errors.push(FieldError::new("section", "Choose the part of the page it belongs to."));
+                None
+            }),
+            Target::Note => meeting_id.map(Landing::Note).or_else(|| {
+                errors
+                    .push(FieldError::new("meeting_id", "Run this session in a 1:1 first: a note is kept in that meeting's shared notes."));
+                None
+            }),
+        };
+        let (Some(landing), true) = (landing, errors.is_empty()) else { return Err(errors.into()) };
         let teammate = view.teammate.id;
-        let (summary, section_key, ref_id) = match target {
-            Target::Strengths => {
+        let (summary, section_key, ref_id) = match landing {
+            Landing::Strength => {
                 let s = self
                     .add_strength(actor, teammate, &title, &body, "")
                     .await
                     .map_err(|e| rename_fields(e, &[("name", "title"), ("evidence", "body")]))?;
                 (format!("Strength: {title}"), None, Some(s.id))
             }
-            Target::Expectations => {
+            Landing::Plan => {
                 let id =
                     self.create_plan(actor, teammate, "growth", &title, &body).await.map_err(|e| rename_fields(e, &[("goals", "body")]))?;
                 (format!("Plan: {title}"), None, Some(id))
             }
-            Target::HowToWorkWithMe => {
-                let section = section.expect("checked above");
+            Landing::Page(section) => {
                 if actor.id == teammate {
                     // Their own words go into their own page, still a draft if it was one. What
                     // the pair sees of the capture never holds those words.
@@ -420,8 +426,7 @@ impl App {
                     (body.clone(), Some(section.key.clone()), None)
                 }
             }
-            Target::Note => {
-                let meeting = meeting_id.expect("checked above");
+            Landing::Note(meeting) => {
                 self.append_to_shared_note(actor, meeting, &format!("**{}:** {}", session.capture.label, body)).await?;
                 (format!("In the shared notes: {body}"), None, None)
             }
@@ -490,4 +495,12 @@ fn rename_fields(e: AppError, names: &[(&str, &str)]) -> AppError {
         )),
         e => e,
     }
+}
+
+/// Where a capture lands, with what that place needs: checked once, then kept.
+enum Landing {
+    Strength,
+    Plan,
+    Page(&'static rules::WorkSection),
+    Note(Uuid),
 }

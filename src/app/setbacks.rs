@@ -108,7 +108,7 @@ impl App {
         input: &SetbackInput,
         errors: &mut Invalid,
     ) -> AppResult<Option<SetbackFields>> {
-        let tz: chrono_tz::Tz = actor.timezone.parse().unwrap_or(chrono_tz::UTC);
+        let tz = actor.timezone.tz();
         let today = self.clock.now().with_timezone(&tz).date_naive();
         let fields = match setback::validate(input, today) {
             Ok(f) => Some(f),

@@ -153,7 +153,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Meetings { command: MeetingsCommand::Upcoming { email, limit } } => {
             let app = open(&config, true).await?;
             let person = person_by_email(&app, &email).await?;
-            let tz = person.timezone.parse::<chrono_tz::Tz>().unwrap_or(chrono_tz::UTC);
+            let tz = person.timezone.tz();
             let list = app.upcoming_meetings(&person, limit).await.map_err(describe)?;
             if list.is_empty() {
                 eprintln!("No 1:1s coming up for {}.", person.email);

@@ -152,7 +152,7 @@ pub async fn large(app: &App, people: &[NewPerson], years: u32, rng: &mut Rng, p
         }
         let Some(manager) = teammate.manager_id else { continue };
         let weekday = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri][i % 5];
-        let tz: chrono_tz::Tz = teammate.timezone.parse().unwrap_or(chrono_tz::UTC);
+        let tz = teammate.timezone.tz();
         let schedule = Schedule {
             cadence: Cadence::Weekly,
             first_date: next_weekday(start, weekday),
@@ -331,7 +331,7 @@ pub async fn small(app: &App, people: &[NewPerson], rng: &mut Rng) -> anyhow::Re
         let manager = teammate.manager_id.expect("filtered");
         let weekday = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu][rng.below(4)];
         let first_date = next_weekday(today - Duration::weeks(16), weekday);
-        let tz = teammate.timezone.parse().unwrap_or(chrono_tz::UTC);
+        let tz = teammate.timezone.tz();
         let time = NaiveTime::from_hms_opt([9, 10, 11, 14, 15][rng.below(5)], [0, 30][rng.below(2)], 0).expect("valid time");
         let series = Series {
             id: rng.uuid(),

@@ -104,7 +104,7 @@ pub async fn generate(app: &App, opts: DemoOptions) -> anyhow::Result<DemoSummar
                 email_lower: email.clone(),
                 email,
                 title: title.to_string(),
-                timezone: tz.to_string(),
+                timezone: roster_zone(tz),
                 manager_id: mgr.map(|m| ids[m]),
                 is_admin: i == 0 || *title == "IT Administrator",
                 password_hash: Some(hash.clone()),
@@ -130,7 +130,7 @@ pub async fn generate(app: &App, opts: DemoOptions) -> anyhow::Result<DemoSummar
                 email_lower: email.clone(),
                 email,
                 title,
-                timezone: rng.pick(ZONES).to_string(),
+                timezone: roster_zone(rng.pick::<&str>(ZONES)),
                 manager_id: if i == 0 { None } else { Some(ids[(i - 1) / 10]) },
                 is_admin: i == 0,
                 password_hash: Some(hash.clone()),
@@ -180,6 +180,11 @@ pub fn small_demo_sign_ins() -> Vec<(String, String)> {
         (format!("{} (manager)", SMALL[2].0), email_for(SMALL[2].0, None)),
         (format!("{} (teammate)", SMALL[11].0), email_for(SMALL[11].0, None)),
     ]
+}
+
+/// A zone name from the roster; every one of them is checked by a test in `roster.rs`.
+fn roster_zone(name: &str) -> crate::domain::Zone {
+    crate::domain::Zone::parse(name).unwrap_or(crate::domain::Zone::UTC)
 }
 
 #[cfg(test)]

@@ -32,8 +32,13 @@ impl Day {
             None => {
                 Err(format!("“{}” is not a date from {FIRST_YEAR} to {LAST_YEAR}; write it as YYYY-MM-DD, like 2026-12-03.", shorten(t)))
             }
-            Some(d) => Day::new(d).ok_or_else(|| format!("{t} is too far out: give a date from {FIRST_YEAR} to {LAST_YEAR}.")),
+            Some(d) => Day::bounded(d),
         }
+    }
+
+    /// `date` as a day, or the one message for a date outside the years.
+    pub fn bounded(date: NaiveDate) -> Result<Day, String> {
+        Day::new(date).ok_or_else(|| format!("{date} is too far out: give a date from {FIRST_YEAR} to {LAST_YEAR}."))
     }
 
     /// A date within the bounds, or `None`.

@@ -281,13 +281,12 @@ pub fn check_focus(days: &[String], start: &str, end: &str) -> Result<FocusHours
     };
     let s = parse("start", start, &mut errors);
     let e = parse("end", end, &mut errors);
-    if let (Some(s), Some(e)) = (s, e)
-        && e <= s
-    {
+    let (Some(start), Some(end)) = (s, e) else { return Err(errors) };
+    if end <= start {
         errors.push(FieldError::new("end", "Focus hours end after they start, on the same day."));
     }
     errors.into_result()?;
-    Ok(FocusHours { days: chosen, start: s.expect("checked"), end: e.expect("checked") })
+    Ok(FocusHours { days: chosen, start, end })
 }
 
 // ---- the timing warnings ----

@@ -145,10 +145,7 @@ pub const MAX_YEARS_AHEAD: u32 = 5;
 /// [`Day`]: super::day::Day
 pub fn within_reach(field: &str, date: chrono::NaiveDate, today: chrono::NaiveDate) -> Result<(), FieldError> {
     let last = today.checked_add_months(chrono::Months::new(12 * MAX_YEARS_AHEAD)).unwrap_or(chrono::NaiveDate::MAX);
-    if super::day::Day::new(date).is_none() {
-        let (a, b) = (super::day::FIRST_YEAR, super::day::LAST_YEAR);
-        return Err(FieldError::new(field, format!("{date} is too far out: give a date from {a} to {b}.")));
-    }
+    super::day::Day::bounded(date).map_err(|m| FieldError::new(field, m))?;
     if date > last {
         return Err(FieldError::new(
             field,

@@ -26,6 +26,8 @@ pub mod strategy;
 pub mod template_files;
 pub mod text;
 pub mod validation;
+pub mod zone;
 
-pub use person::{EmailAddress, Person, PersonId, PersonWithReports, TimeZoneName};
+pub use person::{EmailAddress, Person, PersonId, PersonWithReports};
 pub use validation::{FieldError, Invalid};
+pub use zone::Zone;

@@ -4,9 +4,10 @@
 //! problem it found with its line and column. The store then applies a plan in one
 //! transaction, so an import is all or nothing.
 
-use super::person::{EmailAddress, TimeZoneName, validate_name, validate_title};
+use super::person::{EmailAddress, validate_name, validate_title};
 use super::reporting::find_cycle;
 use super::validation::{FieldError, Invalid};
+use super::zone::Zone;
 use std::collections::HashMap;
 
 pub const COLUMNS: [&str; 5] = ["name", "email", "title", "manager_email", "timezone"];
@@ -20,7 +21,7 @@ pub struct ImportRow {
     pub title: String,
     /// Lower-cased e-mail of the manager, who is in the file or already in rapport.
     pub manager_email: Option<String>,
-    pub timezone: String,
+    pub timezone: Zone,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,11 +114,11 @@ pub fn plan(bytes: &[u8], existing: &HashMap<String, Option<String>>) -> Result<
                 None
             }
         };
-        let timezone = match TimeZoneName::parse(cell("timezone")) {
-            Ok(tz) => tz.0,
+        let timezone = match Zone::parse(cell("timezone")) {
+            Ok(tz) => tz,
             Err(m) => {
                 row_errors.push(FieldError::new("timezone", m));
-                String::new()
+                Zone::UTC
             }
         };
         let manager_email = match cell("manager_email").trim() {

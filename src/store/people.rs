@@ -2,7 +2,7 @@
 
 use super::{Db, Page, Result, Tx, on_db, on_tx};
 use crate::domain::people_csv::ImportPlan;
-use crate::domain::{Person, PersonId, PersonWithReports};
+use crate::domain::{Person, PersonId, PersonWithReports, Zone};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -33,7 +33,7 @@ pub(crate) fn person(r: PersonRow) -> Person {
         name,
         email,
         title,
-        timezone,
+        timezone: stored_zone(&timezone),
         manager_id: manager_id.map(PersonId),
         is_admin,
         can_sign_in,
@@ -41,6 +41,15 @@ pub(crate) fn person(r: PersonRow) -> Person {
         updated_at,
         version,
     }
+}
+
+/// A zone name read back: one rapport wrote, so an unknown one means the zone database changed
+/// under it. It becomes UTC, with a warning here rather than silently wherever it is used.
+fn stored_zone(name: &str) -> Zone {
+    Zone::parse(name).unwrap_or_else(|_| {
+        tracing::warn!(timezone = name, "unknown time zone in the database; using UTC");
+        Zone::UTC
+    })
 }
 
 fn with_reports(r: PersonReportsRow) -> PersonWithReports {
@@ -59,7 +68,7 @@ pub struct NewPerson {
     pub email: String,
     pub email_lower: String,
     pub title: String,
-    pub timezone: String,
+    pub timezone: Zone,
     pub manager_id: Option<PersonId>,
     pub is_admin: bool,
     pub password_hash: Option<String>,
@@ -71,7 +80,7 @@ pub struct PersonChanges {
     pub name: Option<String>,
     pub email: Option<(String, String)>,
     pub title: Option<String>,
-    pub timezone: Option<String>,
+    pub timezone: Option<Zone>,
     pub manager_id: Option<Option<PersonId>>,
     pub is_admin: Option<bool>,
 }
@@ -216,7 +225,7 @@ pub async fn insert(tx: &mut Tx, p: &NewPerson, now: DateTime<Utc>) -> Result<()
     const Q: &str = "INSERT INTO person (id, name, email, email_lower, title, timezone, manager_id, is_admin, password_hash, created_at, updated_at, version) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, 1)";
     on_tx!(tx, c => sqlx::query(Q)
-        .bind(p.id.0).bind(&p.name).bind(&p.email).bind(&p.email_lower).bind(&p.title).bind(&p.timezone)
+        .bind(p.id.0).bind(&p.name).bind(&p.email).bind(&p.email_lower).bind(&p.title).bind(p.timezone.name())
         .bind(p.manager_id.map(|m| m.0)).bind(p.is_admin).bind(&p.password_hash).bind(now)
         .execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
@@ -241,7 +250,7 @@ pub async fn update(tx: &mut Tx, id: PersonId, expected_version: i64, ch: &Perso
     let manager = ch.manager_id.flatten().map(|m| m.0);
     let n = on_tx!(tx, c => sqlx::query(Q)
         .bind(id.0).bind(expected_version).bind(&ch.name).bind(email).bind(email_lower)
-        .bind(&ch.title).bind(&ch.timezone).bind(set_manager).bind(manager).bind(ch.is_admin).bind(now)
+        .bind(&ch.title).bind(ch.timezone.map(Zone::name)).bind(set_manager).bind(manager).bind(ch.is_admin).bind(now)
         .execute(c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
@@ -267,7 +276,7 @@ pub async fn apply_import(tx: &mut Tx, plan: &ImportPlan, now: DateTime<Utc>) ->
         let found: Option<Uuid> = on_tx!(tx, c => sqlx::query_scalar(FIND).bind(&row.email.lower).fetch_optional(c).await)?;
         match found {
             Some(id) => {
-                on_tx!(tx, c => sqlx::query(UPD).bind(id).bind(&row.name).bind(&row.email.original).bind(&row.title).bind(&row.timezone).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+                on_tx!(tx, c => sqlx::query(UPD).bind(id).bind(&row.name).bind(&row.email.original).bind(&row.title).bind(row.timezone.name()).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
                 updated += 1;
             }
             None => {
@@ -277,7 +286,7 @@ pub async fn apply_import(tx: &mut Tx, plan: &ImportPlan, now: DateTime<Utc>) ->
                     email: row.email.original.clone(),
                     email_lower: row.email.lower.clone(),
                     title: row.title.clone(),
-                    timezone: row.timezone.clone(),
+                    timezone: row.timezone,
                     manager_id: None,
                     is_admin: false,
                     password_hash: None,

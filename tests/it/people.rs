@@ -114,7 +114,7 @@ async fn a_reporting_line_that_would_make_a_loop_is_refused(t: TestApp) {
             ("name", who.name.clone()),
             ("email", who.email.clone()),
             ("title", who.title.clone()),
-            ("timezone", who.timezone.clone()),
+            ("timezone", who.timezone.to_string()),
             ("manager_id", new_manager.to_string()),
             ("version", who.version.to_string()),
         ];

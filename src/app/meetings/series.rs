@@ -6,7 +6,7 @@ use crate::app::{App, AppError, AppResult};
 use crate::domain::meeting::{self as rules, Series, SeriesKind, SeriesStatus, TalkingPoint};
 use crate::domain::policy::{self, Action, Resource, Role};
 use crate::domain::schedule::{Schedule, local_instant};
-use crate::domain::{FieldError, Invalid, Person, TimeZoneName};
+use crate::domain::{FieldError, Invalid, Person, Zone};
 use crate::store::{Tx, meetings as store, people};
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
@@ -37,7 +37,7 @@ impl App {
             return Err(AppError::NotFound);
         }
         let mut errors = Invalid::default();
-        let tz = TimeZoneName::parse(&input.timezone).map_err(|m| errors.push(FieldError::new("timezone", m))).ok();
+        let tz = Zone::parse(&input.timezone).map_err(|m| errors.push(FieldError::new("timezone", m))).ok();
         let time = parse_time("time", &input.time, &mut errors);
         if !(10..=240).contains(&input.duration_minutes) {
             errors.push(FieldError::new("duration_minutes", "A 1:1 lasts between 10 and 240 minutes."));
@@ -47,7 +47,7 @@ impl App {
             errors.push(e);
         }
         let (Some(tz), Some(time), true) = (tz, time, errors.is_empty()) else { return Err(errors.into()) };
-        let tz = tz.0.parse::<chrono_tz::Tz>().map_err(|_| Invalid::one("timezone", "Unknown time zone."))?;
+        let tz = tz.tz();
         let first = local_instant(tz, input.first_date, time);
         if first <= now {
             return Err(Invalid::one(

@@ -268,7 +268,7 @@ pub(super) async fn start_team(
                 cadence,
                 first_date,
                 time: b.time,
-                timezone: b.timezone.unwrap_or_else(|| me.timezone.clone()),
+                timezone: b.timezone.unwrap_or_else(|| me.timezone.to_string()),
                 duration_minutes: b.duration_minutes.unwrap_or(30),
                 subject: b.subject.unwrap_or(subject),
                 body: b.body.unwrap_or(body),

@@ -46,7 +46,7 @@ impl From<Person> for PersonDto {
             name: p.name,
             email: p.email,
             title: p.title,
-            timezone: p.timezone,
+            timezone: p.timezone.to_string(),
             manager_id: p.manager_id.map(|m| m.0),
             is_admin: p.is_admin,
             can_sign_in: p.can_sign_in,

@@ -95,7 +95,7 @@ struct Outcome {
 
 fn about_view(user: &CurrentUser, app: &App, person: Person, page: &AboutPage, typed: Option<Typed>, outcome: Outcome) -> AboutTemplate {
     let Outcome { errors, notice, conflict } = outcome;
-    let tz: chrono_tz::Tz = user.person().timezone.parse().unwrap_or(chrono_tz::UTC);
+    let tz = user.person().timezone.tz();
     let today = app.clock.now().with_timezone(&tz).date_naive();
     let dates = page
         .dates
@@ -391,7 +391,7 @@ impl FormChrome {
 }
 
 async fn form_chrome(app: &App, me: &Person, person: &Person, form: SetbackForm, errors: Invalid) -> Result<FormChrome, PageError> {
-    let tz: chrono_tz::Tz = me.timezone.parse().unwrap_or(chrono_tz::UTC);
+    let tz = me.timezone.tz();
     let meetings: Vec<Meeting> = app.setback_meetings(me, person).await?;
     let contexts = Context::ALL
         .into_iter()
@@ -454,7 +454,7 @@ async fn setbacks_view(
     let can_record = app.may_record_setback(me, &person).await;
     let mut form = form;
     if form.occurred_on.is_empty() {
-        let tz: chrono_tz::Tz = me.timezone.parse().unwrap_or(chrono_tz::UTC);
+        let tz = me.timezone.tz();
         form.occurred_on = app.clock.now().with_timezone(&tz).date_naive().to_string();
     }
     let f = form_chrome(app, me, &person, form, errors).await?;

@@ -48,7 +48,7 @@ fn page(
         days: all_days().map(|(_, slug, label)| DayChoice { slug, label, checked: chosen.iter().any(|c| c == slug) }).collect(),
         start,
         end,
-        timezone: user.person().timezone.clone(),
+        timezone: user.person().timezone.to_string(),
         set,
         errors,
         notice,

@@ -20,7 +20,7 @@ use uuid::Uuid;
 type PageResult = Result<Response, PageError>;
 
 fn tz_of(p: &Person) -> Tz {
-    p.timezone.parse().unwrap_or(chrono_tz::UTC)
+    p.timezone.tz()
 }
 
 fn day(at: DateTime<Utc>, tz: Tz) -> String {
@@ -262,7 +262,7 @@ fn team_page(
         cadence: field("cadence").unwrap_or_else(|| "weekly".into()),
         first_date: field("first_date").unwrap_or_else(|| first.to_string()),
         time: field("time").unwrap_or_else(|| "10:00".into()),
-        timezone: field("timezone").unwrap_or_else(|| user.person().timezone.clone()),
+        timezone: field("timezone").unwrap_or_else(|| user.person().timezone.to_string()),
         duration: field("duration_minutes").unwrap_or_else(|| "30".into()),
         subject: field("subject").unwrap_or(subject),
         body: field("body").unwrap_or(body),

@@ -98,12 +98,7 @@ struct PersonPage {
 pub async fn show(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>) -> PageResult {
     let p = app.profile(user.person(), PersonId(id)).await?;
     let nav = if p.person.id == user.person().id { "me" } else { "people" };
-    let local_time = p
-        .person
-        .timezone
-        .parse::<chrono_tz::Tz>()
-        .map(|tz| app.clock.now().with_timezone(&tz).format("%H:%M on %A").to_string())
-        .unwrap_or_default();
+    let local_time = app.clock.now().with_timezone(&p.person.timezone.tz()).format("%H:%M on %A").to_string();
     let work_with_me = super::program::work_with_me_link(&app, user.person(), &p.person).await?;
     Ok(ok(&PersonPage { c: Chrome::for_user(&user.0, &p.person.name.clone(), nav), p, local_time, notice: None, work_with_me }))
 }
@@ -208,7 +203,7 @@ async fn resolve_manager(app: &App, actor: &Person, raw: &str, errors: &mut Inva
 pub async fn new_page(State(app): State<App>, user: CurrentUser) -> PageResult {
     app.require_admin(user.person())?;
     let managers = manager_picker(&app, user.person(), None, "").await?;
-    let f = PersonForm { timezone: user.person().timezone.clone(), ..Default::default() };
+    let f = PersonForm { timezone: user.person().timezone.to_string(), ..Default::default() };
     Ok(ok(&PersonFormPage {
         c: Chrome::for_user(&user.0, "Add person", "people"),
         heading: "Add a person".into(),
@@ -296,7 +291,7 @@ pub async fn edit_page(State(app): State<App>, user: CurrentUser, Path(id): Path
         name: p.name.clone(),
         email: p.email.clone(),
         title: p.title.clone(),
-        timezone: p.timezone.clone(),
+        timezone: p.timezone.to_string(),
         manager_id: p.manager_id.map(|m| m.to_string()).unwrap_or_default(),
         is_admin: p.is_admin,
         version: Some(p.version),
@@ -330,7 +325,7 @@ pub async fn update(State(app): State<App>, user: CurrentUser, Path(id): Path<Uu
                 name: fresh.name.clone(),
                 email: fresh.email.clone(),
                 title: fresh.title.clone(),
-                timezone: fresh.timezone.clone(),
+                timezone: fresh.timezone.to_string(),
                 manager_id: fresh.manager_id.map(|m| m.to_string()).unwrap_or_default(),
                 is_admin: fresh.is_admin,
                 version: Some(fresh.version),

@@ -65,7 +65,7 @@ fn rows(v: Vec<PlacementView>, tz: Tz) -> Vec<PlacementRow> {
 
 async fn page(app: &App, user: &CurrentUser, text: String, errors: Invalid, notice: Option<String>) -> Result<StrategyPage, PageError> {
     let me = user.person();
-    let tz: Tz = me.timezone.parse().unwrap_or(chrono_tz::UTC);
+    let tz = me.timezone.tz();
     Ok(StrategyPage {
         c: Chrome::for_user(&user.0, "Share a talking point with your organisation", "questions"),
         text,
@@ -105,7 +105,7 @@ pub async fn strategy_submit(State(app): State<App>, user: CurrentUser, body: By
             return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page(&app, &user, text, e, None).await?));
         }
         let reach = app.strategy_reach(me).await?;
-        let tz: Tz = me.timezone.parse().unwrap_or(chrono_tz::UTC);
+        let tz = me.timezone.tz();
         if reach.is_empty() {
             let has_reports = !app.profile(me, me.id).await?.reports.is_empty();
             let e = Invalid(vec![crate::domain::strategy::nothing_to_reach(has_reports)]);

@@ -5,7 +5,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 pub(super) fn tz_of(p: &Person) -> Tz {
-    p.timezone.parse().unwrap_or(chrono_tz::UTC)
+    p.timezone.tz()
 }
 
 /// "Tue 24 Nov, 10:00" in `tz`; the year is added when it is not this year.

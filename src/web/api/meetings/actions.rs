@@ -33,7 +33,7 @@ pub(crate) async fn add_action(
         Some(k) => check.choice("kind", k, rules::ActionKind::parse, "normal, help"),
         None => Some(rules::ActionKind::Normal),
     };
-    let Some(kind) = kind.filter(|_| check.0.is_empty()) else { return Err(check.refused()) };
+    let kind = check.value(kind)?;
     let a = app.add_action(user.person(), id, &b.body, PersonId(b.owner_id), due.flatten(), kind).await?;
     Ok((StatusCode::CREATED, Json(a.into())))
 }

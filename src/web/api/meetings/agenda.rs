@@ -85,7 +85,7 @@ pub(crate) async fn delete_point(
 ) -> ApiResult<StatusCode> {
     let mut check = Check::default();
     let version = check.number("version", q.version.as_deref().unwrap_or(""), 1i64, i64::MAX);
-    check.done()?;
-    app.delete_point(user.person(), id, version.expect("checked")).await?;
+    let version = check.value(version)?;
+    app.delete_point(user.person(), id, version).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -69,6 +69,15 @@ impl Check {
         self.0.into_result().map_err(|e| ApiError::App(e.into()))
     }
 
+    /// `value` once nothing is wrong; otherwise the problems collected (which say why `value`
+    /// is missing) as the answer.
+    pub(super) fn value<T>(self, value: Option<T>) -> ApiResult<T> {
+        match value {
+            Some(v) if self.0.is_empty() => Ok(v),
+            _ => Err(self.refused()),
+        }
+    }
+
     /// The problems collected, as the answer: for when a value is missing because it was wrong.
     pub(super) fn refused(self) -> ApiError {
         ApiError::App(self.0.into())

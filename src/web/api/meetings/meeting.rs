@@ -24,8 +24,8 @@ pub(crate) async fn upcoming(
 ) -> ApiResult<Json<Vec<UpcomingDto>>> {
     let mut check = Check::default();
     let limit = nonempty(&q.limit).map(|l| check.number("limit", l, 1i64, 100)).unwrap_or(Some(10));
-    check.done()?;
-    let list = app.upcoming_meetings(user.person(), limit.expect("checked")).await?;
+    let limit = check.value(limit)?;
+    let list = app.upcoming_meetings(user.person(), limit).await?;
     Ok(Json(
         list.into_iter()
             .map(|u| UpcomingDto { meeting: MeetingDto::new(&u.meeting, &u.series), series: (&u.series).into(), other: u.other.into() })
@@ -59,8 +59,8 @@ pub(crate) async fn update_meeting(
 ) -> ApiResult<Json<MeetingDto>> {
     let mut check = Check::default();
     let status = check.choice("status", &b.status, rules::MeetingStatus::parse, "scheduled, held, skipped, cancelled");
-    check.done()?;
-    let m = app.set_meeting_status(user.person(), id, b.version, status.expect("checked"), &b.reason).await?;
+    let status = check.value(status)?;
+    let m = app.set_meeting_status(user.person(), id, b.version, status, &b.reason).await?;
     meeting_answer(&app, &user, m).await
 }
 

@@ -62,7 +62,7 @@ pub(crate) async fn create_series(
         cadence,
         first_date,
         time: b.time,
-        timezone: b.timezone.unwrap_or_else(|| user.person().timezone.clone()),
+        timezone: b.timezone.unwrap_or_else(|| user.person().timezone.to_string()),
         duration_minutes: b.duration_minutes.unwrap_or(30),
     };
     let series = app.create_series(user.person(), input).await?;
@@ -108,7 +108,7 @@ pub(crate) async fn update_series(
 ) -> ApiResult<Json<SeriesDto>> {
     let mut check = Check::default();
     let status = check.choice("status", &b.status, rules::SeriesStatus::parse, "active, paused, ended");
-    check.done()?;
-    let series = app.set_series_status(user.person(), id, b.version, status.expect("checked")).await?;
+    let status = check.value(status)?;
+    let series = app.set_series_status(user.person(), id, b.version, status).await?;
     Ok(Json((&series).into()))
 }

@@ -142,7 +142,7 @@ pub async fn new_series_page(State(app): State<App>, user: CurrentUser, Query(q)
         Some(id) => app.person(me, PersonId(id)).await.ok(),
         None => None,
     };
-    let zone = teammate.as_ref().map(|t| t.timezone.clone()).unwrap_or_else(|| me.timezone.clone());
+    let zone = teammate.as_ref().map_or(me.timezone, |t| t.timezone).to_string();
     let kind = q.kind.as_deref().and_then(SeriesKind::parse).unwrap_or(SeriesKind::Regular);
     let f = SeriesForm {
         teammate_id: teammate.map(|t| t.id.to_string()).unwrap_or_default(),
