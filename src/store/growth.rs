@@ -150,7 +150,20 @@ pub async fn set_shared(tx: &mut Tx, person: PersonId, shared: bool, by: PersonI
 
 // Assessments ---------------------------------------------------------------------------------
 
-type AssessmentRow = (Uuid, Uuid, Uuid, String, Uuid, String, String, String, String, Option<Uuid>, DateTime<Utc>);
+#[derive(sqlx::FromRow)]
+struct AssessmentRow {
+    id: Uuid,
+    person_id: Uuid,
+    assessor_id: Uuid,
+    kind: String,
+    framework_version_id: Uuid,
+    competency: String,
+    level: String,
+    rating: String,
+    evidence: String,
+    evidence_meeting_id: Option<Uuid>,
+    created_at: DateTime<Utc>,
+}
 
 pub async fn assessments(db: &Db, person: PersonId) -> Result<Vec<Assessment>> {
     const Q: &str = "SELECT id, person_id, assessor_id, kind, framework_version_id, competency, level, rating, evidence, evidence_meeting_id, created_at \
@@ -159,17 +172,17 @@ pub async fn assessments(db: &Db, person: PersonId) -> Result<Vec<Assessment>> {
     rows.into_iter()
         .map(|r| {
             Ok(Assessment {
-                id: r.0,
-                person_id: r.1,
-                assessor_id: r.2,
-                kind: AssessmentKind::parse(&r.3).ok_or_else(|| corrupt("assessment kind"))?,
-                framework_version_id: r.4,
-                competency: r.5,
-                level: r.6,
-                rating: Rating::parse(&r.7).ok_or_else(|| corrupt("assessment rating"))?,
-                evidence: r.8,
-                evidence_meeting_id: r.9,
-                created_at: r.10,
+                id: r.id,
+                person_id: r.person_id,
+                assessor_id: r.assessor_id,
+                kind: AssessmentKind::parse(&r.kind).ok_or_else(|| corrupt("assessment kind"))?,
+                framework_version_id: r.framework_version_id,
+                competency: r.competency,
+                level: r.level,
+                rating: Rating::parse(&r.rating).ok_or_else(|| corrupt("assessment rating"))?,
+                evidence: r.evidence,
+                evidence_meeting_id: r.evidence_meeting_id,
+                created_at: r.created_at,
             })
         })
         .collect()

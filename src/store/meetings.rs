@@ -469,24 +469,37 @@ async fn insert_revision(tx: &mut Tx, note: Uuid, version: i64, body: &str, by: 
 
 // ---- action items ----
 
-pub(crate) type ActionRow = (Uuid, Uuid, Uuid, Uuid, Uuid, String, String, Option<NaiveDate>, Option<DateTime<Utc>>, DateTime<Utc>, i64);
+/// An action item as stored; read with [`ACTION_COLS`].
+#[derive(sqlx::FromRow)]
+pub(crate) struct ActionRow {
+    id: Uuid,
+    series_id: Uuid,
+    meeting_id: Uuid,
+    owner_id: Uuid,
+    created_by: Uuid,
+    body: String,
+    kind: String,
+    due_date: Option<NaiveDate>,
+    done_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    version: i64,
+}
 pub(crate) const ACTION_COLS: &str =
     "a.id, a.series_id, a.meeting_id, a.owner_id, a.created_by, a.body, a.kind, a.due_date, a.done_at, a.created_at, a.version";
 
 pub(crate) fn action(r: ActionRow) -> Result<ActionItem> {
-    let (id, series_id, meeting_id, owner, created_by, body, kind, due_date, done_at, created_at, version) = r;
     Ok(ActionItem {
-        id,
-        series_id,
-        meeting_id,
-        owner_id: PersonId(owner),
-        created_by: PersonId(created_by),
-        body,
-        kind: ActionKind::parse(&kind).ok_or_else(|| corrupt("action kind", &kind))?,
-        due_date,
-        done_at,
-        created_at,
-        version,
+        id: r.id,
+        series_id: r.series_id,
+        meeting_id: r.meeting_id,
+        owner_id: PersonId(r.owner_id),
+        created_by: PersonId(r.created_by),
+        kind: ActionKind::parse(&r.kind).ok_or_else(|| corrupt("action kind", &r.kind))?,
+        body: r.body,
+        due_date: r.due_date,
+        done_at: r.done_at,
+        created_at: r.created_at,
+        version: r.version,
     })
 }
 

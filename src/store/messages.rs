@@ -119,29 +119,39 @@ pub async fn feed_owner(db: &Db, token_hash: &str) -> Result<Option<PersonId>> {
 
 // ---- reminder settings ----
 
-type SettingsRow = (bool, i64, bool, bool, bool, bool, String, String, String, String);
+#[derive(sqlx::FromRow)]
+struct SettingsRow {
+    prep_reminder: bool,
+    prep_hours: i64,
+    topic_nudge: bool,
+    overdue_actions: bool,
+    gap_alert: bool,
+    weekly_digest: bool,
+    quiet_start: String,
+    quiet_end: String,
+    webhook_url: String,
+    team_webhook_url: String,
+}
 
 pub async fn reminder_settings(db: &Db, person: PersonId) -> Result<Option<ReminderSettings>> {
     const Q: &str = "SELECT prep_reminder, prep_hours, topic_nudge, overdue_actions, gap_alert, weekly_digest, quiet_start, quiet_end, webhook_url, \
         team_webhook_url FROM reminder_settings WHERE person_id = $1";
     let row: Option<SettingsRow> = on_db!(db, p => sqlx::query_as(Q).bind(person.0).fetch_optional(p).await)?;
-    Ok(row.map(
-        |(prep_reminder, prep_hours, topic_nudge, overdue_actions, gap_alert, weekly_digest, qs, qe, webhook_url, team_webhook_url)| {
-            let d = ReminderSettings::default();
-            ReminderSettings {
-                prep_reminder,
-                prep_hours: prep_hours as u32,
-                topic_nudge,
-                overdue_actions,
-                gap_alert,
-                weekly_digest,
-                quiet_start: NaiveTime::parse_from_str(&qs, "%H:%M").unwrap_or(d.quiet_start),
-                quiet_end: NaiveTime::parse_from_str(&qe, "%H:%M").unwrap_or(d.quiet_end),
-                webhook_url,
-                team_webhook_url,
-            }
-        },
-    ))
+    Ok(row.map(|r| {
+        let d = ReminderSettings::default();
+        ReminderSettings {
+            prep_reminder: r.prep_reminder,
+            prep_hours: r.prep_hours as u32,
+            topic_nudge: r.topic_nudge,
+            overdue_actions: r.overdue_actions,
+            gap_alert: r.gap_alert,
+            weekly_digest: r.weekly_digest,
+            quiet_start: NaiveTime::parse_from_str(&r.quiet_start, "%H:%M").unwrap_or(d.quiet_start),
+            quiet_end: NaiveTime::parse_from_str(&r.quiet_end, "%H:%M").unwrap_or(d.quiet_end),
+            webhook_url: r.webhook_url,
+            team_webhook_url: r.team_webhook_url,
+        }
+    }))
 }
 
 pub async fn save_reminder_settings(db: &Db, person: PersonId, s: &ReminderSettings, now: DateTime<Utc>) -> Result<()> {

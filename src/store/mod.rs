@@ -22,10 +22,10 @@ pub mod search;
 pub mod strategy;
 pub mod writer;
 
-use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::PgPool;
+use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, SqlSafeStr};
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -185,8 +185,8 @@ impl Db {
     /// while it migrates, so several instances starting at once are safe.
     pub async fn migrate(&self) -> Result<()> {
         match self {
-            Db::Sqlite(s) => migrator(SQLITE_MIGRATIONS).run(&s.pool).await?,
-            Db::Postgres(p) => migrator(POSTGRES_MIGRATIONS).run(p).await?,
+            Db::Sqlite(s) => SQLITE_MIGRATIONS.run(&s.pool).await?,
+            Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
         }
         Ok(())
     }
@@ -251,48 +251,11 @@ pub fn redact_url(url: &str) -> String {
     url.to_string()
 }
 
-/// Migrations, embedded in the binary. Both lists carry the same versions; a test checks it
-/// and compares the resulting schemas.
-pub const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
-    (1, "foundation", include_str!("../../migrations/sqlite/0001_foundation.sql")),
-    (2, "meetings", include_str!("../../migrations/sqlite/0002_meetings.sql")),
-    (3, "search_scope", include_str!("../../migrations/sqlite/0003_search_scope.sql")),
-    (4, "growth", include_str!("../../migrations/sqlite/0004_growth.sql")),
-    (5, "messaging", include_str!("../../migrations/sqlite/0005_messaging.sql")),
-    (6, "search_queue", include_str!("../../migrations/sqlite/0006_search_queue.sql")),
-    (7, "series_rev", include_str!("../../migrations/sqlite/0007_series_rev.sql")),
-    (8, "point_position", include_str!("../../migrations/sqlite/0008_point_position.sql")),
-    (9, "reviews", include_str!("../../migrations/sqlite/0009_reviews.sql")),
-    (10, "guidance", include_str!("../../migrations/sqlite/0010_guidance.sql")),
-    (11, "kickoff", include_str!("../../migrations/sqlite/0011_kickoff.sql")),
-    (12, "about_setbacks", include_str!("../../migrations/sqlite/0012_about_setbacks.sql")),
-    (13, "program", include_str!("../../migrations/sqlite/0013_program.sql")),
-    (14, "accounts_security", include_str!("../../migrations/sqlite/0014_accounts_security.sql")),
-    (15, "reporting_lines", include_str!("../../migrations/sqlite/0015_reporting_lines.sql")),
-];
-pub const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
-    (1, "foundation", include_str!("../../migrations/postgres/0001_foundation.sql")),
-    (2, "meetings", include_str!("../../migrations/postgres/0002_meetings.sql")),
-    (3, "search_scope", include_str!("../../migrations/postgres/0003_search_scope.sql")),
-    (4, "growth", include_str!("../../migrations/postgres/0004_growth.sql")),
-    (5, "messaging", include_str!("../../migrations/postgres/0005_messaging.sql")),
-    (6, "search_queue", include_str!("../../migrations/postgres/0006_search_queue.sql")),
-    (7, "series_rev", include_str!("../../migrations/postgres/0007_series_rev.sql")),
-    (8, "point_position", include_str!("../../migrations/postgres/0008_point_position.sql")),
-    (9, "reviews", include_str!("../../migrations/postgres/0009_reviews.sql")),
-    (10, "guidance", include_str!("../../migrations/postgres/0010_guidance.sql")),
-    (11, "kickoff", include_str!("../../migrations/postgres/0011_kickoff.sql")),
-    (12, "about_setbacks", include_str!("../../migrations/postgres/0012_about_setbacks.sql")),
-    (13, "program", include_str!("../../migrations/postgres/0013_program.sql")),
-    (14, "accounts_security", include_str!("../../migrations/postgres/0014_accounts_security.sql")),
-    (15, "reporting_lines", include_str!("../../migrations/postgres/0015_reporting_lines.sql")),
-];
-
-fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {
-    Migrator::with_migrations(
-        list.iter().map(|(v, d, sql)| Migration::new(*v, (*d).into(), MigrationType::Simple, sql.into_sql_str(), false)).collect(),
-    )
-}
+/// Migrations, embedded in the binary from `migrations/{sqlite,postgres}` (build.rs rebuilds
+/// when a file there changes). Both trees carry the same versions; a test checks it and
+/// compares the resulting schemas. sqlx records what it applied in `_sqlx_migrations`.
+pub static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+pub static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 
 /// One page of a list, newest conventions: 1-based page number and a size.
 #[derive(Debug, Clone, Copy)]

@@ -95,20 +95,32 @@ pub struct CaptureRow {
     pub created_at: DateTime<Utc>,
 }
 
-type CRow = (Uuid, Uuid, String, Option<Uuid>, Uuid, String, String, Option<String>, Option<Uuid>, DateTime<Utc>);
+#[derive(sqlx::FromRow)]
+struct CRow {
+    id: Uuid,
+    series_id: Uuid,
+    session_key: String,
+    meeting_id: Option<Uuid>,
+    author_id: Uuid,
+    target: String,
+    summary: String,
+    section: Option<String>,
+    ref_id: Option<Uuid>,
+    created_at: DateTime<Utc>,
+}
 
 fn capture(r: CRow) -> CaptureRow {
     CaptureRow {
-        id: r.0,
-        series_id: r.1,
-        session_key: r.2,
-        meeting_id: r.3,
-        author_id: PersonId(r.4),
-        target: r.5,
-        summary: r.6,
-        section: r.7,
-        ref_id: r.8,
-        created_at: r.9,
+        id: r.id,
+        series_id: r.series_id,
+        session_key: r.session_key,
+        meeting_id: r.meeting_id,
+        author_id: PersonId(r.author_id),
+        target: r.target,
+        summary: r.summary,
+        section: r.section,
+        ref_id: r.ref_id,
+        created_at: r.created_at,
     }
 }
 

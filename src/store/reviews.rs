@@ -15,20 +15,32 @@ fn corrupt(what: &str) -> StoreError {
 // Feedback ------------------------------------------------------------------------------------
 
 const FB_COLS: &str = "id, giver_id, receiver_id, kind, body, meeting_id, competency, plan_id, created_at, shared_at";
-type FbRow = (Uuid, Uuid, Uuid, String, String, Option<Uuid>, Option<String>, Option<Uuid>, DateTime<Utc>, Option<DateTime<Utc>>);
+#[derive(sqlx::FromRow)]
+struct FbRow {
+    id: Uuid,
+    giver_id: Uuid,
+    receiver_id: Uuid,
+    kind: String,
+    body: String,
+    meeting_id: Option<Uuid>,
+    competency: Option<String>,
+    plan_id: Option<Uuid>,
+    created_at: DateTime<Utc>,
+    shared_at: Option<DateTime<Utc>>,
+}
 
 fn feedback(r: FbRow) -> Result<Feedback> {
     Ok(Feedback {
-        id: r.0,
-        giver_id: r.1,
-        receiver_id: r.2,
-        kind: FeedbackKind::parse(&r.3).ok_or_else(|| corrupt("feedback kind"))?,
-        body: r.4,
-        meeting_id: r.5,
-        competency: r.6,
-        plan_id: r.7,
-        created_at: r.8,
-        shared_at: r.9,
+        id: r.id,
+        giver_id: r.giver_id,
+        receiver_id: r.receiver_id,
+        kind: FeedbackKind::parse(&r.kind).ok_or_else(|| corrupt("feedback kind"))?,
+        body: r.body,
+        meeting_id: r.meeting_id,
+        competency: r.competency,
+        plan_id: r.plan_id,
+        created_at: r.created_at,
+        shared_at: r.shared_at,
     })
 }
 

@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 
 #[test]
 fn both_backends_have_the_same_migration_versions() {
-    let v = |l: &[(i64, &str, &str)]| l.iter().map(|(v, d, _)| (*v, d.to_string())).collect::<Vec<_>>();
-    assert_eq!(v(SQLITE_MIGRATIONS), v(POSTGRES_MIGRATIONS));
+    let v = |m: &sqlx::migrate::Migrator| m.iter().map(|m| (m.version, m.description.to_string())).collect::<Vec<_>>();
+    assert_eq!(v(&SQLITE_MIGRATIONS), v(&POSTGRES_MIGRATIONS));
     let files = |dir: &str| {
         let mut names: Vec<String> =
             std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
@@ -15,7 +15,7 @@ fn both_backends_have_the_same_migration_versions() {
         names
     };
     assert_eq!(files("migrations/sqlite"), files("migrations/postgres"));
-    assert_eq!(files("migrations/sqlite").len(), SQLITE_MIGRATIONS.len(), "every migration file is embedded");
+    assert_eq!(files("migrations/sqlite").len(), SQLITE_MIGRATIONS.iter().count(), "every migration file is embedded");
 }
 
 /// (table, column, type in a small shared vocabulary, nullable)
@@ -88,4 +88,69 @@ async fn after_migrating_both_databases_have_the_same_tables_columns_and_types()
         only_sqlite.is_empty() && only_pg.is_empty(),
         "schemas differ:\nonly in SQLite: {only_sqlite:#?}\nonly in PostgreSQL: {only_pg:#?}"
     );
+}
+
+/// Migrations as rapport embedded them before `sqlx::migrate!`: one `Migration::new` per file,
+/// described by the file name's words joined with `_`, recorded in sqlx's `_sqlx_migrations`.
+fn migrator_as_before(dir: &str) -> sqlx::migrate::Migrator {
+    use sqlx::SqlSafeStr;
+    use sqlx::migrate::{Migration, MigrationType, Migrator};
+    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    Migrator::with_migrations(
+        files
+            .iter()
+            .map(|path| {
+                let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+                let (version, description) = stem.split_once('_').unwrap();
+                let sql = std::fs::read_to_string(path).unwrap();
+                Migration::new(
+                    version.parse().unwrap(),
+                    description.to_owned().into(),
+                    MigrationType::Simple,
+                    sqlx::AssertSqlSafe(sql).into_sql_str(),
+                    false,
+                )
+            })
+            .collect(),
+    )
+}
+
+async fn applied(db: &Db) -> Vec<(i64, Vec<u8>, String)> {
+    const Q: &str = "SELECT version, checksum, CAST(installed_on AS TEXT) FROM _sqlx_migrations ORDER BY version";
+    rapport::on_db!(db, p => sqlx::query_as(Q).fetch_all(p).await).unwrap()
+}
+
+#[tokio::test]
+async fn a_database_migrated_by_the_earlier_code_opens_with_its_data_and_nothing_reruns() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let (url, _dir) = fresh_database(backend).await;
+        let dir = match backend {
+            Backend::Sqlite => "migrations/sqlite",
+            Backend::Postgres => "migrations/postgres",
+        };
+        let old = Db::connect(&url).await.unwrap();
+        match &old {
+            Db::Sqlite(s) => migrator_as_before(dir).run(&s.pool).await.unwrap(),
+            Db::Postgres(p) => migrator_as_before(dir).run(p).await.unwrap(),
+        }
+        let (id, now) = (uuid::Uuid::new_v4(), chrono::Utc::now());
+        const INSERT: &str = "INSERT INTO person (id, name, email, email_lower, timezone, created_at, updated_at) \
+                              VALUES ($1, 'Ada', 'ada@example.com', 'ada@example.com', 'UTC', $2, $2)";
+        rapport::on_db!(&old, p => sqlx::query(INSERT).bind(id).bind(now).execute(p).await.map(|r| r.rows_affected())).unwrap();
+        let before = applied(&old).await;
+        let schema_before = columns(&old).await;
+        old.close().await;
+
+        let db = Db::connect(&url).await.unwrap();
+        db.migrate().await.unwrap();
+        let after = applied(&db).await;
+        assert_eq!(after, before, "{dir}: no migration re-ran and none was recorded anew");
+        assert_eq!(after.len(), std::fs::read_dir(dir).unwrap().count(), "{dir}: every migration is recorded");
+        assert_eq!(columns(&db).await, schema_before, "{dir}: the schema is intact");
+        const NAME: &str = "SELECT name FROM person WHERE id = $1";
+        let name: String = rapport::on_db!(&db, p => sqlx::query_scalar(NAME).bind(id).fetch_one(p).await).unwrap();
+        assert_eq!(name, "Ada", "{dir}: the data is kept");
+        db.close().await;
+    }
 }
