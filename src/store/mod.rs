@@ -294,19 +294,6 @@ fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {
     )
 }
 
-/// One page of a list, newest conventions: 1-based page number and a size.
-#[derive(Debug, Clone, Copy)]
-pub struct Page {
-    pub number: u32,
-    pub size: u32,
-}
-
-impl Page {
-    pub fn offset(&self) -> i64 {
-        (self.number.saturating_sub(1) as i64) * self.size as i64
-    }
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
