@@ -355,7 +355,7 @@ impl App {
         Ok(NewToken { id, name: name.to_string(), token })
     }
 
-    pub async fn list_tokens(&self, actor: &Person) -> AppResult<Vec<accounts::ApiTokenRow>> {
+    pub async fn list_tokens(&self, actor: &Person) -> AppResult<Vec<crate::domain::person::ApiToken>> {
         self.require(actor, actor, Action::Read, Resource::Credentials).await?;
         Ok(accounts::list_tokens(&self.db, actor.id).await?)
     }

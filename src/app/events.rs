@@ -43,6 +43,17 @@ impl Events {
     }
 }
 
+impl super::App {
+    /// On PostgreSQL, starts relaying other instances' changes to this instance's live pages
+    /// (until the task is aborted); on SQLite there is one instance and nothing to relay.
+    pub fn relay_other_instances(&self) -> Option<tokio::task::JoinHandle<()>> {
+        match &self.db {
+            crate::store::Db::Postgres(pool) => Some(tokio::spawn(listen(pool.clone(), self.events.clone()))),
+            crate::store::Db::Sqlite(_) => None,
+        }
+    }
+}
+
 /// PostgreSQL: relays notifications from every instance to this instance's subscribers.
 /// Reconnects after a dropped connection.
 pub async fn listen(pool: sqlx::PgPool, events: std::sync::Arc<Events>) {

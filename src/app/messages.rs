@@ -13,11 +13,12 @@ use super::mail::{self, Rendered};
 use super::{App, AppError, AppResult};
 use crate::config::{MailConfig, MailTls};
 use crate::domain::messages::{self as rules, ReminderSettings, WebhookHost, WebhookTarget};
+use crate::domain::messages::{InboxMessage, QueuedJob};
 use crate::domain::policy::{Action, Resource};
 use crate::domain::{FieldError, Invalid, Person, PersonId};
 use crate::store::Tx;
-use crate::store::jobs::{self, ClaimedJob, JobRow, NewJob};
-use crate::store::messages::{self as store, InboxMessage, NewInboxMessage};
+use crate::store::jobs::{self, ClaimedJob, NewJob};
+use crate::store::messages::{self as store, NewInboxMessage};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use std::net::{IpAddr, SocketAddr};
@@ -60,7 +61,7 @@ pub struct WebhookCall {
 #[derive(Debug, Clone)]
 pub struct JobReport {
     pub counts: Vec<(String, i64)>,
-    pub troubled: Vec<JobRow>,
+    pub troubled: Vec<QueuedJob>,
 }
 
 /// How one attempt ended, when it did not succeed.

@@ -92,6 +92,19 @@ impl App {
         self
     }
 
+    /// Whether writes can be made now: a write transaction begins and commits within `within`.
+    /// `Err` says why not, in words fit for an operator (a failed write's details go to the log
+    /// only).
+    pub async fn check_writable(&self, within: std::time::Duration) -> Result<(), String> {
+        self.db.check_writable(within).await.map_err(|e| {
+            tracing::warn!(error = %e, "not ready: writes cannot be made");
+            match e {
+                crate::store::Unwritable::Failed(_) => "a trivial write failed (see the log)".to_string(),
+                e => e.to_string(),
+            }
+        })
+    }
+
     /// How `actor` relates to `subject` in the reporting tree, for the person's record as a
     /// whole (past included): a manager who became it by a change of reporting line is a
     /// [`Relation::NewManager`] for it.

@@ -1,12 +1,13 @@
 //! People, reporting lines, the CSV import and the org chart.
 
 use super::{App, AppError, AppResult};
+use crate::domain::Page;
 use crate::domain::people_csv;
 use crate::domain::person::{validate_name, validate_title};
 use crate::domain::policy::{self, Action, Relation, Resource, Role};
 use crate::domain::reporting::would_create_cycle;
 use crate::domain::{EmailAddress, FieldError, Invalid, Person, PersonId, PersonWithReports, Zone};
-use crate::store::{Page, people};
+use crate::store::people;
 use uuid::Uuid;
 
 /// What a form or API request gives to create a person.

@@ -7,10 +7,11 @@
 use super::{App, AppError, AppResult};
 use crate::domain::meeting::{Meeting, MeetingStatus, Series, SeriesKind, SeriesStatus};
 use crate::domain::policy::{self, Action, Relation, Resource, Role};
+use crate::domain::program::SavedCapture;
 use crate::domain::program::{self as rules, MeetingOutcome, Progress, Session, SessionRecord, SessionStatus, Target};
 use crate::domain::{FieldError, Invalid, Person, PersonId};
 use crate::store::meetings as meetings_store;
-use crate::store::program::{self as store, CaptureRow, ProgramRow};
+use crate::store::program::{self as store, ProgramRow};
 use chrono::{DateTime, Utc};
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -24,7 +25,7 @@ pub struct SessionView {
     pub status: SessionStatus,
     /// The meeting it was last run in.
     pub meeting: Option<Meeting>,
-    pub captures: Vec<CaptureRow>,
+    pub captures: Vec<SavedCapture>,
 }
 
 /// A pair's program.
@@ -344,7 +345,7 @@ impl App {
     /// into their draft; a manager's into "what my manager noted"), or the meeting's shared
     /// notes. Either of the pair may capture. The landing write and the capture's record are
     /// two commits (like a question and its memory).
-    pub async fn capture(&self, actor: &Person, series_id: Uuid, key: &str, input: CaptureInput) -> AppResult<CaptureRow> {
+    pub async fn capture(&self, actor: &Person, series_id: Uuid, key: &str, input: CaptureInput) -> AppResult<SavedCapture> {
         let series = self.require_program(actor, series_id, Action::Write, Resource::ProgramCapture).await?;
         let view = self.gather_program(actor, series).await?;
         if view.started.is_none() {
@@ -431,7 +432,7 @@ impl App {
                 (format!("In the shared notes: {body}"), None, None)
             }
         };
-        let row = CaptureRow {
+        let row = SavedCapture {
             id: Uuid::now_v7(),
             series_id: view.series.id,
             session_key: key.to_string(),

@@ -4,9 +4,10 @@
 
 use super::{App, AppError, AppResult};
 use crate::domain::policy::{Action, Relation, Resource};
+use crate::domain::program::SavedCapture;
 use crate::domain::program::{SECTION_MAX, WorkSection, work_with_me};
 use crate::domain::{FieldError, Invalid, Person, PersonId};
-use crate::store::program::{self as store, CaptureRow};
+use crate::store::program as store;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 
@@ -22,7 +23,7 @@ pub struct WorkWithMeView {
     /// 0 when nothing was saved yet.
     pub version: i64,
     /// For the person only: what their managers noted in the first ten 1:1s, with who noted it.
-    pub manager_notes: Vec<(CaptureRow, String)>,
+    pub manager_notes: Vec<(SavedCapture, String)>,
 }
 
 impl WorkWithMeView {

@@ -5,10 +5,11 @@
 
 use super::Rng;
 use crate::app::App;
+use crate::domain::meeting::DocKind;
 use crate::domain::meeting::{ActionItem, ActionKind, Meeting, MeetingStatus, Note, Series, SeriesKind, SeriesStatus, TalkingPoint};
 use crate::domain::schedule::{Cadence, Schedule, next_weekday};
 use crate::store::people::NewPerson;
-use crate::store::search::{Doc, DocKind};
+use crate::store::search::Doc;
 use crate::store::{meetings as store, search};
 use chrono::{Duration, NaiveTime, Weekday};
 use uuid::Uuid;

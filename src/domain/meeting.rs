@@ -161,6 +161,33 @@ pub fn carries_over(discussed: bool, recurring: bool) -> bool {
     recurring || !discussed
 }
 
+/// The kinds of 1:1 content that search finds: a talking point, a note (shared or private), an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    Point,
+    Note,
+    Action,
+}
+
+impl DocKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocKind::Point => "point",
+            DocKind::Note => "note",
+            DocKind::Action => "action",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DocKind> {
+        match s {
+            "point" => Some(DocKind::Point),
+            "note" => Some(DocKind::Note),
+            "action" => Some(DocKind::Action),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,9 +1,11 @@
 //! Rules for messages: how long a failing job waits before its next try, and when a reminder
 //! may arrive (never in the person's quiet hours, in their own time zone).
 
+use super::PersonId;
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use uuid::Uuid;
 
 /// Days without a 1:1 before a manager hears about it.
 pub const GAP_DAYS: i64 = 21;
@@ -309,6 +311,33 @@ fn canonical_ip(ip: IpAddr) -> IpAddr {
 
 fn normal_host(h: &str) -> String {
     h.trim().trim_start_matches('[').trim_end_matches(']').trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// A job as the admin page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuedJob {
+    pub id: Uuid,
+    pub kind: String,
+    pub idempotency_key: String,
+    pub state: String,
+    pub run_at: DateTime<Utc>,
+    pub attempts: i64,
+    pub max_attempts: i64,
+    pub last_error: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A message in a person's in-app inbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxMessage {
+    pub id: Uuid,
+    pub person_id: PersonId,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub calendar: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
 }
 
 #[cfg(test)]

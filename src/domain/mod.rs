@@ -31,3 +31,16 @@ pub mod zone;
 pub use person::{EmailAddress, Person, PersonId, PersonWithReports};
 pub use validation::{FieldError, Invalid};
 pub use zone::Zone;
+
+/// One page of a list, newest conventions: 1-based page number and a size.
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    pub number: u32,
+    pub size: u32,
+}
+
+impl Page {
+    pub fn offset(&self) -> i64 {
+        (self.number.saturating_sub(1) as i64) * self.size as i64
+    }
+}

@@ -2,6 +2,7 @@
 
 use super::validation::{FieldError, Invalid};
 use super::zone::Zone;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -85,6 +86,15 @@ pub fn validate_password(field: &str, input: &str, errors: &mut Invalid) {
     } else if input.len() > PASSWORD_MAX {
         errors.push(FieldError::new(field, format!("Use at most {PASSWORD_MAX} bytes.")));
     }
+}
+
+/// One of a person's API tokens, as they see it listed (never the token itself).
+#[derive(Debug, Clone)]
+pub struct ApiToken {
+    pub id: Uuid,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
 }
 
 #[cfg(test)]

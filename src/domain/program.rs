@@ -17,9 +17,12 @@
 //! - A session that is done cannot be run again or skipped; a skipped one cannot be run or
 //!   marked done until it is brought back.
 
+use super::PersonId;
 use super::guidance::{Purpose, bank_question};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
+use uuid::Uuid;
 
 /// Where what is captured in a session lands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -342,6 +345,21 @@ pub fn work_with_me() -> &'static WorkWithMeContent {
 
 /// The most a section may hold.
 pub const SECTION_MAX: usize = 4000;
+
+/// Something a session captured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedCapture {
+    pub id: Uuid,
+    pub series_id: Uuid,
+    pub session_key: String,
+    pub meeting_id: Option<Uuid>,
+    pub author_id: PersonId,
+    pub target: String,
+    pub summary: String,
+    pub section: Option<String>,
+    pub ref_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
 
 #[cfg(test)]
 mod tests {

@@ -2,6 +2,7 @@
 //! sign-in throttle reads. Secrets are stored only as SHA-256 hashes of random tokens.
 
 use super::{Db, Result, Tx, on_db, on_tx, on_write};
+use crate::domain::person::ApiToken;
 use crate::domain::{Person, PersonId};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -154,25 +155,17 @@ pub async fn delete_expired_sessions(db: &Db, now: DateTime<Utc>) -> Result<u64>
 type TokenRow = (Uuid, String, DateTime<Utc>, Option<DateTime<Utc>>);
 type InvitationRow = (Uuid, Uuid, DateTime<Utc>, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
 
-#[derive(Debug, Clone)]
-pub struct ApiTokenRow {
-    pub id: Uuid,
-    pub name: String,
-    pub created_at: DateTime<Utc>,
-    pub last_used_at: Option<DateTime<Utc>>,
-}
-
 pub async fn insert_token(db: &Db, id: Uuid, person: PersonId, name: &str, token_hash: &str, now: DateTime<Utc>) -> Result<()> {
     const Q: &str = "INSERT INTO api_token (id, person_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)";
     on_write!(db, c => sqlx::query(Q).bind(id).bind(person.0).bind(name).bind(token_hash).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
-pub async fn list_tokens(db: &Db, person: PersonId) -> Result<Vec<ApiTokenRow>> {
+pub async fn list_tokens(db: &Db, person: PersonId) -> Result<Vec<ApiToken>> {
     const Q: &str =
         "SELECT id, name, created_at, last_used_at FROM api_token WHERE person_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC";
     let rows: Vec<TokenRow> = on_db!(db, p => sqlx::query_as(Q).bind(person.0).fetch_all(p).await)?;
-    Ok(rows.into_iter().map(|(id, name, created_at, last_used_at)| ApiTokenRow { id, name, created_at, last_used_at }).collect())
+    Ok(rows.into_iter().map(|(id, name, created_at, last_used_at)| ApiToken { id, name, created_at, last_used_at }).collect())
 }
 
 /// Revokes one of `person`'s tokens. False when there is no such live token of theirs.

@@ -5,6 +5,7 @@
 //! with `BEGIN IMMEDIATE`, so the same UPDATE … RETURNING is already exclusive there.
 
 use super::{Db, Result, Tx, on_db, on_tx, on_write};
+use crate::domain::messages::QueuedJob;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -18,20 +19,6 @@ pub struct ClaimedJob {
     /// Including this one.
     pub attempts: i64,
     pub max_attempts: i64,
-}
-
-/// A job as the admin page lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JobRow {
-    pub id: Uuid,
-    pub kind: String,
-    pub idempotency_key: String,
-    pub state: String,
-    pub run_at: DateTime<Utc>,
-    pub attempts: i64,
-    pub max_attempts: i64,
-    pub last_error: String,
-    pub updated_at: DateTime<Utc>,
 }
 
 pub struct NewJob<'a> {
@@ -112,13 +99,13 @@ pub async fn retry(db: &Db, id: Uuid, now: DateTime<Utc>) -> Result<bool> {
 type JobTuple = (Uuid, String, String, String, DateTime<Utc>, i64, i64, String, DateTime<Utc>);
 const JOB_COLS: &str = "id, kind, idempotency_key, state, run_at, attempts, max_attempts, last_error, updated_at";
 
-fn job_row(r: JobTuple) -> JobRow {
+fn job_row(r: JobTuple) -> QueuedJob {
     let (id, kind, idempotency_key, state, run_at, attempts, max_attempts, last_error, updated_at) = r;
-    JobRow { id, kind, idempotency_key, state, run_at, attempts, max_attempts, last_error, updated_at }
+    QueuedJob { id, kind, idempotency_key, state, run_at, attempts, max_attempts, last_error, updated_at }
 }
 
 /// Jobs that failed for good, or that failed at least once and wait for another try.
-pub async fn troubled(db: &Db, limit: i64) -> Result<Vec<JobRow>> {
+pub async fn troubled(db: &Db, limit: i64) -> Result<Vec<QueuedJob>> {
     let q = format!(
         "SELECT {JOB_COLS} FROM job WHERE state = 'failed' OR (state IN ('queued', 'running') AND last_error <> '') ORDER BY updated_at DESC LIMIT $1"
     );
@@ -126,7 +113,7 @@ pub async fn troubled(db: &Db, limit: i64) -> Result<Vec<JobRow>> {
     Ok(rows.into_iter().map(job_row).collect())
 }
 
-pub async fn by_key(db: &Db, key: &str) -> Result<Option<JobRow>> {
+pub async fn by_key(db: &Db, key: &str) -> Result<Option<QueuedJob>> {
     let q = format!("SELECT {JOB_COLS} FROM job WHERE idempotency_key = $1");
     let row: Option<JobTuple> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q.clone())).bind(key).fetch_optional(p).await)?;
     Ok(row.map(job_row))

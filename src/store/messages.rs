@@ -3,7 +3,7 @@
 
 use super::{Db, Result, Tx, on_db, on_tx, on_write};
 use crate::domain::PersonId;
-use crate::domain::messages::ReminderSettings;
+use crate::domain::messages::{InboxMessage, ReminderSettings};
 use chrono::{DateTime, NaiveTime, Utc};
 use uuid::Uuid;
 
@@ -28,18 +28,6 @@ pub async fn sent_count(db: &Db, key_prefix: &str) -> Result<i64> {
 }
 
 // ---- inbox ----
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InboxMessage {
-    pub id: Uuid,
-    pub person_id: PersonId,
-    pub subject: String,
-    pub body_text: String,
-    pub body_html: String,
-    pub calendar: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub read_at: Option<DateTime<Utc>>,
-}
 
 pub struct NewInboxMessage<'a> {
     pub person_id: PersonId,

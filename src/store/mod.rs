@@ -257,19 +257,6 @@ pub fn redact_url(url: &str) -> String {
 pub static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 pub static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 
-/// One page of a list, newest conventions: 1-based page number and a size.
-#[derive(Debug, Clone, Copy)]
-pub struct Page {
-    pub number: u32,
-    pub size: u32,
-}
-
-impl Page {
-    pub fn offset(&self) -> i64 {
-        (self.number.saturating_sub(1) as i64) * self.size as i64
-    }
-}
-
 #[cfg(test)]
 mod tests {
     #[test]

@@ -1,6 +1,7 @@
 //! People and reporting lines.
 
-use super::{Db, Page, Result, Tx, on_db, on_tx};
+use super::{Db, Result, Tx, on_db, on_tx};
+use crate::domain::Page;
 use crate::domain::people_csv::ImportPlan;
 use crate::domain::{Person, PersonId, PersonWithReports, Zone};
 use chrono::{DateTime, Utc};

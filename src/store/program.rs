@@ -2,6 +2,7 @@
 
 use super::{Db, Result, StoreError, Tx, on_db, on_tx};
 use crate::domain::PersonId;
+use crate::domain::program::SavedCapture;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -80,21 +81,6 @@ pub async fn set_run(tx: &mut Tx, series: Uuid, key: &str, meeting: Uuid, at: Da
     Ok(())
 }
 
-/// Something a session captured.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CaptureRow {
-    pub id: Uuid,
-    pub series_id: Uuid,
-    pub session_key: String,
-    pub meeting_id: Option<Uuid>,
-    pub author_id: PersonId,
-    pub target: String,
-    pub summary: String,
-    pub section: Option<String>,
-    pub ref_id: Option<Uuid>,
-    pub created_at: DateTime<Utc>,
-}
-
 #[derive(sqlx::FromRow)]
 struct CRow {
     id: Uuid,
@@ -109,8 +95,8 @@ struct CRow {
     created_at: DateTime<Utc>,
 }
 
-fn capture(r: CRow) -> CaptureRow {
-    CaptureRow {
+fn capture(r: CRow) -> SavedCapture {
+    SavedCapture {
         id: r.id,
         series_id: r.series_id,
         session_key: r.session_key,
@@ -124,7 +110,7 @@ fn capture(r: CRow) -> CaptureRow {
     }
 }
 
-pub async fn insert_capture(tx: &mut Tx, c: &CaptureRow) -> Result<()> {
+pub async fn insert_capture(tx: &mut Tx, c: &SavedCapture) -> Result<()> {
     const Q: &str = "INSERT INTO program_capture (id, series_id, session_key, meeting_id, author_id, target, summary, section, ref_id, created_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
     on_tx!(tx, x => sqlx::query(Q).bind(c.id).bind(c.series_id).bind(&c.session_key).bind(c.meeting_id).bind(c.author_id.0).bind(&c.target).bind(&c.summary).bind(&c.section).bind(c.ref_id).bind(c.created_at).execute(x).await.map(|r| r.rows_affected()))?;
@@ -132,7 +118,7 @@ pub async fn insert_capture(tx: &mut Tx, c: &CaptureRow) -> Result<()> {
 }
 
 /// Everything the sessions of a pair captured, oldest first.
-pub async fn captures(db: &Db, series: Uuid) -> Result<Vec<CaptureRow>> {
+pub async fn captures(db: &Db, series: Uuid) -> Result<Vec<SavedCapture>> {
     const Q: &str = "SELECT id, series_id, session_key, meeting_id, author_id, target, summary, section, ref_id, created_at \
                      FROM program_capture WHERE series_id = $1 ORDER BY created_at, id";
     let rows: Vec<CRow> = on_db!(db, p => sqlx::query_as(Q).bind(series).fetch_all(p).await)?;
@@ -140,7 +126,7 @@ pub async fn captures(db: &Db, series: Uuid) -> Result<Vec<CaptureRow>> {
 }
 
 /// What the managers of `person`'s series noted about how they like to work, oldest first.
-pub async fn manager_notes_about(db: &Db, person: PersonId) -> Result<Vec<CaptureRow>> {
+pub async fn manager_notes_about(db: &Db, person: PersonId) -> Result<Vec<SavedCapture>> {
     const Q: &str = "SELECT c.id, c.series_id, c.session_key, c.meeting_id, c.author_id, c.target, c.summary, c.section, c.ref_id, \
                      c.created_at FROM program_capture c JOIN series s ON s.id = c.series_id \
                      WHERE s.teammate_id = $1 AND c.author_id = s.manager_id AND c.target = 'how_to_work_with_me' \

@@ -4,34 +4,9 @@
 
 use super::{Db, Result, Tx, on_db, on_tx};
 use crate::domain::PersonId;
+use crate::domain::meeting::DocKind;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DocKind {
-    Point,
-    Note,
-    Action,
-}
-
-impl DocKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DocKind::Point => "point",
-            DocKind::Note => "note",
-            DocKind::Action => "action",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<DocKind> {
-        match s {
-            "point" => Some(DocKind::Point),
-            "note" => Some(DocKind::Note),
-            "action" => Some(DocKind::Action),
-            _ => None,
-        }
-    }
-}
 
 pub struct Doc<'a> {
     pub kind: DocKind,

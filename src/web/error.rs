@@ -43,12 +43,6 @@ impl From<AppError> for ApiError {
     }
 }
 
-impl From<crate::store::StoreError> for ApiError {
-    fn from(e: crate::store::StoreError) -> Self {
-        ApiError::App(e.into())
-    }
-}
-
 impl ApiError {
     pub fn request(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         ApiError::Request { status, code, message: message.into(), fields: vec![] }
@@ -113,12 +107,6 @@ pub struct PageError(pub AppError);
 impl From<AppError> for PageError {
     fn from(e: AppError) -> Self {
         PageError(e)
-    }
-}
-
-impl From<crate::store::StoreError> for PageError {
-    fn from(e: crate::store::StoreError) -> Self {
-        PageError(e.into())
     }
 }
 

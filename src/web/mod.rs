@@ -197,16 +197,9 @@ async fn healthz() -> &'static str {
 /// Ready means able to serve writes too: a write transaction can begin and commit within
 /// [`READY_WITHIN`]. `/healthz` says only that the process answers.
 async fn readyz(State(app): State<App>) -> Response {
-    match app.db.check_writable(READY_WITHIN).await {
+    match app.check_writable(READY_WITHIN).await {
         Ok(()) => (StatusCode::OK, "ready").into_response(),
-        Err(e) => {
-            tracing::warn!(error = %e, "not ready: writes cannot be made");
-            let why = match e {
-                crate::store::Unwritable::Failed(_) => "a trivial write failed (see the log)".to_string(),
-                e => e.to_string(),
-            };
-            (StatusCode::SERVICE_UNAVAILABLE, format!("not ready: writes cannot be made: {why}")).into_response()
-        }
+        Err(why) => (StatusCode::SERVICE_UNAVAILABLE, format!("not ready: writes cannot be made: {why}")).into_response(),
     }
 }
 
@@ -235,10 +228,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     // On PostgreSQL, relay other instances' changes to this instance's live pages.
-    let relay = match &app.db {
-        crate::store::Db::Postgres(pool) => Some(tokio::spawn(crate::app::events::listen(pool.clone(), app.events.clone()))),
-        crate::store::Db::Sqlite(_) => None,
-    };
+    let relay = app.relay_other_instances();
     // Peer addresses reach handlers as `ConnectInfo` (the sign-in throttle counts by them).
     let service = router(app).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let result = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;

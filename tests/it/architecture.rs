@@ -32,6 +32,19 @@ fn handlers_contain_no_sql() {
 }
 
 #[test]
+fn the_web_layer_reaches_the_store_only_through_use_cases() {
+    // Pages and the API call `app` use cases, which hand out app and domain types; neither
+    // store row types, store errors nor the database pool appear in src/web.
+    for (file, text) in rust_files("src/web") {
+        for store in ["crate::store", "rapport::store", "app.db", "self.db"] {
+            assert!(!text.contains(store), "{file} mentions {store}; the web layer goes through src/app");
+        }
+        let reaches_store = text.lines().any(|l| l.trim_start().starts_with("use crate::{") && l.contains("store"));
+        assert!(!reaches_store, "{file} imports the store; the web layer goes through src/app");
+    }
+}
+
+#[test]
 fn every_use_case_that_takes_an_actor_consults_the_policy() {
     // A public `pub async fn x(&self, actor: &Person, …)` in app/ must call `require` or
     // `require_admin` or go through another use case that does (`self.person`/`self.profile`).

@@ -2,11 +2,12 @@
 
 use super::view::NoteSaved;
 use crate::app::{App, AppError, AppResult};
+use crate::domain::meeting::DocKind;
 use crate::domain::meeting::{self as rules, Note};
 use crate::domain::policy::{Action, Resource};
 use crate::domain::text::{Merge, render_markdown, search_text, three_way};
 use crate::domain::{Invalid, Person};
-use crate::store::search::{Doc, DocKind};
+use crate::store::search::Doc;
 use crate::store::{meetings as store, search};
 use uuid::Uuid;
 

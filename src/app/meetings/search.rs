@@ -3,10 +3,11 @@
 use super::SEARCH_LIMIT;
 use super::view::SearchResult;
 use crate::app::{App, AppError, AppResult};
+use crate::domain::meeting::DocKind;
 use crate::domain::meeting::{ActionItem, Meeting, Series, TalkingPoint};
 use crate::domain::policy::{Action, Resource};
 use crate::domain::{Person, PersonId};
-use crate::store::search::{Doc, DocKind, Filter};
+use crate::store::search::{Doc, Filter};
 use crate::store::{Tx, meetings as store, people, search};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;

@@ -6,8 +6,8 @@ use crate::app::App;
 use crate::app::program::{CaptureInput, ProgramView};
 use crate::app::work_with_me::WorkWithMeView;
 use crate::domain::PersonId;
+use crate::domain::program::SavedCapture;
 use crate::domain::program::{Progress, Session, SessionStatus};
-use crate::store::program::CaptureRow;
 use crate::web::auth::CurrentUser;
 use crate::web::error::ErrorBody;
 use axum::Json;
@@ -36,7 +36,7 @@ pub struct CaptureOut {
     pub created_at: DateTime<Utc>,
 }
 
-fn capture_out(c: CaptureRow) -> CaptureOut {
+fn capture_out(c: SavedCapture) -> CaptureOut {
     CaptureOut {
         id: c.id,
         session_key: c.session_key,

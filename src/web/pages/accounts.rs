@@ -4,7 +4,7 @@ use super::{Chrome, Form, ok, render};
 use crate::app::accounts::{NewAdmin, NewToken};
 use crate::app::{App, AppError};
 use crate::domain::Invalid;
-use crate::store::accounts::ApiTokenRow;
+use crate::domain::person::ApiToken;
 use crate::web::auth::{ClientAddr, CurrentUser, MaybeUser, clear_session_cookie, safe_next, session_cookie};
 use crate::web::error::PageError;
 use askama::Template;
@@ -153,7 +153,7 @@ struct SettingsPage {
     email: String,
     notice: Option<String>,
     errors: Invalid,
-    tokens: Vec<ApiTokenRow>,
+    tokens: Vec<ApiToken>,
     new_token: Option<NewToken>,
     token_name: String,
     /// The person's focus hours in words, if they set them.

@@ -4,9 +4,8 @@
 use super::{Chrome, Form, ok, render};
 use crate::app::{App, AppError};
 use crate::domain::Invalid;
+use crate::domain::messages::{InboxMessage, QueuedJob};
 use crate::domain::messages::{ReminderSettings, parse_hhmm};
-use crate::store::jobs::JobRow;
-use crate::store::messages::InboxMessage;
 use crate::web::auth::CurrentUser;
 use crate::web::error::PageError;
 use askama::Template;
@@ -191,7 +190,7 @@ pub async fn feed(State(app): State<App>, headers: HeaderMap, Path(file): Path<S
 struct JobsPage {
     c: Chrome,
     counts: Vec<(String, i64)>,
-    jobs: Vec<JobRow>,
+    jobs: Vec<QueuedJob>,
 }
 
 pub async fn jobs_page(State(app): State<App>, user: CurrentUser) -> PageResult {

@@ -48,7 +48,7 @@ pub async fn list(State(app): State<App>, user: CurrentUser, Query(q): Query<Lis
                 c: Chrome::for_user(&user.0, "People", "people"),
                 q: q.q.clone(),
                 is_admin: user.person().is_admin,
-                list: PeoplePage { people: vec![], total: 0, page: crate::store::Page { number: 1, size: PAGE_SIZE } },
+                list: PeoplePage { people: vec![], total: 0, page: crate::domain::Page { number: 1, size: PAGE_SIZE } },
                 summary: String::new(),
                 prev_href: None,
                 next_href: None,

@@ -37,7 +37,7 @@ wire_enum!(
     /// `help`: a "How can I help?" commitment, owned by the manager.
     ActionKind from rules::ActionKind { Normal, Help }
 );
-wire_enum!(SearchHitKind from crate::store::search::DocKind { Point, Note, Action });
+wire_enum!(SearchHitKind from crate::domain::meeting::DocKind { Point, Note, Action });
 
 /// Which way a topic moves in the agenda as shown.
 #[derive(Serialize, ToSchema, Clone, Copy, Debug)]
@@ -74,7 +74,7 @@ mod tests {
         for k in [rules::ActionKind::Normal, rules::ActionKind::Help] {
             assert_eq!(wire(ActionKind::from(k)), k.as_str());
         }
-        use crate::store::search::DocKind;
+        use crate::domain::meeting::DocKind;
         for k in [DocKind::Point, DocKind::Note, DocKind::Action] {
             assert_eq!(wire(SearchHitKind::from(k)), k.as_str());
         }
