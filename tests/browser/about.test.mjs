@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 
 import {
   clickAndNavigate, screenshot, journeyHelpers, twoPersonJourney, everyPagePassesAxe,
+  adminSetsUpRapportAndAddsTeammate, anInvitationLink, theInviteeAccepts, managerStartsWeeklyOneOnOnes, tomorrow,
 } from './support.mjs';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
@@ -42,39 +43,12 @@ describe('the about page and setback records in a browser', { timeout: 300_000 }
 
   step('a manager sets up rapport, adds a teammate who signs in, and starts weekly 1:1s', async () => {
     const page = manager.page;
-    await goto(page, '/setup');
-    await page.locator('[name="name"]').fill(MANAGER.name);
-    await page.locator('[name="email"]').fill(MANAGER.email);
-    await page.locator('[name="timezone"]').fill(MANAGER.timezone);
-    await page.locator('[name="password"]').fill(MANAGER.password);
-    await clickAndNavigate(page, page.getByRole('button', { name: 'Create admin account' }));
+    ids.teammate = await adminSetsUpRapportAndAddsTeammate(page, goto, MANAGER, TEAMMATE);
 
-    await goto(page, '/people/new');
-    await page.locator('[name="name"]').fill(TEAMMATE.name);
-    await page.locator('[name="email"]').fill(TEAMMATE.email);
-    await page.locator('[name="timezone"]').fill(TEAMMATE.timezone);
-    const select = page.locator('select[name="manager_id"]');
-    await select.selectOption(await select.locator('option', { hasText: MANAGER.name }).first().getAttribute('value'));
-    await clickAndNavigate(page, page.getByRole('button', { name: 'Add person' }));
-    const m = new URL(page.url()).pathname.match(new RegExp(`^/people/(${UUID})$`));
-    assert.ok(m, `expected the teammate's profile, got ${page.url()}`);
-    ids.teammate = m[1];
+    const invite = await anInvitationLink(page);
+    await theInviteeAccepts(teammate.page, invite, server.baseUrl, TEAMMATE.password);
 
-    await clickAndNavigate(page, page.getByRole('button', { name: 'Create invitation link' }));
-    const invite = (await page.locator('#invite-link').innerText()).trim();
-    await teammate.page.goto(invite.replace(/^https?:\/\/[^/]+/, server.baseUrl), { waitUntil: 'load' });
-    await teammate.page.locator('[name="password"]').fill(TEAMMATE.password);
-    await clickAndNavigate(teammate.page, teammate.page.getByRole('button', { name: 'Set password and sign in' }));
-
-    await goto(page, `/series/new?teammate=${ids.teammate}`);
-    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-    const button = page.getByRole('button', { name: 'Start 1:1s', exact: true });
-    const form = page.locator('form').filter({ has: button });
-    await form.locator('[name="first_date"]').fill(tomorrow);
-    await form.locator('[name="time"]').fill('10:00');
-    await form.locator('[name="timezone"]').fill('UTC');
-    const r = await clickAndNavigate(page, button);
-    assert.equal(r.status(), 200, `starting the series answered ${r.status()} at ${page.url()}`);
+    await managerStartsWeeklyOneOnOnes(page, goto, ids.teammate, tomorrow());
   }, { critical: true });
 
   step('the manager fills the about page: interests, a birthday five days ahead, a holiday', async () => {

@@ -10,6 +10,7 @@ import { describe } from 'node:test';
 
 import {
   DESKTOP, clickAndNavigate, screenshot, journeyHelpers, twoPersonJourney, everyPagePassesAxe,
+  adminSetsUpRapportAndAddsTeammate, anInvitationLink, theInviteeAccepts,
 } from './support.mjs';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
@@ -39,29 +40,9 @@ describe('growth in a browser', { timeout: 300_000 }, () => {
 
   step('the admin sets up rapport and adds a teammate who accepts', async () => {
     const page = manager.page;
-    await goto(page, '/setup');
-    await page.locator('[name="name"]').fill(MANAGER.name);
-    await page.locator('[name="email"]').fill(MANAGER.email);
-    await page.locator('[name="timezone"]').fill(MANAGER.timezone);
-    await page.locator('[name="password"]').fill(MANAGER.password);
-    await clickAndNavigate(page, page.getByRole('button', { name: 'Create admin account' }));
-
-    await goto(page, '/people/new');
-    await page.locator('[name="name"]').fill(TEAMMATE.name);
-    await page.locator('[name="email"]').fill(TEAMMATE.email);
-    await page.locator('[name="timezone"]').fill(TEAMMATE.timezone);
-    const select = page.locator('select[name="manager_id"]');
-    await select.selectOption(await select.locator('option', { hasText: MANAGER.name }).first().getAttribute('value'));
-    await clickAndNavigate(page, page.getByRole('button', { name: 'Add person' }));
-    const m = new URL(page.url()).pathname.match(new RegExp(`^/people/(${UUID})$`));
-    assert.ok(m, `expected the teammate's profile, got ${page.url()}`);
-    ids.teammate = m[1];
-    await clickAndNavigate(page, page.getByRole('button', { name: 'Create invitation link' }));
-    const invite = (await page.locator('#invite-link').innerText()).trim();
-
-    await teammate.page.goto(invite.replace(/^https?:\/\/[^/]+/, server.baseUrl), { waitUntil: 'load' });
-    await teammate.page.locator('[name="password"]').fill(TEAMMATE.password);
-    await clickAndNavigate(teammate.page, teammate.page.getByRole('button', { name: 'Set password and sign in' }));
+    ids.teammate = await adminSetsUpRapportAndAddsTeammate(page, goto, MANAGER, TEAMMATE);
+    const invite = await anInvitationLink(page);
+    await theInviteeAccepts(teammate.page, invite, server.baseUrl, TEAMMATE.password);
   }, { critical: true });
 
   step('the admin imports a framework from a CSV matrix: check, preview, import', async () => {

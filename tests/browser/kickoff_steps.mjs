@@ -2,7 +2,10 @@
 // and the longer first_steps.test.mjs (a module of its own, so importing it runs no test).
 import assert from 'node:assert/strict';
 
-import { clickAndNavigate, screenshot } from './support.mjs';
+import {
+  clickAndNavigate, screenshot, adminSetsUpRapportAndAddsTeammate, anInvitationLink, theInviteeAccepts,
+  managerStartsWeeklyOneOnOnes,
+} from './support.mjs';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 export const MANAGER = { name: 'Tomás Ruiz', email: 'tomas@example.com', timezone: 'UTC', password: 'a start without fear 2026' };
@@ -17,31 +20,13 @@ export function firstWeekdayAfterTomorrow() {
 
 /** The manager sets rapport up, adds the teammate, and makes her invitation link. */
 export async function managerAddsTeammate({ page }, h, ids) {
-  await h.goto(page, '/setup');
-  await page.locator('[name="name"]').fill(MANAGER.name);
-  await page.locator('[name="email"]').fill(MANAGER.email);
-  await page.locator('[name="timezone"]').fill(MANAGER.timezone);
-  await page.locator('[name="password"]').fill(MANAGER.password);
-  await clickAndNavigate(page, page.getByRole('button', { name: 'Create admin account' }));
-  await h.goto(page, '/people/new');
-  await page.locator('[name="name"]').fill(TEAMMATE.name);
-  await page.locator('[name="email"]').fill(TEAMMATE.email);
-  await page.locator('[name="timezone"]').fill(TEAMMATE.timezone);
-  const select = page.locator('select[name="manager_id"]');
-  await select.selectOption(await select.locator('option', { hasText: MANAGER.name }).first().getAttribute('value'));
-  await clickAndNavigate(page, page.getByRole('button', { name: 'Add person' }));
-  const m = new URL(page.url()).pathname.match(new RegExp(`^/people/(${UUID})$`));
-  assert.ok(m, `expected the teammate's profile, got ${page.url()}`);
-  ids.teammate = m[1];
-  await clickAndNavigate(page, page.getByRole('button', { name: 'Create invitation link' }));
-  ids.invite = (await page.locator('#invite-link').innerText()).trim();
+  ids.teammate = await adminSetsUpRapportAndAddsTeammate(page, h.goto, MANAGER, TEAMMATE);
+  ids.invite = await anInvitationLink(page);
 }
 
 /** The teammate accepts, and keeps weekday mornings for deep work. */
 export async function teammateJoinsAndSetsFocusHours({ page }, h, ids, baseUrl) {
-  await page.goto(ids.invite.replace(/^https?:\/\/[^/]+/, baseUrl), { waitUntil: 'load' });
-  await page.locator('[name="password"]').fill(TEAMMATE.password);
-  await clickAndNavigate(page, page.getByRole('button', { name: 'Set password and sign in' }));
+  await theInviteeAccepts(page, ids.invite, baseUrl, TEAMMATE.password);
   await h.goto(page, '/settings');
   await clickAndNavigate(page, page.getByRole('link', { name: 'focus hours' }));
   await h.checkA11y(page, '/settings/focus');
@@ -62,15 +47,8 @@ export async function teammateJoinsAndSetsFocusHours({ page }, h, ids, baseUrl) 
 /** The manager starts weekly 1:1s in her focus hours and lands on the kickoff note, warned. */
 export async function managerStartsOneOnOnes(who, h, ids) {
   const { page } = who;
-  await h.goto(page, `/series/new?teammate=${ids.teammate}`);
   ids.firstDate = firstWeekdayAfterTomorrow();
-  const button = page.getByRole('button', { name: 'Start 1:1s', exact: true });
-  const form = page.locator('form').filter({ has: button });
-  await form.locator('[name="first_date"]').fill(ids.firstDate);
-  await form.locator('[name="time"]').fill('10:00');
-  await form.locator('[name="timezone"]').fill('UTC');
-  const r = await clickAndNavigate(page, button);
-  assert.equal(r.status(), 200);
+  await managerStartsWeeklyOneOnOnes(page, h.goto, ids.teammate, ids.firstDate);
   const m = new URL(page.url()).pathname.match(new RegExp(`^/series/(${UUID})/kickoff$`));
   assert.ok(m, `expected the kickoff page, got ${page.url()}`);
   ids.series = m[1];

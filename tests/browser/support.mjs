@@ -320,3 +320,61 @@ export function everyPagePassesAxe(h, title) {
     assert.equal(failures.length, 0, failures.join('\n\n'));
   });
 }
+
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+
+/**
+ * The first steps of most journeys, on the admin's `page` (`goto` is the journey's): the admin
+ * sets rapport up, then adds `teammate` ({ name, email, timezone }) reporting to them. Returns
+ * the teammate's id (from her profile, where the admin lands).
+ */
+export async function adminSetsUpRapportAndAddsTeammate(page, goto, admin, teammate) {
+  await goto(page, '/setup');
+  await page.locator('[name="name"]').fill(admin.name);
+  await page.locator('[name="email"]').fill(admin.email);
+  await page.locator('[name="timezone"]').fill(admin.timezone);
+  await page.locator('[name="password"]').fill(admin.password);
+  await clickAndNavigate(page, page.getByRole('button', { name: 'Create admin account' }));
+
+  await goto(page, '/people/new');
+  await page.locator('[name="name"]').fill(teammate.name);
+  await page.locator('[name="email"]').fill(teammate.email);
+  await page.locator('[name="timezone"]').fill(teammate.timezone);
+  const select = page.locator('select[name="manager_id"]');
+  await select.selectOption(await select.locator('option', { hasText: admin.name }).first().getAttribute('value'));
+  await clickAndNavigate(page, page.getByRole('button', { name: 'Add person' }));
+  const m = new URL(page.url()).pathname.match(new RegExp(`^/people/(${UUID})$`));
+  assert.ok(m, `expected the teammate's profile, got ${page.url()}`);
+  return m[1];
+}
+
+/** On someone's profile, the admin makes their invitation link; returns it. */
+export async function anInvitationLink(page) {
+  await clickAndNavigate(page, page.getByRole('button', { name: 'Create invitation link' }));
+  return (await page.locator('#invite-link').innerText()).trim();
+}
+
+/** The invited person opens `invite` (on the server at `baseUrl`), sets `password` and is signed in. */
+export async function theInviteeAccepts(page, invite, baseUrl, password) {
+  await page.goto(invite.replace(/^https?:\/\/[^/]+/, baseUrl), { waitUntil: 'load' });
+  await page.locator('[name="password"]').fill(password);
+  await clickAndNavigate(page, page.getByRole('button', { name: 'Set password and sign in' }));
+}
+
+/** The manager starts weekly 1:1s with `teammateId` on `firstDate` (YYYY-MM-DD) at 10:00 UTC. */
+export async function managerStartsWeeklyOneOnOnes(page, goto, teammateId, firstDate) {
+  await goto(page, `/series/new?teammate=${teammateId}`);
+  const button = page.getByRole('button', { name: 'Start 1:1s', exact: true });
+  const form = page.locator('form').filter({ has: button });
+  await form.locator('[name="first_date"]').fill(firstDate);
+  await form.locator('[name="time"]').fill('10:00');
+  await form.locator('[name="timezone"]').fill('UTC');
+  const r = await clickAndNavigate(page, button);
+  assert.equal(r.status(), 200, `starting the series answered ${r.status()} at ${page.url()}`);
+  return r;
+}
+
+/** Tomorrow (UTC), as YYYY-MM-DD. */
+export function tomorrow() {
+  return new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+}

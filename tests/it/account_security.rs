@@ -249,7 +249,7 @@ async fn thirty_parallel_wrong_passwords_check_at_most_five(t: TestApp) {
 /// Two instances on one PostgreSQL share the count.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_throttle_holds_across_instances_on_postgres() {
-    let (db_url, _) = fresh_database(Backend::Postgres).await;
+    let (db_url, _db) = fresh_database(Backend::Postgres).await;
     let a = spawn_on(&db_url, None, Config::default()).await;
     let b = spawn_on(&db_url, None, Config::default()).await;
     a.admin().await;

@@ -73,7 +73,7 @@ async fn columns(db: &Db) -> BTreeSet<Column> {
 #[tokio::test]
 async fn after_migrating_both_databases_have_the_same_tables_columns_and_types() {
     let (sqlite_url, _dir) = fresh_database(Backend::Sqlite).await;
-    let (pg_url, _) = fresh_database(Backend::Postgres).await;
+    let (pg_url, _db) = fresh_database(Backend::Postgres).await;
     let (s, p) = (Db::connect(&sqlite_url).await.unwrap(), Db::connect(&pg_url).await.unwrap());
     s.migrate().await.unwrap();
     p.migrate().await.unwrap();

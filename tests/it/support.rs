@@ -1,7 +1,8 @@
 //! A real rapport server per test, on SQLite (a file in a temporary directory) or on the
 //! PostgreSQL server named by RAPPORT_TEST_PG_URL (a fresh database per test). `scripts/test`
 //! starts a throwaway PostgreSQL and sets that variable; without it the PostgreSQL variant of
-//! every test fails and says so, rather than being skipped.
+//! every test fails and says so, rather than being skipped. A test's database goes when the
+//! test ends (see [`Scratch`]).
 
 use rapport::app::App;
 use rapport::app::accounts::NewAdmin;
@@ -23,8 +24,34 @@ pub struct TestApp {
     pub app: App,
     pub clock: FixedClock,
     pub db_url: String,
-    _dir: Option<tempfile::TempDir>,
     _server: tokio::task::JoinHandle<()>,
+    // Last, so that it goes after the server: the database of the test.
+    _dir: Option<Scratch>,
+}
+
+/// What a test's database leaves behind, removed when it is dropped: the temporary directory
+/// of a SQLite file, or a PostgreSQL database (dropped, WITH (FORCE), over a connection of its
+/// own, so that a run leaves no test databases on the server).
+pub enum Scratch {
+    Dir { _dir: tempfile::TempDir },
+    Database { server: String, name: String },
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let Scratch::Database { server, name } = self else { return };
+        let (server, name) = (server.clone(), name.clone());
+        // Drop is synchronous and may run on the test's runtime: a thread with a runtime of its own.
+        let dropped = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            rt.block_on(async {
+                let Ok(Db::Postgres(p)) = Db::connect(&server).await else { return };
+                let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&p).await;
+                p.close().await;
+            })
+        });
+        let _ = dropped.join();
+    }
 }
 
 pub const PASSWORD: &str = "a long test password";
@@ -35,12 +62,13 @@ pub fn pg_server_url() -> String {
     })
 }
 
-/// A new, empty database for one test: a SQLite file, or a PostgreSQL database.
-pub async fn fresh_database(backend: Backend) -> (String, Option<tempfile::TempDir>) {
+/// A new, empty database for one test: a SQLite file, or a PostgreSQL database. Both go when
+/// the [`Scratch`] is dropped: keep it (not `_`) as long as the database is used.
+pub async fn fresh_database(backend: Backend) -> (String, Option<Scratch>) {
     match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("temp dir");
-            (rapport::store::sqlite_url_for(dir.path()), Some(dir))
+            (rapport::store::sqlite_url_for(dir.path()), Some(Scratch::Dir { _dir: dir }))
         }
         Backend::Postgres => {
             let server = pg_server_url();
@@ -51,7 +79,7 @@ pub async fn fresh_database(backend: Backend) -> (String, Option<tempfile::TempD
             }
             admin.close().await;
             let (prefix, _) = server.rsplit_once('/').expect("URL has a database part");
-            (format!("{prefix}/{name}"), None)
+            (format!("{prefix}/{name}"), Some(Scratch::Database { server, name }))
         }
     }
 }
@@ -66,7 +94,7 @@ pub async fn spawn_with(backend: Backend, config: Config) -> TestApp {
 }
 
 /// A server on an existing database (for several instances sharing one).
-pub async fn spawn_on(db_url: &str, dir: Option<tempfile::TempDir>, config: Config) -> TestApp {
+pub async fn spawn_on(db_url: &str, dir: Option<Scratch>, config: Config) -> TestApp {
     let db = Db::connect(db_url).await.expect("connect");
     db.migrate().await.expect("migrate");
     let clock = FixedClock::new(rapport::clock::Clock::now(&rapport::clock::SystemClock));
@@ -80,7 +108,7 @@ pub async fn spawn_on(db_url: &str, dir: Option<tempfile::TempDir>, config: Conf
     let server = tokio::spawn(async move {
         let _ = rapport::web::serve(served, listener, std::future::pending()).await;
     });
-    TestApp { base, app, clock, db_url: db_url.to_string(), _dir: dir, _server: server }
+    TestApp { base, app, clock, db_url: db_url.to_string(), _server: server, _dir: dir }
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
