@@ -101,13 +101,7 @@ impl App {
             is_admin: true,
             password_hash: Some(hash),
         };
-        if let Err(e) = people::insert(&mut tx, &new, now).await {
-            return Err(if e.is_unique_violation() {
-                Invalid::one("email", "Someone with this e-mail address is already in rapport.").into()
-            } else {
-                e.into()
-            });
-        }
+        App::insert_person(&mut tx, &new, now).await?;
         tx.commit().await?;
         people::get(&self.db, id).await?.ok_or(AppError::NotFound)
     }

@@ -2,7 +2,7 @@
 //! queued when a series starts, pauses, resumes or ends and when a meeting moves or will not
 //! take place. The iCalendar text itself is `domain::ical`.
 
-use super::mail;
+use super::mail::{self, Rendered};
 use super::messages::{CalendarPart, to_tz};
 use super::{App, AppError, AppResult};
 use crate::domain::ical::{self, Event, Method, Party};
@@ -210,103 +210,78 @@ impl App {
     }
 
     /// After a meeting moved: an updated invitation for that one occurrence to both people.
-    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn queue_move_notices(
         &self,
         tx: &mut Tx,
         series: &Series,
-        manager: &Person,
-        teammate: &Person,
+        pair: (&Person, &Person),
         before: &Meeting,
         after: &Meeting,
     ) -> AppResult<()> {
-        let (manager, teammate) = (manager.clone(), teammate.clone());
-        let base = self.public_base();
-        let now = self.clock.now();
-        for (to, other) in [(&manager, &teammate), (&teammate, &manager)] {
-            let event = occurrence_event(series, &manager, &teammate, to.id, after, false, &base, now);
-            let ics = ical::calendar(Some(Method::Request), None, &[event]);
+        self.queue_occurrence_notices(tx, series, pair, after, "move", |to, other, link| {
             let tz = to_tz(to);
-            let from = before.starts_at.with_timezone(&tz).format("%A %-d %B at %H:%M").to_string();
-            let to_text = after.starts_at.with_timezone(&tz).format("%A %-d %B at %H:%M").to_string();
-            let link = format!("{base}/meetings/{}", after.id);
+            let from = before.starts_at.with_timezone(&tz).format(SPOKEN).to_string();
+            let to_text = after.starts_at.with_timezone(&tz).format(SPOKEN).to_string();
             let subject = format!("1:1 with {} moved to {}", other.name, to_text);
-            let r = mail::meeting_moved::Mail {
-                name: &to.name,
-                other: &other.name,
-                from: &from,
-                to: &to_text,
-                reason: &after.status_reason,
-                link: &link,
-            }
-            .render(&subject)?;
-            let key = format!("move:{}:v{}:{}", after.id, after.version, to.id.0);
-            let chat = format!("Your 1:1 with {} moved from {from} to {to_text}: {link}", other.name);
-            self.queue_email(tx, &key, to, r, Some(CalendarPart { method: "REQUEST".into(), ics }), Some(chat)).await?;
-        }
-        Ok(())
+            let (name, other, reason) = (&to.name, &other.name, &after.status_reason);
+            let r = mail::meeting_moved::Mail { name, other, from: &from, to: &to_text, reason, link }.render(&subject)?;
+            Ok((r, format!("Your 1:1 with {other} moved from {from} to {to_text}: {link}")))
+        })
+        .await
     }
 
     /// After a skipped or cancelled meeting was put back: that occurrence again, to both.
-    pub(crate) async fn queue_restore_notices(
-        &self,
-        tx: &mut Tx,
-        series: &Series,
-        manager: &Person,
-        teammate: &Person,
-        meeting: &Meeting,
-    ) -> AppResult<()> {
-        let base = self.public_base();
-        let now = self.clock.now();
-        for (to, other) in [(manager, teammate), (teammate, manager)] {
-            let event = occurrence_event(series, manager, teammate, to.id, meeting, false, &base, now);
-            let ics = ical::calendar(Some(Method::Request), None, &[event]);
-            let when = meeting.starts_at.with_timezone(&to_tz(to)).format("%A %-d %B at %H:%M").to_string();
-            let link = format!("{base}/meetings/{}", meeting.id);
+    pub(crate) async fn queue_restore_notices(&self, tx: &mut Tx, series: &Series, pair: (&Person, &Person), meeting: &Meeting) -> AppResult<()> {
+        self.queue_occurrence_notices(tx, series, pair, meeting, "restore", |to, other, link| {
+            let when = meeting.starts_at.with_timezone(&to_tz(to)).format(SPOKEN).to_string();
             let subject = format!("1:1 with {} on {} takes place after all", other.name, when);
-            let r = mail::meeting_restored::Mail { name: &to.name, other: &other.name, when: &when, link: &link }.render(&subject)?;
-            let key = format!("restore:{}:v{}:{}", meeting.id, meeting.version, to.id.0);
-            let chat = format!("{subject}: {link}");
-            self.queue_email(tx, &key, to, r, Some(CalendarPart { method: "REQUEST".into(), ics }), Some(chat)).await?;
-        }
-        Ok(())
+            let r = mail::meeting_restored::Mail { name: &to.name, other: &other.name, when: &when, link }.render(&subject)?;
+            Ok((r, format!("{subject}: {link}")))
+        })
+        .await
     }
 
     /// After a meeting was skipped or cancelled: a cancellation of that occurrence to both.
-    pub(crate) async fn queue_cancel_notices(
+    pub(crate) async fn queue_cancel_notices(&self, tx: &mut Tx, series: &Series, pair: (&Person, &Person), meeting: &Meeting) -> AppResult<()> {
+        self.queue_occurrence_notices(tx, series, pair, meeting, "cancel", |to, other, link| {
+            let when = meeting.starts_at.with_timezone(&to_tz(to)).format(SPOKEN).to_string();
+            let subject = format!("1:1 with {} on {} will not take place", other.name, when);
+            let (name, other, status, reason) = (&to.name, &other.name, meeting.status.as_str(), &meeting.status_reason);
+            let r = mail::meeting_cancelled::Mail { name, other, when: &when, status, reason, link }.render(&subject)?;
+            Ok((r, format!("Your 1:1 with {other} on {when} will not take place ({status}): {link}")))
+        })
+        .await
+    }
+
+    /// One occurrence to both people of a pair (manager, teammate): an updated invitation, or a
+    /// cancellation when the meeting will not take place, each with the message `write`
+    /// composes for its reader from (reader, the other person, the meeting's address).
+    async fn queue_occurrence_notices(
         &self,
         tx: &mut Tx,
         series: &Series,
-        manager: &Person,
-        teammate: &Person,
+        (manager, teammate): (&Person, &Person),
         meeting: &Meeting,
+        what: &str,
+        write: impl Fn(&Person, &Person, &str) -> AppResult<(Rendered, String)>,
     ) -> AppResult<()> {
-        let (manager, teammate) = (manager.clone(), teammate.clone());
         let base = self.public_base();
         let now = self.clock.now();
-        for (to, other) in [(&manager, &teammate), (&teammate, &manager)] {
-            let event = occurrence_event(series, &manager, &teammate, to.id, meeting, true, &base, now);
-            let ics = ical::calendar(Some(Method::Cancel), None, &[event]);
-            let when = meeting.starts_at.with_timezone(&to_tz(to)).format("%A %-d %B at %H:%M").to_string();
-            let link = format!("{base}/meetings/{}", meeting.id);
-            let subject = format!("1:1 with {} on {} will not take place", other.name, when);
-            let status = meeting.status.as_str();
-            let r = mail::meeting_cancelled::Mail {
-                name: &to.name,
-                other: &other.name,
-                when: &when,
-                status,
-                reason: &meeting.status_reason,
-                link: &link,
-            }
-            .render(&subject)?;
-            let key = format!("cancel:{}:v{}:{}", meeting.id, meeting.version, to.id.0);
-            let chat = format!("Your 1:1 with {} on {when} will not take place ({status}): {link}", other.name);
-            self.queue_email(tx, &key, to, r, Some(CalendarPart { method: "CANCEL".into(), ics }), Some(chat)).await?;
+        let cancel = matches!(meeting.status, MeetingStatus::Skipped | MeetingStatus::Cancelled);
+        let method = if cancel { Method::Cancel } else { Method::Request };
+        for (to, other) in [(manager, teammate), (teammate, manager)] {
+            let event = occurrence_event(series, manager, teammate, to.id, meeting, cancel, &base, now);
+            let ics = ical::calendar(Some(method), None, &[event]);
+            let (r, chat) = write(to, other, &format!("{base}/meetings/{}", meeting.id))?;
+            let key = format!("{what}:{}:v{}:{}", meeting.id, meeting.version, to.id.0);
+            self.queue_email(tx, &key, to, r, Some(CalendarPart { method: method.as_str().into(), ics }), Some(chat)).await?;
         }
         Ok(())
     }
 }
+
+/// A meeting's time as a sentence says it: "Thursday 10 December at 11:30".
+const SPOKEN: &str = "%A %-d %B at %H:%M";
 
 fn summary(series: &Series, manager: &Person, teammate: &Person, viewer: PersonId) -> String {
     let other = if viewer == manager.id { &teammate.name } else { &manager.name };
@@ -318,19 +293,7 @@ fn summary(series: &Series, manager: &Person, teammate: &Person, viewer: PersonI
 
 /// An occurrence with no record, as the calendar sees it: not taking place.
 fn skipped_occurrence(series: &Series, index: i64, starts_at: DateTime<Utc>) -> Meeting {
-    Meeting {
-        id: uuid::Uuid::nil(),
-        series_id: series.id,
-        occurrence: index,
-        starts_at,
-        duration_minutes: series.duration_minutes,
-        status: MeetingStatus::Skipped,
-        status_reason: String::new(),
-        moved_from_at: None,
-        rating: None,
-        rating_comment: String::new(),
-        version: 1,
-    }
+    Meeting { status: MeetingStatus::Skipped, ..Meeting::planned(uuid::Uuid::nil(), series, index, starts_at) }
 }
 
 pub fn series_uid(series: &Series) -> String {

@@ -234,19 +234,7 @@ impl App {
         let (series, stored) = self.load_kickoff(actor, series_id, Action::Write).await?;
         let (subject, body) = rules::check(subject, body)?;
         let version = stored.as_ref().map_or(0, |k| k.version);
-        let draft = KickoffRow {
-            series_id,
-            subject,
-            body,
-            sent_subject: None,
-            sent_body: None,
-            sent_at: None,
-            skipped_at: None,
-            read_at: None,
-            updated_by: actor.id,
-            updated_at: self.clock.now(),
-            version,
-        };
+        let draft = KickoffRow::draft(series_id, subject, body, actor.id, self.clock.now(), version);
         let mut v = self.kickoff_view_of(actor, series, Some(draft)).await?;
         v.version = version;
         Ok(v)
@@ -379,19 +367,7 @@ impl App {
             Some((s, b)) => (s.to_string(), b.to_string()),
             None => rules::default_draft(),
         };
-        let row = KickoffRow {
-            series_id: series.id,
-            subject,
-            body,
-            sent_subject: None,
-            sent_body: None,
-            sent_at: None,
-            skipped_at: None,
-            read_at: None,
-            updated_by: actor.id,
-            updated_at: self.clock.now(),
-            version: 1,
-        };
+        let row = KickoffRow::draft(series.id, subject, body, actor.id, self.clock.now(), 1);
         store::save(tx, &row, 0).await?;
         Ok(())
     }

@@ -43,6 +43,22 @@ pub struct Email {
     pub mail_only: bool,
 }
 
+impl Email {
+    /// `message` addressed to `to`.
+    fn to(to: &Person, message: Rendered, calendar: Option<CalendarPart>, mail_only: bool) -> Email {
+        Email {
+            to_person: to.id.0,
+            to: to.email.clone(),
+            to_name: to.name.clone(),
+            subject: message.subject,
+            text: message.text,
+            html: message.html,
+            calendar,
+            mail_only,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CalendarPart {
     /// REQUEST or CANCEL.
@@ -92,17 +108,7 @@ impl App {
         calendar: Option<CalendarPart>,
         chat: Option<String>,
     ) -> AppResult<bool> {
-        let email = Email {
-            to_person: to.id.0,
-            to: to.email.clone(),
-            to_name: to.name.clone(),
-            subject: message.subject,
-            text: message.text,
-            html: message.html,
-            calendar,
-            mail_only: false,
-        };
-        self.enqueue_email(tx, key, email, chat).await
+        self.enqueue_email(tx, key, Email::to(to, message, calendar, false), chat).await
     }
 
     /// Queues an e-mail that only makes sense by e-mail (an invitation link): never copied to
@@ -111,17 +117,7 @@ impl App {
         if self.config.mail.is_none() {
             return Ok(false);
         }
-        let email = Email {
-            to_person: to.id.0,
-            to: to.email.clone(),
-            to_name: to.name.clone(),
-            subject: message.subject,
-            text: message.text,
-            html: message.html,
-            calendar: None,
-            mail_only: true,
-        };
-        self.enqueue_email(tx, key, email, None).await
+        self.enqueue_email(tx, key, Email::to(to, message, None, true), None).await
     }
 
     async fn enqueue_email(&self, tx: &mut Tx, key: &str, email: Email, chat: Option<String>) -> AppResult<bool> {

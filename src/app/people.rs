@@ -72,6 +72,13 @@ pub struct ImportSummary {
 pub const MAX_PAGE_SIZE: u32 = 200;
 
 impl App {
+    /// Adds a person in `tx`; an e-mail address already in rapport is refused next to the field.
+    pub(crate) async fn insert_person(tx: &mut crate::store::Tx, new: &people::NewPerson, now: chrono::DateTime<chrono::Utc>) -> AppResult<()> {
+        people::insert(tx, new, now).await.map_err(|e| {
+            if e.is_unique_violation() { Invalid::one("email", "Someone with this e-mail address is already in rapport.").into() } else { e.into() }
+        })
+    }
+
     pub async fn list_people(&self, _actor: &Person, query: &str, page: u32, size: u32) -> AppResult<PeoplePage> {
         // Everyone signed in may read the directory (the policy's `Profile` read); the
         // directory holds no 1:1 content.
@@ -163,13 +170,7 @@ impl App {
             is_admin: input.is_admin,
             password_hash: None,
         };
-        if let Err(e) = people::insert(&mut tx, &new, self.clock.now()).await {
-            return Err(if e.is_unique_violation() {
-                Invalid::one("email", "Someone with this e-mail address is already in rapport.").into()
-            } else {
-                e.into()
-            });
-        }
+        App::insert_person(&mut tx, &new, self.clock.now()).await?;
         if input.manager_id.is_some() {
             self.record_manager_change(&mut tx, id, None, input.manager_id, Some(actor)).await?;
         }

@@ -363,19 +363,7 @@ pub async fn small(app: &App, people: &[NewPerson], rng: &mut Rng) -> anyhow::Re
             } else {
                 MeetingStatus::Held
             };
-            let m = Meeting {
-                id: rng.uuid(),
-                series_id: series.id,
-                occurrence: index as i64,
-                starts_at: o.starts_at,
-                duration_minutes: series.duration_minutes,
-                status: MeetingStatus::Scheduled,
-                status_reason: String::new(),
-                moved_from_at: None,
-                rating: None,
-                rating_comment: String::new(),
-                version: 1,
-            };
+            let m = Meeting::planned(rng.uuid(), series, index as i64, o.starts_at);
             store::insert_meeting_if_absent(&mut tx, &m, series.created_at).await?;
             if status != MeetingStatus::Scheduled {
                 let reason = if status == MeetingStatus::Skipped { *rng.pick(SKIP_REASONS) } else { "" };

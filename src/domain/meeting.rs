@@ -279,6 +279,23 @@ pub struct Meeting {
 }
 
 impl Meeting {
+    /// Occurrence `index` of `series`, as planned: scheduled, unrated, at version 1.
+    pub fn planned(id: uuid::Uuid, series: &Series, index: i64, starts_at: chrono::DateTime<chrono::Utc>) -> Meeting {
+        Meeting {
+            id,
+            series_id: series.id,
+            occurrence: index,
+            starts_at,
+            duration_minutes: series.duration_minutes,
+            status: MeetingStatus::Scheduled,
+            status_reason: String::new(),
+            moved_from_at: None,
+            rating: None,
+            rating_comment: String::new(),
+            version: 1,
+        }
+    }
+
     pub fn ends_at(&self) -> chrono::DateTime<chrono::Utc> {
         self.starts_at + chrono::Duration::minutes(self.duration_minutes as i64)
     }

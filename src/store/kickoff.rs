@@ -21,6 +21,25 @@ pub struct KickoffRow {
     pub version: i64,
 }
 
+impl KickoffRow {
+    /// A draft nobody has sent, read or skipped yet.
+    pub fn draft(series_id: Uuid, subject: String, body: String, by: PersonId, at: DateTime<Utc>, version: i64) -> KickoffRow {
+        KickoffRow {
+            series_id,
+            subject,
+            body,
+            sent_subject: None,
+            sent_body: None,
+            sent_at: None,
+            skipped_at: None,
+            read_at: None,
+            updated_by: by,
+            updated_at: at,
+            version,
+        }
+    }
+}
+
 type Row = (
     Uuid,
     String,

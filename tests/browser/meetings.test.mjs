@@ -370,7 +370,18 @@ describe('1:1s in a browser', { timeout: 300_000 }, () => {
     assert.equal(response.status(), 422);
     assert.equal(await a.locator('#f-point-body-error').innerText(), 'Write a topic first.');
     assert.equal(await a.locator('#f-point-body').getAttribute('aria-invalid'), 'true');
+    assert.equal(await a.evaluate(() => document.activeElement?.id), 'f-point-body', 'the field to fix has the focus');
     await checkA11y(a, '/meetings/<id> (with an error)');
+    // The address bar shows the meeting, not the form's address: a reload opens the page
+    // (200) instead of posting the form again.
+    assert.equal(new URL(a.url()).pathname, `/meetings/${ids.meeting}`);
+    const reloaded = await a.reload({ waitUntil: 'load' });
+    assert.equal(reloaded.status(), 200);
+    assert.equal(reloaded.request().method(), 'GET');
+    // Typed as an address, the form's address leads to its page too.
+    const typed = await goto(a, `/meetings/${ids.meeting}/points`);
+    assert.equal(typed.status(), 200);
+    assert.equal(new URL(a.url()).pathname, `/meetings/${ids.meeting}`);
   });
 
   step('prep, actions, search and your 1:1s', async () => {

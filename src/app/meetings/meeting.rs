@@ -100,9 +100,9 @@ impl App {
             let after =
                 Meeting { status, status_reason: reason.to_string(), version: expected_version.saturating_add(1), ..meeting.clone() };
             if cancels {
-                self.queue_cancel_notices(&mut tx, &series, manager, teammate, &after).await?;
+                self.queue_cancel_notices(&mut tx, &series, (manager, teammate), &after).await?;
             } else {
-                self.queue_restore_notices(&mut tx, &series, manager, teammate, &after).await?;
+                self.queue_restore_notices(&mut tx, &series, (manager, teammate), &after).await?;
             }
         }
         let moved = self.carry_over(&mut tx, &series, now).await?;
@@ -161,7 +161,7 @@ impl App {
             version: expected_version.saturating_add(1),
             ..meeting.clone()
         };
-        self.queue_move_notices(&mut tx, &series, &manager, &teammate, &meeting, &after).await?;
+        self.queue_move_notices(&mut tx, &series, (&manager, &teammate), &meeting, &after).await?;
         Self::notify_tx(&mut tx, meeting.id, "meeting", actor.id).await?;
         tx.commit().await?;
         self.published(meeting.id, "meeting", actor.id);

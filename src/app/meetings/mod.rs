@@ -45,19 +45,7 @@ fn meetings_due(series: &Series, last: Option<i64>, now: DateTime<Utc>, skip_pas
         }
         let over = o.starts_at + Duration::minutes(series.duration_minutes as i64) <= now;
         if !(skip_past && over) {
-            due.push(Meeting {
-                id: Uuid::now_v7(),
-                series_id: series.id,
-                occurrence: index as i64,
-                starts_at: o.starts_at,
-                duration_minutes: series.duration_minutes,
-                status: MeetingStatus::Scheduled,
-                status_reason: String::new(),
-                moved_from_at: None,
-                rating: None,
-                rating_comment: String::new(),
-                version: 1,
-            });
+            due.push(Meeting::planned(Uuid::now_v7(), series, index as i64, o.starts_at));
         }
         if !over {
             ahead += 1;
