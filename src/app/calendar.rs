@@ -231,7 +231,13 @@ impl App {
     }
 
     /// After a skipped or cancelled meeting was put back: that occurrence again, to both.
-    pub(crate) async fn queue_restore_notices(&self, tx: &mut Tx, series: &Series, pair: (&Person, &Person), meeting: &Meeting) -> AppResult<()> {
+    pub(crate) async fn queue_restore_notices(
+        &self,
+        tx: &mut Tx,
+        series: &Series,
+        pair: (&Person, &Person),
+        meeting: &Meeting,
+    ) -> AppResult<()> {
         self.queue_occurrence_notices(tx, series, pair, meeting, "restore", |to, other, link| {
             let when = meeting.starts_at.with_timezone(&to_tz(to)).format(SPOKEN).to_string();
             let subject = format!("1:1 with {} on {} takes place after all", other.name, when);
@@ -242,7 +248,13 @@ impl App {
     }
 
     /// After a meeting was skipped or cancelled: a cancellation of that occurrence to both.
-    pub(crate) async fn queue_cancel_notices(&self, tx: &mut Tx, series: &Series, pair: (&Person, &Person), meeting: &Meeting) -> AppResult<()> {
+    pub(crate) async fn queue_cancel_notices(
+        &self,
+        tx: &mut Tx,
+        series: &Series,
+        pair: (&Person, &Person),
+        meeting: &Meeting,
+    ) -> AppResult<()> {
         self.queue_occurrence_notices(tx, series, pair, meeting, "cancel", |to, other, link| {
             let when = meeting.starts_at.with_timezone(&to_tz(to)).format(SPOKEN).to_string();
             let subject = format!("1:1 with {} on {} will not take place", other.name, when);

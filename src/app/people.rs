@@ -73,9 +73,17 @@ pub const MAX_PAGE_SIZE: u32 = 200;
 
 impl App {
     /// Adds a person in `tx`; an e-mail address already in rapport is refused next to the field.
-    pub(crate) async fn insert_person(tx: &mut crate::store::Tx, new: &people::NewPerson, now: chrono::DateTime<chrono::Utc>) -> AppResult<()> {
+    pub(crate) async fn insert_person(
+        tx: &mut crate::store::Tx,
+        new: &people::NewPerson,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> AppResult<()> {
         people::insert(tx, new, now).await.map_err(|e| {
-            if e.is_unique_violation() { Invalid::one("email", "Someone with this e-mail address is already in rapport.").into() } else { e.into() }
+            if e.is_unique_violation() {
+                Invalid::one("email", "Someone with this e-mail address is already in rapport.").into()
+            } else {
+                e.into()
+            }
         })
     }
 

@@ -363,7 +363,7 @@ pub async fn small(app: &App, people: &[NewPerson], rng: &mut Rng) -> anyhow::Re
             } else {
                 MeetingStatus::Held
             };
-            let m = Meeting::planned(rng.uuid(), series, index as i64, o.starts_at);
+            let m = Meeting::planned(rng.uuid(), &series, index as i64, o.starts_at);
             store::insert_meeting_if_absent(&mut tx, &m, series.created_at).await?;
             if status != MeetingStatus::Scheduled {
                 let reason = if status == MeetingStatus::Skipped { *rng.pick(SKIP_REASONS) } else { "" };

@@ -16,7 +16,7 @@ pub use search::snippet_html;
 pub use view::{ActionPatch, MeetingView, MyAction, NoteSaved, PointPatch, SearchResult, SeriesInput, SeriesSummary, SeriesView, Upcoming};
 
 use super::AppError;
-use crate::domain::meeting::{Meeting, MeetingStatus, Series, SeriesKind, SeriesStatus};
+use crate::domain::meeting::{Meeting, Series, SeriesKind, SeriesStatus};
 use crate::domain::{FieldError, Invalid};
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use uuid::Uuid;
