@@ -3,9 +3,11 @@
 //! content through the access policy like any other read.
 //!
 //! On SQLite (one instance) the app publishes after each commit. On PostgreSQL the write
-//! transaction calls `pg_notify`, delivered only if it commits, and every instance's listener
-//! ([`listen`]) publishes to its own subscribers — so two people on two instances see each
-//! other's changes.
+//! transaction calls `pg_notify`, delivered only if it commits, and every instance relays
+//! what its listener hears to its own subscribers
+//! ([`App::relay_other_instances`](super::App::relay_other_instances)) — so two people on two
+//! instances see each other's changes. The LISTEN itself is in the store
+//! (`store::meetings::listen_for_meeting_changes`).
 
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -47,42 +49,16 @@ impl super::App {
     /// On PostgreSQL, starts relaying other instances' changes to this instance's live pages
     /// (until the task is aborted); on SQLite there is one instance and nothing to relay.
     pub fn relay_other_instances(&self) -> Option<tokio::task::JoinHandle<()>> {
-        match &self.db {
-            crate::store::Db::Postgres(pool) => Some(tokio::spawn(listen(pool.clone(), self.events.clone()))),
-            crate::store::Db::Sqlite(_) => None,
+        if !matches!(self.db, crate::store::Db::Postgres(_)) {
+            return None;
         }
-    }
-}
-
-/// PostgreSQL: relays notifications from every instance to this instance's subscribers.
-/// Reconnects after a dropped connection.
-pub async fn listen(pool: sqlx::PgPool, events: std::sync::Arc<Events>) {
-    loop {
-        match sqlx::postgres::PgListener::connect_with(&pool).await {
-            Ok(mut listener) => {
-                if let Err(e) = listener.listen("rapport_meeting").await {
-                    tracing::warn!(error = %e, "cannot LISTEN for meeting changes");
-                } else {
-                    loop {
-                        match listener.try_recv().await {
-                            Ok(Some(n)) => match serde_json::from_str::<MeetingEvent>(n.payload()) {
-                                Ok(event) => events.publish(event),
-                                Err(e) => tracing::warn!(error = %e, "unreadable meeting notification"),
-                            },
-                            Ok(None) => {
-                                tracing::warn!("notification connection lost; reconnecting");
-                                continue;
-                            }
-                            Err(e) => {
-                                tracing::warn!(error = %e, "notification listener failed");
-                                break;
-                            }
-                        }
-                    }
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "cannot connect the notification listener"),
-        }
-        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        let (db, events) = (self.db.clone(), self.events.clone());
+        Some(tokio::spawn(async move {
+            crate::store::meetings::listen_for_meeting_changes(&db, |payload| match serde_json::from_str::<MeetingEvent>(payload) {
+                Ok(event) => events.publish(event),
+                Err(e) => tracing::warn!(error = %e, "unreadable meeting notification"),
+            })
+            .await
+        }))
     }
 }

@@ -28,7 +28,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::domain::policy::{self, Action, HandoffItem, Relation, Resource, Role};
 use crate::domain::{Invalid, Person};
-use crate::store::{Db, StoreError};
+use crate::store::{Db, StoreError, StoreErrorKind};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
@@ -58,13 +58,28 @@ pub enum AppError {
     Conflict(String),
     #[error("too many attempts; try again in {retry_after_secs} seconds")]
     Throttled { retry_after_secs: u64 },
+    /// The database is busy or locked just now; trying again later should work.
+    #[error("the database is busy; try again")]
+    Unavailable,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
 
+/// The one place a store failure becomes an answer: its kind decides, so a unique violation
+/// from two requests at once is a conflict (409), not a server error.
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
-        AppError::Internal(e.into())
+        match e.kind() {
+            StoreErrorKind::UniqueViolation => {
+                AppError::Conflict("This was just added by someone else (or by you, twice). Reload to see it.".into())
+            }
+            StoreErrorKind::NotFound => AppError::NotFound,
+            StoreErrorKind::Busy => {
+                tracing::warn!(error = %e, "database busy");
+                AppError::Unavailable
+            }
+            StoreErrorKind::Other => AppError::Internal(e.into()),
+        }
     }
 }
 
@@ -168,5 +183,17 @@ impl App {
     pub fn require_admin(&self, actor: &Person) -> AppResult<()> {
         let role = Role { relation: Relation::Unrelated, is_admin: actor.is_admin };
         if policy::allows(role, Action::Write, Resource::PersonRecord) { Ok(()) } else { Err(AppError::NotFound) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_store_failure_keeps_its_kind() {
+        assert!(matches!(AppError::from(StoreError::Sql(sqlx::Error::RowNotFound)), AppError::NotFound));
+        assert!(matches!(AppError::from(StoreError::Sql(sqlx::Error::PoolTimedOut)), AppError::Unavailable));
+        assert!(matches!(AppError::from(StoreError::Corrupt("x".into())), AppError::Internal(_)));
     }
 }

@@ -556,11 +556,46 @@ pub async fn open_actions_of(db: &Db, owner: PersonId, only: Option<ActionKind>)
     rows.into_iter().map(action).collect()
 }
 
+/// The PostgreSQL channel that carries "a meeting changed" between instances.
+const MEETING_CHANNEL: &str = "rapport_meeting";
+
 /// PostgreSQL: tells every instance that a meeting changed, when (and only if) the
 /// transaction commits. SQLite has one instance; the app publishes in process instead.
 pub async fn notify_meeting_changed(tx: &mut Tx, payload: &str) -> Result<()> {
     if let Tx::Postgres(t) = tx {
-        sqlx::query("SELECT pg_notify('rapport_meeting', $1)").bind(payload).execute(&mut **t).await?;
+        sqlx::query("SELECT pg_notify($1, $2)").bind(MEETING_CHANNEL).bind(payload).execute(&mut **t).await?;
     }
     Ok(())
+}
+
+/// PostgreSQL: hands `deliver` the payload of every [`notify_meeting_changed`] from any
+/// instance, for as long as the task runs; reconnects after a dropped connection. Returns at
+/// once on SQLite, where there is nothing to listen to.
+pub async fn listen_for_meeting_changes(db: &Db, deliver: impl Fn(&str)) {
+    let Db::Postgres(pool) = db else { return };
+    loop {
+        match sqlx::postgres::PgListener::connect_with(pool).await {
+            Ok(mut listener) => {
+                if let Err(e) = listener.listen(MEETING_CHANNEL).await {
+                    tracing::warn!(error = %e, "cannot LISTEN for meeting changes");
+                } else {
+                    loop {
+                        match listener.try_recv().await {
+                            Ok(Some(n)) => deliver(n.payload()),
+                            Ok(None) => {
+                                tracing::warn!("notification connection lost; reconnecting");
+                                continue;
+                            }
+                            Err(e) => {
+                                tracing::warn!(error = %e, "notification listener failed");
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot connect the notification listener"),
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
 }

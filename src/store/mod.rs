@@ -116,9 +116,44 @@ pub enum Unwritable {
     Failed(StoreError),
 }
 
+/// What kind of failure a [`StoreError`] is, the same on both databases; `app` maps each kind
+/// to one answer (`From<StoreError> for AppError`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreErrorKind {
+    /// A unique rule refused a second row with the same key (two people added it at once).
+    UniqueViolation,
+    /// A row refers to one that is not there (deleted meanwhile), or an expected row is missing.
+    NotFound,
+    /// The database is busy or locked, or no connection was free in time: try again.
+    Busy,
+    /// Anything else: a bug, a broken connection, a bad migration.
+    Other,
+}
+
 impl StoreError {
     pub fn is_unique_violation(&self) -> bool {
-        matches!(self, StoreError::Sql(sqlx::Error::Database(e)) if e.is_unique_violation())
+        self.kind() == StoreErrorKind::UniqueViolation
+    }
+
+    pub fn kind(&self) -> StoreErrorKind {
+        use sqlx::error::ErrorKind;
+        match self {
+            StoreError::Sql(sqlx::Error::RowNotFound) => StoreErrorKind::NotFound,
+            StoreError::Sql(sqlx::Error::PoolTimedOut) => StoreErrorKind::Busy,
+            StoreError::Sql(sqlx::Error::Database(e)) => match e.kind() {
+                ErrorKind::UniqueViolation => StoreErrorKind::UniqueViolation,
+                ErrorKind::ForeignKeyViolation => StoreErrorKind::NotFound,
+                // SQLite: SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes
+                // (the primary code is the low byte). PostgreSQL: lock_not_available,
+                // serialization_failure, deadlock_detected.
+                _ => match e.code().as_deref() {
+                    Some("55P03" | "40001" | "40P01") => StoreErrorKind::Busy,
+                    Some(code) if matches!(code.parse::<i32>().map(|c| c & 0xff), Ok(5 | 6)) => StoreErrorKind::Busy,
+                    _ => StoreErrorKind::Other,
+                },
+            },
+            _ => StoreErrorKind::Other,
+        }
     }
 }
 

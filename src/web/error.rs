@@ -16,7 +16,7 @@ pub struct ErrorBody {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// A stable code: not_found, unauthenticated, invalid, conflict, throttled, bad_request,
-    /// payload_too_large, unsupported_media_type, forbidden, internal.
+    /// payload_too_large, unsupported_media_type, forbidden, unavailable, internal.
     pub code: &'static str,
     pub message: String,
     /// For `invalid`: each problem with its field (and line and column for files).
@@ -86,6 +86,12 @@ impl IntoResponse for ApiError {
                     }
                     r
                 }
+                AppError::Unavailable => unavailable(json(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "rapport is busy just now; try again in a moment.".into(),
+                    vec![],
+                )),
                 AppError::Internal(err) => {
                     tracing::error!(error = %format!("{err:#}"), "internal error");
                     json(
@@ -126,6 +132,10 @@ impl IntoResponse for PageError {
                 "Please wait",
                 format!("Too many attempts. Try again in {} minutes.", retry_after_secs.div_ceil(60)),
             ),
+            AppError::Unavailable => {
+                let page = error_page(StatusCode::SERVICE_UNAVAILABLE, "Busy", "rapport is busy just now; try again in a moment.");
+                return unavailable(page);
+            }
             AppError::Internal(err) => {
                 tracing::error!(error = %format!("{err:#}"), "internal error");
                 (
@@ -139,10 +149,29 @@ impl IntoResponse for PageError {
     }
 }
 
+/// A 503 says when to try again.
+fn unavailable(mut r: Response) -> Response {
+    r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    r
+}
+
 pub fn error_page(status: StatusCode, heading: &str, message: &str) -> Response {
     let page = ErrorPage { c: Chrome::bare(heading), heading, message };
     match askama::Template::render(&page) {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => (status, message.to_string()).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_database_answers_503_with_retry_after_on_pages_and_the_api() {
+        for r in [ApiError::App(AppError::Unavailable).into_response(), PageError(AppError::Unavailable).into_response()] {
+            assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(r.headers()[header::RETRY_AFTER], "1");
+        }
     }
 }

@@ -387,11 +387,14 @@ async fn the_server_and_the_schema_agree_on_constraints() {
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
             let responses = op["responses"].as_object().unwrap();
-            for status in ["400", "404", "422"] {
+            for status in ["400", "404", "422", "503"] {
                 assert!(responses.contains_key(status), "{method} {path} does not document {status}");
             }
             if op.get("requestBody").is_some() {
                 assert!(responses.contains_key("413") && responses.contains_key("415"), "{method} {path}");
+            }
+            if method != "get" {
+                assert!(responses.contains_key("409"), "{method} {path} does not document 409");
             }
         }
     }

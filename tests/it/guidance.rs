@@ -23,6 +23,7 @@ on_both!(
     the_question_bank_page_adds_to_the_next_one_on_one,
     the_api_serves_the_bank_imports_with_places_and_applies_templates,
     prep_suggestions_give_their_reasons_from_the_pairs_history,
+    the_same_question_added_twice_at_once_is_kept_once_and_never_a_server_error,
 );
 
 pub struct Org {
@@ -435,4 +436,24 @@ async fn prep_suggestions_give_their_reasons_from_the_pairs_history(t: TestApp) 
 
     // Someone outside the pair: not found.
     assert!(matches!(t.app.prep_guidance(&o.vera, meeting).await, Err(AppError::NotFound)));
+}
+
+/// Two requests that add the same question at once both pass the "you already have it" check;
+/// the database's unique rule stops the second. That is a conflict (409), not a server error.
+async fn the_same_question_added_twice_at_once_is_kept_once_and_never_a_server_error(t: TestApp) {
+    let ada = t.admin().await;
+    let token = t.token(&ada).await;
+    let c = reqwest::Client::new();
+    let add = |_| {
+        let (c, url, token) = (c.clone(), t.url("/api/v1/questions"), token.clone());
+        async move {
+            let body = serde_json::json!({"text": "What would make next week easier?", "purposes": ["strengths"]});
+            c.post(url).bearer_auth(token).json(&body).send().await.unwrap().status().as_u16()
+        }
+    };
+    let statuses = futures_util::future::join_all((0..12).map(add)).await;
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| [201, 409, 422].contains(s)), "{statuses:?}");
+    let bank = t.app.question_bank(&ada, &BankFilter { q: "next week easier".into(), ..Default::default() }).await.unwrap();
+    assert_eq!(bank.iter().filter(|q| q.own).count(), 1);
 }

@@ -332,8 +332,9 @@ impl utoipa::Modify for BearerAuth {
 
 /// Documents the error answers every operation can give besides its own: any path parameter,
 /// query string or body can be malformed (400) or invalid (422); a body can be too large (413)
-/// or not JSON (415); without a token the answer is 401 (except on public operations); and a
-/// refusal is the same 404 as a missing record. Each operation keeps its own, more specific
+/// or not JSON (415); without a token the answer is 401 (except on public operations); a
+/// refusal is the same 404 as a missing record; a write can meet the same write made at once
+/// (409); and a busy database answers 503 with `Retry-After`. Each operation keeps its own, more specific
 /// description where it has one.
 struct ErrorAnswers;
 
@@ -347,14 +348,19 @@ impl utoipa::Modify for ErrorAnswers {
                 .build()
         };
         for item in doc.paths.paths.values_mut() {
-            let ops = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
-            for op in ops.into_iter().flatten() {
+            let ops =
+                [(false, &mut item.get), (true, &mut item.put), (true, &mut item.post), (true, &mut item.delete), (true, &mut item.patch)];
+            for (write, op) in ops.into_iter().filter_map(|(w, op)| Some((w, op.as_mut()?))) {
                 let public = op.security.as_ref().is_some_and(|s| serde_json::to_value(s).is_ok_and(|v| v == serde_json::json!([{}])));
                 let mut add = vec![
                     ("400", "The request could not be read: a malformed path parameter, query string or body"),
                     ("404", "Nothing here, or nothing you may see (the same answer for both)"),
                     ("422", "What is wrong, per field"),
+                    ("503", "The database is busy just now; try again after Retry-After seconds"),
                 ];
+                if write {
+                    add.push(("409", "The same thing was just written by another request (try reloading)"));
+                }
                 if !public {
                     add.push(("401", "Not signed in, or an unknown token"));
                 }
