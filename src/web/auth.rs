@@ -11,23 +11,14 @@ use crate::app::{App, AppError};
 use crate::domain::Person;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRequestParts, OriginalUri, Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header, request::Parts};
+use axum::http::{HeaderMap, Method, StatusCode, header, request::Parts};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use cookie::{CookieBuilder, time::Duration};
 use std::net::{IpAddr, SocketAddr};
 
 pub const SESSION_COOKIE: &str = "rapport_session";
-
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
-}
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
@@ -48,7 +39,7 @@ pub async fn identify(State(app): State<App>, mut req: Request, next: Next) -> R
             }
             Err(e) => return ApiError::App(e).into_response(),
         }
-    } else if let Some(token) = cookie(req.headers(), SESSION_COOKIE) {
+    } else if let Some(token) = CookieJar::from_headers(req.headers()).get(SESSION_COOKIE).map(|c| c.value().to_string()) {
         match app.session(&token).await {
             Ok(s) => s.map(Identity::Session),
             Err(e) => {
@@ -177,15 +168,20 @@ impl<S: Send + Sync> FromRequestParts<S> for MaybeUser {
     }
 }
 
-pub fn session_cookie(app: &App, token: &str) -> HeaderValue {
-    let secure = if app.config.secure_cookies() { "; Secure" } else { "" };
-    let max_age = app.config.session_days as u64 * 86_400;
-    HeaderValue::from_str(&format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"))
-        .expect("cookie is ASCII")
+/// The session cookie: HttpOnly, SameSite=Lax, for the whole site, for the session's lifetime;
+/// Secure when the public URL is https. Sent with a response as a [`CookieJar`].
+pub fn session_cookie(app: &App, token: &str) -> CookieJar {
+    let max_age = Duration::days(i64::from(app.config.session_days));
+    CookieJar::new().add(base_cookie(token.to_string()).max_age(max_age).secure(app.config.secure_cookies()))
 }
 
-pub fn clear_session_cookie() -> HeaderValue {
-    HeaderValue::from_static("rapport_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+/// Ends the session cookie in the browser (same name, path and flags; Max-Age=0).
+pub fn clear_session_cookie() -> CookieJar {
+    CookieJar::new().add(base_cookie(String::new()).max_age(Duration::ZERO))
+}
+
+fn base_cookie(value: String) -> CookieBuilder<'static> {
+    Cookie::build((SESSION_COOKIE, value)).path("/").http_only(true).same_site(SameSite::Lax)
 }
 
 /// Where to go after signing in: `next` as a normalised path on rapport itself, or `/`.
