@@ -9,25 +9,17 @@ use super::identity::Identity;
 use crate::app::secrets::constant_time_eq;
 use crate::app::{App, AppError};
 use crate::domain::Person;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, FromRequestParts, OriginalUri, Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header, request::Parts};
+use axum::http::{HeaderMap, Method, StatusCode, header, request::Parts};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use cookie::{CookieBuilder, time::Duration};
+use futures_util::StreamExt;
 use std::net::{IpAddr, SocketAddr};
 
 pub const SESSION_COOKIE: &str = "rapport_session";
-
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
-}
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
@@ -48,7 +40,7 @@ pub async fn identify(State(app): State<App>, mut req: Request, next: Next) -> R
             }
             Err(e) => return ApiError::App(e).into_response(),
         }
-    } else if let Some(token) = cookie(req.headers(), SESSION_COOKIE) {
+    } else if let Some(token) = CookieJar::from_headers(req.headers()).get(SESSION_COOKIE).map(|c| c.value().to_string()) {
         match app.session(&token).await {
             Ok(s) => s.map(Identity::Session),
             Err(e) => {
@@ -78,7 +70,7 @@ fn expected_origin(app: &App, headers: &HeaderMap) -> Option<url::Origin> {
 /// Refuses forged state changes. Three checks, all needed for a session cookie:
 /// the browser's own `Sec-Fetch-Site`, the `Origin` (scheme, host and port) against
 /// [`expected_origin`], and the session's token
-/// (form field `_csrf`, header `X-CSRF-Token`, or for file uploads the query parameter `_csrf`).
+/// (form field `_csrf`, the first field of a file upload, or header `X-CSRF-Token`).
 pub async fn csrf_guard(State(app): State<App>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
@@ -111,11 +103,8 @@ pub async fn csrf_guard(State(app): State<App>, req: Request, next: Next) -> Res
     }
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     if content_type.starts_with("multipart/form-data") {
-        let ok = req
-            .uri()
-            .query()
-            .map(|q| form_urlencoded::parse(q.as_bytes()).any(|(k, v)| k == "_csrf" && constant_time_eq(&v, &session.csrf_token)))
-            .unwrap_or(false);
+        let (token, req) = multipart_token(req, &content_type).await;
+        let ok = token.is_some_and(|t| constant_time_eq(&t, &session.csrf_token));
         return if ok { next.run(req).await } else { refuse(expired) };
     }
     if content_type.starts_with("application/x-www-form-urlencoded") {
@@ -137,6 +126,33 @@ pub async fn csrf_guard(State(app): State<App>, req: Request, next: Next) -> Res
         return next.run(Request::from_parts(parts, Body::from(bytes))).await;
     }
     refuse(expired)
+}
+
+/// An upload's `_csrf`, which must be its first field, and the request with its body intact:
+/// the bytes read to find the field are sent again before the rest, so the upload itself is
+/// never buffered here.
+async fn multipart_token(req: Request, content_type: &str) -> (Option<String>, Request) {
+    let (parts, body) = req.into_parts();
+    let Ok(boundary) = multer::parse_boundary(content_type) else {
+        return (None, Request::from_parts(parts, Body::empty()));
+    };
+    let mut stream = body.into_data_stream();
+    let mut read: Vec<Bytes> = Vec::new();
+    let token = {
+        let recorded = (&mut stream).inspect(|chunk| {
+            if let Ok(b) = chunk {
+                read.push(b.clone());
+            }
+        });
+        let limits = multer::Constraints::new().size_limit(multer::SizeLimit::new().for_field("_csrf", 1024));
+        let mut form = multer::Multipart::with_constraints(recorded, boundary, limits);
+        match form.next_field().await {
+            Ok(Some(field)) if field.name() == Some("_csrf") => field.text().await.ok(),
+            _ => None,
+        }
+    };
+    let body = futures_util::stream::iter(read.into_iter().map(Ok::<_, axum::Error>)).chain(stream);
+    (token, Request::from_parts(parts, Body::from_stream(body)))
 }
 
 /// The signed-in person. Pages without one redirect to sign-in; the API answers 401.
@@ -177,15 +193,20 @@ impl<S: Send + Sync> FromRequestParts<S> for MaybeUser {
     }
 }
 
-pub fn session_cookie(app: &App, token: &str) -> HeaderValue {
-    let secure = if app.config.secure_cookies() { "; Secure" } else { "" };
-    let max_age = app.config.session_days as u64 * 86_400;
-    HeaderValue::from_str(&format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"))
-        .expect("cookie is ASCII")
+/// The session cookie: HttpOnly, SameSite=Lax, for the whole site, for the session's lifetime;
+/// Secure when the public URL is https. Sent with a response as a [`CookieJar`].
+pub fn session_cookie(app: &App, token: &str) -> CookieJar {
+    let max_age = Duration::days(i64::from(app.config.session_days));
+    CookieJar::new().add(base_cookie(token.to_string()).max_age(max_age).secure(app.config.secure_cookies()))
 }
 
-pub fn clear_session_cookie() -> HeaderValue {
-    HeaderValue::from_static("rapport_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+/// Ends the session cookie in the browser (same name, path and flags; Max-Age=0).
+pub fn clear_session_cookie() -> CookieJar {
+    CookieJar::new().add(base_cookie(String::new()).max_age(Duration::ZERO))
+}
+
+fn base_cookie(value: String) -> CookieBuilder<'static> {
+    Cookie::build((SESSION_COOKIE, value)).path("/").http_only(true).same_site(SameSite::Lax)
 }
 
 /// Where to go after signing in: `next` as a normalised path on rapport itself, or `/`.

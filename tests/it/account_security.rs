@@ -18,6 +18,7 @@ on_both!(
     one_client_address_is_throttled_across_accounts,
     a_forwarded_address_counts_only_behind_a_trusted_proxy,
     wrong_current_passwords_are_throttled,
+    the_session_cookie_has_the_same_attributes_when_set_and_cleared,
 );
 
 /// Someone who can be invited (no password yet), reporting to `manager`.
@@ -556,4 +557,51 @@ async fn the_cli_signs_someone_out_everywhere() {
     assert!(after.authenticate_token(&token).await.unwrap().is_none(), "the token is revoked");
     assert!(after.session(&session.token).await.unwrap().is_none(), "the session ended");
     assert!(after.sign_in("ada@example.com", PASSWORD).await.is_ok(), "the password is unchanged");
+}
+
+/// The attributes of a `Set-Cookie` header, sorted: `name=value` first, then the rest.
+fn cookie_parts(r: &reqwest::Response) -> (String, Vec<String>) {
+    let all: Vec<_> = r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect();
+    assert_eq!(all.len(), 1, "one cookie: {all:?}");
+    let mut parts = all[0].split(';').map(|p| p.trim().to_string());
+    let pair = parts.next().unwrap();
+    let mut attributes: Vec<String> = parts.collect();
+    attributes.sort();
+    (pair, attributes)
+}
+
+/// The session cookie at sign-in and sign-out: HttpOnly, SameSite=Lax, Path=/, the session's
+/// lifetime as Max-Age, Secure only with an https public URL; cleared with Max-Age=0.
+async fn the_session_cookie_has_the_same_attributes_when_set_and_cleared(t: TestApp) {
+    let sign_in =
+        |t: &TestApp, c: &reqwest::Client| c.post(t.url("/sign-in")).form(&[("email", "ada@example.com"), ("password", PASSWORD)]).send();
+    let cleared = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    t.admin().await;
+    let c = browser();
+    let r = sign_in(&t, &c).await.unwrap();
+    assert_eq!(r.status(), 303);
+    let (pair, attributes) = cookie_parts(&r);
+    let (name, token) = pair.split_once('=').unwrap();
+    assert_eq!(name, "rapport_session");
+    assert!(token.len() >= 32, "{token}");
+    assert_eq!(attributes, cleared(&["HttpOnly", "Max-Age=1209600", "Path=/", "SameSite=Lax"]));
+    let csrf = csrf_in(&c.get(t.url("/settings")).send().await.unwrap().text().await.unwrap());
+    let r = c.post(t.url("/sign-out")).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(cookie_parts(&r), ("rapport_session=".to_string(), cleared(&["HttpOnly", "Max-Age=0", "Path=/", "SameSite=Lax"])));
+
+    // Behind https, the cookie is Secure; the API's sign-out-everywhere clears it the same way.
+    let config = Config { public_url: Some("https://rapport.example.org".into()), session_days: 3, ..Config::default() };
+    let t = respawn(t, config).await;
+    t.admin().await;
+    let r = sign_in(&t, &browser()).await.unwrap();
+    assert_eq!(r.status(), 303);
+    let (pair, attributes) = cookie_parts(&r);
+    assert_eq!(attributes, cleared(&["HttpOnly", "Max-Age=259200", "Path=/", "SameSite=Lax", "Secure"]));
+    let settings = plain().get(t.url("/settings")).header("cookie", &pair).send().await.unwrap();
+    let csrf = csrf_in(&settings.text().await.unwrap());
+    let r =
+        plain().post(t.url("/api/v1/me/sign-out-everywhere")).header("cookie", &pair).header("x-csrf-token", csrf).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(cookie_parts(&r), ("rapport_session=".to_string(), cleared(&["HttpOnly", "Max-Age=0", "Path=/", "SameSite=Lax"])));
 }

@@ -482,20 +482,21 @@ async fn the_import_page_previews_an_uploaded_file_then_imports_it(t: TestApp) {
     let o = org(&t).await;
     let (c, csrf) = t.signed_in("ada@example.com").await;
     let csv = "track,,,IC,\r\narea,competency,description,Junior,Senior\r\nCraft,Code,,\"Writes\r\ncode\",Designs\r\n";
-    let upload = |mode: &str| {
+    let upload = |csrf: &str, mode: &str| {
         reqwest::multipart::Form::new()
+            .text("_csrf", csrf.to_string())
             .part("file", reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("Eng ladder.csv"))
             .text("format", "yaml")
             .text("name", "")
             .text("mode", mode.to_string())
     };
-    let r = c.post(t.url(&format!("/frameworks/import?_csrf={csrf}"))).multipart(upload("check")).send().await.unwrap();
+    let r = c.post(t.url("/frameworks/import")).multipart(upload(&csrf, "check")).send().await.unwrap();
     assert_eq!(r.status(), 200);
     let page = r.text().await.unwrap();
     assert!(page.contains("Importing will create “Eng ladder”"), "format and name come from the file name");
     assert!(page.contains("class=\"matrix\"") && page.contains("Designs"));
     assert!(t.app.frameworks(&o.ada).await.unwrap().is_empty(), "checking imports nothing");
-    let r = c.post(t.url(&format!("/frameworks/import?_csrf={csrf}"))).multipart(upload("import")).send().await.unwrap();
+    let r = c.post(t.url("/frameworks/import")).multipart(upload(&csrf, "import")).send().await.unwrap();
     assert_eq!(r.status(), 303);
     let to = r.headers()["location"].to_str().unwrap().to_string();
     let page = c.get(t.url(&to)).send().await.unwrap().text().await.unwrap();
@@ -509,7 +510,7 @@ async fn the_import_page_previews_an_uploaded_file_then_imports_it(t: TestApp) {
     );
     // Someone who is not an admin gets "not found", and nothing changes.
     let (ivy, ivy_csrf) = t.signed_in("ivy.coder@example.com").await;
-    let r = ivy.post(t.url(&format!("/frameworks/import?_csrf={ivy_csrf}"))).multipart(upload("import")).send().await.unwrap();
+    let r = ivy.post(t.url("/frameworks/import")).multipart(upload(&ivy_csrf, "import")).send().await.unwrap();
     assert_eq!(r.status(), 404);
     assert_eq!(ivy.get(t.url("/frameworks/import")).send().await.unwrap().status(), 404);
     assert_eq!(ivy.get(t.url(&format!("/frameworks/{id}"))).send().await.unwrap().status(), 200, "everyone reads frameworks");

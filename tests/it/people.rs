@@ -188,8 +188,8 @@ async fn a_csv_import_is_all_or_nothing_with_every_problem_located(t: TestApp) {
     t.admin().await;
     let (c, csrf) = t.signed_in("ada@example.com").await;
     let bad = "name,email,title,manager_email,timezone\nGrace,grace@example.com,Eng,ada@example.com,UTC\nLin,lin@example,Eng,grace@example.com,Asia/Shanghai\n";
-    let form = reqwest::multipart::Form::new().text("csv", bad).text("mode", "import");
-    let r = c.post(t.url(&format!("/people/import?_csrf={csrf}"))).multipart(form).send().await.unwrap();
+    let form = reqwest::multipart::Form::new().text("_csrf", csrf.clone()).text("csv", bad).text("mode", "import");
+    let r = c.post(t.url("/people/import")).multipart(form).send().await.unwrap();
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
     assert!(html.contains("Nothing was imported"));
@@ -199,19 +199,26 @@ async fn a_csv_import_is_all_or_nothing_with_every_problem_located(t: TestApp) {
     // Without the token in the address, an upload is refused.
     let form = reqwest::multipart::Form::new().text("csv", bad).text("mode", "import");
     assert_eq!(c.post(t.url("/people/import")).multipart(form).send().await.unwrap().status(), 403);
+    // The token goes in the form, as its first field: in the address, or after the upload, it is refused.
+    let form = reqwest::multipart::Form::new().text("csv", bad).text("mode", "import");
+    assert_eq!(c.post(t.url(&format!("/people/import?_csrf={csrf}"))).multipart(form).send().await.unwrap().status(), 403);
+    let form = reqwest::multipart::Form::new().text("csv", bad).text("mode", "import").text("_csrf", csrf.clone());
+    assert_eq!(c.post(t.url("/people/import")).multipart(form).send().await.unwrap().status(), 403);
 
     let good = "name,email,title,manager_email,timezone\nGrace,grace@example.com,Eng,ada@example.com,UTC\nLin,lin@example.com,Eng,grace@example.com,Asia/Shanghai\n";
     let form = reqwest::multipart::Form::new()
+        .text("_csrf", csrf.clone())
         .part("file", reqwest::multipart::Part::bytes(good.as_bytes().to_vec()).file_name("people.csv"))
         .text("mode", "check");
-    let r = c.post(t.url(&format!("/people/import?_csrf={csrf}"))).multipart(form).send().await.unwrap();
+    let r = c.post(t.url("/people/import")).multipart(form).send().await.unwrap();
     assert_eq!(r.status(), 200);
     assert!(r.text().await.unwrap().contains("Importing will add 2 and update 0"));
     assert_eq!(rapport::store::people::count(&t.app.db).await.unwrap(), 1, "checking changes nothing");
     let form = reqwest::multipart::Form::new()
+        .text("_csrf", csrf.clone())
         .part("file", reqwest::multipart::Part::bytes(good.as_bytes().to_vec()).file_name("people.csv"))
         .text("mode", "import");
-    let r = c.post(t.url(&format!("/people/import?_csrf={csrf}"))).multipart(form).send().await.unwrap();
+    let r = c.post(t.url("/people/import")).multipart(form).send().await.unwrap();
     assert!(r.text().await.unwrap().contains("Imported: 2 added, 0 updated"));
     let lin = rapport::store::people::get_by_email(&t.app.db, "lin@example.com").await.unwrap().unwrap();
     let grace = rapport::store::people::get_by_email(&t.app.db, "grace@example.com").await.unwrap().unwrap();

@@ -231,9 +231,7 @@ pub(super) async fn change_password(
     (status = 401, description = "Not signed in, or an unknown token", body = ErrorBody)))]
 pub(super) async fn sign_out_everywhere(State(app): State<App>, user: CurrentUser) -> ApiResult<Response> {
     app.sign_out_everywhere(user.person()).await?;
-    let mut r = StatusCode::NO_CONTENT.into_response();
-    r.headers_mut().insert(header::SET_COOKIE, crate::web::auth::clear_session_cookie());
-    Ok(r)
+    Ok((crate::web::auth::clear_session_cookie(), StatusCode::NO_CONTENT).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/people", tag = "people", params(ListParams), responses(
@@ -368,9 +366,7 @@ pub(super) async fn accept_invitation(
     ApiJson(b): ApiJson<AcceptInvitation>,
 ) -> ApiResult<Response> {
     let session = app.accept_invitation(&token, &b.password).await?;
-    let mut r = Json(PersonDto::from(session.person.clone())).into_response();
-    r.headers_mut().insert(header::SET_COOKIE, session_cookie(&app, &session.token));
-    Ok(r)
+    Ok((session_cookie(&app, &session.token), Json(PersonDto::from(session.person.clone()))).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/org", tag = "people", params(OrgParams), responses(

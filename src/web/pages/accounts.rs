@@ -9,7 +9,7 @@ use crate::web::auth::{ClientAddr, CurrentUser, MaybeUser, clear_session_cookie,
 use crate::web::error::PageError;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -17,9 +17,7 @@ use uuid::Uuid;
 type PageResult = Result<Response, PageError>;
 
 fn signed_in_redirect(app: &App, token: &str, to: &str) -> Response {
-    let mut r = Redirect::to(to).into_response();
-    r.headers_mut().insert(header::SET_COOKIE, session_cookie(app, token));
-    r
+    (session_cookie(app, token), Redirect::to(to)).into_response()
 }
 
 /// `/`: setup on a new instance, otherwise the signed-in person's 1:1s.
@@ -141,9 +139,7 @@ pub async fn sign_out(State(app): State<App>, MaybeUser(user): MaybeUser) -> Pag
     if let Some(token) = user.as_ref().and_then(|u| u.session_token()) {
         app.sign_out(token).await?;
     }
-    let mut r = Redirect::to("/sign-in").into_response();
-    r.headers_mut().insert(header::SET_COOKIE, clear_session_cookie());
-    Ok(r)
+    Ok((clear_session_cookie(), Redirect::to("/sign-in")).into_response())
 }
 
 #[derive(Template)]
@@ -222,9 +218,7 @@ pub async fn change_password(
 /// Ends every session of the person (this one too) and revokes all their API tokens.
 pub async fn sign_out_everywhere(State(app): State<App>, user: CurrentUser) -> PageResult {
     app.sign_out_everywhere(user.person()).await?;
-    let mut r = Redirect::to("/sign-in").into_response();
-    r.headers_mut().insert(header::SET_COOKIE, clear_session_cookie());
-    Ok(r)
+    Ok((clear_session_cookie(), Redirect::to("/sign-in")).into_response())
 }
 
 #[derive(Deserialize)]
