@@ -23,6 +23,20 @@ fn the_domain_imports_no_web_or_database_crate() {
 }
 
 #[test]
+fn no_source_file_is_longer_than_a_newcomer_can_read_at_once() {
+    // A file that grows past this is several modules waiting to be split, named after what
+    // people do (ARCHITECTURE.md, "Code map").
+    const MOST_LINES: usize = 800;
+    let mut long: Vec<String> = rust_files("src")
+        .into_iter()
+        .filter(|(_, text)| text.lines().count() > MOST_LINES)
+        .map(|(file, text)| format!("{file}: {} lines", text.lines().count()))
+        .collect();
+    long.sort();
+    assert!(long.is_empty(), "split these files (at most {MOST_LINES} lines each): {long:?}");
+}
+
+#[test]
 fn handlers_contain_no_sql() {
     for (file, text) in rust_files("src/web") {
         for sql in ["SELECT ", "INSERT INTO", "UPDATE person", "DELETE FROM", "sqlx::"] {
