@@ -10,13 +10,7 @@ use uuid::Uuid;
 
 impl App {
     pub(super) fn pair_relation(actor: &Person, series: &Series) -> Relation {
-        if actor.id == series.teammate_id {
-            Relation::Themselves
-        } else if actor.id == series.manager_id {
-            Relation::Manager
-        } else {
-            Relation::Unrelated
-        }
+        crate::app::access::pair_relation(actor, series.manager_id, series.teammate_id)
     }
 
     /// What the policy says of the actor and `resource` of the pair, for a page to show.
