@@ -135,12 +135,13 @@ def main():
                 # answer, like the 404 and 409 it already counts. Everything else it checks.
                 "[checks.positive_data_acceptance]\n"
                 'expected-statuses = ["2XX", "3XX", "401", "403", "404", "409", "422", "429", "5XX"]\n'
-                # Stateful links feed a nullable id (`series_id: null` in GET /strategy/reach)
-                # into /series/{id}/… as the text "None", which is not a uuid and is refused
-                # with a 400; schemathesis still counts it as valid data. Only there, a 400 is
-                # an answer too.
+                # Stateful links feed a nullable id (`series_id: null` in GET /strategy/reach,
+                # a session's `meeting_id: null` in GET /series/{id}/program) into
+                # /series/{id}/… and /meetings/{id}/… as the text "None", which is not a uuid
+                # and is refused with a 400; schemathesis still counts it as valid data. Only
+                # there, a 400 is an answer too.
                 "[[operations]]\n"
-                'include-path-regex = "^/api/v1/series/\\\\{id\\\\}"\n'
+                'include-path-regex = "^/api/v1/(series|meetings)/\\\\{id\\\\}"\n'
                 "[operations.checks.positive_data_acceptance]\n"
                 'expected-statuses = ["2XX", "3XX", "400", "401", "403", "404", "409", "422", "429", "5XX"]\n'
             )
