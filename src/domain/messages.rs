@@ -313,12 +313,14 @@ fn normal_host(h: &str) -> String {
     h.trim().trim_start_matches('[').trim_end_matches(']').trim_end_matches('.').to_ascii_lowercase()
 }
 
-/// A job as the admin page lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A job as the admin page and the API list it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = JobDto)]
 pub struct QueuedJob {
     pub id: Uuid,
     pub kind: String,
     pub idempotency_key: String,
+    /// queued (waiting to retry), running, or failed (gave up).
     pub state: String,
     pub run_at: DateTime<Utc>,
     pub attempts: i64,

@@ -45,12 +45,14 @@ pub async fn not_a_page(method: Method, uri: axum::http::Uri) -> Response {
 
 /// Marks a refused form's page with the address of the page it belongs to (see the module).
 pub async fn mark_refused(request: Request, next: Next) -> Response {
-    let posted = request.method() == Method::POST;
+    if request.method() != Method::POST {
+        return next.run(request).await;
+    }
     let home = form_home(request.uri().path());
     let response = next.run(request).await;
     let refused = matches!(response.status(), StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT);
     let html = response.headers().get(header::CONTENT_TYPE).is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
-    if !(posted && refused && html) {
+    if !(refused && html) {
         return response;
     }
     let (mut parts, body) = response.into_parts();

@@ -3,7 +3,7 @@
 
 use super::{ApiJson, ApiResult};
 use crate::app::App;
-use crate::domain::messages::{ReminderSettings, parse_hhmm};
+use crate::domain::messages::{QueuedJob, ReminderSettings, parse_hhmm};
 use crate::domain::{FieldError, Invalid};
 use crate::web::auth::CurrentUser;
 use crate::web::error::ErrorBody;
@@ -155,25 +155,11 @@ pub(super) async fn put_reminders(
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct JobDto {
-    pub id: Uuid,
-    pub kind: String,
-    pub idempotency_key: String,
-    /// queued (waiting to retry), running, or failed (gave up).
-    pub state: String,
-    pub run_at: DateTime<Utc>,
-    pub attempts: i64,
-    pub max_attempts: i64,
-    pub last_error: String,
-    pub updated_at: DateTime<Utc>,
-}
-
-#[derive(Serialize, ToSchema)]
 pub struct JobsDto {
     /// How many jobs are in each state.
     pub counts: std::collections::BTreeMap<String, i64>,
     /// Jobs that failed for good or wait to retry, with the last error.
-    pub troubled: Vec<JobDto>,
+    pub troubled: Vec<QueuedJob>,
 }
 
 #[utoipa::path(get, path = "/api/v1/admin/jobs", tag = "messages", responses(
@@ -181,22 +167,5 @@ pub struct JobsDto {
     (status = 404, description = "Not an admin (the same answer as for a missing page)", body = ErrorBody)))]
 pub(super) async fn jobs(State(app): State<App>, user: CurrentUser) -> ApiResult<Json<JobsDto>> {
     let r = app.job_report(user.person()).await?;
-    Ok(Json(JobsDto {
-        counts: r.counts.into_iter().collect(),
-        troubled: r
-            .troubled
-            .into_iter()
-            .map(|j| JobDto {
-                id: j.id,
-                kind: j.kind,
-                idempotency_key: j.idempotency_key,
-                state: j.state,
-                run_at: j.run_at,
-                attempts: j.attempts,
-                max_attempts: j.max_attempts,
-                last_error: j.last_error,
-                updated_at: j.updated_at,
-            })
-            .collect(),
-    }))
+    Ok(Json(JobsDto { counts: r.counts.into_iter().collect(), troubled: r.troubled }))
 }
