@@ -13,6 +13,7 @@ pub mod guidance;
 pub mod ical;
 pub mod kickoff;
 pub mod meeting;
+pub mod merge;
 pub mod messages;
 pub mod people_csv;
 pub mod person;

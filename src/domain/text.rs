@@ -1,5 +1,5 @@
-//! Notes as people write them: Markdown rendered safely, plain text for search, and a
-//! three-way merge so that two people saving the same note never lose each other's words.
+//! Notes as people write them: Markdown rendered safely, and plain text for search (the merge
+//! of two people's edits is in `merge`).
 
 use pulldown_cmark::{Event, Options, Parser};
 
@@ -42,36 +42,9 @@ pub fn plain(s: &str) -> String {
         .join(" ")
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Merge {
-    /// Both changes fit together.
-    Clean(String),
-    /// They touch the same lines: the text with both versions marked, for a person to settle.
-    Conflict(String),
-}
-
-/// Merges `mine` and `theirs`, both edited from `base`.
-pub fn three_way(base: &str, mine: &str, theirs: &str) -> Merge {
-    if mine == theirs || theirs == base {
-        return Merge::Clean(mine.to_string());
-    }
-    if mine == base {
-        return Merge::Clean(theirs.to_string());
-    }
-    // diffy works line by line; make sure every line ends, so a last line edited by one side
-    // is not treated as touching the other side's new lines.
-    let fix = |s: &str| if s.ends_with('\n') || s.is_empty() { s.to_string() } else { format!("{s}\n") };
-    let (b, m, t) = (fix(base), fix(mine), fix(theirs));
-    match diffy::merge(&b, &m, &t) {
-        Ok(merged) => Merge::Clean(merged),
-        Err(conflicted) => Merge::Conflict(conflicted),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
 
     #[test]
     fn markdown_is_rendered_and_scripts_are_removed() {
@@ -86,53 +59,6 @@ mod tests {
     #[test]
     fn search_text_keeps_the_words_and_blanks_markup_characters() {
         assert_eq!(search_text("# Plan\n\n- ship `Vec<String>` and a<b and c>d"), "Plan ship Vec String and a b and c d");
-    }
-
-    #[test]
-    fn edits_to_different_lines_merge_and_edits_to_the_same_line_conflict() {
-        // Like git, edits to neighbouring lines count as touching each other; these are apart.
-        let base = "Agenda\nHiring\nOn-call\nBudget\n";
-        let mine = "Agenda\nHiring: two offers out\nOn-call\nBudget\n";
-        let theirs = "Agenda\nHiring\nOn-call\nBudget: approved\n";
-        assert_eq!(three_way(base, mine, theirs), Merge::Clean("Agenda\nHiring: two offers out\nOn-call\nBudget: approved\n".into()));
-        match three_way(base, "Agenda\nHiring: A\nBudget\n", "Agenda\nHiring: B\nBudget\n") {
-            Merge::Conflict(text) => assert!(text.contains("Hiring: A") && text.contains("Hiring: B")),
-            other => panic!("expected a conflict, got {other:?}"),
-        }
-    }
-
-    proptest! {
-        /// Nothing either person wrote is ever lost: a clean merge holds both new lines, and a
-        /// conflict shows both of them (to settle by hand).
-        #[test]
-        fn a_merge_never_drops_a_line_either_side_wrote(lines in prop::collection::vec("[a-z]{0,3}", 2..12), a in any::<prop::sample::Index>(), b in any::<prop::sample::Index>(), x in "[A-Z]{3,8}", y in "[0-9]{3,8}") {
-            let n = lines.len();
-            let (i, j) = (a.index(n), b.index(n));
-            let base = lines.join("\n") + "\n";
-            let mut mine = lines.clone();
-            mine[i] = x.clone();
-            let mut theirs = lines.clone();
-            theirs[j] = y.clone();
-            let text = match three_way(&base, &(mine.join("\n") + "\n"), &(theirs.join("\n") + "\n")) {
-                Merge::Clean(m) | Merge::Conflict(m) => m,
-            };
-            prop_assert!(text.lines().any(|l| l == x), "{}", text);
-            prop_assert!(text.lines().any(|l| l == y), "{}", text);
-        }
-
-        /// With distinct lines, edits that are apart always merge without asking anyone.
-        #[test]
-        fn edits_apart_merge_cleanly(n in 3usize..15, a in any::<prop::sample::Index>(), b in any::<prop::sample::Index>()) {
-            let lines: Vec<String> = (0..n).map(|k| format!("line {k}")).collect();
-            let (i, j) = (a.index(n), b.index(n));
-            prop_assume!(i.abs_diff(j) > 1);
-            let base = lines.join("\n") + "\n";
-            let mut mine = lines.clone();
-            mine[i] = "MINE".into();
-            let mut theirs = lines.clone();
-            theirs[j] = "THEIRS".into();
-            prop_assert!(matches!(three_way(&base, &(mine.join("\n") + "\n"), &(theirs.join("\n") + "\n")), Merge::Clean(_)));
-        }
     }
 }
 

@@ -28,6 +28,7 @@ pub fn form_home(path: &str) -> String {
         [list @ ("strategy" | "feedback" | "questions" | "templates"), _, ..] => format!("/{list}"),
         ["admin", "jobs", _, ..] => "/admin/jobs".into(),
         ["points", ..] => "/meetings".into(),
+        ["meetings", id, "notes", "settle"] => format!("/meetings/{id}"),
         ["plans" | "steps", ..] | ["sign-out"] | [] => "/".into(),
         [parent @ .., _] => format!("/{}", parent.join("/")),
     }
@@ -81,6 +82,7 @@ mod tests {
         for (address, page) in [
             ("/meetings/7/points", "/meetings/7"),
             ("/meetings/7/notes", "/meetings/7"),
+            ("/meetings/7/notes/settle", "/meetings/7"),
             ("/series/3/program/kickoff/run", "/series/3/program"),
             ("/questions/own/8/delete", "/questions"),
             ("/settings/tokens/8/revoke", "/settings"),

@@ -67,6 +67,7 @@ pub fn router(app: App) -> Router {
         .route("/meetings/{id}/actions", post(pages::meetings::add_action))
         .route("/meetings/{id}/notes", post(pages::meetings::save_shared_note))
         .route("/meetings/{id}/private-note", post(pages::meetings::save_private_note))
+        .route("/meetings/{id}/notes/settle", post(pages::meetings::settle_note))
         .route("/meetings/{id}/status", post(pages::meetings::meeting_status))
         .route("/meetings/{id}/move", post(pages::meetings::move_meeting))
         .route("/meetings/{id}/rating", post(pages::meetings::rate_meeting))

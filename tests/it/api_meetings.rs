@@ -393,6 +393,15 @@ async fn notes_merge_or_conflict_and_never_lose_words(t: TestApp) {
     );
     let merged = s(&body["merged_text"]);
     assert!(merged.contains("c as Maria sees it") && merged.contains("c as Tom sees it"), "{merged}");
+    assert_eq!(merged, "A\nb\nc as Tom sees it\nc as Maria sees it\nd\nE\n", "both kept, yours first, no marks");
+    assert_eq!(
+        body["parts"],
+        json!([
+            {"kind": "same", "text": "A\nb\n"},
+            {"kind": "differ", "mine": "c as Tom sees it\n", "theirs": "c as Maria sees it\n"},
+            {"kind": "same", "text": "d\nE\n"}
+        ])
+    );
     let now = meeting(&t, &p.tm, &m0).await;
     assert_eq!(now["shared_note"]["body"], "A\nb\nc as Maria sees it\nd\nE\n");
     // Settled and saved on top of the current version.
@@ -404,9 +413,18 @@ async fn notes_merge_or_conflict_and_never_lose_words(t: TestApp) {
     let private = format!("/api/v1/meetings/{m0}/notes/private");
     let mine = ok(send(&t, &p.tm, Method::PUT, &private, json!({"body": "Ask about the team lead role", "base_version": 0})).await, 200);
     assert_eq!(mine["note"]["version"], 1);
-    let (status, body) = send(&t, &p.tm, Method::PUT, &private, json!({"body": "Something else", "base_version": 0})).await;
+    // A second window that also started from nothing only added words: both are kept.
+    let both = ok(send(&t, &p.tm, Method::PUT, &private, json!({"body": "Something else", "base_version": 0})).await, 200);
+    assert_eq!(
+        (both["merged"].as_bool(), both["note"]["body"].as_str()),
+        (Some(true), Some("Something else\nAsk about the team lead role\n"))
+    );
+    // Two windows changing the same line clash.
+    ok(send(&t, &p.tm, Method::PUT, &private, json!({"body": "Something else\nAsk about the staff role\n", "base_version": 2})).await, 200);
+    let (status, body) =
+        send(&t, &p.tm, Method::PUT, &private, json!({"body": "Something else\nAsk about the manager role\n", "base_version": 2})).await;
     assert_eq!(status, 409, "{body}");
-    assert_eq!(body["current"]["body"], "Ask about the team lead role");
+    assert_eq!(body["current"]["body"], "Something else\nAsk about the staff role\n");
 }
 
 async fn private_notes_never_reach_the_other_person(t: TestApp) {

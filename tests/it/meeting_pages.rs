@@ -82,6 +82,20 @@ async fn post(c: &reqwest::Client, t: &TestApp, path: &str, form: &[(&str, &str)
 }
 
 /// The text of the element with `id="<id>"` up to its closing tag (for field errors).
+/// The value of the (first) input named `name`, unescaped.
+fn input_value(html: &str, name: &str) -> String {
+    let at = html.find(&format!("name=\"{name}\" value=\"")).unwrap_or_else(|| panic!("no input {name}"));
+    let rest = &html[at + name.len() + 15..];
+    let raw = &rest[..rest.find('"').expect("a closed value")];
+    raw.replace("&#34;", "\"")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#60;", "<")
+        .replace("&#62;", ">")
+        .replace("&amp;", "&")
+        .replace("&#38;", "&")
+}
+
 fn element(html: &str, id: &str) -> String {
     let marker = format!("id=\"{id}\"");
     let start = html.find(&marker).unwrap_or_else(|| panic!("no element {id} in the page:\n{html}"));
@@ -264,7 +278,7 @@ async fn shared_notes_save_merge_and_show_a_conflict_without_losing_words(t: Tes
     assert!(html.contains("Your changes were combined"));
     assert!(html.contains("two offers out") && html.contains("Budget: approved"), "nothing lost");
 
-    // Both change the same line: nothing saved, 409, both versions in the box, marked.
+    // Both change the same line: nothing saved, 409, both versions side by side, no marks.
     let view = t.app.meeting_view(&p.manager, meeting).await.unwrap();
     let base = view.shared_note.unwrap().version.to_string();
     let (status, _, _) = post(
@@ -288,14 +302,26 @@ async fn shared_notes_save_merge_and_show_a_conflict_without_losing_words(t: Tes
     .await;
     assert_eq!(status, 409);
     assert!(html.contains("Tom Teammate saved the notes while you were writing"), "{html}");
-    let textarea = element(&html, "f-notes");
-    assert!(textarea.contains("Tom&#39;s words") || textarea.contains("Tom's words"), "{textarea}");
-    assert!(textarea.contains("Maria&#39;s words") || textarea.contains("Maria's words"));
-    assert!(textarea.contains("&#60;&#60;&#60;&#60;&#60;&#60;&#60; your version"), "the conflict is marked: {textarea}");
-    assert!(textarea.contains("Tom Teammate’s version") && !textarea.contains("original"), "{textarea}");
+    let at = html.find("id=\"shared-place-1\"").expect("the place to settle");
+    let place = &html[at..at + html[at..].find("</fieldset>").expect("a closed fieldset")];
+    assert!(place.contains("Tom&#39;s words") || place.contains("Tom's words"), "{place}");
+    assert!(place.contains("Maria&#39;s words") || place.contains("Maria's words"));
+    assert!(place.contains("Your version") && place.contains("Tom Teammate’s version"), "{place}");
+    assert!(place.contains("Keep mine") && place.contains("Keep theirs") && place.contains("Keep both"), "{place}");
+    assert!(!html.contains("&#60;&#60;&#60;&#60;") && !html.contains("&lt;&lt;&lt;&lt;") && !html.contains("======="), "no merge marks");
     let current = t.app.meeting_view(&p.manager, meeting).await.unwrap().shared_note.unwrap();
     assert!(current.body.contains("Tom's words") && !current.body.contains("Maria's words"), "nothing was saved");
     assert!(html.contains(&format!("name=\"base_version\" value=\"{}\"", current.version)), "the next save builds on the current note");
+    // Settled: keep mine at the one place; saved on top of Tom's, with every other line kept.
+    let parts = input_value(&html, "parts");
+    let version = current.version.to_string();
+    let settle = format!("/meetings/{meeting}/notes/settle");
+    let form =
+        [("_csrf", m_csrf.as_str()), ("note", "shared"), ("base_version", version.as_str()), ("parts", parts.as_str()), ("keep_0", "mine")];
+    let (status, location, _) = post(&m, &t, &settle, &form).await;
+    assert_eq!((status, location.as_str()), (303, format!("/meetings/{meeting}#notes").as_str()));
+    let settled = t.app.meeting_view(&p.manager, meeting).await.unwrap().shared_note.unwrap();
+    assert_eq!(settled.body, "Agenda\nHiring: Maria's words\nOn-call\nBudget: approved\n");
 
     // Too long: 422 next to the field, the text kept.
     let long = "y".repeat(20_001);

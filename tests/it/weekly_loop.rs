@@ -20,6 +20,7 @@ on_both!(
     a_kickoff_written_weeks_into_a_series_is_about_the_next_one_on_one,
     a_form_address_opened_as_a_page_leads_to_the_page_of_its_form,
     a_refused_form_names_the_page_it_belongs_to,
+    two_people_adding_at_the_end_of_the_notes_keep_both_without_a_conflict,
 );
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -257,4 +258,26 @@ async fn a_refused_form_names_the_page_it_belongs_to(t: TestApp) {
     assert!(html.contains(&format!("<meta name=\"page-address\" content=\"/meetings/{first}\">")), "{html}");
     // A page that was not refused carries no such mark.
     assert!(!page(&m, &t, &format!("/meetings/{first}")).await.contains("page-address"));
+}
+
+/// Defect 8: both people add a line at the end of the shared notes, from the same version: no
+/// conflict, both lines kept (the one saved second after the first's).
+async fn two_people_adding_at_the_end_of_the_notes_keep_both_without_a_conflict(t: TestApp) {
+    let (_, manager, teammate) = people(&t).await;
+    let (_, meeting, _) = weekly(&t, &manager, &teammate).await;
+    let (m, m_csrf) = t.signed_in(&manager.email).await;
+    let (tm, tm_csrf) = t.signed_in(&teammate.email).await;
+    let notes = format!("/meetings/{meeting}/notes");
+    post(&m, &t, &notes, &[("_csrf", m_csrf.as_str()), ("body", "Agenda\nHiring\n"), ("base_version", "0")]).await;
+    post(&tm, &t, &notes, &[("_csrf", tm_csrf.as_str()), ("body", "Agenda\nHiring\nTom: ask about the budget"), ("base_version", "1")])
+        .await;
+    let r = m
+        .post(t.url(&notes))
+        .form(&[("_csrf", m_csrf.as_str()), ("body", "Agenda\nHiring\nMaria: two offers out\n"), ("base_version", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "merged, not a conflict: {}", r.text().await.unwrap());
+    let note = t.app.meeting_view(&manager, meeting).await.unwrap().shared_note.unwrap();
+    assert_eq!(note.body, "Agenda\nHiring\nMaria: two offers out\nTom: ask about the budget\n");
 }

@@ -4,8 +4,9 @@ use super::view::NoteSaved;
 use crate::app::{App, AppError, AppResult};
 use crate::domain::meeting::DocKind;
 use crate::domain::meeting::{self as rules, Note};
+use crate::domain::merge::{Merge, three_way};
 use crate::domain::policy::{Action, Resource};
-use crate::domain::text::{Merge, render_markdown, search_text, three_way};
+use crate::domain::text::{render_markdown, search_text};
 use crate::domain::{Invalid, Person};
 use crate::store::search::Doc;
 use crate::store::{meetings as store, search};
@@ -14,8 +15,8 @@ use uuid::Uuid;
 impl App {
     /// Saves the shared note or the actor's private note. `base_version` is the version the
     /// text was edited from (0 for a note that did not exist yet). If someone saved in
-    /// between, the two edits are merged line by line; if they touch the same lines, nothing
-    /// is saved and both versions come back marked.
+    /// between, the two edits are merged line by line; if they change the same lines, nothing
+    /// is saved and both versions come back, place by place.
     pub async fn save_note(&self, actor: &Person, meeting_id: Uuid, private: bool, body: &str, base_version: i64) -> AppResult<NoteSaved> {
         let resource = if private { Resource::PrivateNote { actor_is_author: true } } else { Resource::SharedMeetingContent };
         let meeting = store::get_meeting(&self.db, meeting_id).await?.ok_or(AppError::NotFound)?;
@@ -36,7 +37,7 @@ impl App {
                 };
                 match three_way(&base, &mine, &c.body) {
                     Merge::Clean(t) => (t, true),
-                    Merge::Conflict(marked) => return Ok(NoteSaved::Conflict { current: c.clone(), merged: marked }),
+                    Merge::Conflict(parts) => return Ok(NoteSaved::Conflict { current: c.clone(), parts }),
                 }
             }
             _ => (mine, false),

@@ -99,11 +99,12 @@ pub enum NoteSaved {
     Saved(Note),
     /// Someone else saved first; both changes fitted together and were saved.
     Merged(Note),
-    /// Someone else saved first and changed the same lines. Nothing was saved; `merged` holds
-    /// both versions, marked, for the person to settle and save again on top of `current`.
+    /// Someone else saved first and changed the same lines. Nothing was saved; `parts` holds
+    /// the shared text and both versions of each place that clashes, for the person to settle
+    /// and save again on top of `current`.
     Conflict {
         current: Note,
-        merged: String,
+        parts: Vec<crate::domain::merge::Part>,
     },
 }
 

@@ -4,6 +4,7 @@ use super::bodies::*;
 use super::shapes::*;
 use crate::app::App;
 use crate::app::meetings::NoteSaved;
+use crate::domain::merge::settle;
 use crate::web::api::{ApiJson, ApiResult};
 use crate::web::auth::CurrentUser;
 use crate::web::error::{ErrorBody, ErrorDetail};
@@ -19,18 +20,20 @@ async fn save_note(app: &App, user: &CurrentUser, meeting: Uuid, private: bool, 
     Ok(match app.save_note(user.person(), meeting, private, &b.body, b.base_version).await? {
         NoteSaved::Saved(n) => Json(NoteSavedDto { note: NoteDto::new(Some(&n)), merged: false }).into_response(),
         NoteSaved::Merged(n) => Json(NoteSavedDto { note: NoteDto::new(Some(&n)), merged: true }).into_response(),
-        NoteSaved::Conflict { current, merged } => (
+        NoteSaved::Conflict { current, parts } => (
             StatusCode::CONFLICT,
             Json(NoteConflictDto {
                 error: ErrorDetail {
                     code: "conflict",
-                    message: "The note was changed by someone else a moment ago, on the same lines. Nothing was saved; settle \
-                              `merged_text` and save it on top of `current.version`."
+                    message: "The note was changed by someone else a moment ago, on the same lines. Nothing was saved; choose \
+                              what to keep at each place in `parts` (or take `merged_text`, which keeps both) and save it on \
+                              top of `current.version`."
                         .into(),
                     fields: vec![],
                 },
                 current: NoteDto::new(Some(&current)),
-                merged_text: merged,
+                merged_text: settle(&parts, &[]),
+                parts,
             }),
         )
             .into_response(),

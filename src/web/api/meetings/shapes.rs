@@ -304,8 +304,12 @@ pub struct NoteConflictDto {
     pub error: ErrorDetail,
     /// The note as it is now; save on top of its `version`.
     pub current: NoteDto,
-    /// Both versions of the lines that clash, marked, for you to settle and save again.
+    /// The note with both versions of each place that clashes, yours first, without any marks:
+    /// saved as it is on top of `current.version`, nothing either person wrote is lost.
     pub merged_text: String,
+    /// The same, place by place: the text both share (`same`) and, where both changed the same
+    /// lines, each version (`differ`), for a client to offer "keep mine / keep theirs / keep both".
+    pub parts: Vec<crate::domain::merge::Part>,
 }
 
 #[derive(Serialize, ToSchema)]

@@ -38,11 +38,12 @@ pub(super) struct Forms {
     pub(super) note_text: Option<String>,
     pub(super) note_base: Option<i64>,
     pub(super) note_errors: Invalid,
-    pub(super) note_conflict: bool,
+    /// Both people changed the same lines of the shared note: the places to settle.
+    pub(super) note_settle: Option<Settle>,
     pub(super) private_text: Option<String>,
     pub(super) private_base: Option<i64>,
     pub(super) private_errors: Invalid,
-    pub(super) private_conflict: bool,
+    pub(super) private_settle: Option<Settle>,
     pub(super) status_value: String,
     pub(super) status_reason: String,
     pub(super) status_errors: Invalid,
@@ -55,6 +56,49 @@ pub(super) struct Forms {
     pub(super) rating_errors: Invalid,
     /// A refused capture of the first ten 1:1s, shown again in its panel.
     pub(super) capture: crate::web::pages::program::CaptureState,
+}
+
+/// A note two saves changed at the same lines, to settle place by place: keep mine, keep
+/// theirs or keep both. Nothing is saved until the person chooses.
+pub(super) struct Settle {
+    /// The version to save on top of.
+    pub(super) base: i64,
+    /// "Tom Teammate's version", or "The version saved first" (your own other window).
+    pub(super) theirs_label: String,
+    pub(super) parts: Vec<crate::domain::merge::Part>,
+    /// The same parts, for the form to send back.
+    pub(super) parts_json: String,
+}
+
+/// One run of a note to settle, as the page shows it: shared lines, or a numbered place
+/// (from 1) with both versions.
+pub(super) struct SettleRow<'a> {
+    pub(super) place: Option<usize>,
+    pub(super) same: &'a str,
+    pub(super) mine: &'a str,
+    pub(super) theirs: &'a str,
+}
+
+impl Settle {
+    /// How many places differ.
+    pub(super) fn places(&self) -> usize {
+        self.parts.iter().filter(|p| matches!(p, crate::domain::merge::Part::Differ { .. })).count()
+    }
+
+    pub(super) fn rows(&self) -> Vec<SettleRow<'_>> {
+        use crate::domain::merge::Part;
+        let mut place = 0;
+        self.parts
+            .iter()
+            .map(|part| match part {
+                Part::Same { text } => SettleRow { place: None, same: text, mine: "", theirs: "" },
+                Part::Differ { mine, theirs } => {
+                    place += 1;
+                    SettleRow { place: Some(place), same: "", mine, theirs }
+                }
+            })
+            .collect()
+    }
 }
 
 #[derive(Clone)]

@@ -22,7 +22,7 @@ pub use list::index;
 pub use meeting::meeting_page;
 pub(in crate::web::pages) use meeting::meeting_with_capture;
 pub use new_series::{create_series, new_series_page};
-pub use notes::{save_private_note, save_shared_note};
+pub use notes::{save_private_note, save_shared_note, settle_note};
 pub use prep::prep_page;
 pub use search::search_page;
 pub use series::{series_page, series_status};
