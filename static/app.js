@@ -77,6 +77,264 @@
     field.focus();
   });
 
+  // Nothing typed is lost. A form marked data-draft keeps what is typed in this browser until
+  // it is sent, and offers it back on return (after a reload, a closed tab or a lost
+  // connection). A form marked data-autosave (the notes) also saves itself through the API
+  // after a short pause, on leaving the field and on leaving the page, and says how it went.
+  var drafts = null;
+  try { drafts = window.localStorage; drafts.setItem("rapport:probe", "1"); drafts.removeItem("rapport:probe"); } catch (e) { drafts = null; }
+  var DRAFT = "rapport:draft:";
+  var WEEKS = 1000 * 60 * 60 * 24 * 28;
+  var saves = {};
+
+  function keyOf(form) { return form.getAttribute("data-draft"); }
+  function formOf(key) { return document.querySelector('form[data-draft="' + key + '"]'); }
+  function typed(form) {
+    return Array.prototype.filter.call(form.elements, function (e) {
+      return e.name && e.name !== "_csrf" && (e.tagName === "TEXTAREA" || (e.tagName === "INPUT" && /^(text|search|date|)$/.test(e.type)));
+    });
+  }
+  function readDraft(key) {
+    if (!drafts) return null;
+    try { return JSON.parse(drafts.getItem(DRAFT + key) || "null"); } catch (e) { return null; }
+  }
+  function keepDraft(form) {
+    if (!drafts) return;
+    var fields = {}, any = false;
+    typed(form).forEach(function (f) { fields[f.name] = f.value; if (f.value.trim()) any = true; });
+    var base = form.querySelector('input[name="base_version"]');
+    try {
+      if (any || base) drafts.setItem(DRAFT + keyOf(form), JSON.stringify({ fields: fields, base: base ? base.value : null, at: Date.now() }));
+      else drafts.removeItem(DRAFT + keyOf(form));
+    } catch (e) { /* storage full: the save still runs */ }
+  }
+  function dropDraft(key) { if (drafts) drafts.removeItem(DRAFT + key); }
+  function clock(at) { return new Date(at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }); }
+  function state(key) {
+    return saves[key] || (saves[key] = { timer: null, busy: false, again: false, delay: 0, failing: false });
+  }
+  function say(form, text, bad) {
+    var out = form && form.querySelector("[data-save-state]");
+    if (!out) return;
+    out.textContent = text;
+    out.classList.toggle("bad", !!bad);
+  }
+  function area(form) { return form.querySelector('textarea[name="body"]'); }
+  function unsaved(form) {
+    if (form.hasAttribute("data-autosave")) { var a = area(form); return !!a && a.value !== savedText(form); }
+    return typed(form).some(function (f) { return f.value.trim() !== ""; });
+  }
+  // The text the server holds, as far as this page knows: what the field came with, then what
+  // each save answered (a field swapped in by a live update starts again from its own).
+  function savedText(form) {
+    var field = area(form);
+    if (!field) return "";
+    if (typeof field.rapportSaved !== "string") field.rapportSaved = field.defaultValue;
+    return field.rapportSaved;
+  }
+
+  // Puts `text` into the field, keeping the caret beside the words it was beside.
+  function replaceText(field, text) {
+    var old = field.value, focused = document.activeElement === field;
+    var caret = field.selectionStart || 0;
+    field.value = text;
+    if (!focused) return;
+    var at = text.indexOf(old.slice(0, caret)) === 0 ? caret : Math.max(0, text.length - (old.length - caret));
+    field.setSelectionRange(at, at);
+  }
+
+  // What was typed while a save was on its way (`sent` became `now`), put into the text the
+  // server answered with (`merged`, which has the other person's words too). Null when the
+  // place cannot be found for certain.
+  function carryOver(sent, now, merged) {
+    var p = 0;
+    while (p < sent.length && p < now.length && sent[p] === now[p]) p++;
+    var s = 0;
+    while (s < sent.length - p && s < now.length - p && sent[sent.length - 1 - s] === now[now.length - 1 - s]) s++;
+    var before = sent.slice(Math.max(0, p - 40), p), oldMid = sent.slice(p, sent.length - s);
+    var after = sent.slice(sent.length - s, Math.min(sent.length, sent.length - s + 40));
+    var around = before + oldMid + after;
+    var at = merged.indexOf(around);
+    if (at < 0 || merged.lastIndexOf(around) !== at) return null;
+    var start = at + before.length;
+    return merged.slice(0, start) + now.slice(p, now.length - s) + merged.slice(start + oldMid.length);
+  }
+
+  function schedule(key, wait) {
+    var st = state(key);
+    clearTimeout(st.timer);
+    st.timer = setTimeout(function () { save(key, false); }, wait);
+  }
+
+  function save(key, leaving) {
+    var form = formOf(key), st = state(key);
+    if (!form || !form.hasAttribute("data-autosave")) return;
+    clearTimeout(st.timer);
+    if (st.busy) { st.again = true; return; }
+    var field = area(form), base = form.querySelector('input[name="base_version"]');
+    var token = form.querySelector('input[name="_csrf"]');
+    if (!field || !base || !token) return;
+    var sent = field.value, from = base.value;
+    if (sent === savedText(form)) { dropDraft(key); form.removeAttribute("data-dirty"); return; }
+    st.busy = true;
+    say(form, "Saving\u2026");
+    fetch(form.getAttribute("data-autosave"), {
+      method: "PUT",
+      credentials: "same-origin",
+      keepalive: !!leaving,
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRF-Token": token.value },
+      body: JSON.stringify({ body: sent, base_version: Number(from) })
+    })
+      .then(function (r) {
+        return r.json().catch(function () { return {}; }).then(function (data) { return { status: r.status, data: data }; });
+      })
+      .then(function (res) { st.busy = false; saved(key, sent, from, res); }, function () { st.busy = false; retry(key); })
+      .then(function () { if (st.again) { st.again = false; save(key, false); } });
+  }
+
+  function saved(key, sent, from, res) {
+    var form = formOf(key), st = state(key);
+    if (!form) return;
+    var field = area(form), base = form.querySelector('input[name="base_version"]');
+    if (res.status === 200 && res.data && res.data.note) {
+      var note = res.data.note;
+      st.delay = 0;
+      st.failing = false;
+      field.rapportSaved = note.body;
+      if (field.value === sent) {
+        if (note.body !== sent) replaceText(field, note.body);
+        base.value = note.version;
+      } else {
+        var carried = carryOver(sent, field.value, note.body);
+        if (carried !== null) { replaceText(field, carried); base.value = note.version; }
+        else { field.rapportSaved = sent; base.value = from; }
+        keepDraft(form);
+        schedule(key, 1200);
+      }
+      if (field.value === note.body) { dropDraft(key); form.removeAttribute("data-dirty"); }
+      say(form, (res.data.merged ? "Saved, with the other changes put in, " : "Saved ") + clock(Date.now()));
+      document.dispatchEvent(new CustomEvent("rapport:saved"));
+    } else if (res.status === 409) {
+      // Both changed the same lines: the page shows both versions side by side to choose from.
+      say(form, "Not saved: the same lines were changed by someone else. Showing both versions\u2026", true);
+      leavingToSettle = true;
+      dropDraft(key);
+      form.submit();
+    } else if (res.status === 422) {
+      var problem = res.data && res.data.error && res.data.error.message;
+      say(form, "Not saved: " + (problem || "this text cannot be saved."), true);
+    } else if (res.status === 401 || res.status === 403) {
+      st.failing = true;
+      say(form, "Not saved: you were signed out. Your text is kept in this browser; sign in again and come back.", true);
+    } else {
+      retry(key);
+    }
+  }
+
+  function retry(key) {
+    var form = formOf(key), st = state(key);
+    st.failing = true;
+    st.delay = Math.min(30000, Math.max(2000, st.delay * 2));
+    say(form, "Not saved \u2014 retrying. Your text is kept in this browser.", true);
+    schedule(key, st.delay);
+  }
+
+  var leavingToSettle = false;
+
+  // Offers back what was typed here and not sent, if the page does not already hold it.
+  function offerBack(form) {
+    var key = keyOf(form), draft = readDraft(key);
+    if (!draft || !draft.fields) return;
+    if (Date.now() - draft.at > WEEKS) { dropDraft(key); return; }
+    var same = typed(form).every(function (f) { return !(f.name in draft.fields) || draft.fields[f.name] === f.value; });
+    var empty = Object.keys(draft.fields).every(function (k) { return !draft.fields[k].trim(); });
+    if (same || empty) { dropDraft(key); return; }
+    var words = (draft.fields.body || "").trim().replace(/\s+/g, " ");
+    var box = document.createElement("div");
+    box.className = "notice warning draft-offer";
+    box.setAttribute("role", "status");
+    var p = document.createElement("p");
+    p.textContent = "You typed this here at " + clock(draft.at) + " and it was not saved: \u201c" +
+      (words.length > 90 ? words.slice(0, 90) + "\u2026" : words) + "\u201d";
+    var back = document.createElement("button");
+    back.type = "button";
+    back.textContent = "Put it back";
+    var drop = document.createElement("button");
+    drop.type = "button";
+    drop.className = "link";
+    drop.textContent = "Discard it";
+    p.appendChild(document.createElement("br"));
+    p.appendChild(back);
+    p.appendChild(document.createTextNode(" "));
+    p.appendChild(drop);
+    box.appendChild(p);
+    // Shown where it is seen: above the form, or above the folded editor it sits in.
+    var host = form.closest("details") || form;
+    host.parentNode.insertBefore(box, host);
+    form.setAttribute("data-dirty", "");
+    back.addEventListener("click", function () {
+      typed(form).forEach(function (f) { if (f.name in draft.fields) f.value = draft.fields[f.name]; });
+      var base = form.querySelector('input[name="base_version"]');
+      // Saved on top of the version it was typed on: what others saved since is merged in.
+      if (base && draft.base !== null) base.value = draft.base;
+      box.remove();
+      var closed = form.closest("details:not([open])");
+      if (closed) closed.open = true;
+      var first = area(form) || typed(form)[0];
+      if (first) first.focus();
+      if (form.hasAttribute("data-autosave")) save(key, false);
+    });
+    drop.addEventListener("click", function () {
+      dropDraft(key);
+      box.remove();
+      form.removeAttribute("data-dirty");
+    });
+  }
+
+  document.querySelectorAll("form[data-draft]").forEach(offerBack);
+  document.addEventListener("input", function (e) {
+    var form = e.target && e.target.form;
+    if (!form || !form.hasAttribute("data-draft")) return;
+    form.setAttribute("data-dirty", "");
+    keepDraft(form);
+    if (form.hasAttribute("data-autosave") && e.target === area(form)) {
+      var st = state(keyOf(form));
+      if (!st.failing) say(form, "Not saved yet");
+      schedule(keyOf(form), 1200);
+    }
+  });
+  document.addEventListener("focusout", function (e) {
+    var form = e.target && e.target.form;
+    if (form && form.hasAttribute("data-autosave") && e.target === area(form) && unsaved(form)) save(keyOf(form), false);
+  });
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (form.hasAttribute("data-draft")) { var st = state(keyOf(form)); clearTimeout(st.timer); dropDraft(keyOf(form)); }
+    if (form.classList.contains("signout") && drafts) {
+      // Signing out leaves nothing of what was typed in this browser.
+      for (var i = drafts.length - 1; i >= 0; i--) { var k = drafts.key(i); if (k && k.indexOf(DRAFT) === 0) drafts.removeItem(k); }
+    }
+  }, true);
+  function flush() {
+    document.querySelectorAll("form[data-autosave]").forEach(function (form) { if (unsaved(form)) save(keyOf(form), true); });
+  }
+  window.addEventListener("pagehide", flush);
+  document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") flush(); });
+  window.addEventListener("online", function () {
+    document.querySelectorAll("form[data-autosave]").forEach(function (form) { if (unsaved(form)) save(keyOf(form), false); });
+  });
+  window.addEventListener("beforeunload", function (e) {
+    if (leavingToSettle) return;
+    var stuck = false;
+    document.querySelectorAll("form[data-autosave]").forEach(function (form) {
+      if (!unsaved(form)) return;
+      if (state(keyOf(form)).failing || (navigator.onLine === false)) stuck = true;
+      else save(keyOf(form), true);
+    });
+    // Text that cannot reach the server now is kept in this browser; still, say so.
+    if (stuck) { e.preventDefault(); e.returnValue = ""; }
+  });
+
   // Live updates on a meeting page: when the other person changes something, fetch the page
   // again and swap in each region (data-live) that you are not in the middle of using.
   var meeting = document.querySelector("[data-meeting-id]");
@@ -199,6 +457,8 @@
       refresh("Updated: " + who + (sentences[data.what] || " changed something."));
     });
     source.addEventListener("resync", function () { refresh("Updated."); });
+    // Your own notes saved as you type: bring the rest of the page (the notes as read) up to date.
+    document.addEventListener("rapport:saved", function () { refresh(""); });
     window.addEventListener("pagehide", function () { source.close(); });
   }
 })();
