@@ -486,6 +486,35 @@ describe('1:1s in a browser', { timeout: 300_000 }, () => {
     await checkDarkA11y(manager, 'meetings dark');
   });
 
+  step('at 375 px no page either person opens weekly is wider than the screen', async () => {
+    const weekly = ['/', '/meetings', `/meetings/${ids.meeting}`, `/meetings/${ids.meeting}/prep`, `/series/${ids.series}`,
+      '/actions', '/search?q=growth', '/feedback', '/messages', '/questions', `/people/${ids.teammate}`, '/settings'];
+    const wide = [];
+    for (const who of [manager, teammate]) {
+      const phone = await browser.newContext({
+        viewport: { width: 375, height: 800 }, isMobile: true, hasTouch: true, storageState: await who.context.storageState(),
+      });
+      try {
+        const p = await phone.newPage();
+        for (const path of weekly) {
+          const r = await p.goto(url(path), { waitUntil: 'load' });
+          assert.equal(r.status(), 200, `${path} answered ${r.status()}`);
+          const width = await p.evaluate(() => document.documentElement.scrollWidth);
+          if (width > 375) wide.push(`${path} is ${width}px wide`);
+        }
+        // The menu is one compact line, not three rows.
+        const menu = await p.locator('.top nav').evaluate((n) => n.getBoundingClientRect().height);
+        assert.ok(menu < 60, `the menu takes ${menu}px`);
+        await p.goto(url(`/meetings/${ids.meeting}`), { waitUntil: 'load' });
+        const text = await p.locator('.point-text').first().evaluate((e) => e.getBoundingClientRect().width);
+        assert.ok(text > 240, `a topic's words get ${text}px of 375`);
+      } finally {
+        await phone.close();
+      }
+    }
+    assert.deepEqual(wide, []);
+  });
+
   step('once the one-off has begun, the teammate rates it and the manager sees the answer', async () => {
     const wait = oneOffStart - Date.now() + 1500;
     if (wait > 0) await sleep(wait);
