@@ -18,6 +18,8 @@ pub struct Session {
     pub token: String,
     pub csrf_token: String,
     pub person: Person,
+    /// Whether anyone reports to them (the menu offers managers' tools).
+    pub leads: bool,
 }
 
 pub struct NewAdmin {
@@ -170,8 +172,8 @@ impl App {
         let now = self.clock.now();
         let expires = now + Duration::days(self.config.session_days as i64);
         accounts::insert_session(&self.db, &token_hash(&token), id, &csrf_token, now, expires).await?;
-        let person = people::get(&self.db, id).await?.ok_or(AppError::NotFound)?;
-        Ok(Session { token, csrf_token, person })
+        let rec = accounts::find_session(&self.db, &token_hash(&token), now).await?.ok_or(AppError::NotFound)?;
+        Ok(Session { token, csrf_token, person: rec.person, leads: rec.leads })
     }
 
     /// The session behind a cookie, if it is live. Sessions slide: use extends them, written
@@ -184,7 +186,7 @@ impl App {
         if rec.expires_at - now < full - Duration::days(1) {
             accounts::extend_session(&self.db, &hash, now + full).await?;
         }
-        Ok(Some(Session { token: token.to_string(), csrf_token: rec.csrf_token, person: rec.person }))
+        Ok(Some(Session { token: token.to_string(), csrf_token: rec.csrf_token, person: rec.person, leads: rec.leads }))
     }
 
     pub async fn sign_out(&self, token: &str) -> AppResult<()> {

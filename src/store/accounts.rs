@@ -85,6 +85,8 @@ pub struct SessionRecord {
     pub person: Person,
     pub csrf_token: String,
     pub expires_at: DateTime<Utc>,
+    /// Whether anyone reports to the person.
+    pub leads: bool,
 }
 
 pub async fn insert_session(
@@ -105,7 +107,8 @@ pub async fn find_session(db: &Db, token_hash: &str, now: DateTime<Utc>) -> Resu
     const Q: &str = concat!(
         "SELECT ",
         crate::person_cols!(),
-        ", s.csrf_token, s.expires_at FROM session s JOIN person p ON p.id = s.person_id WHERE s.token_hash = $1 AND s.expires_at > $2"
+        ", s.csrf_token, s.expires_at, EXISTS (SELECT 1 FROM person r WHERE r.manager_id = p.id) AS leads \
+         FROM session s JOIN person p ON p.id = s.person_id WHERE s.token_hash = $1 AND s.expires_at > $2"
     );
     let row = on_db!(db, p => {
         use sqlx::Row as _;
@@ -116,11 +119,11 @@ pub async fn find_session(db: &Db, token_hash: &str, now: DateTime<Utc>) -> Resu
                     r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?,
                     r.try_get(6)?, r.try_get(7)?, r.try_get(8)?, r.try_get(9)?, r.try_get(10)?,
                 );
-                Ok(Some((person, r.try_get::<String, _>(11)?, r.try_get::<DateTime<Utc>, _>(12)?)))
+                Ok(Some((person, r.try_get::<String, _>(11)?, r.try_get::<DateTime<Utc>, _>(12)?, r.try_get::<bool, _>(13)?)))
             }
         }
     })?;
-    Ok(row.map(|(p, csrf_token, expires_at)| SessionRecord { person: super::people::person(p), csrf_token, expires_at }))
+    Ok(row.map(|(p, csrf_token, expires_at, leads)| SessionRecord { person: super::people::person(p), csrf_token, expires_at, leads }))
 }
 
 pub async fn extend_session(db: &Db, token_hash: &str, expires: DateTime<Utc>) -> Result<()> {

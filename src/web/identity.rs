@@ -20,6 +20,14 @@ impl Identity {
         }
     }
 
+    /// Whether anyone reports to them (known for a browser session; a script has no menu).
+    pub fn leads(&self) -> bool {
+        match self {
+            Identity::Session(s) => s.leads,
+            Identity::Token(_) => false,
+        }
+    }
+
     pub fn csrf(&self) -> &str {
         match self {
             Identity::Session(s) => &s.csrf_token,

@@ -21,6 +21,7 @@ on_both!(
     a_form_address_opened_as_a_page_leads_to_the_page_of_its_form,
     a_refused_form_names_the_page_it_belongs_to,
     two_people_adding_at_the_end_of_the_notes_keep_both_without_a_conflict,
+    the_menu_offers_managers_tools_to_managers_and_admins_only,
 );
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -280,4 +281,25 @@ async fn two_people_adding_at_the_end_of_the_notes_keep_both_without_a_conflict(
     assert_eq!(r.status(), 303, "merged, not a conflict: {}", r.text().await.unwrap());
     let note = t.app.meeting_view(&manager, meeting).await.unwrap().shared_note.unwrap();
     assert_eq!(note.body, "Agenda\nHiring\nMaria: two offers out\nTom: ask about the budget\n");
+}
+
+/// Defect 9 (menus by role): the org chart and frameworks are managers' and admins' tools; a
+/// teammate's menu leaves them out (the pages still open for anyone who follows a link).
+async fn the_menu_offers_managers_tools_to_managers_and_admins_only(t: TestApp) {
+    let (admin, manager, teammate) = people(&t).await;
+    let menu = |html: String| {
+        let start = html.find("<nav aria-label=\"Main\">").expect("the main menu");
+        html[start..start + html[start..].find("</nav>").unwrap()].to_string()
+    };
+    for (person, offered) in [(&admin, true), (&manager, true), (&teammate, false)] {
+        let (c, _) = t.signed_in(&person.email).await;
+        let nav = menu(page(&c, &t, "/meetings").await);
+        assert_eq!(nav.contains("href=\"/org\""), offered, "{}: {nav}", person.name);
+        assert_eq!(nav.contains("href=\"/frameworks\""), offered, "{}", person.name);
+        assert!(nav.contains("href=\"/meetings\"") && nav.contains("href=\"/actions\""), "{}", person.name);
+    }
+    // A teammate who becomes a manager sees them at once.
+    let (c, _) = t.signed_in(&teammate.email).await;
+    t.person(&admin, "Nia New", Some(teammate.id)).await;
+    assert!(menu(page(&c, &t, "/meetings").await).contains("href=\"/org\""));
 }

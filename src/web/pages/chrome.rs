@@ -13,11 +13,21 @@ pub struct Chrome {
     /// Which main navigation item is current.
     pub nav: &'static str,
     pub asset_version: &'static str,
+    /// The menu offers managers' tools (the org chart, frameworks): someone reports to them,
+    /// or they are an admin.
+    pub managers_menu: bool,
 }
 
 impl Chrome {
     pub fn bare(title: &str) -> Chrome {
-        Chrome { title: title.to_string(), user: None, csrf: String::new(), nav: "", asset_version: crate::web::assets::VERSION }
+        Chrome {
+            title: title.to_string(),
+            user: None,
+            csrf: String::new(),
+            nav: "",
+            asset_version: crate::web::assets::VERSION,
+            managers_menu: false,
+        }
     }
 
     pub fn for_user(identity: &Identity, title: &str, nav: &'static str) -> Chrome {
@@ -27,6 +37,7 @@ impl Chrome {
             csrf: identity.csrf().to_string(),
             nav,
             asset_version: crate::web::assets::VERSION,
+            managers_menu: identity.person().is_admin || identity.leads(),
         }
     }
 }
