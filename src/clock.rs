@@ -17,7 +17,7 @@ impl Clock for SystemClock {
     }
 }
 
-/// A clock that stays where it is put, for tests.
+/// A clock that stays where it is put, for tests (and the demo's records dated in the past).
 #[derive(Clone)]
 pub struct FixedClock(Arc<Mutex<DateTime<Utc>>>);
 

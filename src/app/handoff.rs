@@ -51,10 +51,6 @@ pub struct HandoffView {
     pub chosen_at: Option<DateTime<Utc>>,
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
-}
-
 async fn name_of(tx: &mut Tx, id: Option<Uuid>) -> AppResult<String> {
     Ok(match id {
         Some(id) => store::name_tx(tx, id).await?.unwrap_or_default(),
@@ -158,7 +154,7 @@ impl App {
             ));
         }
         let subject = format!("Reporting line: {change}");
-        let html = format!("<p>{}</p>", esc(&body));
+        let message = super::mail::reporting_line::Mail { body: &body }.render(&subject)?;
         let mut recipients = vec![Some(line.person_id), line.manager_id, line.previous_manager_id];
         recipients.dedup();
         for r in recipients.into_iter().flatten() {
@@ -167,8 +163,8 @@ impl App {
                 person_id: PersonId(r),
                 idempotency_key: &key,
                 subject: &subject,
-                body_text: &body,
-                body_html: &html,
+                body_text: &message.text,
+                body_html: &message.html,
                 calendar: None,
             };
             insert_inbox(tx, &m, line.started_at).await?;

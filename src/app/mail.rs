@@ -58,6 +58,8 @@ mail!(meeting_restored, "mail/meeting_restored/text.txt", "mail/meeting_restored
 mail!(invitation, "mail/invitation/text.txt", "mail/invitation/html.html", { name: &'a str, inviter: &'a str, expires: &'a str, link: &'a str });
 mail!(review_shared, "mail/review_shared/text.txt", "mail/review_shared/html.html", { name: &'a str, manager: &'a str, period: &'a str, link: &'a str });
 mail!(kickoff, "mail/kickoff/text.txt", "mail/kickoff/html.html", { body: &'a str, body_html: &'a str, manager: &'a str, link: &'a str });
+// An inbox message only (never e-mailed), so its HTML is a paragraph without the layout.
+mail!(reporting_line, "mail/reporting_line/text.txt", "mail/reporting_line/html.html", { body: &'a str });
 mail!(test, "mail/test/text.txt", "mail/test/html.html", { link: &'a str, server: &'a str });
 
 /// Renders both bodies of a message.
@@ -91,5 +93,14 @@ mod tests {
         assert!(r.html.contains("&#60;script&#62;") || r.html.contains("&lt;script&gt;"), "{}", r.html);
         assert!(!r.html.contains("<script>"));
         assert!(r.text.contains("No open action items."));
+    }
+
+    #[test]
+    fn the_reporting_line_note_is_its_sentence_as_typed_and_one_escaped_paragraph() {
+        let body = "Ann <Lee> now reports to Bo & Co.";
+        let r = reporting_line::Mail { body }.render("Reporting line").unwrap();
+        assert_eq!(r.text, body);
+        assert!(r.html.starts_with("<p>Ann ") && r.html.ends_with(" Co.</p>"), "{}", r.html);
+        assert!(!r.html.contains("<Lee>") && !r.html.contains(" & "), "{}", r.html);
     }
 }

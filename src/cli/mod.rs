@@ -242,17 +242,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 /// Commands run on the server itself act as its first admin: whoever can run them can
 /// read the database anyway.
 async fn cli_actor(app: &App) -> anyhow::Result<crate::domain::Person> {
-    crate::store::people::first_admin(&app.db)
-        .await?
-        .context("there is no admin yet: create one with `rapport admin create` or open rapport in a browser")
+    app.first_admin().await?.context("there is no admin yet: create one with `rapport admin create` or open rapport in a browser")
 }
 
 /// The person a command acts for, named by `--email`. Whoever can run commands on the server
 /// can read the database anyway, so acting for someone needs no password.
 async fn person_by_email(app: &App, email: &str) -> anyhow::Result<crate::domain::Person> {
-    crate::store::people::get_by_email(&app.db, &email.trim().to_lowercase())
-        .await?
-        .with_context(|| format!("no one with the e-mail {email}"))
+    app.person_for_command(email).await?.with_context(|| format!("no one with the e-mail {email}"))
 }
 
 /// A refused import: each problem on its own line as `file:line:column: message`, then exit

@@ -13,7 +13,7 @@ pub(super) async fn review_command(config: &Config, command: ReviewCommand) -> a
             let actor = match as_email {
                 Some(e) => person_by_email(&app, &e).await?,
                 None => match person.manager_id {
-                    Some(m) => crate::store::people::get(&app.db, m).await?.context("the manager is missing")?,
+                    Some(m) => app.person_by_id_for_command(m).await?.context("the manager is missing")?,
                     None => person.clone(),
                 },
             };
@@ -32,7 +32,7 @@ pub(super) async fn review_command(config: &Config, command: ReviewCommand) -> a
             match format.as_str() {
                 "markdown" | "md" => print!("{}", crate::domain::review::packet_markdown(&p)),
                 "json" => println!("{}", serde_json::to_string_pretty(&p)?),
-                "html" => print!("{}", crate::web::pages::reviews::packet_html_standalone(&p, None)?),
+                "html" => print!("{}", crate::app::print::packet_html_standalone(&p, None)?),
                 other => anyhow::bail!("unknown format {other}: use markdown, json or html"),
             }
             if repeat > 1 {

@@ -10,11 +10,11 @@ pub(super) async fn serve(config: Config, with_demo: bool, migrate: bool) -> any
     let started = Instant::now();
     let app = open(&config, migrate).await?;
     if with_demo {
-        if crate::store::people::count(&app.db).await? == 0 {
+        if app.has_no_people().await? {
             let s = demo::generate(&app, DemoOptions { progress: false, ..Default::default() }).await?;
             println!("Filled the database with the demo organisation ({} people).", s.people);
             print_sign_ins(&s.sign_ins);
-        } else if crate::store::people::get_by_email(&app.db, &demo::small_demo_sign_ins()[0].1).await?.is_some() {
+        } else if app.person_for_command(&demo::small_demo_sign_ins()[0].1).await?.is_some() {
             print_sign_ins(&demo::small_demo_sign_ins());
         } else {
             println!("This instance already has people in it, so no demo data was added.");

@@ -2,6 +2,7 @@
 //! `rapport serve --demo`), and a large one for benchmarks (`--people 10000 --years 5`).
 //! The same seed always gives the same organisation, ids included.
 
+mod growth;
 mod guidance;
 mod history;
 mod roster;
@@ -154,8 +155,7 @@ pub async fn generate(app: &App, opts: DemoOptions) -> anyhow::Result<DemoSummar
     bar.finish_with_message("people done");
     if opts.people == 0 {
         history::small(app, &rows, &mut rng).await?;
-        let pairs: Vec<_> = rows.iter().map(|p| (p.id, p.manager_id)).collect();
-        crate::app::growth::demo(app, &pairs).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        growth::growth(app, &rows).await.map_err(|e| anyhow::anyhow!("{e}"))?;
         guidance(app, &rows).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     } else {
         history::large(app, &rows, opts.years.max(1), &mut rng, opts.progress).await?;

@@ -247,55 +247,6 @@ pub fn readiness_history(framework: &Framework, level: &str, assessments: &[Asse
         .collect()
 }
 
-/// The readiness chart as inline SVG (with a title and description for screen readers; the page
-/// shows the same numbers as a table).
-pub fn readiness_svg(points: &[ReadinessPoint]) -> String {
-    const W: f64 = 320.0;
-    const H: f64 = 160.0;
-    const PAD: f64 = 28.0;
-    let mut s = format!(
-        "<svg class=\"chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-labelledby=\"chart-title chart-desc\" xmlns=\"http://www.w3.org/2000/svg\">\
-         <title id=\"chart-title\">Readiness over time</title><desc id=\"chart-desc\">Share of competencies met for the next level after each assessment day; the table below lists the same numbers.</desc>"
-    );
-    // Axes and gridlines at 0, 50 and 100 %.
-    for pct in [0.0, 50.0, 100.0] {
-        let y = H - PAD - (H - 2.0 * PAD) * pct / 100.0;
-        s.push_str(&format!(
-            "<line class=\"grid\" x1=\"{PAD}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\"/><text class=\"axis\" x=\"2\" y=\"{:.1}\">{pct:.0}%</text>",
-            W - 8.0,
-            y + 4.0
-        ));
-    }
-    let n = points.len();
-    let coords: Vec<(f64, f64)> = points
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let x = if n <= 1 { PAD + (W - PAD - 8.0) / 2.0 } else { PAD + (W - PAD - 8.0 - 4.0) * i as f64 / (n - 1) as f64 };
-            let share = if p.total == 0 { 0.0 } else { p.met as f64 / p.total as f64 };
-            (x, H - PAD - (H - 2.0 * PAD) * share)
-        })
-        .collect();
-    if coords.len() > 1 {
-        let pts: Vec<String> = coords.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
-        s.push_str(&format!("<polyline class=\"line\" points=\"{}\"/>", pts.join(" ")));
-    }
-    for ((x, y), p) in coords.iter().zip(points) {
-        s.push_str(&format!(
-            "<circle class=\"dot\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"4\"><title>{}: {} of {}</title></circle>",
-            p.date, p.met, p.total
-        ));
-    }
-    if let (Some(first), Some(last)) = (points.first(), points.last()) {
-        s.push_str(&format!("<text class=\"axis\" x=\"{PAD}\" y=\"{:.1}\">{}</text>", H - 6.0, first.date));
-        if n > 1 {
-            s.push_str(&format!("<text class=\"axis\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>", W - 8.0, H - 6.0, last.date));
-        }
-    }
-    s.push_str("</svg>");
-    s
-}
-
 /// The kinds of plan built together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -497,17 +448,6 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].competency, "Code");
         assert!(d[0].topic().contains("exceeds expectations"));
-    }
-
-    #[test]
-    fn the_chart_has_a_point_per_day_and_a_text_alternative() {
-        let pts = vec![
-            ReadinessPoint { date: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(), met: 0, total: 2 },
-            ReadinessPoint { date: NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(), met: 2, total: 2 },
-        ];
-        let svg = readiness_svg(&pts);
-        assert_eq!(svg.matches("<circle").count(), 2);
-        assert!(svg.contains("<title id=\"chart-title\">") && svg.contains("polyline"));
     }
 
     #[test]

@@ -59,6 +59,23 @@ fn the_web_layer_reaches_the_store_only_through_use_cases() {
 }
 
 #[test]
+fn the_command_line_reaches_the_store_only_to_connect() {
+    // Commands call `app` use cases as the pages do. The command line opens the database (and
+    // names it, password hidden, when that fails); nothing else of the store appears in
+    // src/cli, and it renders nothing with the web layer's pages.
+    const KEPT: &[&str] = &[
+        "use crate::store::Db;",
+        "let db = Db::connect(&url).await.with_context(|| format!(\"cannot open the database {}\", crate::store::redact_url(&url)))?;",
+    ];
+    for (file, text) in rust_files("src/cli") {
+        for line in text.lines().map(str::trim).filter(|l| l.contains("store::") || l.contains("crate::{")) {
+            assert!(KEPT.contains(&line), "{file}: `{line}`: the command line goes through src/app");
+        }
+        assert!(!text.contains("crate::web::pages"), "{file} renders with the web pages; shared renderers live outside src/web");
+    }
+}
+
+#[test]
 fn every_use_case_that_takes_an_actor_consults_the_policy() {
     // A public `pub async fn x(&self, actor: &Person, …)` in app/ must call `require` or
     // `require_admin` or go through another use case that does (`self.person`/`self.profile`).

@@ -99,8 +99,8 @@ pub(super) async fn get_packet(
         "json" => Json(packet).into_response(),
         "markdown" | "md" => ([(header::CONTENT_TYPE, "text/markdown; charset=utf-8")], packet_markdown(&packet)).into_response(),
         "html" => {
-            let html = crate::web::pages::reviews::packet_html_standalone(&packet, None)
-                .map_err(|e| ApiError::App(crate::app::AppError::Internal(e)))?;
+            let html =
+                crate::app::print::packet_html_standalone(&packet, None).map_err(|e| ApiError::App(crate::app::AppError::Internal(e)))?;
             ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
         }
         _ => {

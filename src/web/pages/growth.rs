@@ -9,6 +9,7 @@ use crate::domain::growth::{FrameworkInfo, FrameworkVersion, Rating};
 use crate::domain::policy::Relation;
 use crate::domain::{FieldError, Invalid, PersonId};
 use crate::web::auth::CurrentUser;
+use crate::web::charts::ReadinessChart;
 use crate::web::error::PageError;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
@@ -144,7 +145,7 @@ struct GrowthPage {
     c: Chrome,
     g: GrowthView,
     errors: Vec<FieldError>,
-    chart: String,
+    chart: ReadinessChart,
     names: std::collections::HashMap<Uuid, String>,
     manager_name: String,
 }
@@ -189,7 +190,7 @@ async fn growth_page(app: &App, user: &CurrentUser, id: PersonId, errors: Vec<Fi
         names.insert(pid.0, name);
     }
     let manager_name = g.person.manager_id.and_then(|m| names.get(&m.0).cloned()).unwrap_or_default();
-    let chart = crate::domain::growth::readiness_svg(&g.history);
+    let chart = ReadinessChart::new(&g.history);
     let title = format!("Growth · {}", g.person.name);
     let nav = if g.relation == Relation::Themselves { "me" } else { "people" };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };

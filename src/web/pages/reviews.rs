@@ -292,30 +292,6 @@ pub async fn answer_review(
 
 // ---- the packet, exported ----
 
-#[derive(Template)]
-#[template(path = "packet_print.html")]
-struct PacketPrint<'a> {
-    p: &'a Packet,
-    review: Option<&'a ReviewView>,
-    /// The styles written into the document (a file read without rapport), or `None` to link
-    /// `/static/print.css` (served by rapport, whose CSP refuses inline styles).
-    inline_css: Option<&'static str>,
-    asset_version: &'static str,
-}
-
-/// The packet (and the review, when given) as one print-ready HTML page served by rapport: its
-/// styles are the linked `/static/print.css`.
-pub fn packet_html(p: &Packet, review: Option<&ReviewView>) -> anyhow::Result<String> {
-    Ok(PacketPrint { p, review, inline_css: None, asset_version: crate::web::assets::VERSION }.render()?)
-}
-
-/// The same document standing alone (the command line writes it to a file): the styles are
-/// written into it.
-pub fn packet_html_standalone(p: &Packet, review: Option<&ReviewView>) -> anyhow::Result<String> {
-    let css = Some(crate::web::assets::PRINT_CSS);
-    Ok(PacketPrint { p, review, inline_css: css, asset_version: crate::web::assets::VERSION }.render()?)
-}
-
 pub async fn packet_export(
     State(app): State<App>,
     user: CurrentUser,
@@ -330,7 +306,7 @@ pub async fn packet_export(
         }
         "packet.html" => {
             let review = app.review(user.person(), PersonId(person), period).await.ok();
-            let html = packet_html(&p, review.as_ref()).map_err(AppError::Internal)?;
+            let html = crate::app::print::packet_html(&p, review.as_ref(), crate::web::assets::VERSION).map_err(AppError::Internal)?;
             return Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response());
         }
         _ => return Err(AppError::NotFound.into()),

@@ -6,6 +6,7 @@ use crate::app::{App, AppError};
 use crate::domain::Person;
 use crate::domain::meeting::{Meeting, SeriesStatus};
 use crate::web::auth::CurrentUser;
+use crate::web::charts::TrendBars;
 use crate::web::pages::time::{tz_of, when};
 use crate::web::pages::{Chrome, Form, render};
 use askama::Template;
@@ -64,15 +65,7 @@ struct SeriesPage {
 struct TrendView {
     summary: String,
     direction: &'static str,
-    bars: Vec<TrendBar>,
-    width: usize,
-}
-
-struct TrendBar {
-    x: usize,
-    y: i64,
-    height: i64,
-    label: String,
+    bars: TrendBars,
 }
 
 fn trend_view(ratings: &[(DateTime<Utc>, i64)], i_lead: bool, tz: Tz) -> Option<TrendView> {
@@ -103,20 +96,8 @@ fn trend_view(ratings: &[(DateTime<Utc>, i64)], i_lead: bool, tz: Tz) -> Option<
             "steady"
         }
     };
-    // Oldest on the left; each bar 14 px wide with 6 px between, 8 px per point of rating.
-    let bars = ratings
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, (at, r))| TrendBar {
-            x: i * 20,
-            y: 40 - r * 8,
-            height: r * 8,
-            label: format!("{}: {r} of 5", at.with_timezone(&tz).format("%-d %b %Y")),
-        })
-        .collect::<Vec<_>>();
-    let width = bars.len() * 20;
-    Some(TrendView { summary, direction, bars, width })
+    let bars = TrendBars::new(ratings.iter().map(|(at, r)| (format!("{}: {r} of 5", at.with_timezone(&tz).format("%-d %b %Y")), *r)));
+    Some(TrendView { summary, direction, bars })
 }
 
 pub(super) fn meeting_rows(list: &[Meeting], tz: Tz, now: DateTime<Utc>) -> Vec<MeetingRow> {
