@@ -3,9 +3,8 @@
 //! and in the pair's memory), captures landing where they belong, skip / reorder / done and
 //! what is next, and who sees what.
 
-use crate::guidance::{Org, at, org, weekly};
 use crate::on_both;
-use crate::support::{TestApp, csrf_in};
+use crate::support::{Org, TestApp, an_organisation, at, csrf_in, weekly_one_on_ones};
 use chrono::NaiveDate;
 use rapport::app::AppError;
 use rapport::app::program::CaptureInput;
@@ -38,15 +37,15 @@ async fn status_of(app: &App, who: &Person, series: Uuid, key: &str) -> SessionS
 }
 
 /// Emil and Ivy, weekly from Monday 2 March 2026 at 10:00 UTC; it is Sunday.
-async fn pair(t: &TestApp) -> (Org, Uuid) {
-    let o = org(t).await;
+async fn emil_meets_ivy_weekly_from_monday(t: &TestApp) -> (Org, Uuid) {
+    let o = an_organisation(t).await;
     t.clock.set(at("2026-03-01T09:00:00Z"));
-    let s = weekly(t, &o, NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()).await;
+    let s = weekly_one_on_ones(t, &o.emil, &o.ivy, NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()).await;
     (o, s)
 }
 
 async fn a_session_runs_into_the_next_meeting_and_its_captures_land_where_they_belong(t: TestApp) {
-    let (o, s) = pair(&t).await;
+    let (o, s) = emil_meets_ivy_weekly_from_monday(&t).await;
     let app = &t.app;
     let before = app.program(&o.emil, s).await.unwrap();
     assert!(before.started.is_none() && before.sessions.len() == 10);
@@ -116,7 +115,7 @@ async fn a_session_runs_into_the_next_meeting_and_its_captures_land_where_they_b
 }
 
 async fn sessions_are_skipped_reordered_and_done_and_next_follows(t: TestApp) {
-    let (o, s) = pair(&t).await;
+    let (o, s) = emil_meets_ivy_weekly_from_monday(&t).await;
     let app = &t.app;
     app.start_program(&o.emil, s).await.unwrap();
     let (meeting, _) = app.run_session(&o.emil, s, "getting-to-know", None).await.unwrap();
@@ -179,7 +178,7 @@ async fn sessions_are_skipped_reordered_and_done_and_next_follows(t: TestApp) {
 }
 
 async fn a_manager_who_inherits_a_team_starts_the_program_for_several_pairs(t: TestApp) {
-    let (o, ivy_series) = pair(&t).await;
+    let (o, ivy_series) = emil_meets_ivy_weekly_from_monday(&t).await;
     let app = &t.app;
     let max = t.person(&o.ada, "Max Tester", Some(o.emil.id)).await;
     let max_series = app
@@ -281,7 +280,7 @@ async fn a_manager_who_inherits_a_team_starts_the_program_for_several_pairs(t: T
 }
 
 async fn only_the_pair_sees_the_program_and_never_the_teammates_draft(t: TestApp) {
-    let (o, s) = pair(&t).await;
+    let (o, s) = emil_meets_ivy_weekly_from_monday(&t).await;
     let app = &t.app;
     // Nobody but the pair reads or starts it: not Emil's manager, not an admin, not a stranger.
     for who in [&o.vera, &o.ada, &o.otto] {
@@ -331,7 +330,7 @@ async fn only_the_pair_sees_the_program_and_never_the_teammates_draft(t: TestApp
 }
 
 async fn how_to_work_with_me_is_read_by_the_manager_and_reports_only_once_shared(t: TestApp) {
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     let app = &t.app;
     // Nothing written yet: Ivy sees an empty page; nobody else sees anything; nothing to share.
     let empty = app.work_with_me(&o.ivy, o.ivy.id).await.unwrap();
@@ -398,7 +397,7 @@ async fn post(t: &TestApp, c: &reqwest::Client, path: &str, form: &[(&str, &str)
 
 async fn the_program_and_work_with_me_pages_and_api(t: TestApp) {
     use serde_json::{Value, json};
-    let (o, s) = pair(&t).await;
+    let (o, s) = emil_meets_ivy_weekly_from_monday(&t).await;
     let email = |p: &Person| p.email.to_string();
 
     // Pages: Emil starts the program from the series page, runs session 1 into the next 1:1.
