@@ -17,6 +17,7 @@ on_both!(
     the_about_pages_forms_add_and_remove_with_errors_next_to_fields,
     prep_suggests_dates_and_time_off_to_the_manager_only,
     a_setback_with_follow_ups_lands_on_the_next_meeting_all_or_nothing,
+    a_setback_is_changed_by_its_author_alone_and_ones_own_gets_a_gentle_hint,
     setback_records_follow_the_privacy_table,
     the_setback_pages_record_and_edit_with_a_gentle_hint,
     the_review_packet_holds_the_setbacks_of_its_period,
@@ -331,6 +332,18 @@ async fn a_setback_with_follow_ups_lands_on_the_next_meeting_all_or_nothing(t: T
     let html = c.get(t.url(&format!("/setbacks/{id}"))).send().await.unwrap().text().await.unwrap();
     assert!(html.contains(&format!("<a href=\"/meetings/{next}\">the 1:1 of Tue 3 Mar 2026, 10:00</a>")), "{html}");
     assert!(html.contains(&format!("<option value=\"{next}\" selected>")));
+}
+
+async fn a_setback_is_changed_by_its_author_alone_and_ones_own_gets_a_gentle_hint(t: TestApp) {
+    let o = an_organisation(&t).await;
+    t.clock.set(at("2026-03-02T08:00:00Z"));
+    let emil = t.token(&o.emil).await;
+    let path = format!("/api/v1/people/{}/setbacks", o.ivy.id);
+    let record = json!({"occurred_on": "2026-02-27", "facts": "The release slipped by a week.",
+                        "contexts": ["competing_priorities", "other"], "context_other": "A holiday in the middle"});
+    let (s, created) = api(&t, &emil, "POST", &path, Some(record)).await;
+    assert_eq!(s, 201, "{created}");
+    let id = created["record"]["id"].as_str().unwrap();
 
     // Updates: the author only, from the current version.
     let upd = |v: i64| json!({"version": v, "occurred_on": "2026-02-27", "facts": "The release slipped by eight days.", "contexts": ["competing_priorities"]});

@@ -21,7 +21,8 @@ on_both!(
     a_manager_who_inherits_a_team_starts_the_program_for_several_pairs,
     only_the_pair_sees_the_program_and_never_the_teammates_draft,
     how_to_work_with_me_is_read_by_the_manager_and_reports_only_once_shared,
-    the_program_and_work_with_me_pages_and_api,
+    the_program_and_work_with_me_pages,
+    the_program_and_work_with_me_api,
 );
 
 fn is_not_found<T: std::fmt::Debug>(r: Result<T, AppError>) -> bool {
@@ -395,8 +396,7 @@ async fn post(t: &TestApp, c: &reqwest::Client, path: &str, form: &[(&str, &str)
     (status, path.to_string(), r.text().await.unwrap())
 }
 
-async fn the_program_and_work_with_me_pages_and_api(t: TestApp) {
-    use serde_json::{Value, json};
+async fn the_program_and_work_with_me_pages(t: TestApp) {
     let (o, s) = emil_meets_ivy_weekly_from_monday(&t).await;
     let email = |p: &Person| p.email.to_string();
 
@@ -464,6 +464,26 @@ async fn the_program_and_work_with_me_pages_and_api(t: TestApp) {
     assert!(prep.contains("How Ivy Coder likes to work") && prep.contains("The first ten 1:1s"), "{prep}");
     let (vera, _) = t.signed_in(&email(&o.vera)).await;
     assert_eq!(vera.get(t.url(&page)).send().await.unwrap().status(), 404);
+}
+
+/// Where the pages above leave Emil and Ivy: the program started, session 1 run into the next
+/// 1:1 with a note captured (so it is done), and Ivy's page written and shared.
+async fn a_program_under_way_and_ivys_page_shared(t: &TestApp) -> (Org, Uuid) {
+    let (o, s) = emil_meets_ivy_weekly_from_monday(t).await;
+    let app = &t.app;
+    assert!(app.start_program(&o.emil, s).await.unwrap());
+    let (meeting, _) = app.run_session(&o.emil, s, "getting-to-know", None).await.unwrap();
+    let note = CaptureInput { meeting_id: Some(meeting), body: "Ivy runs a book club.".into(), ..Default::default() };
+    app.capture(&o.emil, s, "getting-to-know", note).await.unwrap();
+    let hours = [("hours".to_string(), "Mornings for focus.".to_string())];
+    app.save_work_with_me(&o.ivy, o.ivy.id, &hours, 0).await.unwrap();
+    app.share_work_with_me(&o.ivy, o.ivy.id, true).await.unwrap();
+    (o, s)
+}
+
+async fn the_program_and_work_with_me_api(t: TestApp) {
+    use serde_json::{Value, json};
+    let (o, s) = a_program_under_way_and_ivys_page_shared(&t).await;
 
     // The API: the same program, the same rules.
     let token = t.token(&o.emil).await;
