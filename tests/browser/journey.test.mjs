@@ -12,7 +12,8 @@ import { after, before, describe, it } from 'node:test';
 
 import {
   DESKTOP, PHONE, SCREENSHOT_DIR,
-  axeViolations, clickAndNavigate, formatViolations, launchBrowser, saveFailure, screenshot, startServer,
+  adminAddsPerson, adminSetsUpRapport, axeViolations, clickAndNavigate, formatViolations, launchBrowser, saveFailure,
+  screenshot, startServer,
 } from './support.mjs';
 
 const UUID_PATH = /^\/people\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/?$/i;
@@ -186,12 +187,7 @@ describe('rapport in a browser', { timeout: 240_000 }, () => {
       'datalist lacks Europe/Berlin',
     );
 
-    await form.locator('[name="name"]').fill(ADMIN.name);
-    await form.locator('[name="email"]').fill(ADMIN.email);
-    await form.locator('[name="title"]').fill(ADMIN.title);
-    await tz.fill(ADMIN.timezone);
-    await form.locator('[name="password"]').fill(ADMIN.password);
-    const response = await clickAndNavigate(page, button);
+    const response = await adminSetsUpRapport(page, (_, p) => goto(p), ADMIN);
     assert.equal(response.status(), 200, `setup answered ${response.status()} at ${page.url()}`);
     const m = pathname().match(UUID_PATH);
     assert.ok(m, `after setup expected /people/<uuid>, got ${page.url()}`);
@@ -223,16 +219,8 @@ describe('rapport in a browser', { timeout: 240_000 }, () => {
       const options = await select.locator('option').evaluateAll((els) => els.map((o) => ({ label: o.textContent.trim(), value: o.value })));
       const option = options.find((o) => o.label === manager || o.label.startsWith(`${manager} `));
       assert.ok(option, `manager_id options ${JSON.stringify(options.map((o) => o.label))} lack ${manager}`);
-      await form.locator('[name="name"]').fill(person.name);
-      await form.locator('[name="email"]').fill(person.email);
-      await form.locator('[name="title"]').fill(person.title);
-      await form.locator('[name="timezone"]').fill(person.timezone);
-      await select.selectOption(option.value);
-      const response = await clickAndNavigate(page, button);
-      assert.equal(response.status(), 200, `adding ${person.name} answered ${response.status()} at ${page.url()}`);
-      const m = pathname().match(UUID_PATH);
-      assert.ok(m, `after adding ${person.name} expected /people/<uuid>, got ${page.url()}`);
-      ids[key] = m[1];
+      ids[key] = await adminAddsPerson(page, (_, p) => goto(p), person, manager);
+      assert.match(pathname(), UUID_PATH);
       await assert.doesNotReject(page.locator('h1', { hasText: person.name }).first().waitFor(), `no <h1> with ${person.name}`);
     }
     assert.notEqual(ids.grace, ids.alan);

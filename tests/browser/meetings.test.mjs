@@ -12,11 +12,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DESKTOP, PHONE,
   axeViolations, clickAndNavigate, formatViolations, launchBrowser, saveFailure, screenshot, startServer,
+  adminSetsUpRapportAndAddsTeammate, anInvitationLink, theInviteeAccepts,
 } from './support.mjs';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-const MANAGER = { name: 'Ada Lovelace', email: 'ada@example.com', timezone: 'Europe/Berlin', password: 'analytical engine 1843' };
-const TEAMMATE = { name: 'Grace Hopper', email: 'grace@example.com', timezone: 'America/New_York', password: 'compiler nanosecond 1952' };
+const MANAGER = { name: 'Ada Lovelace', email: 'ada@example.com', title: 'Director of Engineering', timezone: 'Europe/Berlin', password: 'analytical engine 1843' };
+const TEAMMATE = { name: 'Grace Hopper', email: 'grace@example.com', title: 'Senior Engineer', timezone: 'America/New_York', password: 'compiler nanosecond 1952' };
 
 let server;
 let browser;
@@ -164,41 +165,17 @@ describe('1:1s in a browser', { timeout: 300_000 }, () => {
 
   step('the manager sets up rapport and adds a teammate', async () => {
     const page = manager.page;
-    await goto(page, '/setup');
-    const setup = formWithButton(page, 'Create admin account');
-    await setup.form.locator('[name="name"]').fill(MANAGER.name);
-    await setup.form.locator('[name="email"]').fill(MANAGER.email);
-    await setup.form.locator('[name="title"]').fill('Director of Engineering');
-    await setup.form.locator('[name="timezone"]').fill(MANAGER.timezone);
-    await setup.form.locator('[name="password"]').fill(MANAGER.password);
-    await clickAndNavigate(page, setup.button);
-
-    await goto(page, '/people/new');
-    const add = formWithButton(page, 'Add person');
-    await add.form.locator('[name="name"]').fill(TEAMMATE.name);
-    await add.form.locator('[name="email"]').fill(TEAMMATE.email);
-    await add.form.locator('[name="title"]').fill('Senior Engineer');
-    await add.form.locator('[name="timezone"]').fill(TEAMMATE.timezone);
-    const select = add.form.locator('select[name="manager_id"]');
-    const value = await select.locator('option', { hasText: MANAGER.name }).first().getAttribute('value');
-    await select.selectOption(value);
-    await clickAndNavigate(page, add.button);
-    const m = new URL(page.url()).pathname.match(new RegExp(`^/people/(${UUID})$`));
-    assert.ok(m, `after adding ${TEAMMATE.name} expected her profile, got ${page.url()}`);
-    ids.teammate = m[1];
+    ids.teammate = await adminSetsUpRapportAndAddsTeammate(page, goto, MANAGER, TEAMMATE);
     assert.equal(await page.getByRole('link', { name: 'Start 1:1s', exact: true }).count(), 1,
       'her manager is offered "Start 1:1s" on her profile');
 
-    await clickAndNavigate(page, page.getByRole('button', { name: 'Create invitation link' }));
-    ids.invite = (await page.locator('#invite-link').innerText()).trim();
+    ids.invite = await anInvitationLink(page);
     assert.match(ids.invite, /\/invite\//);
   }, { critical: true });
 
   step('the teammate accepts the invitation', async () => {
     const page = teammate.page;
-    await page.goto(ids.invite.replace(/^https?:\/\/[^/]+/, server.baseUrl), { waitUntil: 'load' });
-    await page.locator('[name="password"]').fill(TEAMMATE.password);
-    await clickAndNavigate(page, page.getByRole('button', { name: 'Set password and sign in' }));
+    await theInviteeAccepts(page, ids.invite, server.baseUrl, TEAMMATE.password);
     await goto(page, '/meetings');
     assert.equal(new URL(page.url()).pathname, '/meetings');
     assert.ok((await page.locator('main').innerText()).includes('No 1:1s coming up'), 'an empty state that says what to expect');

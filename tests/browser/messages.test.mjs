@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import {
-  DESKTOP, axeViolations, clickAndNavigate, formatViolations, launchBrowser, screenshot, startServer,
+  DESKTOP, adminSetsUpRapport, axeViolations, clickAndNavigate, formatViolations, launchBrowser, screenshot, startServer,
 } from './support.mjs';
 
 const ADMIN = { name: 'Ada Lovelace', email: 'ada@example.com', title: 'Director', timezone: 'Europe/Berlin', password: 'analytical engine 1843' };
@@ -49,9 +49,7 @@ describe('messages, calendar and reminders in a browser', () => {
   });
 
   it('an admin sets up rapport', async () => {
-    await page.goto(url('/setup'));
-    for (const [k, v] of Object.entries(ADMIN)) await page.locator(`[name="${k}"]`).fill(v);
-    const r = await clickAndNavigate(page, button('Create admin account'));
+    const r = await adminSetsUpRapport(page, (_, p) => page.goto(url(p)), ADMIN);
     assert.equal(r.status(), 200);
   });
 

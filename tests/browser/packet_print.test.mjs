@@ -7,7 +7,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { DESKTOP, clickAndNavigate, launchBrowser, saveFailure, startServer } from './support.mjs';
+import {
+  DESKTOP, adminSetsUpRapportAndAddsTeammate, clickAndNavigate, launchBrowser, saveFailure, startServer,
+} from './support.mjs';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const ADMIN = { name: 'Nadia Okafor', email: 'nadia@example.com', timezone: 'Europe/London', password: 'print it on paper 2026' };
@@ -42,21 +44,7 @@ describe('the review packet prints with its own stylesheet', { timeout: 120_000 
   it('applies the screen and the print styles, with no CSP violation', async () => {
     const goto = (p) => page.goto(`${server.baseUrl}${p}`, { waitUntil: 'load' });
     try {
-      await goto('/setup');
-      await page.locator('[name="name"]').fill(ADMIN.name);
-      await page.locator('[name="email"]').fill(ADMIN.email);
-      await page.locator('[name="timezone"]').fill(ADMIN.timezone);
-      await page.locator('[name="password"]').fill(ADMIN.password);
-      await clickAndNavigate(page, page.getByRole('button', { name: 'Create admin account' }));
-
-      await goto('/people/new');
-      await page.locator('[name="name"]').fill(TEAMMATE.name);
-      await page.locator('[name="email"]').fill(TEAMMATE.email);
-      await page.locator('[name="timezone"]').fill(TEAMMATE.timezone);
-      const select = page.locator('select[name="manager_id"]');
-      await select.selectOption(await select.locator('option', { hasText: ADMIN.name }).first().getAttribute('value'));
-      await clickAndNavigate(page, page.getByRole('button', { name: 'Add person' }));
-      assert.match(new URL(page.url()).pathname, new RegExp(`^/people/${UUID}$`));
+      await adminSetsUpRapportAndAddsTeammate(page, (_, p) => goto(p), ADMIN, TEAMMATE);
 
       await goto('/reviews');
       await page.locator('#p-name').fill('This half');

@@ -324,28 +324,47 @@ export function everyPagePassesAxe(h, title) {
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
 /**
- * The first steps of most journeys, on the admin's `page` (`goto` is the journey's): the admin
- * sets rapport up, then adds `teammate` ({ name, email, timezone }) reporting to them. Returns
- * the teammate's id (from her profile, where the admin lands).
+ * The admin sets rapport up on `page` (`goto` is the journey's: `goto(page, path)`): `admin` is
+ * { name, email, timezone, password, title? }. Returns the response of the form (the admin's
+ * profile, where they land).
+ */
+export async function adminSetsUpRapport(page, goto, admin) {
+  await goto(page, '/setup');
+  const button = page.getByRole('button', { name: 'Create admin account' });
+  const form = page.locator('form').filter({ has: button });
+  for (const key of ['name', 'email', 'title', 'timezone', 'password']) {
+    if (admin[key] !== undefined) await form.locator(`[name="${key}"]`).fill(admin[key]);
+  }
+  return clickAndNavigate(page, button);
+}
+
+/**
+ * On the admin's `page`, the admin adds `person` ({ name, email, timezone, title? }) reporting to
+ * the person named `managerName`. Returns the new person's id (from the profile the admin lands on).
+ */
+export async function adminAddsPerson(page, goto, person, managerName) {
+  await goto(page, '/people/new');
+  const button = page.getByRole('button', { name: 'Add person' });
+  const form = page.locator('form').filter({ has: button });
+  for (const key of ['name', 'email', 'title', 'timezone']) {
+    if (person[key] !== undefined) await form.locator(`[name="${key}"]`).fill(person[key]);
+  }
+  const select = form.locator('select[name="manager_id"]');
+  await select.selectOption(await select.locator('option', { hasText: managerName }).first().getAttribute('value'));
+  const r = await clickAndNavigate(page, button);
+  assert.equal(r.status(), 200, `adding ${person.name} answered ${r.status()} at ${page.url()}`);
+  const m = new URL(page.url()).pathname.match(new RegExp(`^/people/(${UUID})$`));
+  assert.ok(m, `after adding ${person.name} expected their profile, got ${page.url()}`);
+  return m[1];
+}
+
+/**
+ * The first steps of most journeys, on the admin's `page`: the admin sets rapport up, then adds
+ * `teammate` reporting to them (see the two steps above). Returns the teammate's id.
  */
 export async function adminSetsUpRapportAndAddsTeammate(page, goto, admin, teammate) {
-  await goto(page, '/setup');
-  await page.locator('[name="name"]').fill(admin.name);
-  await page.locator('[name="email"]').fill(admin.email);
-  await page.locator('[name="timezone"]').fill(admin.timezone);
-  await page.locator('[name="password"]').fill(admin.password);
-  await clickAndNavigate(page, page.getByRole('button', { name: 'Create admin account' }));
-
-  await goto(page, '/people/new');
-  await page.locator('[name="name"]').fill(teammate.name);
-  await page.locator('[name="email"]').fill(teammate.email);
-  await page.locator('[name="timezone"]').fill(teammate.timezone);
-  const select = page.locator('select[name="manager_id"]');
-  await select.selectOption(await select.locator('option', { hasText: admin.name }).first().getAttribute('value'));
-  await clickAndNavigate(page, page.getByRole('button', { name: 'Add person' }));
-  const m = new URL(page.url()).pathname.match(new RegExp(`^/people/(${UUID})$`));
-  assert.ok(m, `expected the teammate's profile, got ${page.url()}`);
-  return m[1];
+  await adminSetsUpRapport(page, goto, admin);
+  return adminAddsPerson(page, goto, teammate, admin.name);
 }
 
 /** On someone's profile, the admin makes their invitation link; returns it. */

@@ -9,8 +9,8 @@
 //! actor.
 
 use crate::on_both;
-use crate::support::{TestApp, plain};
-use chrono::{DateTime, NaiveDate, Utc};
+use crate::support::{TestApp, at, plain};
+use chrono::NaiveDate;
 use rapport::app::meetings::SeriesInput;
 use rapport::app::reviews::FeedbackInput;
 use rapport::domain::Person;
@@ -30,10 +30,6 @@ const COMMON: &str = "quokka";
 struct Item {
     marker: String,
     direct: String,
-}
-
-fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
 }
 
 /// A text for an item: the common word, then its marker (kept short, so a search snippet

@@ -4,9 +4,8 @@
 //! the `meetings upcoming` and `actions list` commands run as the real binary.
 
 use crate::on_both;
-use crate::support::{TestApp, plain};
-use chrono::{DateTime, Duration, Utc};
-use rapport::domain::Person;
+use crate::support::{Pair, TestApp, a_manager_with_a_report, at, plain};
+use chrono::Duration;
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -25,10 +24,9 @@ on_both!(
 
 // ---- helpers ----
 
-struct Pair {
-    manager: Person,
-    teammate: Person,
-    outsider: Person,
+/// The pair and outsider of [`a_manager_with_a_report`], each with an API token.
+struct WithTokens {
+    pair: Pair,
     /// API tokens of the admin (the manager's manager), manager, teammate and outsider.
     a: String,
     m: String,
@@ -36,19 +34,20 @@ struct Pair {
     o: String,
 }
 
-fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+impl std::ops::Deref for WithTokens {
+    type Target = Pair;
+    fn deref(&self) -> &Pair {
+        &self.pair
+    }
 }
 
 /// Thursday 1 October 2026, 08:00 UTC: the series below starts the Tuesday after.
-async fn pair(t: &TestApp) -> Pair {
+async fn a_manager_with_a_report_and_their_tokens(t: &TestApp) -> WithTokens {
     t.clock.set(at("2026-10-01T08:00:00Z"));
-    let admin = t.admin().await;
-    let manager = t.person(&admin, "Maria Manager", Some(admin.id)).await;
-    let teammate = t.person(&admin, "Tom Teammate", Some(manager.id)).await;
-    let outsider = t.person(&admin, "Olga Outsider", Some(admin.id)).await;
-    let (a, m, tm, o) = (t.token(&admin).await, t.token(&manager).await, t.token(&teammate).await, t.token(&outsider).await);
-    Pair { manager, teammate, outsider, a, m, tm, o }
+    let pair = a_manager_with_a_report(t).await;
+    let (a, m, tm, o) =
+        (t.token(&pair.admin).await, t.token(&pair.manager).await, t.token(&pair.teammate).await, t.token(&pair.outsider).await);
+    WithTokens { pair, a, m, tm, o }
 }
 
 async fn call(t: &TestApp, token: &str, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
@@ -99,7 +98,7 @@ fn s(v: &Value) -> &str {
 
 /// A weekly series, Tuesdays 10:00 Berlin time from 6 October 2026, started through the
 /// API; its first meetings.
-async fn weekly_series(t: &TestApp, p: &Pair) -> (Value, Vec<Value>) {
+async fn weekly_one_on_ones_through_the_api(t: &TestApp, p: &WithTokens) -> (Value, Vec<Value>) {
     let series = ok(
         send(
             t,
@@ -135,8 +134,8 @@ fn point<'a>(view: &'a Value, body: &str) -> &'a Value {
 // ---- series ----
 
 async fn series_are_started_listed_and_paused_through_the_api(t: TestApp) {
-    let p = pair(&t).await;
-    let (series, upcoming) = weekly_series(&t, &p).await;
+    let p = a_manager_with_a_report_and_their_tokens(&t).await;
+    let (series, upcoming) = weekly_one_on_ones_through_the_api(&t, &p).await;
     let id = s(&series["id"]).to_string();
     assert_eq!(series["manager_id"], json!(p.manager.id));
     assert_eq!(series["teammate_id"], json!(p.teammate.id));
@@ -215,8 +214,8 @@ async fn series_are_started_listed_and_paused_through_the_api(t: TestApp) {
 // ---- meetings ----
 
 async fn meetings_are_listed_marked_moved_and_rated_through_the_api(t: TestApp) {
-    let p = pair(&t).await;
-    let (_, upcoming) = weekly_series(&t, &p).await;
+    let p = a_manager_with_a_report_and_their_tokens(&t).await;
+    let (_, upcoming) = weekly_one_on_ones_through_the_api(&t, &p).await;
     let (m0, m1) = (s(&upcoming[0]["id"]).to_string(), s(&upcoming[1]["id"]).to_string());
 
     let next = ok(get(&t, &p.tm, "/api/v1/meetings/upcoming").await, 200);
@@ -288,8 +287,8 @@ async fn meetings_are_listed_marked_moved_and_rated_through_the_api(t: TestApp) 
 // ---- the agenda ----
 
 async fn the_agenda_is_shared_ordered_and_edited_through_the_api(t: TestApp) {
-    let p = pair(&t).await;
-    let (_, upcoming) = weekly_series(&t, &p).await;
+    let p = a_manager_with_a_report_and_their_tokens(&t).await;
+    let (_, upcoming) = weekly_one_on_ones_through_the_api(&t, &p).await;
     let m0 = s(&upcoming[0]["id"]).to_string();
     let points = format!("/api/v1/meetings/{m0}/points");
     let budget = ok(send(&t, &p.m, Method::POST, &points, json!({"body": "Team budget"})).await, 201);
@@ -335,8 +334,8 @@ async fn the_agenda_is_shared_ordered_and_edited_through_the_api(t: TestApp) {
 }
 
 async fn topics_not_discussed_move_on_and_show_where_they_came_from(t: TestApp) {
-    let p = pair(&t).await;
-    let (_, upcoming) = weekly_series(&t, &p).await;
+    let p = a_manager_with_a_report_and_their_tokens(&t).await;
+    let (_, upcoming) = weekly_one_on_ones_through_the_api(&t, &p).await;
     let (m0, m1) = (s(&upcoming[0]["id"]).to_string(), s(&upcoming[1]["id"]).to_string());
     let points = format!("/api/v1/meetings/{m0}/points");
     ok(send(&t, &p.tm, Method::POST, &points, json!({"body": "Career growth"})).await, 201);
@@ -362,8 +361,8 @@ async fn topics_not_discussed_move_on_and_show_where_they_came_from(t: TestApp) 
 // ---- notes ----
 
 async fn notes_merge_or_conflict_and_never_lose_words(t: TestApp) {
-    let p = pair(&t).await;
-    let (_, upcoming) = weekly_series(&t, &p).await;
+    let p = a_manager_with_a_report_and_their_tokens(&t).await;
+    let (_, upcoming) = weekly_one_on_ones_through_the_api(&t, &p).await;
     let m0 = s(&upcoming[0]["id"]).to_string();
     let shared = format!("/api/v1/meetings/{m0}/notes/shared");
 
@@ -428,8 +427,8 @@ async fn notes_merge_or_conflict_and_never_lose_words(t: TestApp) {
 }
 
 async fn private_notes_never_reach_the_other_person(t: TestApp) {
-    let p = pair(&t).await;
-    let (_, upcoming) = weekly_series(&t, &p).await;
+    let p = a_manager_with_a_report_and_their_tokens(&t).await;
+    let (_, upcoming) = weekly_one_on_ones_through_the_api(&t, &p).await;
     let m0 = s(&upcoming[0]["id"]).to_string();
     let note = |kind: &str| format!("/api/v1/meetings/{m0}/notes/{kind}");
     ok(send(&t, &p.m, Method::PUT, &note("private"), json!({"body": "Worried about burnout", "base_version": 0})).await, 200);
@@ -466,8 +465,8 @@ async fn private_notes_never_reach_the_other_person(t: TestApp) {
 // ---- action items ----
 
 async fn action_items_through_the_api(t: TestApp) {
-    let p = pair(&t).await;
-    let (_, upcoming) = weekly_series(&t, &p).await;
+    let p = a_manager_with_a_report_and_their_tokens(&t).await;
+    let (_, upcoming) = weekly_one_on_ones_through_the_api(&t, &p).await;
     let m0 = s(&upcoming[0]["id"]).to_string();
     let actions = format!("/api/v1/meetings/{m0}/actions");
     let draft = ok(
@@ -550,8 +549,8 @@ async fn action_items_through_the_api(t: TestApp) {
 // ---- who may see what ----
 
 async fn outsiders_get_exactly_the_answer_for_a_missing_id(t: TestApp) {
-    let p = pair(&t).await;
-    let (series, upcoming) = weekly_series(&t, &p).await;
+    let p = a_manager_with_a_report_and_their_tokens(&t).await;
+    let (series, upcoming) = weekly_one_on_ones_through_the_api(&t, &p).await;
     let (sid, mid) = (s(&series["id"]).to_string(), s(&upcoming[0]["id"]).to_string());
     let pt = ok(send(&t, &p.tm, Method::POST, &format!("/api/v1/meetings/{mid}/points"), json!({"body": "Salary review"})).await, 201);
     let act = ok(
@@ -618,8 +617,8 @@ async fn outsiders_get_exactly_the_answer_for_a_missing_id(t: TestApp) {
 // ---- search ----
 
 async fn search_through_the_api_is_filtered_and_escaped(t: TestApp) {
-    let p = pair(&t).await;
-    let (_, upcoming) = weekly_series(&t, &p).await;
+    let p = a_manager_with_a_report_and_their_tokens(&t).await;
+    let (_, upcoming) = weekly_one_on_ones_through_the_api(&t, &p).await;
     let m0 = s(&upcoming[0]["id"]).to_string();
     ok(send(&t, &p.tm, Method::POST, &format!("/api/v1/meetings/{m0}/points"), json!({"body": "Career growth plan"})).await, 201);
     ok(
@@ -665,8 +664,8 @@ async fn search_through_the_api_is_filtered_and_escaped(t: TestApp) {
 }
 
 async fn a_browser_session_uses_the_api_with_its_csrf_token(t: TestApp) {
-    let p = pair(&t).await;
-    let (_, upcoming) = weekly_series(&t, &p).await;
+    let p = a_manager_with_a_report_and_their_tokens(&t).await;
+    let (_, upcoming) = weekly_one_on_ones_through_the_api(&t, &p).await;
     let m0 = s(&upcoming[0]["id"]).to_string();
     let (browser, csrf) = t.signed_in(&p.teammate.email).await;
     let url = t.url(&format!("/api/v1/meetings/{m0}/points"));

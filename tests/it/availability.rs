@@ -4,8 +4,8 @@
 //! writes alike, leave every later write working.
 
 use crate::on_both;
-use crate::support::{TestApp, pg_server_url, plain};
-use chrono::{DateTime, Duration as Days, NaiveDate, Utc};
+use crate::support::{TestApp, at, pg_server_url, plain};
+use chrono::{Duration as Days, NaiveDate};
 use rapport::app::meetings::SeriesInput;
 use rapport::domain::Person;
 use rapport::domain::meeting::SeriesKind;
@@ -26,10 +26,6 @@ struct Setup {
     series: Uuid,
     meeting: Uuid,
     one_off_meeting: Uuid,
-}
-
-fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
 }
 
 async fn series(t: &TestApp, manager: &Person, teammate: &Person, kind: SeriesKind, date: (i32, u32, u32), time: &str) -> Uuid {

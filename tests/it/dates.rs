@@ -4,9 +4,8 @@
 //! to its field and what was typed kept); and the calendar feed never carries a year that is
 //! not four digits.
 
-use crate::guidance::{Org, at, org};
 use crate::on_both;
-use crate::support::{TestApp, plain};
+use crate::support::{Org, TestApp, an_organisation, at, plain};
 use chrono::NaiveDate;
 use rapport::app::meetings::SeriesInput;
 use rapport::domain::meeting::SeriesKind;
@@ -59,7 +58,7 @@ async fn post(t: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value)
 
 async fn far_dates_are_refused_by_the_api_naming_the_field(t: TestApp) {
     t.clock.set(at("2026-11-23T10:00:00Z"));
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     let (_, meeting, version) = series(&t, &o).await;
     let (emil, ada) = (t.token(&o.emil).await, t.token(&o.ada).await);
     let jon = t.person(&o.ada, "Jon Dev", Some(o.emil.id)).await;
@@ -95,7 +94,7 @@ async fn far_dates_are_refused_by_the_api_naming_the_field(t: TestApp) {
 
 async fn far_dates_are_refused_by_the_pages_next_to_the_field(t: TestApp) {
     t.clock.set(at("2026-11-23T10:00:00Z"));
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     let (_, meeting, version) = series(&t, &o).await;
     let jon = t.person(&o.ada, "Jon Dev", Some(o.emil.id)).await;
     let (emil, csrf) = t.signed_in(&o.emil.email).await;
@@ -143,7 +142,7 @@ async fn far_dates_are_refused_by_the_pages_next_to_the_field(t: TestApp) {
 
 async fn the_calendar_feed_never_has_a_year_outside_four_digits(t: TestApp) {
     t.clock.set(at("2026-11-23T10:00:00Z"));
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     let (_, meeting, version) = series(&t, &o).await;
     let emil = t.token(&o.emil).await;
     let jon = t.person(&o.ada, "Jon Dev", Some(o.emil.id)).await;

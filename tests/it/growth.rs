@@ -4,8 +4,8 @@
 //! assessing someone you do not manage looks exactly like "not found").
 
 use crate::on_both;
-use crate::support::{TestApp, plain};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use crate::support::{Org, TestApp, an_organisation, at, plain};
+use chrono::{Duration, NaiveDate};
 use rapport::app::AppError;
 use rapport::app::meetings::SeriesInput;
 use rapport::domain::Person;
@@ -30,27 +30,6 @@ on_both!(
 
 const EXAMPLE: &str = include_str!("../../frameworks/example.yaml");
 
-struct Org {
-    ada: Person,  // admin, top
-    vera: Person, // reports to Ada: Emil's manager, a skip-level leader for Ivy
-    emil: Person, // reports to Vera
-    ivy: Person,  // reports to Emil
-    otto: Person, // reports to Ada, unrelated to Ivy
-}
-
-async fn org(t: &TestApp) -> Org {
-    let ada = t.admin().await;
-    let vera = t.person(&ada, "Vera Vp", Some(ada.id)).await;
-    let emil = t.person(&ada, "Emil Manager", Some(vera.id)).await;
-    let ivy = t.person(&ada, "Ivy Coder", Some(emil.id)).await;
-    let otto = t.person(&ada, "Otto Other", Some(ada.id)).await;
-    Org { ada, vera, emil, ivy, otto }
-}
-
-fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
-
 /// Imports the example framework and places Ivy at Engineer I; returns the framework id.
 async fn ivy_at_engineer_one(t: &TestApp, o: &Org) -> uuid::Uuid {
     let out = t.app.import_framework(&o.ada, EXAMPLE.as_bytes(), Format::Yaml, "", true).await.unwrap();
@@ -59,7 +38,7 @@ async fn ivy_at_engineer_one(t: &TestApp, o: &Org) -> uuid::Uuid {
 }
 
 async fn frameworks_import_and_export_in_every_format_and_round_trip(t: TestApp) {
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     let token = t.token(&o.ada).await;
     let c = plain();
     let expected = framework::parse(EXAMPLE.as_bytes(), Format::Yaml, "").unwrap();
@@ -125,7 +104,7 @@ fn urlencode(s: &str) -> String {
 }
 
 async fn a_changed_framework_is_a_new_version_and_old_assessments_keep_theirs(t: TestApp) {
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     t.clock.set(at("2026-03-02T10:00:00Z"));
     let fid = ivy_at_engineer_one(&t, &o).await;
     let first = t.app.assess(&o.emil, o.ivy.id, "Ownership", "meets", "Shipped the importer").await.unwrap();
@@ -161,7 +140,7 @@ async fn a_changed_framework_is_a_new_version_and_old_assessments_keep_theirs(t:
 }
 
 async fn bad_files_are_refused_with_line_and_column_and_change_nothing(t: TestApp) {
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     let token = t.token(&o.ada).await;
     let c = plain();
     // (format, name, file, (line, column, field) of a problem it must report)
@@ -222,7 +201,7 @@ async fn bad_files_are_refused_with_line_and_column_and_change_nothing(t: TestAp
 }
 
 async fn readiness_follows_the_managers_latest_view_against_the_next_level(t: TestApp) {
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     t.clock.set(at("2026-03-02T10:00:00Z"));
     ivy_at_engineer_one(&t, &o).await;
     let g = t.app.growth(&o.emil, o.ivy.id).await.unwrap();
@@ -258,7 +237,7 @@ async fn readiness_follows_the_managers_latest_view_against_the_next_level(t: Te
 }
 
 async fn growth_records_follow_the_privacy_table(t: TestApp) {
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     let fid = ivy_at_engineer_one(&t, &o).await;
     t.app.assess(&o.emil, o.ivy.id, "Ownership", "meets", "evidence").await.unwrap();
     let c = plain();
@@ -326,7 +305,7 @@ async fn growth_records_follow_the_privacy_table(t: TestApp) {
 }
 
 async fn differing_views_become_a_topic_in_the_next_one_on_one(t: TestApp) {
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     t.clock.set(at("2026-03-02T08:00:00Z"));
     ivy_at_engineer_one(&t, &o).await;
     t.app
@@ -365,7 +344,7 @@ async fn differing_views_become_a_topic_in_the_next_one_on_one(t: TestApp) {
 }
 
 async fn plans_record_steps_progress_and_overdue_steps(t: TestApp) {
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     t.clock.set(at("2026-03-02T08:00:00Z"));
     let emil = t.token(&o.emil).await;
     let c = plain();
@@ -447,7 +426,7 @@ async fn plans_record_steps_progress_and_overdue_steps(t: TestApp) {
 }
 
 async fn the_growth_page_shows_now_and_next_side_by_side_with_a_chart(t: TestApp) {
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     t.clock.set(at("2026-03-02T08:00:00Z"));
     ivy_at_engineer_one(&t, &o).await;
     t.app.assess(&o.emil, o.ivy.id, "Building software", "exceeds", "Led the importer").await.unwrap();
@@ -479,7 +458,7 @@ async fn the_growth_page_shows_now_and_next_side_by_side_with_a_chart(t: TestApp
 }
 
 async fn the_import_page_previews_an_uploaded_file_then_imports_it(t: TestApp) {
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     let (c, csrf) = t.signed_in("ada@example.com").await;
     let csv = "track,,,IC,\r\narea,competency,description,Junior,Senior\r\nCraft,Code,,\"Writes\r\ncode\",Designs\r\n";
     let upload = |csrf: &str, mode: &str| {

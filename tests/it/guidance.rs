@@ -3,16 +3,11 @@
 //! nothing, export, and templates that fill an agenda.
 
 use crate::on_both;
-use crate::support::{TestApp, csrf_in};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use crate::support::{TestApp, an_organisation, at, csrf_in, weekly_one_on_ones};
+use chrono::{Duration, NaiveDate};
 use rapport::app::AppError;
 use rapport::app::guidance::BankFilter;
-use rapport::app::meetings::SeriesInput;
-use rapport::domain::Person;
 use rapport::domain::guidance::{Purpose, QuestionFormat};
-use rapport::domain::meeting::SeriesKind;
-use rapport::domain::schedule::Cadence;
-use uuid::Uuid;
 
 on_both!(
     the_bank_offers_our_questions_for_every_purpose,
@@ -26,49 +21,8 @@ on_both!(
     the_same_question_added_twice_at_once_is_kept_once_and_never_a_server_error,
 );
 
-pub struct Org {
-    pub ada: Person,  // admin, top
-    pub vera: Person, // Emil's manager: a skip-level leader for Ivy
-    pub emil: Person, // Ivy's manager
-    pub ivy: Person,
-    pub otto: Person, // unrelated
-}
-
-pub async fn org(t: &TestApp) -> Org {
-    let ada = t.admin().await;
-    let vera = t.person(&ada, "Vera Vp", Some(ada.id)).await;
-    let emil = t.person(&ada, "Emil Manager", Some(vera.id)).await;
-    let ivy = t.person(&ada, "Ivy Coder", Some(emil.id)).await;
-    let otto = t.person(&ada, "Otto Other", Some(ada.id)).await;
-    Org { ada, vera, emil, ivy, otto }
-}
-
-pub fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
-
-/// Emil's weekly series with Ivy, first meeting on `first` at 10:00 UTC. Returns its id.
-pub async fn weekly(t: &TestApp, o: &Org, first: NaiveDate) -> Uuid {
-    t.app
-        .create_series(
-            &o.emil,
-            SeriesInput {
-                teammate_id: o.ivy.id,
-                kind: SeriesKind::Regular,
-                cadence: Cadence::Weekly,
-                first_date: first,
-                time: "10:00".into(),
-                timezone: "UTC".into(),
-                duration_minutes: 30,
-            },
-        )
-        .await
-        .unwrap()
-        .id
-}
-
 async fn the_bank_offers_our_questions_for_every_purpose(t: TestApp) {
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     let all = t.app.question_bank(&o.ivy, &BankFilter::default()).await.unwrap();
     assert!(all.len() >= 350, "{} questions", all.len());
     let keys: std::collections::HashSet<_> = all.iter().map(|q| q.key.clone()).collect();
@@ -86,7 +40,7 @@ async fn the_bank_offers_our_questions_for_every_purpose(t: TestApp) {
 }
 
 async fn own_questions_and_favourites_belong_to_their_author(t: TestApp) {
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     let mine =
         t.app.add_own_question(&o.emil, "  What would make Mondays lighter?  ", &["wellbeing".into(), "plans".into()]).await.unwrap();
     assert_eq!(mine.text, "What would make Mondays lighter?");
@@ -122,9 +76,9 @@ async fn own_questions_and_favourites_belong_to_their_author(t: TestApp) {
 }
 
 async fn a_question_added_to_the_next_one_on_one_is_remembered_and_ranked_lower(t: TestApp) {
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     t.clock.set(at("2026-03-02T09:00:00Z"));
-    let series = weekly(&t, &o, NaiveDate::from_ymd_opt(2026, 3, 3).unwrap()).await;
+    let series = weekly_one_on_ones(&t, &o.emil, &o.ivy, NaiveDate::from_ymd_opt(2026, 3, 3).unwrap()).await;
     let f = BankFilter { series_id: Some(series), ..Default::default() };
     let before = t.app.question_bank(&o.emil, &f).await.unwrap();
     let key = before[0].key.clone();
@@ -155,7 +109,7 @@ async fn a_question_added_to_the_next_one_on_one_is_remembered_and_ranked_lower(
 }
 
 async fn imports_report_line_and_column_and_change_nothing(t: TestApp) {
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     t.app.add_own_question(&o.emil, "How are the on-call weeks?", &["wellbeing".into()]).await.unwrap();
     let bad = "text,purposes\nWhat would you automate first?,plans\nHow are the on-call weeks?,wellbeing\nWhat next?,plans fun\n";
     let Err(AppError::Invalid(i)) = t.app.import_own_questions(&o.emil, bad.as_bytes(), QuestionFormat::Csv).await else { panic!() };
@@ -199,9 +153,9 @@ async fn imports_report_line_and_column_and_change_nothing(t: TestApp) {
 }
 
 async fn templates_fill_the_agenda_with_their_prompts(t: TestApp) {
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     t.clock.set(at("2026-03-02T09:00:00Z"));
-    let series = weekly(&t, &o, NaiveDate::from_ymd_opt(2026, 3, 3).unwrap()).await;
+    let series = weekly_one_on_ones(&t, &o.emil, &o.ivy, NaiveDate::from_ymd_opt(2026, 3, 3).unwrap()).await;
     let meeting = t.app.next_meeting_of(&o.emil, series).await.unwrap();
     let ours = t.app.templates(&o.emil).await.unwrap();
     for key in ["weekly", "career", "setback", "feedback", "review", "promotion", "skip-level"] {
@@ -248,9 +202,9 @@ async fn templates_fill_the_agenda_with_their_prompts(t: TestApp) {
 }
 
 async fn the_question_bank_page_adds_to_the_next_one_on_one(t: TestApp) {
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     t.clock.set(at("2026-03-02T09:00:00Z"));
-    let series = weekly(&t, &o, NaiveDate::from_ymd_opt(2026, 3, 3).unwrap()).await;
+    let series = weekly_one_on_ones(&t, &o.emil, &o.ivy, NaiveDate::from_ymd_opt(2026, 3, 3).unwrap()).await;
     let (c, _) = t.signed_in(&o.emil.email.to_string()).await;
     let html = c.get(t.url(&format!("/questions?purpose=wellbeing&with={series}"))).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("How are you, really?"));
@@ -286,9 +240,9 @@ async fn the_question_bank_page_adds_to_the_next_one_on_one(t: TestApp) {
 
 async fn the_api_serves_the_bank_imports_with_places_and_applies_templates(t: TestApp) {
     use serde_json::{Value, json};
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     t.clock.set(at("2026-03-02T09:00:00Z"));
-    let series = weekly(&t, &o, NaiveDate::from_ymd_opt(2026, 3, 3).unwrap()).await;
+    let series = weekly_one_on_ones(&t, &o.emil, &o.ivy, NaiveDate::from_ymd_opt(2026, 3, 3).unwrap()).await;
     let token = t.token(&o.emil).await;
     let c = crate::support::plain();
     let get = |path: String| c.get(t.url(&path)).bearer_auth(&token).send();
@@ -380,9 +334,9 @@ async fn the_api_serves_the_bank_imports_with_places_and_applies_templates(t: Te
 /// A hand-built history: the weekly template on 5 January (feedback among its purposes), a topic
 /// never discussed and carried from meeting to meeting, and ratings 5, 4, 3.
 async fn prep_suggestions_give_their_reasons_from_the_pairs_history(t: TestApp) {
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     t.clock.set(at("2026-01-05T09:00:00Z"));
-    let series = weekly(&t, &o, NaiveDate::from_ymd_opt(2026, 1, 6).unwrap()).await;
+    let series = weekly_one_on_ones(&t, &o.emil, &o.ivy, NaiveDate::from_ymd_opt(2026, 1, 6).unwrap()).await;
     let first = t.app.next_meeting_of(&o.emil, series).await.unwrap();
     for p in t.app.apply_template(&o.emil, "weekly", first).await.unwrap() {
         let patch = rapport::app::meetings::PointPatch { discussed: Some(true), ..Default::default() };

@@ -4,13 +4,10 @@
 //! and both managers; a change back within two weeks resumes the pair's series.
 
 use crate::on_both;
-use crate::support::{TestApp, plain};
+use crate::support::{Org, TestApp, an_organisation, plain, weekly_one_on_ones};
 use chrono::Duration;
-use rapport::app::meetings::SeriesInput;
 use rapport::clock::Clock;
-use rapport::domain::Person;
-use rapport::domain::meeting::{SeriesKind, SeriesStatus};
-use rapport::domain::schedule::Cadence;
+use rapport::domain::meeting::SeriesStatus;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -21,23 +18,6 @@ on_both!(
     every_change_of_reporting_line_is_recorded_and_told_to_the_three,
     a_change_back_within_two_weeks_resumes_the_series_and_later_does_not,
 );
-
-struct Org {
-    ada: Person,  // admin
-    emil: Person, // Ivy's manager
-    ivy: Person,
-    otto: Person, // reports to Ada; becomes Ivy's manager
-    rob: Person,  // unrelated
-}
-
-async fn org(t: &TestApp) -> Org {
-    let ada = t.admin().await;
-    let emil = t.person(&ada, "Emil Manager", Some(ada.id)).await;
-    let ivy = t.person(&ada, "Ivy Coder", Some(emil.id)).await;
-    let otto = t.person(&ada, "Otto Other", Some(ada.id)).await;
-    let rob = t.person(&ada, "Rob Builder", Some(ada.id)).await;
-    Org { ada, emil, ivy, otto, rob }
-}
 
 async fn api(t: &TestApp, token: &str, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
     let c = plain();
@@ -139,7 +119,7 @@ async fn set_manager(t: &TestApp, token: &str, person: Uuid, manager: Uuid) -> (
 }
 
 async fn an_admin_who_makes_themselves_manager_inherits_none_of_the_past(t: TestApp) {
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     let past = emil_writes_the_past(&t, &o).await;
     let ada = t.token(&o.ada).await;
     // Before: not found, all of it.
@@ -170,7 +150,7 @@ async fn an_admin_who_makes_themselves_manager_inherits_none_of_the_past(t: Test
 }
 
 async fn a_new_manager_who_is_not_an_admin_inherits_none_of_the_past(t: TestApp) {
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     let past = emil_writes_the_past(&t, &o).await;
     let ada = t.token(&o.ada).await;
     let (s, _) = set_manager(&t, &ada, o.ivy.id.0, o.otto.id.0).await;
@@ -196,7 +176,7 @@ async fn a_new_manager_who_is_not_an_admin_inherits_none_of_the_past(t: TestApp)
 }
 
 async fn a_new_manager_reads_what_the_person_hands_over_and_nothing_else(t: TestApp) {
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     let past = emil_writes_the_past(&t, &o).await;
     let ada = t.token(&o.ada).await;
     let ivy = t.token(&o.ivy).await;
@@ -261,7 +241,8 @@ async fn a_new_manager_reads_what_the_person_hands_over_and_nothing_else(t: Test
 }
 
 async fn every_change_of_reporting_line_is_recorded_and_told_to_the_three(t: TestApp) {
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
+    let rob = o.hires(&t, "Rob Builder", &o.ada).await;
     let ada = t.token(&o.ada).await;
     let when = Clock::now(&t.clock);
     let (s, _) = set_manager(&t, &ada, o.ivy.id.0, o.otto.id.0).await;
@@ -277,10 +258,10 @@ async fn every_change_of_reporting_line_is_recorded_and_told_to_the_three(t: Tes
         assert_eq!(last["changed_by_name"], "Ada Admin");
         assert_eq!(chrono::DateTime::parse_from_rfc3339(last["changed_at"].as_str().unwrap()).unwrap(), when);
     }
-    let (s, body) = api(&t, &t.token(&o.rob).await, "GET", &path, None).await;
+    let (s, body) = api(&t, &t.token(&rob).await, "GET", &path, None).await;
     assert_eq!((s, body["error"]["code"].as_str()), (404, Some("not_found")));
     // The person and both managers are told; nobody else.
-    for (who, told) in [(&o.ivy, true), (&o.emil, true), (&o.otto, true), (&o.rob, false)] {
+    for (who, told) in [(&o.ivy, true), (&o.emil, true), (&o.otto, true), (&rob, false)] {
         let (_, inbox) = api(&t, &t.token(who).await, "GET", "/api/v1/me/messages", None).await;
         let got = inbox.as_array().unwrap().iter().any(|m| m["subject"].as_str().unwrap().contains("Ivy Coder now reports to Otto Other"));
         assert_eq!(got, told, "{} told: {inbox}", who.name);
@@ -291,23 +272,10 @@ async fn every_change_of_reporting_line_is_recorded_and_told_to_the_three(t: Tes
     t.app.import_people(&o.ada, csv.as_bytes(), true).await.unwrap();
     let (_, list) = api(&t, &ada, "GET", &path, None).await;
     let last = list.as_array().unwrap().last().unwrap().clone();
-    assert_eq!((last["manager_id"].clone(), last["previous_manager_id"].clone()), (json!(o.rob.id.0), json!(o.otto.id.0)));
+    assert_eq!((last["manager_id"].clone(), last["previous_manager_id"].clone()), (json!(rob.id.0), json!(o.otto.id.0)));
     assert_eq!(last["changed_by_id"], json!(o.ada.id.0));
-    let (_, inbox) = api(&t, &t.token(&o.rob).await, "GET", "/api/v1/me/messages", None).await;
+    let (_, inbox) = api(&t, &t.token(&rob).await, "GET", "/api/v1/me/messages", None).await;
     assert!(inbox.to_string().contains("Ivy Coder now reports to Rob Builder instead of Otto Other"), "{inbox}");
-}
-
-async fn weekly(t: &TestApp, manager: &Person, teammate: &Person) -> Uuid {
-    let input = SeriesInput {
-        teammate_id: teammate.id,
-        kind: SeriesKind::Regular,
-        cadence: Cadence::Weekly,
-        first_date: Clock::now(&t.clock).date_naive() + Duration::days(1),
-        time: "10:00".into(),
-        timezone: "UTC".into(),
-        duration_minutes: 30,
-    };
-    t.app.create_series(manager, input).await.unwrap().id
 }
 
 async fn status(t: &TestApp, series: Uuid) -> SeriesStatus {
@@ -315,9 +283,9 @@ async fn status(t: &TestApp, series: Uuid) -> SeriesStatus {
 }
 
 async fn a_change_back_within_two_weeks_resumes_the_series_and_later_does_not(t: TestApp) {
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     let past = emil_writes_the_past(&t, &o).await;
-    let series = weekly(&t, &o.emil, &o.ivy).await;
+    let series = weekly_one_on_ones(&t, &o.emil, &o.ivy, t.tomorrow()).await;
     let ada = t.token(&o.ada).await;
     set_manager(&t, &ada, o.ivy.id.0, o.otto.id.0).await;
     assert_eq!(status(&t, series).await, SeriesStatus::Ended);
@@ -342,5 +310,5 @@ async fn a_change_back_within_two_weeks_resumes_the_series_and_later_does_not(t:
     let (_, list) = api(&t, &ada, "GET", &format!("/api/v1/people/{}/reporting-changes", o.ivy.id), None).await;
     let resumed: Vec<bool> = list.as_array().unwrap().iter().map(|l| l["resumed"].as_bool().unwrap()).collect();
     assert_eq!(resumed.iter().filter(|r| **r).count(), 1, "{list}");
-    let _ = weekly(&t, &o.emil, &o.ivy).await;
+    let _ = weekly_one_on_ones(&t, &o.emil, &o.ivy, t.tomorrow()).await;
 }

@@ -4,9 +4,8 @@
 //! warnings about a first 1:1 less than a day after the note or in the teammate's focus hours;
 //! the page and the API.
 
-use crate::guidance::{Org, at, org};
 use crate::on_both;
-use crate::support::{TestApp, plain};
+use crate::support::{Org, TestApp, an_organisation, at, plain};
 use chrono::{Duration, NaiveDate, Weekday};
 use rapport::app::AppError;
 use rapport::app::meetings::SeriesInput;
@@ -57,7 +56,7 @@ fn d(s: &str) -> NaiveDate {
 
 async fn a_draft_is_made_when_one_on_ones_start_and_only_the_manager_sees_it(t: TestApp) {
     t.clock.set(at("2026-11-23T10:00:00Z")); // a Monday
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     let s = start(&t, &o, d("2026-11-26"), "10:00", "UTC").await;
     let v = t.app.kickoff(&o.emil, s).await.unwrap();
     assert_eq!(v.version, 1, "the draft was saved with the series");
@@ -81,7 +80,7 @@ async fn a_draft_is_made_when_one_on_ones_start_and_only_the_manager_sees_it(t: 
 
 async fn a_sent_note_reaches_the_teammate_in_the_app_and_as_a_message(t: TestApp) {
     t.clock.set(at("2026-11-23T10:00:00Z"));
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     let s = start(&t, &o, d("2026-11-26"), "10:00", "UTC").await;
     let v = t.app.kickoff(&o.emil, s).await.unwrap();
     let body = v.body.replace("Looking forward to it,", "Looking forward to it, and bring coffee,");
@@ -128,7 +127,7 @@ async fn a_sent_note_reaches_the_teammate_in_the_app_and_as_a_message(t: TestApp
 
 async fn bad_placeholders_and_stale_versions_change_nothing(t: TestApp) {
     t.clock.set(at("2026-11-23T10:00:00Z"));
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     let s = start(&t, &o, d("2026-11-26"), "10:00", "UTC").await;
     let v = t.app.kickoff(&o.emil, s).await.unwrap();
     let e = t.app.send_kickoff(&o.emil, s, "Hi {teammate}", "See you {when} in {room}.", v.version).await.unwrap_err();
@@ -157,7 +156,7 @@ async fn bad_placeholders_and_stale_versions_change_nothing(t: TestApp) {
 
 async fn a_first_one_on_one_less_than_a_day_after_the_note_is_warned_about(t: TestApp) {
     t.clock.set(at("2026-11-23T10:00:00Z"));
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     // The first 1:1 is tomorrow at 10:00 UTC: exactly a day ahead is fine.
     let s = start(&t, &o, d("2026-11-24"), "10:00", "UTC").await;
     assert_eq!(t.app.kickoff(&o.emil, s).await.unwrap().warnings, vec![]);
@@ -179,7 +178,7 @@ async fn a_first_one_on_one_less_than_a_day_after_the_note_is_warned_about(t: Te
 
 async fn focus_hours_warn_in_the_teammates_own_zone(t: TestApp) {
     t.clock.set(at("2026-11-23T10:00:00Z"));
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     // Ivy (UTC) keeps Thursday mornings, 09:00 to 11:00, for deep work.
     let hours = check_focus(&["thu".into()], "09:00", "11:00").unwrap();
     t.app.set_focus_hours(&o.ivy, Some(&hours)).await.unwrap();
@@ -215,7 +214,7 @@ async fn focus_hours_warn_in_the_teammates_own_zone(t: TestApp) {
 
 async fn skipping_stops_the_warnings_and_sends_nothing(t: TestApp) {
     t.clock.set(at("2026-11-23T10:00:00Z"));
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     let s = start(&t, &o, d("2026-11-23"), "20:00", "UTC").await; // tonight: too soon
     let v = t.app.kickoff(&o.emil, s).await.unwrap();
     assert_eq!(v.warnings.len(), 1);
@@ -233,7 +232,7 @@ async fn skipping_stops_the_warnings_and_sends_nothing(t: TestApp) {
 
 async fn the_kickoff_page_previews_saves_and_sends(t: TestApp) {
     t.clock.set(at("2026-11-23T10:00:00Z"));
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     let s = start(&t, &o, d("2026-11-24"), "09:00", "UTC").await; // 23 hours ahead
     let (m, csrf) = t.signed_in(&o.emil.email).await;
     let url = t.url(&format!("/series/{s}/kickoff"));
@@ -295,7 +294,7 @@ async fn the_kickoff_page_previews_saves_and_sends(t: TestApp) {
 
 async fn the_api_reads_edits_and_sends_the_note_with_its_warnings(t: TestApp) {
     t.clock.set(at("2026-11-23T10:00:00Z"));
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     let (emil, ivy, otto) = (t.token(&o.emil).await, t.token(&o.ivy).await, t.token(&o.otto).await);
     let c = plain();
     // Ivy sets focus hours through the API; a bad day and a bad time are named.
@@ -416,7 +415,7 @@ fn team(o: &Org, ids: Vec<rapport::domain::PersonId>, body: &str, send: bool) ->
 
 async fn a_whole_team_starts_at_once_each_with_their_own_note(t: TestApp) {
     t.clock.set(at("2026-11-23T10:00:00Z"));
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     let jon = t.person(&o.ada, "Jon Dev", Some(o.emil.id)).await;
     let kai = t.person(&o.ada, "Kai New", Some(o.emil.id)).await;
     let body = "Hi {name}, {cadence} from {first}, {minutes} minutes. The time is yours.";
@@ -473,7 +472,7 @@ async fn a_whole_team_starts_at_once_each_with_their_own_note(t: TestApp) {
 
 async fn the_team_and_focus_hours_pages_name_every_problem(t: TestApp) {
     t.clock.set(at("2026-11-23T10:00:00Z"));
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     let jon = t.person(&o.ada, "Jon Dev", Some(o.emil.id)).await;
     let (m, csrf) = t.signed_in(&o.emil.email).await;
     let list = m.get(t.url("/meetings")).send().await.unwrap().text().await.unwrap();
@@ -550,7 +549,7 @@ async fn the_team_and_focus_hours_pages_name_every_problem(t: TestApp) {
 
 async fn a_series_from_before_notes_gets_our_draft_and_its_first_save_inserts_it(t: TestApp) {
     t.clock.set(at("2026-11-23T10:00:00Z"));
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     let s = start(&t, &o, d("2026-11-26"), "10:00", "UTC").await;
     // As if the series had started before kickoff notes existed.
     match &t.app.db {
@@ -576,7 +575,7 @@ async fn a_series_from_before_notes_gets_our_draft_and_its_first_save_inserts_it
 /// everything as it was, including whether she has read it (the API and the page).
 async fn a_refused_send_or_skip_touches_nothing(t: TestApp) {
     t.clock.set(at("2026-11-23T10:00:00Z"));
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     let s = start(&t, &o, d("2026-11-26"), "10:00", "UTC").await;
     let v = t.app.kickoff(&o.emil, s).await.unwrap();
     let sent = t.app.send_kickoff(&o.emil, s, &v.subject, &v.body, v.version).await.unwrap();

@@ -3,12 +3,7 @@
 //! or conflict, private notes that never reach the other person, ratings, actions, search.
 
 use crate::on_both;
-use crate::support::{TestApp, csrf_in};
-use chrono::{DateTime, NaiveDate, Utc};
-use rapport::app::meetings::SeriesInput;
-use rapport::domain::Person;
-use rapport::domain::meeting::SeriesKind;
-use rapport::domain::schedule::Cadence;
+use crate::support::{Pair, TestApp, a_manager_with_a_report, at, csrf_in, day, upcoming, weekly_one_on_ones};
 use uuid::Uuid;
 
 on_both!(
@@ -25,48 +20,17 @@ on_both!(
     the_series_page_shows_how_worth_the_time_is_trending,
 );
 
-struct Pair {
-    manager: Person,
-    teammate: Person,
-    outsider: Person,
-}
-
-fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
-
-/// A manager, their report and someone unrelated, all able to sign in. The clock is on a
-/// Monday morning (UTC) so dates in the tests are easy to read.
-async fn pair(t: &TestApp) -> Pair {
+/// A manager with a report and someone unrelated, on a Monday morning (2 March 2026, 08:00
+/// UTC) so that dates in the tests are easy to read.
+async fn a_manager_with_a_report_on_a_monday(t: &TestApp) -> Pair {
     t.clock.set(at("2026-03-02T08:00:00Z"));
-    let admin = t.admin().await;
-    let manager = t.person(&admin, "Maria Manager", Some(admin.id)).await;
-    let teammate = t.person(&admin, "Tom Teammate", Some(manager.id)).await;
-    let outsider = t.person(&admin, "Olga Outsider", Some(admin.id)).await;
-    Pair { manager, teammate, outsider }
+    a_manager_with_a_report(t).await
 }
 
-/// Weekly 1:1s starting on Wednesday 4 March 2026 at 10:00 UTC; returns the series and its
-/// first meeting.
-async fn weekly(t: &TestApp, p: &Pair) -> (Uuid, Uuid) {
-    let series = t
-        .app
-        .create_series(
-            &p.manager,
-            SeriesInput {
-                teammate_id: p.teammate.id,
-                kind: SeriesKind::Regular,
-                cadence: Cadence::Weekly,
-                first_date: NaiveDate::from_ymd_opt(2026, 3, 4).unwrap(),
-                time: "10:00".into(),
-                timezone: "UTC".into(),
-                duration_minutes: 30,
-            },
-        )
-        .await
-        .unwrap();
-    let first = t.app.series_view(&p.manager, series.id, None).await.unwrap().upcoming[0].id;
-    (series.id, first)
+/// Their weekly 1:1s from Wednesday 4 March 2026 at 10:00 UTC: the series and its first meeting.
+async fn weekly_from_wednesday(t: &TestApp, p: &Pair) -> (Uuid, Uuid) {
+    let series = weekly_one_on_ones(t, &p.manager, &p.teammate, day("2026-03-04")).await;
+    (series, upcoming(t, &p.manager, series).await[0].id)
 }
 
 async fn get(c: &reqwest::Client, t: &TestApp, path: &str) -> (u16, String) {
@@ -105,8 +69,8 @@ fn element(html: &str, id: &str) -> String {
 }
 
 async fn the_pages_open_for_the_pair_and_look_missing_to_anyone_else(t: TestApp) {
-    let p = pair(&t).await;
-    let (series, meeting) = weekly(&t, &p).await;
+    let p = a_manager_with_a_report_on_a_monday(&t).await;
+    let (series, meeting) = weekly_from_wednesday(&t, &p).await;
     let (m, _) = t.signed_in(&p.manager.email).await;
     let (tm, _) = t.signed_in(&p.teammate.email).await;
     let (o, o_csrf) = t.signed_in(&p.outsider.email).await;
@@ -160,8 +124,8 @@ async fn the_pages_open_for_the_pair_and_look_missing_to_anyone_else(t: TestApp)
 }
 
 async fn a_topic_is_added_ticked_moved_and_removed_through_forms(t: TestApp) {
-    let p = pair(&t).await;
-    let (_, meeting) = weekly(&t, &p).await;
+    let p = a_manager_with_a_report_on_a_monday(&t).await;
+    let (_, meeting) = weekly_from_wednesday(&t, &p).await;
     let (tm, csrf) = t.signed_in(&p.teammate.email).await;
     let (m, m_csrf) = t.signed_in(&p.manager.email).await;
     let page = format!("/meetings/{meeting}");
@@ -250,8 +214,8 @@ async fn a_topic_is_added_ticked_moved_and_removed_through_forms(t: TestApp) {
 }
 
 async fn shared_notes_save_merge_and_show_a_conflict_without_losing_words(t: TestApp) {
-    let p = pair(&t).await;
-    let (_, meeting) = weekly(&t, &p).await;
+    let p = a_manager_with_a_report_on_a_monday(&t).await;
+    let (_, meeting) = weekly_from_wednesday(&t, &p).await;
     let (m, m_csrf) = t.signed_in(&p.manager.email).await;
     let (tm, csrf) = t.signed_in(&p.teammate.email).await;
     let notes = format!("/meetings/{meeting}/notes");
@@ -331,8 +295,8 @@ async fn shared_notes_save_merge_and_show_a_conflict_without_losing_words(t: Tes
 }
 
 async fn a_private_note_never_reaches_the_other_persons_pages(t: TestApp) {
-    let p = pair(&t).await;
-    let (series, meeting) = weekly(&t, &p).await;
+    let p = a_manager_with_a_report_on_a_monday(&t).await;
+    let (series, meeting) = weekly_from_wednesday(&t, &p).await;
     let (m, m_csrf) = t.signed_in(&p.manager.email).await;
     let (tm, csrf) = t.signed_in(&p.teammate.email).await;
     let private = format!("/meetings/{meeting}/private-note");
@@ -361,8 +325,8 @@ async fn a_private_note_never_reaches_the_other_persons_pages(t: TestApp) {
 }
 
 async fn only_the_teammate_rates_and_only_once_the_meeting_has_begun(t: TestApp) {
-    let p = pair(&t).await;
-    let (series, meeting) = weekly(&t, &p).await;
+    let p = a_manager_with_a_report_on_a_monday(&t).await;
+    let (series, meeting) = weekly_from_wednesday(&t, &p).await;
     let (m, m_csrf) = t.signed_in(&p.manager.email).await;
     let (tm, csrf) = t.signed_in(&p.teammate.email).await;
     let page = format!("/meetings/{meeting}");
@@ -405,8 +369,8 @@ async fn only_the_teammate_rates_and_only_once_the_meeting_has_begun(t: TestApp)
 }
 
 async fn actions_are_added_listed_filtered_and_ticked_done(t: TestApp) {
-    let p = pair(&t).await;
-    let (_, meeting) = weekly(&t, &p).await;
+    let p = a_manager_with_a_report_on_a_monday(&t).await;
+    let (_, meeting) = weekly_from_wednesday(&t, &p).await;
     let (m, m_csrf) = t.signed_in(&p.manager.email).await;
     let (tm, csrf) = t.signed_in(&p.teammate.email).await;
     let add = format!("/meetings/{meeting}/actions");
@@ -478,8 +442,8 @@ async fn actions_are_added_listed_filtered_and_ticked_done(t: TestApp) {
 }
 
 async fn search_highlights_hits_and_keeps_other_peoples_private_notes_out(t: TestApp) {
-    let p = pair(&t).await;
-    let (_, meeting) = weekly(&t, &p).await;
+    let p = a_manager_with_a_report_on_a_monday(&t).await;
+    let (_, meeting) = weekly_from_wednesday(&t, &p).await;
     t.app.add_point(&p.teammate, meeting, "Kubernetes <b>migration</b> plan", false).await.unwrap();
     t.app.save_note(&p.teammate, meeting, true, "kubernetes doubts, private", 0).await.unwrap();
     let (m, _) = t.signed_in(&p.manager.email).await;
@@ -511,7 +475,7 @@ async fn search_highlights_hits_and_keeps_other_peoples_private_notes_out(t: Tes
 }
 
 async fn a_series_is_started_through_the_form_with_each_problem_next_to_its_field(t: TestApp) {
-    let p = pair(&t).await;
+    let p = a_manager_with_a_report_on_a_monday(&t).await;
     let (m, csrf) = t.signed_in(&p.manager.email).await;
     let tom = p.teammate.id.to_string();
 
@@ -582,8 +546,8 @@ async fn a_series_is_started_through_the_form_with_each_problem_next_to_its_fiel
 }
 
 async fn the_series_page_pauses_resumes_and_pages_through_history(t: TestApp) {
-    let p = pair(&t).await;
-    let (series, _) = weekly(&t, &p).await;
+    let p = a_manager_with_a_report_on_a_monday(&t).await;
+    let (series, _) = weekly_from_wednesday(&t, &p).await;
     let (m, csrf) = t.signed_in(&p.manager.email).await;
     let (tm, tm_csrf) = t.signed_in(&p.teammate.email).await;
     let page = format!("/series/{series}");
@@ -629,8 +593,8 @@ async fn the_series_page_pauses_resumes_and_pages_through_history(t: TestApp) {
 }
 
 async fn meetings_are_skipped_and_moved_with_a_reason(t: TestApp) {
-    let p = pair(&t).await;
-    let (_, meeting) = weekly(&t, &p).await;
+    let p = a_manager_with_a_report_on_a_monday(&t).await;
+    let (_, meeting) = weekly_from_wednesday(&t, &p).await;
     let (m, csrf) = t.signed_in(&p.manager.email).await;
     let page = format!("/meetings/{meeting}");
     let html = get(&m, &t, &page).await.1;
@@ -702,8 +666,8 @@ async fn meetings_are_skipped_and_moved_with_a_reason(t: TestApp) {
 /// four averaged 2.2 (the 4 and the three low ones), down from 5.0, and suggests asking; the
 /// teammate sees their own answers; the API lists them newest first.
 async fn the_series_page_shows_how_worth_the_time_is_trending(t: TestApp) {
-    let p = pair(&t).await;
-    let (series, _) = weekly(&t, &p).await;
+    let p = a_manager_with_a_report_on_a_monday(&t).await;
+    let (series, _) = weekly_from_wednesday(&t, &p).await;
     let (manager, _) = t.signed_in(&p.manager.email).await;
     let (_, page) = get(&manager, &t, &format!("/series/{series}")).await;
     assert!(page.contains("1:1s with Tom Teammate"));

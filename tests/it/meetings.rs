@@ -3,13 +3,12 @@
 //! reporting-line changes, history, and concurrent edits that never lose a word.
 
 use crate::on_both;
-use crate::support::{TestApp, browser, spawn_on};
+use crate::support::{TestApp, a_manager_with_a_report, at, browser, spawn_on, weekly_at_ten};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use rapport::app::AppError;
 use rapport::app::meetings::{NoteSaved, PointPatch, SeriesInput};
 use rapport::domain::Person;
 use rapport::domain::meeting::{MeetingStatus, SeriesKind, SeriesStatus};
-use rapport::domain::schedule::Cadence;
 
 on_both!(
     points_not_discussed_move_on_once_even_across_skipped_meetings,
@@ -25,37 +24,6 @@ on_both!(
     a_kept_meeting_page_is_never_used_after_any_change_from_anywhere,
 );
 
-struct Pair {
-    admin: Person,
-    manager: Person,
-    teammate: Person,
-    outsider: Person,
-}
-
-fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
-
-async fn pair(t: &TestApp) -> Pair {
-    let admin = t.admin().await;
-    let manager = t.person(&admin, "Maria Manager", Some(admin.id)).await;
-    let teammate = t.person(&admin, "Tom Teammate", Some(manager.id)).await;
-    let outsider = t.person(&admin, "Olga Outsider", Some(admin.id)).await;
-    Pair { admin, manager, teammate, outsider }
-}
-
-fn weekly(teammate: &Person, first: NaiveDate, tz: &str) -> SeriesInput {
-    SeriesInput {
-        teammate_id: teammate.id,
-        kind: SeriesKind::Regular,
-        cadence: Cadence::Weekly,
-        first_date: first,
-        time: "10:00".into(),
-        timezone: tz.into(),
-        duration_minutes: 30,
-    }
-}
-
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
@@ -67,8 +35,8 @@ async fn points_text(t: &TestApp, who: &Person, meeting: uuid::Uuid) -> Vec<(Str
 
 async fn points_not_discussed_move_on_once_even_across_skipped_meetings(t: TestApp) {
     t.clock.set(at("2026-10-01T08:00:00Z"));
-    let p = pair(&t).await;
-    let series = t.app.create_series(&p.manager, weekly(&p.teammate, date(2026, 10, 6), "Europe/Berlin")).await.unwrap();
+    let p = a_manager_with_a_report(&t).await;
+    let series = t.app.create_series(&p.manager, weekly_at_ten(&p.teammate, date(2026, 10, 6), "Europe/Berlin")).await.unwrap();
     let view = t.app.series_view(&p.teammate, series.id, None).await.unwrap();
     let (m0, m1, m2) = (view.upcoming[0].clone(), view.upcoming[1].clone(), view.upcoming[2].clone());
 
@@ -111,16 +79,19 @@ async fn points_not_discussed_move_on_once_even_across_skipped_meetings(t: TestA
 
 async fn meetings_keep_their_local_time_across_daylight_saving(t: TestApp) {
     t.clock.set(at("2026-10-15T08:00:00Z"));
-    let p = pair(&t).await;
+    let p = a_manager_with_a_report(&t).await;
     // Berlin leaves summer time on Sunday 25 October 2026.
-    let series = t.app.create_series(&p.manager, weekly(&p.teammate, date(2026, 10, 20), "Europe/Berlin")).await.unwrap();
+    let series = t.app.create_series(&p.manager, weekly_at_ten(&p.teammate, date(2026, 10, 20), "Europe/Berlin")).await.unwrap();
     let up = t.app.series_view(&p.manager, series.id, None).await.unwrap().upcoming;
     assert_eq!(up[0].starts_at, at("2026-10-20T08:00:00Z"));
     assert_eq!(up[1].starts_at, at("2026-10-27T09:00:00Z"));
     // New York stays on summer time a week longer: 10:00 there is 14:00 then 15:00 UTC.
     let ny = t
         .app
-        .create_series(&p.manager, SeriesInput { kind: SeriesKind::OneOff, ..weekly(&p.teammate, date(2026, 11, 2), "America/New_York") })
+        .create_series(
+            &p.manager,
+            SeriesInput { kind: SeriesKind::OneOff, ..weekly_at_ten(&p.teammate, date(2026, 11, 2), "America/New_York") },
+        )
         .await
         .unwrap();
     let one = t.app.series_view(&p.manager, ny.id, None).await.unwrap().upcoming;
@@ -133,9 +104,9 @@ async fn meetings_keep_their_local_time_across_daylight_saving(t: TestApp) {
 }
 
 async fn a_private_note_is_seen_by_its_author_alone_on_every_path(t: TestApp) {
-    let p = pair(&t).await;
+    let p = a_manager_with_a_report(&t).await;
     let first = (t.clock.now_date() + Duration::days(2)).date_naive();
-    let series = t.app.create_series(&p.manager, weekly(&p.teammate, first, "UTC")).await.unwrap();
+    let series = t.app.create_series(&p.manager, weekly_at_ten(&p.teammate, first, "UTC")).await.unwrap();
     let meeting = t.app.series_view(&p.manager, series.id, None).await.unwrap().upcoming[0].clone();
 
     // The teammate listens to the meeting's live updates over HTTP.
@@ -183,9 +154,9 @@ async fn next_event(resp: &mut reqwest::Response) -> String {
 }
 
 async fn the_pages_are_told_by_the_policy_who_rates_and_who_pauses(t: TestApp) {
-    let p = pair(&t).await;
+    let p = a_manager_with_a_report(&t).await;
     let first = (t.clock.now_date() + Duration::days(2)).date_naive();
-    let series = t.app.create_series(&p.manager, weekly(&p.teammate, first, "UTC")).await.unwrap();
+    let series = t.app.create_series(&p.manager, weekly_at_ten(&p.teammate, first, "UTC")).await.unwrap();
     let meeting = t.app.series_view(&p.manager, series.id, None).await.unwrap().upcoming[0].clone();
     // The teammate rates; the manager, who leads, pauses — and each is told so, not the other.
     for (who, rates, pauses) in [(&p.teammate, true, false), (&p.manager, false, true)] {
@@ -199,9 +170,9 @@ async fn the_pages_are_told_by_the_policy_who_rates_and_who_pauses(t: TestApp) {
 }
 
 async fn nobody_outside_the_pair_can_see_or_touch_a_meeting(t: TestApp) {
-    let p = pair(&t).await;
+    let p = a_manager_with_a_report(&t).await;
     let first = (t.clock.now_date() + Duration::days(2)).date_naive();
-    let series = t.app.create_series(&p.manager, weekly(&p.teammate, first, "UTC")).await.unwrap();
+    let series = t.app.create_series(&p.manager, weekly_at_ten(&p.teammate, first, "UTC")).await.unwrap();
     let meeting = t.app.series_view(&p.manager, series.id, None).await.unwrap().upcoming[0].clone();
     t.app.add_point(&p.teammate, meeting.id, "Salary review", false).await.unwrap();
     // The admin, and the manager's own manager, are outside this pair's 1:1 content.
@@ -216,17 +187,17 @@ async fn nobody_outside_the_pair_can_see_or_touch_a_meeting(t: TestApp) {
     let (c, _) = t.signed_in(&p.outsider.email).await;
     assert_eq!(c.get(t.url(&format!("/meetings/{}/events", meeting.id))).send().await.unwrap().status(), 404);
     // Only a manager starts 1:1s with their own report; skip-level ones go further down.
-    assert!(matches!(t.app.create_series(&p.outsider, weekly(&p.teammate, first, "UTC")).await, Err(AppError::NotFound)));
-    assert!(matches!(t.app.create_series(&p.teammate, weekly(&p.manager, first, "UTC")).await, Err(AppError::NotFound)));
-    let skip = SeriesInput { kind: SeriesKind::SkipLevel, ..weekly(&p.teammate, first, "UTC") };
+    assert!(matches!(t.app.create_series(&p.outsider, weekly_at_ten(&p.teammate, first, "UTC")).await, Err(AppError::NotFound)));
+    assert!(matches!(t.app.create_series(&p.teammate, weekly_at_ten(&p.manager, first, "UTC")).await, Err(AppError::NotFound)));
+    let skip = SeriesInput { kind: SeriesKind::SkipLevel, ..weekly_at_ten(&p.teammate, first, "UTC") };
     assert!(t.app.create_series(&p.admin, skip.clone()).await.is_ok(), "the admin is the skip-level leader here");
     assert!(matches!(t.app.create_series(&p.manager, skip).await, Err(AppError::NotFound)), "a direct report is not a skip-level");
 }
 
 async fn a_new_manager_ends_the_old_series_and_the_old_pair_keeps_its_history(t: TestApp) {
-    let p = pair(&t).await;
+    let p = a_manager_with_a_report(&t).await;
     let first = (t.clock.now_date() + Duration::days(2)).date_naive();
-    let series = t.app.create_series(&p.manager, weekly(&p.teammate, first, "UTC")).await.unwrap();
+    let series = t.app.create_series(&p.manager, weekly_at_ten(&p.teammate, first, "UTC")).await.unwrap();
     let meeting = t.app.series_view(&p.manager, series.id, None).await.unwrap().upcoming[0].clone();
     t.app.save_note(&p.manager, meeting.id, false, "Agreed: lead the migration", 0).await.unwrap();
     let tom = rapport::store::people::get(&t.app.db, p.teammate.id).await.unwrap().unwrap();
@@ -247,21 +218,25 @@ async fn a_new_manager_ends_the_old_series_and_the_old_pair_keeps_its_history(t:
         "the new manager does not inherit the notes"
     );
     // The new pair starts its own series.
-    assert!(t.app.create_series(&p.outsider, weekly(&p.teammate, first, "UTC")).await.is_ok());
+    assert!(t.app.create_series(&p.outsider, weekly_at_ten(&p.teammate, first, "UTC")).await.is_ok());
 }
 
 async fn bad_input_is_refused_with_a_reason_and_changes_nothing(t: TestApp) {
-    let p = pair(&t).await;
+    let p = a_manager_with_a_report(&t).await;
     let soon = (t.clock.now_date() + Duration::days(2)).date_naive();
     let past = (t.clock.now_date() - Duration::days(2)).date_naive();
-    assert_eq!(field(t.app.create_series(&p.manager, weekly(&p.teammate, past, "UTC")).await), "first_date");
-    assert_eq!(field(t.app.create_series(&p.manager, weekly(&p.teammate, soon, "Mars/Olympus")).await), "timezone");
+    assert_eq!(field(t.app.create_series(&p.manager, weekly_at_ten(&p.teammate, past, "UTC")).await), "first_date");
+    assert_eq!(field(t.app.create_series(&p.manager, weekly_at_ten(&p.teammate, soon, "Mars/Olympus")).await), "timezone");
     assert_eq!(
-        field(t.app.create_series(&p.manager, SeriesInput { time: "25:00".into(), ..weekly(&p.teammate, soon, "UTC") }).await),
+        field(t.app.create_series(&p.manager, SeriesInput { time: "25:00".into(), ..weekly_at_ten(&p.teammate, soon, "UTC") }).await),
         "time"
     );
-    let series = t.app.create_series(&p.manager, weekly(&p.teammate, soon, "UTC")).await.unwrap();
-    assert_eq!(field(t.app.create_series(&p.manager, weekly(&p.teammate, soon, "UTC")).await), "teammate_id", "one live series per pair");
+    let series = t.app.create_series(&p.manager, weekly_at_ten(&p.teammate, soon, "UTC")).await.unwrap();
+    assert_eq!(
+        field(t.app.create_series(&p.manager, weekly_at_ten(&p.teammate, soon, "UTC")).await),
+        "teammate_id",
+        "one live series per pair"
+    );
     let m = t.app.series_view(&p.manager, series.id, None).await.unwrap().upcoming[0].clone();
     assert_eq!(field(t.app.add_point(&p.teammate, m.id, "   ", false).await), "body");
     assert_eq!(field(t.app.add_point(&p.teammate, m.id, &"x".repeat(501), false).await), "body");
@@ -302,8 +277,8 @@ fn field<T>(r: Result<T, AppError>) -> String {
 
 async fn history_is_paged_from_newest_to_oldest(t: TestApp) {
     t.clock.set(at("2026-01-01T08:00:00Z"));
-    let p = pair(&t).await;
-    let series = t.app.create_series(&p.manager, weekly(&p.teammate, date(2026, 1, 6), "UTC")).await.unwrap();
+    let p = a_manager_with_a_report(&t).await;
+    let series = t.app.create_series(&p.manager, weekly_at_ten(&p.teammate, date(2026, 1, 6), "UTC")).await.unwrap();
     t.clock.set(at("2026-08-01T08:00:00Z")); // 30 weekly meetings later
     let first = t.app.series_view(&p.teammate, series.id, None).await.unwrap();
     assert_eq!(first.history.len(), 20);
@@ -320,9 +295,9 @@ async fn history_is_paged_from_newest_to_oldest(t: TestApp) {
 /// acknowledged (saved or merged) is in the final text; the rest were refused as conflicts
 /// and retried. Nothing vanishes.
 async fn two_people_editing_at_once_never_lose_an_acknowledged_change(t: TestApp) {
-    let p = pair(&t).await;
+    let p = a_manager_with_a_report(&t).await;
     let soon = (t.clock.now_date() + Duration::days(2)).date_naive();
-    let series = t.app.create_series(&p.manager, weekly(&p.teammate, soon, "UTC")).await.unwrap();
+    let series = t.app.create_series(&p.manager, weekly_at_ten(&p.teammate, soon, "UTC")).await.unwrap();
     let m = t.app.series_view(&p.manager, series.id, None).await.unwrap().upcoming[0].clone();
     // A note with room: each writer owns a region, so most saves merge and some conflict.
     let skeleton: String = (0..40).map(|i| format!("line {i}\n")).collect();
@@ -379,9 +354,9 @@ async fn two_people_editing_at_once_never_lose_an_acknowledged_change(t: TestApp
 async fn live_updates_cross_instances_over_postgres() {
     let a = crate::support::spawn(crate::support::Backend::Postgres).await;
     let b = spawn_on(&a.db_url, None, rapport::config::Config::default()).await;
-    let p = pair(&a).await;
+    let p = a_manager_with_a_report(&a).await;
     let soon = (a.clock.now_date() + Duration::days(2)).date_naive();
-    let series = a.app.create_series(&p.manager, weekly(&p.teammate, soon, "UTC")).await.unwrap();
+    let series = a.app.create_series(&p.manager, weekly_at_ten(&p.teammate, soon, "UTC")).await.unwrap();
     let meeting = a.app.series_view(&p.manager, series.id, None).await.unwrap().upcoming[0].clone();
     let (teammate_on_b, _) = b.signed_in(&p.teammate.email).await;
     let mut events = teammate_on_b.get(b.url(&format!("/meetings/{}/events", meeting.id))).send().await.unwrap();
@@ -415,9 +390,9 @@ fn utc(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
 /// per commit: afterwards search finds each topic by its final words only, and on SQLite the
 /// full-text index agrees with its content table.
 async fn search_finds_exactly_what_was_committed_after_concurrent_edits(t: TestApp) {
-    let p = pair(&t).await;
+    let p = a_manager_with_a_report(&t).await;
     let soon = (t.clock.now_date() + Duration::days(2)).date_naive();
-    let series = t.app.create_series(&p.manager, weekly(&p.teammate, soon, "UTC")).await.unwrap();
+    let series = t.app.create_series(&p.manager, weekly_at_ten(&p.teammate, soon, "UTC")).await.unwrap();
     let m = t.app.series_view(&p.manager, series.id, None).await.unwrap().upcoming[0].clone();
     let mut tasks = Vec::new();
     for i in 0..30 {
@@ -459,9 +434,9 @@ async fn search_finds_exactly_what_was_committed_after_concurrent_edits(t: TestA
 async fn a_kept_meeting_page_is_never_used_after_any_change_from_anywhere(t: TestApp) {
     use rapport::app::people::PersonPatch;
     use rapport::domain::meeting::ActionKind;
-    let p = pair(&t).await;
+    let p = a_manager_with_a_report(&t).await;
     let soon = (t.clock.now_date() + Duration::days(2)).date_naive();
-    let series = t.app.create_series(&p.manager, weekly(&p.teammate, soon, "UTC")).await.unwrap();
+    let series = t.app.create_series(&p.manager, weekly_at_ten(&p.teammate, soon, "UTC")).await.unwrap();
     let m = t.app.series_view(&p.manager, series.id, None).await.unwrap().upcoming[0].clone();
     let other = rapport::app::App::new(rapport::store::Db::connect(&t.db_url).await.unwrap(), Default::default())
         .with_clock(std::sync::Arc::new(t.clock.clone()));

@@ -9,13 +9,12 @@
 //! `tests/browser/node_modules`.
 
 use crate::on_both;
-use crate::support::{Backend, TestApp, fresh_database, plain, spawn_on, spawn_with};
+use crate::support::{Backend, TestApp, fresh_database, mia_meets_tom_weekly_in_berlin, plain, spawn_on, spawn_with};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use rapport::app::meetings::SeriesInput;
 use rapport::clock::Clock;
 use rapport::config::{Config, MailConfig, MailTls};
-use rapport::domain::Person;
-use rapport::domain::meeting::{MeetingStatus, Series, SeriesKind};
+use rapport::domain::meeting::{MeetingStatus, SeriesKind};
 use rapport::domain::schedule::Cadence;
 use rapport::store::{jobs, messages};
 use serde_json::Value;
@@ -88,41 +87,8 @@ fn z(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-struct Pair {
-    admin: Person,
-    mia: Person,
-    tom: Person,
-    series: Series,
-}
-
-/// A manager and a teammate with weekly 1:1s on Tuesdays at 10:00 in Berlin from
-/// 13 October 2026, across the end of summer time on 25 October. The clock is 1 October.
-async fn weekly_pair(t: &TestApp) -> Pair {
-    t.clock.set(at(2026, 10, 1, 9, 0));
-    let admin = t.admin().await;
-    let mia = t.person(&admin, "Mia Manager", None).await;
-    let tom = t.person(&admin, "Tom Teammate", Some(mia.id)).await;
-    let series = t
-        .app
-        .create_series(
-            &mia,
-            SeriesInput {
-                teammate_id: tom.id,
-                kind: SeriesKind::Regular,
-                cadence: Cadence::Weekly,
-                first_date: NaiveDate::from_ymd_opt(2026, 10, 13).unwrap(),
-                time: "10:00".into(),
-                timezone: "Europe/Berlin".into(),
-                duration_minutes: 30,
-            },
-        )
-        .await
-        .expect("series");
-    Pair { admin, mia, tom, series }
-}
-
 async fn the_calendar_feed_and_invitations_agree_with_independent_calendar_programs_across_daylight_saving(t: TestApp) {
-    let p = weekly_pair(&t).await;
+    let p = mia_meets_tom_weekly_in_berlin(&t).await;
     let view = t.app.series_view(&p.mia, p.series.id, None).await.unwrap();
     let (second, third) = (view.upcoming[1].clone(), view.upcoming[2].clone());
     // The second meeting moves to Wednesday 11:30; the third is skipped.
@@ -205,7 +171,7 @@ async fn the_calendar_feed_and_invitations_agree_with_independent_calendar_progr
 }
 
 async fn a_job_whose_worker_died_is_delivered_once_after_its_lease_runs_out(t: TestApp) {
-    let p = weekly_pair(&t).await;
+    let p = mia_meets_tom_weekly_in_berlin(&t).await;
     let now = t.clock.now();
     // A worker claims both invitations and dies before finishing them.
     let claimed = jobs::claim(&t.app.db, "worker-that-dies", now, now + Duration::seconds(300), 10).await.unwrap();
@@ -238,7 +204,7 @@ async fn a_job_whose_worker_died_is_delivered_once_after_its_lease_runs_out(t: T
 }
 
 async fn messages_and_the_failure_page_are_private(t: TestApp) {
-    let p = weekly_pair(&t).await;
+    let p = mia_meets_tom_weekly_in_berlin(&t).await;
     t.app.run_jobs("w").await.unwrap();
     let mia_message = t.app.inbox(&p.mia).await.unwrap().remove(0);
     let tom_token = t.token(&p.tom).await;
@@ -268,7 +234,7 @@ async fn messages_and_the_failure_page_are_private(t: TestApp) {
 }
 
 async fn prep_reminders_are_queued_once_when_due_and_never_in_quiet_hours(t: TestApp) {
-    let p = weekly_pair(&t).await;
+    let p = mia_meets_tom_weekly_in_berlin(&t).await;
     let first = t.app.series_view(&p.mia, p.series.id, None).await.unwrap().upcoming[0].clone();
     t.app.add_point(&p.tom, first.id, "How do I get to senior?", false).await.unwrap();
     // Mia keeps quiet hours from 06:00 to 09:00 (UTC, her zone); Tom the default 20:00–08:00.
@@ -306,7 +272,7 @@ async fn prep_reminders_are_queued_once_when_due_and_never_in_quiet_hours(t: Tes
 }
 
 async fn two_instances_on_one_database_run_each_job_once(t: TestApp) {
-    let p = weekly_pair(&t).await;
+    let p = mia_meets_tom_weekly_in_berlin(&t).await;
     for i in 0..4 {
         let report = t.person(&p.admin, &format!("Report {i}"), Some(p.mia.id)).await;
         let input = SeriesInput {
@@ -331,7 +297,7 @@ async fn two_instances_on_one_database_run_each_job_once(t: TestApp) {
 }
 
 async fn ending_a_series_ends_it_in_both_calendars(t: TestApp) {
-    let p = weekly_pair(&t).await;
+    let p = mia_meets_tom_weekly_in_berlin(&t).await;
     t.app.run_jobs("w").await.unwrap();
     // Two meetings have taken place (13 and 20 October); then Mia ends the series.
     t.clock.set(at(2026, 10, 22, 12, 0));
@@ -355,7 +321,7 @@ async fn ending_a_series_ends_it_in_both_calendars(t: TestApp) {
 }
 
 async fn reminders_keep_coming_when_nobody_opens_rapport(t: TestApp) {
-    let p = weekly_pair(&t).await;
+    let p = mia_meets_tom_weekly_in_berlin(&t).await;
     // Six weeks on, nobody has opened rapport: the meeting of Tuesday 24 November (10:00 in
     // Berlin, 09:00 UTC in winter) still gets its prep reminders.
     t.clock.set(at(2026, 11, 23, 9, 30));
@@ -366,7 +332,7 @@ async fn reminders_keep_coming_when_nobody_opens_rapport(t: TestApp) {
 }
 
 async fn a_skipped_meeting_put_back_returns_to_both_calendars(t: TestApp) {
-    let p = weekly_pair(&t).await;
+    let p = mia_meets_tom_weekly_in_berlin(&t).await;
     let second = t.app.series_view(&p.mia, p.series.id, None).await.unwrap().upcoming[1].clone();
     let skipped = t.app.set_meeting_status(&p.mia, second.id, second.version, MeetingStatus::Skipped, "Away").await.unwrap();
     t.app.set_meeting_status(&p.tom, second.id, skipped.version, MeetingStatus::Scheduled, "").await.unwrap();
@@ -386,7 +352,7 @@ async fn a_skipped_meeting_put_back_returns_to_both_calendars(t: TestApp) {
 }
 
 async fn a_one_off_is_invited_as_a_single_event(t: TestApp) {
-    let p = weekly_pair(&t).await;
+    let p = mia_meets_tom_weekly_in_berlin(&t).await;
     let input = SeriesInput {
         teammate_id: p.tom.id,
         kind: SeriesKind::OneOff,
@@ -409,7 +375,7 @@ async fn a_one_off_is_invited_as_a_single_event(t: TestApp) {
 
 async fn the_weeks_of_a_pause_stay_out_of_calendars_after_resuming(t: TestApp) {
     use rapport::domain::meeting::SeriesStatus;
-    let p = weekly_pair(&t).await;
+    let p = mia_meets_tom_weekly_in_berlin(&t).await;
     t.clock.set(at(2026, 10, 14, 12, 0));
     let paused = t.app.set_series_status(&p.mia, p.series.id, 1, SeriesStatus::Paused).await.unwrap();
     t.clock.set(at(2026, 11, 20, 12, 0));
@@ -430,7 +396,7 @@ async fn the_weeks_of_a_pause_stay_out_of_calendars_after_resuming(t: TestApp) {
 }
 
 async fn overdue_action_items_are_recalled_once_a_day(t: TestApp) {
-    let p = weekly_pair(&t).await;
+    let p = mia_meets_tom_weekly_in_berlin(&t).await;
     let first = t.app.series_view(&p.mia, p.series.id, None).await.unwrap().upcoming[0].clone();
     let due = NaiveDate::from_ymd_opt(2026, 10, 9).unwrap();
     t.app
@@ -464,7 +430,7 @@ async fn queued(t: &TestApp, prefix: &str) -> i64 {
 }
 
 async fn nudges_gap_alerts_and_weekly_digests_come_once_each(t: TestApp) {
-    let p = weekly_pair(&t).await;
+    let p = mia_meets_tom_weekly_in_berlin(&t).await;
     let upcoming = t.app.series_view(&p.mia, p.series.id, None).await.unwrap().upcoming;
     let first = upcoming[0].clone();
     // Mia's team has a chat channel.
@@ -577,7 +543,7 @@ async fn webhook_receiver() -> (String, std::sync::Arc<std::sync::Mutex<Vec<(u16
 }
 
 async fn a_webhook_that_answers_500_is_retried_and_posts_once(t: TestApp) {
-    let p = weekly_pair(&t).await;
+    let p = mia_meets_tom_weekly_in_berlin(&t).await;
     t.app.run_jobs("w").await.unwrap();
     let (url, calls) = webhook_receiver().await;
     // Tom sets his webhook through the API.
@@ -653,7 +619,7 @@ async fn a_refused_recipient_fails_at_once_and_an_admin_can_try_again(backend: B
     let port = refusing_smtp_server();
     let config = Config { mail: Some(local_smtp(port)), ..Config::default() };
     let t = spawn_with(backend, config).await;
-    let p = weekly_pair(&t).await;
+    let p = mia_meets_tom_weekly_in_berlin(&t).await;
     assert_eq!(t.app.run_jobs("w").await.unwrap(), 2);
     let report = t.app.job_report(&p.admin).await.unwrap();
     assert_eq!(report.troubled.len(), 2);
@@ -850,7 +816,7 @@ async fn smtp_failing_then_recovering(backend: Backend) {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let config = Config { mail: Some(local_smtp(port)), ..Config::default() };
     let t = spawn_with(backend, config).await;
-    let p = weekly_pair(&t).await;
+    let p = mia_meets_tom_weekly_in_berlin(&t).await;
 
     // The server is down: both invitations fail, wait to retry, and say why on the admin page.
     assert_eq!(t.app.run_jobs("w").await.unwrap(), 2);
@@ -970,7 +936,7 @@ async fn wait_for(what: &str, mut check: impl AsyncFnMut() -> bool) {
 async fn killed_while_sending_then_restarted(backend: Backend) {
     let (db_url, dir) = fresh_database(backend).await;
     let t = spawn_on(&db_url, dir, Config::default()).await;
-    let p = weekly_pair(&t).await; // two invitations queued
+    let p = mia_meets_tom_weekly_in_berlin(&t).await; // two invitations queued
     let db = t.app.db.clone();
 
     // An SMTP server that accepts connections and never answers: sends hang mid-flight.

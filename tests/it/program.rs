@@ -3,9 +3,8 @@
 //! and in the pair's memory), captures landing where they belong, skip / reorder / done and
 //! what is next, and who sees what.
 
-use crate::guidance::{Org, at, org, weekly};
 use crate::on_both;
-use crate::support::{TestApp, csrf_in};
+use crate::support::{Org, TestApp, an_organisation, at, csrf_in, weekly_one_on_ones};
 use chrono::NaiveDate;
 use rapport::app::AppError;
 use rapport::app::program::CaptureInput;
@@ -22,7 +21,8 @@ on_both!(
     a_manager_who_inherits_a_team_starts_the_program_for_several_pairs,
     only_the_pair_sees_the_program_and_never_the_teammates_draft,
     how_to_work_with_me_is_read_by_the_manager_and_reports_only_once_shared,
-    the_program_and_work_with_me_pages_and_api,
+    the_program_and_work_with_me_pages,
+    the_program_and_work_with_me_api,
 );
 
 fn is_not_found<T: std::fmt::Debug>(r: Result<T, AppError>) -> bool {
@@ -38,15 +38,15 @@ async fn status_of(app: &App, who: &Person, series: Uuid, key: &str) -> SessionS
 }
 
 /// Emil and Ivy, weekly from Monday 2 March 2026 at 10:00 UTC; it is Sunday.
-async fn pair(t: &TestApp) -> (Org, Uuid) {
-    let o = org(t).await;
+async fn emil_meets_ivy_weekly_from_monday(t: &TestApp) -> (Org, Uuid) {
+    let o = an_organisation(t).await;
     t.clock.set(at("2026-03-01T09:00:00Z"));
-    let s = weekly(t, &o, NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()).await;
+    let s = weekly_one_on_ones(t, &o.emil, &o.ivy, NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()).await;
     (o, s)
 }
 
 async fn a_session_runs_into_the_next_meeting_and_its_captures_land_where_they_belong(t: TestApp) {
-    let (o, s) = pair(&t).await;
+    let (o, s) = emil_meets_ivy_weekly_from_monday(&t).await;
     let app = &t.app;
     let before = app.program(&o.emil, s).await.unwrap();
     assert!(before.started.is_none() && before.sessions.len() == 10);
@@ -116,7 +116,7 @@ async fn a_session_runs_into_the_next_meeting_and_its_captures_land_where_they_b
 }
 
 async fn sessions_are_skipped_reordered_and_done_and_next_follows(t: TestApp) {
-    let (o, s) = pair(&t).await;
+    let (o, s) = emil_meets_ivy_weekly_from_monday(&t).await;
     let app = &t.app;
     app.start_program(&o.emil, s).await.unwrap();
     let (meeting, _) = app.run_session(&o.emil, s, "getting-to-know", None).await.unwrap();
@@ -179,7 +179,7 @@ async fn sessions_are_skipped_reordered_and_done_and_next_follows(t: TestApp) {
 }
 
 async fn a_manager_who_inherits_a_team_starts_the_program_for_several_pairs(t: TestApp) {
-    let (o, ivy_series) = pair(&t).await;
+    let (o, ivy_series) = emil_meets_ivy_weekly_from_monday(&t).await;
     let app = &t.app;
     let max = t.person(&o.ada, "Max Tester", Some(o.emil.id)).await;
     let max_series = app
@@ -281,7 +281,7 @@ async fn a_manager_who_inherits_a_team_starts_the_program_for_several_pairs(t: T
 }
 
 async fn only_the_pair_sees_the_program_and_never_the_teammates_draft(t: TestApp) {
-    let (o, s) = pair(&t).await;
+    let (o, s) = emil_meets_ivy_weekly_from_monday(&t).await;
     let app = &t.app;
     // Nobody but the pair reads or starts it: not Emil's manager, not an admin, not a stranger.
     for who in [&o.vera, &o.ada, &o.otto] {
@@ -331,7 +331,7 @@ async fn only_the_pair_sees_the_program_and_never_the_teammates_draft(t: TestApp
 }
 
 async fn how_to_work_with_me_is_read_by_the_manager_and_reports_only_once_shared(t: TestApp) {
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     let app = &t.app;
     // Nothing written yet: Ivy sees an empty page; nobody else sees anything; nothing to share.
     let empty = app.work_with_me(&o.ivy, o.ivy.id).await.unwrap();
@@ -396,9 +396,8 @@ async fn post(t: &TestApp, c: &reqwest::Client, path: &str, form: &[(&str, &str)
     (status, path.to_string(), r.text().await.unwrap())
 }
 
-async fn the_program_and_work_with_me_pages_and_api(t: TestApp) {
-    use serde_json::{Value, json};
-    let (o, s) = pair(&t).await;
+async fn the_program_and_work_with_me_pages(t: TestApp) {
+    let (o, s) = emil_meets_ivy_weekly_from_monday(&t).await;
     let email = |p: &Person| p.email.to_string();
 
     // Pages: Emil starts the program from the series page, runs session 1 into the next 1:1.
@@ -465,6 +464,26 @@ async fn the_program_and_work_with_me_pages_and_api(t: TestApp) {
     assert!(prep.contains("How Ivy Coder likes to work") && prep.contains("The first ten 1:1s"), "{prep}");
     let (vera, _) = t.signed_in(&email(&o.vera)).await;
     assert_eq!(vera.get(t.url(&page)).send().await.unwrap().status(), 404);
+}
+
+/// Where the pages above leave Emil and Ivy: the program started, session 1 run into the next
+/// 1:1 with a note captured (so it is done), and Ivy's page written and shared.
+async fn a_program_under_way_and_ivys_page_shared(t: &TestApp) -> (Org, Uuid) {
+    let (o, s) = emil_meets_ivy_weekly_from_monday(t).await;
+    let app = &t.app;
+    assert!(app.start_program(&o.emil, s).await.unwrap());
+    let (meeting, _) = app.run_session(&o.emil, s, "getting-to-know", None).await.unwrap();
+    let note = CaptureInput { meeting_id: Some(meeting), body: "Ivy runs a book club.".into(), ..Default::default() };
+    app.capture(&o.emil, s, "getting-to-know", note).await.unwrap();
+    let hours = [("hours".to_string(), "Mornings for focus.".to_string())];
+    app.save_work_with_me(&o.ivy, o.ivy.id, &hours, 0).await.unwrap();
+    app.share_work_with_me(&o.ivy, o.ivy.id, true).await.unwrap();
+    (o, s)
+}
+
+async fn the_program_and_work_with_me_api(t: TestApp) {
+    use serde_json::{Value, json};
+    let (o, s) = a_program_under_way_and_ivys_page_shared(&t).await;
 
     // The API: the same program, the same rules.
     let token = t.token(&o.emil).await;

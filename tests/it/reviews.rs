@@ -3,16 +3,14 @@
 //! leaders, admins and other teammates see nothing) and bad input that changes nothing.
 
 use crate::on_both;
-use crate::support::{TestApp, plain};
-use chrono::{DateTime, NaiveDate, Utc};
+use crate::support::{Org, TestApp, an_organisation, at, plain, upcoming, weekly_one_on_ones};
+use chrono::NaiveDate;
 use rapport::app::AppError;
-use rapport::app::meetings::SeriesInput;
 use rapport::app::reviews::FeedbackInput;
 use rapport::domain::Person;
 use rapport::domain::framework::Format;
-use rapport::domain::meeting::{Meeting, MeetingStatus, SeriesKind};
+use rapport::domain::meeting::{Meeting, MeetingStatus};
 use rapport::domain::review::{ReviewPeriod, packet_markdown};
-use rapport::domain::schedule::Cadence;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -28,51 +26,13 @@ on_both!(
 
 const EXAMPLE: &str = include_str!("../../frameworks/example.yaml");
 
-struct Org {
-    ada: Person,  // admin, top
-    vera: Person, // reports to Ada: Emil's manager, skip-level for Ivy
-    emil: Person, // reports to Vera
-    ivy: Person,  // reports to Emil
-    rob: Person,  // reports to Emil too
-    otto: Person, // reports to Ada, unrelated
-}
-
-async fn org(t: &TestApp) -> Org {
-    let ada = t.admin().await;
-    let vera = t.person(&ada, "Vera Vp", Some(ada.id)).await;
-    let emil = t.person(&ada, "Emil Manager", Some(vera.id)).await;
-    let ivy = t.person(&ada, "Ivy Coder", Some(emil.id)).await;
-    let rob = t.person(&ada, "Rob Builder", Some(emil.id)).await;
-    let otto = t.person(&ada, "Otto Other", Some(ada.id)).await;
-    Org { ada, vera, emil, ivy, rob, otto }
-}
-
-fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
-
 async fn half_year(t: &TestApp, o: &Org) -> ReviewPeriod {
     t.app.create_review_period(&o.ada, "2026 first half", "2026-01-01", "2026-06-30").await.unwrap()
 }
 
-async fn series(t: &TestApp, manager: &Person, teammate: &Person, first: NaiveDate) -> Vec<Meeting> {
-    let s = t
-        .app
-        .create_series(
-            manager,
-            SeriesInput {
-                teammate_id: teammate.id,
-                kind: SeriesKind::Regular,
-                cadence: Cadence::Weekly,
-                first_date: first,
-                time: "10:00".into(),
-                timezone: "UTC".into(),
-                duration_minutes: 30,
-            },
-        )
-        .await
-        .unwrap();
-    t.app.series_view(manager, s.id, None).await.unwrap().upcoming
+/// The meetings of `manager`'s new weekly 1:1s with `teammate` from `first`.
+async fn the_meetings_of_weekly_one_on_ones(t: &TestApp, manager: &Person, teammate: &Person, first: NaiveDate) -> Vec<Meeting> {
+    upcoming(t, manager, weekly_one_on_ones(t, manager, teammate, first).await).await
 }
 
 fn fb(to: &Person, kind: &str, body: &str, share: bool) -> FeedbackInput {
@@ -80,7 +40,7 @@ fn fb(to: &Person, kind: &str, body: &str, share: bool) -> FeedbackInput {
 }
 
 async fn the_packet_compiles_the_periods_record_and_never_private_notes(t: TestApp) {
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     t.clock.set(at("2025-12-10T09:00:00Z"));
     let period = half_year(&t, &o).await;
     // Before the period: not in the packet.
@@ -88,7 +48,7 @@ async fn the_packet_compiles_the_periods_record_and_never_private_notes(t: TestA
     t.clock.set(at("2026-03-02T08:00:00Z"));
     let fw = t.app.import_framework(&o.ada, EXAMPLE.as_bytes(), Format::Yaml, "", true).await.unwrap();
     t.app.set_level(&o.emil, o.ivy.id, fw.framework_id, "Engineer I").await.unwrap();
-    let m = series(&t, &o.emil, &o.ivy, NaiveDate::from_ymd_opt(2026, 3, 3).unwrap()).await;
+    let m = the_meetings_of_weekly_one_on_ones(&t, &o.emil, &o.ivy, NaiveDate::from_ymd_opt(2026, 3, 3).unwrap()).await;
     t.app.save_note(&o.emil, m[0].id, false, "We talked about the launch demo.", 0).await.unwrap();
     t.app.save_note(&o.emil, m[0].id, true, "SECRET-PRIVATE-NOTE about Ivy", 0).await.unwrap();
     let praise = FeedbackInput {
@@ -143,10 +103,10 @@ async fn the_packet_compiles_the_periods_record_and_never_private_notes(t: TestA
 }
 
 async fn the_no_surprises_check_at_its_boundaries(t: TestApp) {
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     t.clock.set(at("2026-02-27T09:00:00Z"));
     let period = half_year(&t, &o).await;
-    let m = series(&t, &o.emil, &o.ivy, NaiveDate::from_ymd_opt(2026, 2, 28).unwrap()).await;
+    let m = the_meetings_of_weekly_one_on_ones(&t, &o.emil, &o.ivy, NaiveDate::from_ymd_opt(2026, 2, 28).unwrap()).await;
     t.clock.set(at("2026-03-01T09:00:00Z"));
     let exact = t.app.give_feedback(&o.emil, fb(&o.ivy, "praise", "Great incident write-up.", true)).await.unwrap().feedback.id;
     let upward = t.app.give_feedback(&o.ivy, fb(&o.emil, "praise", "Thanks for the cover.", true)).await.unwrap().feedback.id;
@@ -220,7 +180,8 @@ async fn the_no_surprises_check_at_its_boundaries(t: TestApp) {
 }
 
 async fn feedback_packets_and_reviews_follow_the_privacy_table(t: TestApp) {
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
+    let rob = o.hires(&t, "Rob Builder", &o.emil).await;
     t.clock.set(at("2026-03-01T09:00:00Z"));
     let period = half_year(&t, &o).await;
     let shared = t.app.give_feedback(&o.emil, fb(&o.ivy, "praise", "Shared praise.", true)).await.unwrap().feedback.id;
@@ -230,11 +191,11 @@ async fn feedback_packets_and_reviews_follow_the_privacy_table(t: TestApp) {
     assert!(matches!(t.app.give_feedback(&o.vera, fb(&o.ivy, "praise", "x", true)).await, Err(AppError::NotFound)));
     // A draft is the giver's alone; shared feedback: giver and receiver; others nothing.
     assert!(t.app.feedback(&o.emil, draft).await.is_ok());
-    for who in [&o.ivy, &o.vera, &o.ada, &o.otto, &o.rob] {
+    for who in [&o.ivy, &o.vera, &o.ada, &o.otto, &rob] {
         assert!(matches!(t.app.feedback(who, draft).await, Err(AppError::NotFound)), "{} reads a draft", who.name);
     }
     assert!(t.app.feedback(&o.ivy, shared).await.is_ok());
-    for who in [&o.vera, &o.ada, &o.otto, &o.rob] {
+    for who in [&o.vera, &o.ada, &o.otto, &rob] {
         assert!(matches!(t.app.feedback(who, shared).await, Err(AppError::NotFound)), "{} reads feedback", who.name);
     }
     assert_eq!(t.app.my_feedback(&o.ivy).await.unwrap().len(), 1, "the draft is not in Ivy's list");
@@ -246,21 +207,21 @@ async fn feedback_packets_and_reviews_follow_the_privacy_table(t: TestApp) {
     for who in [&o.emil, &o.ivy] {
         assert!(t.app.review_packet(who, o.ivy.id, period.id).await.is_ok());
     }
-    for who in [&o.vera, &o.ada, &o.otto, &o.rob] {
+    for who in [&o.vera, &o.ada, &o.otto, &rob] {
         assert!(matches!(t.app.review_packet(who, o.ivy.id, period.id).await, Err(AppError::NotFound)), "{}", who.name);
     }
     // Reviews: after sharing, Ivy reads hers; Rob (another teammate), Vera, Ada and Otto never.
     t.app.add_statement(&o.emil, o.ivy.id, period.id, "praise", "Good year.", &[format!("feedback:{shared}")]).await.unwrap();
-    t.app.add_statement(&o.emil, o.rob.id, period.id, "neutral", "Rob's own review.", &[]).await.unwrap();
+    t.app.add_statement(&o.emil, rob.id, period.id, "neutral", "Rob's own review.", &[]).await.unwrap();
     t.app.share_review(&o.emil, o.ivy.id, period.id).await.unwrap();
-    t.app.share_review(&o.emil, o.rob.id, period.id).await.unwrap();
+    t.app.share_review(&o.emil, rob.id, period.id).await.unwrap();
     assert!(t.app.review(&o.ivy, o.ivy.id, period.id).await.is_ok());
-    for who in [&o.rob, &o.vera, &o.ada, &o.otto] {
+    for who in [&rob, &o.vera, &o.ada, &o.otto] {
         assert!(matches!(t.app.review(who, o.ivy.id, period.id).await, Err(AppError::NotFound)), "{}", who.name);
         assert!(matches!(t.app.answer_review(who, o.ivy.id, period.id, None).await, Err(AppError::NotFound)), "{}", who.name);
     }
     // Over HTTP too: Rob's token asking for Ivy's review is "not found", like a missing one.
-    let token = t.token(&o.rob).await;
+    let token = t.token(&rob).await;
     let c = plain();
     let theirs = c.get(t.url(&format!("/api/v1/people/{}/reviews/{}", o.ivy.id, period.id))).bearer_auth(&token).send().await.unwrap();
     let missing =
@@ -271,7 +232,8 @@ async fn feedback_packets_and_reviews_follow_the_privacy_table(t: TestApp) {
 }
 
 async fn bad_input_is_refused_and_changes_nothing(t: TestApp) {
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
+    let rob = o.hires(&t, "Rob Builder", &o.emil).await;
     t.clock.set(at("2026-03-01T09:00:00Z"));
     let period = half_year(&t, &o).await;
     let e = t.app.create_review_period(&o.ada, "Overlap", "2026-06-30", "2026-09-30").await.unwrap_err();
@@ -282,10 +244,10 @@ async fn bad_input_is_refused_and_changes_nothing(t: TestApp) {
     assert_eq!(t.app.review_periods(&o.ivy).await.unwrap(), vec![period.clone()], "nothing was added");
 
     // Evidence the writer may not see: refused like a missing record, nothing written.
-    let ada_meetings = series(&t, &o.ada, &o.otto, NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()).await;
+    let ada_meetings = the_meetings_of_weekly_one_on_ones(&t, &o.ada, &o.otto, NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()).await;
     t.app.save_note(&o.ada, ada_meetings[0].id, false, "Ada and Otto's notes.", 0).await.unwrap();
     let ottos = t.app.give_feedback(&o.otto, fb(&o.ada, "praise", "Thanks Ada.", true)).await.unwrap().feedback.id;
-    let emils_draft_for_rob = t.app.give_feedback(&o.emil, fb(&o.rob, "praise", "For Rob.", true)).await.unwrap().feedback.id;
+    let emils_draft_for_rob = t.app.give_feedback(&o.emil, fb(&rob, "praise", "For Rob.", true)).await.unwrap().feedback.id;
     for ev in [format!("feedback:{ottos}"), format!("note:{}", ada_meetings[0].id), format!("feedback:{}", Uuid::now_v7())] {
         let r = t.app.add_statement(&o.emil, o.ivy.id, period.id, "praise", "x", std::slice::from_ref(&ev)).await;
         assert!(matches!(r, Err(AppError::NotFound)), "{ev}: {r:?}");
@@ -306,7 +268,7 @@ async fn bad_input_is_refused_and_changes_nothing(t: TestApp) {
     let v = t.app.review(&o.emil, o.ivy.id, period.id).await.unwrap();
     assert!(v.review.unwrap().shared_at.is_none(), "still not shared");
     // Sharing an empty review is refused with a reason.
-    assert!(matches!(t.app.share_review(&o.emil, o.rob.id, period.id).await, Err(AppError::Invalid(_))));
+    assert!(matches!(t.app.share_review(&o.emil, rob.id, period.id).await, Err(AppError::Invalid(_))));
     // Feedback: empty text, unknown kind, a competency outside their framework, someone else's 1:1.
     let bad = FeedbackInput { meeting_id: Some(ada_meetings[0].id), competency: Some("Juggling".into()), ..fb(&o.ivy, "meh", "  ", true) };
     let r = t.app.give_feedback(&o.emil, bad).await;
@@ -315,7 +277,7 @@ async fn bad_input_is_refused_and_changes_nothing(t: TestApp) {
 }
 
 async fn the_api_and_pages_give_feedback_build_share_and_answer_a_review(t: TestApp) {
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     t.clock.set(at("2026-03-01T09:00:00Z"));
     let admin = t.token(&o.ada).await;
     let emil = t.token(&o.emil).await;
@@ -400,8 +362,8 @@ async fn the_api_and_pages_give_feedback_build_share_and_answer_a_review(t: Test
 }
 
 async fn the_meeting_page_records_feedback_for_each_other(t: TestApp) {
-    let o = org(&t).await;
-    let m = series(&t, &o.emil, &o.ivy, (t.app.clock.now() + chrono::Duration::days(1)).date_naive()).await;
+    let o = an_organisation(&t).await;
+    let m = the_meetings_of_weekly_one_on_ones(&t, &o.emil, &o.ivy, (t.app.clock.now() + chrono::Duration::days(1)).date_naive()).await;
     let page = format!("/meetings/{}", m[0].id);
     let (ivy, csrf) = t.signed_in("ivy.coder@example.com").await;
     let html = ivy.get(t.url(&page)).send().await.unwrap().text().await.unwrap();
@@ -446,7 +408,8 @@ async fn the_meeting_page_records_feedback_for_each_other(t: TestApp) {
 }
 
 async fn statements_are_rewritten_or_removed_until_shared_and_sharing_tells_the_person(t: TestApp) {
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
+    let rob = o.hires(&t, "Rob Builder", &o.emil).await;
     t.clock.set(at("2026-02-02T09:00:00Z"));
     let period = half_year(&t, &o).await;
     let praise = t.app.give_feedback(&o.emil, fb(&o.ivy, "praise", "Clear incident notes.", true)).await.unwrap().feedback.id;
@@ -466,13 +429,13 @@ async fn statements_are_rewritten_or_removed_until_shared_and_sharing_tells_the_
     // Bad input changes nothing; other people's statements are not found.
     let r = t.app.update_statement(&o.emil, o.ivy.id, period.id, second.id, "sarcasm", "", &ev).await;
     assert!(matches!(&r, Err(AppError::Invalid(i)) if i.message_for("kind").is_some() && i.message_for("body").is_some()), "{r:?}");
-    for who in [&o.ivy, &o.vera, &o.ada, &o.rob] {
+    for who in [&o.ivy, &o.vera, &o.ada, &rob] {
         let r = t.app.update_statement(who, o.ivy.id, period.id, second.id, "praise", "Mine now", &[]).await;
         assert!(matches!(r, Err(AppError::NotFound)), "{}: {r:?}", who.name);
         assert!(matches!(t.app.delete_statement(who, o.ivy.id, period.id, first.id).await, Err(AppError::NotFound)), "{}", who.name);
     }
     // A statement of another person's review is not found through this one.
-    let robs = t.app.add_statement(&o.emil, o.rob.id, period.id, "neutral", "Rob's.", &[]).await.unwrap();
+    let robs = t.app.add_statement(&o.emil, rob.id, period.id, "neutral", "Rob's.", &[]).await.unwrap();
     assert!(matches!(t.app.delete_statement(&o.emil, o.ivy.id, period.id, robs.id).await, Err(AppError::NotFound)));
     let v = t.app.review(&o.emil, o.ivy.id, period.id).await.unwrap();
     assert_eq!(v.statements[1].statement.body, "Writes clear incident notes.");

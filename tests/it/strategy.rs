@@ -3,39 +3,17 @@
 //! ended 1:1s), all at once; it counts as the strategy purpose; it can be withdrawn from the 1:1s
 //! still to come; people with no one to reach are told why. The page, the API and the CLI.
 
-use crate::guidance::{at, org};
 use crate::on_both;
-use crate::support::{TestApp, plain};
-use chrono::NaiveDate;
+use crate::support::{TestApp, an_organisation, at, day, plain, weekly_one_on_ones};
 use rapport::app::AppError;
-use rapport::app::meetings::{PointPatch, SeriesInput};
+use rapport::app::meetings::PointPatch;
 use rapport::domain::Person;
 use rapport::domain::guidance::Purpose;
-use rapport::domain::meeting::{SeriesKind, SeriesStatus};
-use rapport::domain::schedule::Cadence;
+use rapport::domain::meeting::SeriesStatus;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 on_both!(a_talking_point_reaches_exactly_the_leaders_part_of_the_organisation, the_strategy_page_and_api_preview_place_and_withdraw);
-
-async fn weekly(t: &TestApp, manager: &Person, teammate: &Person, first: &str) -> Uuid {
-    t.app
-        .create_series(
-            manager,
-            SeriesInput {
-                teammate_id: teammate.id,
-                kind: SeriesKind::Regular,
-                cadence: Cadence::Weekly,
-                first_date: NaiveDate::parse_from_str(first, "%Y-%m-%d").unwrap(),
-                time: "10:00".into(),
-                timezone: "UTC".into(),
-                duration_minutes: 30,
-            },
-        )
-        .await
-        .unwrap()
-        .id
-}
 
 async fn points_of(t: &TestApp, viewer: &Person, series: Uuid) -> Vec<(Uuid, String, rapport::domain::PersonId)> {
     let next = t.app.series_view(viewer, series, None).await.unwrap().upcoming[0].id;
@@ -44,20 +22,20 @@ async fn points_of(t: &TestApp, viewer: &Person, series: Uuid) -> Vec<(Uuid, Str
 
 async fn a_talking_point_reaches_exactly_the_leaders_part_of_the_organisation(t: TestApp) {
     t.clock.set(at("2026-11-23T10:00:00Z"));
-    let o = org(&t).await; // Ada → Vera → Emil → Ivy; Ada → Otto
+    let o = an_organisation(&t).await; // Ada → Vera → Emil → Ivy; Ada → Otto
     let wes = t.person(&o.ada, "Wes Lead", Some(o.vera.id)).await;
     let zoe = t.person(&o.ada, "Zoe Dev", Some(wes.id)).await;
     let kai = t.person(&o.ada, "Kai Paused", Some(o.emil.id)).await;
     let lia = t.person(&o.ada, "Lia Ended", Some(o.emil.id)).await;
     let pia = t.person(&o.ada, "Pia Other", Some(o.otto.id)).await;
-    let emil_ivy = weekly(&t, &o.emil, &o.ivy, "2026-11-25").await;
-    let wes_zoe = weekly(&t, &wes, &zoe, "2026-11-26").await;
-    let vera_emil = weekly(&t, &o.vera, &o.emil, "2026-11-27").await;
-    let paused = weekly(&t, &o.emil, &kai, "2026-11-25").await;
+    let emil_ivy = weekly_one_on_ones(&t, &o.emil, &o.ivy, day("2026-11-25")).await;
+    let wes_zoe = weekly_one_on_ones(&t, &wes, &zoe, day("2026-11-26")).await;
+    let vera_emil = weekly_one_on_ones(&t, &o.vera, &o.emil, day("2026-11-27")).await;
+    let paused = weekly_one_on_ones(&t, &o.emil, &kai, day("2026-11-25")).await;
     t.app.set_series_status(&o.emil, paused, 1, SeriesStatus::Paused).await.unwrap();
-    let ended = weekly(&t, &o.emil, &lia, "2026-11-25").await;
+    let ended = weekly_one_on_ones(&t, &o.emil, &lia, day("2026-11-25")).await;
     t.app.set_series_status(&o.emil, ended, 1, SeriesStatus::Ended).await.unwrap();
-    let other_team = weekly(&t, &o.otto, &pia, "2026-11-25").await;
+    let other_team = weekly_one_on_ones(&t, &o.otto, &pia, day("2026-11-25")).await;
 
     // Who it would reach: Vera's own pair and the pairs below her; not Otto's, not paused or ended.
     let reach = t.app.strategy_reach(&o.vera).await.unwrap();
@@ -118,8 +96,8 @@ async fn a_talking_point_reaches_exactly_the_leaders_part_of_the_organisation(t:
 
 async fn the_strategy_page_and_api_preview_place_and_withdraw(t: TestApp) {
     t.clock.set(at("2026-11-23T10:00:00Z"));
-    let o = org(&t).await;
-    let s = weekly(&t, &o.emil, &o.ivy, "2026-11-25").await;
+    let o = an_organisation(&t).await;
+    let s = weekly_one_on_ones(&t, &o.emil, &o.ivy, day("2026-11-25")).await;
     let (m, csrf) = t.signed_in(&o.vera.email).await;
     let form = |intent: &str, text: &str| vec![("_csrf", csrf.clone()), ("intent", intent.into()), ("text", text.into())];
     let page = m.get(t.url("/strategy")).send().await.unwrap().text().await.unwrap();

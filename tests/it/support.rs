@@ -4,14 +4,19 @@
 //! every test fails and says so, rather than being skipped. A test's database goes when the
 //! test ends (see [`Scratch`]).
 
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rapport::app::App;
 use rapport::app::accounts::NewAdmin;
+use rapport::app::meetings::SeriesInput;
 use rapport::app::people::PersonInput;
-use rapport::clock::FixedClock;
+use rapport::clock::{Clock, FixedClock};
 use rapport::config::Config;
+use rapport::domain::meeting::{Meeting, Series, SeriesKind};
+use rapport::domain::schedule::Cadence;
 use rapport::domain::{Person, PersonId};
 use rapport::store::Db;
 use std::sync::Arc;
+use uuid::Uuid;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -178,6 +183,11 @@ impl TestApp {
         (c, csrf_in(&page))
     }
 
+    /// The day after today, by the test's clock.
+    pub fn tomorrow(&self) -> NaiveDate {
+        Clock::now(&self.clock).date_naive() + Duration::days(1)
+    }
+
     /// An API token for `person`.
     pub async fn token(&self, person: &Person) -> String {
         self.app.create_token(person, "test").await.expect("token").token
@@ -200,4 +210,102 @@ macro_rules! on_both {
             }
         }
     )*};
+}
+
+// ---- The people and the 1:1s that tests start from ----
+
+/// A moment, from RFC 3339 text.
+pub fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+/// A date, from `YYYY-MM-DD`.
+pub fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// A small organisation: Ada (the admin, at the top); Vera, who reports to Ada; Emil, who
+/// reports to Vera; Ivy, who reports to Emil (so Vera is her skip-level leader); and Otto, who
+/// reports to Ada and is unrelated to Emil's team.
+pub struct Org {
+    pub ada: Person,
+    pub vera: Person,
+    pub emil: Person,
+    pub ivy: Person,
+    pub otto: Person,
+}
+
+pub async fn an_organisation(t: &TestApp) -> Org {
+    let ada = t.admin().await;
+    let vera = t.person(&ada, "Vera Vp", Some(ada.id)).await;
+    let emil = t.person(&ada, "Emil Manager", Some(vera.id)).await;
+    let ivy = t.person(&ada, "Ivy Coder", Some(emil.id)).await;
+    let otto = t.person(&ada, "Otto Other", Some(ada.id)).await;
+    Org { ada, vera, emil, ivy, otto }
+}
+
+impl Org {
+    /// Someone more, added by Ada, who reports to `manager` and can sign in.
+    pub async fn hires(&self, t: &TestApp, name: &str, manager: &Person) -> Person {
+        t.person(&self.ada, name, Some(manager.id)).await
+    }
+}
+
+/// A manager (Maria, who reports to the admin), her report (Tom) and someone unrelated
+/// (Olga, who reports to the admin), all able to sign in.
+pub struct Pair {
+    pub admin: Person,
+    pub manager: Person,
+    pub teammate: Person,
+    pub outsider: Person,
+}
+
+pub async fn a_manager_with_a_report(t: &TestApp) -> Pair {
+    let admin = t.admin().await;
+    let manager = t.person(&admin, "Maria Manager", Some(admin.id)).await;
+    let teammate = t.person(&admin, "Tom Teammate", Some(manager.id)).await;
+    let outsider = t.person(&admin, "Olga Outsider", Some(admin.id)).await;
+    Pair { admin, manager, teammate, outsider }
+}
+
+/// What starts weekly 30-minute 1:1s with `teammate` from `first`, at 10:00 in `zone`.
+pub fn weekly_at_ten(teammate: &Person, first: NaiveDate, zone: &str) -> SeriesInput {
+    SeriesInput {
+        teammate_id: teammate.id,
+        kind: SeriesKind::Regular,
+        cadence: Cadence::Weekly,
+        first_date: first,
+        time: "10:00".into(),
+        timezone: zone.into(),
+        duration_minutes: 30,
+    }
+}
+
+/// `manager` starts weekly 1:1s with `teammate` from `first` at 10:00 UTC: the series' id.
+pub async fn weekly_one_on_ones(t: &TestApp, manager: &Person, teammate: &Person, first: NaiveDate) -> Uuid {
+    t.app.create_series(manager, weekly_at_ten(teammate, first, "UTC")).await.expect("series").id
+}
+
+/// The meetings to come of `series`, as `who` sees them.
+pub async fn upcoming(t: &TestApp, who: &Person, series: Uuid) -> Vec<Meeting> {
+    t.app.series_view(who, series, None).await.expect("series view").upcoming
+}
+
+/// Mia (a manager with no manager) and Tom, her report, with their weekly 1:1s.
+pub struct WeeklyPair {
+    pub admin: Person,
+    pub mia: Person,
+    pub tom: Person,
+    pub series: Series,
+}
+
+/// Mia and Tom meet weekly on Tuesdays at 10:00 in Berlin from 13 October 2026, across the end
+/// of summer time on 25 October. The clock is 1 October, 09:00 UTC.
+pub async fn mia_meets_tom_weekly_in_berlin(t: &TestApp) -> WeeklyPair {
+    t.clock.set(at("2026-10-01T09:00:00Z"));
+    let admin = t.admin().await;
+    let mia = t.person(&admin, "Mia Manager", None).await;
+    let tom = t.person(&admin, "Tom Teammate", Some(mia.id)).await;
+    let series = t.app.create_series(&mia, weekly_at_ten(&tom, day("2026-10-13"), "Europe/Berlin")).await.expect("series");
+    WeeklyPair { admin, mia, tom, series }
 }

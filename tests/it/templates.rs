@@ -2,9 +2,8 @@
 //! problem located, unknown placeholders named) and export, through the app, the API, the page
 //! and the command line.
 
-use crate::guidance::{at, org, weekly};
 use crate::on_both;
-use crate::support::{TestApp, csrf_in};
+use crate::support::{TestApp, an_organisation, at, csrf_in, weekly_one_on_ones};
 use chrono::NaiveDate;
 use rapport::app::AppError;
 use rapport::domain::template_files::TemplateFormat;
@@ -21,9 +20,9 @@ async fn own_count(t: &TestApp, p: &rapport::domain::Person) -> usize {
 }
 
 async fn placeholders_are_filled_when_applied_and_unknown_ones_refused(t: TestApp) {
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     t.clock.set(at("2026-03-02T09:00:00Z"));
-    let series = weekly(&t, &o, NaiveDate::from_ymd_opt(2026, 3, 3).unwrap()).await;
+    let series = weekly_one_on_ones(&t, &o.emil, &o.ivy, NaiveDate::from_ymd_opt(2026, 3, 3).unwrap()).await;
     let meeting = t.app.next_meeting_of(&o.emil, series).await.unwrap();
     let mine =
         t.app.create_template(&o.emil, "Named", "", "[relationship] {teammate}, what should {manager} know before {date}?").await.unwrap();
@@ -58,7 +57,7 @@ async fn placeholders_are_filled_when_applied_and_unknown_ones_refused(t: TestAp
 }
 
 async fn template_files_import_all_or_nothing_and_export_back(t: TestApp) {
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     let token = t.token(&o.emil).await;
     let c = crate::support::plain();
     let import = |format: &'static str, dry: bool, body: &'static str| {
@@ -109,7 +108,7 @@ async fn template_files_import_all_or_nothing_and_export_back(t: TestApp) {
 }
 
 async fn the_templates_page_imports_and_shows_each_problem(t: TestApp) {
-    let o = org(&t).await;
+    let o = an_organisation(&t).await;
     let (c, _) = t.signed_in(&o.emil.email.to_string()).await;
     let html = c.get(t.url("/templates")).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("Import and export your templates") && html.contains("{teammate}"));

@@ -5,15 +5,11 @@
 //! receive nothing, unless the operator named its host in `[messages] webhook_allowed_hosts`.
 
 use crate::on_both;
-use crate::support::{Backend, TestApp, plain, spawn_with};
-use chrono::{NaiveDate, TimeZone, Utc};
-use rapport::app::meetings::SeriesInput;
+use crate::support::{Backend, TestApp, WeeklyPair, mia_meets_tom_weekly_in_berlin, plain, spawn_with};
+use chrono::NaiveDate;
 use rapport::clock::Clock;
 use rapport::config::Config;
-use rapport::domain::Person;
-use rapport::domain::meeting::{Series, SeriesKind};
 use rapport::domain::messages::WebhookRules;
-use rapport::domain::schedule::Cadence;
 use rapport::store::{jobs, messages};
 use serde_json::Value;
 use std::sync::Arc;
@@ -39,36 +35,12 @@ mod plain_http_alone_opens_no_internal_address {
     }
 }
 
-struct Pair {
-    mia: Person,
-    tom: Person,
-    series: Series,
-}
-
-async fn pair(t: &TestApp) -> Pair {
-    t.clock.set(Utc.with_ymd_and_hms(2026, 10, 1, 9, 0, 0).unwrap());
-    let admin = t.admin().await;
-    let mia = t.person(&admin, "Mia Manager", None).await;
-    let tom = t.person(&admin, "Tom Teammate", Some(mia.id)).await;
-    let series = t
-        .app
-        .create_series(
-            &mia,
-            SeriesInput {
-                teammate_id: tom.id,
-                kind: SeriesKind::Regular,
-                cadence: Cadence::Weekly,
-                first_date: NaiveDate::from_ymd_opt(2026, 10, 13).unwrap(),
-                time: "10:00".into(),
-                timezone: "Europe/Berlin".into(),
-                duration_minutes: 30,
-            },
-        )
-        .await
-        .expect("series");
-    // The invitations of the new series go out first, so that later runs hold only what a test queues.
+/// Mia and Tom's weekly 1:1s, with their invitations already out, so that later runs hold
+/// only what a test queues.
+async fn mia_meets_tom_and_the_invitations_are_out(t: &TestApp) -> WeeklyPair {
+    let p = mia_meets_tom_weekly_in_berlin(t).await;
     t.app.run_jobs("w").await.unwrap();
-    Pair { mia, tom, series }
+    p
 }
 
 /// A TCP listener on loopback that counts the connections it is offered (and closes them).
@@ -87,7 +59,7 @@ async fn counting_listener() -> (u16, Arc<AtomicUsize>) {
 }
 
 async fn webhook_addresses_that_reach_inside_are_refused_when_saved(t: TestApp) {
-    let p = pair(&t).await;
+    let p = mia_meets_tom_and_the_invitations_are_out(&t).await;
     let token = t.token(&p.tom).await;
     let c = plain();
     let mut settings: Value = c.get(t.url("/api/v1/me/reminders")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
@@ -168,7 +140,7 @@ async fn stale_job(t: &TestApp, key: &str, url: &str) {
 }
 
 async fn a_stored_webhook_to_loopback_is_never_called(t: TestApp) {
-    let p = pair(&t).await;
+    let p = mia_meets_tom_and_the_invitations_are_out(&t).await;
     let (port, connections) = counting_listener().await;
     // Tom's settings hold a loopback address saved before addresses were checked.
     let mut s = t.app.reminder_settings(&p.tom).await.unwrap();
@@ -231,7 +203,7 @@ async fn recording_listener() -> (u16, Arc<std::sync::Mutex<Vec<Value>>>) {
 async fn a_loopback_host_the_operator_allows_gets_the_post_and_redirects_are_not_followed(backend: Backend) {
     let webhooks = WebhookRules { allowed_hosts: vec!["127.0.0.1".into()], allow_http: true };
     let t = spawn_with(backend, Config { webhooks, ..Config::default() }).await;
-    let p = pair(&t).await;
+    let p = mia_meets_tom_and_the_invitations_are_out(&t).await;
     let (port, calls) = recording_listener().await;
     // Saved through the API: allowed, because the operator named the host.
     let token = t.token(&p.tom).await;
@@ -265,7 +237,7 @@ async fn a_loopback_host_the_operator_allows_gets_the_post_and_redirects_are_not
 /// the address is refused, not the scheme.
 async fn plain_http_alone_opens_no_internal_address(backend: Backend) {
     let t = spawn_with(backend, Config { webhooks: WebhookRules { allowed_hosts: vec![], allow_http: true }, ..Config::default() }).await;
-    let _p = pair(&t).await;
+    mia_meets_tom_and_the_invitations_are_out(&t).await;
     let (port, connections) = counting_listener().await;
     stale_job(&t, "plain", &format!("http://127.0.0.1:{port}/hook")).await;
     stale_job(&t, "named", &format!("http://localhost:{port}/hook")).await;
