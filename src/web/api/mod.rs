@@ -481,8 +481,9 @@ mod tests {
         assert_eq!(field_of(r#"{"version": 1, "colour": "blue"}"#), "colour");
         assert_eq!(field_of(r#"{"minutes": 5}"#), "version");
         assert_eq!(field_of(r#"{"version": 1, "version": 2}"#), "version");
-        // A wrong value is quoted by serde (`-5`); it is not a field name.
-        assert_eq!(field_of(r#"{"version": 1, "minutes": -5}"#), "body");
-        assert_eq!(field_of(r#"{"version": "one"}"#), "body");
+        // A wrong value is quoted by serde (`-5`); the field is named by its path instead
+        // (issue 13: a bad value names its field), never by the quoted value.
+        assert_eq!(field_of(r#"{"version": 1, "minutes": -5}"#), "minutes");
+        assert_eq!(field_of(r#"{"version": "one"}"#), "version");
     }
 }
