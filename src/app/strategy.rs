@@ -159,10 +159,7 @@ impl App {
     pub async fn withdraw_strategy(&self, actor: &Person, placement_id: Uuid) -> AppResult<(u64, i64)> {
         let placement = store::get(&self.db, placement_id).await?.ok_or(AppError::NotFound)?;
         let leader = people::get(&self.db, placement.leader_id).await?.ok_or(AppError::NotFound)?;
-        self.require(actor, &leader, Action::Write, Resource::StrategyPoint).await?;
-        if leader.id != actor.id {
-            return Err(AppError::NotFound);
-        }
+        self.require(actor, &leader, Action::Write, Resource::StrategyPlacement).await?;
         if placement.withdrawn_at.is_some() {
             return Err(Invalid::one("placement", "This talking point was withdrawn already.").into());
         }

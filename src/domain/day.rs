@@ -56,10 +56,13 @@ fn shorten(t: &str) -> String {
     if t.chars().count() <= 40 { t.to_string() } else { format!("{}…", t.chars().take(40).collect::<String>()) }
 }
 
+/// What a required date field left empty says.
+const ENTER_A_DATE: &str = "Enter a date, like 2026-12-03.";
+
 /// A date field that must be filled in: the day, or a message next to `field`.
 pub fn required(field: &str, text: &str, errors: &mut Invalid) -> Option<NaiveDate> {
     if text.trim().is_empty() {
-        errors.push(FieldError::new(field, "Enter a date, like 2026-12-03."));
+        errors.push(FieldError::new(field, ENTER_A_DATE));
         return None;
     }
     optional(field, text, errors)
@@ -104,12 +107,24 @@ impl Serialize for Day {
     }
 }
 
-/// Read from a string with the same rule, so a body that holds a `Day` cannot hold a year
-/// outside the bounds.
+/// Read from a string with the same rule and wording as [`required`], so a body that holds a
+/// `Day` cannot hold a year outside the bounds.
 impl<'de> Deserialize<'de> for Day {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Day, D::Error> {
         let s = String::deserialize(d)?;
+        if s.trim().is_empty() {
+            return Err(serde::de::Error::custom(ENTER_A_DATE));
+        }
         Day::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// For an optional date field (`#[serde(default, deserialize_with = …)]`): absent, `null` and
+/// blank are no date, as [`optional`] reads them; anything else must be a [`Day`].
+pub fn blank_is_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Day>, D::Error> {
+    match Option::<String>::deserialize(d)? {
+        Some(s) if !s.trim().is_empty() => Day::parse(&s).map(Some).map_err(serde::de::Error::custom),
+        _ => Ok(None),
     }
 }
 
@@ -151,6 +166,16 @@ mod tests {
         for far in ["\"9999-12-31\"", "\"+10000-01-01\"", "\"0001-01-01\"", "20261203"] {
             assert!(serde_json::from_str::<Day>(far).is_err(), "{far}");
         }
+        assert!(serde_json::from_str::<Day>("\" \"").unwrap_err().to_string().starts_with(ENTER_A_DATE));
+        #[derive(Deserialize)]
+        struct Due {
+            #[serde(default, deserialize_with = "blank_is_none")]
+            due: Option<Day>,
+        }
+        for none in ["{}", r#"{"due": null}"#, r#"{"due": " "}"#] {
+            assert_eq!(serde_json::from_str::<Due>(none).unwrap().due, None, "{none}");
+        }
+        assert!(serde_json::from_str::<Due>(r#"{"due": "2026-02-30"}"#).is_err());
     }
 
     #[test]

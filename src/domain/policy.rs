@@ -196,6 +196,11 @@ pub enum Resource {
     /// subject, so the leader must be that manager or above them. Admins have no extra right
     /// (placing words into the 1:1s of people one does not lead is not an admin's job).
     StrategyPoint,
+    /// A placement of a leader's talking point, whose subject is the leader: only they withdraw it.
+    StrategyPlacement,
+    /// A topic on a pair's agenda (relation as for the pair's 1:1s): both read and tick it; only
+    /// the one who added it (`actor_is_author`) rewords or removes it.
+    Topic { actor_is_author: bool },
     /// What a person hands over of their own record to a new manager: theirs alone to choose.
     Handoff,
     /// The changes of a person's reporting line (who, when): the person, their current
@@ -227,6 +232,7 @@ impl Resource {
             Resource::ProgramCapture,
             Resource::FocusHours,
             Resource::StrategyPoint,
+            Resource::StrategyPlacement,
             Resource::Handoff,
             Resource::SeriesState,
             Resource::MeetingRating,
@@ -239,6 +245,7 @@ impl Resource {
             v.push(Resource::Review { shared: a });
             v.push(Resource::ReviewAnswer { shared: a });
             v.push(Resource::SetbackRecord { actor_is_author: a });
+            v.push(Resource::Topic { actor_is_author: a });
             for b in [false, true] {
                 v.push(Resource::WorkWithMe { shared: a, actor_reports_to_subject: b });
             }
@@ -370,7 +377,8 @@ pub fn decide(role: Role, action: Action, resource: Resource) -> Decision {
             Write => r == Themselves,
         },
         StrategyPoint => matches!(r, Themselves | Manager | SkipLevel),
-        Handoff => r == Themselves,
+        StrategyPlacement | Handoff => r == Themselves,
+        Topic { actor_is_author } => matches!(r, Themselves | Manager) && (action == Read || actor_is_author),
         ReportingChanges { actor_was_manager } => match action {
             Read => matches!(r, Themselves | Manager) || actor_was_manager || role.is_admin,
             Write => false,
@@ -403,7 +411,8 @@ fn new_manager_allows(role: Role, action: Action, resource: Resource) -> bool {
         ReviewPeriod | Framework => action == Read || role.is_admin,
         PersonLevel => true,
         FocusHours => action == Read,
-        Handoff => false,
+        Handoff | StrategyPlacement => false,
+        Topic { actor_is_author } => action == Read || actor_is_author,
         ReportingChanges { .. } => action == Read,
         // Records the previous manager wrote about the person: never. Their own: yes.
         SetbackRecord { actor_is_author } => actor_is_author,
@@ -544,6 +553,12 @@ mod tests {
             (FocusHours, Write, [T, F, F, F], [T, F, F, F]),
             (StrategyPoint, Read, [T, T, T, F], [T, T, T, F]),
             (StrategyPoint, Write, [T, T, T, F], [T, T, T, F]),
+            (StrategyPlacement, Read, [T, F, F, F], [T, F, F, F]),
+            (StrategyPlacement, Write, [T, F, F, F], [T, F, F, F]),
+            (Topic { actor_is_author: true }, Read, [T, T, F, F], [T, T, F, F]),
+            (Topic { actor_is_author: true }, Write, [T, T, F, F], [T, T, F, F]),
+            (Topic { actor_is_author: false }, Read, [T, T, F, F], [T, T, F, F]),
+            (Topic { actor_is_author: false }, Write, [F, F, F, F], [F, F, F, F]),
             (Handoff, Read, [T, F, F, F], [T, F, F, F]),
             (Handoff, Write, [T, F, F, F], [T, F, F, F]),
             (ReportingChanges { actor_was_manager: false }, Read, [T, T, F, F], [T, T, T, T]),
@@ -687,6 +702,12 @@ mod tests {
             (FocusHours, Write, [F, F], [F, F]),
             (StrategyPoint, Read, [T, T], [T, T]),
             (StrategyPoint, Write, [T, T], [T, T]),
+            (StrategyPlacement, Read, [F, F], [F, F]),
+            (StrategyPlacement, Write, [F, F], [F, F]),
+            (Topic { actor_is_author: true }, Read, [T, T], [T, T]),
+            (Topic { actor_is_author: true }, Write, [T, T], [T, T]),
+            (Topic { actor_is_author: false }, Read, [T, T], [T, T]),
+            (Topic { actor_is_author: false }, Write, [F, F], [F, F]),
             (Handoff, Read, [F, F], [F, F]),
             (Handoff, Write, [F, F], [F, F]),
             (ReportingChanges { actor_was_manager: false }, Read, [T, T], [T, T]),

@@ -174,32 +174,29 @@ pub async fn reports_of(db: &Db, manager: Option<PersonId>) -> Result<Vec<Person
     Ok(rows.into_iter().map(with_reports).collect())
 }
 
+/// `chain(id, depth)`: the managers above the person `$1`, depth 1 the nearest; at most 200.
+macro_rules! chain_cte {
+    () => {
+        concat!(
+            "WITH RECURSIVE chain(id, depth) AS (",
+            " SELECT manager_id, 1 FROM person WHERE id = $1 AND manager_id IS NOT NULL",
+            " UNION ALL",
+            " SELECT q.manager_id, c.depth + 1 FROM person q JOIN chain c ON q.id = c.id",
+            " WHERE q.manager_id IS NOT NULL AND c.depth < 200)"
+        )
+    };
+}
+
 /// The managers above `id`, nearest first. Bounded, so bad data can never loop forever.
 pub async fn manager_chain(db: &Db, id: PersonId) -> Result<Vec<Person>> {
-    const Q: &str = concat!(
-        "WITH RECURSIVE chain(id, depth) AS (",
-        " SELECT manager_id, 1 FROM person WHERE id = $1 AND manager_id IS NOT NULL",
-        " UNION ALL",
-        " SELECT q.manager_id, c.depth + 1 FROM person q JOIN chain c ON q.id = c.id",
-        " WHERE q.manager_id IS NOT NULL AND c.depth < 200)",
-        " SELECT ",
-        person_cols!(),
-        " FROM chain c JOIN person p ON p.id = c.id ORDER BY c.depth"
-    );
+    const Q: &str = concat!(chain_cte!(), " SELECT ", person_cols!(), " FROM chain c JOIN person p ON p.id = c.id ORDER BY c.depth");
     let rows: Vec<PersonRow> = on_db!(db, p => sqlx::query_as(Q).bind(id.0).fetch_all(p).await)?;
     Ok(rows.into_iter().map(person).collect())
 }
 
 /// The same chain inside a write transaction, for the cycle check before changing a manager.
 pub async fn manager_chain_ids_tx(tx: &mut Tx, id: PersonId) -> Result<Vec<PersonId>> {
-    const Q: &str = concat!(
-        "WITH RECURSIVE chain(id, depth) AS (",
-        " SELECT manager_id, 1 FROM person WHERE id = $1 AND manager_id IS NOT NULL",
-        " UNION ALL",
-        " SELECT q.manager_id, c.depth + 1 FROM person q JOIN chain c ON q.id = c.id",
-        " WHERE q.manager_id IS NOT NULL AND c.depth < 200)",
-        " SELECT id FROM chain ORDER BY depth"
-    );
+    const Q: &str = concat!(chain_cte!(), " SELECT id FROM chain ORDER BY depth");
     let ids: Vec<Uuid> = on_tx!(tx, c => sqlx::query_scalar(Q).bind(id.0).fetch_all(c).await)?;
     Ok(ids.into_iter().map(PersonId).collect())
 }

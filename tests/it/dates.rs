@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 on_both!(
     far_dates_are_refused_by_the_api_naming_the_field,
+    a_bad_date_in_any_json_body_names_its_field_with_the_days_message,
     far_dates_are_refused_by_the_pages_next_to_the_field,
     the_calendar_feed_never_has_a_year_outside_four_digits,
 );
@@ -90,6 +91,28 @@ async fn far_dates_are_refused_by_the_api_naming_the_field(t: TestApp) {
     assert_eq!(post(&t, &emil, &format!("/api/v1/meetings/{meeting}/move"), body).await.0, 200);
     let body = json!({"name": "Long ago", "starts_on": "1900-01-01", "ends_on": "1900-12-31"});
     assert_eq!(post(&t, &ada, "/api/v1/review-periods", body).await.0, 201);
+}
+
+/// Every API body reads its dates as a `Day`: a day that does not exist, a far year or a number
+/// is refused with the field's own name (`due_date`, not the page's `due_on`) and `Day`'s words.
+async fn a_bad_date_in_any_json_body_names_its_field_with_the_days_message(t: TestApp) {
+    t.clock.set(at("2026-11-23T10:00:00Z"));
+    let o = an_organisation(&t).await;
+    let emil = t.token(&o.emil).await;
+    let plan = post(&t, &emil, &format!("/api/v1/people/{}/plans", o.ivy.id), json!({"kind": "growth", "title": "Lead"})).await;
+    assert_eq!(plan.0, 201, "{}", plan.1);
+    let steps = format!("/api/v1/plans/{}/steps", plan.1["id"].as_str().unwrap());
+    for (date, words) in [("2026-02-30", "YYYY-MM-DD"), ("9999-12-31", "from 1900 to 2100")] {
+        let r = post(&t, &emil, &steps, json!({"body": "Shadow the lead", "due_date": date})).await;
+        refused(r.clone(), "due_date", date);
+        let m = r.1["error"]["fields"][0]["message"].as_str().unwrap();
+        assert!(m.contains(date) && m.contains(words), "{date}: {m}");
+    }
+    let body = json!({"teammate_id": o.ivy.id, "first_date": 20261203, "time": "09:30"});
+    refused(post(&t, &emil, "/api/v1/series", body).await, "first_date", "a number");
+    let setbacks = format!("/api/v1/people/{}/setbacks", o.ivy.id);
+    refused(post(&t, &emil, &setbacks, json!({"occurred_on": "2026-02-30", "facts": "Late"})).await, "occurred_on", "setback");
+    assert_eq!(post(&t, &emil, &steps, json!({"body": "No date yet", "due_date": ""})).await.0, 201, "blank is no date");
 }
 
 async fn far_dates_are_refused_by_the_pages_next_to_the_field(t: TestApp) {

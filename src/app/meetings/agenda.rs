@@ -4,7 +4,7 @@ use super::conflict;
 use super::view::PointPatch;
 use crate::app::{App, AppError, AppResult};
 use crate::domain::meeting::{self as rules, Meeting, Series, TalkingPoint};
-use crate::domain::policy::Action;
+use crate::domain::policy::{Action, Resource};
 use crate::domain::{FieldError, Invalid, Person};
 use crate::store::{meetings as store, search};
 use uuid::Uuid;
@@ -44,6 +44,13 @@ impl App {
         Ok((series, meeting, point))
     }
 
+    /// Whether the policy lets `actor` reword or remove `point` (they can see it: when not, the
+    /// answer says why rather than "not found").
+    fn may_change_topic(&self, actor: &Person, series: &Series, point: &TalkingPoint) -> bool {
+        let topic = Resource::Topic { actor_is_author: point.author_id == actor.id };
+        self.may_pair(actor, series.manager_id, series.teammate_id, Action::Write, topic)
+    }
+
     /// Rewords (author only), ticks as discussed or marks recurring (either person).
     pub async fn update_point(&self, actor: &Person, point_id: Uuid, expected_version: i64, patch: PointPatch) -> AppResult<TalkingPoint> {
         let (series, meeting, mut point) = self.load_point(actor, point_id).await?;
@@ -52,7 +59,7 @@ impl App {
         }
         let mut errors = Invalid::default();
         if let Some(body) = &patch.body {
-            if point.author_id != actor.id && body.trim() != point.body {
+            if !self.may_change_topic(actor, &series, &point) && body.trim() != point.body {
                 errors.push(FieldError::new("body", "Only the person who added a topic can reword it."));
             }
             point.body = rules::short_text("body", body, rules::POINT_MAX, "a topic", &mut errors);
@@ -105,8 +112,8 @@ impl App {
     }
 
     pub async fn delete_point(&self, actor: &Person, point_id: Uuid, expected_version: i64) -> AppResult<()> {
-        let (_, meeting, point) = self.load_point(actor, point_id).await?;
-        if point.author_id != actor.id {
+        let (series, meeting, point) = self.load_point(actor, point_id).await?;
+        if !self.may_change_topic(actor, &series, &point) {
             return Err(Invalid::one("body", "Only the person who added a topic can remove it; mark it discussed instead.").into());
         }
         let mut tx = self.db.begin().await?;

@@ -5,6 +5,7 @@ use crate::app::App;
 use crate::app::setbacks::SetbackItem;
 use crate::domain::PersonId;
 use crate::domain::about::{AboutInput, AboutPage};
+use crate::domain::day::Day;
 use crate::domain::setback::{FollowUpInput, SetbackInput};
 use crate::web::auth::CurrentUser;
 use crate::web::error::ErrorBody;
@@ -49,7 +50,8 @@ pub(super) async fn list_setbacks(State(app): State<App>, user: CurrentUser, Pat
 #[serde(deny_unknown_fields)]
 pub struct NewSetback {
     /// YYYY-MM-DD; not in the future.
-    pub occurred_on: String,
+    #[schema(value_type = String, format = Date)]
+    pub occurred_on: Day,
     pub facts: String,
     /// One or more of: lack_of_focus, competing_priorities, missing_support, unrealistic_goals, unclear_expectations, other.
     #[serde(default)]
@@ -82,7 +84,7 @@ pub(super) async fn create_setback(
     ApiJson(b): ApiJson<NewSetback>,
 ) -> ApiResult<Response> {
     let input = SetbackInput {
-        occurred_on: b.occurred_on,
+        occurred_on: b.occurred_on.to_string(),
         facts: b.facts,
         contexts: b.contexts,
         context_other: b.context_other,
@@ -107,7 +109,8 @@ pub(super) async fn get_setback(State(app): State<App>, user: CurrentUser, Path(
 #[serde(deny_unknown_fields)]
 pub struct SetbackUpdate {
     pub version: i64,
-    pub occurred_on: String,
+    #[schema(value_type = String, format = Date)]
+    pub occurred_on: Day,
     pub facts: String,
     #[serde(default)]
     pub contexts: Vec<String>,
@@ -135,7 +138,7 @@ pub(super) async fn update_setback(
     ApiJson(b): ApiJson<SetbackUpdate>,
 ) -> ApiResult<Json<SetbackItem>> {
     let input = SetbackInput {
-        occurred_on: b.occurred_on,
+        occurred_on: b.occurred_on.to_string(),
         facts: b.facts,
         contexts: b.contexts,
         context_other: b.context_other,

@@ -262,8 +262,9 @@ pub struct NewStep {
     /// The person or their manager; you when absent.
     pub owner_id: Option<Uuid>,
     /// YYYY-MM-DD.
-    #[serde(default)]
-    pub due_date: String,
+    #[serde(default, deserialize_with = "crate::domain::day::blank_is_none")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub due_date: Option<crate::domain::day::Day>,
 }
 
 #[utoipa::path(post, path = "/api/v1/plans/{id}/steps", tag = "growth", params(("id" = Uuid, Path)), request_body = NewStep, responses(
@@ -276,7 +277,8 @@ pub(super) async fn add_step(
     Path(id): Path<Uuid>,
     ApiJson(b): ApiJson<NewStep>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
-    let id = app.add_step(user.person(), id, &b.body, b.owner_id.map(PersonId), &b.due_date).await?;
+    let due = b.due_date.map(|d| d.to_string()).unwrap_or_default();
+    let id = app.add_step(user.person(), id, &b.body, b.owner_id.map(PersonId), &due).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 

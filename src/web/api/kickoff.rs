@@ -218,7 +218,8 @@ pub struct TeamStartBody {
     /// weekly (default), biweekly, monthly.
     pub cadence: Option<String>,
     /// YYYY-MM-DD.
-    pub first_date: String,
+    #[schema(value_type = String, format = Date)]
+    pub first_date: crate::domain::day::Day,
     /// HH:MM of the first person's 1:1; each next one starts when the one before ends.
     pub time: String,
     /// IANA time zone; yours when absent.
@@ -255,8 +256,8 @@ pub(super) async fn start_team(
             None
         }),
     };
-    let first_date = crate::domain::day::required("first_date", &b.first_date, &mut errors);
-    let (Some(cadence), Some(first_date), true) = (cadence, first_date, errors.is_empty()) else {
+    let first_date = b.first_date.date();
+    let (Some(cadence), true) = (cadence, errors.is_empty()) else {
         return Err(crate::app::AppError::Invalid(errors).into());
     };
     let (subject, body) = crate::domain::kickoff::default_draft();

@@ -175,8 +175,18 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// `bytes` as a `T`. A value that does not fit names its field by its path (`first_date`,
+/// `actions[0].due_date`), with the message the field's type gives (a [`Day`]'s, say).
+///
+/// [`Day`]: crate::domain::day::Day
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(|e| {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let parsed = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        (e.into_inner(), path)
+    });
+    let parsed = parsed.and_then(|t| de.end().map(|()| t).map_err(|e| (e, String::new())));
+    parsed.map_err(|(e, path)| {
         use serde_json::error::Category;
         let at = format!("line {}, column {}", e.line(), e.column());
         match e.classify() {
@@ -186,9 +196,15 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                     msg.truncate(i);
                 }
                 // serde names the field for unknown, missing and repeated fields; for a wrong
-                // value it quotes the value instead, which must not pass for a field name.
+                // value the path to it does (the message quotes the value, not the field).
                 let names_field = ["unknown field `", "missing field `", "duplicate field `"].iter().any(|p| msg.starts_with(p));
-                let field = if names_field { msg.split('`').nth(1).unwrap_or("body") } else { "body" }.to_string();
+                let field = if names_field {
+                    msg.split('`').nth(1).unwrap_or("body").to_string()
+                } else if path.is_empty() || path == "." {
+                    "body".to_string()
+                } else {
+                    path
+                };
                 ApiError::Request {
                     status: StatusCode::UNPROCESSABLE_ENTITY,
                     code: "invalid",
@@ -465,8 +481,9 @@ mod tests {
         assert_eq!(field_of(r#"{"version": 1, "colour": "blue"}"#), "colour");
         assert_eq!(field_of(r#"{"minutes": 5}"#), "version");
         assert_eq!(field_of(r#"{"version": 1, "version": 2}"#), "version");
-        // A wrong value is quoted by serde (`-5`); it is not a field name.
-        assert_eq!(field_of(r#"{"version": 1, "minutes": -5}"#), "body");
-        assert_eq!(field_of(r#"{"version": "one"}"#), "body");
+        // A wrong value is quoted by serde (`-5`); the field is named by its path instead
+        // (issue 13: a bad value names its field), never by the quoted value.
+        assert_eq!(field_of(r#"{"version": 1, "minutes": -5}"#), "minutes");
+        assert_eq!(field_of(r#"{"version": "one"}"#), "version");
     }
 }

@@ -4,6 +4,7 @@ use super::{ApiJson, ApiQuery, ApiResult};
 use crate::app::App;
 use crate::app::reviews::{FeedbackInput, FeedbackItem, ReviewView};
 use crate::domain::PersonId;
+use crate::domain::day::Day;
 use crate::domain::review::{Packet, ReviewPeriod, Statement, packet_markdown};
 use crate::web::auth::CurrentUser;
 use crate::web::error::{ApiError, ErrorBody};
@@ -58,9 +59,11 @@ pub(super) async fn list_periods(State(app): State<App>, user: CurrentUser) -> A
 pub struct PeriodInput {
     pub name: String,
     /// YYYY-MM-DD, the first day.
-    pub starts_on: String,
+    #[schema(value_type = String, format = Date)]
+    pub starts_on: Day,
     /// YYYY-MM-DD, the last day (on or after the first).
-    pub ends_on: String,
+    #[schema(value_type = String, format = Date)]
+    pub ends_on: Day,
 }
 
 #[utoipa::path(post, path = "/api/v1/review-periods", tag = "reviews", request_body = PeriodInput, responses(
@@ -72,7 +75,10 @@ pub(super) async fn create_period(
     user: CurrentUser,
     ApiJson(p): ApiJson<PeriodInput>,
 ) -> ApiResult<(StatusCode, Json<ReviewPeriod>)> {
-    Ok((StatusCode::CREATED, Json(app.create_review_period(user.person(), &p.name, &p.starts_on, &p.ends_on).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(app.create_review_period(user.person(), &p.name, &p.starts_on.to_string(), &p.ends_on.to_string()).await?),
+    ))
 }
 
 #[derive(Deserialize, IntoParams)]

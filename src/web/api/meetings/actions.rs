@@ -6,6 +6,7 @@ use super::shapes::*;
 use crate::app::App;
 use crate::app::meetings::ActionPatch;
 use crate::domain::PersonId;
+use crate::domain::day::Day;
 use crate::domain::meeting as rules;
 use crate::web::api::{ApiJson, ApiQuery, ApiResult};
 use crate::web::auth::CurrentUser;
@@ -28,13 +29,12 @@ pub(crate) async fn add_action(
     ApiJson(b): ApiJson<CreateAction>,
 ) -> ApiResult<(StatusCode, Json<ActionDto>)> {
     let mut check = Check::default();
-    let due = nonempty(&b.due_date).map(|d| check.date("due_date", d));
     let kind = match nonempty(&b.kind) {
         Some(k) => check.choice("kind", k, rules::ActionKind::parse, "normal, help"),
         None => Some(rules::ActionKind::Normal),
     };
     let kind = check.value(kind)?;
-    let a = app.add_action(user.person(), id, &b.body, PersonId(b.owner_id), due.flatten(), kind).await?;
+    let a = app.add_action(user.person(), id, &b.body, PersonId(b.owner_id), b.due_date.map(Day::date), kind).await?;
     Ok((StatusCode::CREATED, Json(a.into())))
 }
 
@@ -49,13 +49,7 @@ pub(crate) async fn update_action(
     Path(id): Path<Uuid>,
     ApiJson(b): ApiJson<UpdateAction>,
 ) -> ApiResult<Json<ActionDto>> {
-    let mut check = Check::default();
-    let due_date = match &b.due_date {
-        None => None,
-        Some(None) => Some(None),
-        Some(Some(d)) => Some(check.date("due_date", d)),
-    };
-    check.done()?;
+    let due_date = b.due_date.map(|d| d.map(Day::date));
     let patch = ActionPatch { body: b.body, done: b.done, due_date, owner_id: b.owner_id.map(PersonId) };
     Ok(Json(app.update_action(user.person(), id, b.version, patch).await?.into()))
 }

@@ -1,6 +1,7 @@
 //! What the API reads: request bodies and query strings.
 
 use super::choices::*;
+use crate::domain::day::Day;
 use crate::web::api::double_option;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -22,7 +23,7 @@ pub struct CreateSeries {
     pub cadence: Option<String>,
     /// YYYY-MM-DD, in the future.
     #[schema(value_type = String, format = Date, example = "2026-10-20")]
-    pub first_date: String,
+    pub first_date: Day,
     /// HH:MM, local to `timezone`.
     #[schema(example = "10:00")]
     pub time: String,
@@ -61,7 +62,7 @@ pub struct MoveMeeting {
     pub version: i64,
     /// The new local date, YYYY-MM-DD, in the series' time zone.
     #[schema(value_type = String, format = Date, example = "2026-10-21")]
-    pub date: String,
+    pub date: Day,
     /// The new local time, HH:MM.
     #[schema(example = "14:30")]
     pub time: String,
@@ -117,9 +118,9 @@ pub struct CreateAction {
     pub body: String,
     /// One of the two people in the 1:1.
     pub owner_id: Uuid,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::domain::day::blank_is_none")]
     #[schema(value_type = Option<String>, format = Date)]
-    pub due_date: Option<String>,
+    pub due_date: Option<Day>,
     /// Default `normal`.
     #[serde(default)]
     #[schema(value_type = Option<ActionKind>)]
@@ -135,7 +136,7 @@ pub struct UpdateAction {
     /// YYYY-MM-DD, or null to clear. Leave it out to keep the current one.
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>, format = Date)]
-    pub due_date: Option<Option<String>>,
+    pub due_date: Option<Option<Day>>,
     pub owner_id: Option<Uuid>,
 }
 

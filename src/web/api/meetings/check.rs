@@ -19,11 +19,6 @@ impl Check {
         v
     }
 
-    /// A [`Day`](crate::domain::day::Day): YYYY-MM-DD, from 1900 to 2100.
-    pub(super) fn date(&mut self, field: &str, value: &str) -> Option<NaiveDate> {
-        crate::domain::day::required(field, value, &mut self.0)
-    }
-
     /// An RFC 3339 instant; with `day_end`, a plain date means the end of that day (UTC), and
     /// without it the start.
     pub(super) fn instant(&mut self, field: &str, value: &str, day_end: bool) -> Option<DateTime<Utc>> {

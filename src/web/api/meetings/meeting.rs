@@ -75,9 +75,7 @@ pub(crate) async fn move_meeting(
     Path(id): Path<Uuid>,
     ApiJson(b): ApiJson<MoveMeeting>,
 ) -> ApiResult<Json<MeetingDto>> {
-    let mut check = Check::default();
-    let Some(date) = check.date("date", &b.date) else { return Err(check.refused()) };
-    let m = app.move_meeting(user.person(), id, b.version, date, &b.time, &b.reason).await?;
+    let m = app.move_meeting(user.person(), id, b.version, b.date.date(), &b.time, &b.reason).await?;
     meeting_answer(&app, &user, m).await
 }
 

@@ -52,8 +52,8 @@ pub(crate) async fn create_series(
         Some(c) => check.choice("cadence", c, DomainCadence::parse, "weekly, biweekly, monthly"),
         None => Some(DomainCadence::Weekly),
     };
-    let first_date = check.date("first_date", &b.first_date);
-    let (Some(kind), Some(cadence), Some(first_date)) = (kind, cadence, first_date) else {
+    let first_date = b.first_date.date();
+    let (Some(kind), Some(cadence)) = (kind, cadence) else {
         return Err(check.refused());
     };
     let input = SeriesInput {
