@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod bulk;
 pub mod growth;
 pub mod guidance;
+pub mod home;
 pub mod jobs;
 pub mod kickoff;
 pub mod meetings;

@@ -22,6 +22,7 @@ on_both!(
     a_refused_form_names_the_page_it_belongs_to,
     two_people_adding_at_the_end_of_the_notes_keep_both_without_a_conflict,
     the_menu_offers_managers_tools_to_managers_and_admins_only,
+    the_home_has_one_row_per_person_saying_what_needs_you,
 );
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -302,4 +303,71 @@ async fn the_menu_offers_managers_tools_to_managers_and_admins_only(t: TestApp) 
     let (c, _) = t.signed_in(&teammate.email).await;
     t.person(&admin, "Nia New", Some(teammate.id)).await;
     assert!(menu(page(&c, &t, "/meetings").await).contains("href=\"/org\""));
+}
+
+/// The home's rows (the list of `/meetings` under "Coming up"), as plain text, one per person.
+fn home_rows(html: &str) -> Vec<String> {
+    html.split("<li class=\"home-row\">")
+        .skip(1)
+        .map(|row| {
+            let row = &row[..row.find("</section>").unwrap_or(row.len())];
+            let mut text = String::new();
+            let mut inside = false;
+            for c in row.chars() {
+                match c {
+                    '<' => inside = true,
+                    '>' => {
+                        inside = false;
+                        text.push(' ');
+                    }
+                    c if !inside => text.push(c),
+                    _ => {}
+                }
+            }
+            text.split_whitespace().collect::<Vec<_>>().join(" ")
+        })
+        .collect()
+}
+
+/// Defect 10: the home is one row per person (not a row per meeting), with the next 1:1 in both
+/// people's time and what needs you: their topics, your overdue actions, for the teammate "add
+/// your topics" and "rate the 1:1".
+async fn the_home_has_one_row_per_person_saying_what_needs_you(t: TestApp) {
+    use rapport::app::people::PersonPatch;
+    use rapport::domain::meeting::ActionKind;
+    let (admin, manager, teammate) = people(&t).await;
+    let patch = PersonPatch { timezone: Some("Asia/Singapore".into()), ..Default::default() };
+    let teammate = t.app.update_person(&admin, teammate.id, patch, teammate.version).await.unwrap();
+    let (_, first, second) = weekly(&t, &manager, &teammate).await;
+    let (m, _) = t.signed_in(&manager.email).await;
+    let (tm, _) = t.signed_in(&teammate.email).await;
+
+    let rows = home_rows(&page(&m, &t, "/meetings").await);
+    assert_eq!(rows.len(), 1, "one row for Tom, though two 1:1s come in the next two weeks: {rows:?}");
+    assert!(rows[0].contains("Tom Teammate") && rows[0].contains("Next: Wed 4 Mar, 10:00 your time · 18:00 for Tom"), "{rows:?}");
+    assert!(rows[0].contains("Nothing waiting on you"), "{rows:?}");
+    let mine = home_rows(&page(&tm, &t, "/meetings").await);
+    assert!(mine[0].contains("Next: Wed 4 Mar, 18:00 your time · 10:00 for Maria"), "{mine:?}");
+    assert!(mine[0].contains("Add your topics for Wednesday"), "{mine:?}");
+
+    // Tom adds a topic; Maria promises something due yesterday.
+    t.app.add_point(&teammate, first, "My growth plan", false).await.unwrap();
+    let yesterday = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+    t.app.add_action(&manager, first, "Book the offsite", manager.id, Some(yesterday), ActionKind::Normal).await.unwrap();
+    t.app.add_action(&manager, first, "Find a mentor for Tom", manager.id, None, ActionKind::Help).await.unwrap();
+    let rows = home_rows(&page(&m, &t, "/meetings").await);
+    assert!(rows[0].contains("1 topic from Tom") && rows[0].contains("1 action of yours overdue"), "{rows:?}");
+    assert!(rows[0].contains("1 “how can I help?” to keep"), "{rows:?}");
+    let mine = home_rows(&page(&tm, &t, "/meetings").await);
+    assert!(!mine[0].contains("Add your topics") && !mine[0].contains("topic from"), "his own topic is not news to him: {mine:?}");
+
+    // Once the first 1:1 has begun, the teammate is asked to rate it; the manager never is.
+    t.clock.set(at("2026-03-04T10:40:00Z"));
+    let mine = home_rows(&page(&tm, &t, "/meetings").await);
+    assert!(mine[0].contains("Rate the 1:1 of Wed 4 Mar"), "{mine:?}");
+    assert!(page(&tm, &t, "/meetings").await.contains(&format!("/meetings/{first}#rating")));
+    assert!(!home_rows(&page(&m, &t, "/meetings").await)[0].contains("Rate"));
+    t.app.rate_meeting(&teammate, first, 4, "").await.unwrap();
+    let mine = home_rows(&page(&tm, &t, "/meetings").await);
+    assert!(!mine[0].contains("Rate") && mine[0].contains("Next: Wed 11 Mar"), "rated; the next is {second}: {mine:?}");
 }

@@ -6,12 +6,14 @@
 mod access;
 mod actions;
 mod agenda;
+mod home;
 mod meeting;
 mod notes;
 mod search;
 mod series;
 pub mod view;
 
+pub use home::HomeRow;
 pub use search::snippet_html;
 pub use view::{ActionPatch, MeetingView, MyAction, NoteSaved, PointPatch, SearchResult, SeriesInput, SeriesSummary, SeriesView, Upcoming};
 

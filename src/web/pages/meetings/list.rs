@@ -1,8 +1,9 @@
-//! "Your 1:1s" (`/meetings`): the meetings coming up and every series you are in.
+//! "Your 1:1s" (`/meetings`, the home): one row per person you meet, with the next 1:1 in both
+//! people's time and what needs you before it; then the series that are paused or ended.
 
 use super::shared::{PageResult, kind_label, schedule_label, series_status_label};
 use crate::app::App;
-use crate::app::meetings::{SeriesSummary, Upcoming};
+use crate::app::meetings::{HomeRow, SeriesSummary};
 use crate::domain::Person;
 use crate::domain::meeting::{SeriesKind, SeriesStatus};
 use crate::web::auth::CurrentUser;
@@ -13,16 +14,75 @@ use axum::extract::State;
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
-/// How many upcoming meetings "Your 1:1s" lists at most, and how far ahead.
-const UPCOMING_LIMIT: i64 = 20;
-const UPCOMING_DAYS: i64 = 14;
+/// Something waiting on the viewer, with where to do it.
+struct Need {
+    text: String,
+    href: String,
+    /// Late already (an overdue action, a 1:1 waiting for its rating).
+    urgent: bool,
+}
 
-struct UpcomingRow {
-    id: Uuid,
-    when: String,
+/// One person the viewer meets.
+struct PersonRow {
+    series_id: Uuid,
     other: Person,
     kind: &'static str,
     i_lead: bool,
+    /// The next 1:1: its id, when in the viewer's time, and in the other person's where it differs.
+    next: Option<(Uuid, String, Option<String>)>,
+    needs: Vec<Need>,
+}
+
+fn plural(n: impl Into<i64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
+}
+
+fn person_row(r: HomeRow, me: &Person, now: DateTime<Utc>) -> PersonRow {
+    let tz = tz_of(me);
+    let first = r.other.name.split_whitespace().next().unwrap_or(&r.other.name).to_string();
+    let i_lead = r.i_lead(me);
+    let mut needs = vec![];
+    if let Some(next) = &r.next {
+        let agenda = format!("/meetings/{}#agenda", next.id);
+        if !i_lead && r.my_topics == 0 {
+            let weekday = next.starts_at.with_timezone(&tz).format("%A");
+            needs.push(Need { text: format!("Add your topics for {weekday}"), href: agenda.clone(), urgent: false });
+        }
+        if r.their_topics > 0 {
+            needs.push(Need { text: format!("{} from {first}", plural(r.their_topics, "topic", "topics")), href: agenda, urgent: false });
+        }
+    }
+    if let Some(m) = &r.to_rate {
+        let day = m.starts_at.with_timezone(&tz).format("%a %-d %b");
+        needs.push(Need { text: format!("Rate the 1:1 of {day}"), href: format!("/meetings/{}#rating", m.id), urgent: true });
+    }
+    if r.overdue_actions > 0 {
+        let text = format!("{} of yours overdue", plural(r.overdue_actions as i64, "action", "actions"));
+        needs.push(Need { text, href: "/actions".into(), urgent: true });
+    } else if r.open_actions > 0 {
+        needs.push(Need {
+            text: format!("{} of yours open", plural(r.open_actions as i64, "action", "actions")),
+            href: "/actions".into(),
+            urgent: false,
+        });
+    }
+    if r.help_owed > 0 {
+        let text = format!("{} to keep", plural(r.help_owed as i64, "“how can I help?”", "“how can I help?”s"));
+        needs.push(Need { text, href: "/actions?kind=help".into(), urgent: false });
+    }
+    let next = r.next.as_ref().map(|m| {
+        let theirs = tz_of(&r.other);
+        // Their local time, where it reads differently from yours.
+        let (mine, other) = (m.starts_at.with_timezone(&tz), m.starts_at.with_timezone(&theirs));
+        let differs = mine.format("%a %H:%M").to_string() != other.format("%a %H:%M").to_string();
+        let other_time = differs.then(|| {
+            let day = if mine.date_naive() == other.date_naive() { String::new() } else { other.format("%a ").to_string() };
+            format!("{day}{} for {first}", other.format("%H:%M"))
+        });
+        (m.id, when_soon(m.starts_at, tz, now), other_time)
+    });
+    PersonRow { series_id: r.series.id, kind: kind_label(r.series.kind), i_lead, next, needs, other: r.other }
 }
 
 struct SeriesRow {
@@ -33,14 +93,14 @@ struct SeriesRow {
     status: &'static str,
     status_class: &'static str,
     i_lead: bool,
-    next: Option<(Uuid, String)>,
 }
 
 #[derive(Template)]
 #[template(path = "meetings.html")]
 struct MeetingsPage {
     c: Chrome,
-    upcoming: Vec<UpcomingRow>,
+    people: Vec<PersonRow>,
+    /// Series that are paused or ended.
     series: Vec<SeriesRow>,
     /// Direct reports with no recurring 1:1s yet.
     to_start: Vec<Person>,
@@ -49,8 +109,7 @@ struct MeetingsPage {
     notes: Vec<(Uuid, String, String, bool)>,
 }
 
-fn series_rows(list: Vec<SeriesSummary>, me: &Person, now: DateTime<Utc>) -> Vec<SeriesRow> {
-    let tz = tz_of(me);
+fn series_rows(list: Vec<SeriesSummary>, me: &Person) -> Vec<SeriesRow> {
     let mut rows: Vec<SeriesRow> = list
         .into_iter()
         .map(|s| SeriesRow {
@@ -60,7 +119,6 @@ fn series_rows(list: Vec<SeriesSummary>, me: &Person, now: DateTime<Utc>) -> Vec
             status: series_status_label(s.series.status),
             status_class: s.series.status.as_str(),
             i_lead: s.series.manager_id == me.id,
-            next: s.next.map(|m| (m.id, when_soon(m.starts_at, tz, now))),
             other: s.other,
         })
         .collect();
@@ -72,23 +130,8 @@ fn series_rows(list: Vec<SeriesSummary>, me: &Person, now: DateTime<Utc>) -> Vec
 pub async fn index(State(app): State<App>, user: CurrentUser) -> PageResult {
     let me = user.person();
     let now = app.clock.now();
-    let tz = tz_of(me);
-    let upcoming: Vec<UpcomingRow> = app
-        .upcoming_meetings(me, UPCOMING_LIMIT)
-        .await?
-        .into_iter()
-        .enumerate()
-        // The next two weeks (and always the very next meeting, however far).
-        .filter(|(i, u)| *i == 0 || u.meeting.starts_at < now + Duration::days(UPCOMING_DAYS))
-        .map(|(_, Upcoming { meeting, series, other })| UpcomingRow {
-            id: meeting.id,
-            when: when_soon(meeting.starts_at, tz, now),
-            kind: kind_label(series.kind),
-            i_lead: series.manager_id == me.id,
-            other,
-        })
-        .collect();
     let summaries = app.my_series(me).await?;
+    let people: Vec<PersonRow> = app.home(me, &summaries).await?.into_iter().map(|r| person_row(r, me, now)).collect();
     let reports = app.profile(me, me.id).await?.reports;
     let to_start = reports
         .iter()
@@ -112,8 +155,8 @@ pub async fn index(State(app): State<App>, user: CurrentUser) -> PageResult {
     Ok(ok(&MeetingsPage {
         notes,
         c: Chrome::for_user(&user.0, "Your 1:1s", "meetings"),
-        upcoming,
-        series: series_rows(summaries, me, now),
+        people,
+        series: series_rows(summaries, me).into_iter().filter(|r| r.status_class != "active").collect(),
         to_start,
         has_reports: !reports.is_empty(),
     }))

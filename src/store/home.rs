@@ -1,0 +1,34 @@
+//! What the home page gathers across all of a person's 1:1s, each in one statement whatever the
+//! number of series: who put topics on the coming meetings, and which begun meetings wait for
+//! the teammate's rating.
+
+use super::meetings::{MEETING_COLS, MeetingRow, meeting};
+use super::{Db, Result, on_db};
+use crate::domain::PersonId;
+use crate::domain::meeting::Meeting;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+/// For each scheduled meeting from `from` on, in the active series `person` is part of: how
+/// many topics each author put on it.
+pub async fn topics_ahead(db: &Db, person: PersonId, from: DateTime<Utc>) -> Result<Vec<(Uuid, PersonId, i64)>> {
+    const Q: &str = "SELECT p.meeting_id, p.author_id, COUNT(*) FROM talking_point p \
+         JOIN meeting m ON m.id = p.meeting_id JOIN series s ON s.id = m.series_id \
+         WHERE (s.manager_id = $1 OR s.teammate_id = $1) AND s.status = 'active' AND m.status = 'scheduled' AND m.starts_at >= $2 \
+         GROUP BY p.meeting_id, p.author_id";
+    let rows: Vec<(Uuid, Uuid, i64)> = on_db!(db, p => sqlx::query_as(Q).bind(person.0).bind(from).fetch_all(p).await)?;
+    Ok(rows.into_iter().map(|(m, a, n)| (m, PersonId(a), n)).collect())
+}
+
+/// Meetings of the series where `teammate` is the teammate that began between `since` and
+/// `now`, were neither skipped nor cancelled, and have no rating yet; newest first.
+pub async fn unrated_since(db: &Db, teammate: PersonId, since: DateTime<Utc>, now: DateTime<Utc>) -> Result<Vec<Meeting>> {
+    let q = format!(
+        "SELECT {MEETING_COLS} FROM meeting m JOIN series s ON s.id = m.series_id \
+         WHERE s.teammate_id = $1 AND s.status = 'active' AND m.starts_at >= $2 AND m.starts_at <= $3 \
+         AND m.status IN ('scheduled', 'held') AND m.rating IS NULL ORDER BY m.starts_at DESC"
+    );
+    let rows: Vec<MeetingRow> =
+        on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(teammate.0).bind(since).bind(now).fetch_all(p).await)?;
+    rows.into_iter().map(meeting).collect()
+}
