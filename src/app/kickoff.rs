@@ -176,6 +176,7 @@ impl App {
                     teammate_name: &teammate.name,
                     teammate_tz: to_tz(&teammate),
                     focus: focus.as_ref(),
+                    manager_tz: to_tz(&manager),
                 })
             }
             _ => vec![],

@@ -32,6 +32,7 @@ struct Warnings {
     too_soon: String,
     already_started: String,
     focus_hours: String,
+    outside_hours: String,
 }
 
 const KICKOFF_TOML: &str = include_str!("../../content/kickoff.toml");
@@ -300,6 +301,8 @@ pub enum WarningKind {
     AlreadyStarted,
     /// The first 1:1 falls in the teammate's focus hours.
     FocusHours,
+    /// The first 1:1 starts before 08:00 or ends after 19:00 for one of the two.
+    OutsideHours,
 }
 
 impl WarningKind {
@@ -308,6 +311,7 @@ impl WarningKind {
             WarningKind::TooSoon => "too_soon",
             WarningKind::AlreadyStarted => "already_started",
             WarningKind::FocusHours => "focus_hours",
+            WarningKind::OutsideHours => "outside_hours",
         }
     }
 }
@@ -330,6 +334,20 @@ pub struct Timing<'a> {
     pub teammate_name: &'a str,
     pub teammate_tz: Tz,
     pub focus: Option<&'a FocusHours>,
+    /// The manager's zone (the manager reads these warnings: "for you").
+    pub manager_tz: Tz,
+}
+
+/// A usual working day, in each person's own time: what a 1:1 should fit in.
+const DAY_STARTS: u32 = 8;
+const DAY_ENDS: u32 = 19;
+
+/// Whether a 1:1 of `minutes` from `start` fits in a usual working day in `tz`.
+fn in_working_day(start: DateTime<Utc>, minutes: u32, tz: Tz) -> bool {
+    use chrono::Timelike;
+    let (from, to) = (start.with_timezone(&tz), (start + Duration::minutes(minutes as i64)).with_timezone(&tz));
+    let minute = |t: chrono::DateTime<Tz>| t.hour() * 60 + t.minute();
+    from.date_naive() == to.date_naive() && minute(from) >= DAY_STARTS * 60 && minute(to) <= DAY_ENDS * 60
 }
 
 /// "18 hours", "1 hour", "40 minutes".
@@ -362,6 +380,12 @@ pub fn warnings(t: &Timing<'_>) -> Vec<Warning> {
     {
         let vars = [("name", name), ("first", first), ("focus", format!("{}, {}", f.label(), t.teammate_tz.name()))];
         out.push(Warning { code: WarningKind::FocusHours, message: fill_vars(&w.focus_hours, &vars) });
+    }
+    for (who, tz) in [("you".to_string(), t.manager_tz), (first_name(t.teammate_name), t.teammate_tz)] {
+        if !in_working_day(t.first_start, t.minutes, tz) {
+            let time = t.first_start.with_timezone(&tz).format("%H:%M on %A").to_string();
+            out.push(Warning { code: WarningKind::OutsideHours, message: fill_vars(&w.outside_hours, &[("time", time), ("who", who)]) });
+        }
     }
     out
 }
@@ -405,7 +429,7 @@ mod tests {
         assert!(filled.contains("yours"), "the meeting belongs to the teammate");
         assert!(filled.contains("open our first 1:1 in rapport, <http://x/meetings/1>"));
         let w = &content().warnings;
-        for s in [&w.too_soon, &w.focus_hours, &w.already_started] {
+        for s in [&w.too_soon, &w.focus_hours, &w.already_started, &w.outside_hours] {
             assert!(!s.trim().is_empty());
         }
     }
@@ -476,6 +500,7 @@ mod tests {
             teammate_name: "Ivy Coder",
             teammate_tz: chrono_tz::UTC,
             focus: None,
+            manager_tz: chrono_tz::UTC,
         };
         assert_eq!(warnings(&timing(now + Duration::hours(24))), vec![], "exactly a day is enough");
         let w = warnings(&timing(now + Duration::hours(24) - Duration::minutes(1)));
@@ -500,6 +525,7 @@ mod tests {
             teammate_name: "Ivy Coder",
             teammate_tz: chrono_tz::Europe::Berlin,
             focus: Some(&f),
+            manager_tz: chrono_tz::Europe::Berlin,
         };
         let w = warnings(&timing);
         assert_eq!(w.len(), 1);
@@ -511,5 +537,33 @@ mod tests {
         let both = Timing { announced: first - Duration::hours(2), ..timing };
         let kinds: Vec<_> = warnings(&both).into_iter().map(|w| w.code).collect();
         assert_eq!(kinds, vec![WarningKind::TooSoon, WarningKind::FocusHours]);
+    }
+
+    #[test]
+    fn a_first_meeting_outside_a_working_day_for_either_person_is_warned_about() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap();
+        // Thursday 3 December, 03:30 UTC: 11:30 in Singapore, 04:30 in Berlin.
+        let first = Utc.with_ymd_and_hms(2026, 12, 3, 3, 30, 0).unwrap();
+        let timing = Timing {
+            announced: now,
+            first_start: first,
+            minutes: 30,
+            teammate_name: "Mei Lin",
+            teammate_tz: chrono_tz::Asia::Singapore,
+            focus: None,
+            manager_tz: chrono_tz::Europe::Berlin,
+        };
+        let w = warnings(&timing);
+        assert_eq!(w.iter().map(|w| w.code).collect::<Vec<_>>(), vec![WarningKind::OutsideHours]);
+        assert!(w[0].message.contains("at 04:30 on Thursday for you"), "{}", w[0].message);
+        // For her it is 22:30: both are told.
+        let late = Timing { first_start: Utc.with_ymd_and_hms(2026, 12, 3, 14, 30, 0).unwrap(), ..timing.clone() };
+        let w = warnings(&late);
+        assert_eq!(w.len(), 1);
+        assert!(w[0].message.contains("at 22:30 on Thursday for Mei"), "{}", w[0].message);
+        // 08:00 to 18:30 in both zones' day: no warning; ending at 19:00 exactly is fine.
+        let fine =
+            Timing { manager_tz: chrono_tz::Asia::Singapore, first_start: Utc.with_ymd_and_hms(2026, 12, 3, 10, 30, 0).unwrap(), ..timing };
+        assert_eq!(warnings(&fine), vec![]);
     }
 }

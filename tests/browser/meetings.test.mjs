@@ -178,7 +178,7 @@ describe('1:1s in a browser', { timeout: 300_000 }, () => {
     await theInviteeAccepts(page, ids.invite, server.baseUrl, TEAMMATE.password);
     await goto(page, '/meetings');
     assert.equal(new URL(page.url()).pathname, '/meetings');
-    assert.ok((await page.locator('main').innerText()).includes('No 1:1s coming up'), 'an empty state that says what to expect');
+    assert.ok((await page.locator('main').innerText()).includes('When your manager starts 1:1s with you, they appear here'), 'an empty state that says what to expect');
   }, { critical: true });
 
   step('the manager starts a one-off 1:1 a minute or so ahead (to rate later)', async () => {

@@ -215,7 +215,7 @@ async fn focus_hours_warn_in_the_teammates_own_zone(t: TestApp) {
 async fn skipping_stops_the_warnings_and_sends_nothing(t: TestApp) {
     t.clock.set(at("2026-11-23T10:00:00Z"));
     let o = an_organisation(&t).await;
-    let s = start(&t, &o, d("2026-11-23"), "20:00", "UTC").await; // tonight: too soon
+    let s = start(&t, &o, d("2026-11-23"), "18:00", "UTC").await; // this evening: too soon (and within a working day)
     let v = t.app.kickoff(&o.emil, s).await.unwrap();
     assert_eq!(v.warnings.len(), 1);
     let skipped = t.app.skip_kickoff(&o.emil, s, &v.subject, &v.body, v.version).await.unwrap();

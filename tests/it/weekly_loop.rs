@@ -23,6 +23,8 @@ on_both!(
     two_people_adding_at_the_end_of_the_notes_keep_both_without_a_conflict,
     the_menu_offers_managers_tools_to_managers_and_admins_only,
     the_home_has_one_row_per_person_saying_what_needs_you,
+    a_direct_reports_profile_leads_to_your_one_on_ones_feedback_growth_and_reviews,
+    feedback_goes_to_the_person_chosen_never_to_your_manager_by_default,
 );
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -370,4 +372,57 @@ async fn the_home_has_one_row_per_person_saying_what_needs_you(t: TestApp) {
     t.app.rate_meeting(&teammate, first, 4, "").await.unwrap();
     let mine = home_rows(&page(&tm, &t, "/meetings").await);
     assert!(!mine[0].contains("Rate") && mine[0].contains("Next: Wed 11 Mar"), "rated; the next is {second}: {mine:?}");
+}
+
+/// Defect 9: a direct report's profile offered "Start 1:1s" (which then failed) when 1:1s were
+/// running; it leads to them, and to feedback, growth and reviews with that person.
+async fn a_direct_reports_profile_leads_to_your_one_on_ones_feedback_growth_and_reviews(t: TestApp) {
+    let (_, manager, teammate) = people(&t).await;
+    let (m, _) = t.signed_in(&manager.email).await;
+    let profile = format!("/people/{}", teammate.id);
+    let before = page(&m, &t, &profile).await;
+    assert!(before.contains(&format!("/series/new?teammate={}", teammate.id)), "no 1:1s yet: offered to start them");
+    let (series, _, _) = weekly(&t, &manager, &teammate).await;
+    let actions = |html: String| {
+        let start = html.find("<div class=\"actions\">").expect("the profile's actions");
+        html[start..start + html[start..].find("</div>").unwrap()].to_string()
+    };
+    let after = actions(page(&m, &t, &profile).await);
+    assert!(!after.contains("/series/new?teammate="), "not offered to start what runs already");
+    assert!(after.contains(&format!("href=\"/series/{series}\"")) && after.contains("Your 1:1s with Tom Teammate"), "{after}");
+    for link in [format!("/feedback?to={}#give", teammate.id), format!("/people/{}/growth", teammate.id), "/reviews".to_string()] {
+        assert!(after.contains(&format!("href=\"{link}\"")), "{link}");
+    }
+    // Tom sees his 1:1s with Maria from her profile too; nothing to start or review there.
+    let (tm, _) = t.signed_in(&teammate.email).await;
+    let hers = actions(page(&tm, &t, &format!("/people/{}", manager.id)).await);
+    assert!(hers.contains(&format!("href=\"/series/{series}\"")) && !hers.contains("/series/new") && !hers.contains("href=\"/reviews\""));
+}
+
+/// Defect 9: the feedback form picked your own manager as the recipient unless you changed it.
+/// It starts on nobody (or on the person whose profile led there), and sending it to nobody is
+/// refused next to the field with the words kept.
+async fn feedback_goes_to_the_person_chosen_never_to_your_manager_by_default(t: TestApp) {
+    let (_, manager, teammate) = people(&t).await;
+    let (m, csrf) = t.signed_in(&manager.email).await;
+    let selected = |html: &str| {
+        let select = &html[html.find("id=\"fb-to\"").unwrap()..];
+        let select = &select[..select.find("</select>").unwrap()];
+        select
+            .split("<option")
+            .filter(|o| o.contains(" selected"))
+            .map(|o| o.split('"').nth(1).unwrap_or("").to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(selected(&page(&m, &t, "/feedback").await), vec![String::new()], "nobody is chosen for you");
+    assert_eq!(selected(&page(&m, &t, &format!("/feedback?to={}", teammate.id)).await), vec![teammate.id.to_string()]);
+    let r = m
+        .post(t.url("/feedback"))
+        .form(&[("_csrf", csrf.as_str()), ("receiver_id", ""), ("kind", "praise"), ("body", "Calm and clear write-up"), ("share", "share")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Choose who this feedback is for.") && html.contains("Calm and clear write-up"), "{html}");
 }

@@ -78,4 +78,10 @@ impl App {
         rows.sort_by_key(|r| (r.next.is_none(), r.next.as_ref().map(|m| m.starts_at), r.other.name.to_lowercase()));
         Ok(rows)
     }
+
+    /// The regular 1:1s between the actor and `other` that have not ended, for a profile's
+    /// "your 1:1s with them" (the actor being one of the pair, they may read it).
+    pub async fn series_with(&self, actor: &Person, other: &Person) -> AppResult<Option<uuid::Uuid>> {
+        Ok(store::regular_series_between(&self.db, actor.id, other.id).await?)
+    }
 }

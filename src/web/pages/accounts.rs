@@ -154,6 +154,7 @@ struct SettingsPage {
     token_name: String,
     /// The person's focus hours in words, if they set them.
     focus: Option<String>,
+    words: super::time::Words,
 }
 
 async fn settings(
@@ -178,6 +179,7 @@ async fn settings(
             new_token,
             token_name,
             focus,
+            words: super::time::Words::for_reader(user.person(), app.clock.now()),
         },
     ))
 }

@@ -1,6 +1,7 @@
 //! Messages: the inbox, the calendar feed and reminder settings, the feed itself, and the
 //! admins' page of jobs that failed.
 
+use super::time::Words;
 use super::{Chrome, Form, ok, render};
 use crate::app::{App, AppError};
 use crate::domain::Invalid;
@@ -22,25 +23,29 @@ type PageResult = Result<Response, PageError>;
 #[template(path = "messages.html")]
 struct InboxPage {
     c: Chrome,
+    words: Words,
     messages: Vec<InboxMessage>,
     smtp: bool,
 }
 
 pub async fn inbox(State(app): State<App>, user: CurrentUser) -> PageResult {
     let messages = app.inbox(user.person()).await?;
-    Ok(ok(&InboxPage { c: Chrome::for_user(&user.0, "Messages", "messages"), messages, smtp: app.config.mail.is_some() }))
+    let words = Words::for_reader(user.person(), app.clock.now());
+    Ok(ok(&InboxPage { c: Chrome::for_user(&user.0, "Messages", "messages"), words, messages, smtp: app.config.mail.is_some() }))
 }
 
 #[derive(Template)]
 #[template(path = "message.html")]
 struct MessagePage {
     c: Chrome,
+    words: Words,
     m: InboxMessage,
 }
 
 pub async fn message(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>) -> PageResult {
     let m = app.inbox_message(user.person(), id).await?;
-    Ok(ok(&MessagePage { c: Chrome::for_user(&user.0, "Message", "messages"), m }))
+    let words = Words::for_reader(user.person(), app.clock.now());
+    Ok(ok(&MessagePage { c: Chrome::for_user(&user.0, "Message", "messages"), words, m }))
 }
 
 /// The invitation attached to a message, as a file a calendar program opens.
@@ -189,13 +194,15 @@ pub async fn feed(State(app): State<App>, headers: HeaderMap, Path(file): Path<S
 #[template(path = "jobs.html")]
 struct JobsPage {
     c: Chrome,
+    words: Words,
     counts: Vec<(String, i64)>,
     jobs: Vec<QueuedJob>,
 }
 
 pub async fn jobs_page(State(app): State<App>, user: CurrentUser) -> PageResult {
     let report = app.job_report(user.person()).await?;
-    Ok(ok(&JobsPage { c: Chrome::for_user(&user.0, "Jobs", "jobs"), counts: report.counts, jobs: report.troubled }))
+    let words = Words::for_reader(user.person(), app.clock.now());
+    Ok(ok(&JobsPage { c: Chrome::for_user(&user.0, "Jobs", "jobs"), words, counts: report.counts, jobs: report.troubled }))
 }
 
 pub async fn retry_job(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>) -> PageResult {

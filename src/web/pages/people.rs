@@ -93,6 +93,8 @@ struct PersonPage {
     notice: Option<String>,
     /// Whether to link to their "how to work with me" (one's own, or one shared with the viewer).
     work_with_me: bool,
+    /// The viewer's regular 1:1s with this person, if any (not for one's own profile).
+    series_with: Option<Uuid>,
 }
 
 pub async fn show(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>) -> PageResult {
@@ -100,7 +102,9 @@ pub async fn show(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid
     let nav = if p.person.id == user.person().id { "me" } else { "people" };
     let local_time = app.clock.now().with_timezone(&p.person.timezone.tz()).format("%H:%M on %A").to_string();
     let work_with_me = super::program::work_with_me_link(&app, user.person(), &p.person).await?;
-    Ok(ok(&PersonPage { c: Chrome::for_user(&user.0, &p.person.name.clone(), nav), p, local_time, notice: None, work_with_me }))
+    let series_with = if p.person.id == user.person().id { None } else { app.series_with(user.person(), &p.person).await? };
+    let c = Chrome::for_user(&user.0, &p.person.name.clone(), nav);
+    Ok(ok(&PersonPage { c, p, local_time, notice: None, work_with_me, series_with }))
 }
 
 /// The person form's values as typed, so a refused form shows them again.

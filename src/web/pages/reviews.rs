@@ -11,7 +11,7 @@ use crate::domain::{FieldError, Person, PersonId};
 use crate::web::auth::CurrentUser;
 use crate::web::error::PageError;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -30,25 +30,36 @@ struct FeedbackPage {
     manager: Option<Person>,
     reports: Vec<Person>,
     errors: Vec<FieldError>,
+    /// Who the form is for: chosen on the page that led here (`?to=`), or as typed before a
+    /// refusal. Nobody by default: feedback goes to the person you choose.
+    chosen: String,
+    /// What was typed, shown again after a refusal.
+    body: String,
 }
 
-async fn feedback_page(app: &App, user: &CurrentUser, errors: Vec<FieldError>) -> PageResult {
+async fn feedback_page(app: &App, user: &CurrentUser, errors: Vec<FieldError>, to: Option<Uuid>, body: String) -> PageResult {
     let items = app.my_feedback(user.person()).await?;
     let (manager, reports) = app.feedback_partners(user.person()).await?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    Ok(render(
-        status,
-        &FeedbackPage { c: Chrome::for_user(&user.0, "Feedback", "feedback"), me: user.person().id.0, items, manager, reports, errors },
-    ))
+    let c = Chrome::for_user(&user.0, "Feedback", "feedback");
+    let chosen = to.map(|id| id.to_string()).unwrap_or_default();
+    Ok(render(status, &FeedbackPage { c, me: user.person().id.0, items, manager, reports, errors, chosen, body }))
 }
 
-pub async fn feedback(State(app): State<App>, user: CurrentUser) -> PageResult {
-    feedback_page(&app, &user, vec![]).await
+#[derive(Deserialize)]
+pub struct FeedbackQuery {
+    #[serde(default)]
+    to: Option<Uuid>,
+}
+
+pub async fn feedback(State(app): State<App>, user: CurrentUser, Query(q): Query<FeedbackQuery>) -> PageResult {
+    feedback_page(&app, &user, vec![], q.to, String::new()).await
 }
 
 #[derive(Deserialize)]
 pub struct FeedbackForm {
-    receiver_id: Uuid,
+    #[serde(default)]
+    receiver_id: String,
     kind: String,
     body: String,
     #[serde(default)]
@@ -64,8 +75,13 @@ pub struct FeedbackForm {
 }
 
 pub async fn give(State(app): State<App>, user: CurrentUser, Form(f): Form<FeedbackForm>) -> PageResult {
+    let Ok(receiver_id) = Uuid::parse_str(f.receiver_id.trim()) else {
+        let errors = vec![FieldError::new("receiver_id", "Choose who this feedback is for.")];
+        return feedback_page(&app, &user, errors, None, f.body).await;
+    };
+    let typed = f.body.clone();
     let input = FeedbackInput {
-        receiver_id: f.receiver_id,
+        receiver_id,
         kind: f.kind,
         body: f.body,
         meeting_id: f.meeting_id,
@@ -76,7 +92,7 @@ pub async fn give(State(app): State<App>, user: CurrentUser, Form(f): Form<Feedb
     let back = if f.back.starts_with("/meetings/") { f.back.clone() } else { "/feedback".to_string() };
     match app.give_feedback(user.person(), input).await {
         Ok(_) => Ok(Redirect::to(&format!("{back}#feedback")).into_response()),
-        Err(AppError::Invalid(i)) => feedback_page(&app, &user, i.0).await,
+        Err(AppError::Invalid(i)) => feedback_page(&app, &user, i.0, Some(receiver_id), typed).await,
         Err(e) => Err(e.into()),
     }
 }

@@ -7,7 +7,7 @@ use crate::app::meetings::{HomeRow, SeriesSummary};
 use crate::domain::Person;
 use crate::domain::meeting::{SeriesKind, SeriesStatus};
 use crate::web::auth::CurrentUser;
-use crate::web::pages::time::{tz_of, when_soon};
+use crate::web::pages::time::{their_time, tz_of, when_soon};
 use crate::web::pages::{Chrome, ok};
 use askama::Template;
 use axum::extract::State;
@@ -72,14 +72,7 @@ fn person_row(r: HomeRow, me: &Person, now: DateTime<Utc>) -> PersonRow {
         needs.push(Need { text, href: "/actions?kind=help".into(), urgent: false });
     }
     let next = r.next.as_ref().map(|m| {
-        let theirs = tz_of(&r.other);
-        // Their local time, where it reads differently from yours.
-        let (mine, other) = (m.starts_at.with_timezone(&tz), m.starts_at.with_timezone(&theirs));
-        let differs = mine.format("%a %H:%M").to_string() != other.format("%a %H:%M").to_string();
-        let other_time = differs.then(|| {
-            let day = if mine.date_naive() == other.date_naive() { String::new() } else { other.format("%a ").to_string() };
-            format!("{day}{} for {first}", other.format("%H:%M"))
-        });
+        let other_time = their_time(m.starts_at, tz, &r.other);
         (m.id, when_soon(m.starts_at, tz, now), other_time)
     });
     PersonRow { series_id: r.series.id, kind: kind_label(r.series.kind), i_lead, next, needs, other: r.other }

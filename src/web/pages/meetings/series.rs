@@ -7,7 +7,7 @@ use crate::domain::Person;
 use crate::domain::meeting::{Meeting, SeriesStatus};
 use crate::web::auth::CurrentUser;
 use crate::web::charts::TrendBars;
-use crate::web::pages::time::{tz_of, when};
+use crate::web::pages::time::{their_time, tz_of, when};
 use crate::web::pages::{Chrome, Form, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -153,7 +153,17 @@ async fn series_response(
             duration: series.duration_minutes,
             status: series_status_label(series.status),
             status_class: series.status.as_str(),
-            upcoming: meeting_rows(&upcoming, tz, now),
+            upcoming: meeting_rows(&upcoming, tz, now)
+                .into_iter()
+                .zip(&upcoming)
+                .map(|(mut r, m)| {
+                    // Whose time it is, and the other person's where it reads differently.
+                    if let Some(theirs) = their_time(m.starts_at, tz, &other) {
+                        r.when = format!("{} your time · {theirs}", r.when);
+                    }
+                    r
+                })
+                .collect(),
             history: meeting_rows(&history, tz, now),
             paged: before.is_some(),
             older_href,
