@@ -104,6 +104,7 @@ impl App {
                 discussed: false,
                 recurring: false,
                 version: 1,
+                note: String::new(),
             };
             meetings::insert_point(&mut tx, &point, r.series.id, now).await?;
             Self::index_point(&mut tx, &point, r.series.id, &r.meeting).await?;

@@ -389,6 +389,7 @@ pub async fn small(app: &App, people: &[NewPerson], rng: &mut Rng) -> anyhow::Re
                         discussed: status == MeetingStatus::Held && (k > 0 || rng.below(4) > 0),
                         recurring: false,
                         version: 1,
+                        note: String::new(),
                     };
                     store::insert_point(&mut tx, &p, series.id, o.starts_at - Duration::days(2)).await?;
                     if status == MeetingStatus::Held {

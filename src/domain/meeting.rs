@@ -123,6 +123,21 @@ pub fn short_text(field: &str, input: &str, max: usize, what: &str, errors: &mut
     s.to_string()
 }
 
+/// The longest note under a topic.
+pub const TOPIC_NOTE_MAX: usize = 4_000;
+
+/// A note under a topic: may be empty (no note), not too long, no control characters.
+pub fn topic_note(field: &str, input: &str, errors: &mut Invalid) -> String {
+    let s = input.replace("\r\n", "\n").trim().to_string();
+    let n = s.chars().count();
+    if n > TOPIC_NOTE_MAX {
+        errors.push(FieldError::new(field, format!("Keep a topic's note to {TOPIC_NOTE_MAX} characters; this is {n}.")));
+    } else if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        errors.push(FieldError::new(field, "This text contains control characters."));
+    }
+    s
+}
+
 pub fn note_text(field: &str, input: &str, errors: &mut Invalid) -> String {
     if input.chars().count() > NOTE_MAX {
         errors.push(FieldError::new(field, format!("Notes can hold {NOTE_MAX} characters; this is {}.", input.chars().count())));
@@ -324,6 +339,9 @@ pub struct TalkingPoint {
     pub discussed: bool,
     pub recurring: bool,
     pub version: i64,
+    /// A note under the topic (either person writes it); empty for none. It travels with the
+    /// topic when the topic is carried over.
+    pub note: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -382,6 +400,7 @@ mod agenda_tests {
             discussed: false,
             recurring: false,
             version: 1,
+            note: String::new(),
         }
     }
 

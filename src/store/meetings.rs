@@ -301,13 +301,25 @@ pub async fn upcoming_for_person(db: &Db, person: PersonId, from: DateTime<Utc>,
 
 // ---- talking points ----
 
-pub(crate) type PointRow = (Uuid, Uuid, Uuid, Option<Uuid>, Uuid, String, i64, bool, bool, i64);
+pub(crate) type PointRow = (Uuid, Uuid, Uuid, Option<Uuid>, Uuid, String, i64, bool, bool, i64, String);
 pub(crate) const POINT_COLS: &str =
-    "p.id, p.meeting_id, p.origin_id, p.carried_from, p.author_id, p.body, p.position, p.discussed, p.recurring, p.version";
+    "p.id, p.meeting_id, p.origin_id, p.carried_from, p.author_id, p.body, p.position, p.discussed, p.recurring, p.version, p.note";
 
 pub(crate) fn point(r: PointRow) -> TalkingPoint {
-    let (id, meeting_id, origin_id, carried_from, author, body, position, discussed, recurring, version) = r;
-    TalkingPoint { id, meeting_id, origin_id, carried_from, author_id: PersonId(author), body, position, discussed, recurring, version }
+    let (id, meeting_id, origin_id, carried_from, author, body, position, discussed, recurring, version, note) = r;
+    TalkingPoint {
+        id,
+        meeting_id,
+        origin_id,
+        carried_from,
+        author_id: PersonId(author),
+        body,
+        position,
+        discussed,
+        recurring,
+        version,
+        note,
+    }
 }
 
 pub async fn points_of_meeting(db: &Db, meeting: Uuid) -> Result<Vec<TalkingPoint>> {
@@ -329,20 +341,20 @@ pub async fn next_position(tx: &mut Tx, meeting: Uuid) -> Result<i64> {
 
 /// Inserts a point; a copy of an origin already in that meeting is skipped (returns false).
 pub async fn insert_point(tx: &mut Tx, p: &TalkingPoint, series: Uuid, now: DateTime<Utc>) -> Result<bool> {
-    const Q: &str = "INSERT INTO talking_point (id, meeting_id, series_id, origin_id, carried_from, author_id, body, position, discussed, recurring, carried_on, created_at, updated_at, version) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, FALSE, $11, $11, 1) ON CONFLICT (meeting_id, origin_id) DO NOTHING";
+    const Q: &str = "INSERT INTO talking_point (id, meeting_id, series_id, origin_id, carried_from, author_id, body, position, discussed, recurring, carried_on, created_at, updated_at, version, note) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, FALSE, $11, $11, 1, $12) ON CONFLICT (meeting_id, origin_id) DO NOTHING";
     let n = on_tx!(tx, c => sqlx::query(Q).bind(p.id).bind(p.meeting_id).bind(series).bind(p.origin_id).bind(p.carried_from)
-        .bind(p.author_id.0).bind(&p.body).bind(p.position).bind(p.discussed).bind(p.recurring).bind(now)
+        .bind(p.author_id.0).bind(&p.body).bind(p.position).bind(p.discussed).bind(p.recurring).bind(now).bind(&p.note)
         .execute(c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
 
 /// Saves a point's editable fields if it is still at `expected_version`.
 pub async fn update_point(tx: &mut Tx, p: &TalkingPoint, expected_version: i64, now: DateTime<Utc>) -> Result<bool> {
-    const Q: &str = "UPDATE talking_point SET body = $3, position = $4, discussed = $5, recurring = $6, updated_at = $7, version = version + 1 \
+    const Q: &str = "UPDATE talking_point SET body = $3, position = $4, discussed = $5, recurring = $6, updated_at = $7, note = $8, version = version + 1 \
                      WHERE id = $1 AND version = $2";
     Ok(
-        on_tx!(tx, c => sqlx::query(Q).bind(p.id).bind(expected_version).bind(&p.body).bind(p.position).bind(p.discussed).bind(p.recurring).bind(now)
+        on_tx!(tx, c => sqlx::query(Q).bind(p.id).bind(expected_version).bind(&p.body).bind(p.position).bind(p.discussed).bind(p.recurring).bind(now).bind(&p.note)
         .execute(c).await.map(|r| r.rows_affected()))?
             == 1,
     )
@@ -369,8 +381,8 @@ pub async fn pending_carries(tx: &mut Tx, series: Uuid, now: DateTime<Utc>) -> R
         let mut out: Vec<(PointRow, MeetingRow)> = Vec::with_capacity(rows.len());
         for r in rows {
             out.push((
-                (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?, r.try_get(6)?, r.try_get(7)?, r.try_get(8)?, r.try_get(9)?),
-                (r.try_get(10)?, r.try_get(11)?, r.try_get(12)?, r.try_get(13)?, r.try_get(14)?, r.try_get(15)?, r.try_get(16)?, r.try_get(17)?, r.try_get(18)?, r.try_get(19)?, r.try_get(20)?),
+                (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?, r.try_get(6)?, r.try_get(7)?, r.try_get(8)?, r.try_get(9)?, r.try_get(10)?),
+                (r.try_get(11)?, r.try_get(12)?, r.try_get(13)?, r.try_get(14)?, r.try_get(15)?, r.try_get(16)?, r.try_get(17)?, r.try_get(18)?, r.try_get(19)?, r.try_get(20)?, r.try_get(21)?),
             ));
         }
         Ok::<_, sqlx::Error>(out)

@@ -25,6 +25,7 @@ on_both!(
     the_home_has_one_row_per_person_saying_what_needs_you,
     a_direct_reports_profile_leads_to_your_one_on_ones_feedback_growth_and_reviews,
     feedback_goes_to_the_person_chosen_never_to_your_manager_by_default,
+    a_topic_has_its_own_note_which_travels_with_it_when_carried_over,
 );
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -425,4 +426,53 @@ async fn feedback_goes_to_the_person_chosen_never_to_your_manager_by_default(t: 
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
     assert!(html.contains("Choose who this feedback is for.") && html.contains("Calm and clear write-up"), "{html}");
+}
+
+/// Notes under each topic: either person writes one (page form and API), both read it, search
+/// finds it, and it travels with a topic carried over to the next 1:1.
+async fn a_topic_has_its_own_note_which_travels_with_it_when_carried_over(t: TestApp) {
+    use rapport::app::meetings::PointPatch;
+    let (admin, manager, teammate) = people(&t).await;
+    let outsider = t.person(&admin, "Olga Outsider", Some(admin.id)).await;
+    let (_, first, second) = weekly(&t, &manager, &teammate).await;
+    let topic = t.app.add_point(&teammate, first, "Moving to the platform team", false).await.unwrap();
+    let (m, csrf) = t.signed_in(&manager.email).await;
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("meeting_id", &first.to_string()),
+        ("version", "1"),
+        ("note", "Talk to Sam about a trial month\r\nin April"),
+    ];
+    post(&m, &t, &format!("/points/{}", topic.id), &form).await;
+    let (tm, _) = t.signed_in(&teammate.email).await;
+    let html = page(&tm, &t, &format!("/meetings/{first}")).await;
+    assert!(html.contains("<div class=\"point-note\">Talk to Sam about a trial month\nin April</div>"), "{html}");
+    assert!(page(&tm, &t, "/search?q=trial").await.contains("Moving to the platform team"), "search finds a topic by its note");
+
+    // Too long: refused on the field, nothing saved; an outsider cannot write one.
+    let long = rapport::app::meetings::PointPatch { note: Some("x".repeat(4_001)), ..Default::default() };
+    let refused = t.app.update_point(&teammate, topic.id, 2, long).await.unwrap_err();
+    assert!(format!("{refused:?}").contains("note"), "{refused:?}");
+    let sneaky = PointPatch { note: Some("mine now".into()), ..Default::default() };
+    assert!(matches!(t.app.update_point(&outsider, topic.id, 2, sneaky).await, Err(rapport::app::AppError::NotFound)));
+
+    // The 1:1 passes without getting to it: the topic moves on to the next one, note and all.
+    t.clock.set(at("2026-03-04T11:00:00Z"));
+    let next = t.app.meeting_view(&teammate, second).await.unwrap();
+    let carried = next.points.iter().find(|p| p.body == "Moving to the platform team").expect("carried over");
+    assert_eq!((carried.note.as_str(), carried.carried_from), ("Talk to Sam about a trial month\nin April", Some(first)));
+    // Through the API, the teammate adds to it on the next 1:1; the first keeps its own.
+    let token = t.token(&teammate).await;
+    let r = reqwest::Client::new()
+        .patch(t.url(&format!("/api/v1/points/{}", carried.id)))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"version": carried.version, "note": "Sam said yes: trial from 6 April"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["note"], "Sam said yes: trial from 6 April");
+    let before = t.app.meeting_view(&teammate, first).await.unwrap();
+    assert_eq!(before.points[0].note, "Talk to Sam about a trial month\nin April", "history keeps what was written then");
 }

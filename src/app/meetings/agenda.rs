@@ -29,6 +29,7 @@ impl App {
             discussed: false,
             recurring,
             version: 1,
+            note: String::new(),
         };
         store::insert_point(&mut tx, &point, series.id, now).await?;
         Self::index_point(&mut tx, &point, series.id, &meeting).await?;
@@ -51,7 +52,8 @@ impl App {
         self.may_pair(actor, series.manager_id, series.teammate_id, Action::Write, topic)
     }
 
-    /// Rewords (author only), ticks as discussed or marks recurring (either person).
+    /// Rewords (author only), ticks as discussed, marks recurring or writes the topic's note
+    /// (either person).
     pub async fn update_point(&self, actor: &Person, point_id: Uuid, expected_version: i64, patch: PointPatch) -> AppResult<TalkingPoint> {
         let (series, meeting, mut point) = self.load_point(actor, point_id).await?;
         if point.version != expected_version {
@@ -63,6 +65,9 @@ impl App {
                 errors.push(FieldError::new("body", "Only the person who added a topic can reword it."));
             }
             point.body = rules::short_text("body", body, rules::POINT_MAX, "a topic", &mut errors);
+        }
+        if let Some(note) = &patch.note {
+            point.note = rules::topic_note("note", note, &mut errors);
         }
         errors.into_result()?;
         if let Some(d) = patch.discussed {

@@ -15,6 +15,8 @@ use uuid::Uuid;
 impl App {
     /// A topic is found by search under its origin, at the meeting it is in now.
     pub(crate) async fn index_point(tx: &mut Tx, point: &TalkingPoint, series: Uuid, meeting: &Meeting) -> AppResult<()> {
+        // A topic is found by its words and by the note under it.
+        let text = if point.note.is_empty() { point.body.clone() } else { format!("{}\n{}", point.body, point.note) };
         let doc = Doc {
             kind: DocKind::Point,
             ref_id: point.origin_id,
@@ -22,7 +24,7 @@ impl App {
             meeting_id: meeting.id,
             private_to: None,
             occurred_at: meeting.starts_at,
-            body: &point.body,
+            body: &text,
         };
         search::upsert(tx, &doc).await?;
         Ok(())

@@ -220,6 +220,7 @@ impl App {
                 discussed: false,
                 recurring: point.recurring,
                 version: 1,
+                note: point.note.clone(),
             };
             if store::insert_point(tx, &copy, series.id, now).await? {
                 Self::index_point(tx, &copy, series.id, &target).await?;

@@ -111,6 +111,8 @@ pub enum NoteSaved {
 #[derive(Debug, Clone, Default)]
 pub struct PointPatch {
     pub body: Option<String>,
+    /// The note under the topic ("" removes it).
+    pub note: Option<String>,
     pub discussed: Option<bool>,
     pub recurring: Option<bool>,
 }

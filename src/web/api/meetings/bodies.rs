@@ -94,6 +94,10 @@ pub struct UpdatePoint {
     pub body: Option<String>,
     pub discussed: Option<bool>,
     pub recurring: Option<bool>,
+    /// The note under the topic, which either person writes ("" removes it). It travels with
+    /// the topic when the topic is carried over.
+    #[schema(max_length = 4000)]
+    pub note: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -173,6 +173,8 @@ pub struct PointDto {
     /// Comes back at every meeting.
     pub recurring: bool,
     pub version: i64,
+    /// The note under the topic; empty for none.
+    pub note: String,
 }
 
 impl From<TalkingPoint> for PointDto {
@@ -188,6 +190,7 @@ impl From<TalkingPoint> for PointDto {
             discussed: p.discussed,
             recurring: p.recurring,
             version: p.version,
+            note: p.note,
         }
     }
 }

@@ -36,10 +36,12 @@ pub struct PointUpdateForm {
     version: i64,
     discussed: Option<String>,
     recurring: Option<String>,
+    /// The note under the topic, when the form sends it.
+    note: Option<String>,
 }
 
 pub async fn update_point(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>, Form(f): Form<PointUpdateForm>) -> PageResult {
-    let patch = PointPatch { discussed: flag(&f.discussed), recurring: flag(&f.recurring), body: None };
+    let patch = PointPatch { discussed: flag(&f.discussed), recurring: flag(&f.recurring), body: None, note: f.note };
     match app.update_point(user.person(), id, f.version, patch).await {
         Ok(p) => Ok(see_other(&meeting_href(f.meeting_id.unwrap_or(p.meeting_id), &format!("point-{}", p.id)))),
         Err(e) => refused_on_meeting(&app, &user, f.meeting_id, e, id, true).await,

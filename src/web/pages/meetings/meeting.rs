@@ -115,6 +115,8 @@ pub(super) struct PointRow {
     pub(super) first: bool,
     pub(super) last: bool,
     pub(super) problem: Option<String>,
+    /// The note under the topic; empty for none.
+    pub(super) note: String,
 }
 
 pub(super) struct ActionRow {
@@ -234,6 +236,7 @@ pub(super) fn point_rows(v: &MeetingView, tz: Tz, now: DateTime<Utc>, problem: &
                 first: i == 0 || group(i - 1) != group(i),
                 last: group(i + 1) != group(i),
                 problem: problem.as_ref().filter(|(id, _)| *id == p.id).map(|(_, m)| m.clone()),
+                note: p.note.clone(),
             }
         })
         .collect()
