@@ -91,18 +91,8 @@ impl App {
         if only_if_first && people::count_admins_tx(&mut tx).await? > 0 {
             return Err(AppError::Invalid(Invalid::one("setup", "rapport is already set up. Sign in, or ask an admin for an invitation.")));
         }
-        let id = PersonId(Uuid::now_v7());
-        let new = people::NewPerson {
-            id,
-            name,
-            email: email.original,
-            email_lower: email.lower,
-            title,
-            timezone: tz,
-            manager_id: None,
-            is_admin: true,
-            password_hash: Some(hash),
-        };
+        let new = people::NewPerson { is_admin: true, password_hash: Some(hash), ..people::NewPerson::new(name, email, title, tz) };
+        let id = new.id;
         App::insert_person(&mut tx, &new, now).await?;
         tx.commit().await?;
         people::get(&self.db, id).await?.ok_or(AppError::NotFound)

@@ -230,33 +230,23 @@ impl App {
         .await
     }
 
-    /// After a skipped or cancelled meeting was put back: that occurrence again, to both.
-    pub(crate) async fn queue_restore_notices(
+    /// After a meeting's status changed: when it was skipped or cancelled, a cancellation of that
+    /// occurrence; when it was put back after that, the occurrence again. To both.
+    pub(crate) async fn queue_status_notices(
         &self,
         tx: &mut Tx,
         series: &Series,
         pair: (&Person, &Person),
         meeting: &Meeting,
     ) -> AppResult<()> {
-        self.queue_occurrence_notices(tx, series, pair, meeting, "restore", |to, other, link| {
+        let cancel = meeting.status.needs_reason();
+        self.queue_occurrence_notices(tx, series, pair, meeting, if cancel { "cancel" } else { "restore" }, |to, other, link| {
             let when = meeting.starts_at.with_timezone(&to_tz(to)).format(SPOKEN).to_string();
-            let subject = format!("1:1 with {} on {} takes place after all", other.name, when);
-            let r = mail::meeting_restored::Mail { name: &to.name, other: &other.name, when: &when, link }.render(&subject)?;
-            Ok((r, format!("{subject}: {link}")))
-        })
-        .await
-    }
-
-    /// After a meeting was skipped or cancelled: a cancellation of that occurrence to both.
-    pub(crate) async fn queue_cancel_notices(
-        &self,
-        tx: &mut Tx,
-        series: &Series,
-        pair: (&Person, &Person),
-        meeting: &Meeting,
-    ) -> AppResult<()> {
-        self.queue_occurrence_notices(tx, series, pair, meeting, "cancel", |to, other, link| {
-            let when = meeting.starts_at.with_timezone(&to_tz(to)).format(SPOKEN).to_string();
+            if !cancel {
+                let subject = format!("1:1 with {} on {} takes place after all", other.name, when);
+                let r = mail::meeting_restored::Mail { name: &to.name, other: &other.name, when: &when, link }.render(&subject)?;
+                return Ok((r, format!("{subject}: {link}")));
+            }
             let subject = format!("1:1 with {} on {} will not take place", other.name, when);
             let (name, other, status, reason) = (&to.name, &other.name, meeting.status.as_str(), &meeting.status_reason);
             let r = mail::meeting_cancelled::Mail { name, other, when: &when, status, reason, link }.render(&subject)?;

@@ -223,12 +223,20 @@ impl App {
         Ok(())
     }
 
+    /// Whether the job's message was sent by an earlier attempt whose completion was lost; then
+    /// the job is completed here, without sending again.
+    async fn completed_if_sent(&self, worker: &str, job: &ClaimedJob) -> Result<bool, Failure> {
+        if !store::was_sent(&self.db, &job.idempotency_key).await.map_err(|e| Failure::Transient(e.to_string()))? {
+            return Ok(false);
+        }
+        let mut tx = self.db.begin().await.map_err(|e| Failure::Transient(e.to_string()))?;
+        jobs::complete(&mut tx, job.id, worker, self.clock.now()).await.map_err(|e| Failure::Transient(e.to_string()))?;
+        tx.commit().await.map_err(|e| Failure::Transient(e.to_string()))?;
+        Ok(true)
+    }
+
     async fn deliver_email(&self, worker: &str, job: &ClaimedJob, email: &Email) -> Result<(), Failure> {
-        if store::was_sent(&self.db, &job.idempotency_key).await.map_err(|e| Failure::Transient(e.to_string()))? {
-            // Sent by an earlier attempt whose completion was lost: finish without sending.
-            let mut tx = self.db.begin().await.map_err(|e| Failure::Transient(e.to_string()))?;
-            jobs::complete(&mut tx, job.id, worker, self.clock.now()).await.map_err(|e| Failure::Transient(e.to_string()))?;
-            tx.commit().await.map_err(|e| Failure::Transient(e.to_string()))?;
+        if self.completed_if_sent(worker, job).await? {
             return Ok(());
         }
         match &self.config.mail {
@@ -243,10 +251,7 @@ impl App {
     }
 
     async fn deliver_webhook(&self, worker: &str, job: &ClaimedJob, call: &WebhookCall) -> Result<(), Failure> {
-        if store::was_sent(&self.db, &job.idempotency_key).await.map_err(|e| Failure::Transient(e.to_string()))? {
-            let mut tx = self.db.begin().await.map_err(|e| Failure::Transient(e.to_string()))?;
-            jobs::complete(&mut tx, job.id, worker, self.clock.now()).await.map_err(|e| Failure::Transient(e.to_string()))?;
-            tx.commit().await.map_err(|e| Failure::Transient(e.to_string()))?;
+        if self.completed_if_sent(worker, job).await? {
             return Ok(());
         }
         // Checked again now: the address may have been saved before the rules existed (or

@@ -8,7 +8,6 @@ use crate::domain::policy::{self, Action, Relation, Resource, Role};
 use crate::domain::reporting::would_create_cycle;
 use crate::domain::{EmailAddress, FieldError, Invalid, Person, PersonId, PersonWithReports, Zone};
 use crate::store::people;
-use uuid::Uuid;
 
 /// What a form or API request gives to create a person.
 #[derive(Debug, Clone, Default)]
@@ -166,18 +165,9 @@ impl App {
         {
             return Err(Invalid::one("manager_id", "The chosen manager is not in rapport.").into());
         }
-        let id = PersonId(Uuid::now_v7());
-        let new = people::NewPerson {
-            id,
-            name,
-            email: email.original,
-            email_lower: email.lower,
-            title,
-            timezone: tz,
-            manager_id: input.manager_id,
-            is_admin: input.is_admin,
-            password_hash: None,
-        };
+        let new =
+            people::NewPerson { manager_id: input.manager_id, is_admin: input.is_admin, ..people::NewPerson::new(name, email, title, tz) };
+        let id = new.id;
         App::insert_person(&mut tx, &new, self.clock.now()).await?;
         if input.manager_id.is_some() {
             self.record_manager_change(&mut tx, id, None, input.manager_id, Some(actor)).await?;

@@ -61,11 +61,9 @@ impl App {
                 }
                 let r = self.render_prep(who, other, &series, &meeting).await?;
                 let chat = format!("{} ({})", r.subject, format_args!("{}/meetings/{}/prep", self.public_base(), meeting.id));
-                let mut tx = self.db.begin().await?;
-                if self.queue_email(&mut tx, &key, who, r, None, Some(chat)).await? {
+                if self.queue_reminder(&key, who, r, chat).await? {
                     queued += 1;
                 }
-                tx.commit().await?;
             }
         }
         // Overdue action items: one message a day per person, in the morning of their zone.
@@ -99,11 +97,9 @@ impl App {
             };
             let chat = format!("{subject}: {link}");
             let r = mail::overdue_actions::Mail { name: &person.name, items, link: &link }.render(&subject)?;
-            let mut tx = self.db.begin().await?;
-            if self.queue_email(&mut tx, &key, &person, r, None, Some(chat)).await? {
+            if self.queue_reminder(&key, &person, r, chat).await? {
                 queued += 1;
             }
-            tx.commit().await?;
         }
         queued += self.queue_gap_alerts(now).await?;
         queued += self.queue_weekly_digests(now).await?;
@@ -171,11 +167,9 @@ impl App {
             let r = mail::gap_alert::Mail { name: &manager.name, other: &teammate.name, since: &since_text, next: &next, link: &link }
                 .render(&subject)?;
             let chat = format!("{subject}: {link}");
-            let mut tx = self.db.begin().await?;
-            if self.queue_email(&mut tx, &key, &manager, r, None, Some(chat)).await? {
+            if self.queue_reminder(&key, &manager, r, chat).await? {
                 queued += 1;
             }
-            tx.commit().await?;
         }
         Ok(queued)
     }
@@ -223,11 +217,9 @@ impl App {
             };
             let r = mail::weekly_digest::Mail { name: &person.name, meetings: list, actions, link: &link }.render(&subject)?;
             let chat = format!("{subject}: {link}");
-            let mut tx = self.db.begin().await?;
-            if self.queue_email(&mut tx, &key, &person, r, None, Some(chat)).await? {
+            if self.queue_reminder(&key, &person, r, chat).await? {
                 queued += 1;
             }
-            tx.commit().await?;
         }
         Ok(queued)
     }
@@ -254,5 +246,14 @@ impl App {
         let link = format!("{}/meetings/{}/prep", self.public_base(), meeting.id);
         let subject = format!("Your 1:1 with {}: {}", other.name, when);
         Ok(mail::prep_reminder::Mail { name: &who.name, other: &other.name, when: &when, topics, actions, link: &link }.render(&subject)?)
+    }
+
+    /// Queues one reminder in a transaction of its own; true when it is new (nothing was
+    /// queued under `key` before).
+    async fn queue_reminder(&self, key: &str, to: &Person, r: Rendered, chat: String) -> AppResult<bool> {
+        let mut tx = self.db.begin().await?;
+        let added = self.queue_email(&mut tx, key, to, r, None, Some(chat)).await?;
+        tx.commit().await?;
+        Ok(added)
     }
 }

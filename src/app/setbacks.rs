@@ -6,7 +6,7 @@
 use super::{App, AppError, AppResult};
 use crate::domain::meeting::{ActionKind, MeetingStatus, Series, SeriesKind, SeriesStatus};
 use crate::domain::policy::{Action, Relation, Resource};
-use crate::domain::setback::{self, FollowUpInput, Setback, SetbackFields, SetbackInput};
+use crate::domain::setback::{self, FollowUpInput, Setback, SetbackInput};
 use crate::domain::{FieldError, Invalid, Person, PersonId};
 use crate::store::{about as store, meetings as meeting_store, people};
 use chrono::NaiveDate;
@@ -100,17 +100,19 @@ impl App {
             .find(|s| s.kind == SeriesKind::Regular && s.teammate_id == person.id && s.manager_id == manager))
     }
 
-    /// Checks the fields and the 1:1 a record points at; adds problems to `errors`.
+    /// Checks the fields and the 1:1 a record points at: `record` with them written over its own,
+    /// or the problems added to `errors`.
     async fn check_setback(
         &self,
         actor: &Person,
         person: &Person,
         input: &SetbackInput,
         errors: &mut Invalid,
-    ) -> AppResult<Option<SetbackFields>> {
+        record: Setback,
+    ) -> AppResult<Option<Setback>> {
         let tz = actor.timezone.tz();
         let today = self.clock.now().with_timezone(&tz).date_naive();
-        let fields = match setback::validate(input, today) {
+        let fields = match setback::validate(input, today, record) {
             Ok(f) => Some(f),
             Err(e) => {
                 errors.0.extend(e.0);
@@ -141,13 +143,22 @@ impl App {
         let person = self.setback_person(person_id).await?;
         self.require(actor, &person, Action::Write, Resource::SetbackRecord { actor_is_author: true }).await?;
         let mut errors = Invalid::default();
-        let fields = self.check_setback(actor, &person, input, &mut errors).await?;
+        let now = self.clock.now();
+        let new = Setback {
+            id: Uuid::now_v7(),
+            person_id: person.id.0,
+            author_id: actor.id.0,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+            ..Setback::default()
+        };
+        let checked = self.check_setback(actor, &person, input, &mut errors, new).await?;
         let mut actions = vec![];
         let mut next = None;
         if follow_ups.len() > setback::ACTIONS_MAX {
             errors.push(FieldError::new("actions", format!("Keep it to {} follow-up actions at once.", setback::ACTIONS_MAX)));
         } else if !follow_ups.is_empty() {
-            let now = self.clock.now();
             let series = self.pair_series(&person).await?.filter(|s| s.status == SeriesStatus::Active);
             if let Some(series) = &series {
                 let mut tx = self.db.begin().await?;
@@ -186,25 +197,8 @@ impl App {
             }
         }
         errors.into_result()?;
-        let Some(f) = fields else { return Err(AppError::Internal(anyhow::anyhow!("setback fields missing without an error"))) };
-        let now = self.clock.now();
-        let record = Setback {
-            id: Uuid::now_v7(),
-            person_id: person.id.0,
-            author_id: actor.id.0,
-            meeting_id: input.meeting_id,
-            occurred_on: f.occurred_on,
-            facts: f.facts,
-            contexts: f.contexts,
-            context_other: f.context_other,
-            remedy: f.remedy,
-            manager_change: f.manager_change,
-            learned: f.learned,
-            action_ids: actions.iter().map(|a| a.id).collect(),
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        };
+        let Some(record) = checked else { return Err(AppError::Internal(anyhow::anyhow!("setback fields missing without an error"))) };
+        let record = Setback { action_ids: actions.iter().map(|a| a.id).collect(), ..record };
         let mut tx = self.db.begin().await?;
         if let Some((_, meeting)) = &next {
             for a in &actions {
@@ -230,25 +224,14 @@ impl App {
         self.require_at(actor, &person, Action::Read, Resource::SetbackRecord { actor_is_author: is_author }, written).await?;
         self.require_at(actor, &person, Action::Write, Resource::SetbackRecord { actor_is_author: is_author }, written).await?;
         let mut errors = Invalid::default();
-        let fields = self.check_setback(actor, &person, input, &mut errors).await?;
+        let is_stale = current.version != version;
+        let next = Setback { version: current.version.saturating_add(1), updated_at: self.clock.now(), ..current };
+        let checked = self.check_setback(actor, &person, input, &mut errors, next).await?;
         errors.into_result()?;
-        let Some(f) = fields else { return Err(AppError::Internal(anyhow::anyhow!("setback fields missing without an error"))) };
-        if current.version != version {
+        let Some(record) = checked else { return Err(AppError::Internal(anyhow::anyhow!("setback fields missing without an error"))) };
+        if is_stale {
             return Err(stale());
         }
-        let record = Setback {
-            meeting_id: input.meeting_id,
-            occurred_on: f.occurred_on,
-            facts: f.facts,
-            contexts: f.contexts,
-            context_other: f.context_other,
-            remedy: f.remedy,
-            manager_change: f.manager_change,
-            learned: f.learned,
-            version: current.version.saturating_add(1),
-            updated_at: self.clock.now(),
-            ..current
-        };
         let mut tx = self.db.begin().await?;
         if !store::update_setback(&mut tx, &record, version).await? {
             return Err(stale());

@@ -59,7 +59,7 @@ impl Context {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Setback {
     pub id: Uuid,
     /// The person it is about.
@@ -133,18 +133,6 @@ pub struct FollowUpInput {
     pub due_date: Option<String>,
 }
 
-/// The checked fields of a record.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SetbackFields {
-    pub occurred_on: NaiveDate,
-    pub facts: String,
-    pub contexts: Vec<Context>,
-    pub context_other: String,
-    pub remedy: String,
-    pub manager_change: String,
-    pub learned: String,
-}
-
 fn text(field: &str, s: &str, max: usize, errors: &mut Invalid) -> String {
     let s = s.trim().replace("\r\n", "\n");
     if s.chars().count() > max {
@@ -153,8 +141,9 @@ fn text(field: &str, s: &str, max: usize, errors: &mut Invalid) -> String {
     s
 }
 
-/// Checks a record. `today` is the recorder's day: a setback has happened already.
-pub fn validate(input: &SetbackInput, today: NaiveDate) -> Result<SetbackFields, Invalid> {
+/// Checks a record and writes what was filled in over `record`'s own fields (its ids, actions,
+/// version and times stay). `today` is the recorder's day: a setback has happened already.
+pub fn validate(input: &SetbackInput, today: NaiveDate, record: Setback) -> Result<Setback, Invalid> {
     let mut errors = Invalid::default();
     let occurred_on = super::about::parse_date("occurred_on", &input.occurred_on, &mut errors);
     if let Some(d) = occurred_on
@@ -189,7 +178,8 @@ pub fn validate(input: &SetbackInput, today: NaiveDate) -> Result<SetbackFields,
     let manager_change = text("manager_change", &input.manager_change, TEXT_MAX, &mut errors);
     let learned = text("learned", &input.learned, TEXT_MAX, &mut errors);
     errors.into_result()?;
-    Ok(SetbackFields { occurred_on: occurred_on.unwrap_or(today), facts, contexts, context_other, remedy, manager_change, learned })
+    let (occurred_on, meeting_id) = (occurred_on.unwrap_or(today), input.meeting_id);
+    Ok(Setback { meeting_id, occurred_on, facts, contexts, context_other, remedy, manager_change, learned, ..record })
 }
 
 /// A follow-up's due date, if given: `actions[i].due_date`.
@@ -305,11 +295,17 @@ mod tests {
         let e = validate(
             &SetbackInput { occurred_on: "2026-11-25".into(), contexts: vec!["other".into(), "luck".into()], ..Default::default() },
             today,
+            Setback::default(),
         )
         .unwrap_err();
         let fields: Vec<&str> = e.0.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, vec!["occurred_on", "facts", "contexts", "context_other"]);
-        let e = validate(&SetbackInput { occurred_on: "24/11/2026".into(), facts: "x".into(), ..Default::default() }, today).unwrap_err();
+        let e = validate(
+            &SetbackInput { occurred_on: "24/11/2026".into(), facts: "x".into(), ..Default::default() },
+            today,
+            Setback::default(),
+        )
+        .unwrap_err();
         assert_eq!(e.0.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(), vec!["occurred_on", "contexts"]);
         let ok = validate(
             &SetbackInput {
@@ -320,6 +316,7 @@ mod tests {
                 ..Default::default()
             },
             today,
+            Setback::default(),
         )
         .unwrap();
         assert_eq!(ok.facts, "The release slipped a week.");

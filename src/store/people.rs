@@ -3,6 +3,7 @@
 use super::{Db, Result, Tx, on_db, on_tx};
 use crate::domain::Page;
 use crate::domain::people_csv::ImportPlan;
+use crate::domain::person::EmailAddress;
 use crate::domain::{Person, PersonId, PersonWithReports, Zone};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -73,6 +74,24 @@ pub struct NewPerson {
     pub manager_id: Option<PersonId>,
     pub is_admin: bool,
     pub password_hash: Option<String>,
+}
+
+impl NewPerson {
+    /// Someone new with checked fields and a fresh id: no manager, not an admin, no password.
+    pub fn new(name: String, email: EmailAddress, title: String, timezone: Zone) -> NewPerson {
+        let id = PersonId(Uuid::now_v7());
+        NewPerson {
+            id,
+            name,
+            email: email.original,
+            email_lower: email.lower,
+            title,
+            timezone,
+            manager_id: None,
+            is_admin: false,
+            password_hash: None,
+        }
+    }
 }
 
 /// The fields an edit may change; `None` leaves a field as it is.
@@ -278,17 +297,7 @@ pub async fn apply_import(tx: &mut Tx, plan: &ImportPlan, now: DateTime<Utc>) ->
                 updated += 1;
             }
             None => {
-                let p = NewPerson {
-                    id: PersonId(Uuid::now_v7()),
-                    name: row.name.clone(),
-                    email: row.email.original.clone(),
-                    email_lower: row.email.lower.clone(),
-                    title: row.title.clone(),
-                    timezone: row.timezone,
-                    manager_id: None,
-                    is_admin: false,
-                    password_hash: None,
-                };
+                let p = NewPerson::new(row.name.clone(), row.email.clone(), row.title.clone(), row.timezone);
                 insert(tx, &p, now).await?;
                 created += 1;
             }

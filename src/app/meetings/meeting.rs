@@ -99,11 +99,7 @@ impl App {
         if let Some((manager, teammate)) = &pair {
             let after =
                 Meeting { status, status_reason: reason.to_string(), version: expected_version.saturating_add(1), ..meeting.clone() };
-            if cancels {
-                self.queue_cancel_notices(&mut tx, &series, (manager, teammate), &after).await?;
-            } else {
-                self.queue_restore_notices(&mut tx, &series, (manager, teammate), &after).await?;
-            }
+            self.queue_status_notices(&mut tx, &series, (manager, teammate), &after).await?;
         }
         let moved = self.carry_over(&mut tx, &series, now).await?;
         Self::notify_tx(&mut tx, meeting.id, "meeting", actor.id).await?;

@@ -175,6 +175,18 @@ pub(super) fn scalar(node: &Node, field: &str, errors: &mut Invalid) -> Text {
     }
 }
 
+/// The sequence under `key` among a map's `entries` (none when it is missing), with `loc` moved to it.
+fn list<'a>(entries: &HashMap<String, &'a Node>, key: &str, loc: &mut Loc, errors: &mut Invalid) -> &'a [Node] {
+    let Some(node) = entries.get(key) else { return &[] };
+    *loc = node.loc;
+    seq(node, key, errors)
+}
+
+/// The "name" among a map's `entries`, or an empty one at the map (checked as missing later).
+fn name_of(entries: &HashMap<String, &Node>, map: &Node, errors: &mut Invalid) -> Text {
+    entries.get("name").map_or_else(|| Text { value: String::new(), loc: map.loc }, |n| scalar(n, "name", errors))
+}
+
 pub(super) fn seq<'a>(node: &'a Node, field: &str, errors: &mut Invalid) -> &'a [Node] {
     match &node.kind {
         Kind::Seq(items) => items,
@@ -192,67 +204,48 @@ pub(super) fn from_tree(root: &Node) -> Result<Raw, Invalid> {
     raw.name = top.get("name").map(|n| scalar(n, "name", &mut errors));
     raw.tracks_loc = root.loc;
     raw.areas_loc = root.loc;
-    if let Some(tracks) = top.get("tracks") {
-        raw.tracks_loc = tracks.loc;
-        for t in seq(tracks, "tracks", &mut errors) {
-            let m = map_entries(t, "a track", &["name", "levels"], &mut errors);
-            let mut track = RawTrack { name: Text { value: String::new(), loc: t.loc }, levels: Vec::new() };
-            if let Some(n) = m.get("name") {
-                track.name = scalar(n, "name", &mut errors);
-            }
-            match m.get("levels") {
-                Some(ls) => track.levels = seq(ls, "levels", &mut errors).iter().map(|l| scalar(l, "level", &mut errors)).collect(),
-                None => errors.push(err("levels", t.loc, "This track has no levels: add \"levels\", lowest first.")),
-            }
-            raw.tracks.push(track);
+    for t in list(&top, "tracks", &mut raw.tracks_loc, &mut errors) {
+        let m = map_entries(t, "a track", &["name", "levels"], &mut errors);
+        let mut track = RawTrack { name: name_of(&m, t, &mut errors), levels: Vec::new() };
+        match m.get("levels") {
+            Some(ls) => track.levels = seq(ls, "levels", &mut errors).iter().map(|l| scalar(l, "level", &mut errors)).collect(),
+            None => errors.push(err("levels", t.loc, "This track has no levels: add \"levels\", lowest first.")),
         }
+        raw.tracks.push(track);
     }
-    if let Some(areas) = top.get("areas") {
-        raw.areas_loc = areas.loc;
-        for a in seq(areas, "areas", &mut errors) {
-            let m = map_entries(a, "an area", &["name", "competencies"], &mut errors);
-            let mut area = RawArea { name: Text { value: String::new(), loc: a.loc }, competencies: Vec::new() };
-            if let Some(n) = m.get("name") {
-                area.name = scalar(n, "name", &mut errors);
-            }
-            match m.get("competencies") {
-                Some(cs) => {
-                    for c in seq(cs, "competencies", &mut errors) {
-                        let cm = map_entries(c, "a competency", &["name", "description", "expectations"], &mut errors);
-                        let mut comp = RawCompetency {
-                            name: Text { value: String::new(), loc: c.loc },
-                            description: Text::default(),
-                            expectations: Vec::new(),
-                            expectations_loc: c.loc,
-                        };
-                        if let Some(n) = cm.get("name") {
-                            comp.name = scalar(n, "name", &mut errors);
-                        }
-                        if let Some(d) = cm.get("description") {
-                            comp.description = scalar(d, "description", &mut errors);
-                        }
-                        if let Some(e) = cm.get("expectations") {
-                            comp.expectations_loc = e.loc;
-                            match &e.kind {
-                                Kind::Map(entries) => {
-                                    for (k, v) in entries {
-                                        comp.expectations.push((scalar(k, "level", &mut errors), scalar(v, "expectation", &mut errors)));
-                                    }
-                                }
-                                _ => errors.push(err(
-                                    "expectations",
-                                    e.loc,
-                                    "The expectations must map each level's name to what it expects.",
-                                )),
-                            }
-                        }
-                        area.competencies.push(comp);
+    for a in list(&top, "areas", &mut raw.areas_loc, &mut errors) {
+        let m = map_entries(a, "an area", &["name", "competencies"], &mut errors);
+        let mut area = RawArea { name: name_of(&m, a, &mut errors), competencies: Vec::new() };
+        match m.get("competencies") {
+            Some(cs) => {
+                for c in seq(cs, "competencies", &mut errors) {
+                    let cm = map_entries(c, "a competency", &["name", "description", "expectations"], &mut errors);
+                    let mut comp = RawCompetency {
+                        name: name_of(&cm, c, &mut errors),
+                        description: Text::default(),
+                        expectations: Vec::new(),
+                        expectations_loc: c.loc,
+                    };
+                    if let Some(d) = cm.get("description") {
+                        comp.description = scalar(d, "description", &mut errors);
                     }
+                    if let Some(e) = cm.get("expectations") {
+                        comp.expectations_loc = e.loc;
+                        match &e.kind {
+                            Kind::Map(entries) => {
+                                for (k, v) in entries {
+                                    comp.expectations.push((scalar(k, "level", &mut errors), scalar(v, "expectation", &mut errors)));
+                                }
+                            }
+                            _ => errors.push(err("expectations", e.loc, "The expectations must map each level's name to what it expects.")),
+                        }
+                    }
+                    area.competencies.push(comp);
                 }
-                None => errors.push(err("competencies", a.loc, "This area has no competencies.")),
             }
-            raw.areas.push(area);
+            None => errors.push(err("competencies", a.loc, "This area has no competencies.")),
         }
+        raw.areas.push(area);
     }
     if errors.is_empty() { Ok(raw) } else { Err(errors) }
 }

@@ -1,6 +1,6 @@
 //! The manager's "about" page on a teammate, and blameless setback records.
 
-use super::{Chrome, ok, render};
+use super::{Choice, Chrome, ok, render};
 use crate::app::setbacks::SetbackItem;
 use crate::app::{App, AppError};
 use crate::domain::about::{self, AboutInput, AboutPage, DateInput, TimeOffInput};
@@ -269,12 +269,6 @@ pub async fn about_remove(State(app): State<App>, user: CurrentUser, Path((id, i
 
 // ---- setback records ----
 
-pub struct ContextOption {
-    pub slug: &'static str,
-    pub label: &'static str,
-    pub checked: bool,
-}
-
 pub struct MeetingOption {
     pub id: Uuid,
     pub label: String,
@@ -361,7 +355,7 @@ impl SetbackForm {
 /// What the record form needs around its values.
 pub struct FormChrome {
     pub form: SetbackForm,
-    pub contexts: Vec<ContextOption>,
+    pub contexts: Vec<Choice>,
     pub meetings: Vec<MeetingOption>,
     /// (id, name) of the two people a follow-up can belong to.
     pub owners: Vec<(Uuid, String)>,
@@ -395,7 +389,7 @@ async fn form_chrome(app: &App, me: &Person, person: &Person, form: SetbackForm,
     let meetings: Vec<Meeting> = app.setback_meetings(me, person).await?;
     let contexts = Context::ALL
         .into_iter()
-        .map(|c| ContextOption { slug: c.slug(), label: c.label(), checked: form.contexts.iter().any(|s| s == c.slug()) })
+        .map(|c| Choice { slug: c.slug(), label: c.label(), selected: form.contexts.iter().any(|s| s == c.slug()) })
         .collect();
     let meetings = meetings
         .into_iter()

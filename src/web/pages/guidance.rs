@@ -1,7 +1,7 @@
 //! Guidance pages: the question bank (search, filter by purpose, favourites, one's own
 //! questions, "add to my next 1:1 with …", import and export) and meeting templates.
 
-use super::{Chrome, Form, ok, render};
+use super::{Choice, Chrome, Form, ok, render};
 use crate::app::guidance::{BankFilter, BankItem, PairChoice};
 use crate::app::{App, AppError};
 use crate::domain::guidance::{self as g, Purpose, QuestionFormat, Template};
@@ -57,12 +57,6 @@ pub struct BankQuery {
     done: String,
 }
 
-pub struct PurposeOption {
-    pub slug: &'static str,
-    pub label: &'static str,
-    pub selected: bool,
-}
-
 pub struct ItemRow {
     pub key: String,
     pub anchor: String,
@@ -80,7 +74,7 @@ struct QuestionsPage {
     c: Chrome,
     q: String,
     fav: bool,
-    purposes: Vec<PurposeOption>,
+    purposes: Vec<Choice>,
     pairs: Vec<PairChoice>,
     with: Option<Uuid>,
     with_name: String,
@@ -142,7 +136,7 @@ async fn bank_page(app: &App, user: &CurrentUser, q: BankQuery, status: StatusCo
         c: Chrome::for_user(&user.0, "Question bank", "questions"),
         q: q.q,
         fav: !q.fav.is_empty(),
-        purposes: Purpose::ALL.iter().map(|p| PurposeOption { slug: p.slug(), label: p.label(), selected: Some(*p) == purpose }).collect(),
+        purposes: Purpose::ALL.iter().map(|p| Choice { slug: p.slug(), label: p.label(), selected: Some(*p) == purpose }).collect(),
         pairs,
         with,
         with_name,

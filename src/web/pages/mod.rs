@@ -56,6 +56,13 @@ pub fn ok(t: &impl Template) -> Response {
     render(StatusCode::OK, t)
 }
 
+/// One of a fixed list of choices in a form (a checkbox or an option), and whether it is picked.
+pub struct Choice {
+    pub slug: &'static str,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
 /// Up to two initials for an avatar: "Ada Lovelace" → "AL".
 pub fn initials(name: &str) -> String {
     let words: Vec<&str> = name.split_whitespace().collect();
