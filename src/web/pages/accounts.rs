@@ -32,16 +32,12 @@ pub async fn home(State(app): State<App>, MaybeUser(user): MaybeUser) -> PageRes
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct SetupForm {
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     email: String,
-    #[serde(default)]
     title: String,
-    #[serde(default)]
     timezone: String,
-    #[serde(default)]
     password: String,
 }
 

@@ -43,17 +43,13 @@ fn back_to_bank(p: &[(String, String)], anchor: &str) -> Response {
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct BankQuery {
-    #[serde(default)]
     q: String,
-    #[serde(default)]
     purpose: String,
-    #[serde(default)]
     fav: String,
-    #[serde(default)]
     with: String,
     /// A note shown once after an action ("added", "imported:N").
-    #[serde(default)]
     done: String,
 }
 

@@ -112,15 +112,12 @@ pub async fn kickoff_page(State(app): State<App>, user: CurrentUser, Path(id): P
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct KickoffForm {
-    #[serde(default)]
     subject: String,
-    #[serde(default)]
     body: String,
-    #[serde(default)]
     version: i64,
     /// preview, save, send or skip.
-    #[serde(default)]
     intent: String,
 }
 

@@ -109,18 +109,14 @@ pub async fn show(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid
 
 /// The person form's values as typed, so a refused form shows them again.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct PersonForm {
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     email: String,
-    #[serde(default)]
     title: String,
-    #[serde(default)]
     timezone: String,
-    #[serde(default)]
     manager_id: String,
-    #[serde(default, deserialize_with = "checkbox")]
+    #[serde(deserialize_with = "checkbox")]
     is_admin: bool,
     version: Option<i64>,
 }

@@ -28,20 +28,14 @@ pub struct NewSeriesQuery {
 
 /// The series form's values as typed.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct SeriesForm {
-    #[serde(default)]
     teammate_id: String,
-    #[serde(default)]
     kind: String,
-    #[serde(default)]
     cadence: String,
-    #[serde(default)]
     first_date: String,
-    #[serde(default)]
     time: String,
-    #[serde(default)]
     timezone: String,
-    #[serde(default)]
     duration_minutes: String,
 }
 

@@ -17,14 +17,11 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct SearchQuery {
-    #[serde(default)]
     q: String,
-    #[serde(default)]
     with: String,
-    #[serde(default)]
     from: String,
-    #[serde(default)]
     to: String,
 }
 
