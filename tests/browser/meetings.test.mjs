@@ -27,7 +27,7 @@ const ids = {};
 let oneOffStart = null; // when the one-off 1:1 begins (ms since the epoch)
 const a11y = new Map();
 const A11Y_PAGES = ['/meetings', '/series/new', '/series/<id>', '/meetings/<id>', '/meetings/<id> (teammate)',
-  '/meetings/<id> (with an error)', '/meetings/<id> (settling notes)', '/meetings/<id>/prep', '/actions', '/search', 'meeting dark', 'meetings dark'];
+  '/meetings/<id> (with an error)', '/meetings/<id> (settling notes)', 'home at 375 px (manager)', 'meeting at 375 px (manager)', 'prep at 375 px (manager)', 'home at 375 px (teammate)', 'meeting at 375 px (teammate)', 'prep at 375 px (teammate)', '/meetings/<id>/prep', '/actions', '/search', 'meeting dark', 'meetings dark'];
 const problems = [];
 let allowedConflicts = 0; // autosaves expected to meet a conflict (409), on purpose
 let blockedBy = null;
@@ -372,6 +372,21 @@ describe('1:1s in a browser', { timeout: 300_000 }, () => {
     assert.equal(await again.locator('.draft-offer').count(), 0, 'nothing left to offer once saved');
   }, { critical: true });
 
+  step('a note under a topic, written by one, appears under it for the other', async () => {
+    const a = manager.page;
+    const b = teammate.page;
+    await goto(a, `/meetings/${ids.meeting}`);
+    await goto(b, `/meetings/${ids.meeting}`);
+    await liveReady(b);
+    const topic = a.locator('li.point', { hasText: 'Roadmap for Q3' });
+    await topic.locator('summary', { hasText: 'Add a note' }).click();
+    await topic.getByLabel('Note on “Roadmap for Q3”').fill('Ask Grace which part she wants to own');
+    const response = await clickAndNavigate(a, topic.getByRole('button', { name: 'Save the note' }));
+    assert.equal(response.status(), 200);
+    assert.equal((await a.locator('li.point', { hasText: 'Roadmap for Q3' }).locator('.point-note').innerText()).trim(), 'Ask Grace which part she wants to own');
+    await b.locator('li.point', { hasText: 'Roadmap for Q3' }).locator('.point-note', { hasText: 'which part she wants to own' }).waitFor({ timeout: 3000 });
+  });
+
   step('keyboard: a, t, n focus their fields and ? shows the shortcuts', async () => {
     const a = manager.page;
     await a.locator('h1').click();
@@ -478,6 +493,14 @@ describe('1:1s in a browser', { timeout: 300_000 }, () => {
           assert.equal(r.status(), 200, `${path} answered ${r.status()}`);
           const width = await p.evaluate(() => document.documentElement.scrollWidth);
           if (width > 375) wide.push(`${path} is ${width}px wide`);
+        }
+        // The loop's own pages pass axe at this width too, and are looked at.
+        const role = who === manager ? 'manager' : 'teammate';
+        for (const [path, name] of [['/meetings', 'home'], [`/meetings/${ids.meeting}`, 'meeting'], [`/meetings/${ids.meeting}/prep`, 'prep']]) {
+          const r = await p.goto(url(path), { waitUntil: 'load' });
+          if (r.status() !== 200) continue; // the prep page is the manager's
+          await checkA11y(p, `${name} at 375 px (${role})`);
+          await screenshot(p, `${name}-375-${role}`);
         }
         // The menu is one compact line, not three rows.
         const menu = await p.locator('.top nav').evaluate((n) => n.getBoundingClientRect().height);

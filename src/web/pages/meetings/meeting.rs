@@ -79,6 +79,13 @@ pub(super) struct SettleRow<'a> {
     pub(super) theirs: &'a str,
 }
 
+impl SettleRow<'_> {
+    /// The shared lines as shown: without the blank lines around them.
+    pub(super) fn same_shown(&self) -> &str {
+        self.same.trim_matches(['\n', '\r'])
+    }
+}
+
 impl Settle {
     /// How many places differ.
     pub(super) fn places(&self) -> usize {
