@@ -355,7 +355,7 @@ async fn only_the_teammate_rates_and_only_once_the_meeting_has_begun(t: TestApp)
 
     let (status, location, _) = post(&tm, &t, &rate, &[("_csrf", csrf.as_str()), ("rating", "4"), ("comment", "Clear next steps")]).await;
     assert_eq!(status, 303);
-    assert_eq!(location, format!("/meetings/{meeting}#rating"));
+    assert_eq!(location, format!("/meetings/{meeting}?saved=rating#rating"), "the page says the answer is saved");
     let (_, manager_view) = get(&m, &t, &page).await;
     assert!(manager_view.contains("<strong>4 out of 5</strong>") && manager_view.contains("Clear next steps"), "{manager_view}");
     let (_, history) = get(&m, &t, &format!("/series/{series}")).await;

@@ -26,6 +26,7 @@ on_both!(
     a_direct_reports_profile_leads_to_your_one_on_ones_feedback_growth_and_reviews,
     feedback_goes_to_the_person_chosen_never_to_your_manager_by_default,
     a_topic_has_its_own_note_which_travels_with_it_when_carried_over,
+    each_thing_done_says_so_where_it_was_done,
 );
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -475,4 +476,43 @@ async fn a_topic_has_its_own_note_which_travels_with_it_when_carried_over(t: Tes
     assert_eq!(body["note"], "Sam said yes: trial from 6 April");
     let before = t.app.meeting_view(&teammate, first).await.unwrap();
     assert_eq!(before.points[0].note, "Talk to Sam about a trial month\nin April", "history keeps what was written then");
+}
+
+/// The page a form leads to after it was sent (a 303 followed), with its status.
+async fn sent(c: &reqwest::Client, t: &TestApp, path: &str, form: &[(&str, &str)]) -> String {
+    let r = c.post(t.url(path)).form(form).send().await.unwrap();
+    assert_eq!(r.status(), 303, "{path}");
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    page(c, t, &to).await
+}
+
+/// Defect 11: adding a question from the prep page, rating a 1:1 and adding a person said
+/// nothing (the question just disappeared). Each now says what happened, where it happened.
+async fn each_thing_done_says_so_where_it_was_done(t: TestApp) {
+    let (admin, manager, teammate) = people(&t).await;
+    let (_, first, _) = weekly(&t, &manager, &teammate).await;
+    let (m, m_csrf) = t.signed_in(&manager.email).await;
+    let prep = page(&m, &t, &format!("/meetings/{first}/prep")).await;
+    let found = prep.find("name=\"key\" value=\"").expect("a question to add");
+    let key = &prep[found + 18..];
+    let key = &key[..key.find('"').unwrap()];
+    let after = sent(&m, &t, &format!("/meetings/{first}/questions"), &[("_csrf", m_csrf.as_str()), ("key", key)]).await;
+    assert!(after.contains("Added to the agenda of this 1:1"), "{after}");
+
+    t.clock.set(at("2026-03-04T10:35:00Z"));
+    let (tm, tm_csrf) = t.signed_in(&teammate.email).await;
+    let after = sent(&tm, &t, &format!("/meetings/{first}/rating"), &[("_csrf", tm_csrf.as_str()), ("rating", "4"), ("comment", "")]).await;
+    assert!(after.contains("your answer is saved"), "{after}");
+
+    let (a, a_csrf) = t.signed_in(&admin.email).await;
+    let form = [
+        ("_csrf", a_csrf.as_str()),
+        ("name", "Nia New"),
+        ("email", "nia@example.com"),
+        ("title", ""),
+        ("timezone", "UTC"),
+        ("manager_id", ""),
+    ];
+    let after = sent(&a, &t, "/people/new", &form).await;
+    assert!(after.contains("Nia New is added. Create an invitation link below"), "{after}");
 }

@@ -385,7 +385,7 @@ pub async fn delete_template(State(app): State<App>, user: CurrentUser, Form(f):
 /// From the prep view or the meeting: fill the agenda with a template's prompts.
 pub async fn apply_template(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>, Form(f): Form<KeyForm>) -> PageResult {
     app.apply_template(user.person(), &f.key, id).await?;
-    Ok(Redirect::to(&format!("/meetings/{id}#agenda")).into_response())
+    Ok(Redirect::to(&format!("/meetings/{id}?saved=template#agenda")).into_response())
 }
 
 /// From the prep view: one suggested question into this meeting's agenda.
@@ -396,7 +396,7 @@ pub async fn add_question_to_meeting(
     Form(f): Form<KeyForm>,
 ) -> PageResult {
     app.use_question(user.person(), &f.key, id).await?;
-    Ok(Redirect::to(&format!("/meetings/{id}/prep#questions-h")).into_response())
+    Ok(Redirect::to(&format!("/meetings/{id}/prep?added=question#questions-h")).into_response())
 }
 
 /// Every purpose, for forms.

@@ -97,14 +97,27 @@ struct PersonPage {
     series_with: Option<Uuid>,
 }
 
-pub async fn show(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>) -> PageResult {
+#[derive(Deserialize, Default)]
+pub struct ShowQuery {
+    #[serde(default)]
+    done: String,
+}
+
+pub async fn show(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>, Query(q): Query<ShowQuery>) -> PageResult {
     let p = app.profile(user.person(), PersonId(id)).await?;
     let nav = if p.person.id == user.person().id { "me" } else { "people" };
     let local_time = app.clock.now().with_timezone(&p.person.timezone.tz()).format("%H:%M on %A").to_string();
     let work_with_me = super::program::work_with_me_link(&app, user.person(), &p.person).await?;
     let series_with = if p.person.id == user.person().id { None } else { app.series_with(user.person(), &p.person).await? };
     let c = Chrome::for_user(&user.0, &p.person.name.clone(), nav);
-    Ok(ok(&PersonPage { c, p, local_time, notice: None, work_with_me, series_with }))
+    // A confirmation after the form that led here.
+    let notice = match q.done.as_str() {
+        "added" if p.can_invite => Some(format!("{} is added. Create an invitation link below so they can sign in.", p.person.name)),
+        "added" => Some(format!("{} is added.", p.person.name)),
+        "saved" => Some("Saved.".to_string()),
+        _ => None,
+    };
+    Ok(ok(&PersonPage { c, p, local_time, notice, work_with_me, series_with }))
 }
 
 /// The person form's values as typed, so a refused form shows them again.
@@ -237,7 +250,7 @@ pub async fn create(State(app): State<App>, user: CurrentUser, Form(f): Form<Per
         Err(AppError::Invalid(errors))
     };
     match result {
-        Ok(p) => Ok(Redirect::to(&format!("/people/{}", p.id)).into_response()),
+        Ok(p) => Ok(Redirect::to(&format!("/people/{}?done=added", p.id)).into_response()),
         Err(AppError::Invalid(errors)) => {
             let managers = manager_picker(&app, user.person(), None, &f.manager_id).await?;
             Ok(render(
@@ -316,7 +329,7 @@ pub async fn update(State(app): State<App>, user: CurrentUser, Path(id): Path<Uu
         (true, Some(v)) => app.update_person(user.person(), current.id, patch, v).await,
     };
     match result {
-        Ok(p) => Ok(Redirect::to(&format!("/people/{}", p.id)).into_response()),
+        Ok(p) => Ok(Redirect::to(&format!("/people/{}?done=saved", p.id)).into_response()),
         Err(AppError::Invalid(errors)) => edit_form(&app, &user, &current, f, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
         Err(AppError::Conflict(message)) => {
             // Show the current values and say why: nothing the other person saved is lost.

@@ -397,6 +397,8 @@ pub async fn meeting_page(State(app): State<App>, user: CurrentUser, Path(id): P
         Some("merged") => Some(
             "Your changes were combined with changes saved while you were writing. Both are in the notes below; have a look.".to_string(),
         ),
+        Some("rating") => Some("Thank you: your answer is saved. It helps you both see whether these 1:1s are worth the time.".to_string()),
+        Some("template") => Some("The template's prompts are on the agenda below; remove any you do not need.".to_string()),
         _ if q.captured.is_some() => Some("Captured. It is where it belongs now, and the session counts as done.".to_string()),
         _ => None,
     };

@@ -40,9 +40,22 @@ struct PrepPage {
     work_with_other: bool,
     /// The teammate, when the viewer keeps an about page on them (their manager).
     about_of: Option<Uuid>,
+    /// A question was just added to the agenda from here.
+    added: bool,
 }
 
-pub async fn prep_page(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>) -> PageResult {
+#[derive(serde::Deserialize, Default)]
+pub struct PrepQuery {
+    #[serde(default)]
+    added: String,
+}
+
+pub async fn prep_page(
+    State(app): State<App>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    axum::extract::Query(q): axum::extract::Query<PrepQuery>,
+) -> PageResult {
     let me = user.person();
     let v = app.meeting_view(me, id).await?;
     let now = app.clock.now();
@@ -106,6 +119,7 @@ pub async fn prep_page(State(app): State<App>, user: CurrentUser, Path(id): Path
         });
     }
     Ok(ok(&PrepPage {
+        added: q.added == "question",
         c: Chrome::for_user(&user.0, &format!("Prepare: 1:1 with {}", other.name), "meetings"),
         id: v.meeting.id,
         viewer_is_teammate: v.viewer_is_teammate(),

@@ -104,7 +104,7 @@ pub async fn rate_meeting(State(app): State<App>, user: CurrentUser, Path(id): P
     // No choice (or a strange one) is 0, which the rule refuses with its own words.
     let rating = f.rating.as_deref().and_then(|r| r.trim().parse::<i64>().ok()).unwrap_or(0);
     match app.rate_meeting(user.person(), id, rating, &f.comment).await {
-        Ok(_) => Ok(see_other(&meeting_href(id, "rating"))),
+        Ok(_) => Ok(see_other(&format!("/meetings/{id}?saved=rating#rating"))),
         Err(AppError::Invalid(errors)) => {
             let forms = Forms { rating: Some(rating), rating_comment: Some(f.comment), rating_errors: errors, ..Default::default() };
             meeting_response(&app, &user, id, StatusCode::UNPROCESSABLE_ENTITY, forms).await
