@@ -27,6 +27,7 @@ on_both!(
     feedback_goes_to_the_person_chosen_never_to_your_manager_by_default,
     a_topic_has_its_own_note_which_travels_with_it_when_carried_over,
     each_thing_done_says_so_where_it_was_done,
+    the_question_bank_opens_on_one_purpose_with_every_other_a_click_away,
 );
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -515,4 +516,22 @@ async fn each_thing_done_says_so_where_it_was_done(t: TestApp) {
     ];
     let after = sent(&a, &t, "/people/new", &form).await;
     assert!(after.contains("Nia New is added. Create an invitation link below"), "{after}");
+}
+
+/// Defect 12: the question bank put all its questions on one page. Opened plainly it shows one
+/// purpose and says how to see the others; "every purpose", a search or a purpose still work.
+async fn the_question_bank_opens_on_one_purpose_with_every_other_a_click_away(t: TestApp) {
+    let (_, manager, _) = people(&t).await;
+    let (m, _) = t.signed_in(&manager.email).await;
+    let count = |html: &str| {
+        let h = &html[html.find("id=\"list-h\">").expect("the list's heading") + "id=\"list-h\">".len()..];
+        h[..h.find(' ').unwrap()].parse::<usize>().unwrap()
+    };
+    let plain = page(&m, &t, "/questions").await;
+    let every = page(&m, &t, "/questions?purpose=all").await;
+    assert!(count(&every) > 300, "{}", count(&every));
+    assert!(count(&plain) > 10 && count(&plain) * 5 < count(&every), "{} of {}", count(&plain), count(&every));
+    assert!(plain.contains("href=\"/questions?purpose=all\">show every purpose</a>"));
+    assert!(!every.contains("show every purpose"));
+    assert!(count(&page(&m, &t, "/questions?q=really").await) >= 1, "a search looks at every purpose");
 }

@@ -76,6 +76,10 @@ struct QuestionsPage {
     with_name: String,
     items: Vec<ItemRow>,
     total: usize,
+    /// Opened with nothing asked for: on the first purpose, with a way to every other.
+    opened_plain: bool,
+    /// Every purpose is shown.
+    every: bool,
     notice: String,
     own_text: String,
     own_errors: Invalid,
@@ -114,7 +118,10 @@ async fn bank_page(app: &App, user: &CurrentUser, q: BankQuery, status: StatusCo
     let me = user.person();
     let pairs = app.guidance_pairs(me).await?;
     let with = Uuid::parse_str(q.with.trim()).ok().filter(|w| pairs.iter().any(|p| p.series_id == *w));
-    let purpose = Purpose::parse(&q.purpose);
+    // With nothing asked for, the bank opens on one purpose (not all of its hundreds of
+    // questions on one page); "all" asks for every purpose.
+    let opened_plain = q.q.trim().is_empty() && q.purpose.is_empty() && q.fav.is_empty();
+    let purpose = if opened_plain { Some(Purpose::ALL[0]) } else { Purpose::parse(&q.purpose) };
     let filter = BankFilter { q: q.q.clone(), purpose, favourites_only: !q.fav.is_empty(), series_id: with };
     let items = app.question_bank(me, &filter).await?;
     let total = items.len();
@@ -138,6 +145,8 @@ async fn bank_page(app: &App, user: &CurrentUser, q: BankQuery, status: StatusCo
         with_name,
         items: items.into_iter().map(row).collect(),
         total,
+        opened_plain,
+        every: purpose.is_none(),
         notice,
         own_text: extra.own_text,
         own_errors: extra.own_errors,
@@ -172,7 +181,17 @@ pub async fn add_own(State(app): State<App>, user: CurrentUser, body: Bytes) -> 
     let text = field(&p, "text");
     let purposes: Vec<String> = p.iter().filter(|(k, _)| k == "purposes").map(|(_, v)| v.clone()).collect();
     match app.add_own_question(user.person(), &text, &purposes).await {
-        Ok(q) => Ok(back_to_bank(&p, &anchor(&format!("own:{}", q.id)))),
+        Ok(q) => {
+            // Back where the new question shows: a bank opened on nothing in particular opens
+            // on the question's own first purpose.
+            let mut p = p.clone();
+            if ["q", "purpose", "fav"].iter().all(|k| field(&p, k).is_empty())
+                && let Some(first) = purposes.first()
+            {
+                p.push(("purpose".into(), first.clone()));
+            }
+            Ok(back_to_bank(&p, &anchor(&format!("own:{}", q.id))))
+        }
         Err(AppError::Invalid(errors)) => {
             let extra = Extra { own_text: text, own_errors: errors, ..no_extra() };
             bank_page(&app, &user, query_of(&p), StatusCode::UNPROCESSABLE_ENTITY, extra).await
