@@ -33,10 +33,11 @@ pub async fn unrated_since(db: &Db, teammate: PersonId, since: DateTime<Utc>, no
     rows.into_iter().map(meeting).collect()
 }
 
-/// The regular series between two people that has not ended, whoever leads it.
-pub async fn regular_series_between(db: &Db, a: PersonId, b: PersonId) -> Result<Option<Uuid>> {
-    const Q: &str = "SELECT id FROM series WHERE kind = 'regular' AND status <> 'ended' \
+/// The regular series between two people that has not ended, whoever leads it: its id, its
+/// manager and its teammate.
+pub async fn regular_series_between(db: &Db, a: PersonId, b: PersonId) -> Result<Option<(Uuid, PersonId, PersonId)>> {
+    const Q: &str = "SELECT id, manager_id, teammate_id FROM series WHERE kind = 'regular' AND status <> 'ended' \
          AND ((manager_id = $1 AND teammate_id = $2) OR (manager_id = $2 AND teammate_id = $1)) ORDER BY created_at LIMIT 1";
-    let row: Option<(Uuid,)> = on_db!(db, p => sqlx::query_as(Q).bind(a.0).bind(b.0).fetch_optional(p).await)?;
-    Ok(row.map(|(id,)| id))
+    let row: Option<(Uuid, Uuid, Uuid)> = on_db!(db, p => sqlx::query_as(Q).bind(a.0).bind(b.0).fetch_optional(p).await)?;
+    Ok(row.map(|(id, m, t)| (id, PersonId(m), PersonId(t))))
 }

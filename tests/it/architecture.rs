@@ -103,6 +103,10 @@ fn every_use_case_that_takes_an_actor_consults_the_policy() {
                 "self.load_kickoff(",
                 "self.prepare_series(",
                 "policy::allows(",
+                // The pair's rule, asked per row where a view gathers several pairs (both end in
+                // `policy::allows`).
+                "self.may_read_pair(",
+                "self.may_pair(",
                 "self.person(actor",
                 "self.profile(actor",
                 "self.person(user",

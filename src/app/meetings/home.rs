@@ -82,6 +82,7 @@ impl App {
     /// The regular 1:1s between the actor and `other` that have not ended, for a profile's
     /// "your 1:1s with them" (the actor being one of the pair, they may read it).
     pub async fn series_with(&self, actor: &Person, other: &Person) -> AppResult<Option<uuid::Uuid>> {
-        Ok(store::regular_series_between(&self.db, actor.id, other.id).await?)
+        let found = store::regular_series_between(&self.db, actor.id, other.id).await?;
+        Ok(found.filter(|(_, manager, teammate)| self.may_read_pair(actor, *manager, *teammate)).map(|(id, _, _)| id))
     }
 }
