@@ -115,11 +115,8 @@ pub async fn find_session(db: &Db, token_hash: &str, now: DateTime<Utc>) -> Resu
         match sqlx::query(Q).bind(token_hash).bind(now).fetch_optional(p).await? {
             None => Ok::<_, sqlx::Error>(None),
             Some(r) => {
-                let person: super::people::PersonRow = (
-                    r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?,
-                    r.try_get(6)?, r.try_get(7)?, r.try_get(8)?, r.try_get(9)?, r.try_get(10)?,
-                );
-                Ok(Some((person, r.try_get::<String, _>(11)?, r.try_get::<DateTime<Utc>, _>(12)?, r.try_get::<bool, _>(13)?)))
+                let person: super::people::PersonRow = sqlx::FromRow::from_row(&r)?;
+                Ok(Some((person, r.try_get::<String, _>("csrf_token")?, r.try_get::<DateTime<Utc>, _>("expires_at")?, r.try_get::<bool, _>("leads")?)))
             }
         }
     })?;

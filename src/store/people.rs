@@ -23,25 +23,42 @@ macro_rules! report_count {
     };
 }
 
-/// A person as the database returns them (the columns of `person_cols!`, in order).
-pub(crate) type PersonRow = (Uuid, String, String, String, String, Option<Uuid>, bool, bool, DateTime<Utc>, DateTime<Utc>, i64);
-/// The same with the count of direct reports.
-type PersonReportsRow = (Uuid, String, String, String, String, Option<Uuid>, bool, bool, DateTime<Utc>, DateTime<Utc>, i64, i64);
+/// A person as the database returns them (the columns of `person_cols!`).
+#[derive(sqlx::FromRow)]
+pub(crate) struct PersonRow {
+    id: Uuid,
+    name: String,
+    email: String,
+    title: String,
+    timezone: String,
+    manager_id: Option<Uuid>,
+    is_admin: bool,
+    can_sign_in: bool,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    version: i64,
+}
+/// The same with the count of direct reports (`report_count!`).
+#[derive(sqlx::FromRow)]
+struct PersonReportsRow {
+    #[sqlx(flatten)]
+    person: PersonRow,
+    reports: i64,
+}
 
 pub(crate) fn person(r: PersonRow) -> Person {
-    let (id, name, email, title, timezone, manager_id, is_admin, can_sign_in, created_at, updated_at, version) = r;
     Person {
-        id: PersonId(id),
-        name,
-        email,
-        title,
-        timezone: stored_zone(&timezone),
-        manager_id: manager_id.map(PersonId),
-        is_admin,
-        can_sign_in,
-        created_at,
-        updated_at,
-        version,
+        id: PersonId(r.id),
+        name: r.name,
+        email: r.email,
+        title: r.title,
+        timezone: stored_zone(&r.timezone),
+        manager_id: r.manager_id.map(PersonId),
+        is_admin: r.is_admin,
+        can_sign_in: r.can_sign_in,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+        version: r.version,
     }
 }
 
@@ -55,11 +72,7 @@ fn stored_zone(name: &str) -> Zone {
 }
 
 fn with_reports(r: PersonReportsRow) -> PersonWithReports {
-    let (id, name, email, title, timezone, manager_id, is_admin, can_sign_in, created_at, updated_at, version, reports) = r;
-    PersonWithReports {
-        person: person((id, name, email, title, timezone, manager_id, is_admin, can_sign_in, created_at, updated_at, version)),
-        reports,
-    }
+    PersonWithReports { person: person(r.person), reports: r.reports }
 }
 
 /// What a new person needs. `password_hash` is set for the first admin and the demo.

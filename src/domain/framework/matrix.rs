@@ -1,8 +1,7 @@
 //! The spreadsheet matrix in CSV: rows = competencies, columns = levels, cells = expectations.
 
 use super::Framework;
-use super::parse::clean;
-use super::raw::{Loc, Raw, RawArea, RawCompetency, RawTrack, Text};
+use super::raw::{Loc, Raw, RawArea, RawCompetency, RawTrack, Text, clean};
 use crate::domain::validation::{FieldError, Invalid};
 
 /// Reads a matrix: an optional first row `track,,,Track A,,Track B,…` (a blank cell continues

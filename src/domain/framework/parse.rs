@@ -1,7 +1,7 @@
 //! Reading a framework: the YAML (and JSON) tree, the rules every framework keeps.
 
 use super::matrix::from_csv;
-use super::raw::{Loc, Raw, RawArea, RawCompetency, RawTrack, Text};
+use super::raw::{Loc, Raw, RawArea, RawCompetency, RawTrack, Text, clean};
 use super::{Area, Competency, Format, Framework, MAX_BYTES, MAX_NAME, MAX_TEXT, Track};
 use crate::domain::validation::{FieldError, Invalid};
 use std::collections::HashMap;
@@ -55,10 +55,6 @@ pub(super) fn position_of(bytes: &[u8], index: usize) -> (u64, u64) {
     let start = before.iter().rposition(|b| *b == b'\n').map(|p| p + 1).unwrap_or(0);
     let col = String::from_utf8_lossy(&before[start..]).chars().count() as u64 + 1;
     (line, col)
-}
-
-pub(super) fn clean(s: &str) -> String {
-    s.replace("\r\n", "\n").trim().to_string()
 }
 
 // The YAML (and JSON) tree, each node with its place.

@@ -44,3 +44,8 @@ pub(super) struct RawCompetency {
     /// Where a missing expectation is reported.
     pub(super) expectations_loc: Loc,
 }
+
+/// A value as read: Windows line ends made `\n`, blanks around it dropped.
+pub(super) fn clean(s: &str) -> String {
+    s.replace("\r\n", "\n").trim().to_string()
+}

@@ -1,4 +1,4 @@
-use super::parse::clean;
+use super::raw::clean;
 use super::*;
 use crate::domain::validation::Invalid;
 use proptest::prelude::*;
