@@ -13,40 +13,26 @@ fn corrupt(what: &str, value: &str) -> StoreError {
 
 // ---- series ----
 
-/// A series as stored; read with [`SERIES_COLS`].
-#[derive(sqlx::FromRow)]
-pub(crate) struct SeriesRow {
-    pub(super) id: Uuid,
-    pub(super) manager_id: Uuid,
-    pub(super) teammate_id: Uuid,
-    pub(super) kind: String,
-    pub(super) cadence: String,
-    pub(super) first_date: NaiveDate,
-    pub(super) local_time: String,
-    pub(super) timezone: String,
-    pub(super) duration_minutes: i64,
-    pub(super) status: String,
-    pub(super) created_at: DateTime<Utc>,
-    pub(super) version: i64,
-}
+pub(crate) type SeriesRow = (Uuid, Uuid, Uuid, String, String, NaiveDate, String, String, i64, String, DateTime<Utc>, i64);
 pub(crate) const SERIES_COLS: &str = "s.id, s.manager_id, s.teammate_id, s.kind, s.cadence, s.first_date, s.local_time, s.timezone, s.duration_minutes, s.status, s.created_at, s.version";
 
 pub(crate) fn series(r: SeriesRow) -> Result<Series> {
+    let (id, manager, teammate, kind, cadence, first_date, local_time, timezone, duration, status, created_at, version) = r;
     Ok(Series {
-        id: r.id,
-        manager_id: PersonId(r.manager_id),
-        teammate_id: PersonId(r.teammate_id),
-        kind: SeriesKind::parse(&r.kind).ok_or_else(|| corrupt("series kind", &r.kind))?,
+        id,
+        manager_id: PersonId(manager),
+        teammate_id: PersonId(teammate),
+        kind: SeriesKind::parse(&kind).ok_or_else(|| corrupt("series kind", &kind))?,
         schedule: Schedule {
-            cadence: Cadence::parse(&r.cadence).ok_or_else(|| corrupt("cadence", &r.cadence))?,
-            first_date: r.first_date,
-            local_time: NaiveTime::parse_from_str(&r.local_time, "%H:%M").map_err(|_| corrupt("local time", &r.local_time))?,
-            tz: r.timezone.parse().map_err(|_| corrupt("time zone", &r.timezone))?,
+            cadence: Cadence::parse(&cadence).ok_or_else(|| corrupt("cadence", &cadence))?,
+            first_date,
+            local_time: NaiveTime::parse_from_str(&local_time, "%H:%M").map_err(|_| corrupt("local time", &local_time))?,
+            tz: timezone.parse().map_err(|_| corrupt("time zone", &timezone))?,
         },
-        duration_minutes: r.duration_minutes as u32,
-        status: SeriesStatus::parse(&r.status).ok_or_else(|| corrupt("series status", &r.status))?,
-        created_at: r.created_at,
-        version: r.version,
+        duration_minutes: duration as u32,
+        status: SeriesStatus::parse(&status).ok_or_else(|| corrupt("series status", &status))?,
+        created_at,
+        version,
     })
 }
 
@@ -71,14 +57,9 @@ pub async fn get_series(db: &Db, id: Uuid) -> Result<Option<Series>> {
 /// A series with its revision, read together (see [`series_rev`]).
 pub async fn get_series_with_rev(db: &Db, id: Uuid) -> Result<Option<(Series, i64)>> {
     let q = format!("SELECT {SERIES_COLS}, s.rev FROM series s WHERE s.id = $1");
-    #[derive(sqlx::FromRow)]
-    struct WithRev {
-        #[sqlx(flatten)]
-        series: SeriesRow,
-        rev: i64,
-    }
-    let row: Option<WithRev> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(id).fetch_optional(p).await)?;
-    row.map(|r| Ok((series(r.series)?, r.rev))).transpose()
+    type Row = (Uuid, Uuid, Uuid, String, String, NaiveDate, String, String, i64, String, DateTime<Utc>, i64, i64);
+    let row: Option<Row> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(id).fetch_optional(p).await)?;
+    row.map(|(a, b, c, d, e, f, g, h, i, j, k, l, rev)| Ok((series((a, b, c, d, e, f, g, h, i, j, k, l))?, rev))).transpose()
 }
 
 /// The series' revision: it moves on with every change to anything shown about its 1:1s
@@ -312,20 +293,7 @@ pub async fn upcoming_for_person(db: &Db, person: PersonId, from: DateTime<Utc>,
     rows.into_iter()
         .map(|(a, b)| {
             let m = meeting((a.0, a.1, a.2, a.3, a.4, a.5, a.6, a.7, a.8, a.9, a.10))?;
-            let s = series(SeriesRow {
-                id: a.11,
-                manager_id: a.12,
-                teammate_id: a.13,
-                kind: a.14,
-                cadence: a.15,
-                first_date: a.16,
-                local_time: b.0,
-                timezone: b.1,
-                duration_minutes: b.2,
-                status: b.3,
-                created_at: b.4,
-                version: b.5,
-            })?;
+            let s = series((a.11, a.12, a.13, a.14, a.15, a.16, b.0, b.1, b.2, b.3, b.4, b.5))?;
             Ok((m, s))
         })
         .collect()

@@ -189,21 +189,7 @@ pub async fn meetings_starting(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) 
         let mut out = vec![];
         for r in rows {
             let m: MeetingRow = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?, r.try_get(6)?, r.try_get(7)?, r.try_get(8)?, r.try_get(9)?, r.try_get(10)?);
-            // The series' columns follow the meeting's, whose names they share (`id`, `status`, …).
-            let s = SeriesRow {
-                id: r.try_get(11)?,
-                manager_id: r.try_get(12)?,
-                teammate_id: r.try_get(13)?,
-                kind: r.try_get(14)?,
-                cadence: r.try_get(15)?,
-                first_date: r.try_get(16)?,
-                local_time: r.try_get(17)?,
-                timezone: r.try_get(18)?,
-                duration_minutes: r.try_get(19)?,
-                status: r.try_get(20)?,
-                created_at: r.try_get(21)?,
-                version: r.try_get(22)?,
-            };
+            let s: SeriesRow = (r.try_get(11)?, r.try_get(12)?, r.try_get(13)?, r.try_get(14)?, r.try_get(15)?, r.try_get(16)?, r.try_get(17)?, r.try_get(18)?, r.try_get(19)?, r.try_get(20)?, r.try_get(21)?, r.try_get(22)?);
             out.push((m, s));
         }
         Ok::<_, sqlx::Error>(out)
