@@ -415,7 +415,7 @@ pub async fn add_question_to_meeting(
     Form(f): Form<KeyForm>,
 ) -> PageResult {
     app.use_question(user.person(), &f.key, id).await?;
-    Ok(Redirect::to(&format!("/meetings/{id}/prep?added=question#questions-h")).into_response())
+    Ok(Redirect::to(&format!("/meetings/{id}/prep?saved=question#questions-h")).into_response())
 }
 
 /// Every purpose, for forms.

@@ -388,7 +388,8 @@ pub(super) async fn meeting_response(app: &App, user: &CurrentUser, id: Uuid, st
 
 #[derive(Deserialize, Default)]
 pub struct MeetingQuery {
-    saved: Option<String>,
+    /// What was just done, for a confirmation: `merged`, `rating`, `template`, `question`.
+    pub(super) saved: Option<String>,
     captured: Option<String>,
 }
 

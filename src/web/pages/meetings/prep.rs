@@ -1,6 +1,6 @@
 //! The prep view (`/meetings/{id}/prep`): what to bring to the next 1:1.
 
-use super::meeting::{ActionRow, PointRow, action_row, owner_name, point_rows};
+use super::meeting::{ActionRow, MeetingQuery, PointRow, action_row, owner_name, point_rows};
 use super::series::{MeetingRow, meeting_rows};
 use super::shared::PageResult;
 use crate::app::App;
@@ -10,7 +10,7 @@ use crate::web::auth::CurrentUser;
 use crate::web::pages::time::{day, today_in, tz_of, when};
 use crate::web::pages::{Chrome, ok};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use uuid::Uuid;
 
 struct Suggestion {
@@ -44,18 +44,8 @@ struct PrepPage {
     added: bool,
 }
 
-#[derive(serde::Deserialize, Default)]
-pub struct PrepQuery {
-    #[serde(default)]
-    added: String,
-}
-
-pub async fn prep_page(
-    State(app): State<App>,
-    user: CurrentUser,
-    Path(id): Path<Uuid>,
-    axum::extract::Query(q): axum::extract::Query<PrepQuery>,
-) -> PageResult {
+/// The prep page (`?saved=question` after a question was added from it).
+pub async fn prep_page(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>, Query(q): Query<MeetingQuery>) -> PageResult {
     let me = user.person();
     let v = app.meeting_view(me, id).await?;
     let now = app.clock.now();
@@ -119,7 +109,7 @@ pub async fn prep_page(
         });
     }
     Ok(ok(&PrepPage {
-        added: q.added == "question",
+        added: q.saved.as_deref() == Some("question"),
         c: Chrome::for_user(&user.0, &format!("Prepare: 1:1 with {}", other.name), "meetings"),
         id: v.meeting.id,
         viewer_is_teammate: v.viewer_is_teammate(),
