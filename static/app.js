@@ -84,7 +84,7 @@
   var drafts = null;
   try { drafts = window.localStorage; drafts.setItem("rapport:probe", "1"); drafts.removeItem("rapport:probe"); } catch (e) { drafts = null; }
   var DRAFT = "rapport:draft:";
-  var WEEKS = 1000 * 60 * 60 * 24 * 28;
+  var DRAFT_LIFE = 1000 * 60 * 60 * 24 * 28; // four weeks
   var saves = {};
 
   function keyOf(form) { return form.getAttribute("data-draft"); }
@@ -120,9 +120,10 @@
     out.classList.toggle("bad", !!bad);
   }
   function area(form) { return form.querySelector('textarea[name="body"]'); }
+  // An autosaving form whose box holds words the server does not have yet.
   function unsaved(form) {
-    if (form.hasAttribute("data-autosave")) { var a = area(form); return !!a && a.value !== savedText(form); }
-    return typed(form).some(function (f) { return f.value.trim() !== ""; });
+    var a = area(form);
+    return !!a && a.value !== savedText(form);
   }
   // The text the server holds, as far as this page knows: what the field came with, then what
   // each save answered (a field swapped in by a live update starts again from its own).
@@ -245,7 +246,7 @@
   function offerBack(form) {
     var key = keyOf(form), draft = readDraft(key);
     if (!draft || !draft.fields) return;
-    if (Date.now() - draft.at > WEEKS) { dropDraft(key); return; }
+    if (Date.now() - draft.at > DRAFT_LIFE) { dropDraft(key); return; }
     var same = typed(form).every(function (f) { return !(f.name in draft.fields) || draft.fields[f.name] === f.value; });
     var empty = Object.keys(draft.fields).every(function (k) { return !draft.fields[k].trim(); });
     if (same || empty) { dropDraft(key); return; }
@@ -315,14 +316,12 @@
       for (var i = drafts.length - 1; i >= 0; i--) { var k = drafts.key(i); if (k && k.indexOf(DRAFT) === 0) drafts.removeItem(k); }
     }
   }, true);
-  function flush() {
-    document.querySelectorAll("form[data-autosave]").forEach(function (form) { if (unsaved(form)) save(keyOf(form), true); });
+  function saveAll(leaving) {
+    document.querySelectorAll("form[data-autosave]").forEach(function (form) { if (unsaved(form)) save(keyOf(form), leaving); });
   }
-  window.addEventListener("pagehide", flush);
-  document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") flush(); });
-  window.addEventListener("online", function () {
-    document.querySelectorAll("form[data-autosave]").forEach(function (form) { if (unsaved(form)) save(keyOf(form), false); });
-  });
+  window.addEventListener("pagehide", function () { saveAll(true); });
+  document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") saveAll(true); });
+  window.addEventListener("online", function () { saveAll(false); });
   window.addEventListener("beforeunload", function (e) {
     if (leavingToSettle) return;
     var stuck = false;
