@@ -310,7 +310,12 @@
   });
   document.addEventListener("submit", function (e) {
     var form = e.target;
-    if (form.hasAttribute("data-draft")) { var st = state(keyOf(form)); clearTimeout(st.timer); dropDraft(keyOf(form)); }
+    if (form.hasAttribute("data-draft")) {
+      var st = state(keyOf(form));
+      clearTimeout(st.timer);
+      // Sent in place, the draft is dropped once the server has it.
+      if (!inPlace(form)) dropDraft(keyOf(form));
+    }
     if (form.classList.contains("signout") && drafts) {
       // Signing out leaves nothing of what was typed in this browser.
       for (var i = drafts.length - 1; i >= 0; i--) { var k = drafts.key(i); if (k && k.indexOf(DRAFT) === 0) drafts.removeItem(k); }
@@ -333,6 +338,227 @@
     // Text that cannot reach the server now is kept in this browser; still, say so.
     if (stuck) { e.preventDefault(); e.returnValue = ""; }
   });
+
+  // Parts of a page that can be drawn again on their own (data-live="name"). Swapping in a
+  // freshly fetched page keeps open <details> as they were (except around the form just sent,
+  // which comes as the server draws it) and keeps an anchor element where it was on screen.
+  var pendingSkipped = false;
+  function swapRegions(doc, opts) {
+    var mark = opts.anchor, before = mark ? mark.getBoundingClientRect().top : 0;
+    var changed = false;
+    pendingSkipped = false;
+    document.querySelectorAll("[data-live]").forEach(function (el) {
+      var name = el.getAttribute("data-live");
+      var fresh = doc.querySelector('[data-live="' + name + '"]');
+      if (!fresh) return;
+      var sent = opts.form && el.contains(opts.form);
+      if (!sent && fresh.innerHTML === el.innerHTML) return;
+      if (!sent && opts.busy && opts.busy(el)) { pendingSkipped = true; return; }
+      var open = {};
+      el.querySelectorAll("details[id]").forEach(function (d) {
+        if (!(opts.form && d.contains(opts.form))) open[d.id] = d.open;
+      });
+      var node = document.importNode(fresh, true);
+      node.querySelectorAll("details[id]").forEach(function (d) { if (d.id in open) d.open = open[d.id]; });
+      el.replaceWith(node);
+      if (!sent) {
+        node.classList.add("just-updated");
+        setTimeout(function () { node.classList.remove("just-updated"); }, 1700);
+      }
+      changed = true;
+    });
+    var target = opts.anchorAfter ? opts.anchorAfter() : mark;
+    if (mark && target && document.contains(target)) {
+      var shift = target.getBoundingClientRect().top - before;
+      if (shift) window.scrollBy(0, shift);
+    }
+    return changed;
+  }
+
+  // Forms that change the page in place. Inside an element marked data-inplace="<page>", a
+  // form posts through fetch instead of leaving the page. What the server answers (the same
+  // page after post-redirect-get, or the page drawn again with the problem next to the field)
+  // replaces the parts of the page that changed: the scroll position and the focus stay, a
+  // second click while the first is on its way sends nothing, and what was typed is kept
+  // until the server has it. Without JavaScript the same forms post and redirect as before.
+  var swaps = 0;
+  function quoted(s) { return window.CSS && CSS.escape ? CSS.escape(s) : s.replace(/["\\]/g, "\\$&"); }
+  function formsLike(scope, action) { return scope.querySelectorAll('form[action="' + quoted(action) + '"]'); }
+  // A form named so that it is found again in the page drawn anew: the n-th form posting to
+  // the same address (a topic's forms carry its id in the address).
+  function formKey(form) {
+    var action = form.getAttribute("action") || "";
+    return { action: action, index: Array.prototype.indexOf.call(formsLike(document, action), form) };
+  }
+  function findForm(scope, key) { return key ? formsLike(scope, key.action)[key.index] || null : null; }
+  function focusKey(el) {
+    if (!el || el === document.body) return null;
+    if (el.id) return { id: el.id };
+    var form = el.form || (el.closest && el.closest("form"));
+    if (!form) return null;
+    return { form: formKey(form), index: Array.prototype.indexOf.call(form.elements, el) };
+  }
+  function findFocus(key) {
+    if (!key) return null;
+    if (key.id) return document.getElementById(key.id);
+    var form = findForm(document, key.form);
+    return form ? form.elements[key.index] || null : null;
+  }
+  function announce(text) {
+    var out = document.getElementById("live-status");
+    if (!out) {
+      out = document.createElement("div");
+      out.id = "live-status";
+      out.className = "visually-hidden";
+      out.setAttribute("role", "status");
+      out.setAttribute("aria-live", "polite");
+      document.body.appendChild(out);
+    }
+    out.textContent = "";
+    setTimeout(function () { out.textContent = text; }, 50);
+  }
+  function inPlace(form) {
+    return !!(window.fetch && window.DOMParser && form.closest("[data-inplace]") &&
+      (form.getAttribute("method") || "").toLowerCase() === "post" &&
+      form.enctype !== "multipart/form-data" && !form.hasAttribute("data-full"));
+  }
+  function problemNear(form, text) {
+    var old = form.querySelector(".inplace-problem");
+    if (old) old.remove();
+    var p = document.createElement("p");
+    p.className = "field-error inplace-problem";
+    p.setAttribute("role", "alert");
+    p.textContent = text;
+    form.appendChild(p);
+  }
+
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (e.defaultPrevented || !inPlace(form)) return;
+    e.preventDefault();
+    if (form.hasAttribute("data-sending")) return;
+    var root = form.closest("[data-inplace]");
+    var page = root.getAttribute("data-inplace");
+    var submitter = e.submitter || null;
+    var body = new URLSearchParams();
+    new FormData(form).forEach(function (v, k) { body.append(k, v); });
+    if (submitter && submitter.name) body.append(submitter.name, submitter.value);
+    var focusWas = focusKey(document.activeElement) || focusKey(submitter);
+    var key = formKey(form);
+    var part = form.closest("section[id]");
+    var partId = part ? part.id : null;
+    form.setAttribute("data-sending", "");
+    form.setAttribute("aria-busy", "true");
+    fetch(form.action, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { Accept: "text/html", "X-Rapport-Inplace": "1" }
+    })
+      .then(function (r) { return r.text().then(function (html) { return { r: r, html: html }; }); })
+      .then(function (res) {
+        form.removeAttribute("data-sending");
+        form.removeAttribute("aria-busy");
+        var doc = new DOMParser().parseFromString(res.html, "text/html");
+        var fresh = doc.querySelector("[data-inplace]");
+        if (!fresh || fresh.getAttribute("data-inplace") !== page) {
+          // It led somewhere else (or to a page about a problem): go there.
+          if (res.r.ok) { location.assign(res.r.url); return; }
+          var h = doc.querySelector("main h1, h1");
+          problemNear(form, "That did not work" + (h ? ": " + h.textContent.trim() : ".") + " Reload the page and try again.");
+          return;
+        }
+        var ok = res.r.ok;
+        if (ok && form.hasAttribute("data-draft")) dropDraft(keyOf(form));
+        // A form in a panel drawn from another page: draw the panel again too.
+        var frame = form.closest("details[data-frame]");
+        if (ok && frame) loadFrame(frame);
+        var active = findFocus(focusWas) || form;
+        var hasRegions = root.querySelector("[data-live]");
+        if (hasRegions) {
+          swapRegions(doc, {
+            form: form,
+            busy: function (el) { var f = el.querySelector("form[data-dirty]"); return !!f || el.contains(document.activeElement) && !el.contains(form); },
+            anchor: active,
+            anchorAfter: function () { return findFocus(focusWas) || findForm(document, key); }
+          });
+          // A form outside every region is drawn again on its own (cleared, or with its problem).
+          var left = findForm(document, key);
+          if (left && left === form) {
+            var again = findForm(doc, key);
+            if (again) form.replaceWith(document.importNode(again, true));
+          }
+        } else {
+          var top = active.getBoundingClientRect().top;
+          var node = document.importNode(fresh, true);
+          root.replaceWith(node);
+          var same = findFocus(focusWas) || findForm(document, key);
+          if (same) window.scrollBy(0, same.getBoundingClientRect().top - top);
+        }
+        if (ok) history.replaceState(null, "", res.r.url);
+        var invalid = !ok && document.querySelector('[data-inplace] [aria-invalid="true"]');
+        var next = invalid || findFocus(focusWas);
+        if (!next) {
+          // What had the focus is gone (a removed topic, a ticked-off action): the heading of
+          // its part of the page takes it.
+          var section = partId && document.getElementById(partId);
+          next = (section && section.querySelector("h2")) || document.querySelector("[data-inplace] h1, [data-inplace] h2");
+          if (next && !next.hasAttribute("tabindex")) next.setAttribute("tabindex", "-1");
+        }
+        if (next && next.focus) next.focus({ preventScroll: true });
+        var notice = document.querySelector('[data-inplace] .notice[role="status"], [data-inplace] .notice[role="alert"]');
+        announce(!ok ? "Not saved: " + (invalid ? "see the field marked." : (notice ? notice.textContent.trim() : "the page says why.")) :
+          (notice ? notice.textContent.trim() : "Saved."));
+        swaps += 1;
+        document.documentElement.setAttribute("data-swaps", String(swaps));
+      })
+      .catch(function () {
+        form.removeAttribute("data-sending");
+        form.removeAttribute("aria-busy");
+        problemNear(form, "Not sent: rapport could not be reached. What you typed is still here; try again in a moment.");
+      });
+  });
+
+  // A folded panel showing parts of another page (data-frame: its address; data-frame-select:
+  // which parts), fetched the first time it opens and again after a form in it was sent.
+  // Without a script the panel holds a link to that page.
+  function loadFrame(panel) {
+    var body = panel.querySelector("[data-frame-body]");
+    if (!body || !window.fetch || !window.DOMParser) return;
+    panel.setAttribute("data-loaded", "");
+    body.setAttribute("aria-busy", "true");
+    fetch(panel.getAttribute("data-frame"), { credentials: "same-origin", headers: { Accept: "text/html" }, cache: "no-store" })
+      .then(function (r) { if (!r.ok) throw new Error("status " + r.status); return r.text(); })
+      .then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var parts = doc.querySelectorAll(panel.getAttribute("data-frame-select"));
+        if (!parts.length) throw new Error("nothing to show");
+        var active = document.activeElement;
+        var had = body.contains(active) ? active.closest("[aria-labelledby]") : null;
+        var label = had ? had.getAttribute("aria-labelledby") : null;
+        body.textContent = "";
+        parts.forEach(function (part) {
+          var node = document.importNode(part, true);
+          node.classList.remove("card");
+          // Its headings sit under the panel's own.
+          node.querySelectorAll("h2").forEach(function (h) {
+            var h3 = document.createElement("h3");
+            h3.id = h.id;
+            h3.innerHTML = h.innerHTML;
+            h.replaceWith(h3);
+          });
+          body.appendChild(node);
+        });
+        var back = label && document.getElementById(label);
+        if (back) { back.setAttribute("tabindex", "-1"); back.focus({ preventScroll: true }); }
+      })
+      .catch(function () { panel.removeAttribute("data-loaded"); /* the link to the page stays */ })
+      .then(function () { body.removeAttribute("aria-busy"); });
+  }
+  document.addEventListener("toggle", function (e) {
+    var panel = e.target;
+    if (panel.matches && panel.matches("details[data-frame]") && panel.open && !panel.hasAttribute("data-loaded")) loadFrame(panel);
+  }, true);
 
   // Live updates on a meeting page: when the other person changes something, fetch the page
   // again and swap in each region (data-live) that you are not in the middle of using.
@@ -394,28 +620,8 @@
     }
 
     function apply(doc) {
-      var mark = anchor();
-      var before = mark ? mark.getBoundingClientRect().top : 0;
-      var changed = false;
-      pending = false;
-      document.querySelectorAll("[data-live]").forEach(function (el) {
-        var name = el.getAttribute("data-live");
-        var fresh = doc.querySelector('[data-live="' + name + '"]');
-        if (!fresh || fresh.innerHTML === el.innerHTML) return;
-        if (busyHere(el)) { pending = true; return; }
-        var open = {};
-        el.querySelectorAll("details[id]").forEach(function (d) { open[d.id] = d.open; });
-        var node = document.importNode(fresh, true);
-        node.querySelectorAll("details[id]").forEach(function (d) { if (d.id in open) d.open = open[d.id]; });
-        el.replaceWith(node);
-        node.classList.add("just-updated");
-        setTimeout(function () { node.classList.remove("just-updated"); }, 1700);
-        changed = true;
-      });
-      if (mark && document.contains(mark)) {
-        var shift = mark.getBoundingClientRect().top - before;
-        if (shift) window.scrollBy(0, shift);
-      }
+      var changed = swapRegions(doc, { busy: busyHere, anchor: anchor() });
+      pending = pendingSkipped;
       return changed;
     }
 

@@ -439,6 +439,23 @@ pub async fn get_note(db: &Db, meeting: Uuid, private_of: Option<PersonId>) -> R
     Ok(row.map(note))
 }
 
+/// The shared notes (with words in them) of a series' meetings before `before`, cancelled
+/// ones left out, newest first, at most `limit`, each with when its meeting began: the
+/// meeting page's "last time" and the notes before it, in one statement.
+pub async fn shared_notes_before(db: &Db, series: Uuid, before: DateTime<Utc>, limit: i64) -> Result<Vec<(Note, DateTime<Utc>)>> {
+    type Dated = (Uuid, Uuid, bool, Uuid, String, Uuid, DateTime<Utc>, i64, DateTime<Utc>);
+    let q = format!(
+        "SELECT {NOTE_COLS}, m.starts_at FROM meeting m JOIN note n ON n.meeting_id = m.id AND NOT n.private \
+         WHERE m.series_id = $1 AND m.starts_at < $2 AND m.status <> 'cancelled' AND n.body <> '' ORDER BY m.starts_at DESC LIMIT $3"
+    );
+    let rows: Vec<Dated> =
+        on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(series).bind(before).bind(limit).fetch_all(p).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, m, private, author, body, by, at, version, starts)| (note((id, m, private, author, body, by, at, version)), starts))
+        .collect())
+}
+
 pub async fn note_revision(db: &Db, note: Uuid, version: i64) -> Result<Option<String>> {
     Ok(
         on_db!(db, p => sqlx::query_scalar("SELECT body FROM note_revision WHERE note_id = $1 AND version = $2").bind(note).bind(version).fetch_optional(p).await)?,

@@ -14,6 +14,7 @@ import {
   DESKTOP, PHONE, SCREENSHOT_DIR,
   adminAddsPerson, adminSetsUpRapport, axeViolations, clickAndNavigate, formatViolations, launchBrowser, saveFailure,
   screenshot, startServer,
+  isPageRequest,
 } from './support.mjs';
 
 const UUID_PATH = /^\/people\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/?$/i;
@@ -145,7 +146,7 @@ describe('rapport in a browser', { timeout: 240_000 }, () => {
     page.on('pageerror', (err) => consoleProblems.push(`uncaught exception on ${page.url()}: ${err.message}`));
     page.on('response', (r) => {
       const req = r.request();
-      if (r.status() >= 400 && !req.isNavigationRequest() && !r.url().endsWith('/favicon.ico')) {
+      if (r.status() >= 400 && !isPageRequest(req) && !r.url().endsWith('/favicon.ico')) {
         consoleProblems.push(`${r.status()} for ${req.method()} ${r.url()} (on ${page.url()})`);
       }
     });

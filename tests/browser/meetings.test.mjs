@@ -13,6 +13,7 @@ import {
   DESKTOP, PHONE,
   axeViolations, clickAndNavigate, formatViolations, launchBrowser, saveFailure, screenshot, startServer,
   adminSetsUpRapportAndAddsTeammate, anInvitationLink, theInviteeAccepts,
+  isPageRequest,
 } from './support.mjs';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
@@ -27,7 +28,7 @@ const ids = {};
 let oneOffStart = null; // when the one-off 1:1 begins (ms since the epoch)
 const a11y = new Map();
 const A11Y_PAGES = ['/meetings', '/series/new', '/series/<id>', '/meetings/<id>', '/meetings/<id> (teammate)',
-  '/meetings/<id> (with an error)', '/meetings/<id> (settling notes)', 'home at 375 px (manager)', 'meeting at 375 px (manager)', 'prep at 375 px (manager)', 'home at 375 px (teammate)', 'meeting at 375 px (teammate)', 'prep at 375 px (teammate)', '/meetings/<id>/prep', '/actions', '/search', 'meeting dark', 'meetings dark'];
+  '/meetings/<id> (with an error)', '/meetings/<id> (ideas open)', '/meetings/<id> (settling notes)', 'home at 375 px (manager)', 'meeting at 375 px (manager)', 'prep at 375 px (manager)', 'home at 375 px (teammate)', 'meeting at 375 px (teammate)', 'prep at 375 px (teammate)', '/meetings/<id>/prep', '/actions', '/search', 'meeting dark', 'meetings dark'];
 const problems = [];
 let allowedConflicts = 0; // autosaves expected to meet a conflict (409), on purpose
 let blockedBy = null;
@@ -68,7 +69,7 @@ async function newPerson() {
       allowedConflicts -= 1;
       return;
     }
-    if (r.status() >= 400 && !req.isNavigationRequest() && !r.url().endsWith('/favicon.ico')) {
+    if (r.status() >= 400 && !isPageRequest(req) && !r.url().endsWith('/favicon.ico')) {
       problems.push(`${r.status()} for ${req.method()} ${r.url()} (on ${page.url()})`);
     }
   });
@@ -403,6 +404,106 @@ describe('1:1s in a browser', { timeout: 300_000 }, () => {
     assert.equal(await a.locator('#shortcuts').evaluate((d) => d.open), true, '? opens the shortcuts');
     await a.keyboard.press('Escape');
     assert.equal(await a.locator('#shortcuts').evaluate((d) => d.open), false, 'Escape closes them');
+  });
+
+  step('topics and actions change in place: no reload, the scroll and the focus stay, a refusal shows next to the field', async () => {
+    const a = manager.page;
+    await goto(a, `/meetings/${ids.meeting}`);
+    await a.evaluate(() => { window.stillHere = true; });
+    const stayed = async (what) => assert.equal(await a.evaluate(() => window.stillHere), true, `${what} reloaded the page`);
+    const focused = () => a.evaluate(() => {
+      const e = document.activeElement;
+      return { id: e?.id || '', text: (e?.textContent || '').trim(), topic: e?.closest('li')?.querySelector('.point-text')?.textContent || '' };
+    });
+    const top = (loc) => loc.evaluate((e) => Math.round(e.getBoundingClientRect().top));
+    const order = () => a.locator('li.point .point-text').allInnerTexts();
+
+    // Add: the new topic shows in the list; the field is empty again, keeps the focus and stays put on screen.
+    const input = a.locator('#f-point-body');
+    await input.evaluate((e) => e.scrollIntoView({ block: 'center' }));
+    const before = await top(input);
+    await input.fill('Conference budget');
+    await input.press('Enter');
+    await a.locator('li.point', { hasText: 'Conference budget' }).waitFor({ timeout: 3000 });
+    await stayed('adding a topic');
+    assert.equal((await focused()).id, 'f-point-body');
+    assert.equal(await input.inputValue(), '');
+    const after = await top(input);
+    assert.ok(Math.abs(after - before) <= 2, `the add form moved on screen from ${before}px to ${after}px`);
+
+    // Tick it off: it shows as discussed, and the tick keeps the focus.
+    const topic = () => a.locator('li.point', { hasText: 'Conference budget' });
+    await topic().locator('button.tick').focus();
+    await a.keyboard.press('Enter');
+    await a.locator('li.point.is-discussed', { hasText: 'Conference budget' }).waitFor({ timeout: 3000 });
+    await stayed('ticking a topic');
+    let f = await focused();
+    assert.equal(f.topic, 'Conference budget');
+    assert.match(f.text, /^Discussed: Conference budget/);
+
+    // Move it up: the order changes, and the same button keeps the focus.
+    const was = await order();
+    await a.getByRole('button', { name: 'Move “Conference budget” up' }).click();
+    await a.waitForFunction((n) => {
+      const list = [...document.querySelectorAll('li.point .point-text')].map((e) => e.textContent);
+      return list.indexOf('Conference budget') === n - 2;
+    }, was.length);
+    await stayed('moving a topic');
+    f = await focused();
+    assert.match(f.text, /Move “Conference budget” up/);
+    const moved = await order();
+    await goto(a, `/meetings/${ids.meeting}`);
+    assert.deepEqual(await order(), moved, 'the new order was not saved');
+    await a.evaluate(() => { window.stillHere = true; });
+
+    // Remove it: gone from the list; the focus goes to the agenda, not lost.
+    await a.getByRole('button', { name: 'Remove “Conference budget”' }).click();
+    await topic().waitFor({ state: 'detached', timeout: 3000 });
+    await stayed('removing a topic');
+    assert.equal(await a.evaluate(() => document.activeElement?.id), 'agenda-h');
+
+    // A refusal: the message next to the field, the focus on it, the address unchanged.
+    await input.fill('   ');
+    await input.press('Enter');
+    await a.locator('#f-point-body-error').waitFor({ timeout: 3000 });
+    await stayed('a refused topic');
+    assert.equal(await a.locator('#f-point-body-error').innerText(), 'Write a topic first.');
+    assert.equal((await focused()).id, 'f-point-body');
+    assert.equal(new URL(a.url()).pathname, `/meetings/${ids.meeting}`);
+
+    // Actions too: add one, then tick it done.
+    await a.locator('#f-action-body').fill('Book the conference');
+    await a.locator('#f-action-body').press('Enter');
+    await a.locator('.action-item', { hasText: 'Book the conference' }).waitFor({ timeout: 3000 });
+    await stayed('adding an action');
+    assert.equal((await focused()).id, 'f-action-body');
+    await a.locator('.action-item', { hasText: 'Book the conference' }).locator('button.tick').click();
+    await a.locator('.action-item.is-done', { hasText: 'Book the conference' }).waitFor({ timeout: 3000 });
+    await stayed('ticking an action');
+    assert.match((await focused()).text, /^Done: Book the conference/);
+  });
+
+  step('the meeting page offers prep\'s suggestions, questions and templates; a question added there lands on the agenda in place', async () => {
+    const a = manager.page;
+    await goto(a, `/meetings/${ids.meeting}`);
+    await a.evaluate(() => { window.stillHere = true; });
+    await a.locator('#ideas-more summary').click();
+    const first = a.locator('#ideas .question-list li').first();
+    await first.waitFor({ timeout: 5000 });
+    assert.equal(await a.locator('#ideas select[name="key"]').count(), 1, 'templates are offered');
+    assert.ok(await a.locator('#ideas #sugg-h').count() === 1, 'suggestions are offered');
+    await checkA11y(a, '/meetings/<id> (ideas open)');
+    const text = (await first.locator('.point-text').innerText()).trim();
+    const response = await clickAndNavigate(a, first.getByRole('button', { name: /^Add to the agenda/ }));
+    assert.equal(response.status(), 200);
+    await a.locator('[data-live="agenda"] .point-text', { hasText: text.slice(0, 40) }).waitFor({ timeout: 3000 });
+    assert.equal(await a.evaluate(() => window.stillHere), true, 'adding a question reloaded the page');
+    assert.match(await a.locator('[data-live="flash"]').innerText(), /The question is on the agenda below/);
+    // The panel is drawn again: the question is no longer offered, the others still are.
+    await a.waitForFunction((t) => {
+      const offered = [...document.querySelectorAll('#ideas .question-list .point-text')].map((e) => e.textContent.trim());
+      return offered.length > 0 && !offered.includes(t);
+    }, text, { timeout: 5000 });
   });
 
   step('actions, notes and a refused form on the meeting page', async () => {

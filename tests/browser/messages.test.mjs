@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 
 import {
   DESKTOP, adminSetsUpRapport, axeViolations, clickAndNavigate, formatViolations, launchBrowser, screenshot, startServer,
+  isPageRequest,
 } from './support.mjs';
 
 const ADMIN = { name: 'Ada Lovelace', email: 'ada@example.com', title: 'Director', timezone: 'Europe/Berlin', password: 'analytical engine 1843' };
@@ -37,7 +38,7 @@ describe('messages, calendar and reminders in a browser', () => {
     page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text()); });
     page.on('response', (r) => {
       const path = new URL(r.url()).pathname;
-      if (!r.request().isNavigationRequest() && r.status() >= 400 && path !== '/favicon.ico') problems.push(`${r.status()} ${path}`);
+      if (!isPageRequest(r.request()) && r.status() >= 400 && path !== '/favicon.ico') problems.push(`${r.status()} ${path}`);
     });
     page.on('pageerror', (e) => problems.push(e.message));
   });

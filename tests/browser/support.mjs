@@ -189,18 +189,45 @@ export async function saveFailure(page, name) {
 }
 
 /**
+ * A request for a page a person sees: a navigation, or a form the page's script sent in
+ * place (its answer, a 422 with the problem shown next to the field included, is drawn
+ * into the page as a navigation's would be).
+ */
+export function isPageRequest(req) {
+  if (req.isNavigationRequest()) return true;
+  let first = req;
+  while (first.redirectedFrom()) first = first.redirectedFrom();
+  return first.headers()['x-rapport-inplace'] === '1';
+}
+
+/**
  * Clicks the button and waits for the resulting document: returns the first
  * non-redirect response of the main frame's navigation (so a 422 re-shown
- * form is seen as 422, a POST-redirect-GET as the final GET's status).
+ * form is seen as 422, a POST-redirect-GET as the final GET's status). A form
+ * sent in place (the page's script posts it and swaps in what changed) counts
+ * too: its final response is returned once the page has been updated.
  */
 export async function clickAndNavigate(page, button) {
+  const swapsBefore = await page.evaluate(() => Number(document.documentElement.getAttribute('data-swaps') || 0));
+  const here = new URL(page.url()).pathname;
   const responsePromise = page.waitForResponse((r) => {
     const req = r.request();
-    return req.isNavigationRequest() && req.frame() === page.mainFrame() && (r.status() < 300 || r.status() >= 400);
+    if (r.status() >= 300 && r.status() < 400) return false;
+    if (req.isNavigationRequest()) return req.frame() === page.mainFrame();
+    // Sent in place and answered with this same page (or with the problem to show on it).
+    return isPageRequest(req) && (new URL(r.url()).pathname === here || r.status() >= 400);
   });
+  // The next document's load (a form sent in place may lead to another page only after its
+  // answer came, when the click no longer waits for the navigation it started).
+  const loaded = page.waitForEvent('load', { timeout: 30_000 });
+  loaded.catch(() => {});
   await button.click();
   const response = await responsePromise;
-  await page.waitForLoadState('load');
+  if (response.request().isNavigationRequest()) {
+    await loaded;
+  } else {
+    await page.waitForFunction((n) => Number(document.documentElement.getAttribute('data-swaps') || 0) > n, swapsBefore);
+  }
   return response;
 }
 

@@ -27,6 +27,8 @@ on_both!(
     feedback_goes_to_the_person_chosen_never_to_your_manager_by_default,
     a_topic_has_its_own_note_which_travels_with_it_when_carried_over,
     each_thing_done_says_so_where_it_was_done,
+    suggestions_questions_and_templates_are_reachable_from_the_meeting_page,
+    the_meeting_page_keeps_the_last_few_meetings_notes_at_hand,
     the_question_bank_opens_on_one_purpose_with_every_other_a_click_away,
 );
 
@@ -534,4 +536,91 @@ async fn the_question_bank_opens_on_one_purpose_with_every_other_a_click_away(t:
     assert!(plain.contains("href=\"/questions?purpose=all\">show every purpose</a>"));
     assert!(!every.contains("show every purpose"));
     assert!(count(&page(&m, &t, "/questions?q=really").await) >= 1, "a search looks at every purpose");
+}
+
+/// Defect 9: templates and suggestions were only on the prep page. The meeting page offers them
+/// (drawn from the prep page, asked for as `?for=meeting`), and a question added from there
+/// leads back to the meeting with the question on its agenda.
+async fn suggestions_questions_and_templates_are_reachable_from_the_meeting_page(t: TestApp) {
+    let (_, manager, teammate) = people(&t).await;
+    let (_, first, _) = weekly(&t, &manager, &teammate).await;
+    let (m, m_csrf) = t.signed_in(&manager.email).await;
+    let meeting = page(&m, &t, &format!("/meetings/{first}")).await;
+    assert!(meeting.contains(&format!("data-frame=\"/meetings/{first}/prep?for=meeting\"")), "{meeting}");
+    assert!(meeting.contains(&format!("href=\"/meetings/{first}/prep#questions-h\"")), "without a script, a link leads there");
+
+    let ideas = page(&m, &t, &format!("/meetings/{first}/prep?for=meeting")).await;
+    assert_eq!(ideas.matches("data-ideas").count(), 2, "suggestions and questions are marked for the meeting page");
+    assert!(ideas.contains("name=\"back\" value=\"meeting\""));
+    assert!(!page(&m, &t, &format!("/meetings/{first}/prep")).await.contains("name=\"back\""), "the prep page's own forms stay there");
+
+    let found = ideas.find("name=\"key\" value=\"").expect("a question to add");
+    let key = &ideas[found + 18..];
+    let key = &key[..key.find('"').unwrap()];
+    let r = m
+        .post(t.url(&format!("/meetings/{first}/questions")))
+        .form(&[("_csrf", m_csrf.as_str()), ("key", key), ("back", "meeting")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(to, format!("/meetings/{first}?saved=question#agenda"));
+    let after = page(&m, &t, &to).await;
+    assert!(after.contains("The question is on the agenda below"), "{after}");
+    let view = t.app.meeting_view(&manager, first).await.unwrap();
+    assert_eq!(view.points.len(), 1, "the question is a topic now");
+    // Any other value of `back` leads to the prep page, never elsewhere.
+    let r = m
+        .post(t.url(&format!("/meetings/{first}/questions")))
+        .form(&[("_csrf", m_csrf.as_str()), ("key", key), ("back", "https://evil.example/")])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.headers()["location"].to_str().unwrap().starts_with(&format!("/meetings/{first}/prep")));
+}
+
+/// "The last few meetings' notes and decisions available on the meeting page, not just the
+/// previous one": the last time's notes as before, and the three before it folded below them,
+/// newest first, each leading to its meeting. Read in the statement that read the last time's.
+async fn the_meeting_page_keeps_the_last_few_meetings_notes_at_hand(t: TestApp) {
+    let (_, manager, teammate) = people(&t).await;
+    let (series, _, _) = weekly(&t, &manager, &teammate).await;
+    // Four meetings are planned ahead; two weeks on, the next ones are too.
+    let mut meetings: Vec<Uuid> = vec![];
+    for day in ["2026-03-02T08:00:00Z", "2026-03-19T08:00:00Z"] {
+        t.clock.set(at(day));
+        for m in t.app.series_view(&manager, series, None).await.unwrap().upcoming {
+            if !meetings.contains(&m.id) {
+                meetings.push(m.id);
+            }
+        }
+    }
+    meetings.truncate(6);
+    assert_eq!(meetings.len(), 6);
+    for (n, id) in meetings.iter().take(5).enumerate() {
+        if n == 2 {
+            continue; // a meeting without notes is passed over
+        }
+        t.app.save_note(&teammate, *id, false, &format!("Decided in week {}", n + 1), 0).await.unwrap();
+    }
+    t.app.save_note(&manager, meetings[1], true, "Private to the manager, week 2", 0).await.unwrap();
+    t.clock.set(at("2026-04-08T09:00:00Z"));
+    let (m, _) = t.signed_in(&manager.email).await;
+    let html = page(&m, &t, &format!("/meetings/{}", meetings[5])).await;
+    let last = &html[html.find("id=\"last-h\"").expect("the last-time card")..];
+    let earlier = &last[last.find("id=\"earlier-notes\"").expect("the earlier notes, folded")..];
+    let (last, earlier) = (&last[..last.find("id=\"earlier-notes\"").unwrap()], &earlier[..earlier.find("</details>").unwrap()]);
+    assert!(last.contains("Decided in week 5"), "{last}");
+    let at = |w: &str| earlier.find(w).unwrap_or_else(|| panic!("{w} missing from {earlier}"));
+    assert!(at("Decided in week 4") < at("Decided in week 2") && at("Decided in week 2") < at("Decided in week 1"), "{earlier}");
+    assert!(!earlier.contains("Decided in week 5") && !earlier.contains("Private to the manager"), "{earlier}");
+    assert!(earlier.contains(&format!("href=\"/meetings/{}\"", meetings[0])), "each leads to its meeting");
+
+    // Only three earlier ones: with a sixth note, the oldest drops out.
+    t.app.save_note(&teammate, meetings[2], false, "Decided in week 3", 0).await.unwrap();
+    let html = page(&m, &t, &format!("/meetings/{}", meetings[5])).await;
+    let earlier = &html[html.find("id=\"earlier-notes\"").unwrap()..];
+    let earlier = &earlier[..earlier.find("</details>").unwrap()];
+    assert!(earlier.contains("Decided in week 3") && !earlier.contains("Decided in week 1"), "{earlier}");
 }

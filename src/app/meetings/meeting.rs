@@ -1,6 +1,6 @@
 //! One meeting: its page, status, moving it, the "worth your time?" rating, what is coming next.
 
-use super::view::{MeetingView, Upcoming};
+use super::view::{EarlierNote, MeetingView, Upcoming};
 use super::{conflict, parse_time};
 use crate::app::{App, AppError, AppResult};
 use crate::domain::meeting::{self as rules, Meeting, MeetingStatus, Series};
@@ -45,10 +45,12 @@ impl App {
         let previous = store::previous(&self.db, series.id, meeting.starts_at).await?;
         let since = previous.as_ref().map(|p| p.starts_at).unwrap_or(meeting.starts_at);
         let actions = store::actions_for_meeting(&self.db, series.id, meeting.id, meeting.starts_at, since).await?;
-        let previous_note = match &previous {
-            Some(p) => store::get_note(&self.db, p.id, None).await?,
-            None => None,
-        };
+        // The last time's notes and up to three before them, in one statement.
+        let mut notes = store::shared_notes_before(&self.db, series.id, meeting.starts_at, 4).await?;
+        let last_id = previous.as_ref().map(|p| p.id);
+        let previous_note = notes.iter().position(|(n, _)| Some(n.meeting_id) == last_id).map(|i| notes.remove(i).0);
+        notes.truncate(3);
+        let earlier_notes = notes.into_iter().map(|(note, starts_at)| EarlierNote { note, starts_at }).collect();
         let next = store::upcoming(&self.db, series.id, meeting.starts_at + Duration::seconds(1), 3).await?;
         let can_rate = Self::pair_may(actor, &series, Action::Write, Resource::MeetingRating);
         Ok(MeetingView {
@@ -63,6 +65,7 @@ impl App {
             actions,
             previous,
             previous_note,
+            earlier_notes,
             next,
             can_rate,
         })

@@ -15,7 +15,9 @@ pub mod view;
 
 pub use home::HomeRow;
 pub use search::snippet_html;
-pub use view::{ActionPatch, MeetingView, MyAction, NoteSaved, PointPatch, SearchResult, SeriesInput, SeriesSummary, SeriesView, Upcoming};
+pub use view::{
+    ActionPatch, EarlierNote, MeetingView, MyAction, NoteSaved, PointPatch, SearchResult, SeriesInput, SeriesSummary, SeriesView, Upcoming,
+};
 
 use super::AppError;
 use crate::domain::meeting::{Meeting, Series, SeriesKind, SeriesStatus};

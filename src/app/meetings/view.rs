@@ -37,10 +37,19 @@ pub struct MeetingView {
     pub actions: Vec<ActionItem>,
     pub previous: Option<Meeting>,
     pub previous_note: Option<Note>,
+    /// The shared notes of up to three meetings before the previous one, newest first.
+    pub earlier_notes: Vec<EarlierNote>,
     pub next: Vec<Meeting>,
     /// Whether the policy lets the viewer rate the pair's 1:1s (whether this one can be rated
     /// yet is [`Meeting::can_be_rated`]).
     pub can_rate: Allowed,
+}
+
+/// An earlier meeting's shared notes, with when that meeting began.
+#[derive(Debug, Clone)]
+pub struct EarlierNote {
+    pub note: Note,
+    pub starts_at: DateTime<Utc>,
 }
 
 impl MeetingView {

@@ -394,6 +394,10 @@ pub async fn create_template(State(app): State<App>, user: CurrentUser, Form(f):
 #[derive(Deserialize)]
 pub struct KeyForm {
     key: String,
+    /// `meeting` when sent from the meeting page's ideas (drawn from the prep page): lead back
+    /// there. Any other value leads to the prep page.
+    #[serde(default)]
+    back: String,
 }
 
 pub async fn delete_template(State(app): State<App>, user: CurrentUser, Form(f): Form<KeyForm>) -> PageResult {
@@ -407,7 +411,7 @@ pub async fn apply_template(State(app): State<App>, user: CurrentUser, Path(id):
     Ok(Redirect::to(&format!("/meetings/{id}?saved=template#agenda")).into_response())
 }
 
-/// From the prep view: one suggested question into this meeting's agenda.
+/// From the prep view (or the meeting page's ideas): one suggested question into this meeting's agenda.
 pub async fn add_question_to_meeting(
     State(app): State<App>,
     user: CurrentUser,
@@ -415,7 +419,11 @@ pub async fn add_question_to_meeting(
     Form(f): Form<KeyForm>,
 ) -> PageResult {
     app.use_question(user.person(), &f.key, id).await?;
-    Ok(Redirect::to(&format!("/meetings/{id}/prep?saved=question#questions-h")).into_response())
+    Ok(match f.back.as_str() {
+        "meeting" => Redirect::to(&format!("/meetings/{id}?saved=question#agenda")),
+        _ => Redirect::to(&format!("/meetings/{id}/prep?saved=question#questions-h")),
+    }
+    .into_response())
 }
 
 /// Every purpose, for forms.

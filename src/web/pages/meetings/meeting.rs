@@ -174,6 +174,8 @@ struct MeetingPage {
     started: bool,
     previous: Option<MeetingRow>,
     previous_note: Option<String>,
+    /// The notes of up to three meetings before the last one, newest first.
+    earlier: Vec<Earlier>,
     points: Vec<PointRow>,
     actions: Vec<ActionRow>,
     open_actions: usize,
@@ -312,6 +314,11 @@ pub(super) async fn meeting_response(app: &App, user: &CurrentUser, id: Uuid, st
         .collect();
     let previous = v.previous.as_ref().map(|m| meeting_rows(std::slice::from_ref(m), tz, now).remove(0));
     let previous_note = v.previous_note.as_ref().filter(|n| !n.body.trim().is_empty()).map(App::render_note);
+    let earlier = v
+        .earlier_notes
+        .iter()
+        .map(|e| Earlier { id: e.note.meeting_id, when: when(e.starts_at, tz, now), html: App::render_note(&e.note) })
+        .collect();
     let shared_html = v.shared_note.as_ref().filter(|n| !n.body.trim().is_empty()).map(App::render_note);
     let shared_meta = v.shared_note.as_ref().map(|n| note_meta(n, &v, tz, now));
     let notes_text = f.note_text.clone().unwrap_or_else(|| v.shared_note.as_ref().map(|n| n.body.clone()).unwrap_or_default());
@@ -353,6 +360,7 @@ pub(super) async fn meeting_response(app: &App, user: &CurrentUser, id: Uuid, st
         started: v.meeting.starts_at <= now,
         previous,
         previous_note,
+        earlier,
         points,
         open_actions,
         actions,
@@ -386,11 +394,21 @@ pub(super) async fn meeting_response(app: &App, user: &CurrentUser, id: Uuid, st
     Ok(render(status, &page))
 }
 
+/// An earlier meeting's shared notes on the meeting page.
+struct Earlier {
+    id: Uuid,
+    when: String,
+    html: String,
+}
+
 #[derive(Deserialize, Default)]
 pub struct MeetingQuery {
     /// What was just done, for a confirmation: `merged`, `rating`, `template`, `question`.
     pub(super) saved: Option<String>,
     captured: Option<String>,
+    /// `meeting` when the prep page is asked for its ideas to show on the meeting page.
+    #[serde(rename = "for")]
+    pub(super) for_page: Option<String>,
 }
 
 pub async fn meeting_page(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>, Query(q): Query<MeetingQuery>) -> PageResult {
@@ -400,6 +418,7 @@ pub async fn meeting_page(State(app): State<App>, user: CurrentUser, Path(id): P
         ),
         Some("rating") => Some("Thank you: your answer is saved. It helps you both see whether these 1:1s are worth the time.".to_string()),
         Some("template") => Some("The template's prompts are on the agenda below; remove any you do not need.".to_string()),
+        Some("question") => Some("The question is on the agenda below.".to_string()),
         _ if q.captured.is_some() => Some("Captured. It is where it belongs now, and the session counts as done.".to_string()),
         _ => None,
     };

@@ -42,6 +42,8 @@ struct PrepPage {
     about_of: Option<Uuid>,
     /// A question was just added to the agenda from here.
     added: bool,
+    /// Drawn for the meeting page's ideas (`?for=meeting`): its forms lead back there.
+    for_meeting: bool,
 }
 
 /// The prep page (`?saved=question` after a question was added from it).
@@ -110,6 +112,7 @@ pub async fn prep_page(State(app): State<App>, user: CurrentUser, Path(id): Path
     }
     Ok(ok(&PrepPage {
         added: q.saved.as_deref() == Some("question"),
+        for_meeting: q.for_page.as_deref() == Some("meeting"),
         c: Chrome::for_user(&user.0, &format!("Prepare: 1:1 with {}", other.name), "meetings"),
         id: v.meeting.id,
         viewer_is_teammate: v.viewer_is_teammate(),
