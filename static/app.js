@@ -119,7 +119,11 @@
     out.textContent = text;
     out.classList.toggle("bad", !!bad);
   }
-  function area(form) { return form.querySelector('textarea[name="body"]'); }
+  function area(form) { return form.querySelector('textarea[name="body"], textarea[name="note"]'); }
+  // A topic's note saves through the topic (PATCH, on its version, with the note it was typed
+  // on); the meeting's notes through the notes (PUT, on the note's version).
+  function isPoint(form) { return form.getAttribute("data-autosave-kind") === "point"; }
+  function versionOf(form) { return form.querySelector(isPoint(form) ? 'input[name="version"]' : 'input[name="base_version"]'); }
   // An autosaving form whose box holds words the server does not have yet.
   function unsaved(form) {
     var a = area(form);
@@ -172,19 +176,20 @@
     if (!form || !form.hasAttribute("data-autosave")) return;
     clearTimeout(st.timer);
     if (st.busy) { st.again = true; return; }
-    var field = area(form), base = form.querySelector('input[name="base_version"]');
+    var field = area(form), base = versionOf(form);
     var token = form.querySelector('input[name="_csrf"]');
     if (!field || !base || !token) return;
     var sent = field.value, from = base.value;
     if (sent === savedText(form)) { dropDraft(key); form.removeAttribute("data-dirty"); return; }
     st.busy = true;
     say(form, "Saving\u2026");
+    var point = isPoint(form);
     fetch(form.getAttribute("data-autosave"), {
-      method: "PUT",
+      method: point ? "PATCH" : "PUT",
       credentials: "same-origin",
       keepalive: !!leaving,
       headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRF-Token": token.value },
-      body: JSON.stringify({ body: sent, base_version: Number(from) })
+      body: JSON.stringify(point ? { version: Number(from), note: sent, note_base: savedText(form) } : { body: sent, base_version: Number(from) })
     })
       .then(function (r) {
         return r.json().catch(function () { return {}; }).then(function (data) { return { status: r.status, data: data }; });
@@ -196,9 +201,11 @@
   function saved(key, sent, from, res) {
     var form = formOf(key), st = state(key);
     if (!form) return;
-    var field = area(form), base = form.querySelector('input[name="base_version"]');
-    if (res.status === 200 && res.data && res.data.note) {
-      var note = res.data.note;
+    var field = area(form), base = versionOf(form);
+    var point = isPoint(form);
+    if (res.status === 200 && res.data && (point ? typeof res.data.note === "string" : res.data.note)) {
+      // Both answers as one: the text the server keeps, and its version.
+      var note = point ? { body: res.data.note, version: res.data.version } : res.data.note;
       st.delay = 0;
       st.failing = false;
       field.rapportSaved = note.body;
@@ -215,6 +222,10 @@
       if (field.value === note.body) { dropDraft(key); form.removeAttribute("data-dirty"); }
       say(form, (res.data.merged ? "Saved, with the other changes put in, " : "Saved ") + clock(Date.now()));
       document.dispatchEvent(new CustomEvent("rapport:saved"));
+    } else if (res.status === 409 && point) {
+      // Both changed the same lines of a topic's note: keep these words here, and say so.
+      st.failing = true;
+      say(form, "Not saved: this note was changed at the same place meanwhile. Your words are kept here; reload the page to see both.", true);
     } else if (res.status === 409) {
       // Both changed the same lines: the page shows both versions side by side to choose from.
       say(form, "Not saved: the same lines were changed by someone else. Showing both versions\u2026", true);
@@ -306,7 +317,11 @@
   });
   document.addEventListener("focusout", function (e) {
     var form = e.target && e.target.form;
-    if (form && form.hasAttribute("data-autosave") && e.target === area(form) && unsaved(form)) save(keyOf(form), false);
+    if (!form || !form.hasAttribute("data-autosave") || e.target !== area(form) || !unsaved(form)) return;
+    // Off to the form's own Save button: the form carries the words (one save, not two).
+    var to = e.relatedTarget;
+    if (to && to.form === form && to.type === "submit") return;
+    save(keyOf(form), false);
   });
   document.addEventListener("submit", function (e) {
     var form = e.target;

@@ -386,6 +386,18 @@ describe('1:1s in a browser', { timeout: 300_000 }, () => {
     assert.equal(response.status(), 200);
     assert.equal((await a.locator('li.point', { hasText: 'Roadmap for Q3' }).locator('.point-note').innerText()).trim(), 'Ask Grace which part she wants to own');
     await b.locator('li.point', { hasText: 'Roadmap for Q3' }).locator('.point-note', { hasText: 'which part she wants to own' }).waitFor({ timeout: 3000 });
+
+    // Typed and never saved by hand: it saves itself, and the other person sees it.
+    const mine = b.locator('li.point', { hasText: 'Roadmap for Q3' });
+    await mine.locator('summary', { hasText: 'Edit the note' }).click();
+    const box = mine.getByLabel('Note on “Roadmap for Q3”');
+    await box.press('End');
+    await box.pressSequentially(' — the API part', { delay: 10 });
+    await mine.locator('[data-save-state]', { hasText: /^Saved/ }).waitFor({ timeout: 5000 });
+    await a.locator('li.point', { hasText: 'Roadmap for Q3' }).locator('.point-note', { hasText: 'the API part' }).waitFor({ timeout: 3000 });
+    await goto(b, `/meetings/${ids.meeting}`);
+    assert.equal((await b.locator('li.point', { hasText: 'Roadmap for Q3' }).locator('.point-note').innerText()).trim(),
+      'Ask Grace which part she wants to own — the API part');
   });
 
   step('keyboard: a, t, n focus their fields and ? shows the shortcuts', async () => {

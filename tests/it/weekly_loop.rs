@@ -29,6 +29,7 @@ on_both!(
     each_thing_done_says_so_where_it_was_done,
     suggestions_questions_and_templates_are_reachable_from_the_meeting_page,
     the_meeting_page_keeps_the_last_few_meetings_notes_at_hand,
+    a_topic_note_saved_as_it_is_typed_merges_with_what_changed_meanwhile,
     the_question_bank_opens_on_one_purpose_with_every_other_a_click_away,
 );
 
@@ -623,4 +624,56 @@ async fn the_meeting_page_keeps_the_last_few_meetings_notes_at_hand(t: TestApp) 
     let earlier = &html[html.find("id=\"earlier-notes\"").unwrap()..];
     let earlier = &earlier[..earlier.find("</details>").unwrap()];
     assert!(earlier.contains("Decided in week 3") && !earlier.contains("Decided in week 1"), "{earlier}");
+}
+
+/// A topic's note saves as it is typed (the page sends `note_base`, the note its words were
+/// typed on). A tick or a note written elsewhere by the other person in between is not a
+/// conflict: the note saves on top (merged). Only the same lines changed by both are refused.
+async fn a_topic_note_saved_as_it_is_typed_merges_with_what_changed_meanwhile(t: TestApp) {
+    use rapport::app::meetings::PointPatch;
+    let (_, manager, teammate) = people(&t).await;
+    let (_, first, _) = weekly(&t, &manager, &teammate).await;
+    let topic = t.app.add_point(&teammate, first, "Moving to the platform team", false).await.unwrap();
+    let with_note = PointPatch { note: Some("Ask Sam\nTrial in April".into()), ..Default::default() };
+    t.app.update_point(&teammate, topic.id, 1, with_note).await.unwrap();
+    let token = t.token(&manager).await;
+    let patch = |body: serde_json::Value| {
+        reqwest::Client::new().patch(t.url(&format!("/api/v1/points/{}", topic.id))).bearer_auth(&token).json(&body).send()
+    };
+    // The teammate ticks it off (version 3) while the manager types on version 2.
+    t.app.update_point(&teammate, topic.id, 2, PointPatch { discussed: Some(true), ..Default::default() }).await.unwrap();
+    let r = patch(serde_json::json!({"version": 2, "note": "Ask Sam first\nTrial in April", "note_base": "Ask Sam\nTrial in April"}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(
+        (body["note"].as_str(), body["version"].as_i64(), body["discussed"].as_bool()),
+        (Some("Ask Sam first\nTrial in April"), Some(4), Some(true))
+    );
+
+    // The teammate adds a line at the end meanwhile: both are kept.
+    let add = PointPatch { note: Some("Ask Sam first\nTrial in April\nBudget agreed".into()), ..Default::default() };
+    t.app.update_point(&teammate, topic.id, 4, add).await.unwrap();
+    let r = patch(
+        serde_json::json!({"version": 4, "note": "Ask Sam first (today)\nTrial in April", "note_base": "Ask Sam first\nTrial in April"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 200);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["note"], "Ask Sam first (today)\nTrial in April\nBudget agreed");
+
+    // The same line changed by both: refused, nothing saved.
+    let clash = PointPatch { note: Some("Ask Sam first (tomorrow)\nTrial in April\nBudget agreed".into()), ..Default::default() };
+    t.app.update_point(&teammate, topic.id, 6, clash).await.unwrap();
+    let r = patch(serde_json::json!({"version": 6, "note": "Ask Sam first (Friday)\nTrial in April\nBudget agreed", "note_base": "Ask Sam first (today)\nTrial in April\nBudget agreed"})).await.unwrap();
+    assert_eq!(r.status(), 409);
+    // Without `note_base` an old version is refused as before, and a tick on an old version too.
+    let r = patch(serde_json::json!({"version": 6, "note": "Anything"})).await.unwrap();
+    assert_eq!(r.status(), 409);
+    let r = patch(serde_json::json!({"version": 6, "discussed": false, "note": "x", "note_base": "Ask Sam first (tomorrow)\nTrial in April\nBudget agreed"})).await.unwrap();
+    assert_eq!(r.status(), 409);
+    let now = t.app.meeting_view(&teammate, first).await.unwrap();
+    assert_eq!(now.points[0].note, "Ask Sam first (tomorrow)\nTrial in April\nBudget agreed");
 }

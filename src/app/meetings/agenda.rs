@@ -4,6 +4,7 @@ use super::conflict;
 use super::view::PointPatch;
 use crate::app::{App, AppError, AppResult};
 use crate::domain::meeting::{self as rules, Meeting, Series, TalkingPoint};
+use crate::domain::merge::{Merge, three_way};
 use crate::domain::policy::{Action, Resource};
 use crate::domain::{FieldError, Invalid, Person};
 use crate::store::{meetings as store, search};
@@ -55,9 +56,42 @@ impl App {
     /// Rewords (author only), ticks as discussed, marks recurring or writes the topic's note
     /// (either person).
     pub async fn update_point(&self, actor: &Person, point_id: Uuid, expected_version: i64, patch: PointPatch) -> AppResult<TalkingPoint> {
-        let (series, meeting, mut point) = self.load_point(actor, point_id).await?;
+        // A note sent with the note it was typed on is merged with what changed meanwhile; when
+        // another change lands between reading the topic and writing it, read and merge again.
+        let tries = if patch.note_base.is_some() { 3 } else { 1 };
+        for _ in 0..tries {
+            let loaded = self.load_point(actor, point_id).await?;
+            if let Some(point) = self.write_point(actor, loaded, expected_version, patch.clone()).await? {
+                return Ok(point);
+            }
+        }
+        Err(conflict("This topic"))
+    }
+
+    /// One attempt of [`App::update_point`] on the topic as just read: `None` when it changed
+    /// between reading and writing it.
+    async fn write_point(
+        &self,
+        actor: &Person,
+        (series, meeting, mut point): (Series, Meeting, TalkingPoint),
+        expected_version: i64,
+        mut patch: PointPatch,
+    ) -> AppResult<Option<TalkingPoint>> {
+        let mut expected_version = expected_version;
         if point.version != expected_version {
-            return Err(conflict("This topic"));
+            // A note typed on an older version (and nothing else): put in what changed since,
+            // unless both changed the same lines.
+            let only_note = patch.body.is_none() && patch.discussed.is_none() && patch.recurring.is_none();
+            match (&patch.note, &patch.note_base) {
+                (Some(mine), Some(base)) if only_note => match three_way(&lines(base), &lines(mine), &point.note) {
+                    Merge::Clean(text) => {
+                        patch.note = Some(text);
+                        expected_version = point.version;
+                    }
+                    Merge::Conflict(_) => return Err(conflict("This topic's note")),
+                },
+                _ => return Err(conflict("This topic")),
+            }
         }
         let mut errors = Invalid::default();
         if let Some(body) = &patch.body {
@@ -79,14 +113,14 @@ impl App {
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         if !store::update_point(&mut tx, &point, expected_version, now).await? {
-            return Err(conflict("This topic"));
+            return Ok(None);
         }
         Self::index_point(&mut tx, &point, series.id, &meeting).await?;
         Self::notify_tx(&mut tx, meeting.id, "points", actor.id).await?;
         tx.commit().await?;
         self.published(meeting.id, "points", actor.id);
         point.version = expected_version.saturating_add(1);
-        Ok(point)
+        Ok(Some(point))
     }
 
     /// Moves a topic one place up or down within the agenda as shown.
@@ -133,4 +167,9 @@ impl App {
         self.published(meeting.id, "points", actor.id);
         Ok(())
     }
+}
+
+/// Text as a form or a script may send it, with its line ends as the notes keep them.
+fn lines(text: &str) -> String {
+    text.replace("\r\n", "\n")
 }

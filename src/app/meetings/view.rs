@@ -122,6 +122,9 @@ pub struct PointPatch {
     pub body: Option<String>,
     /// The note under the topic ("" removes it).
     pub note: Option<String>,
+    /// The note these words were typed on: a note sent on an older version is merged with
+    /// what changed since (see [`crate::domain::merge`]) instead of refused.
+    pub note_base: Option<String>,
     pub discussed: Option<bool>,
     pub recurring: Option<bool>,
 }

@@ -41,7 +41,7 @@ pub(crate) async fn update_point(
     Path(id): Path<Uuid>,
     ApiJson(b): ApiJson<UpdatePoint>,
 ) -> ApiResult<Json<PointDto>> {
-    let patch = PointPatch { body: b.body, discussed: b.discussed, recurring: b.recurring, note: b.note };
+    let patch = PointPatch { body: b.body, discussed: b.discussed, recurring: b.recurring, note: b.note, note_base: b.note_base };
     Ok(Json(app.update_point(user.person(), id, b.version, patch).await?.into()))
 }
 

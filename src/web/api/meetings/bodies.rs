@@ -98,6 +98,12 @@ pub struct UpdatePoint {
     /// the topic when the topic is carried over.
     #[schema(max_length = 4000)]
     pub note: Option<String>,
+    /// The note as it was when these words were typed on it (what a page saving as you type
+    /// sends). With it, a note sent on an older `version` still saves when only other things
+    /// changed since, or when the other change to the note touches other lines (both are
+    /// kept, and the answer carries the merged note); the same lines changed by both answer 409.
+    #[schema(max_length = 4000)]
+    pub note_base: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -38,10 +38,13 @@ pub struct PointUpdateForm {
     recurring: Option<String>,
     /// The note under the topic, when the form sends it.
     note: Option<String>,
+    /// The note as the page showed it, so that a change made meanwhile is merged in.
+    note_base: Option<String>,
 }
 
 pub async fn update_point(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>, Form(f): Form<PointUpdateForm>) -> PageResult {
-    let patch = PointPatch { discussed: flag(&f.discussed), recurring: flag(&f.recurring), body: None, note: f.note };
+    let patch =
+        PointPatch { discussed: flag(&f.discussed), recurring: flag(&f.recurring), body: None, note: f.note, note_base: f.note_base };
     match app.update_point(user.person(), id, f.version, patch).await {
         Ok(p) => Ok(see_other(&meeting_href(f.meeting_id.unwrap_or(p.meeting_id), &format!("point-{}", p.id)))),
         Err(e) => refused_on_meeting(&app, &user, f.meeting_id, e, id, true).await,
