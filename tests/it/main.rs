@@ -21,6 +21,7 @@ mod kickoff;
 mod meeting_pages;
 mod meetings;
 mod messaging;
+mod odd_hours;
 mod people;
 mod privacy;
 mod program;
