@@ -14,6 +14,7 @@ mod availability;
 mod cli;
 mod csv_injection;
 mod dates;
+mod evidence;
 mod growth;
 mod guidance;
 mod handoff;
