@@ -55,6 +55,17 @@ fn excerpt(text: &str) -> String {
     format!("{}…", cut.rfind(' ').map_or(cut.as_str(), |i| &cut[..i]))
 }
 
+/// An item before grouping: when it happened, its kind (a place in `KINDS`), the form's value,
+/// its label and its whole text.
+struct Found<'a> {
+    at: DateTime<Utc>,
+    kind: usize,
+    value: &'static str,
+    id: Uuid,
+    label: String,
+    body: &'a str,
+}
+
 fn words_of(q: &str) -> Vec<String> {
     q.to_lowercase().split_whitespace().map(str::to_string).collect()
 }
@@ -62,24 +73,25 @@ fn words_of(q: &str) -> Vec<String> {
 impl Picker {
     /// The picker for `packet`, with the text of its shared notes, in the reader's words.
     pub fn new(packet: &Packet, notes: &HashMap<Uuid, String>, words: Words, q: &str) -> Picker {
-        let mut all: Vec<(DateTime<Utc>, usize, &'static str, Uuid, String, &str)> = vec![];
+        let mut all: Vec<Found<'_>> = vec![];
         for m in packet.meetings.iter().filter(|m| m.has_shared_note) {
             let body = notes.get(&m.id).map_or("", String::as_str);
-            all.push((m.starts_at, 0, "note", m.id, format!("1:1 on {}", words.day(&m.starts_at)), body));
+            let label = format!("1:1 on {}", words.day(&m.starts_at));
+            all.push(Found { at: m.starts_at, kind: 0, value: "note", id: m.id, label, body });
         }
         for f in &packet.feedback {
             let at = f.feedback.shared_at.unwrap_or(f.feedback.created_at);
             let label = format!("{} from {} to {}, {}", f.feedback.kind.label(), f.giver_name, f.receiver_name, words.day(&at));
-            all.push((at, 1, "feedback", f.feedback.id, label, f.feedback.body.as_str()));
+            all.push(Found { at, kind: 1, value: "feedback", id: f.feedback.id, label, body: &f.feedback.body });
         }
         for a in &packet.assessments {
             let by = if a.kind == AssessmentKind::SelfAssessment { "self-assessment" } else { "manager's assessment" };
             let label = format!("{}: {} ({by}), {}", a.competency, a.rating.label(), words.day(&a.created_at));
-            all.push((a.created_at, 2, "assessment", a.id, label, a.evidence.as_str()));
+            all.push(Found { at: a.created_at, kind: 2, value: "assessment", id: a.id, label, body: &a.evidence });
         }
-        all.sort_by(|a, b| b.0.cmp(&a.0));
+        all.sort_by_key(|f| std::cmp::Reverse(f.at));
         let mut months: Vec<Month> = vec![];
-        for (n, (at, kind, value, id, label, body)) in all.into_iter().enumerate() {
+        for (n, Found { at, kind, value, id, label, body }) in all.into_iter().enumerate() {
             let name = words.month(&at);
             if months.last().is_none_or(|m| m.name != name) {
                 months.push(Month { name, groups: vec![] });
