@@ -70,6 +70,10 @@ async fn the_evidence_picker_groups_by_month_and_kind_finds_and_offers_only_what
     assert!(picker.contains("1:1 on Wednesday 6 May") && picker.contains("Great incident write-up."), "{picker}");
     assert!(!picker.contains("29 April") && !picker.contains("April 2026"), "{picker}");
     assert!(found.contains("value=\"incident\""), "the search box keeps what was typed");
+    assert!(found.contains("data-evidence-none hidden>"), "something was found");
+    let none = get(format!("{page}?q=zeppelin")).await;
+    let picker = between(&none, "<legend>Evidence</legend>", "</form>");
+    assert!(picker.contains("data-evidence-none>No other evidence mentions that.") && !picker.contains("<details"), "{picker}");
 
     // A statement linking the April notes keeps them, checked, in its edit form when filtering.
     let s = t.app.add_statement(&o.emil, o.ivy.id, period.id, "praise", "A calm lead.", &[format!("note:{}", m[0].id)]).await.unwrap();

@@ -227,6 +227,10 @@ impl ReviewPage {
         m.groups.iter().any(|g| self.group_shows(si.num(), g))
     }
 
+    fn any_shows(&self, si: impl Num) -> bool {
+        self.picker.as_ref().is_some_and(|p| p.months.iter().any(|m| self.month_shows(si.num(), m)))
+    }
+
     fn group_chosen(&self, si: impl Num, g: &Group) -> usize {
         g.items.iter().filter(|it| self.chosen(si.num(), it)).count()
     }
