@@ -269,6 +269,31 @@ impl App {
         self.build_packet(actor, &person, period).await
     }
 
+    /// What a review's statements may link, for the picker: the packet, and the text of each
+    /// shared note in it, each read as the meeting's own page reads it (`load_meeting`), so
+    /// the picker never shows what reading the item directly would not.
+    pub async fn review_evidence(
+        &self,
+        actor: &Person,
+        person_id: PersonId,
+        period_id: Uuid,
+    ) -> AppResult<(Packet, HashMap<Uuid, String>)> {
+        let packet = self.review_packet(actor, person_id, period_id).await?;
+        let mut notes = HashMap::new();
+        for m in packet.meetings.iter().filter(|m| m.has_shared_note) {
+            match self.load_meeting(actor, m.id, Action::Read).await {
+                Ok(_) => {
+                    if let Some(n) = crate::store::meetings::get_note(&self.db, m.id, None).await? {
+                        notes.insert(m.id, n.body);
+                    }
+                }
+                Err(AppError::NotFound) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok((packet, notes))
+    }
+
     /// Compiles the packet as `actor` may see it. Reading the packet is not a licence to read
     /// everything in it: each item passes the check its own direct read makes (feedback as
     /// `GET /feedback/{id}`, a setback as `GET /setbacks/{id}`, growth records as the person's

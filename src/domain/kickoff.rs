@@ -33,6 +33,8 @@ struct Warnings {
     already_started: String,
     focus_hours: String,
     outside_hours: String,
+    moved_outside_hours: String,
+    moved_focus_hours: String,
 }
 
 const KICKOFF_TOML: &str = include_str!("../../content/kickoff.toml");
@@ -390,6 +392,34 @@ pub fn warnings(t: &Timing<'_>) -> Vec<Warning> {
     out
 }
 
+/// One of the two people a 1:1's new time is checked for: how the reader names them ("you",
+/// or a first name), their own zone, and their focus hours when the reader may see them.
+pub struct Attendee<'a> {
+    pub who: String,
+    pub tz: Tz,
+    pub focus: Option<&'a FocusHours>,
+}
+
+/// Why a 1:1 moved to `start` may not suit one of the two: it falls outside their usual
+/// working day (08:00 to 19:00, their time) or in their focus hours. In the kickoff's words.
+pub fn moved_warnings(start: DateTime<Utc>, minutes: u32, people: &[Attendee<'_>]) -> Vec<String> {
+    let w = &content().warnings;
+    let mut out = vec![];
+    for p in people {
+        if !in_working_day(start, minutes, p.tz) {
+            let time = start.with_timezone(&p.tz).format("%H:%M on %A").to_string();
+            out.push(fill_vars(&w.moved_outside_hours, &[("time", time), ("who", p.who.clone())]));
+        }
+        if let Some(f) = p.focus
+            && f.overlaps(start, minutes, p.tz)
+        {
+            let whose = if p.who == "you" { "your".to_string() } else { format!("{}'s", p.who) };
+            out.push(fill_vars(&w.moved_focus_hours, &[("whose", whose), ("focus", format!("{}, {}", f.label(), p.tz.name()))]));
+        }
+    }
+    out
+}
+
 fn fill_vars(s: &str, vars: &[(&str, String)]) -> String {
     vars.iter().fold(s.trim().to_string(), |acc, (k, v)| acc.replace(&format!("{{{k}}}"), v))
 }
@@ -429,7 +459,7 @@ mod tests {
         assert!(filled.contains("yours"), "the meeting belongs to the teammate");
         assert!(filled.contains("open our first 1:1 in rapport, <http://x/meetings/1>"));
         let w = &content().warnings;
-        for s in [&w.too_soon, &w.focus_hours, &w.already_started, &w.outside_hours] {
+        for s in [&w.too_soon, &w.focus_hours, &w.already_started, &w.outside_hours, &w.moved_outside_hours, &w.moved_focus_hours] {
             assert!(!s.trim().is_empty());
         }
     }

@@ -90,7 +90,7 @@ describe('reviews in a browser', { timeout: 300_000 }, () => {
     await onPhone(manager, 'review-flagged');
     // Rewritten before sharing: the edit form keeps the evidence ticked.
     const edit = page.locator('details.edit-statement').first();
-    await edit.locator('summary').click();
+    await edit.locator(':scope > summary').click();
     assert.equal(await edit.getByLabel(/Your incident write-up/).isChecked(), true);
     await edit.getByLabel('Statement', { exact: true }).fill('Handles incidents with a calm, clear head.');
     await checkA11y(page, '/people/<id>/reviews/<period> (editing a statement)');

@@ -3,6 +3,7 @@
 use super::view::{EarlierNote, MeetingView, Upcoming};
 use super::{conflict, parse_time};
 use crate::app::{App, AppError, AppResult};
+use crate::domain::kickoff::{Attendee, first_name, moved_warnings};
 use crate::domain::meeting::{self as rules, Meeting, MeetingStatus, Series};
 use crate::domain::policy::{Action, Resource};
 use crate::domain::schedule::local_instant;
@@ -165,6 +166,29 @@ impl App {
         tx.commit().await?;
         self.published(meeting.id, "meeting", actor.id);
         store::get_meeting(&self.db, meeting.id).await?.ok_or(AppError::NotFound)
+    }
+
+    /// Why the meeting's time may not suit one of the two, as `actor` says it ("you" for
+    /// themself, the other by first name): outside their usual working day, in their own zone,
+    /// or in their focus hours where the actor may see those (as `focus_hours` decides).
+    pub async fn meeting_time_warnings(&self, actor: &Person, meeting_id: Uuid) -> AppResult<Vec<String>> {
+        let (series, meeting) = self.load_meeting(actor, meeting_id, Action::Read).await?;
+        let (manager, teammate) = self.pair_people(&series).await?;
+        let mut focus = Vec::new();
+        for p in [&manager, &teammate] {
+            let seen = self.may(actor, p, Action::Read, Resource::FocusHours).await?;
+            focus.push(if seen { crate::store::kickoff::focus_hours(&self.db, p.id).await? } else { None });
+        }
+        let people: Vec<Attendee<'_>> = [&manager, &teammate]
+            .into_iter()
+            .zip(&focus)
+            .map(|(p, f)| Attendee {
+                who: if p.id == actor.id { "you".into() } else { first_name(&p.name) },
+                tz: p.timezone.tz(),
+                focus: f.as_ref(),
+            })
+            .collect();
+        Ok(moved_warnings(meeting.starts_at, meeting.duration_minutes, &people))
     }
 
     /// "Was this worth your time?" The teammate answers, once the meeting has begun.

@@ -4,6 +4,7 @@ pub mod about;
 pub mod accounts;
 pub mod capture;
 pub mod chrome;
+mod evidence;
 pub mod focus;
 pub mod growth;
 pub mod guidance;

@@ -3,6 +3,8 @@
 //! statements, sees which would be new to the person, shares; the person reads, acknowledges
 //! and answers), and the packet as print-ready HTML, Markdown or JSON.
 
+use super::evidence::{Group, Item, Month, Picker};
+use super::time::Words;
 use super::{Chrome, Form, render};
 use crate::app::reviews::{FeedbackInput, FeedbackItem, ReviewView};
 use crate::app::{App, AppError};
@@ -160,8 +162,29 @@ struct ReviewPage {
     v: ReviewView,
     /// The packet, for the manager writing (evidence to choose from) and for the person.
     packet: Option<Packet>,
+    /// The evidence to choose from, for the manager writing.
+    picker: Option<Picker>,
+    /// The statement whose edit form is open (`?edit=`, after a search from it).
+    edit: String,
     is_self: bool,
     errors: Vec<FieldError>,
+}
+
+/// A statement's number as the template hands it over (a number, or a reference to one).
+trait Num: Copy {
+    fn num(self) -> usize;
+}
+
+impl Num for usize {
+    fn num(self) -> usize {
+        self
+    }
+}
+
+impl<T: Num> Num for &T {
+    fn num(self) -> usize {
+        (*self).num()
+    }
 }
 
 /// A piece of evidence as the reader sees it: what it is, and where to look (empty when the
@@ -179,6 +202,44 @@ impl ReviewPage {
     /// Whether a statement links this piece of evidence (to tick its box in the edit form).
     fn links(&self, s: &Statement, kind: &str, id: &Uuid) -> bool {
         s.evidence.iter().any(|e| e.kind.as_str() == kind && e.id == *id)
+    }
+
+    /// The statement of a picker: the `si`th (from 1), or none for the form adding one (0).
+    fn statement(&self, si: impl Num) -> Option<&Statement> {
+        si.num().checked_sub(1).and_then(|i| self.v.statements.get(i)).map(|c| &c.statement)
+    }
+
+    /// Whether the `si`th statement links an item (none does for the add form).
+    fn chosen(&self, si: impl Num, it: &Item) -> bool {
+        self.statement(si.num()).is_some_and(|s| self.links(s, it.kind, &it.id))
+    }
+
+    /// Whether an item is offered in the `si`th picker: it matches the search, or is chosen.
+    fn shows(&self, si: impl Num, it: &Item) -> bool {
+        self.picker.as_ref().is_some_and(|p| p.matches(it)) || self.chosen(si.num(), it)
+    }
+
+    fn group_shows(&self, si: impl Num, g: &Group) -> bool {
+        g.items.iter().any(|it| self.shows(si.num(), it))
+    }
+
+    fn month_shows(&self, si: impl Num, m: &Month) -> bool {
+        m.groups.iter().any(|g| self.group_shows(si.num(), g))
+    }
+
+    fn any_shows(&self, si: impl Num) -> bool {
+        self.picker.as_ref().is_some_and(|p| p.months.iter().any(|m| self.month_shows(si.num(), m)))
+    }
+
+    fn group_chosen(&self, si: impl Num, g: &Group) -> usize {
+        g.items.iter().filter(|it| self.chosen(si.num(), it)).count()
+    }
+
+    /// A month starts open when it is the newest, when searching, or when it holds a chosen item.
+    fn month_open(&self, si: impl Num, m: &Month, place: impl Num) -> bool {
+        place.num() == 0
+            || self.picker.as_ref().is_some_and(|p| !p.q.is_empty())
+            || m.groups.iter().any(|g| self.group_chosen(si.num(), g) > 0)
     }
 
     /// Names a statement's evidence from the period's record (the packet), so the reader sees
@@ -207,18 +268,45 @@ impl ReviewPage {
     }
 }
 
-async fn review_page(app: &App, user: &CurrentUser, person: Uuid, period: Uuid, errors: Vec<FieldError>) -> PageResult {
+async fn review_page(app: &App, user: &CurrentUser, person: Uuid, period: Uuid, errors: Vec<FieldError>, q: ReviewQuery) -> PageResult {
     let v = app.review(user.person(), PersonId(person), period).await?;
-    let packet = app.review_packet(user.person(), PersonId(person), period).await.ok();
+    // The picker's evidence, each piece as the writer may read it directly; the record alone otherwise.
+    let (packet, picker) = if v.can_write {
+        match app.review_evidence(user.person(), PersonId(person), period).await.ok() {
+            Some((packet, notes)) => {
+                let words = Words::for_reader(user.person(), app.clock.now());
+                let picker = Picker::new(&packet, &notes, words, q.q.as_deref().unwrap_or(""));
+                (Some(packet), Some(picker))
+            }
+            None => (None, None),
+        }
+    } else {
+        (app.review_packet(user.person(), PersonId(person), period).await.ok(), None)
+    };
     let is_self = user.person().id.0 == person;
     let title = format!("Review · {} · {}", v.person_name, v.period.name);
     let nav = if is_self { "me" } else { "reviews" };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    Ok(render(status, &ReviewPage { c: Chrome::for_user(&user.0, &title, nav), v, packet, is_self, errors }))
+    let c = Chrome::for_user(&user.0, &title, nav);
+    Ok(render(status, &ReviewPage { c, v, packet, picker, edit: q.edit.unwrap_or_default(), is_self, errors }))
 }
 
-pub async fn review(State(app): State<App>, user: CurrentUser, Path((person, period)): Path<(Uuid, Uuid)>) -> PageResult {
-    review_page(&app, &user, person, period, vec![]).await
+/// A review page's query: what the evidence picker searches for, and from which statement.
+#[derive(Deserialize, Default)]
+pub struct ReviewQuery {
+    #[serde(default)]
+    q: Option<String>,
+    #[serde(default)]
+    edit: Option<String>,
+}
+
+pub async fn review(
+    State(app): State<App>,
+    user: CurrentUser,
+    Path((person, period)): Path<(Uuid, Uuid)>,
+    Query(q): Query<ReviewQuery>,
+) -> PageResult {
+    review_page(&app, &user, person, period, vec![], q).await
 }
 
 #[derive(Deserialize)]
@@ -251,7 +339,7 @@ pub async fn update_statement(
     let (f, evidence) = statement_form(&body);
     match app.update_statement(user.person(), PersonId(person), period, statement, &f.kind, &f.body, &evidence).await {
         Ok(_) => Ok(Redirect::to(&format!("/people/{person}/reviews/{period}#st-{statement}")).into_response()),
-        Err(AppError::Invalid(i)) => review_page(&app, &user, person, period, i.0).await,
+        Err(AppError::Invalid(i)) => review_page(&app, &user, person, period, i.0, ReviewQuery::default()).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -274,7 +362,7 @@ pub async fn add_statement(
     let (f, evidence) = statement_form(&body);
     match app.add_statement(user.person(), PersonId(person), period, &f.kind, &f.body, &evidence).await {
         Ok(_) => Ok(Redirect::to(&format!("/people/{person}/reviews/{period}#statements")).into_response()),
-        Err(AppError::Invalid(i)) => review_page(&app, &user, person, period, i.0).await,
+        Err(AppError::Invalid(i)) => review_page(&app, &user, person, period, i.0, ReviewQuery::default()).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -282,7 +370,7 @@ pub async fn add_statement(
 pub async fn share_review(State(app): State<App>, user: CurrentUser, Path((person, period)): Path<(Uuid, Uuid)>) -> PageResult {
     match app.share_review(user.person(), PersonId(person), period).await {
         Ok(_) => Ok(Redirect::to(&format!("/people/{person}/reviews/{period}?shared=1")).into_response()),
-        Err(AppError::Invalid(i)) => review_page(&app, &user, person, period, i.0).await,
+        Err(AppError::Invalid(i)) => review_page(&app, &user, person, period, i.0, ReviewQuery::default()).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -301,7 +389,7 @@ pub async fn answer_review(
 ) -> PageResult {
     match app.answer_review(user.person(), PersonId(person), period, Some(&f.answer)).await {
         Ok(_) => Ok(Redirect::to(&format!("/people/{person}/reviews/{period}#answer")).into_response()),
-        Err(AppError::Invalid(i)) => review_page(&app, &user, person, period, i.0).await,
+        Err(AppError::Invalid(i)) => review_page(&app, &user, person, period, i.0, ReviewQuery::default()).await,
         Err(e) => Err(e.into()),
     }
 }

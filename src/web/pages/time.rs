@@ -79,6 +79,18 @@ impl Words {
         }
     }
 
+    /// The day of a moment, in words: "Thursday 27 August" (with the year when it is not this one).
+    pub fn day(&self, at: &DateTime<Utc>) -> String {
+        let local = at.with_timezone(&self.tz);
+        let fmt = if local.year() == today_in(self.tz, self.now).year() { "%A %-d %B" } else { "%A %-d %B %Y" };
+        local.format(fmt).to_string()
+    }
+
+    /// The month of a moment: "August 2026".
+    pub fn month(&self, at: &DateTime<Utc>) -> String {
+        at.with_timezone(&self.tz).format("%B %Y").to_string()
+    }
+
     /// The exact moment, named: "Thursday 3 December 2026, 15:27 (Europe/Berlin)".
     pub fn exact(&self, at: &DateTime<Utc>) -> String {
         format!("{} ({})", at.with_timezone(&self.tz).format("%A %-d %B %Y, %H:%M"), self.tz.name())
@@ -123,5 +135,8 @@ mod tests {
             assert_eq!(w.ago(&at(moment)), said, "{moment}");
         }
         assert_eq!(w.exact(&at("2026-12-04T15:27:00Z")), "Friday 4 December 2026, 23:27 (Asia/Singapore)");
+        assert_eq!(w.day(&at("2026-08-27T17:00:00Z")), "Friday 28 August", "the reader's day");
+        assert_eq!(w.day(&at("2025-08-27T09:00:00Z")), "Wednesday 27 August 2025");
+        assert_eq!(w.month(&at("2026-08-31T17:00:00Z")), "September 2026");
     }
 }

@@ -65,7 +65,7 @@ pub(crate) async fn update_meeting(
 }
 
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/move", tag = "meetings", params(("id" = Uuid, Path)), request_body = MoveMeeting, responses(
-    (status = 200, description = "Moved; `moved_from_at` keeps where it was", body = MeetingDto),
+    (status = 200, description = "Moved; `moved_from_at` keeps where it was, `warnings` says when the new time may not suit one of the two", body = MovedMeeting),
     (status = 409, description = "Changed by someone else since `version`", body = ErrorBody),
     (status = 422, description = "What is wrong, per field", body = ErrorBody),
     (status = 404, description = "Nothing here, or nothing you may see (the same answer for both)", body = ErrorBody)))]
@@ -74,9 +74,11 @@ pub(crate) async fn move_meeting(
     user: CurrentUser,
     Path(id): Path<Uuid>,
     ApiJson(b): ApiJson<MoveMeeting>,
-) -> ApiResult<Json<MeetingDto>> {
+) -> ApiResult<Json<MovedMeeting>> {
     let m = app.move_meeting(user.person(), id, b.version, b.date.date(), &b.time, &b.reason).await?;
-    meeting_answer(&app, &user, m).await
+    let warnings = app.meeting_time_warnings(user.person(), id).await?;
+    let Json(meeting) = meeting_answer(&app, &user, m).await?;
+    Ok(Json(MovedMeeting { meeting, warnings }))
 }
 
 #[utoipa::path(put, path = "/api/v1/meetings/{id}/rating", tag = "meetings", params(("id" = Uuid, Path)), request_body = RateMeeting, responses(

@@ -99,6 +99,17 @@ pub struct MeetingDto {
     pub version: i64,
 }
 
+/// A meeting just moved, with what may not suit one of the two about its new time.
+#[derive(Serialize, ToSchema)]
+pub struct MovedMeeting {
+    #[serde(flatten)]
+    pub meeting: MeetingDto,
+    /// In words, for the person moving it: the new time falls outside a usual working day
+    /// (08:00 to 19:00) for one of the two, in their own zone, or in focus hours the mover may
+    /// see. Empty when the time suits both. The move is saved either way.
+    pub warnings: Vec<String>,
+}
+
 impl MeetingDto {
     pub(super) fn new(m: &rules::Meeting, series: &rules::Series) -> Self {
         let local = m.starts_at.with_timezone(&series.schedule.tz);

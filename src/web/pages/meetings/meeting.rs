@@ -403,7 +403,7 @@ struct Earlier {
 
 #[derive(Deserialize, Default)]
 pub struct MeetingQuery {
-    /// What was just done, for a confirmation: `merged`, `rating`, `template`, `question`.
+    /// What was just done, for a confirmation: `merged`, `rating`, `template`, `question`, `moved`.
     pub(super) saved: Option<String>,
     captured: Option<String>,
     /// `meeting` when the prep page is asked for its ideas to show on the meeting page.
@@ -419,6 +419,10 @@ pub async fn meeting_page(State(app): State<App>, user: CurrentUser, Path(id): P
         Some("rating") => Some("Thank you: your answer is saved. It helps you both see whether these 1:1s are worth the time.".to_string()),
         Some("template") => Some("The template's prompts are on the agenda below; remove any you do not need.".to_string()),
         Some("question") => Some("The question is on the agenda below.".to_string()),
+        Some("moved") => {
+            let warnings = app.meeting_time_warnings(user.person(), id).await?;
+            Some(std::iter::once("Moved.".to_string()).chain(warnings).collect::<Vec<_>>().join(" "))
+        }
         _ if q.captured.is_some() => Some("Captured. It is where it belongs now, and the session counts as done.".to_string()),
         _ => None,
     };

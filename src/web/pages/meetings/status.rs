@@ -75,7 +75,8 @@ pub async fn move_meeting(State(app): State<App>, user: CurrentUser, Path(id): P
         }
     };
     match result {
-        Ok(()) => Ok(see_other(&meeting_href(id, "top"))),
+        // The page it leads to confirms it, with a word when the new time may not suit one of the two.
+        Ok(()) => Ok(see_other(&format!("/meetings/{id}?saved=moved#top"))),
         Err(AppError::Invalid(errors)) => {
             let forms = Forms {
                 move_date: Some(f.date),
