@@ -130,24 +130,54 @@ pub async fn end_series_outside_reporting_lines(tx: &mut Tx, now: DateTime<Utc>)
 
 // ---- meetings ----
 
-pub(crate) type MeetingRow = (Uuid, Uuid, i64, DateTime<Utc>, i64, String, String, Option<DateTime<Utc>>, Option<i64>, String, i64);
-pub(crate) const MEETING_COLS: &str = "m.id, m.series_id, m.occurrence, m.starts_at, m.duration_minutes, m.status, m.status_reason, m.moved_from_at, m.rating, m.rating_comment, m.version";
+/// A meeting as stored; read with [`MEETING_COLS`]. Its `id` and `version`, which a talking
+/// point's row shares, carry the table's letter (`m_id`, `m_version`).
+#[derive(sqlx::FromRow)]
+pub(crate) struct MeetingRow {
+    #[sqlx(rename = "m_id")]
+    id: Uuid,
+    series_id: Uuid,
+    occurrence: i64,
+    starts_at: DateTime<Utc>,
+    duration_minutes: i64,
+    status: String,
+    status_reason: String,
+    moved_from_at: Option<DateTime<Utc>>,
+    rating: Option<i64>,
+    rating_comment: String,
+    #[sqlx(rename = "m_version")]
+    version: i64,
+}
+pub(crate) const MEETING_COLS: &str = "m.id AS m_id, m.series_id, m.occurrence, m.starts_at, m.duration_minutes, m.status, m.status_reason, \
+                                       m.moved_from_at, m.rating, m.rating_comment, m.version AS m_version";
 
 pub(crate) fn meeting(r: MeetingRow) -> Result<Meeting> {
-    let (id, series_id, occurrence, starts_at, duration, status, status_reason, moved_from_at, rating, rating_comment, version) = r;
     Ok(Meeting {
-        id,
-        series_id,
-        occurrence,
-        starts_at,
-        duration_minutes: duration as u32,
-        status: MeetingStatus::parse(&status).ok_or_else(|| corrupt("meeting status", &status))?,
-        status_reason,
-        moved_from_at,
-        rating,
-        rating_comment,
-        version,
+        id: r.id,
+        series_id: r.series_id,
+        occurrence: r.occurrence,
+        starts_at: r.starts_at,
+        duration_minutes: r.duration_minutes as u32,
+        status: MeetingStatus::parse(&r.status).ok_or_else(|| corrupt("meeting status", &r.status))?,
+        status_reason: r.status_reason,
+        moved_from_at: r.moved_from_at,
+        rating: r.rating,
+        rating_comment: r.rating_comment,
+        version: r.version,
     })
+}
+
+/// A meeting read with its series: `SELECT {MEETING_COLS}, {SERIES_COLS} … JOIN series s`.
+#[derive(sqlx::FromRow)]
+pub(crate) struct MeetingWithSeries {
+    #[sqlx(flatten)]
+    meeting: MeetingRow,
+    #[sqlx(flatten)]
+    series: SeriesRow,
+}
+
+pub(crate) fn meeting_with_series(r: MeetingWithSeries) -> Result<(Meeting, Series)> {
+    Ok((meeting(r.meeting)?, series(r.series)?))
 }
 
 /// Creates the meeting for an occurrence unless it exists. Returns whether it was created.
@@ -282,19 +312,9 @@ pub async fn upcoming_for_person(db: &Db, person: PersonId, from: DateTime<Utc>,
          WHERE (s.manager_id = $1 OR s.teammate_id = $1) AND s.status = 'active' AND m.status = 'scheduled' AND m.starts_at >= $2 \
          ORDER BY m.starts_at LIMIT $3"
     );
-    let rows = on_db!(db, p => {
-        use sqlx::{FromRow as _, Row as _};
-        let rows = sqlx::query(sqlx::AssertSqlSafe(q)).bind(person.0).bind(from).bind(limit).fetch_all(p).await?;
-        let mut out: Vec<(MeetingRow, SeriesRow)> = Vec::with_capacity(rows.len());
-        for r in rows {
-            out.push((
-                (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?, r.try_get(6)?, r.try_get(7)?, r.try_get(8)?, r.try_get(9)?, r.try_get(10)?),
-                SeriesRow::from_row(&r)?,
-            ));
-        }
-        Ok::<_, sqlx::Error>(out)
-    })?;
-    rows.into_iter().map(|(m, s)| Ok((meeting(m)?, series(s)?))).collect()
+    let rows: Vec<MeetingWithSeries> =
+        on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(person.0).bind(from).bind(limit).fetch_all(p).await)?;
+    rows.into_iter().map(meeting_with_series).collect()
 }
 
 // ---- talking points ----
@@ -374,13 +394,13 @@ pub async fn pending_carries(tx: &mut Tx, series: Uuid, now: DateTime<Utc>) -> R
          ORDER BY m.starts_at, p.position"
     );
     let rows = on_tx!(tx, c => {
-        use sqlx::Row as _;
+        use sqlx::{FromRow as _, Row as _};
         let rows = sqlx::query(sqlx::AssertSqlSafe(q)).bind(series).bind(now).fetch_all(c).await?;
         let mut out: Vec<(PointRow, MeetingRow)> = Vec::with_capacity(rows.len());
         for r in rows {
             out.push((
                 (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?, r.try_get(6)?, r.try_get(7)?, r.try_get(8)?, r.try_get(9)?, r.try_get(10)?),
-                (r.try_get(11)?, r.try_get(12)?, r.try_get(13)?, r.try_get(14)?, r.try_get(15)?, r.try_get(16)?, r.try_get(17)?, r.try_get(18)?, r.try_get(19)?, r.try_get(20)?, r.try_get(21)?),
+                MeetingRow::from_row(&r)?,
             ));
         }
         Ok::<_, sqlx::Error>(out)
