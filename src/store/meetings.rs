@@ -319,24 +319,37 @@ pub async fn upcoming_for_person(db: &Db, person: PersonId, from: DateTime<Utc>,
 
 // ---- talking points ----
 
-pub(crate) type PointRow = (Uuid, Uuid, Uuid, Option<Uuid>, Uuid, String, i64, bool, bool, i64, String);
+/// A talking point as stored; read with [`POINT_COLS`].
+#[derive(sqlx::FromRow)]
+pub(crate) struct PointRow {
+    id: Uuid,
+    meeting_id: Uuid,
+    origin_id: Uuid,
+    carried_from: Option<Uuid>,
+    author_id: Uuid,
+    body: String,
+    position: i64,
+    discussed: bool,
+    recurring: bool,
+    version: i64,
+    note: String,
+}
 pub(crate) const POINT_COLS: &str =
     "p.id, p.meeting_id, p.origin_id, p.carried_from, p.author_id, p.body, p.position, p.discussed, p.recurring, p.version, p.note";
 
 pub(crate) fn point(r: PointRow) -> TalkingPoint {
-    let (id, meeting_id, origin_id, carried_from, author, body, position, discussed, recurring, version, note) = r;
     TalkingPoint {
-        id,
-        meeting_id,
-        origin_id,
-        carried_from,
-        author_id: PersonId(author),
-        body,
-        position,
-        discussed,
-        recurring,
-        version,
-        note,
+        id: r.id,
+        meeting_id: r.meeting_id,
+        origin_id: r.origin_id,
+        carried_from: r.carried_from,
+        author_id: PersonId(r.author_id),
+        body: r.body,
+        position: r.position,
+        discussed: r.discussed,
+        recurring: r.recurring,
+        version: r.version,
+        note: r.note,
     }
 }
 
@@ -393,19 +406,19 @@ pub async fn pending_carries(tx: &mut Tx, series: Uuid, now: DateTime<Utc>) -> R
          WHERE p.series_id = $1 AND NOT p.carried_on AND (NOT p.discussed OR p.recurring) AND (m.status <> 'scheduled' OR m.starts_at <= $2) \
          ORDER BY m.starts_at, p.position"
     );
-    let rows = on_tx!(tx, c => {
-        use sqlx::{FromRow as _, Row as _};
-        let rows = sqlx::query(sqlx::AssertSqlSafe(q)).bind(series).bind(now).fetch_all(c).await?;
-        let mut out: Vec<(PointRow, MeetingRow)> = Vec::with_capacity(rows.len());
-        for r in rows {
-            out.push((
-                (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?, r.try_get(6)?, r.try_get(7)?, r.try_get(8)?, r.try_get(9)?, r.try_get(10)?),
-                MeetingRow::from_row(&r)?,
-            ));
-        }
-        Ok::<_, sqlx::Error>(out)
-    })?;
-    rows.into_iter().map(|(p, m)| Ok((point(p), meeting(m)?))).filter(|r| r.as_ref().map(|(_, m)| m.is_over(now)).unwrap_or(true)).collect()
+    /// A point with the meeting it is in (the meeting's `id` and `version` are aliased).
+    #[derive(sqlx::FromRow)]
+    struct PointInMeeting {
+        #[sqlx(flatten)]
+        point: PointRow,
+        #[sqlx(flatten)]
+        meeting: MeetingRow,
+    }
+    let rows: Vec<PointInMeeting> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(series).bind(now).fetch_all(c).await)?;
+    rows.into_iter()
+        .map(|r| Ok((point(r.point), meeting(r.meeting)?)))
+        .filter(|r| r.as_ref().map(|(_, m)| m.is_over(now)).unwrap_or(true))
+        .collect()
 }
 
 /// Read-only: does the series have points waiting to move on, or fewer than `ready` meetings
