@@ -63,7 +63,7 @@ async fn the_packet_compiles_the_periods_record_and_never_private_notes(t: TestA
     t.app.assess(&o.emil, o.ivy.id, "Ownership", "meets", "Led the incident review end to end").await.unwrap();
     t.app.add_strength(&o.emil, o.ivy.id, "Clear writing", "The launch post", "Writes the release notes").await.unwrap();
     let plan = t.app.create_plan(&o.emil, o.ivy.id, "growth", "Grow into Engineer II", "Own a service").await.unwrap();
-    t.app.add_step(&o.emil, plan, "Shadow the on-call lead", None, "").await.unwrap();
+    t.app.add_step(&o.emil, plan, "Shadow the on-call lead", None, None).await.unwrap();
     t.app.add_plan_update(&o.ivy, plan, "Shadowed two incidents", "", "Lead one").await.unwrap();
 
     t.clock.set(at("2026-04-01T08:00:00Z"));
