@@ -139,6 +139,19 @@ pub struct FormDay {
 }
 
 impl FormDay {
+    /// `text` as typed in a form field or on the command line.
+    pub fn read(text: &str) -> FormDay {
+        FormDay { typed: text.to_string(), read: (!text.trim().is_empty()).then(|| Day::parse(text)) }
+    }
+
+    /// The day of a field that must be filled in; `None` with a message under `field` otherwise.
+    pub fn required(&self, field: &str, errors: &mut Invalid) -> Option<Day> {
+        if self.read.is_none() {
+            errors.push(FieldError::new(field, ENTER_A_DATE));
+        }
+        self.day(field, errors)
+    }
+
     /// The day; `None` when left blank, or when it is not a day (then with a message under `field`).
     pub fn day(&self, field: &str, errors: &mut Invalid) -> Option<Day> {
         match &self.read {
@@ -154,9 +167,7 @@ impl FormDay {
 
 impl<'de> Deserialize<'de> for FormDay {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<FormDay, D::Error> {
-        let typed = String::deserialize(d)?;
-        let read = (!typed.trim().is_empty()).then(|| Day::parse(&typed));
-        Ok(FormDay { typed, read })
+        Ok(FormDay::read(&String::deserialize(d)?))
     }
 }
 

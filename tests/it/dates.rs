@@ -18,7 +18,7 @@ on_both!(
     a_bad_date_in_any_json_body_names_its_field_with_the_days_message,
     far_dates_are_refused_by_the_pages_next_to_the_field,
     the_calendar_feed_never_has_a_year_outside_four_digits,
-    a_plan_steps_page_form_refuses_a_bad_due_date_with_the_days_message,
+    page_forms_refuse_a_bad_plan_step_or_period_date_with_the_days_message,
 );
 
 const FAR: [&str; 3] = ["9999-12-31", "+10000-01-01", "0001-01-01"];
@@ -116,9 +116,10 @@ async fn a_bad_date_in_any_json_body_names_its_field_with_the_days_message(t: Te
     assert_eq!(post(&t, &emil, &steps, json!({"body": "No date yet", "due_date": ""})).await.0, 201, "blank is no date");
 }
 
-/// The growth page's step form reads its due date as a `Day`: a day that does not exist or a
-/// far year comes back as a 422 with `Day`'s words and saves nothing; blank is no date.
-async fn a_plan_steps_page_form_refuses_a_bad_due_date_with_the_days_message(t: TestApp) {
+/// The growth page's step form and the reviews page's period form read their dates as a `Day`:
+/// a day that does not exist or a far year comes back as a 422 with `Day`'s words and saves
+/// nothing; a blank due date is no date.
+async fn page_forms_refuse_a_bad_plan_step_or_period_date_with_the_days_message(t: TestApp) {
     t.clock.set(at("2026-11-23T10:00:00Z"));
     let o = an_organisation(&t).await;
     let emil = t.token(&o.emil).await;
@@ -138,6 +139,12 @@ async fn a_plan_steps_page_form_refuses_a_bad_due_date_with_the_days_message(t: 
     let form = [("_csrf", csrf.as_str()), ("person", ivy_id.as_str()), ("body", "No date yet"), ("due_date", "")];
     let r = page.post(t.url(&format!("/plans/{plan}/steps"))).form(&form).send().await.unwrap();
     assert!(r.status().is_redirection(), "blank is no date: {}", r.status());
+    let (ada, ada_csrf) = t.signed_in(&o.ada.email).await;
+    let form = [("_csrf", ada_csrf.as_str()), ("name", "H1"), ("starts_on", "2026-01-01"), ("ends_on", "2026-02-30")];
+    let r = ada.post(t.url("/reviews/periods")).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), 422, "period");
+    assert!(r.text().await.unwrap().contains("“2026-02-30” is not a date"), "period: says what was wrong");
+    assert!(t.app.review_periods(&o.ada).await.unwrap().is_empty(), "no period was saved");
 }
 
 async fn far_dates_are_refused_by_the_pages_next_to_the_field(t: TestApp) {
