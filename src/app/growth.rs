@@ -6,6 +6,7 @@
 //! read anyone's record. Refusals are `NotFound`.
 
 use super::{App, AppError, AppResult};
+use crate::domain::day::Day;
 use crate::domain::framework::{self, Format, Framework, Summary};
 use crate::domain::growth::{
     self, Assessment, AssessmentKind, Difference, FrameworkInfo, FrameworkVersion, PersonLevel, Plan, PlanKind, PlanStep, Rating,
@@ -395,7 +396,7 @@ impl App {
     }
 
     /// Adds a step; its owner is the person or their manager.
-    pub async fn add_step(&self, actor: &Person, plan: Uuid, body: &str, owner: Option<PersonId>, due: &str) -> AppResult<Uuid> {
+    pub async fn add_step(&self, actor: &Person, plan: Uuid, body: &str, owner: Option<PersonId>, due: Option<Day>) -> AppResult<Uuid> {
         let person = self.plan_subject(actor, plan).await?;
         self.require(actor, &person, Action::Write, Resource::GrowthRecord { shared_with_skip_level: false }).await?;
         let mut errors = Invalid::default();
@@ -404,8 +405,8 @@ impl App {
         if owner != person.id && Some(owner) != person.manager_id {
             errors.push(FieldError::new("owner", "A step is owned by the person or their manager."));
         }
-        let due = crate::domain::day::optional("due_on", due, &mut errors);
         errors.into_result()?;
+        let due = due.map(Day::date);
         let id = Uuid::now_v7();
         let mut tx = self.db.begin().await?;
         store::insert_step(&mut tx, id, plan, &body, owner, due, self.clock.now()).await?;

@@ -7,6 +7,7 @@
 
 use super::access::feedback_resource;
 use super::{App, AppError, AppResult};
+use crate::domain::day::Day;
 use crate::domain::policy::{Action, Resource};
 use crate::domain::review::{
     self, EvidenceKind, EvidenceRef, Feedback, FeedbackKind, Packet, PacketFeedback, Review, ReviewPeriod, Seen, Statement, StatementKind,
@@ -237,7 +238,7 @@ impl App {
     }
 
     /// Defines a period (admins). Overlapping or inverted periods are refused; nothing changes.
-    pub async fn create_review_period(&self, actor: &Person, name: &str, starts_on: &str, ends_on: &str) -> AppResult<ReviewPeriod> {
+    pub async fn create_review_period(&self, actor: &Person, name: &str, starts_on: Day, ends_on: Day) -> AppResult<ReviewPeriod> {
         self.require(actor, actor, Action::Write, Resource::ReviewPeriod).await?;
         let mut tx = self.db.begin().await?;
         store::lock_periods(&mut tx).await?;

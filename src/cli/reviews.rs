@@ -2,7 +2,10 @@
 
 use super::args::*;
 use super::{cli_actor, describe, open, person_by_email};
+use crate::app::AppError;
 use crate::config::Config;
+use crate::domain::Invalid;
+use crate::domain::day::FormDay;
 use anyhow::Context;
 
 pub(super) async fn review_command(config: &Config, command: ReviewCommand) -> anyhow::Result<()> {
@@ -62,7 +65,10 @@ pub(super) async fn review_command(config: &Config, command: ReviewCommand) -> a
         }
         ReviewCommand::AddPeriod { name, start, end } => {
             let actor = cli_actor(&app).await?;
-            let p = app.create_review_period(&actor, &name, &start, &end).await.map_err(describe)?;
+            let mut errors = Invalid::default();
+            let (s, e) = (FormDay::read(&start).required("starts_on", &mut errors), FormDay::read(&end).required("ends_on", &mut errors));
+            let (Some(s), Some(e)) = (s, e) else { return Err(describe(AppError::Invalid(errors))) };
+            let p = app.create_review_period(&actor, &name, s, e).await.map_err(describe)?;
             println!("Defined {} ({} to {}).", p.name, p.starts_on, p.ends_on);
             Ok(())
         }

@@ -5,6 +5,7 @@
 
 use crate::app::{App, AppError, AppResult};
 use crate::clock::FixedClock;
+use crate::domain::day::Day;
 use crate::domain::framework::Format;
 use crate::domain::growth::Rating;
 use crate::domain::{Person, PersonId};
@@ -70,11 +71,11 @@ pub(super) async fn growth(app: &App, rows: &[NewPerson]) -> AppResult<()> {
 /// the manager's still to come, and the person's update three weeks ago.
 async fn plan(then: &App, clock: &FixedClock, now: chrono::DateTime<chrono::Utc>, me: &Person, manager: &Person) -> AppResult<()> {
     let today = now.date_naive();
-    let day = |d: i64| (today + Duration::days(d)).format("%Y-%m-%d").to_string();
+    let day = |d: i64| Day::new(today + Duration::days(d));
     clock.set(now - Duration::weeks(8));
     let plan = then.create_plan(manager, me.id, "growth", "Grow towards the next level", "Own a larger piece of work end to end.").await?;
-    then.add_step(manager, plan, "Write the design for the next feature", Some(me.id), &day(-5)).await?;
-    then.add_step(manager, plan, "Review it together", Some(manager.id), &day(10)).await?;
+    then.add_step(manager, plan, "Write the design for the next feature", Some(me.id), day(-5)).await?;
+    then.add_step(manager, plan, "Review it together", Some(manager.id), day(10)).await?;
     clock.set(now - Duration::weeks(3));
     then.add_plan_update(me, plan, "First draft shared", "Waiting for feedback from the platform team", "Book a review").await?;
     Ok(())

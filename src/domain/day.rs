@@ -128,6 +128,49 @@ pub fn blank_is_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Day>, D::
     }
 }
 
+/// An optional date field of a page form, read into a [`Day`] as the form is deserialized.
+/// Unlike a `Day` it never fails to deserialize, so a bad date becomes a message next to the
+/// field ([`FormDay::day`]) instead of a form that cannot be read; what was typed is kept for
+/// the form shown again.
+#[derive(Debug, Clone, Default)]
+pub struct FormDay {
+    pub typed: String,
+    read: Option<Result<Day, String>>,
+}
+
+impl FormDay {
+    /// `text` as typed in a form field or on the command line.
+    pub fn read(text: &str) -> FormDay {
+        FormDay { typed: text.to_string(), read: (!text.trim().is_empty()).then(|| Day::parse(text)) }
+    }
+
+    /// The day of a field that must be filled in; `None` with a message under `field` otherwise.
+    pub fn required(&self, field: &str, errors: &mut Invalid) -> Option<Day> {
+        if self.read.is_none() {
+            errors.push(FieldError::new(field, ENTER_A_DATE));
+        }
+        self.day(field, errors)
+    }
+
+    /// The day; `None` when left blank, or when it is not a day (then with a message under `field`).
+    pub fn day(&self, field: &str, errors: &mut Invalid) -> Option<Day> {
+        match &self.read {
+            Some(Ok(d)) => Some(*d),
+            Some(Err(m)) => {
+                errors.push(FieldError::new(field, m.clone()));
+                None
+            }
+            None => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for FormDay {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<FormDay, D::Error> {
+        Ok(FormDay::read(&String::deserialize(d)?))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,7 @@
 //! a concern must trace to feedback or a shared note the teammate saw at least `days` before
 //! the review is shared. Packet assembly and its Markdown export are here too.
 
+use super::day::Day;
 use super::growth::{Assessment, Plan, Strength};
 use super::{FieldError, Invalid};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -100,7 +101,7 @@ impl ReviewPeriod {
 }
 
 /// Checks a new period against the ones that exist: a name, a start before its end, no overlap.
-pub fn validate_period(name: &str, starts: &str, ends: &str, existing: &[ReviewPeriod]) -> Result<(String, NaiveDate, NaiveDate), Invalid> {
+pub fn validate_period(name: &str, s: Day, e: Day, existing: &[ReviewPeriod]) -> Result<(String, NaiveDate, NaiveDate), Invalid> {
     let mut errors = Invalid::default();
     let name = name.trim();
     if name.is_empty() {
@@ -108,24 +109,20 @@ pub fn validate_period(name: &str, starts: &str, ends: &str, existing: &[ReviewP
     } else if name.chars().count() > NAME_MAX {
         errors.push(FieldError::new("name", format!("Keep the name to {NAME_MAX} characters.")));
     }
-    let s = super::day::required("starts_on", starts, &mut errors);
-    let e = super::day::required("ends_on", ends, &mut errors);
-    if let (Some(s), Some(e)) = (s, e) {
-        if e < s {
-            errors.push(FieldError::new("ends_on", "The period ends before it starts: the end date must be on or after the start."));
-        } else if let Some(o) = existing.iter().find(|p| p.starts_on <= e && s <= p.ends_on) {
-            errors.push(FieldError::new(
-                "starts_on",
-                format!("This overlaps “{}” ({} to {}); periods must not overlap.", o.name, o.starts_on, o.ends_on),
-            ));
-        }
-        if existing.iter().any(|p| p.name.eq_ignore_ascii_case(name)) {
-            errors.push(FieldError::new("name", "A period with this name exists."));
-        }
-        errors.into_result()?;
-        return Ok((name.to_string(), s, e));
+    let (s, e) = (s.date(), e.date());
+    if e < s {
+        errors.push(FieldError::new("ends_on", "The period ends before it starts: the end date must be on or after the start."));
+    } else if let Some(o) = existing.iter().find(|p| p.starts_on <= e && s <= p.ends_on) {
+        errors.push(FieldError::new(
+            "starts_on",
+            format!("This overlaps “{}” ({} to {}); periods must not overlap.", o.name, o.starts_on, o.ends_on),
+        ));
     }
-    Err(errors)
+    if existing.iter().any(|p| p.name.eq_ignore_ascii_case(name)) {
+        errors.push(FieldError::new("name", "A period with this name exists."));
+    }
+    errors.into_result()?;
+    Ok((name.to_string(), s, e))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -488,20 +485,22 @@ mod tests {
 
     #[test]
     fn periods_must_start_before_they_end_and_not_overlap() {
+        let d = |s: &str| Day::parse(s).unwrap();
         let h1 = ReviewPeriod {
             id: Uuid::nil(),
             name: "H1".into(),
             starts_on: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
             ends_on: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
         };
-        assert!(validate_period("H2", "2026-07-01", "2026-12-31", std::slice::from_ref(&h1)).is_ok());
-        let e = validate_period("X", "2026-06-30", "2026-09-30", std::slice::from_ref(&h1)).unwrap_err();
+        assert!(validate_period("H2", d("2026-07-01"), d("2026-12-31"), std::slice::from_ref(&h1)).is_ok());
+        let e = validate_period("X", d("2026-06-30"), d("2026-09-30"), std::slice::from_ref(&h1)).unwrap_err();
         assert!(e.message_for("starts_on").unwrap().contains("overlaps"));
-        let e = validate_period("Y", "2027-03-01", "2027-02-01", &[]).unwrap_err();
+        let e = validate_period("Y", d("2027-03-01"), d("2027-02-01"), &[]).unwrap_err();
         assert!(e.message_for("ends_on").unwrap().contains("ends before it starts"));
-        assert!(validate_period("", "nope", "2027-02-01", &[]).unwrap_err().0.len() == 2);
+        // What is wrong is said together: no name, and an end before the start.
+        assert!(validate_period("", d("2027-03-01"), d("2027-02-01"), &[]).unwrap_err().0.len() == 2);
         // A one-day period is fine.
-        assert!(validate_period("D", "2027-01-01", "2027-01-01", &[]).is_ok());
+        assert!(validate_period("D", d("2027-01-01"), d("2027-01-01"), &[]).is_ok());
     }
 
     #[test]

@@ -13,26 +13,47 @@ fn corrupt(what: &str, value: &str) -> StoreError {
 
 // ---- series ----
 
-pub(crate) type SeriesRow = (Uuid, Uuid, Uuid, String, String, NaiveDate, String, String, i64, String, DateTime<Utc>, i64);
-pub(crate) const SERIES_COLS: &str = "s.id, s.manager_id, s.teammate_id, s.kind, s.cadence, s.first_date, s.local_time, s.timezone, s.duration_minutes, s.status, s.created_at, s.version";
+/// A series as stored; read with [`SERIES_COLS`]. The columns a meeting row shares (`id`,
+/// `duration_minutes`, `status`, `version`) carry the table's letter, so a meeting and its
+/// series read together by name.
+#[derive(sqlx::FromRow)]
+pub(crate) struct SeriesRow {
+    #[sqlx(rename = "s_id")]
+    id: Uuid,
+    manager_id: Uuid,
+    teammate_id: Uuid,
+    kind: String,
+    cadence: String,
+    first_date: NaiveDate,
+    local_time: String,
+    timezone: String,
+    #[sqlx(rename = "s_duration_minutes")]
+    duration_minutes: i64,
+    #[sqlx(rename = "s_status")]
+    status: String,
+    created_at: DateTime<Utc>,
+    #[sqlx(rename = "s_version")]
+    version: i64,
+}
+pub(crate) const SERIES_COLS: &str = "s.id AS s_id, s.manager_id, s.teammate_id, s.kind, s.cadence, s.first_date, s.local_time, s.timezone, \
+                                      s.duration_minutes AS s_duration_minutes, s.status AS s_status, s.created_at, s.version AS s_version";
 
 pub(crate) fn series(r: SeriesRow) -> Result<Series> {
-    let (id, manager, teammate, kind, cadence, first_date, local_time, timezone, duration, status, created_at, version) = r;
     Ok(Series {
-        id,
-        manager_id: PersonId(manager),
-        teammate_id: PersonId(teammate),
-        kind: SeriesKind::parse(&kind).ok_or_else(|| corrupt("series kind", &kind))?,
+        id: r.id,
+        manager_id: PersonId(r.manager_id),
+        teammate_id: PersonId(r.teammate_id),
+        kind: SeriesKind::parse(&r.kind).ok_or_else(|| corrupt("series kind", &r.kind))?,
         schedule: Schedule {
-            cadence: Cadence::parse(&cadence).ok_or_else(|| corrupt("cadence", &cadence))?,
-            first_date,
-            local_time: NaiveTime::parse_from_str(&local_time, "%H:%M").map_err(|_| corrupt("local time", &local_time))?,
-            tz: timezone.parse().map_err(|_| corrupt("time zone", &timezone))?,
+            cadence: Cadence::parse(&r.cadence).ok_or_else(|| corrupt("cadence", &r.cadence))?,
+            first_date: r.first_date,
+            local_time: NaiveTime::parse_from_str(&r.local_time, "%H:%M").map_err(|_| corrupt("local time", &r.local_time))?,
+            tz: r.timezone.parse().map_err(|_| corrupt("time zone", &r.timezone))?,
         },
-        duration_minutes: duration as u32,
-        status: SeriesStatus::parse(&status).ok_or_else(|| corrupt("series status", &status))?,
-        created_at,
-        version,
+        duration_minutes: r.duration_minutes as u32,
+        status: SeriesStatus::parse(&r.status).ok_or_else(|| corrupt("series status", &r.status))?,
+        created_at: r.created_at,
+        version: r.version,
     })
 }
 
@@ -57,9 +78,14 @@ pub async fn get_series(db: &Db, id: Uuid) -> Result<Option<Series>> {
 /// A series with its revision, read together (see [`series_rev`]).
 pub async fn get_series_with_rev(db: &Db, id: Uuid) -> Result<Option<(Series, i64)>> {
     let q = format!("SELECT {SERIES_COLS}, s.rev FROM series s WHERE s.id = $1");
-    type Row = (Uuid, Uuid, Uuid, String, String, NaiveDate, String, String, i64, String, DateTime<Utc>, i64, i64);
-    let row: Option<Row> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(id).fetch_optional(p).await)?;
-    row.map(|(a, b, c, d, e, f, g, h, i, j, k, l, rev)| Ok((series((a, b, c, d, e, f, g, h, i, j, k, l))?, rev))).transpose()
+    #[derive(sqlx::FromRow)]
+    struct WithRev {
+        #[sqlx(flatten)]
+        series: SeriesRow,
+        rev: i64,
+    }
+    let row: Option<WithRev> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(id).fetch_optional(p).await)?;
+    row.map(|r| Ok((series(r.series)?, r.rev))).transpose()
 }
 
 /// The series' revision: it moves on with every change to anything shown about its 1:1s
@@ -104,24 +130,54 @@ pub async fn end_series_outside_reporting_lines(tx: &mut Tx, now: DateTime<Utc>)
 
 // ---- meetings ----
 
-pub(crate) type MeetingRow = (Uuid, Uuid, i64, DateTime<Utc>, i64, String, String, Option<DateTime<Utc>>, Option<i64>, String, i64);
-pub(crate) const MEETING_COLS: &str = "m.id, m.series_id, m.occurrence, m.starts_at, m.duration_minutes, m.status, m.status_reason, m.moved_from_at, m.rating, m.rating_comment, m.version";
+/// A meeting as stored; read with [`MEETING_COLS`]. Its `id` and `version`, which a talking
+/// point's row shares, carry the table's letter (`m_id`, `m_version`).
+#[derive(sqlx::FromRow)]
+pub(crate) struct MeetingRow {
+    #[sqlx(rename = "m_id")]
+    id: Uuid,
+    series_id: Uuid,
+    occurrence: i64,
+    starts_at: DateTime<Utc>,
+    duration_minutes: i64,
+    status: String,
+    status_reason: String,
+    moved_from_at: Option<DateTime<Utc>>,
+    rating: Option<i64>,
+    rating_comment: String,
+    #[sqlx(rename = "m_version")]
+    version: i64,
+}
+pub(crate) const MEETING_COLS: &str = "m.id AS m_id, m.series_id, m.occurrence, m.starts_at, m.duration_minutes, m.status, m.status_reason, \
+                                       m.moved_from_at, m.rating, m.rating_comment, m.version AS m_version";
 
 pub(crate) fn meeting(r: MeetingRow) -> Result<Meeting> {
-    let (id, series_id, occurrence, starts_at, duration, status, status_reason, moved_from_at, rating, rating_comment, version) = r;
     Ok(Meeting {
-        id,
-        series_id,
-        occurrence,
-        starts_at,
-        duration_minutes: duration as u32,
-        status: MeetingStatus::parse(&status).ok_or_else(|| corrupt("meeting status", &status))?,
-        status_reason,
-        moved_from_at,
-        rating,
-        rating_comment,
-        version,
+        id: r.id,
+        series_id: r.series_id,
+        occurrence: r.occurrence,
+        starts_at: r.starts_at,
+        duration_minutes: r.duration_minutes as u32,
+        status: MeetingStatus::parse(&r.status).ok_or_else(|| corrupt("meeting status", &r.status))?,
+        status_reason: r.status_reason,
+        moved_from_at: r.moved_from_at,
+        rating: r.rating,
+        rating_comment: r.rating_comment,
+        version: r.version,
     })
+}
+
+/// A meeting read with its series: `SELECT {MEETING_COLS}, {SERIES_COLS} … JOIN series s`.
+#[derive(sqlx::FromRow)]
+pub(crate) struct MeetingWithSeries {
+    #[sqlx(flatten)]
+    meeting: MeetingRow,
+    #[sqlx(flatten)]
+    series: SeriesRow,
+}
+
+pub(crate) fn meeting_with_series(r: MeetingWithSeries) -> Result<(Meeting, Series)> {
+    Ok((meeting(r.meeting)?, series(r.series)?))
 }
 
 /// Creates the meeting for an occurrence unless it exists. Returns whether it was created.
@@ -256,69 +312,44 @@ pub async fn upcoming_for_person(db: &Db, person: PersonId, from: DateTime<Utc>,
          WHERE (s.manager_id = $1 OR s.teammate_id = $1) AND s.status = 'active' AND m.status = 'scheduled' AND m.starts_at >= $2 \
          ORDER BY m.starts_at LIMIT $3"
     );
-    type Row = (
-        Uuid,
-        Uuid,
-        i64,
-        DateTime<Utc>,
-        i64,
-        String,
-        String,
-        Option<DateTime<Utc>>,
-        Option<i64>,
-        String,
-        i64,
-        Uuid,
-        Uuid,
-        Uuid,
-        String,
-        String,
-        NaiveDate,
-    );
-    type Rest = (String, String, i64, String, DateTime<Utc>, i64);
-    // Too many columns for one tuple: read the two halves by name.
-    let rows = on_db!(db, p => {
-        use sqlx::Row as _;
-        let rows = sqlx::query(sqlx::AssertSqlSafe(q)).bind(person.0).bind(from).bind(limit).fetch_all(p).await?;
-        let mut out: Vec<(Row, Rest)> = Vec::with_capacity(rows.len());
-        for r in rows {
-            out.push((
-                (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?, r.try_get(6)?, r.try_get(7)?, r.try_get(8)?, r.try_get(9)?, r.try_get(10)?,
-                 r.try_get(11)?, r.try_get(12)?, r.try_get(13)?, r.try_get(14)?, r.try_get(15)?, r.try_get(16)?),
-                (r.try_get(17)?, r.try_get(18)?, r.try_get(19)?, r.try_get(20)?, r.try_get(21)?, r.try_get(22)?),
-            ));
-        }
-        Ok::<_, sqlx::Error>(out)
-    })?;
-    rows.into_iter()
-        .map(|(a, b)| {
-            let m = meeting((a.0, a.1, a.2, a.3, a.4, a.5, a.6, a.7, a.8, a.9, a.10))?;
-            let s = series((a.11, a.12, a.13, a.14, a.15, a.16, b.0, b.1, b.2, b.3, b.4, b.5))?;
-            Ok((m, s))
-        })
-        .collect()
+    let rows: Vec<MeetingWithSeries> =
+        on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(person.0).bind(from).bind(limit).fetch_all(p).await)?;
+    rows.into_iter().map(meeting_with_series).collect()
 }
 
 // ---- talking points ----
 
-pub(crate) type PointRow = (Uuid, Uuid, Uuid, Option<Uuid>, Uuid, String, i64, bool, bool, i64, String);
+/// A talking point as stored; read with [`POINT_COLS`].
+#[derive(sqlx::FromRow)]
+pub(crate) struct PointRow {
+    id: Uuid,
+    meeting_id: Uuid,
+    origin_id: Uuid,
+    carried_from: Option<Uuid>,
+    author_id: Uuid,
+    body: String,
+    position: i64,
+    discussed: bool,
+    recurring: bool,
+    version: i64,
+    note: String,
+}
 pub(crate) const POINT_COLS: &str =
     "p.id, p.meeting_id, p.origin_id, p.carried_from, p.author_id, p.body, p.position, p.discussed, p.recurring, p.version, p.note";
 
 pub(crate) fn point(r: PointRow) -> TalkingPoint {
-    let (id, meeting_id, origin_id, carried_from, author, body, position, discussed, recurring, version, note) = r;
     TalkingPoint {
-        id,
-        meeting_id,
-        origin_id,
-        carried_from,
-        author_id: PersonId(author),
-        body,
-        position,
-        discussed,
-        recurring,
-        version,
-        note,
+        id: r.id,
+        meeting_id: r.meeting_id,
+        origin_id: r.origin_id,
+        carried_from: r.carried_from,
+        author_id: PersonId(r.author_id),
+        body: r.body,
+        position: r.position,
+        discussed: r.discussed,
+        recurring: r.recurring,
+        version: r.version,
+        note: r.note,
     }
 }
 
@@ -375,19 +406,19 @@ pub async fn pending_carries(tx: &mut Tx, series: Uuid, now: DateTime<Utc>) -> R
          WHERE p.series_id = $1 AND NOT p.carried_on AND (NOT p.discussed OR p.recurring) AND (m.status <> 'scheduled' OR m.starts_at <= $2) \
          ORDER BY m.starts_at, p.position"
     );
-    let rows = on_tx!(tx, c => {
-        use sqlx::Row as _;
-        let rows = sqlx::query(sqlx::AssertSqlSafe(q)).bind(series).bind(now).fetch_all(c).await?;
-        let mut out: Vec<(PointRow, MeetingRow)> = Vec::with_capacity(rows.len());
-        for r in rows {
-            out.push((
-                (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?, r.try_get(6)?, r.try_get(7)?, r.try_get(8)?, r.try_get(9)?, r.try_get(10)?),
-                (r.try_get(11)?, r.try_get(12)?, r.try_get(13)?, r.try_get(14)?, r.try_get(15)?, r.try_get(16)?, r.try_get(17)?, r.try_get(18)?, r.try_get(19)?, r.try_get(20)?, r.try_get(21)?),
-            ));
-        }
-        Ok::<_, sqlx::Error>(out)
-    })?;
-    rows.into_iter().map(|(p, m)| Ok((point(p), meeting(m)?))).filter(|r| r.as_ref().map(|(_, m)| m.is_over(now)).unwrap_or(true)).collect()
+    /// A point with the meeting it is in (the meeting's `id` and `version` are aliased).
+    #[derive(sqlx::FromRow)]
+    struct PointInMeeting {
+        #[sqlx(flatten)]
+        point: PointRow,
+        #[sqlx(flatten)]
+        meeting: MeetingRow,
+    }
+    let rows: Vec<PointInMeeting> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(series).bind(now).fetch_all(c).await)?;
+    rows.into_iter()
+        .map(|r| Ok((point(r.point), meeting(r.meeting)?)))
+        .filter(|r| r.as_ref().map(|(_, m)| m.is_over(now)).unwrap_or(true))
+        .collect()
 }
 
 /// Read-only: does the series have points waiting to move on, or fewer than `ready` meetings

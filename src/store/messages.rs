@@ -157,7 +157,10 @@ pub async fn save_reminder_settings(db: &Db, person: PersonId, s: &ReminderSetti
 
 // ---- what reminders and feeds read ----
 
-use super::meetings::{ACTION_COLS, ActionRow, MEETING_COLS, MeetingRow, SERIES_COLS, SeriesRow, action, meeting, series};
+use super::meetings::{
+    ACTION_COLS, ActionRow, MEETING_COLS, MeetingRow, MeetingWithSeries, SERIES_COLS, SeriesRow, action, meeting, meeting_with_series,
+    series,
+};
 use crate::domain::meeting::{ActionItem, Meeting, Series};
 
 /// Meetings of a series that differ from its rule: moved, skipped or cancelled.
@@ -183,18 +186,8 @@ pub async fn meetings_starting(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) 
         "SELECT {MEETING_COLS}, {SERIES_COLS} FROM meeting m JOIN series s ON s.id = m.series_id \
          WHERE m.starts_at > $1 AND m.starts_at <= $2 AND m.status = 'scheduled' AND s.status = 'active' ORDER BY m.starts_at"
     );
-    let out = on_db!(db, p => {
-        use sqlx::Row as _;
-        let rows = sqlx::query(sqlx::AssertSqlSafe(q)).bind(from).bind(to).fetch_all(p).await?;
-        let mut out = vec![];
-        for r in rows {
-            let m: MeetingRow = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?, r.try_get(6)?, r.try_get(7)?, r.try_get(8)?, r.try_get(9)?, r.try_get(10)?);
-            let s: SeriesRow = (r.try_get(11)?, r.try_get(12)?, r.try_get(13)?, r.try_get(14)?, r.try_get(15)?, r.try_get(16)?, r.try_get(17)?, r.try_get(18)?, r.try_get(19)?, r.try_get(20)?, r.try_get(21)?, r.try_get(22)?);
-            out.push((m, s));
-        }
-        Ok::<_, sqlx::Error>(out)
-    })?;
-    out.into_iter().map(|(m, s)| Ok((meeting(m)?, series(s)?))).collect()
+    let rows: Vec<MeetingWithSeries> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(from).bind(to).fetch_all(p).await)?;
+    rows.into_iter().map(meeting_with_series).collect()
 }
 
 /// Open action items of a series (either owner).

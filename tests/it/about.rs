@@ -4,7 +4,7 @@
 //! on the next 1:1 (all or nothing), and setbacks in the review packet of their period.
 
 use crate::on_both;
-use crate::support::{TestApp, an_organisation, at, day, plain, weekly_one_on_ones};
+use crate::support::{TestApp, a_day, an_organisation, at, day, plain, weekly_one_on_ones};
 use rapport::app::AppError;
 use rapport::app::people::PersonPatch;
 use rapport::domain::review::packet_markdown;
@@ -492,7 +492,7 @@ async fn the_setback_pages_record_and_edit_with_a_gentle_hint(t: TestApp) {
 async fn the_review_packet_holds_the_setbacks_of_its_period(t: TestApp) {
     let o = an_organisation(&t).await;
     t.clock.set(at("2026-07-05T08:00:00Z"));
-    let period = t.app.create_review_period(&o.ada, "2026 first half", "2026-01-01", "2026-06-30").await.unwrap();
+    let period = t.app.create_review_period(&o.ada, "2026 first half", a_day("2026-01-01"), a_day("2026-06-30")).await.unwrap();
     for (facts, on) in
         [("BEFORE-PERIOD", "2025-12-31"), ("FIRST-DAY", "2026-01-01"), ("LAST-DAY", "2026-06-30"), ("AFTER-PERIOD", "2026-07-01")]
     {
@@ -514,7 +514,7 @@ async fn the_review_packet_holds_the_setbacks_of_its_period(t: TestApp) {
     let review = c.get(t.url(&format!("/people/{}/reviews/{}", o.ivy.id, period.id))).send().await.unwrap().text().await.unwrap();
     assert!(review.contains("FIRST-DAY") && !review.contains("BEFORE-PERIOD"));
     // A period without records says so.
-    let empty = t.app.create_review_period(&o.ada, "2025 second half", "2025-07-01", "2025-12-30").await.unwrap();
+    let empty = t.app.create_review_period(&o.ada, "2025 second half", a_day("2025-07-01"), a_day("2025-12-30")).await.unwrap();
     let p = t.app.review_packet(&o.emil, o.ivy.id, empty.id).await.unwrap();
     assert!(packet_markdown(&p).contains("No setbacks recorded in this period."));
 }

@@ -9,7 +9,7 @@
 //! actor.
 
 use crate::on_both;
-use crate::support::{TestApp, at, plain};
+use crate::support::{TestApp, a_day, at, plain};
 use chrono::NaiveDate;
 use rapport::app::meetings::SeriesInput;
 use rapport::app::reviews::FeedbackInput;
@@ -67,7 +67,7 @@ async fn no_aggregate_shows_what_the_direct_read_refuses(t: TestApp) {
     let rita = t.person(&ada, "Rita Report", Some(aiko.id)).await;
     let pia = t.person(&ada, "Pia Peer", Some(lea.id)).await;
     let uma = t.person(&ada, "Uma Unrelated", None).await;
-    let period = t.app.create_review_period(&ada, "2026 first half", "2026-01-01", "2026-06-30").await.unwrap();
+    let period = t.app.create_review_period(&ada, "2026 first half", a_day("2026-01-01"), a_day("2026-06-30")).await.unwrap();
     let app = &t.app;
     let mut items: Vec<Item> = vec![];
     let mut n = 0;

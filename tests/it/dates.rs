@@ -18,6 +18,7 @@ on_both!(
     a_bad_date_in_any_json_body_names_its_field_with_the_days_message,
     far_dates_are_refused_by_the_pages_next_to_the_field,
     the_calendar_feed_never_has_a_year_outside_four_digits,
+    page_forms_refuse_a_bad_plan_step_or_period_date_with_the_days_message,
 );
 
 const FAR: [&str; 3] = ["9999-12-31", "+10000-01-01", "0001-01-01"];
@@ -113,6 +114,37 @@ async fn a_bad_date_in_any_json_body_names_its_field_with_the_days_message(t: Te
     let setbacks = format!("/api/v1/people/{}/setbacks", o.ivy.id);
     refused(post(&t, &emil, &setbacks, json!({"occurred_on": "2026-02-30", "facts": "Late"})).await, "occurred_on", "setback");
     assert_eq!(post(&t, &emil, &steps, json!({"body": "No date yet", "due_date": ""})).await.0, 201, "blank is no date");
+}
+
+/// The growth page's step form and the reviews page's period form read their dates as a `Day`:
+/// a day that does not exist or a far year comes back as a 422 with `Day`'s words and saves
+/// nothing; a blank due date is no date.
+async fn page_forms_refuse_a_bad_plan_step_or_period_date_with_the_days_message(t: TestApp) {
+    t.clock.set(at("2026-11-23T10:00:00Z"));
+    let o = an_organisation(&t).await;
+    let emil = t.token(&o.emil).await;
+    let plan = post(&t, &emil, &format!("/api/v1/people/{}/plans", o.ivy.id), json!({"kind": "growth", "title": "Lead"})).await;
+    let plan = plan.1["id"].as_str().unwrap().to_string();
+    let (page, csrf) = t.signed_in(&o.emil.email).await;
+    let ivy_id = o.ivy.id.to_string();
+    for (date, words) in [("2026-02-30", "YYYY-MM-DD"), ("9999-12-31", "from 1900 to 2100")] {
+        let form = [("_csrf", csrf.as_str()), ("person", ivy_id.as_str()), ("body", "Shadow the lead"), ("due_date", date)];
+        let r = page.post(t.url(&format!("/plans/{plan}/steps"))).form(&form).send().await.unwrap();
+        assert_eq!(r.status(), 422, "{date}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains(date) && html.contains(words), "{date}: says what was wrong");
+    }
+    let r = page.get(t.url(&format!("/people/{}/growth", o.ivy.id))).send().await.unwrap();
+    assert!(!r.text().await.unwrap().contains("Shadow the lead"), "nothing was saved");
+    let form = [("_csrf", csrf.as_str()), ("person", ivy_id.as_str()), ("body", "No date yet"), ("due_date", "")];
+    let r = page.post(t.url(&format!("/plans/{plan}/steps"))).form(&form).send().await.unwrap();
+    assert!(r.status().is_redirection(), "blank is no date: {}", r.status());
+    let (ada, ada_csrf) = t.signed_in(&o.ada.email).await;
+    let form = [("_csrf", ada_csrf.as_str()), ("name", "H1"), ("starts_on", "2026-01-01"), ("ends_on", "2026-02-30")];
+    let r = ada.post(t.url("/reviews/periods")).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), 422, "period");
+    assert!(r.text().await.unwrap().contains("“2026-02-30” is not a date"), "period: says what was wrong");
+    assert!(t.app.review_periods(&o.ada).await.unwrap().is_empty(), "no period was saved");
 }
 
 async fn far_dates_are_refused_by_the_pages_next_to_the_field(t: TestApp) {

@@ -3,7 +3,7 @@
 //! leaders, admins and other teammates see nothing) and bad input that changes nothing.
 
 use crate::on_both;
-use crate::support::{Org, TestApp, an_organisation, at, plain, upcoming, weekly_one_on_ones};
+use crate::support::{Org, TestApp, a_day, an_organisation, at, plain, upcoming, weekly_one_on_ones};
 use chrono::NaiveDate;
 use rapport::app::AppError;
 use rapport::app::reviews::FeedbackInput;
@@ -27,7 +27,7 @@ on_both!(
 const EXAMPLE: &str = include_str!("../../frameworks/example.yaml");
 
 async fn half_year(t: &TestApp, o: &Org) -> ReviewPeriod {
-    t.app.create_review_period(&o.ada, "2026 first half", "2026-01-01", "2026-06-30").await.unwrap()
+    t.app.create_review_period(&o.ada, "2026 first half", a_day("2026-01-01"), a_day("2026-06-30")).await.unwrap()
 }
 
 /// The meetings of `manager`'s new weekly 1:1s with `teammate` from `first`.
@@ -63,7 +63,7 @@ async fn the_packet_compiles_the_periods_record_and_never_private_notes(t: TestA
     t.app.assess(&o.emil, o.ivy.id, "Ownership", "meets", "Led the incident review end to end").await.unwrap();
     t.app.add_strength(&o.emil, o.ivy.id, "Clear writing", "The launch post", "Writes the release notes").await.unwrap();
     let plan = t.app.create_plan(&o.emil, o.ivy.id, "growth", "Grow into Engineer II", "Own a service").await.unwrap();
-    t.app.add_step(&o.emil, plan, "Shadow the on-call lead", None, "").await.unwrap();
+    t.app.add_step(&o.emil, plan, "Shadow the on-call lead", None, None).await.unwrap();
     t.app.add_plan_update(&o.ivy, plan, "Shadowed two incidents", "", "Lead one").await.unwrap();
 
     t.clock.set(at("2026-04-01T08:00:00Z"));
@@ -236,11 +236,11 @@ async fn bad_input_is_refused_and_changes_nothing(t: TestApp) {
     let rob = o.hires(&t, "Rob Builder", &o.emil).await;
     t.clock.set(at("2026-03-01T09:00:00Z"));
     let period = half_year(&t, &o).await;
-    let e = t.app.create_review_period(&o.ada, "Overlap", "2026-06-30", "2026-09-30").await.unwrap_err();
+    let e = t.app.create_review_period(&o.ada, "Overlap", a_day("2026-06-30"), a_day("2026-09-30")).await.unwrap_err();
     assert!(matches!(&e, AppError::Invalid(i) if i.message_for("starts_on").unwrap().contains("overlaps “2026 first half”")), "{e:?}");
-    let e = t.app.create_review_period(&o.ada, "Inverted", "2026-12-31", "2026-07-01").await.unwrap_err();
+    let e = t.app.create_review_period(&o.ada, "Inverted", a_day("2026-12-31"), a_day("2026-07-01")).await.unwrap_err();
     assert!(matches!(&e, AppError::Invalid(i) if i.message_for("ends_on").unwrap().contains("ends before it starts")), "{e:?}");
-    assert!(matches!(t.app.create_review_period(&o.emil, "Mine", "2027-01-01", "2027-06-30").await, Err(AppError::NotFound)));
+    assert!(matches!(t.app.create_review_period(&o.emil, "Mine", a_day("2027-01-01"), a_day("2027-06-30")).await, Err(AppError::NotFound)));
     assert_eq!(t.app.review_periods(&o.ivy).await.unwrap(), vec![period.clone()], "nothing was added");
 
     // Evidence the writer may not see: refused like a missing record, nothing written.

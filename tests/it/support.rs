@@ -224,6 +224,11 @@ pub fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
+/// A day as the app takes it from a form (`YYYY-MM-DD`, within the years a `Day` allows).
+pub fn a_day(s: &str) -> rapport::domain::day::Day {
+    s.parse().unwrap()
+}
+
 /// A small organisation: Ada (the admin, at the top); Vera, who reports to Ada; Emil, who
 /// reports to Vera; Ivy, who reports to Emil (so Vera is her skip-level leader); and Otto, who
 /// reports to Ada and is unrelated to Emil's team.

@@ -277,8 +277,7 @@ pub(super) async fn add_step(
     Path(id): Path<Uuid>,
     ApiJson(b): ApiJson<NewStep>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
-    let due = b.due_date.map(|d| d.to_string()).unwrap_or_default();
-    let id = app.add_step(user.person(), id, &b.body, b.owner_id.map(PersonId), &due).await?;
+    let id = app.add_step(user.person(), id, &b.body, b.owner_id.map(PersonId), b.due_date).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 

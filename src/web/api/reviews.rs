@@ -75,10 +75,7 @@ pub(super) async fn create_period(
     user: CurrentUser,
     ApiJson(p): ApiJson<PeriodInput>,
 ) -> ApiResult<(StatusCode, Json<ReviewPeriod>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(app.create_review_period(user.person(), &p.name, &p.starts_on.to_string(), &p.ends_on.to_string()).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(app.create_review_period(user.person(), &p.name, p.starts_on, p.ends_on).await?)))
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -4,6 +4,7 @@
 use super::{Chrome, Form, ok, render};
 use crate::app::growth::{GrowthView, ImportOutcome};
 use crate::app::{App, AppError};
+use crate::domain::day::FormDay;
 use crate::domain::framework::Format;
 use crate::domain::growth::{FrameworkInfo, FrameworkVersion, Rating};
 use crate::domain::policy::Relation;
@@ -291,12 +292,17 @@ pub struct StepForm {
     #[serde(default)]
     owner: String,
     #[serde(default)]
-    due_date: String,
+    due_date: FormDay,
 }
 
 pub async fn add_step(State(app): State<App>, user: CurrentUser, Path(plan): Path<Uuid>, Form(f): Form<StepForm>) -> PageResult {
     let owner = Uuid::parse_str(&f.owner).ok().map(PersonId);
-    let r = app.add_step(user.person(), plan, &f.body, owner, &f.due_date).await.map(|_| ());
+    let mut errors = Invalid::default();
+    let due = f.due_date.day("due_on", &mut errors);
+    let r = match errors.into_result() {
+        Ok(()) => app.add_step(user.person(), plan, &f.body, owner, due).await.map(|_| ()),
+        Err(e) => Err(AppError::Invalid(e)),
+    };
     after(&app, &user, PersonId(f.person), r, &format!("plan-{plan}")).await
 }
 

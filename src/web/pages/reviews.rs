@@ -8,8 +8,9 @@ use super::time::Words;
 use super::{Chrome, Form, render};
 use crate::app::reviews::{FeedbackInput, FeedbackItem, ReviewView};
 use crate::app::{App, AppError};
+use crate::domain::day::FormDay;
 use crate::domain::review::{EvidenceKind, EvidenceRef, Packet, ReviewPeriod, Statement, packet_markdown};
-use crate::domain::{FieldError, Person, PersonId};
+use crate::domain::{FieldError, Invalid, Person, PersonId};
 use crate::web::auth::CurrentUser;
 use crate::web::error::PageError;
 use askama::Template;
@@ -141,12 +142,18 @@ pub async fn reviews(State(app): State<App>, user: CurrentUser) -> PageResult {
 #[derive(Deserialize)]
 pub struct PeriodForm {
     name: String,
-    starts_on: String,
-    ends_on: String,
+    starts_on: FormDay,
+    ends_on: FormDay,
 }
 
 pub async fn create_period(State(app): State<App>, user: CurrentUser, Form(f): Form<PeriodForm>) -> PageResult {
-    match app.create_review_period(user.person(), &f.name, &f.starts_on, &f.ends_on).await {
+    let mut errors = Invalid::default();
+    let (s, e) = (f.starts_on.required("starts_on", &mut errors), f.ends_on.required("ends_on", &mut errors));
+    let created = match (s, e) {
+        (Some(s), Some(e)) => app.create_review_period(user.person(), &f.name, s, e).await,
+        _ => Err(AppError::Invalid(errors)),
+    };
+    match created {
         Ok(_) => Ok(Redirect::to("/reviews").into_response()),
         Err(AppError::Invalid(i)) => reviews_page(&app, &user, i.0).await,
         Err(e) => Err(e.into()),
