@@ -11,7 +11,9 @@ fn options() -> Options {
 /// links, raw HTML that is not on the allow-list).
 pub fn render_markdown(source: &str) -> String {
     let mut html = String::with_capacity(source.len() * 2);
-    pulldown_cmark::html::push_html(&mut html, Parser::new_ext(source, options()));
+    // A line typed on its own stays on its own (notes are written line by line).
+    let events = Parser::new_ext(source, options()).map(|e| if e == Event::SoftBreak { Event::HardBreak } else { e });
+    pulldown_cmark::html::push_html(&mut html, events);
     ammonia::Builder::default().link_rel(Some("noopener noreferrer nofollow")).clean(&html).to_string()
 }
 
@@ -45,6 +47,14 @@ pub fn plain(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_typed_on_its_own_stays_on_its_own() {
+        // Notes are typed line by line during a meeting: a new line is a new line, as in a
+        // chat or a comment, not a space.
+        let html = render_markdown("Amara: rotate pairs monthly\nLukas: I will draft the rota");
+        assert_eq!(html.trim(), "<p>Amara: rotate pairs monthly<br>\nLukas: I will draft the rota</p>");
+    }
 
     #[test]
     fn markdown_is_rendered_and_scripts_are_removed() {
