@@ -87,10 +87,15 @@ const CAPTURE_TITLE_MAX: usize = 200;
 const CAPTURE_BODY_MAX: usize = 4000;
 
 fn outcome(m: &Meeting, now: DateTime<Utc>) -> MeetingOutcome {
-    match m.status {
+    outcome_of(m.status, m.ends_at(), now)
+}
+
+/// What a meeting a session ran in became, from its status and when it ends.
+pub(crate) fn outcome_of(status: MeetingStatus, ends_at: DateTime<Utc>, now: DateTime<Utc>) -> MeetingOutcome {
+    match status {
         MeetingStatus::Skipped | MeetingStatus::Cancelled => MeetingOutcome::DidNotHappen,
         MeetingStatus::Held => MeetingOutcome::TookPlace,
-        MeetingStatus::Scheduled if m.ends_at() <= now => MeetingOutcome::TookPlace,
+        MeetingStatus::Scheduled if ends_at <= now => MeetingOutcome::TookPlace,
         MeetingStatus::Scheduled => MeetingOutcome::Upcoming,
     }
 }

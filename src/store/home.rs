@@ -1,6 +1,6 @@
 //! What the home page gathers across all of a person's 1:1s, each in one statement whatever the
-//! number of series: who put topics on the coming meetings, and which begun meetings wait for
-//! the teammate's rating.
+//! number of series: who put topics on the coming meetings, which begun meetings wait for the
+//! teammate's rating, and where the first ten 1:1s stand in the pairs a manager leads.
 
 use super::meetings::{MEETING_COLS, MeetingRow, meeting};
 use super::{Db, Result, on_db};
@@ -40,4 +40,30 @@ pub async fn regular_series_between(db: &Db, a: PersonId, b: PersonId) -> Result
          AND ((manager_id = $1 AND teammate_id = $2) OR (manager_id = $2 AND teammate_id = $1)) ORDER BY created_at LIMIT 1";
     let row: Option<(Uuid, Uuid, Uuid)> = on_db!(db, p => sqlx::query_as(Q).bind(a.0).bind(b.0).fetch_optional(p).await)?;
     Ok(row.map(|(id, m, t)| (id, PersonId(m), PersonId(t))))
+}
+
+/// A session of the first ten 1:1s in an active series `manager` leads, with what the meeting it
+/// was last run in became and how much was captured for it.
+#[derive(sqlx::FromRow)]
+pub struct LedSession {
+    pub series_id: Uuid,
+    pub session_key: String,
+    pub position: i64,
+    pub skipped: bool,
+    pub done: bool,
+    pub meeting_status: Option<String>,
+    pub meeting_starts_at: Option<DateTime<Utc>>,
+    pub meeting_minutes: Option<i64>,
+    pub captures: i64,
+}
+
+/// Every session of the programs in the active series `manager` leads, in one statement.
+pub async fn sessions_led(db: &Db, manager: PersonId) -> Result<Vec<LedSession>> {
+    const Q: &str = "SELECT ps.series_id, ps.session_key, ps.position, ps.skipped_at IS NOT NULL AS skipped, \
+         ps.done_at IS NOT NULL AS done, m.status AS meeting_status, m.starts_at AS meeting_starts_at, \
+         m.duration_minutes AS meeting_minutes, \
+         (SELECT COUNT(*) FROM program_capture c WHERE c.series_id = ps.series_id AND c.session_key = ps.session_key) AS captures \
+         FROM program_session ps JOIN series s ON s.id = ps.series_id LEFT JOIN meeting m ON m.id = ps.meeting_id \
+         WHERE s.manager_id = $1 AND s.status = 'active'";
+    Ok(on_db!(db, p => sqlx::query_as(Q).bind(manager.0).fetch_all(p).await)?)
 }

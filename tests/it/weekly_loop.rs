@@ -30,6 +30,7 @@ on_both!(
     suggestions_questions_and_templates_are_reachable_from_the_meeting_page,
     the_meeting_page_keeps_the_last_few_meetings_notes_at_hand,
     a_topic_note_saved_as_it_is_typed_merges_with_what_changed_meanwhile,
+    the_home_names_the_next_session_of_the_first_ten_to_the_manager,
     the_question_bank_opens_on_one_purpose_with_every_other_a_click_away,
 );
 
@@ -676,4 +677,32 @@ async fn a_topic_note_saved_as_it_is_typed_merges_with_what_changed_meanwhile(t:
     assert_eq!(r.status(), 409);
     let now = t.app.meeting_view(&teammate, first).await.unwrap();
     assert_eq!(now.points[0].note, "Ask Sam first (tomorrow)\nTrial in April\nBudget agreed");
+}
+
+/// The home's row says which session of the first ten 1:1s comes next, to the manager who runs
+/// them (read for all of the manager's pairs in one statement); it moves on when one is done,
+/// and is gone when all are; the teammate's home does not ask them to run it.
+async fn the_home_names_the_next_session_of_the_first_ten_to_the_manager(t: TestApp) {
+    let (_, manager, teammate) = people(&t).await;
+    let (series, _, _) = weekly(&t, &manager, &teammate).await;
+    let (m, _) = t.signed_in(&manager.email).await;
+    let (tm, _) = t.signed_in(&teammate.email).await;
+    assert!(!home_rows(&page(&m, &t, "/meetings").await)[0].contains("First ten 1:1s"), "not before it is started");
+
+    t.app.start_program(&manager, series).await.unwrap();
+    let html = page(&m, &t, "/meetings").await;
+    let row = home_rows(&html).remove(0);
+    assert!(row.contains("First ten 1:1s: session 1 of 10, “Getting to know each other”"), "{row}");
+    assert!(html.contains(&format!("<a href=\"/series/{series}/program\">First ten 1:1s")), "it leads to the program");
+    assert!(!home_rows(&page(&tm, &t, "/meetings").await)[0].contains("First ten 1:1s"), "the teammate is not asked to run it");
+
+    let view = t.app.program(&manager, series).await.unwrap();
+    let first = view.next().unwrap().session.key.clone();
+    t.app.mark_session_done(&manager, series, &first).await.unwrap();
+    let row = home_rows(&page(&m, &t, "/meetings").await).remove(0);
+    assert!(row.contains("session 2 of 10, “How we will use our 1:1s”"), "{row}");
+    for s in t.app.program(&manager, series).await.unwrap().sessions {
+        t.app.skip_session(&manager, series, &s.session.key, true).await.ok();
+    }
+    assert!(!home_rows(&page(&m, &t, "/meetings").await)[0].contains("First ten 1:1s"), "nothing left to run");
 }

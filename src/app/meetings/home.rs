@@ -1,12 +1,16 @@
 //! The home: one row per person you have 1:1s with, saying what needs you before the next one.
 
 use super::SeriesSummary;
+use crate::app::program::outcome_of;
 use crate::app::{App, AppResult};
 use crate::domain::Person;
-use crate::domain::meeting::{ActionKind, Meeting, Series, SeriesStatus};
+use crate::domain::meeting::{ActionKind, Meeting, MeetingStatus, Series, SeriesStatus};
+use crate::domain::program as rules;
 use crate::store::home as store;
 use crate::store::meetings::open_actions_of;
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
+use std::collections::HashMap;
+use uuid::Uuid;
 
 /// How far back a begun, unrated 1:1 still asks the teammate for a rating.
 const RATE_WITHIN_DAYS: i64 = 14;
@@ -27,6 +31,44 @@ pub struct HomeRow {
     pub help_owed: usize,
     /// For the teammate: the latest begun 1:1 of the last two weeks still waiting for a rating.
     pub to_rate: Option<Meeting>,
+    /// For the manager running the first ten 1:1s with this person: the next session.
+    pub program_next: Option<ProgramNext>,
+}
+
+/// The next session of a pair's first ten 1:1s.
+#[derive(Debug, Clone)]
+pub struct ProgramNext {
+    /// Its number in the pair's order (1-based), of `total`.
+    pub number: usize,
+    pub total: usize,
+    pub title: String,
+}
+
+/// Where each pair's program stands, from its sessions as read for the whole home.
+fn programs(sessions: Vec<store::LedSession>, now: DateTime<Utc>) -> HashMap<Uuid, ProgramNext> {
+    let mut records: HashMap<Uuid, Vec<rules::SessionRecord>> = HashMap::new();
+    for s in sessions {
+        let meeting = match (s.meeting_status.as_deref().and_then(MeetingStatus::parse), s.meeting_starts_at, s.meeting_minutes) {
+            (Some(status), Some(starts), Some(minutes)) => Some(outcome_of(status, starts + Duration::minutes(minutes), now)),
+            _ => None,
+        };
+        records.entry(s.series_id).or_default().push(rules::SessionRecord {
+            key: s.session_key,
+            position: s.position,
+            skipped: s.skipped,
+            marked_done: s.done,
+            meeting,
+            captures: usize::try_from(s.captures).unwrap_or(0),
+        });
+    }
+    records
+        .into_iter()
+        .filter_map(|(series, records)| {
+            let progress = rules::progress(&records);
+            let title = rules::session(progress.next_key.as_deref()?)?.title.clone();
+            Some((series, ProgramNext { number: progress.next_number?, total: progress.total, title }))
+        })
+        .collect()
 }
 
 impl HomeRow {
@@ -45,6 +87,7 @@ impl App {
         let topics = store::topics_ahead(&self.db, actor.id, now - Duration::hours(12)).await?;
         let actions = open_actions_of(&self.db, actor.id, None).await?;
         let unrated = store::unrated_since(&self.db, actor.id, now - Duration::days(RATE_WITHIN_DAYS), now).await?;
+        let programs = programs(store::sessions_led(&self.db, actor.id).await?, now);
         let mut rows: Vec<HomeRow> = series
             .iter()
             .filter(|s| s.series.status == SeriesStatus::Active)
@@ -69,6 +112,7 @@ impl App {
                         .iter()
                         .find(|m| m.series_id == s.series.id && s.series.teammate_id == actor.id && m.can_be_rated(now))
                         .cloned(),
+                    program_next: programs.get(&s.series.id).filter(|_| s.series.manager_id == actor.id).cloned(),
                     series: s.series.clone(),
                     other: s.other.clone(),
                     next: s.next.clone(),

@@ -13,7 +13,7 @@ mod search;
 mod series;
 pub mod view;
 
-pub use home::HomeRow;
+pub use home::{HomeRow, ProgramNext};
 pub use search::snippet_html;
 pub use view::{
     ActionPatch, EarlierNote, MeetingView, MyAction, NoteSaved, PointPatch, SearchResult, SeriesInput, SeriesSummary, SeriesView, Upcoming,

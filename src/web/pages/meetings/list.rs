@@ -67,6 +67,10 @@ fn person_row(r: HomeRow, me: &Person, now: DateTime<Utc>) -> PersonRow {
             urgent: false,
         });
     }
+    if let Some(p) = &r.program_next {
+        let text = format!("First ten 1:1s: session {} of {}, “{}”, is next", p.number, p.total, p.title);
+        needs.push(Need { text, href: format!("/series/{}/program", r.series.id), urgent: false });
+    }
     if r.help_owed > 0 {
         let text = format!("{} to keep", plural(r.help_owed as i64, "“how can I help?”", "“how can I help?”s"));
         needs.push(Need { text, href: "/actions?kind=help".into(), urgent: false });
