@@ -3,7 +3,7 @@
 //! kept when filtering, and nothing offered that the writer could not read directly.
 
 use crate::on_both;
-use crate::support::{TestApp, an_organisation, at, day, upcoming, weekly_one_on_ones};
+use crate::support::{TestApp, a_day, an_organisation, at, day, upcoming, weekly_one_on_ones};
 use rapport::app::reviews::FeedbackInput;
 use rapport::domain::Person;
 use rapport::domain::meeting::MeetingStatus;
@@ -24,7 +24,7 @@ fn between<'a>(html: &'a str, from: &str, to: &str) -> &'a str {
 async fn the_evidence_picker_groups_by_month_and_kind_finds_and_offers_only_what_the_writer_may_read(t: TestApp) {
     t.clock.set(at("2026-04-27T08:00:00Z"));
     let o = an_organisation(&t).await;
-    let period = t.app.create_review_period(&o.ada, "2026 first half", "2026-01-01", "2026-06-30").await.unwrap();
+    let period = t.app.create_review_period(&o.ada, "2026 first half", a_day("2026-01-01"), a_day("2026-06-30")).await.unwrap();
     // Emil and Ivy meet on Wednesdays from 29 April; shared notes on the first two (held), and
     // Ivy's private note, which is hers alone.
     let series = weekly_one_on_ones(&t, &o.emil, &o.ivy, day("2026-04-29")).await;
