@@ -4,6 +4,7 @@
 //! transaction as the record: a problem with any of them saves nothing.
 
 use super::{App, AppError, AppResult};
+use crate::domain::day::Day;
 use crate::domain::meeting::{ActionKind, MeetingStatus, Series, SeriesKind, SeriesStatus};
 use crate::domain::policy::{Action, Relation, Resource};
 use crate::domain::setback::{self, FollowUpInput, Setback, SetbackInput};
@@ -177,7 +178,7 @@ impl App {
                 )),
                 Some((series, meeting)) => {
                     for (i, f) in follow_ups.iter().enumerate() {
-                        let due = setback::follow_up_due(i, f, &mut errors);
+                        let due = f.due_date.map(Day::date);
                         let owner = f.owner_id.map(PersonId).unwrap_or(person.id);
                         match self.prepare_action(
                             actor,

@@ -8,6 +8,7 @@ use chrono::Duration;
 /// another teammate (session 1 on their next agenda); and "how to work with me" from both.
 pub(super) async fn guidance(app: &App, rows: &[NewPerson]) -> crate::app::AppResult<()> {
     use crate::domain::about::{AboutInput, DateInput, TimeOffInput};
+    use crate::domain::day::{Day, FormDay};
     use crate::domain::setback::{FollowUpInput, SetbackInput};
     let get = |i: usize| {
         let id = rows[i].id;
@@ -15,22 +16,29 @@ pub(super) async fn guidance(app: &App, rows: &[NewPerson]) -> crate::app::AppRe
     };
     let (director, aiko, mei) = (get(0).await?, get(2).await?, get(11).await?);
     let today = app.clock.now().date_naive();
-    let day = |d: i64| (today + Duration::days(d)).format("%Y-%m-%d").to_string();
+    let day = |d: i64| Day::new(today + Duration::days(d));
 
     app.place_strategy(&director, "This quarter: fewer, better launches. What would you stop doing to make room for that?").await?;
 
+    let typed = |d: i64| FormDay::read(&(today + Duration::days(d)).to_string());
     let birthday = today + Duration::days(6);
     let about = AboutInput {
         interests: "Climbing on weekends; learning Korean; bakes sourdough for the team on Fridays.".into(),
         family: "Partner Wei; a cat called Miso.".into(),
-        dates: vec![DateInput { id: None, label: "Birthday".into(), date: format!("1994-{}", birthday.format("%m-%d")), yearly: true }],
-        time_off: vec![TimeOffInput { id: None, label: "Visiting family in Penang".into(), starts_on: day(24), ends_on: day(35) }],
+        dates: vec![DateInput {
+            id: None,
+            label: "Birthday".into(),
+            date: FormDay::read(&birthday.format("1994-%m-%d").to_string()),
+            yearly: true,
+        }],
+        time_off: vec![TimeOffInput { id: None, label: "Visiting family in Penang".into(), starts_on: typed(24), ends_on: typed(35) }],
         version: Some(0),
     };
     app.save_about_page(&aiko, mei.id, &about).await?;
 
     let setback = SetbackInput {
-        occurred_on: day(-10),
+        occurred_on: day(-10)
+            .ok_or_else(|| crate::app::AppError::Internal(anyhow::anyhow!("the demo's day is outside the years a date may have")))?,
         facts: "The cache migration was rolled back twice in one week. Search was slow for about two hours on the second attempt.".into(),
         contexts: vec!["competing_priorities".into(), "unclear_expectations".into()],
         context_other: String::new(),
@@ -39,7 +47,7 @@ pub(super) async fn guidance(app: &App, rows: &[NewPerson]) -> crate::app::AppRe
         learned: "A dry run against a copy of production data finds the slow queries before users do.".into(),
         meeting_id: None,
     };
-    let follow_up = FollowUpInput { body: "Write the migration runbook together".into(), owner_id: None, due_date: Some(day(12)) };
+    let follow_up = FollowUpInput { body: "Write the migration runbook together".into(), owner_id: None, due_date: day(12) };
     app.record_setback(&aiko, mei.id, &setback, &[follow_up]).await?;
 
     for (who, words) in [

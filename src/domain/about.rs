@@ -5,6 +5,7 @@
 //! changes, the new manager starts with an empty page and the old notes stay out of sight.
 //! Which dates are "coming up" for the prep view is decided here ([`upcoming`]).
 
+use super::day::{Day, FormDay};
 use super::{FieldError, Invalid};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -73,7 +74,8 @@ pub struct DateInput {
     pub id: Option<Uuid>,
     pub label: String,
     /// YYYY-MM-DD. For a yearly date the year is the first one (a birth year, or any year).
-    pub date: String,
+    #[schema(value_type = String, format = Date)]
+    pub date: FormDay,
     #[serde(default)]
     pub yearly: bool,
 }
@@ -85,9 +87,11 @@ pub struct TimeOffInput {
     pub id: Option<Uuid>,
     pub label: String,
     /// YYYY-MM-DD, the first day off.
-    pub starts_on: String,
+    #[schema(value_type = String, format = Date)]
+    pub starts_on: FormDay,
     /// YYYY-MM-DD, the last day off.
-    pub ends_on: String,
+    #[schema(value_type = String, format = Date)]
+    pub ends_on: FormDay,
 }
 
 /// The whole page, as it should be after saving.
@@ -116,7 +120,7 @@ impl AboutInput {
             dates: p
                 .dates
                 .iter()
-                .map(|d| DateInput { id: Some(d.id), label: d.label.clone(), date: d.date.to_string(), yearly: d.yearly })
+                .map(|d| DateInput { id: Some(d.id), label: d.label.clone(), date: FormDay::read(&d.date.to_string()), yearly: d.yearly })
                 .collect(),
             time_off: p
                 .time_off
@@ -124,8 +128,8 @@ impl AboutInput {
                 .map(|t| TimeOffInput {
                     id: Some(t.id),
                     label: t.label.clone(),
-                    starts_on: t.starts_on.to_string(),
-                    ends_on: t.ends_on.to_string(),
+                    starts_on: FormDay::read(&t.starts_on.to_string()),
+                    ends_on: FormDay::read(&t.ends_on.to_string()),
                 })
                 .collect(),
             version: Some(p.version),
@@ -165,9 +169,9 @@ fn label(field: &str, s: &str, what: &str, errors: &mut Invalid) -> String {
     s.to_string()
 }
 
-/// A date typed as YYYY-MM-DD, or a field error saying so.
-pub fn parse_date(field: &str, s: &str, errors: &mut Invalid) -> Option<NaiveDate> {
-    super::day::required(field, s, errors)
+/// A date field that must be filled in: the day read from it, or a message next to `field`.
+fn required(field: &str, d: &FormDay, errors: &mut Invalid) -> Option<NaiveDate> {
+    d.required(field, errors).map(Day::date)
 }
 
 /// Checks a whole page. Field names locate each problem: `dates[1].date`, `time_off[0].ends_on`.
@@ -184,15 +188,15 @@ pub fn validate(input: &AboutInput) -> Result<AboutFields, Invalid> {
     let mut dates = vec![];
     for (i, d) in input.dates.iter().enumerate() {
         let l = label(&format!("dates[{i}].label"), &d.label, "date", &mut errors);
-        if let Some(date) = parse_date(&format!("dates[{i}].date"), &d.date, &mut errors) {
+        if let Some(date) = required(&format!("dates[{i}].date"), &d.date, &mut errors) {
             dates.push(ImportantDate { id: d.id.unwrap_or_else(Uuid::now_v7), label: l, date, yearly: d.yearly });
         }
     }
     let mut time_off = vec![];
     for (i, t) in input.time_off.iter().enumerate() {
         let l = label(&format!("time_off[{i}].label"), &t.label, "time off", &mut errors);
-        let s = parse_date(&format!("time_off[{i}].starts_on"), &t.starts_on, &mut errors);
-        let e = parse_date(&format!("time_off[{i}].ends_on"), &t.ends_on, &mut errors);
+        let s = required(&format!("time_off[{i}].starts_on"), &t.starts_on, &mut errors);
+        let e = required(&format!("time_off[{i}].ends_on"), &t.ends_on, &mut errors);
         if let (Some(s), Some(e)) = (s, e) {
             if e < s {
                 errors.push(FieldError::new(

@@ -59,15 +59,6 @@ fn shorten(t: &str) -> String {
 /// What a required date field left empty says.
 const ENTER_A_DATE: &str = "Enter a date, like 2026-12-03.";
 
-/// A date field that must be filled in: the day, or a message next to `field`.
-pub fn required(field: &str, text: &str, errors: &mut Invalid) -> Option<NaiveDate> {
-    if text.trim().is_empty() {
-        errors.push(FieldError::new(field, ENTER_A_DATE));
-        return None;
-    }
-    optional(field, text, errors)
-}
-
 /// A date field that may be left empty (`None` then, and no message).
 pub fn optional(field: &str, text: &str, errors: &mut Invalid) -> Option<NaiveDate> {
     if text.trim().is_empty() {
@@ -107,7 +98,7 @@ impl Serialize for Day {
     }
 }
 
-/// Read from a string with the same rule and wording as [`required`], so a body that holds a
+/// Read from a string with the same rule and wording as [`FormDay::required`], so a body that holds a
 /// `Day` cannot hold a year outside the bounds.
 impl<'de> Deserialize<'de> for Day {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Day, D::Error> {
@@ -162,6 +153,13 @@ impl FormDay {
             }
             None => None,
         }
+    }
+}
+
+/// A date as typed, in code that builds a form's input (the demo, tests).
+impl From<&str> for FormDay {
+    fn from(text: &str) -> FormDay {
+        FormDay::read(text)
     }
 }
 
@@ -224,10 +222,10 @@ mod tests {
     #[test]
     fn fields_name_themselves() {
         let mut e = Invalid::default();
-        assert_eq!(required("starts_on", "", &mut e), None);
+        assert_eq!(FormDay::read("").required("starts_on", &mut e), None);
         assert_eq!(optional("due_date", " ", &mut e), None);
         assert_eq!(optional("due_date", "9999-12-31", &mut e), None);
-        assert_eq!(required("ends_on", "2026-01-31", &mut e), NaiveDate::from_ymd_opt(2026, 1, 31));
+        assert_eq!(FormDay::read("2026-01-31").required("ends_on", &mut e).map(Day::date), NaiveDate::from_ymd_opt(2026, 1, 31));
         let fields: Vec<&str> = e.0.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, ["starts_on", "due_date"]);
     }

@@ -4,6 +4,7 @@
 //! The words that guide the form (a prompt per field, the contexts, the words that sound like
 //! blame and the hint about them) live in `content/setbacks.toml`.
 
+use super::day::{Day, blank_is_none};
 use super::{FieldError, Invalid};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -96,11 +97,12 @@ impl Setback {
 }
 
 /// What a person fills in.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetbackInput {
     /// YYYY-MM-DD; not in the future.
-    pub occurred_on: String,
+    #[schema(value_type = String, format = Date)]
+    pub occurred_on: Day,
     pub facts: String,
     /// One or more of: lack_of_focus, competing_priorities, missing_support, unrealistic_goals,
     /// unclear_expectations, other.
@@ -128,9 +130,10 @@ pub struct FollowUpInput {
     /// The person or their manager; the person when left out.
     #[serde(default)]
     pub owner_id: Option<Uuid>,
-    /// YYYY-MM-DD.
-    #[serde(default)]
-    pub due_date: Option<String>,
+    /// YYYY-MM-DD; left out, `null` or blank is no date.
+    #[serde(default, deserialize_with = "blank_is_none")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub due_date: Option<Day>,
 }
 
 fn text(field: &str, s: &str, max: usize, errors: &mut Invalid) -> String {
@@ -145,11 +148,9 @@ fn text(field: &str, s: &str, max: usize, errors: &mut Invalid) -> String {
 /// version and times stay). `today` is the recorder's day: a setback has happened already.
 pub fn validate(input: &SetbackInput, today: NaiveDate, record: Setback) -> Result<Setback, Invalid> {
     let mut errors = Invalid::default();
-    let occurred_on = super::about::parse_date("occurred_on", &input.occurred_on, &mut errors);
-    if let Some(d) = occurred_on
-        && d > today
-    {
-        errors.push(FieldError::new("occurred_on", format!("{d} is in the future; record a setback once it has happened.")));
+    let occurred_on = input.occurred_on.date();
+    if occurred_on > today {
+        errors.push(FieldError::new("occurred_on", format!("{occurred_on} is in the future; record a setback once it has happened.")));
     }
     let facts = text("facts", &input.facts, TEXT_MAX, &mut errors);
     if facts.is_empty() {
@@ -178,13 +179,8 @@ pub fn validate(input: &SetbackInput, today: NaiveDate, record: Setback) -> Resu
     let manager_change = text("manager_change", &input.manager_change, TEXT_MAX, &mut errors);
     let learned = text("learned", &input.learned, TEXT_MAX, &mut errors);
     errors.into_result()?;
-    let (occurred_on, meeting_id) = (occurred_on.unwrap_or(today), input.meeting_id);
+    let meeting_id = input.meeting_id;
     Ok(Setback { meeting_id, occurred_on, facts, contexts, context_other, remedy, manager_change, learned, ..record })
-}
-
-/// A follow-up's due date, if given: `actions[i].due_date`.
-pub fn follow_up_due(i: usize, f: &FollowUpInput, errors: &mut Invalid) -> Option<NaiveDate> {
-    super::day::optional(&format!("actions[{i}].due_date"), f.due_date.as_deref().unwrap_or(""), errors)
 }
 
 // ---- content ----
@@ -289,31 +285,37 @@ mod tests {
         assert!(blame_hint("Lazy review.").unwrap().contains("“lazy”"));
     }
 
+    /// A record that happened `on`, with nothing else filled in.
+    fn on(day: &str) -> SetbackInput {
+        SetbackInput {
+            occurred_on: day.parse().unwrap(),
+            facts: String::new(),
+            contexts: vec![],
+            context_other: String::new(),
+            remedy: String::new(),
+            manager_change: String::new(),
+            learned: String::new(),
+            meeting_id: None,
+        }
+    }
+
     #[test]
     fn a_record_needs_facts_a_context_and_words_for_other() {
         let today = d(2026, 11, 24);
-        let e = validate(
-            &SetbackInput { occurred_on: "2026-11-25".into(), contexts: vec!["other".into(), "luck".into()], ..Default::default() },
-            today,
-            Setback::default(),
-        )
-        .unwrap_err();
+        let e = validate(&SetbackInput { contexts: vec!["other".into(), "luck".into()], ..on("2026-11-25") }, today, Setback::default())
+            .unwrap_err();
         let fields: Vec<&str> = e.0.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, vec!["occurred_on", "facts", "contexts", "context_other"]);
-        let e = validate(
-            &SetbackInput { occurred_on: "24/11/2026".into(), facts: "x".into(), ..Default::default() },
-            today,
-            Setback::default(),
-        )
-        .unwrap_err();
-        assert_eq!(e.0.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(), vec!["occurred_on", "contexts"]);
+        // A date that is not a day never becomes an input: it is refused where it is read.
+        assert!("24/11/2026".parse::<Day>().unwrap_err().contains("YYYY-MM-DD"));
+        let e = validate(&SetbackInput { facts: "x".into(), ..on("2026-11-24") }, today, Setback::default()).unwrap_err();
+        assert_eq!(e.0.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(), vec!["contexts"]);
         let ok = validate(
             &SetbackInput {
-                occurred_on: "2026-11-24".into(),
                 facts: " The release slipped a week. ".into(),
                 contexts: vec!["unclear_expectations".into(), "competing_priorities".into()],
                 context_other: "ignored without other".into(),
-                ..Default::default()
+                ..on("2026-11-24")
             },
             today,
             Setback::default(),

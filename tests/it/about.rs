@@ -237,11 +237,14 @@ async fn prep_suggests_dates_and_time_off_to_the_manager_only(t: TestApp) {
 
 fn record(facts: &str, on: &str) -> SetbackInput {
     SetbackInput {
-        occurred_on: on.into(),
+        occurred_on: a_day(on),
         facts: facts.into(),
         contexts: vec!["unclear_expectations".into()],
+        context_other: String::new(),
+        remedy: String::new(),
+        manager_change: String::new(),
         learned: "Write the goal down together.".into(),
-        ..Default::default()
+        meeting_id: None,
     }
 }
 

@@ -113,11 +113,14 @@ async fn no_aggregate_shows_what_the_direct_read_refuses(t: TestApp) {
     for (author, about) in [(&aiko, &ren), (&lea, &aiko), (&rita, &rita)] {
         let m = marker();
         let input = SetbackInput {
-            occurred_on: "2026-02-20".into(),
+            occurred_on: a_day("2026-02-20"),
             facts: text(&m),
             contexts: vec!["unclear_expectations".into()],
+            context_other: String::new(),
+            remedy: String::new(),
+            manager_change: String::new(),
             learned: "Write the goal down together.".into(),
-            ..Default::default()
+            meeting_id: None,
         };
         let s = app.record_setback(author, about.id, &input, &[]).await.unwrap();
         items.push(Item { marker: m, direct: format!("/api/v1/setbacks/{}", s.record.id) });

@@ -5,7 +5,7 @@
 //! not four digits.
 
 use crate::on_both;
-use crate::support::{Org, TestApp, an_organisation, at, plain};
+use crate::support::{Org, TestApp, an_organisation, at, day, plain, weekly_one_on_ones};
 use chrono::NaiveDate;
 use rapport::app::meetings::SeriesInput;
 use rapport::domain::meeting::SeriesKind;
@@ -19,6 +19,7 @@ on_both!(
     far_dates_are_refused_by_the_pages_next_to_the_field,
     the_calendar_feed_never_has_a_year_outside_four_digits,
     page_forms_refuse_a_bad_plan_step_or_period_date_with_the_days_message,
+    the_setback_form_refuses_a_bad_date_next_to_its_field_and_keeps_what_was_typed,
 );
 
 const FAR: [&str; 3] = ["9999-12-31", "+10000-01-01", "0001-01-01"];
@@ -220,4 +221,43 @@ async fn the_calendar_feed_never_has_a_year_outside_four_digits(t: TestApp) {
             }
         }
     }
+}
+
+/// The message shown under a page form's field `name`, if any.
+fn field_error<'a>(html: &'a str, name: &str) -> Option<&'a str> {
+    let start = html.find(&format!("id=\"f-{name}-error\">"))?;
+    let rest = &html[start..];
+    Some(&rest[..rest.find("</p>")?])
+}
+
+/// The setback form reads its dates as `Day`s: a day that does not exist or a far year, on
+/// when it happened or on a follow-up's due date, comes back as a 422 with `Day`'s words
+/// under that field and the typed text in it; nothing is saved.
+async fn the_setback_form_refuses_a_bad_date_next_to_its_field_and_keeps_what_was_typed(t: TestApp) {
+    t.clock.set(at("2026-11-23T10:00:00Z"));
+    let o = an_organisation(&t).await;
+    weekly_one_on_ones(&t, &o.emil, &o.ivy, day("2026-11-26")).await;
+    let (page, csrf) = t.signed_in(&o.emil.email).await;
+    let path = t.url(&format!("/people/{}/setbacks", o.ivy.id));
+    let form = |occurred_on: &str, due: &str| {
+        [
+            ("_csrf", csrf.clone()),
+            ("occurred_on", occurred_on.to_string()),
+            ("facts", "The release slipped a week.".to_string()),
+            ("contexts", "competing_priorities".to_string()),
+            ("action_body_0", "Add a review day".to_string()),
+            ("action_due_0", due.to_string()),
+        ]
+    };
+    for (date, words) in [("2026-02-30", "YYYY-MM-DD"), ("9999-12-31", "from 1900 to 2100")] {
+        for (field, sent) in [("occurred_on", form(date, "")), ("action_due_0", form("2026-11-20", date))] {
+            let r = page.post(path.clone()).form(&sent).send().await.unwrap();
+            assert_eq!(r.status(), 422, "{field} {date}");
+            let html = r.text().await.unwrap();
+            let message = field_error(&html, field).unwrap_or_else(|| panic!("{field} {date}: no message under the field"));
+            assert!(message.contains(date) && message.contains(words), "{field} {date}: {message}");
+            assert!(html.contains(&format!("value=\"{date}\"")), "{field} {date}: what was typed is shown back");
+        }
+    }
+    assert!(t.app.setbacks(&o.emil, o.ivy.id).await.unwrap().1.is_empty(), "nothing was saved");
 }

@@ -84,7 +84,7 @@ pub(super) async fn create_setback(
     ApiJson(b): ApiJson<NewSetback>,
 ) -> ApiResult<Response> {
     let input = SetbackInput {
-        occurred_on: b.occurred_on.to_string(),
+        occurred_on: b.occurred_on,
         facts: b.facts,
         contexts: b.contexts,
         context_other: b.context_other,
@@ -138,7 +138,7 @@ pub(super) async fn update_setback(
     ApiJson(b): ApiJson<SetbackUpdate>,
 ) -> ApiResult<Json<SetbackItem>> {
     let input = SetbackInput {
-        occurred_on: b.occurred_on.to_string(),
+        occurred_on: b.occurred_on,
         facts: b.facts,
         contexts: b.contexts,
         context_other: b.context_other,

@@ -4,6 +4,7 @@ use super::{Choice, Chrome, ok, render};
 use crate::app::setbacks::SetbackItem;
 use crate::app::{App, AppError};
 use crate::domain::about::{self, AboutInput, AboutPage, DateInput, TimeOffInput};
+use crate::domain::day::FormDay;
 use crate::domain::meeting::Meeting;
 use crate::domain::setback::{self, Context, FollowUpInput, SetbackInput};
 use crate::domain::{FieldError, Invalid, Person, PersonId};
@@ -211,7 +212,7 @@ pub async fn about_add_date(State(app): State<App>, user: CurrentUser, Path(id):
     let mut input = AboutInput::from_page(&page);
     let n = input.dates.len();
     let yearly = !field(&p, "yearly").is_empty();
-    input.dates.push(DateInput { id: None, label: field(&p, "label"), date: field(&p, "date"), yearly });
+    input.dates.push(DateInput { id: None, label: field(&p, "label"), date: FormDay::read(&field(&p, "date")), yearly });
     let typed = Typed {
         interests: page.interests.clone(),
         family: page.family.clone(),
@@ -237,8 +238,8 @@ pub async fn about_add_time_off(State(app): State<App>, user: CurrentUser, Path(
     input.time_off.push(TimeOffInput {
         id: None,
         label: field(&p, "label"),
-        starts_on: field(&p, "starts_on"),
-        ends_on: field(&p, "ends_on"),
+        starts_on: FormDay::read(&field(&p, "starts_on")),
+        ends_on: FormDay::read(&field(&p, "ends_on")),
     });
     let typed = Typed {
         interests: page.interests.clone(),
@@ -311,29 +312,25 @@ impl SetbackForm {
         }
     }
 
-    fn input(&self) -> (SetbackInput, Result<(), FieldError>) {
+    /// The record's input, its dates read as days; `None` with the problems of the form's own
+    /// fields (a date that is not a day, an unknown 1:1) in `errors`, by the form's field names.
+    fn input(&self, errors: &mut Invalid) -> Option<SetbackInput> {
         let meeting = self.meeting_id.trim();
-        let (meeting_id, bad) = if meeting.is_empty() {
-            (None, Ok(()))
-        } else {
-            match meeting.parse::<Uuid>() {
-                Ok(m) => (Some(m), Ok(())),
-                Err(_) => (None, Err(FieldError::new("meeting_id", "Pick a 1:1 from the list."))),
-            }
-        };
-        (
-            SetbackInput {
-                occurred_on: self.occurred_on.clone(),
-                facts: self.facts.clone(),
-                contexts: self.contexts.clone(),
-                context_other: self.context_other.clone(),
-                remedy: self.remedy.clone(),
-                manager_change: self.manager_change.clone(),
-                learned: self.learned.clone(),
-                meeting_id,
-            },
-            bad,
-        )
+        let meeting_id = if meeting.is_empty() { None } else { meeting.parse::<Uuid>().ok() };
+        if meeting_id.is_none() && !meeting.is_empty() {
+            errors.push(FieldError::new("meeting_id", "Pick a 1:1 from the list."));
+        }
+        let occurred_on = FormDay::read(&self.occurred_on).required("occurred_on", errors)?;
+        Some(SetbackInput {
+            occurred_on,
+            facts: self.facts.clone(),
+            contexts: self.contexts.clone(),
+            context_other: self.context_other.clone(),
+            remedy: self.remedy.clone(),
+            manager_change: self.manager_change.clone(),
+            learned: self.learned.clone(),
+            meeting_id,
+        })
     }
 
     fn from_item(s: &SetbackItem) -> SetbackForm {
@@ -472,7 +469,8 @@ pub async fn setbacks_page(State(app): State<App>, user: CurrentUser, Path(id): 
 pub async fn setback_create(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>, body: Bytes) -> PageResult {
     let p = pairs(&body);
     let form = SetbackForm::read(&p);
-    let (input, meeting_problem) = form.input();
+    let mut problems = Invalid::default();
+    let input = form.input(&mut problems);
     // Blank follow-up rows are left out; `rows[k]` is the form row of follow-up k.
     let mut rows = vec![];
     let mut follow_ups = vec![];
@@ -481,15 +479,12 @@ pub async fn setback_create(State(app): State<App>, user: CurrentUser, Path(id):
             continue;
         }
         rows.push(i);
-        follow_ups.push(FollowUpInput {
-            body: b.clone(),
-            owner_id: o.parse().ok(),
-            due_date: Some(d.clone()).filter(|d| !d.trim().is_empty()),
-        });
+        let due_date = FormDay::read(d).day(&format!("action_due_{i}"), &mut problems);
+        follow_ups.push(FollowUpInput { body: b.clone(), owner_id: o.parse().ok(), due_date });
     }
-    let result = match meeting_problem {
-        Err(e) => Err(AppError::Invalid(Invalid(vec![e]))),
-        Ok(()) => app.record_setback(user.person(), PersonId(id), &input, &follow_ups).await,
+    let result = match input {
+        Some(input) if problems.is_empty() => app.record_setback(user.person(), PersonId(id), &input, &follow_ups).await,
+        _ => Err(AppError::Invalid(problems)),
     };
     match result {
         Ok(item) => Ok(Redirect::to(&format!("/setbacks/{}?done=saved", item.record.id)).into_response()),
@@ -559,11 +554,12 @@ pub async fn setback_page(State(app): State<App>, user: CurrentUser, Path(id): P
 pub async fn setback_update(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>, body: Bytes) -> PageResult {
     let p = pairs(&body);
     let form = SetbackForm::read(&p);
-    let (input, meeting_problem) = form.input();
+    let mut problems = Invalid::default();
+    let input = form.input(&mut problems);
     let version: i64 = field(&p, "version").parse().unwrap_or(-1);
-    let result = match meeting_problem {
-        Err(e) => Err(AppError::Invalid(Invalid(vec![e]))),
-        Ok(()) => app.update_setback(user.person(), id, version, &input).await,
+    let result = match input {
+        Some(input) if problems.is_empty() => app.update_setback(user.person(), id, version, &input).await,
+        _ => Err(AppError::Invalid(problems)),
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/setbacks/{id}?done=saved")).into_response()),
