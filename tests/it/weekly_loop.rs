@@ -358,6 +358,12 @@ async fn the_home_has_one_row_per_person_saying_what_needs_you(t: TestApp) {
     let mine = home_rows(&page(&tm, &t, "/meetings").await);
     assert!(mine[0].contains("Next: Wed 4 Mar, 18:00 your time · 10:00 for Maria"), "{mine:?}");
     assert!(mine[0].contains("Add your topics for Wednesday"), "{mine:?}");
+    // The day before, with still no topic from Tom, prep's suggestion comes to the home.
+    t.clock.set(at("2026-03-03T12:00:00Z"));
+    let rows = home_rows(&page(&m, &t, "/meetings").await);
+    assert!(rows[0].contains("No topics from Tom yet: ask what is on their mind"), "{rows:?}");
+    assert!(!home_rows(&page(&tm, &t, "/meetings").await)[0].contains("No topics from"), "not to Tom himself");
+    t.clock.set(at("2026-03-02T08:00:00Z"));
 
     // Tom adds a topic; Maria promises something due yesterday.
     t.app.add_point(&teammate, first, "My growth plan", false).await.unwrap();

@@ -49,6 +49,11 @@ fn person_row(r: HomeRow, me: &Person, now: DateTime<Utc>) -> PersonRow {
             let weekday = next.starts_at.with_timezone(&tz).format("%A");
             needs.push(Need { text: format!("Add your topics for {weekday}"), href: agenda.clone(), urgent: false });
         }
+        // Prep's suggestion, on the day: the meeting is theirs and they have said nothing yet.
+        if i_lead && r.their_topics == 0 && next.starts_at - now <= Duration::hours(24) {
+            let text = format!("No topics from {first} yet: ask what is on their mind");
+            needs.push(Need { text, href: format!("/meetings/{}/prep#sugg-h", next.id), urgent: false });
+        }
         if r.their_topics > 0 {
             needs.push(Need { text: format!("{} from {first}", plural(r.their_topics, "topic", "topics")), href: agenda, urgent: false });
         }
