@@ -104,6 +104,17 @@ pub async fn series_of_person(db: &Db, person: PersonId) -> Result<Vec<Series>> 
     rows.into_iter().map(series).collect()
 }
 
+/// The meetings from `from` on of the active series `person` is part of, soonest first, in one
+/// statement (a few per series: meetings are planned a few ahead).
+pub async fn ahead_for_person(db: &Db, person: PersonId, from: DateTime<Utc>) -> Result<Vec<Meeting>> {
+    let q = format!(
+        "SELECT {MEETING_COLS} FROM meeting m JOIN series s ON s.id = m.series_id \
+         WHERE (s.manager_id = $1 OR s.teammate_id = $1) AND s.status = 'active' AND m.starts_at >= $2 ORDER BY m.starts_at"
+    );
+    let rows: Vec<MeetingRow> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(person.0).bind(from).fetch_all(p).await)?;
+    rows.into_iter().map(meeting).collect()
+}
+
 /// An active or paused recurring series of this kind for this pair, if there is one.
 pub async fn live_series_for_pair(tx: &mut Tx, manager: PersonId, teammate: PersonId, kind: SeriesKind) -> Result<Option<Uuid>> {
     const Q: &str = "SELECT id FROM series WHERE manager_id = $1 AND teammate_id = $2 AND kind = $3 AND status <> 'ended'";

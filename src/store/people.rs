@@ -132,6 +132,18 @@ pub async fn get(db: &Db, id: PersonId) -> Result<Option<Person>> {
     Ok(row.map(person))
 }
 
+/// Everyone `person` has a series with (the other side of each), in one statement.
+pub async fn met_by(db: &Db, who: PersonId) -> Result<Vec<Person>> {
+    const Q: &str = concat!(
+        "SELECT ",
+        person_cols!(),
+        " FROM person p WHERE p.id IN (SELECT CASE WHEN s.manager_id = $1 THEN s.teammate_id ELSE s.manager_id END \
+          FROM series s WHERE s.manager_id = $1 OR s.teammate_id = $1)"
+    );
+    let rows: Vec<PersonRow> = on_db!(db, p => sqlx::query_as(Q).bind(who.0).fetch_all(p).await)?;
+    Ok(rows.into_iter().map(person).collect())
+}
+
 /// The earliest admin, whatever the size of the organisation.
 pub async fn first_admin(db: &Db) -> Result<Option<Person>> {
     const Q: &str = concat!("SELECT ", person_cols!(), " FROM person p WHERE p.is_admin ORDER BY p.created_at, p.id LIMIT 1");

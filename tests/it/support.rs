@@ -314,3 +314,65 @@ pub async fn mia_meets_tom_weekly_in_berlin(t: &TestApp) -> WeeklyPair {
     let series = t.app.create_series(&mia, weekly_at_ten(&tom, day("2026-10-13"), "Europe/Berlin")).await.expect("series");
     WeeklyPair { admin, mia, tom, series }
 }
+
+/// SQL statements counted as sqlx logs them (`sqlx::query` events; `RAPPORT_SHOW_STATEMENTS=1`
+/// prints them), transaction control left out, for tests that a page's
+/// statements do not grow with the length of a history or the number of series. Each test runs
+/// in its own process, so one global count serves it.
+pub mod statements {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tracing_subscriber::layer::{Context, Layer};
+
+    static COUNT: AtomicUsize = AtomicUsize::new(0);
+
+    struct Count;
+
+    impl<S: tracing::Subscriber> Layer<S> for Count {
+        fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+            if !event.metadata().target().starts_with("sqlx::query") {
+                return;
+            }
+            struct Sql(String);
+            impl tracing::field::Visit for Sql {
+                fn record_debug(&mut self, f: &tracing::field::Field, v: &dyn std::fmt::Debug) {
+                    if f.name() == "summary" {
+                        self.0 = format!("{v:?}");
+                    }
+                }
+            }
+            let mut sql = Sql(String::new());
+            event.record(&mut sql);
+            // A pooled SQLite connection is reset (ROLLBACK) when it goes back to the pool,
+            // whenever that happens to be: not a statement the page asked for.
+            if ["\"ROLLBACK\"", "\"BEGIN\"", "\"COMMIT\""].contains(&sql.0.as_str()) {
+                return;
+            }
+            if std::env::var_os("RAPPORT_SHOW_STATEMENTS").is_some() {
+                eprintln!("statement: {}", sql.0);
+            }
+            COUNT.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    /// Starts counting; panics when another subscriber was installed first (nothing would be counted).
+    pub fn count() {
+        use tracing_subscriber::prelude::*;
+        tracing_subscriber::registry().with(Count).try_init().expect("the statement counter is the only subscriber");
+    }
+
+    /// The fewest statements any of `tries` runs of `run` took (background work, such as the
+    /// scheduler's passes, only ever adds).
+    pub async fn fewest<F, Fut, T>(tries: usize, mut run: F) -> usize
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = T>,
+    {
+        let mut best = usize::MAX;
+        for _ in 0..tries {
+            let before = COUNT.load(Ordering::SeqCst);
+            run().await;
+            best = best.min(COUNT.load(Ordering::SeqCst) - before);
+        }
+        best
+    }
+}

@@ -31,6 +31,8 @@ on_both!(
     the_meeting_page_keeps_the_last_few_meetings_notes_at_hand,
     a_topic_note_saved_as_it_is_typed_merges_with_what_changed_meanwhile,
     the_home_names_the_next_session_of_the_first_ten_to_the_manager,
+    the_homes_statements_do_not_grow_with_the_number_of_people_one_meets,
+    the_meeting_pages_statements_do_not_grow_with_the_history,
     the_question_bank_opens_on_one_purpose_with_every_other_a_click_away,
 );
 
@@ -711,4 +713,56 @@ async fn the_home_names_the_next_session_of_the_first_ten_to_the_manager(t: Test
         t.app.skip_session(&manager, series, &s.session.key, true).await.ok();
     }
     assert!(!home_rows(&page(&m, &t, "/meetings").await)[0].contains("First ten 1:1s"), "nothing left to run");
+}
+
+/// The home reads each thing it shows for all of a person's 1:1s at once: a manager meeting
+/// five people runs as many statements as one meeting one (each series' other person and next
+/// 1:1 used to be read one series at a time).
+async fn the_homes_statements_do_not_grow_with_the_number_of_people_one_meets(t: TestApp) {
+    crate::support::statements::count();
+    let (admin, manager, teammate) = people(&t).await;
+    weekly(&t, &manager, &teammate).await;
+    let (m, _) = t.signed_in(&manager.email).await;
+    let home = || page(&m, &t, "/meetings");
+    let one = crate::support::statements::fewest(3, home).await;
+    assert!(one > 0, "statements are counted");
+    for n in ["Ann Arbor", "Ben Nevis", "Cai Mara", "Dee Side"] {
+        let report = t.person(&admin, n, Some(manager.id)).await;
+        weekly(&t, &manager, &report).await;
+    }
+    let five = crate::support::statements::fewest(3, || page(&m, &t, "/meetings")).await;
+    assert_eq!(five, one, "{one} statements with one person, {five} with five");
+}
+
+/// The meeting page (first shown, not from the cache) runs as many statements after five earlier
+/// 1:1s with notes, actions and topics as after one.
+async fn the_meeting_pages_statements_do_not_grow_with_the_history(t: TestApp) {
+    use rapport::domain::meeting::ActionKind;
+    crate::support::statements::count();
+    let (_, manager, teammate) = people(&t).await;
+    let (series, _, _) = weekly(&t, &manager, &teammate).await;
+    let mut meetings: Vec<Uuid> = vec![];
+    for day in ["2026-03-02T08:00:00Z", "2026-03-19T08:00:00Z"] {
+        t.clock.set(at(day));
+        for m in t.app.series_view(&manager, series, None).await.unwrap().upcoming {
+            if !meetings.contains(&m.id) {
+                meetings.push(m.id);
+            }
+        }
+    }
+    for (n, id) in meetings.iter().take(6).enumerate() {
+        t.app.save_note(&teammate, *id, false, &format!("Week {n}"), 0).await.unwrap();
+        t.app.add_point(&teammate, *id, &format!("Topic {n}"), false).await.unwrap();
+        t.app.add_action(&manager, *id, &format!("Action {n}"), manager.id, None, ActionKind::Normal).await.unwrap();
+    }
+    t.clock.set(at("2026-04-20T08:00:00Z"));
+    let (m, _) = t.signed_in(&manager.email).await;
+    let paths: Vec<String> = meetings.iter().map(|id| format!("/meetings/{id}")).collect();
+    // First what is done once (the session, the meetings planned ahead as the clock moved on),
+    // then the second and the sixth 1:1, each shown for the first time.
+    page(&m, &t, &format!("/series/{series}")).await;
+    page(&m, &t, &paths[0]).await;
+    let short = crate::support::statements::fewest(1, || page(&m, &t, &paths[1])).await;
+    let long = crate::support::statements::fewest(1, || page(&m, &t, &paths[5])).await;
+    assert_eq!(long, short, "{short} statements after one earlier 1:1, {long} after five");
 }

@@ -154,11 +154,21 @@ impl App {
     /// The series the actor is part of, with the other person and the next meeting.
     pub async fn my_series(&self, actor: &Person) -> AppResult<Vec<SeriesSummary>> {
         let now = self.clock.now();
+        let series = store::series_of_person(&self.db, actor.id).await?;
+        if series.is_empty() {
+            return Ok(vec![]);
+        }
+        // Three statements whatever the number of series: the series, the people on their other
+        // side, and the meetings ahead (from the longest a meeting may last: one under way counts).
+        let others = people::met_by(&self.db, actor.id).await?;
+        let longest = series.iter().map(|s| s.duration_minutes).max().unwrap_or(0);
+        let ahead = store::ahead_for_person(&self.db, actor.id, now - Duration::minutes(longest as i64)).await?;
         let mut out = vec![];
-        for series in store::series_of_person(&self.db, actor.id).await? {
-            let other = people::get(&self.db, series.other(actor.id)).await?.ok_or(AppError::NotFound)?;
+        for series in series {
+            let other = others.iter().find(|p| p.id == series.other(actor.id)).cloned().ok_or(AppError::NotFound)?;
             let next = if series.status == SeriesStatus::Active {
-                store::upcoming(&self.db, series.id, now - Duration::minutes(series.duration_minutes as i64), 1).await?.into_iter().next()
+                let from = now - Duration::minutes(series.duration_minutes as i64);
+                ahead.iter().find(|m| m.series_id == series.id && m.starts_at >= from).cloned()
             } else {
                 None
             };
