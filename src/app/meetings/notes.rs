@@ -10,6 +10,9 @@ use crate::domain::text::{render_markdown, search_text};
 use crate::domain::{Invalid, Person};
 use crate::store::search::Doc;
 use crate::store::{meetings as store, search};
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::{Arc, Mutex, OnceLock};
 use uuid::Uuid;
 
 impl App {
@@ -94,7 +97,55 @@ impl App {
         Ok(if merged { NoteSaved::Merged(saved) } else { NoteSaved::Saved(saved) })
     }
 
+    /// A note as HTML. Kept by note, version and text (a saved version's text never changes):
+    /// the meeting page shows up to six notes on every view, and the sanitiser is most of the
+    /// cost of drawing it. A few thousand notes are kept; then the store starts again.
     pub fn render_note(note: &Note) -> String {
-        render_markdown(&note.body)
+        type Key = (Uuid, i64, u64);
+        static RENDERED: OnceLock<Mutex<HashMap<Key, Arc<str>>>> = OnceLock::new();
+        const KEPT: usize = 4096;
+        let mut text = DefaultHasher::new();
+        note.body.hash(&mut text);
+        let key = (note.id, note.version, text.finish());
+        let kept = RENDERED.get_or_init(Default::default);
+        if let Some(html) = kept.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return html.to_string();
+        }
+        let html = render_markdown(&note.body);
+        let mut kept = kept.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.len() >= KEPT {
+            kept.clear();
+        }
+        kept.insert(key, Arc::from(html.as_str()));
+        html
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::PersonId;
+
+    fn note(body: &str, version: i64) -> Note {
+        let (id, by) = (Uuid::nil(), PersonId(Uuid::nil()));
+        Note {
+            id,
+            meeting_id: id,
+            private: false,
+            author_id: by,
+            body: body.into(),
+            updated_by: by,
+            updated_at: chrono::DateTime::UNIX_EPOCH,
+            version,
+        }
+    }
+
+    #[test]
+    fn a_kept_rendering_is_used_only_for_the_same_text() {
+        assert_eq!(App::render_note(&note("**one**", 1)), "<p><strong>one</strong></p>\n");
+        assert_eq!(App::render_note(&note("**one**", 1)), "<p><strong>one</strong></p>\n", "kept");
+        // The same note and version with other words (a note built in memory) is drawn anew.
+        assert_eq!(App::render_note(&note("*two*", 1)), "<p><em>two</em></p>\n");
+        assert_eq!(App::render_note(&note("**one**", 2)), "<p><strong>one</strong></p>\n");
     }
 }
