@@ -65,6 +65,23 @@ async fn weekly(t: &TestApp, manager: &Person, teammate: &Person) -> (Uuid, Uuid
     (series.id, upcoming[0].id, upcoming[1].id)
 }
 
+/// The first six 1:1s of a weekly series starting 4 March 2026: four are planned ahead, and two
+/// weeks on the next ones are too (the clock is left on 19 March).
+async fn six_meetings(t: &TestApp, manager: &Person, series: Uuid) -> Vec<Uuid> {
+    let mut meetings: Vec<Uuid> = vec![];
+    for day in ["2026-03-02T08:00:00Z", "2026-03-19T08:00:00Z"] {
+        t.clock.set(at(day));
+        for m in t.app.series_view(manager, series, None).await.unwrap().upcoming {
+            if !meetings.contains(&m.id) {
+                meetings.push(m.id);
+            }
+        }
+    }
+    meetings.truncate(6);
+    assert_eq!(meetings.len(), 6);
+    meetings
+}
+
 async fn page(c: &reqwest::Client, t: &TestApp, path: &str) -> String {
     let r = c.get(t.url(path)).send().await.unwrap();
     assert_eq!(r.status(), 200, "{path}");
@@ -596,18 +613,7 @@ async fn suggestions_questions_and_templates_are_reachable_from_the_meeting_page
 async fn the_meeting_page_keeps_the_last_few_meetings_notes_at_hand(t: TestApp) {
     let (_, manager, teammate) = people(&t).await;
     let (series, _, _) = weekly(&t, &manager, &teammate).await;
-    // Four meetings are planned ahead; two weeks on, the next ones are too.
-    let mut meetings: Vec<Uuid> = vec![];
-    for day in ["2026-03-02T08:00:00Z", "2026-03-19T08:00:00Z"] {
-        t.clock.set(at(day));
-        for m in t.app.series_view(&manager, series, None).await.unwrap().upcoming {
-            if !meetings.contains(&m.id) {
-                meetings.push(m.id);
-            }
-        }
-    }
-    meetings.truncate(6);
-    assert_eq!(meetings.len(), 6);
+    let meetings = six_meetings(&t, &manager, series).await;
     for (n, id) in meetings.iter().take(5).enumerate() {
         if n == 2 {
             continue; // a meeting without notes is passed over
@@ -741,15 +747,7 @@ async fn the_meeting_pages_statements_do_not_grow_with_the_history(t: TestApp) {
     crate::support::statements::count();
     let (_, manager, teammate) = people(&t).await;
     let (series, _, _) = weekly(&t, &manager, &teammate).await;
-    let mut meetings: Vec<Uuid> = vec![];
-    for day in ["2026-03-02T08:00:00Z", "2026-03-19T08:00:00Z"] {
-        t.clock.set(at(day));
-        for m in t.app.series_view(&manager, series, None).await.unwrap().upcoming {
-            if !meetings.contains(&m.id) {
-                meetings.push(m.id);
-            }
-        }
-    }
+    let meetings = six_meetings(&t, &manager, series).await;
     for (n, id) in meetings.iter().take(6).enumerate() {
         t.app.save_note(&teammate, *id, false, &format!("Week {n}"), 0).await.unwrap();
         t.app.add_point(&teammate, *id, &format!("Topic {n}"), false).await.unwrap();
