@@ -7,7 +7,7 @@
 //
 // Run: RAPPORT_BIN=target/debug/rapport node --test tests/browser/weekly_loop.test.mjs
 import assert from 'node:assert/strict';
-import { describe } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import {
@@ -24,6 +24,7 @@ let manager;
 let teammate;
 const ids = {};
 let startsAt = 0;
+const problems = []; // script errors on the loop's pages, reported by the last test
 
 const set = (v) => ({ server = server, browser = browser, manager = manager, teammate = teammate } = v);
 const helpers = journeyHelpers('weekly loop', () => ({ server, browser, manager, teammate }));
@@ -39,7 +40,10 @@ async function pairAt(width) {
     const context = await browser.newContext({ viewport, isMobile: phone, hasTouch: phone, storageState: await who.context.storageState() });
     context.setDefaultTimeout(15_000);
     const page = await context.newPage();
-    page.on('pageerror', (err) => { throw err; });
+    page.on('pageerror', (err) => problems.push(`uncaught exception on ${page.url()}: ${err.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) problems.push(`console error on ${page.url()}: ${msg.text()}`);
+    });
     return { context, page };
   };
   at[width] = { m: await open(manager), t: await open(teammate) };
@@ -201,4 +205,8 @@ describe('the weekly loop in a browser, at 1280 and at 375 px', { timeout: 480_0
   }
 
   everyPagePassesAxe(helpers, 'every page of the loop passes axe (WCAG 2 A and AA) at both widths');
+
+  it('no script errors on any page of the loop', () => {
+    assert.deepEqual(problems, []);
+  });
 });
