@@ -14,6 +14,7 @@ use crate::domain::policy::{self, Action, Relation, Resource, Role};
 use crate::domain::review::Feedback;
 use crate::domain::setback::Setback;
 use crate::domain::{Person, PersonId};
+use std::collections::HashMap;
 
 /// How a piece of feedback is read by `actor` (its giver, its recipient or someone else).
 pub(crate) fn feedback_resource(actor: &Person, f: &Feedback) -> Resource {
@@ -78,9 +79,49 @@ impl App {
         self.may(actor, &receiver, Action::Read, feedback_resource(actor, f)).await
     }
 
-    /// Whether `actor` may read a setback record, as `GET /setbacks/{id}` decides.
-    pub(crate) async fn may_read_setback(&self, actor: &Person, s: &Setback) -> AppResult<bool> {
-        let Some(person) = crate::store::people::get(&self.db, PersonId(s.person_id)).await? else { return Ok(false) };
-        self.may(actor, &person, Action::Read, setback_resource(actor, s)).await
+    /// Of `list`, the pieces of feedback `actor` may read, each as `GET /feedback/{id}` decides.
+    pub(crate) async fn readable_feedback(&self, actor: &Person, list: Vec<Feedback>) -> AppResult<Vec<Feedback>> {
+        self.readable(actor, list, |f| f.receiver_id, feedback_resource).await
+    }
+
+    /// Of `list`, the setback records `actor` may read, each as `GET /setbacks/{id}` decides.
+    pub(crate) async fn readable_setbacks(&self, actor: &Person, list: Vec<Setback>) -> AppResult<Vec<Setback>> {
+        self.readable(actor, list, |s| s.person_id, setback_resource).await
+    }
+
+    /// Of `list`, the items `actor` may read, each as its direct read decides: about the person
+    /// `subject` names, read as `resource` says. Each person is read and each distinct question
+    /// asked once, so an aggregate costs the same number of statements however long it is.
+    async fn readable<T>(
+        &self,
+        actor: &Person,
+        list: Vec<T>,
+        subject: impl Fn(&T) -> uuid::Uuid,
+        resource: impl Fn(&Person, &T) -> Resource,
+    ) -> AppResult<Vec<T>> {
+        let mut people: HashMap<uuid::Uuid, Option<Person>> = HashMap::new();
+        let mut answers: HashMap<(uuid::Uuid, Resource), bool> = HashMap::new();
+        let mut out = Vec::with_capacity(list.len());
+        for item in list {
+            let (id, r) = (subject(&item), resource(actor, &item));
+            let yes = match answers.get(&(id, r)) {
+                Some(yes) => *yes,
+                None => {
+                    if let std::collections::hash_map::Entry::Vacant(slot) = people.entry(id) {
+                        slot.insert(crate::store::people::get(&self.db, PersonId(id)).await?);
+                    }
+                    let yes = match &people[&id] {
+                        Some(person) => self.may(actor, person, Action::Read, r).await?,
+                        None => false,
+                    };
+                    answers.insert((id, r), yes);
+                    yes
+                }
+            };
+            if yes {
+                out.push(item);
+            }
+        }
+        Ok(out)
     }
 }

@@ -77,15 +77,7 @@ impl App {
     }
 
     async fn names(&self, ids: Vec<Uuid>) -> AppResult<HashMap<Uuid, String>> {
-        let mut out = HashMap::new();
-        for id in ids {
-            if let std::collections::hash_map::Entry::Vacant(e) = out.entry(id)
-                && let Some(p) = people::get(&self.db, PersonId(id)).await?
-            {
-                e.insert(p.name);
-            }
-        }
-        Ok(out)
+        Ok(people::names_of(&self.db, ids).await?)
     }
 
     async fn feedback_items(&self, list: Vec<Feedback>) -> AppResult<Vec<FeedbackItem>> {
@@ -208,25 +200,14 @@ impl App {
         self.require(actor, actor, Action::Read, Resource::Feedback { actor_is_giver: false, actor_is_recipient: true, shared: true })
             .await?;
         // Each item as `GET /feedback/{id}` would answer it: drafts are their giver's alone.
-        let mut visible = Vec::new();
-        for f in store::feedback_of(&self.db, actor.id).await? {
-            if self.may_read_feedback(actor, &f).await? {
-                visible.push(f);
-            }
-        }
+        let visible = self.readable_feedback(actor, store::feedback_of(&self.db, actor.id).await?).await?;
         self.feedback_items(visible).await
     }
 
     /// Feedback recorded in one 1:1: what was shared, and the actor's own drafts.
     pub async fn meeting_feedback(&self, actor: &Person, meeting_id: Uuid) -> AppResult<Vec<FeedbackItem>> {
         self.load_meeting(actor, meeting_id, Action::Read).await?;
-        let list = store::feedback_for_meeting(&self.db, meeting_id).await?;
-        let mut visible = Vec::new();
-        for f in list {
-            if self.may_read_feedback(actor, &f).await? {
-                visible.push(f);
-            }
-        }
+        let visible = self.readable_feedback(actor, store::feedback_for_meeting(&self.db, meeting_id).await?).await?;
         self.feedback_items(visible).await
     }
 
@@ -310,12 +291,7 @@ impl App {
             Some(m) if self.may_read_pair(actor, m.id, person.id) => store::pair_meetings_in(&self.db, m.id, person.id, from, to).await?,
             _ => Vec::new(),
         };
-        let mut feedback = Vec::new();
-        for f in store::shared_feedback_in(&self.db, person.id, from, to).await? {
-            if self.may_read_feedback(actor, &f).await? {
-                feedback.push(f);
-            }
-        }
+        let feedback = self.readable_feedback(actor, store::shared_feedback_in(&self.db, person.id, from, to).await?).await?;
         let feedback = self
             .feedback_items(feedback)
             .await?
@@ -339,12 +315,8 @@ impl App {
         } else {
             (Vec::new(), Vec::new(), Vec::new())
         };
-        let mut setbacks = Vec::new();
-        for s in crate::store::about::setbacks_of(&self.db, person.id.0, Some((period.starts_on, period.ends_on))).await? {
-            if self.may_read_setback(actor, &s).await? {
-                setbacks.push(s);
-            }
-        }
+        let setbacks = crate::store::about::setbacks_of(&self.db, person.id.0, Some((period.starts_on, period.ends_on))).await?;
+        let setbacks = self.readable_setbacks(actor, setbacks).await?;
         Ok(Packet {
             person_id: person.id.0,
             person_name: person.name.clone(),

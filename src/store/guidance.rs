@@ -151,14 +151,22 @@ pub async fn delete_template(tx: &mut Tx, id: Uuid) -> Result<()> {
 }
 
 /// How many points of a series, in meetings up to `until`, share each origin (a point carried
-/// over n times has n + 1).
+/// over n times has n + 1), for all of `origins` in one statement.
 pub async fn chain_lengths(db: &Db, series: Uuid, origins: &[Uuid], until: DateTime<Utc>) -> Result<Vec<(Uuid, i64)>> {
-    let mut out = vec![];
-    for o in origins {
-        const Q: &str = "SELECT COUNT(*) FROM talking_point p JOIN meeting m ON m.id = p.meeting_id \
-                         WHERE p.series_id = $1 AND p.origin_id = $2 AND m.starts_at <= $3";
-        let (n,): (i64,) = on_db!(db, p => sqlx::query_as(Q).bind(series).bind(*o).bind(until).fetch_one(p).await)?;
-        out.push((*o, n));
+    if origins.is_empty() {
+        return Ok(vec![]);
     }
-    Ok(out)
+    let marks: Vec<String> = (3..origins.len() + 3).map(|i| format!("${i}")).collect();
+    let q = format!(
+        "SELECT p.origin_id, COUNT(*) FROM talking_point p JOIN meeting m ON m.id = p.meeting_id \
+         WHERE p.series_id = $1 AND m.starts_at <= $2 AND p.origin_id IN ({}) GROUP BY p.origin_id",
+        marks.join(", ")
+    );
+    Ok(on_db!(db, p => {
+        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(series).bind(until);
+        for o in origins {
+            query = query.bind(*o);
+        }
+        query.fetch_all(p).await
+    })?)
 }

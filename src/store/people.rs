@@ -144,6 +144,25 @@ pub async fn met_by(db: &Db, who: PersonId) -> Result<Vec<Person>> {
     Ok(rows.into_iter().map(person).collect())
 }
 
+/// The names of the people `ids` names (each once; unknown ids are left out), in one statement.
+pub async fn names_of(db: &Db, mut ids: Vec<Uuid>) -> Result<HashMap<Uuid, String>> {
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let q = format!("SELECT id, name FROM person WHERE id IN ({})", marks.join(", "));
+    let rows: Vec<(Uuid, String)> = on_db!(db, p => {
+        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(q));
+        for id in &ids {
+            query = query.bind(*id);
+        }
+        query.fetch_all(p).await
+    })?;
+    Ok(rows.into_iter().collect())
+}
+
 /// The earliest admin, whatever the size of the organisation.
 pub async fn first_admin(db: &Db) -> Result<Option<Person>> {
     const Q: &str = concat!("SELECT ", person_cols!(), " FROM person p WHERE p.is_admin ORDER BY p.created_at, p.id LIMIT 1");

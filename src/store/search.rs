@@ -49,6 +49,8 @@ pub struct Hit {
     pub series_id: Uuid,
     pub meeting_id: Uuid,
     pub private: bool,
+    /// Whose private note this is (the index keeps a private note's author beside it).
+    pub private_to: Option<Uuid>,
     pub occurred_at: DateTime<Utc>,
     /// The matching passage, with U+E000 and U+E001 around each match.
     pub snippet: String,
@@ -151,7 +153,16 @@ pub async fn search(db: &Db, actor: PersonId, query: &str, f: &Filter) -> Result
     Ok(rows
         .into_iter()
         .filter_map(|(kind, ref_id, series_id, meeting_id, private_to, occurred_at, snippet)| {
-            Some(Hit { kind: DocKind::parse(&kind)?, ref_id, series_id, meeting_id, private: private_to.is_some(), occurred_at, snippet })
+            Some(Hit {
+                kind: DocKind::parse(&kind)?,
+                ref_id,
+                series_id,
+                meeting_id,
+                private: private_to.is_some(),
+                private_to,
+                occurred_at,
+                snippet,
+            })
         })
         .collect())
 }

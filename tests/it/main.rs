@@ -11,6 +11,7 @@ mod api;
 mod api_meetings;
 mod architecture;
 mod availability;
+mod budgets;
 mod cli;
 mod csv_injection;
 mod dates;

@@ -9,6 +9,7 @@ use crate::domain::policy::{Action, Resource};
 use crate::domain::{FieldError, Invalid, Person, PersonId};
 use crate::store::{Tx, meetings as store, people};
 use chrono::NaiveDate;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 impl App {
@@ -123,14 +124,23 @@ impl App {
 
     /// Everything the actor has promised, across all their 1:1s.
     pub async fn my_actions(&self, actor: &Person, only: Option<ActionKind>) -> AppResult<Vec<MyAction>> {
+        let actions = store::open_actions_of(&self.db, actor.id, only).await?;
+        if actions.is_empty() {
+            return Ok(vec![]);
+        }
+        // Every series and person the list names, read once for all of them (three statements
+        // however many actions are open).
+        let all_series: HashMap<Uuid, Series> = store::series_of_person(&self.db, actor.id).await?.into_iter().map(|s| (s.id, s)).collect();
+        let others: HashMap<PersonId, Person> = people::met_by(&self.db, actor.id).await?.into_iter().map(|p| (p.id, p)).collect();
         let mut out = vec![];
-        for action in store::open_actions_of(&self.db, actor.id, only).await? {
-            let series = store::get_series(&self.db, action.series_id).await?.ok_or(AppError::NotFound)?;
+        for action in actions {
+            // An action is owned by one of its pair, so its series is one of the actor's.
+            let Some(series) = all_series.get(&action.series_id).cloned() else { continue };
             // As the meeting page would show it: only to one of the pair.
             if !self.may_read_pair(actor, series.manager_id, series.teammate_id) {
                 continue;
             }
-            let other = people::get(&self.db, series.other(actor.id)).await?.ok_or(AppError::NotFound)?;
+            let Some(other) = others.get(&series.other(actor.id)).cloned() else { continue };
             out.push(MyAction { action, series, other });
         }
         Ok(out)

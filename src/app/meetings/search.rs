@@ -70,9 +70,9 @@ impl App {
             // The query already keeps to the actor's series; each hit still passes the check
             // the meeting page makes for it, so search never shows what that page refuses.
             let resource = if hit.private {
-                // A private note: the meeting page shows the actor their own one only.
-                let own = store::get_note(&self.db, hit.meeting_id, Some(actor.id)).await?;
-                Resource::PrivateNote { actor_is_author: own.is_some_and(|n| n.id == hit.ref_id) }
+                // A private note: the meeting page shows the actor their own one only (the
+                // index keeps its author, who never changes).
+                Resource::PrivateNote { actor_is_author: hit.private_to == Some(actor.id.0) }
             } else {
                 Resource::SharedMeetingContent
             };

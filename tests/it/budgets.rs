@@ -1,0 +1,174 @@
+//! The guard on speed that a noisy machine cannot fool (issue 15): every page and API read a
+//! person opens weekly runs at most a set number of SQL statements, and the same number for a
+//! pair with a few weeks of history as for one with many months of it.
+//!
+//! Statements are counted by `support::statements` (only those a request runs). A page that
+//! gains a panel stays within its budget or changes the budget here, in the same commit.
+
+use crate::on_both;
+use crate::support::{TestApp, a_day, at, statements};
+use chrono::Duration;
+use rapport::app::meetings::SeriesInput;
+use rapport::app::reviews::FeedbackInput;
+use rapport::domain::Person;
+use rapport::domain::framework::Format;
+use rapport::domain::meeting::{ActionKind, SeriesKind};
+use rapport::domain::schedule::Cadence;
+use uuid::Uuid;
+
+on_both!(every_weekly_page_keeps_to_its_statement_budget_however_long_the_history);
+
+const FRAMEWORK: &str = include_str!("../../frameworks/example.yaml");
+
+/// Who reads a page: the manager or the teammate.
+#[derive(Clone, Copy, PartialEq)]
+enum Who {
+    M,
+    T,
+}
+
+struct World {
+    manager: Person,
+    teammate: Person,
+    series: Uuid,
+    period: Uuid,
+    /// How many weeks of 1:1s (from Wednesday 4 March 2026, 10:00 UTC) have their history.
+    weeks: i64,
+}
+
+/// The pages a person opens weekly, with the budget of each: the statements of a first view as
+/// measured when the budget was set (the meeting page's API read finds the page's view kept).
+fn pages(w: &World, next: Uuid) -> Vec<(&'static str, Who, String, usize)> {
+    let (s, tm, p) = (w.series, w.teammate.id, w.period);
+    vec![
+        ("your 1:1s", Who::M, "/meetings".into(), 12),
+        ("your 1:1s (teammate)", Who::T, "/meetings".into(), 13),
+        ("meeting", Who::M, format!("/meetings/{next}"), 26),
+        ("meeting (teammate)", Who::T, format!("/meetings/{next}"), 26),
+        ("prep", Who::M, format!("/meetings/{next}/prep"), 32),
+        ("series", Who::M, format!("/series/{s}"), 16),
+        ("person", Who::M, format!("/people/{tm}"), 7),
+        ("growth", Who::M, format!("/people/{tm}/growth"), 15),
+        ("growth (own)", Who::T, format!("/people/{tm}/growth"), 11),
+        ("actions", Who::M, "/actions".into(), 4),
+        ("questions", Who::M, "/questions".into(), 6),
+        ("search", Who::M, "/search?q=week".into(), 9),
+        ("feedback", Who::M, "/feedback".into(), 6),
+        ("feedback (teammate)", Who::T, "/feedback".into(), 6),
+        ("reviews", Who::M, "/reviews".into(), 4),
+        ("review", Who::M, format!("/people/{tm}/reviews/{p}"), 22),
+        ("packet", Who::M, format!("/people/{tm}/reviews/{p}/packet.html"), 22),
+        ("program", Who::M, format!("/series/{s}/program"), 15),
+        ("messages", Who::M, "/messages".into(), 2),
+        ("settings", Who::M, "/settings".into(), 3),
+        ("api meeting", Who::M, format!("/api/v1/meetings/{next}"), 4),
+        ("api growth", Who::M, format!("/api/v1/people/{tm}/growth"), 15),
+    ]
+}
+
+/// One more week of the pair's history: the week's 1:1 with a topic from each, notes, an
+/// action each, a rating, a piece of feedback and an assessment.
+async fn one_more_week(t: &TestApp, w: &mut World) {
+    let day = at("2026-03-04T08:00:00Z") + Duration::weeks(w.weeks);
+    t.clock.set(day);
+    let meeting = t.app.series_view(&w.manager, w.series, None).await.unwrap().upcoming[0].clone();
+    assert_eq!(meeting.starts_at, day + Duration::hours(2), "the week's 1:1");
+    let (m, tm) = (&w.manager, &w.teammate);
+    let n = w.weeks;
+    t.app.add_point(tm, meeting.id, &format!("Week {n}: the migration"), false).await.unwrap();
+    t.app.add_point(m, meeting.id, &format!("Week {n}: hiring"), false).await.unwrap();
+    t.app.save_note(m, meeting.id, false, &format!("We talked about week {n}."), 0).await.unwrap();
+    t.app.save_note(m, meeting.id, true, &format!("My own thoughts on week {n}."), 0).await.unwrap();
+    t.app.add_action(m, meeting.id, &format!("Manager's action {n}"), m.id, None, ActionKind::Normal).await.unwrap();
+    t.app.add_action(m, meeting.id, &format!("Teammate's action {n}"), tm.id, None, ActionKind::Normal).await.unwrap();
+    let feedback = FeedbackInput {
+        receiver_id: tm.id.0,
+        kind: "praise".into(),
+        body: format!("The week {n} demo was clear."),
+        meeting_id: Some(meeting.id),
+        competency: None,
+        plan_id: None,
+        share: true,
+    };
+    t.app.give_feedback(m, feedback).await.unwrap();
+    t.app.assess(m, tm.id, "Building software", "meets", &format!("Week {n}'s work")).await.unwrap();
+    t.clock.set(day + Duration::hours(3));
+    t.app.rate_meeting(tm, meeting.id, 4, "").await.unwrap();
+    w.weeks += 1;
+}
+
+/// The statements each page runs for its reader, read once to do what is done once (the
+/// meetings planned ahead as the clock moved on) and then counted on a page never shown
+/// before where a page is kept between views (the meeting page).
+async fn count_pages(t: &TestApp, w: &World) -> Vec<(&'static str, usize, usize)> {
+    t.clock.set(at("2026-03-04T08:00:00Z") + Duration::weeks(w.weeks) - Duration::days(1));
+    let (m, _) = t.signed_in(&w.manager.email).await;
+    let (tm, _) = t.signed_in(&w.teammate.email).await;
+    let mtoken = t.token(&w.manager).await;
+    let next = t.app.series_view(&w.manager, w.series, None).await.unwrap().upcoming[0].id;
+    for c in [&m, &tm] {
+        get(t, c, None, &format!("/series/{}", w.series)).await;
+        get(t, c, None, "/meetings").await;
+    }
+    let mut counts = vec![];
+    for (name, who, path, budget) in pages(w, next) {
+        let client = if who == Who::M { &m } else { &tm };
+        let token = path.starts_with("/api/").then_some(mtoken.as_str());
+        let n = statements::fewest(1, || get(t, client, token, &path)).await;
+        counts.push((name, n, budget));
+    }
+    counts
+}
+
+async fn get(t: &TestApp, c: &reqwest::Client, token: Option<&str>, path: &str) {
+    let mut req = c.get(t.url(path));
+    if let Some(token) = token {
+        req = req.bearer_auth(token);
+    }
+    let r = req.send().await.unwrap();
+    assert_eq!(r.status(), 200, "{path}");
+    r.bytes().await.unwrap();
+}
+
+async fn every_weekly_page_keeps_to_its_statement_budget_however_long_the_history(t: TestApp) {
+    statements::count();
+    t.clock.set(at("2026-03-02T08:00:00Z"));
+    let admin = t.admin().await;
+    let manager = t.person(&admin, "Maria Manager", Some(admin.id)).await;
+    let teammate = t.person(&admin, "Tom Teammate", Some(manager.id)).await;
+    let framework = t.app.import_framework(&admin, FRAMEWORK.as_bytes(), Format::Yaml, "", true).await.unwrap();
+    t.app.set_level(&manager, teammate.id, framework.framework_id, "Engineer I").await.unwrap();
+    let period = t.app.create_review_period(&admin, "2026", a_day("2026-01-01"), a_day("2026-12-31")).await.unwrap();
+    let input = SeriesInput {
+        teammate_id: teammate.id,
+        kind: SeriesKind::Regular,
+        cadence: Cadence::Weekly,
+        first_date: crate::support::day("2026-03-04"),
+        time: "10:00".into(),
+        timezone: "UTC".into(),
+        duration_minutes: 30,
+    };
+    let series = t.app.create_series(&manager, input).await.unwrap().id;
+    t.app.start_program(&manager, series).await.unwrap();
+    let mut w = World { manager, teammate, series, period: period.id, weeks: 0 };
+
+    one_more_week(&t, &mut w).await;
+    let short = count_pages(&t, &w).await;
+    while w.weeks < 20 {
+        one_more_week(&t, &mut w).await;
+    }
+    let long = count_pages(&t, &w).await;
+
+    let mut wrong = vec![];
+    for ((name, one, budget), (_, twenty, _)) in short.iter().zip(&long) {
+        eprintln!("{name:<22} {one:>3} after one week, {twenty:>3} after twenty (budget {budget})");
+        // Fewer is fine (a search that finds less reads less); more is what grows with history.
+        if twenty > one {
+            wrong.push(format!("{name}: {one} statements after one week of history, {twenty} after twenty"));
+        }
+        if one.max(twenty) > budget {
+            wrong.push(format!("{name}: {} statements, over its budget of {budget}", one.max(twenty)));
+        }
+    }
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}
