@@ -90,8 +90,8 @@ impl App {
     }
 
     /// Of `list`, the items `actor` may read, each as its direct read decides: about the person
-    /// `subject` names, read as `resource` says. Each person is read and each distinct question
-    /// asked once, so an aggregate costs the same number of statements however long it is.
+    /// `subject` names, read as `resource` says. The people are read together and each distinct
+    /// question asked once, so an aggregate costs the same statements however long it is.
     async fn readable<T>(
         &self,
         actor: &Person,
@@ -99,7 +99,9 @@ impl App {
         subject: impl Fn(&T) -> uuid::Uuid,
         resource: impl Fn(&Person, &T) -> Resource,
     ) -> AppResult<Vec<T>> {
-        let mut people: HashMap<uuid::Uuid, Option<Person>> = HashMap::new();
+        let ids = list.iter().map(&subject).collect();
+        let people: HashMap<uuid::Uuid, Person> =
+            crate::store::people::by_ids(&self.db, ids).await?.into_iter().map(|p| (p.id.0, p)).collect();
         let mut answers: HashMap<(uuid::Uuid, Resource), bool> = HashMap::new();
         let mut out = Vec::with_capacity(list.len());
         for item in list {
@@ -107,10 +109,7 @@ impl App {
             let yes = match answers.get(&(id, r)) {
                 Some(yes) => *yes,
                 None => {
-                    if let std::collections::hash_map::Entry::Vacant(slot) = people.entry(id) {
-                        slot.insert(crate::store::people::get(&self.db, PersonId(id)).await?);
-                    }
-                    let yes = match &people[&id] {
+                    let yes = match people.get(&id) {
                         Some(person) => self.may(actor, person, Action::Read, r).await?,
                         None => false,
                     };

@@ -77,7 +77,7 @@ impl App {
     }
 
     async fn names(&self, ids: Vec<Uuid>) -> AppResult<HashMap<Uuid, String>> {
-        Ok(people::names_of(&self.db, ids).await?)
+        Ok(people::by_ids(&self.db, ids).await?.into_iter().map(|p| (p.id.0, p.name)).collect())
     }
 
     async fn feedback_items(&self, list: Vec<Feedback>) -> AppResult<Vec<FeedbackItem>> {

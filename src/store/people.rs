@@ -144,23 +144,23 @@ pub async fn met_by(db: &Db, who: PersonId) -> Result<Vec<Person>> {
     Ok(rows.into_iter().map(person).collect())
 }
 
-/// The names of the people `ids` names (each once; unknown ids are left out), in one statement.
-pub async fn names_of(db: &Db, mut ids: Vec<Uuid>) -> Result<HashMap<Uuid, String>> {
+/// The people `ids` names (each once; unknown ids are left out), in one statement.
+pub async fn by_ids(db: &Db, mut ids: Vec<Uuid>) -> Result<Vec<Person>> {
     ids.sort_unstable();
     ids.dedup();
     if ids.is_empty() {
-        return Ok(HashMap::new());
+        return Ok(vec![]);
     }
     let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-    let q = format!("SELECT id, name FROM person WHERE id IN ({})", marks.join(", "));
-    let rows: Vec<(Uuid, String)> = on_db!(db, p => {
+    let q = format!(concat!("SELECT ", person_cols!(), " FROM person p WHERE p.id IN ({})"), marks.join(", "));
+    let rows: Vec<PersonRow> = on_db!(db, p => {
         let mut query = sqlx::query_as(sqlx::AssertSqlSafe(q));
         for id in &ids {
             query = query.bind(*id);
         }
         query.fetch_all(p).await
     })?;
-    Ok(rows.into_iter().collect())
+    Ok(rows.into_iter().map(person).collect())
 }
 
 /// The earliest admin, whatever the size of the organisation.

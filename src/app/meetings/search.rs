@@ -2,7 +2,7 @@
 
 use super::SEARCH_LIMIT;
 use super::view::SearchResult;
-use crate::app::{App, AppError, AppResult};
+use crate::app::{App, AppResult};
 use crate::domain::meeting::DocKind;
 use crate::domain::meeting::{ActionItem, Meeting, Series, TalkingPoint};
 use crate::domain::policy::{Action, Resource};
@@ -10,6 +10,7 @@ use crate::domain::{Person, PersonId};
 use crate::store::search::{Doc, Filter};
 use crate::store::{Tx, meetings as store, people, search};
 use chrono::{DateTime, Utc};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 impl App {
@@ -57,16 +58,17 @@ impl App {
     ) -> AppResult<Vec<SearchResult>> {
         let query = crate::domain::validation::search_query("q", query)?;
         let hits = search::search(&self.db, actor.id, query, &Filter { with, from, to, limit: SEARCH_LIMIT }).await?;
-        // Hits come from a handful of series: look each series and person up once.
-        let mut seen: std::collections::HashMap<Uuid, (Series, Person)> = std::collections::HashMap::new();
+        if hits.is_empty() {
+            return Ok(vec![]);
+        }
+        // Hits come from the actor's own series (the query keeps to them): read those and the
+        // people on their other side once, whatever the number of hits or series.
+        let all_series: HashMap<Uuid, Series> = store::series_of_person(&self.db, actor.id).await?.into_iter().map(|s| (s.id, s)).collect();
+        let others: HashMap<PersonId, Person> = people::met_by(&self.db, actor.id).await?.into_iter().map(|p| (p.id, p)).collect();
         let mut out = vec![];
         for hit in hits {
-            if let std::collections::hash_map::Entry::Vacant(slot) = seen.entry(hit.series_id) {
-                let series = store::get_series(&self.db, hit.series_id).await?.ok_or(AppError::NotFound)?;
-                let other = people::get(&self.db, series.other(actor.id)).await?.ok_or(AppError::NotFound)?;
-                slot.insert((series, other));
-            }
-            let (series, other) = seen[&hit.series_id].clone();
+            let Some(series) = all_series.get(&hit.series_id).cloned() else { continue };
+            let Some(other) = others.get(&series.other(actor.id)).cloned() else { continue };
             // The query already keeps to the actor's series; each hit still passes the check
             // the meeting page makes for it, so search never shows what that page refuses.
             let resource = if hit.private {
