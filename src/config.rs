@@ -73,6 +73,8 @@ pub struct Config {
     pub guidance: crate::domain::guidance::Thresholds,
     /// Which internal hosts webhooks may reach, and whether plain http is allowed (`[messages]`).
     pub webhooks: crate::domain::messages::WebhookRules,
+    /// When set, `/metrics` answers only a scrape with `Authorization: Bearer <this>`.
+    pub metrics_token: Option<Secret>,
 }
 
 /// `[messages]` in rapport.toml.
@@ -149,6 +151,7 @@ impl Default for Config {
             review_notice_days: 21,
             guidance: Default::default(),
             webhooks: Default::default(),
+            metrics_token: None,
         }
     }
 }
@@ -176,6 +179,7 @@ pub struct FileConfig {
     pub review_notice_days: Option<u32>,
     pub guidance: Option<crate::domain::guidance::Thresholds>,
     pub messages: Option<MessagesConfig>,
+    pub metrics_token: Option<Secret>,
 }
 
 /// The settings that flags and environment variables can carry (clap reads both: a flag wins
@@ -228,6 +232,9 @@ pub struct ConfigArgs {
     /// Let webhooks use plain http:// (tests and development only) [default: false]
     #[arg(long, env = "RAPPORT_WEBHOOK_ALLOW_HTTP", global = true, value_name = "BOOL")]
     pub webhook_allow_http: Option<bool>,
+    /// A bearer token `/metrics` asks scrapers for (prefer the variable to the flag) [default: none, open]
+    #[arg(long, env = "RAPPORT_METRICS_TOKEN", global = true, value_name = "TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -286,6 +293,7 @@ impl Config {
                     .or(file.messages.as_ref().and_then(|m| m.webhook_allow_http))
                     .unwrap_or(d.webhooks.allow_http),
             },
+            metrics_token: args.metrics_token.clone().map(Secret::new).or(file.metrics_token).filter(|t| !t.expose().is_empty()),
         }
     }
 

@@ -11,6 +11,8 @@
 //!   import plan, the access policy.
 //! - [`store`]: SQLite or PostgreSQL, chosen at start from the database URL; all SQL lives here.
 //! - [`config`], [`clock`], [`demo`]: settings, injectable time, demo organisations.
+//! - [`metrics`]: what `/metrics` counts (requests, the page cache, SQLite's writer) and its
+//!   text format.
 
 pub mod app;
 pub mod cli;
@@ -18,5 +20,6 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod metrics;
 pub mod store;
 pub mod web;

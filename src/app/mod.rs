@@ -15,6 +15,7 @@ pub mod kickoff;
 pub mod mail;
 pub mod meetings;
 pub mod messages;
+pub mod metrics;
 pub mod operator;
 pub mod people;
 pub mod print;
@@ -43,6 +44,8 @@ pub struct App {
     pub events: Arc<events::Events>,
     /// Meeting pages gathered earlier, checked against the database before each use.
     pub views: Arc<cache::ViewCache>,
+    /// What `/metrics` reports (see [`App::metrics_text`]).
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -101,6 +104,7 @@ impl App {
             config: Arc::new(config),
             events: Arc::new(events::Events::default()),
             views: Arc::new(cache::ViewCache::default()),
+            metrics: Arc::new(crate::metrics::Metrics::default()),
         }
     }
 

@@ -37,6 +37,19 @@ pub enum Db {
     Postgres(PgPool),
 }
 
+/// The database's side of a `/metrics` scrape.
+pub struct DbStats<'a> {
+    /// Connections open in the pool, of which idle, and the most it opens.
+    pub pool_open: u32,
+    pub pool_idle: usize,
+    pub pool_max: u32,
+    /// The write-ahead log's size (SQLite's `-wal` file; PostgreSQL's `pg_wal`, when the
+    /// server lets rapport read it).
+    pub wal_bytes: Option<u64>,
+    /// SQLite's writer: transactions per commit and waits for the writer.
+    pub writes: Option<&'a writer::WriteStats>,
+}
+
 /// A write transaction on either backend.
 pub enum Tx {
     Sqlite(writer::SqliteTx),
@@ -207,6 +220,37 @@ impl Db {
             Ok(Db::Sqlite(db))
         } else {
             Err(StoreError::UnsupportedUrl(redact_url(url)))
+        }
+    }
+
+    /// The pool and the write-ahead log as they are now, for `/metrics`.
+    pub async fn stats(&self) -> DbStats<'_> {
+        match self {
+            Db::Sqlite(s) => {
+                let file = s.pool.connect_options().get_filename().to_path_buf();
+                let wal = std::path::PathBuf::from(format!("{}-wal", file.display()));
+                DbStats {
+                    pool_open: s.pool.size(),
+                    pool_idle: s.pool.num_idle(),
+                    pool_max: s.pool.options().get_max_connections(),
+                    // No file (an in-memory database, or nothing written yet): nothing to copy back.
+                    wal_bytes: Some(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0)),
+                    writes: Some(s.stats()),
+                }
+            }
+            Db::Postgres(p) => {
+                // pg_ls_waldir needs a superuser or the pg_monitor role; without either the
+                // figure is left out rather than guessed.
+                const Q: &str = "SELECT COALESCE(SUM(size), 0)::BIGINT FROM pg_ls_waldir()";
+                let wal: Option<i64> = sqlx::query_scalar(Q).fetch_one(p).await.ok();
+                DbStats {
+                    pool_open: p.size(),
+                    pool_idle: p.num_idle(),
+                    pool_max: p.options().get_max_connections(),
+                    wal_bytes: wal.map(|w| w.max(0) as u64),
+                    writes: None,
+                }
+            }
         }
     }
 

@@ -24,6 +24,7 @@
 //! still finishes the batch. A connection never goes back to the pool inside `BEGIN
 //! IMMEDIATE` (and the pool rolls back any that would: [`end_forgotten_transaction`]).
 
+use crate::metrics::{self, Histogram};
 use sqlx::pool::PoolConnection;
 use sqlx::{Sqlite, SqliteConnection, SqlitePool};
 use std::sync::Arc;
@@ -51,6 +52,15 @@ struct Writer {
     waiting: AtomicUsize,
     /// Outer transactions committed so far.
     commits: AtomicU64,
+    /// Transactions per outer commit, and how long each waited for the writer.
+    stats: WriteStats,
+}
+
+/// What `/metrics` reports of the writer.
+#[derive(Debug)]
+pub struct WriteStats {
+    pub batch_sizes: Histogram,
+    pub wait: Histogram,
 }
 
 #[derive(Default, Debug)]
@@ -75,6 +85,7 @@ impl SqliteDb {
             state: Arc::new(Mutex::new(State::default())),
             waiting: AtomicUsize::new(0),
             commits: AtomicU64::new(0),
+            stats: WriteStats { batch_sizes: Histogram::new(metrics::BATCH), wait: Histogram::new(metrics::SECONDS) },
         };
         SqliteDb { pool, writer: Arc::new(writer) }
     }
@@ -88,9 +99,11 @@ impl SqliteDb {
         let queued = Queued::new(self.writer.clone());
         let pool = self.pool.clone();
         let (reply, answer) = oneshot::channel::<sqlx::Result<SqliteTx>>();
+        let asked = std::time::Instant::now();
         tokio::spawn(async move {
             let writer = queued.0.clone();
             let guard = writer.state.clone().lock_owned().await;
+            writer.stats.wait.observe_duration(asked.elapsed());
             drop(queued);
             if reply.is_closed() {
                 return; // the caller left while queued: nothing was opened
@@ -140,6 +153,11 @@ impl SqliteDb {
     /// transactions.
     pub fn commits(&self) -> u64 {
         self.writer.commits.load(Ordering::Relaxed)
+    }
+
+    /// Batch sizes and waits for the writer, for `/metrics`.
+    pub fn stats(&self) -> &WriteStats {
+        &self.writer.stats
     }
 }
 
@@ -297,6 +315,7 @@ async fn commit_batch(guard: &mut State, writer: &Writer) {
     match result {
         Ok(_) => {
             writer.commits.fetch_add(1, Ordering::Relaxed);
+            writer.stats.batch_sizes.observe(guard.members.len() as f64);
             for m in guard.members.drain(..) {
                 let _ = m.send(Ok(()));
             }

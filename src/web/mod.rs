@@ -10,6 +10,7 @@ pub mod error;
 pub mod forms;
 pub mod identity;
 pub mod live;
+pub mod metrics;
 pub mod pages;
 
 use crate::app::App;
@@ -166,6 +167,8 @@ pub fn router(app: App) -> Router {
         // identity, then the CSRF guard, then the handler.
         .layer(middleware::from_fn_with_state(app.clone(), auth::csrf_guard))
         .layer(middleware::from_fn_with_state(app.clone(), auth::identify))
+        // Outside identity: a scrape's bearer token is the metrics token, not a person's.
+        .route("/metrics", get(metrics::scrape))
         .layer(DefaultBodyLimit::max(app.config.max_body_bytes))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
@@ -188,6 +191,9 @@ pub fn router(app: App) -> Router {
             let path = if path.starts_with("/calendar/") { "/calendar/[token].ics" } else { path };
             tracing::info_span!("request", request_id = %id, method = %req.method(), path = %path)
         }))
+        // Counts each request by its route (a layer on the router runs after routing, so the
+        // route's pattern is known), including the time spent in every layer inside it.
+        .layer(middleware::from_fn_with_state(app.clone(), metrics::record))
         .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
         .with_state(app)
 }

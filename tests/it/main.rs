@@ -23,6 +23,7 @@ mod kickoff;
 mod meeting_pages;
 mod meetings;
 mod messaging;
+mod metrics;
 mod odd_hours;
 mod people;
 mod privacy;

@@ -39,15 +39,7 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn python() -> PathBuf {
-    let p = std::env::var_os("RAPPORT_TEST_PYTHON").map(PathBuf::from).unwrap_or_else(|| repo().join("target/pyenv/bin/python"));
-    assert!(
-        p.exists(),
-        "{} is missing: these tests need Python with tests/py/requirements.txt. Run scripts/test, which installs them into target/pyenv.",
-        p.display()
-    );
-    p
-}
+use crate::support::python;
 
 fn run_json(cmd: &mut Command) -> Value {
     let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));

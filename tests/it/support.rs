@@ -386,3 +386,16 @@ pub mod statements {
         best
     }
 }
+
+/// The Python with tests/py/requirements.txt installed (scripts/test puts it in target/pyenv;
+/// RAPPORT_TEST_PYTHON may name another).
+pub fn python() -> std::path::PathBuf {
+    let repo = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let p = std::env::var_os("RAPPORT_TEST_PYTHON").map(std::path::PathBuf::from).unwrap_or_else(|| repo.join("target/pyenv/bin/python"));
+    assert!(
+        p.exists(),
+        "{} is missing: these tests need Python with tests/py/requirements.txt. Run scripts/test, which installs them into target/pyenv.",
+        p.display()
+    );
+    p
+}

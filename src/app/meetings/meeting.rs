@@ -18,10 +18,12 @@ impl App {
         if let Some(hit) = self.views.get(meeting_id, actor.id.0, now) {
             self.require_pair(actor, &hit.view.series, Action::Read, Resource::SharedMeetingContent)?;
             if store::series_rev(&self.db, hit.view.series.id).await? == Some(hit.rev) {
+                self.metrics.page_cache_hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 return Ok(hit.view);
             }
             self.views.forget(meeting_id, actor.id.0);
         }
+        self.metrics.page_cache_misses.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let (series, _) = self.load_meeting(actor, meeting_id, Action::Read).await?;
         self.refresh_series(&series, now).await?;
         // The revision is read (with the series as it is now) before everything else: a change
