@@ -1,6 +1,6 @@
 //! The home: one row per person you have 1:1s with, saying what needs you before the next one.
 
-use super::SeriesSummary;
+use super::{MeetingView, SeriesSummary, Upcoming};
 use crate::app::program::outcome_of;
 use crate::app::{App, AppResult};
 use crate::domain::Person;
@@ -24,6 +24,8 @@ pub struct HomeRow {
     /// Topics on the next 1:1: the other person's and yours.
     pub their_topics: i64,
     pub my_topics: i64,
+    /// Of the other person's, those added since you last opened the 1:1's page or its prep page.
+    pub new_topics: i64,
     /// Your open actions in this series, how many are past their date (in your zone), and how
     /// many are "how can I help?" promises.
     pub open_actions: usize,
@@ -71,6 +73,21 @@ fn programs(sessions: Vec<store::LedSession>, now: DateTime<Utc>) -> HashMap<Uui
         .collect()
 }
 
+/// Topics on each coming meeting: (the others', the actor's, the others' new to the actor).
+fn topic_counts(rows: Vec<store::TopicsAhead>, actor: &Person) -> HashMap<Uuid, (i64, i64, i64)> {
+    let mut out: HashMap<Uuid, (i64, i64, i64)> = HashMap::new();
+    for r in rows {
+        let counts = out.entry(r.meeting_id).or_default();
+        if r.author_id == actor.id.0 {
+            counts.1 += r.count;
+        } else {
+            counts.0 += r.count;
+            counts.2 += r.new_topics;
+        }
+    }
+    out
+}
+
 impl HomeRow {
     /// Whether the viewer leads this series (is its manager).
     pub fn i_lead(&self, me: &Person) -> bool {
@@ -84,7 +101,7 @@ impl App {
     pub async fn home(&self, actor: &Person, series: &[SeriesSummary]) -> AppResult<Vec<HomeRow>> {
         let now = self.clock.now();
         let today = now.with_timezone(&actor.timezone.tz()).date_naive();
-        let topics = store::topics_ahead(&self.db, actor.id, now - Duration::hours(12)).await?;
+        let topics = topic_counts(store::topics_ahead(&self.db, actor.id, now - Duration::hours(12)).await?, actor);
         let actions = open_actions_of(&self.db, actor.id, None).await?;
         let unrated = store::unrated_since(&self.db, actor.id, now - Duration::days(RATE_WITHIN_DAYS), now).await?;
         let programs = programs(store::sessions_led(&self.db, actor.id).await?, now);
@@ -93,18 +110,12 @@ impl App {
             .filter(|s| s.series.status == SeriesStatus::Active)
             .filter(|s| self.may_read_pair(actor, s.series.manager_id, s.series.teammate_id))
             .map(|s| {
-                let next_id = s.next.as_ref().map(|m| m.id);
-                let count = |mine: bool| {
-                    topics
-                        .iter()
-                        .filter(|(m, author, _)| Some(*m) == next_id && (*author == actor.id) == mine)
-                        .map(|(_, _, n)| n)
-                        .sum::<i64>()
-                };
+                let (their_topics, my_topics, new_topics) = s.next.as_ref().and_then(|m| topics.get(&m.id)).copied().unwrap_or_default();
                 let open: Vec<_> = actions.iter().filter(|a| a.series_id == s.series.id).collect();
                 HomeRow {
-                    their_topics: count(false),
-                    my_topics: count(true),
+                    their_topics,
+                    my_topics,
+                    new_topics,
                     open_actions: open.len(),
                     overdue_actions: open.iter().filter(|a| a.due_date.is_some_and(|d| d < today)).count(),
                     help_owed: open.iter().filter(|a| a.kind == ActionKind::Help).count(),
@@ -121,6 +132,38 @@ impl App {
             .collect();
         rows.sort_by_key(|r| (r.next.is_none(), r.next.as_ref().map(|m| m.starts_at), r.other.name.to_lowercase()));
         Ok(rows)
+    }
+
+    /// Of each of the actor's coming 1:1s in `upcoming`: how many of the other person's topics
+    /// are new since the actor last looked ([`App::looked_at_coming`]), as the home counts them.
+    pub async fn new_topics(&self, actor: &Person, upcoming: &[Upcoming]) -> AppResult<HashMap<Uuid, i64>> {
+        let now = self.clock.now();
+        let topics = topic_counts(store::topics_ahead(&self.db, actor.id, now - Duration::hours(12)).await?, actor);
+        Ok(upcoming
+            .iter()
+            .filter(|u| self.may_read_pair(actor, u.series.manager_id, u.series.teammate_id))
+            .map(|u| (u.meeting.id, topics.get(&u.meeting.id).map(|c| c.2).unwrap_or(0)))
+            .collect())
+    }
+
+    /// The actor opened a coming 1:1's page or its prep page (`v`, as drawn for them): from now
+    /// on the home counts only topics added after this as new. Written only when the other
+    /// person added a topic since the last mark (one read when they have topics on it at all),
+    /// never on every view; nothing for a meeting that is over.
+    pub async fn looked_at_coming(&self, actor: &Person, v: &MeetingView) -> AppResult<()> {
+        let now = self.clock.now();
+        let theirs = v.points.iter().any(|p| p.author_id != actor.id && p.carried_from.is_none());
+        if v.viewer != actor.id
+            || v.meeting.is_over(now)
+            || !theirs
+            || !self.may_read_pair(actor, v.series.manager_id, v.series.teammate_id)
+        {
+            return Ok(());
+        }
+        if store::new_topics_on(&self.db, actor.id, v.meeting.id).await? {
+            store::mark_topics_seen(&self.db, actor.id, v.series.id, now).await?;
+        }
+        Ok(())
     }
 
     /// The regular 1:1s between the actor and `other` that have not ended, for a profile's

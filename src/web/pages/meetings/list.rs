@@ -55,7 +55,13 @@ fn person_row(r: HomeRow, me: &Person, now: DateTime<Utc>) -> PersonRow {
             needs.push(Need { text, href: format!("/meetings/{}/prep#sugg-h", next.id), urgent: false });
         }
         if r.their_topics > 0 {
-            needs.push(Need { text: format!("{} from {first}", plural(r.their_topics, "topic", "topics")), href: agenda, urgent: false });
+            let topics = format!("{} from {first}", plural(r.their_topics, "topic", "topics"));
+            let text = match r.new_topics {
+                0 => topics,
+                n if n == r.their_topics => format!("{topics}, new since you last looked"),
+                n => format!("{topics}, {n} new since you last looked"),
+            };
+            needs.push(Need { text, href: agenda, urgent: false });
         }
     }
     if let Some(m) = &r.to_rate {
