@@ -103,3 +103,27 @@ pub async fn sessions_led(db: &Db, manager: PersonId) -> Result<Vec<LedSession>>
          WHERE s.manager_id = $1 AND s.status = 'active'";
     Ok(on_db!(db, p => sqlx::query_as(Q).bind(manager.0).fetch_all(p).await)?)
 }
+
+/// What prep's suggestions read of a pair's history, for every active series `manager` leads at
+/// once: when each question, prompt or template used touched which purposes (series, the
+/// purposes as stored, when).
+pub async fn purposes_touched_led(db: &Db, manager: PersonId) -> Result<Vec<(Uuid, String, DateTime<Utc>)>> {
+    const Q: &str = "SELECT g.series_id, g.purposes, g.used_at FROM guidance_use g JOIN series s ON s.id = g.series_id \
+         WHERE s.manager_id = $1 AND s.status = 'active'";
+    Ok(on_db!(db, p => sqlx::query_as(Q).bind(manager.0).fetch_all(p).await)?)
+}
+
+/// The last `limit` meetings that began before `before` in each active series `manager` leads:
+/// (series, when it began, its rating), newest first within a series.
+pub async fn recent_meetings_led(
+    db: &Db,
+    manager: PersonId,
+    before: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<(Uuid, DateTime<Utc>, Option<i64>)>> {
+    const Q: &str = "SELECT series_id, starts_at, rating FROM (SELECT m.series_id, m.starts_at, m.rating, \
+         ROW_NUMBER() OVER (PARTITION BY m.series_id ORDER BY m.starts_at DESC) AS n \
+         FROM meeting m JOIN series s ON s.id = m.series_id WHERE s.manager_id = $1 AND s.status = 'active' AND m.starts_at < $2) r \
+         WHERE n <= $3 ORDER BY series_id, starts_at DESC";
+    Ok(on_db!(db, p => sqlx::query_as(Q).bind(manager.0).bind(before).bind(limit).fetch_all(p).await)?)
+}

@@ -1,12 +1,15 @@
 //! The home (`GET /meetings`, "Your 1:1s") and its API twin (`GET /api/v1/meetings/upcoming`):
-//! what is new since you last looked, on both databases.
+//! what is new since you last looked, and prep's first suggestion, on both databases.
 
 use crate::on_both;
 use crate::support::{TestApp, a_manager_with_a_report, at, day, plain, upcoming, weekly_one_on_ones};
 use crate::weekly_loop::{home_rows, page};
 use serde_json::Value;
 
-on_both!(the_home_says_which_of_the_other_persons_topics_are_new_since_you_last_looked);
+on_both!(
+    the_home_says_which_of_the_other_persons_topics_are_new_since_you_last_looked,
+    the_managers_home_carries_preps_first_suggestion_with_its_reason,
+);
 
 /// The first row of `who`'s home, as plain text.
 async fn first_row(c: &reqwest::Client, t: &TestApp) -> String {
@@ -60,4 +63,40 @@ async fn the_home_says_which_of_the_other_persons_topics_are_new_since_you_last_
     // Tom has not looked yet: Maria's two topics are new to him, his own are not.
     let row = first_row(&tm, &t).await;
     assert!(row.contains("2 topics from Maria, new since you last looked"), "{row}");
+}
+
+/// Prep's most important suggestion for the pair comes to the manager's row, with its reason and
+/// a link to the prep page; never to the teammate's; and it goes once the pair acts on it.
+async fn the_managers_home_carries_preps_first_suggestion_with_its_reason(t: TestApp) {
+    t.clock.set(at("2026-03-02T08:00:00Z"));
+    let p = a_manager_with_a_report(&t).await;
+    let series = weekly_one_on_ones(&t, &p.manager, &p.teammate, day("2026-03-04")).await;
+    let (m, _) = t.signed_in(&p.manager.email).await;
+    assert!(!first_row(&m, &t).await.contains("Suggested"), "nothing to suggest yet");
+
+    // Four weeks on, no feedback has been exchanged (prep suggests it after three), and the
+    // teammate's ratings went down three times in a row.
+    t.clock.set(at("2026-03-23T12:00:00Z"));
+    let past: Vec<_> = t.app.series_view(&p.manager, series, None).await.unwrap().history;
+    for (m, rating) in past.iter().rev().zip([5, 4, 3]) {
+        t.app.rate_meeting(&p.teammate, m.id, rating, "").await.unwrap();
+    }
+    t.clock.set(at("2026-04-01T12:00:00Z"));
+    let (m, _) = t.signed_in(&p.manager.email).await;
+    let (tm, _) = t.signed_in(&p.teammate.email).await;
+    let next = upcoming(&t, &p.manager, series).await[0].id;
+    let prep = t.app.prep_guidance(&p.manager, next).await.unwrap().suggestions;
+    assert!(prep.len() >= 2, "{prep:?}");
+    let html = page(&m, &t, "/meetings").await;
+    let row = home_rows(&html).remove(0);
+    assert!(row.contains(&format!("Suggested: {}", prep[0].text)) && row.contains(&prep[0].reason), "prep's first: {row}");
+    assert!(row.contains("Exchange one piece of feedback") && !row.contains(&prep[1].text), "one suggestion: {row}");
+    assert!(html.contains(&format!("href=\"/meetings/{next}/prep#sugg-h\"")), "it leads to the prep page");
+    assert!(!first_row(&tm, &t).await.contains("Suggested"), "the manager's suggestions are hers");
+
+    // Feedback exchanged: the next suggestion is the falling ratings.
+    t.app.use_question(&p.manager, "feedback-01", next).await.unwrap();
+    let row = first_row(&m, &t).await;
+    assert!(row.contains("Suggested: Ask what would make your 1:1s more worth their time"), "{row}");
+    assert!(row.contains("The last 3 ratings went down: 5, 4, 3."), "{row}");
 }

@@ -4,7 +4,9 @@ use super::{MeetingView, SeriesSummary, Upcoming};
 use crate::app::program::outcome_of;
 use crate::app::{App, AppResult};
 use crate::domain::Person;
+use crate::domain::guidance::{self as g, Suggestion};
 use crate::domain::meeting::{ActionKind, Meeting, MeetingStatus, Series, SeriesStatus};
+use crate::domain::policy::{Action, Resource};
 use crate::domain::program as rules;
 use crate::store::home as store;
 use crate::store::meetings::open_actions_of;
@@ -14,6 +16,9 @@ use uuid::Uuid;
 
 /// How far back a begun, unrated 1:1 still asks the teammate for a rating.
 const RATE_WITHIN_DAYS: i64 = 14;
+
+/// How many past 1:1s of a pair prep's suggestions read (their ratings, and when the pair began).
+const PAST_MEETINGS: i64 = 24;
 
 /// One person you have 1:1s with, and what needs you before the next one.
 #[derive(Debug, Clone)]
@@ -35,6 +40,9 @@ pub struct HomeRow {
     pub to_rate: Option<Meeting>,
     /// For the manager running the first ten 1:1s with this person: the next session.
     pub program_next: Option<ProgramNext>,
+    /// For the manager: prep's most important suggestion for the pair, from what the home reads
+    /// for all pairs at once ([`App::first_suggestions`]).
+    pub suggestion: Option<Suggestion>,
 }
 
 /// The next session of a pair's first ten 1:1s.
@@ -105,6 +113,7 @@ impl App {
         let actions = open_actions_of(&self.db, actor.id, None).await?;
         let unrated = store::unrated_since(&self.db, actor.id, now - Duration::days(RATE_WITHIN_DAYS), now).await?;
         let programs = programs(store::sessions_led(&self.db, actor.id).await?, now);
+        let mut suggestions = self.first_suggestions(actor, series).await?;
         let mut rows: Vec<HomeRow> = series
             .iter()
             .filter(|s| s.series.status == SeriesStatus::Active)
@@ -124,6 +133,7 @@ impl App {
                         .find(|m| m.series_id == s.series.id && s.series.teammate_id == actor.id && m.can_be_rated(now))
                         .cloned(),
                     program_next: programs.get(&s.series.id).filter(|_| s.series.manager_id == actor.id).cloned(),
+                    suggestion: suggestions.remove(&s.series.id),
                     series: s.series.clone(),
                     other: s.other.clone(),
                     next: s.next.clone(),
@@ -132,6 +142,40 @@ impl App {
             .collect();
         rows.sort_by_key(|r| (r.next.is_none(), r.next.as_ref().map(|m| m.starts_at), r.other.name.to_lowercase()));
         Ok(rows)
+    }
+
+    /// Prep's first suggestion for each pair of `series` the actor leads, as `suggest` makes it
+    /// from what can be read for all of them in two statements: the purposes the pair's questions
+    /// and templates touched, and its last 1:1s (ratings, and when the pair began). Not read here,
+    /// so never suggested on the home: topics carried over again and again (their chains are
+    /// followed one agenda at a time) and the dates on the manager's about page (one teammate at
+    /// a time); the prep page has them. Only for the manager, behind prep's own gate.
+    async fn first_suggestions(&self, actor: &Person, series: &[SeriesSummary]) -> AppResult<HashMap<Uuid, Suggestion>> {
+        let led: Vec<&Series> =
+            series.iter().map(|s| &s.series).filter(|s| s.manager_id == actor.id && s.status == SeriesStatus::Active).collect();
+        if led.is_empty() || self.require(actor, actor, Action::Read, Resource::OwnGuidance).await.is_err() {
+            return Ok(HashMap::new());
+        }
+        let now = self.clock.now();
+        let touched = store::purposes_touched_led(&self.db, actor.id).await?;
+        let past = store::recent_meetings_led(&self.db, actor.id, now, PAST_MEETINGS).await?;
+        let mut out = HashMap::new();
+        for s in led {
+            // Newest first, as prep reads them.
+            let meetings: Vec<_> = past.iter().filter(|(id, _, _)| *id == s.id).collect();
+            let history = g::PairHistory {
+                now,
+                started: s.created_at.min(meetings.last().map(|(_, at, _)| *at).unwrap_or(s.created_at)),
+                touched: touched.iter().filter(|(id, _, _)| *id == s.id).map(|(_, p, at)| (*at, g::purposes_from_string(p))).collect(),
+                ratings: meetings.iter().rev().filter_map(|(_, _, r)| *r).collect(),
+                carried: vec![],
+                about: Default::default(),
+            };
+            if let Some(first) = g::suggest(&history, &self.config.guidance).into_iter().next() {
+                out.insert(s.id, first);
+            }
+        }
+        Ok(out)
     }
 
     /// Of each of the actor's coming 1:1s in `upcoming`: how many of the other person's topics
