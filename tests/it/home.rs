@@ -63,6 +63,15 @@ async fn the_home_says_which_of_the_other_persons_topics_are_new_since_you_last_
     // Tom has not looked yet: Maria's two topics are new to him, his own are not.
     let row = first_row(&tm, &t).await;
     assert!(row.contains("2 topics from Maria, new since you last looked"), "{row}");
+
+    // Looking again with nothing new writes no mark: a topic Tom added before that second look
+    // (by the clock) but after the last mark still counts as new.
+    t.clock.set(at("2026-03-02T12:00:00Z"));
+    page(&m, &t, &format!("/meetings/{first}")).await;
+    t.clock.set(at("2026-03-02T11:30:00Z"));
+    t.app.add_point(&p.teammate, first, "Pairing", false).await.unwrap();
+    let row = first_row(&m, &t).await;
+    assert!(row.contains("3 topics from Tom, 1 new since you last looked"), "{row}");
 }
 
 /// Prep's most important suggestion for the pair comes to the manager's row, with its reason and
