@@ -1,23 +1,59 @@
 //! What the home page gathers across all of a person's 1:1s, each in one statement whatever the
-//! number of series: who put topics on the coming meetings, which begun meetings wait for the
-//! teammate's rating, and where the first ten 1:1s stand in the pairs a manager leads.
+//! number of series: who put topics on the coming meetings (and which are new since the person
+//! last looked), which begun meetings wait for the teammate's rating, and where the first ten
+//! 1:1s stand in the pairs a manager leads. And the mark of when a person last looked.
 
 use super::meetings::{MEETING_COLS, MeetingRow, meeting};
-use super::{Db, Result, on_db};
+use super::{Db, Result, on_db, on_write};
 use crate::domain::PersonId;
 use crate::domain::meeting::Meeting;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+/// The topics one author put on a coming meeting.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TopicsAhead {
+    pub meeting_id: Uuid,
+    pub author_id: Uuid,
+    pub count: i64,
+    /// Of those, added (not carried over) after the person last looked at the series' coming
+    /// 1:1 ([`topics_seen`]), or all of them when they never did.
+    pub new_topics: i64,
+}
+
+/// A topic not carried over, on the meeting, added after the mark `v` (or with no mark).
+const NEW_TOPIC: &str = "p.carried_from IS NULL AND (v.seen_at IS NULL OR p.created_at > v.seen_at)";
+
 /// For each scheduled meeting from `from` on, in the active series `person` is part of: how
-/// many topics each author put on it.
-pub async fn topics_ahead(db: &Db, person: PersonId, from: DateTime<Utc>) -> Result<Vec<(Uuid, PersonId, i64)>> {
-    const Q: &str = "SELECT p.meeting_id, p.author_id, COUNT(*) FROM talking_point p \
-         JOIN meeting m ON m.id = p.meeting_id JOIN series s ON s.id = m.series_id \
+/// many topics each author put on it, and how many of them are new to `person`.
+pub async fn topics_ahead(db: &Db, person: PersonId, from: DateTime<Utc>) -> Result<Vec<TopicsAhead>> {
+    let q = format!(
+        "SELECT p.meeting_id, p.author_id, COUNT(*) AS count, SUM(CASE WHEN {NEW_TOPIC} THEN 1 ELSE 0 END) AS new_topics \
+         FROM talking_point p JOIN meeting m ON m.id = p.meeting_id JOIN series s ON s.id = m.series_id \
+         LEFT JOIN topics_seen v ON v.series_id = s.id AND v.person_id = $1 \
          WHERE (s.manager_id = $1 OR s.teammate_id = $1) AND s.status = 'active' AND m.status = 'scheduled' AND m.starts_at >= $2 \
-         GROUP BY p.meeting_id, p.author_id";
-    let rows: Vec<(Uuid, Uuid, i64)> = on_db!(db, p => sqlx::query_as(Q).bind(person.0).bind(from).fetch_all(p).await)?;
-    Ok(rows.into_iter().map(|(m, a, n)| (m, PersonId(a), n)).collect())
+         GROUP BY p.meeting_id, p.author_id"
+    );
+    Ok(on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(person.0).bind(from).fetch_all(p).await)?)
+}
+
+/// Whether someone other than `person` put a topic on `meeting` (not carried over) since
+/// `person` last looked at its series' coming 1:1, or ever when they never did.
+pub async fn new_topics_on(db: &Db, person: PersonId, meeting: Uuid) -> Result<bool> {
+    let q = format!(
+        "SELECT COUNT(*) FROM talking_point p LEFT JOIN topics_seen v ON v.series_id = p.series_id AND v.person_id = $1 \
+         WHERE p.meeting_id = $2 AND p.author_id <> $1 AND {NEW_TOPIC}"
+    );
+    let n: i64 = on_db!(db, p => sqlx::query_scalar(sqlx::AssertSqlSafe(q)).bind(person.0).bind(meeting).fetch_one(p).await)?;
+    Ok(n > 0)
+}
+
+/// Marks that `person` looked at the coming 1:1 of `series` at `at`.
+pub async fn mark_topics_seen(db: &Db, person: PersonId, series: Uuid, at: DateTime<Utc>) -> Result<()> {
+    const Q: &str = "INSERT INTO topics_seen (person_id, series_id, seen_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (person_id, series_id) DO UPDATE SET seen_at = excluded.seen_at";
+    on_write!(db, c => sqlx::query(Q).bind(person.0).bind(series).bind(at).execute(c).await.map(|_| ()))?;
+    Ok(())
 }
 
 /// Meetings of the series where `teammate` is the teammate that began between `since` and
@@ -66,4 +102,28 @@ pub async fn sessions_led(db: &Db, manager: PersonId) -> Result<Vec<LedSession>>
          FROM program_session ps JOIN series s ON s.id = ps.series_id LEFT JOIN meeting m ON m.id = ps.meeting_id \
          WHERE s.manager_id = $1 AND s.status = 'active'";
     Ok(on_db!(db, p => sqlx::query_as(Q).bind(manager.0).fetch_all(p).await)?)
+}
+
+/// What prep's suggestions read of a pair's history, for every active series `manager` leads at
+/// once: when each question, prompt or template used touched which purposes (series, the
+/// purposes as stored, when).
+pub async fn purposes_touched_led(db: &Db, manager: PersonId) -> Result<Vec<(Uuid, String, DateTime<Utc>)>> {
+    const Q: &str = "SELECT g.series_id, g.purposes, g.used_at FROM guidance_use g JOIN series s ON s.id = g.series_id \
+         WHERE s.manager_id = $1 AND s.status = 'active'";
+    Ok(on_db!(db, p => sqlx::query_as(Q).bind(manager.0).fetch_all(p).await)?)
+}
+
+/// The last `limit` meetings that began before `before` in each active series `manager` leads:
+/// (series, when it began, its rating), newest first within a series.
+pub async fn recent_meetings_led(
+    db: &Db,
+    manager: PersonId,
+    before: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<(Uuid, DateTime<Utc>, Option<i64>)>> {
+    const Q: &str = "SELECT series_id, starts_at, rating FROM (SELECT m.series_id, m.starts_at, m.rating, \
+         ROW_NUMBER() OVER (PARTITION BY m.series_id ORDER BY m.starts_at DESC) AS n \
+         FROM meeting m JOIN series s ON s.id = m.series_id WHERE s.manager_id = $1 AND s.status = 'active' AND m.starts_at < $2) r \
+         WHERE n <= $3 ORDER BY series_id, starts_at DESC";
+    Ok(on_db!(db, p => sqlx::query_as(Q).bind(manager.0).bind(before).bind(limit).fetch_all(p).await)?)
 }

@@ -109,6 +109,8 @@ describe('the weekly loop in a browser, at 1280 and at 375 px', { timeout: 480_0
       await t.page.locator('#f-point-body').fill(`Pairing rotation (${width})`);
       await clickAndNavigate(t.page, t.page.getByRole('button', { name: 'Add topic', exact: true }));
       await t.page.locator('li.point', { hasText: `Pairing rotation (${width})` }).waitFor();
+      const homeRow = async () => { await goto(m.page, '/meetings'); return m.page.locator('.home-row', { hasText: TEAMMATE.name }).innerText(); };
+      assert.match(await homeRow(), /new since you last looked/, "the teammate's topic is new to the manager");
 
       await clickAndNavigate(m.page, m.page.getByRole('link', { name: `Prepare for ${TEAMMATE.name}` }));
       assert.equal(new URL(m.page.url()).pathname, `/meetings/${ids.meeting}/prep`);
@@ -119,6 +121,8 @@ describe('the weekly loop in a browser, at 1280 and at 375 px', { timeout: 480_0
       assert.match(await m.page.locator('main').innerText(), /Added to the agenda of this 1:1/);
       ids[`question${width}`] = text;
       await lookAt(m.page, width, 'prep');
+      assert.doesNotMatch(await homeRow(), /new since/, 'seen on the prep page');
+      await goto(m.page, `/meetings/${ids.meeting}/prep`);
     }, { critical: true });
 
     step(`${tag}: in the meeting both type notes at once, one writes a topic's note, the other sees it; an action is added`, async () => {

@@ -19,6 +19,7 @@ mod evidence;
 mod growth;
 mod guidance;
 mod handoff;
+mod home;
 mod kickoff;
 mod meeting_pages;
 mod meetings;

@@ -82,7 +82,7 @@ async fn six_meetings(t: &TestApp, manager: &Person, series: Uuid) -> Vec<Uuid> 
     meetings
 }
 
-async fn page(c: &reqwest::Client, t: &TestApp, path: &str) -> String {
+pub(crate) async fn page(c: &reqwest::Client, t: &TestApp, path: &str) -> String {
     let r = c.get(t.url(path)).send().await.unwrap();
     assert_eq!(r.status(), 200, "{path}");
     r.text().await.unwrap()
@@ -334,7 +334,7 @@ async fn the_menu_offers_managers_tools_to_managers_and_admins_only(t: TestApp) 
 }
 
 /// The home's rows (the list of `/meetings` under "Coming up"), as plain text, one per person.
-fn home_rows(html: &str) -> Vec<String> {
+pub(crate) fn home_rows(html: &str) -> Vec<String> {
     html.split("<li class=\"home-row\">")
         .skip(1)
         .map(|row| {

@@ -1,10 +1,12 @@
 //! The home: one row per person you have 1:1s with, saying what needs you before the next one.
 
-use super::SeriesSummary;
+use super::{MeetingView, SeriesSummary, Upcoming};
 use crate::app::program::outcome_of;
 use crate::app::{App, AppResult};
 use crate::domain::Person;
+use crate::domain::guidance::{self as g, Suggestion};
 use crate::domain::meeting::{ActionKind, Meeting, MeetingStatus, Series, SeriesStatus};
+use crate::domain::policy::{Action, Resource};
 use crate::domain::program as rules;
 use crate::store::home as store;
 use crate::store::meetings::open_actions_of;
@@ -15,6 +17,9 @@ use uuid::Uuid;
 /// How far back a begun, unrated 1:1 still asks the teammate for a rating.
 const RATE_WITHIN_DAYS: i64 = 14;
 
+/// How many past 1:1s of a pair prep's suggestions read (their ratings, and when the pair began).
+const PAST_MEETINGS: i64 = 24;
+
 /// One person you have 1:1s with, and what needs you before the next one.
 #[derive(Debug, Clone)]
 pub struct HomeRow {
@@ -24,6 +29,8 @@ pub struct HomeRow {
     /// Topics on the next 1:1: the other person's and yours.
     pub their_topics: i64,
     pub my_topics: i64,
+    /// Of the other person's, those added since you last opened the 1:1's page or its prep page.
+    pub new_topics: i64,
     /// Your open actions in this series, how many are past their date (in your zone), and how
     /// many are "how can I help?" promises.
     pub open_actions: usize,
@@ -33,6 +40,9 @@ pub struct HomeRow {
     pub to_rate: Option<Meeting>,
     /// For the manager running the first ten 1:1s with this person: the next session.
     pub program_next: Option<ProgramNext>,
+    /// For the manager: prep's most important suggestion for the pair, from what the home reads
+    /// for all pairs at once ([`App::first_suggestions`]).
+    pub suggestion: Option<Suggestion>,
 }
 
 /// The next session of a pair's first ten 1:1s.
@@ -71,6 +81,21 @@ fn programs(sessions: Vec<store::LedSession>, now: DateTime<Utc>) -> HashMap<Uui
         .collect()
 }
 
+/// Topics on each coming meeting: (the others', the actor's, the others' new to the actor).
+fn topic_counts(rows: Vec<store::TopicsAhead>, actor: &Person) -> HashMap<Uuid, (i64, i64, i64)> {
+    let mut out: HashMap<Uuid, (i64, i64, i64)> = HashMap::new();
+    for r in rows {
+        let counts = out.entry(r.meeting_id).or_default();
+        if r.author_id == actor.id.0 {
+            counts.1 += r.count;
+        } else {
+            counts.0 += r.count;
+            counts.2 += r.new_topics;
+        }
+    }
+    out
+}
+
 impl HomeRow {
     /// Whether the viewer leads this series (is its manager).
     pub fn i_lead(&self, me: &Person) -> bool {
@@ -84,27 +109,22 @@ impl App {
     pub async fn home(&self, actor: &Person, series: &[SeriesSummary]) -> AppResult<Vec<HomeRow>> {
         let now = self.clock.now();
         let today = now.with_timezone(&actor.timezone.tz()).date_naive();
-        let topics = store::topics_ahead(&self.db, actor.id, now - Duration::hours(12)).await?;
+        let topics = topic_counts(store::topics_ahead(&self.db, actor.id, now - Duration::hours(12)).await?, actor);
         let actions = open_actions_of(&self.db, actor.id, None).await?;
         let unrated = store::unrated_since(&self.db, actor.id, now - Duration::days(RATE_WITHIN_DAYS), now).await?;
         let programs = programs(store::sessions_led(&self.db, actor.id).await?, now);
+        let mut suggestions = self.first_suggestions(actor, series).await?;
         let mut rows: Vec<HomeRow> = series
             .iter()
             .filter(|s| s.series.status == SeriesStatus::Active)
             .filter(|s| self.may_read_pair(actor, s.series.manager_id, s.series.teammate_id))
             .map(|s| {
-                let next_id = s.next.as_ref().map(|m| m.id);
-                let count = |mine: bool| {
-                    topics
-                        .iter()
-                        .filter(|(m, author, _)| Some(*m) == next_id && (*author == actor.id) == mine)
-                        .map(|(_, _, n)| n)
-                        .sum::<i64>()
-                };
+                let (their_topics, my_topics, new_topics) = s.next.as_ref().and_then(|m| topics.get(&m.id)).copied().unwrap_or_default();
                 let open: Vec<_> = actions.iter().filter(|a| a.series_id == s.series.id).collect();
                 HomeRow {
-                    their_topics: count(false),
-                    my_topics: count(true),
+                    their_topics,
+                    my_topics,
+                    new_topics,
                     open_actions: open.len(),
                     overdue_actions: open.iter().filter(|a| a.due_date.is_some_and(|d| d < today)).count(),
                     help_owed: open.iter().filter(|a| a.kind == ActionKind::Help).count(),
@@ -113,6 +133,7 @@ impl App {
                         .find(|m| m.series_id == s.series.id && s.series.teammate_id == actor.id && m.can_be_rated(now))
                         .cloned(),
                     program_next: programs.get(&s.series.id).filter(|_| s.series.manager_id == actor.id).cloned(),
+                    suggestion: suggestions.remove(&s.series.id),
                     series: s.series.clone(),
                     other: s.other.clone(),
                     next: s.next.clone(),
@@ -121,6 +142,72 @@ impl App {
             .collect();
         rows.sort_by_key(|r| (r.next.is_none(), r.next.as_ref().map(|m| m.starts_at), r.other.name.to_lowercase()));
         Ok(rows)
+    }
+
+    /// Prep's first suggestion for each pair of `series` the actor leads, as `suggest` makes it
+    /// from what can be read for all of them in two statements: the purposes the pair's questions
+    /// and templates touched, and its last 1:1s (ratings, and when the pair began). Not read here,
+    /// so never suggested on the home: topics carried over again and again (their chains are
+    /// followed one agenda at a time) and the dates on the manager's about page (one teammate at
+    /// a time); the prep page has them. Only for the manager, behind prep's own gate.
+    async fn first_suggestions(&self, actor: &Person, series: &[SeriesSummary]) -> AppResult<HashMap<Uuid, Suggestion>> {
+        let led: Vec<&Series> =
+            series.iter().map(|s| &s.series).filter(|s| s.manager_id == actor.id && s.status == SeriesStatus::Active).collect();
+        if led.is_empty() || self.require(actor, actor, Action::Read, Resource::OwnGuidance).await.is_err() {
+            return Ok(HashMap::new());
+        }
+        let now = self.clock.now();
+        let touched = store::purposes_touched_led(&self.db, actor.id).await?;
+        let past = store::recent_meetings_led(&self.db, actor.id, now, PAST_MEETINGS).await?;
+        let mut out = HashMap::new();
+        for s in led {
+            // Newest first, as prep reads them.
+            let meetings: Vec<_> = past.iter().filter(|(id, _, _)| *id == s.id).collect();
+            let history = g::PairHistory {
+                now,
+                started: s.created_at.min(meetings.last().map(|(_, at, _)| *at).unwrap_or(s.created_at)),
+                touched: touched.iter().filter(|(id, _, _)| *id == s.id).map(|(_, p, at)| (*at, g::purposes_from_string(p))).collect(),
+                ratings: meetings.iter().rev().filter_map(|(_, _, r)| *r).collect(),
+                carried: vec![],
+                about: Default::default(),
+            };
+            if let Some(first) = g::suggest(&history, &self.config.guidance).into_iter().next() {
+                out.insert(s.id, first);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Of each of the actor's coming 1:1s in `upcoming`: how many of the other person's topics
+    /// are new since the actor last looked ([`App::looked_at_coming`]), as the home counts them.
+    pub async fn new_topics(&self, actor: &Person, upcoming: &[Upcoming]) -> AppResult<HashMap<Uuid, i64>> {
+        let now = self.clock.now();
+        let topics = topic_counts(store::topics_ahead(&self.db, actor.id, now - Duration::hours(12)).await?, actor);
+        Ok(upcoming
+            .iter()
+            .filter(|u| self.may_read_pair(actor, u.series.manager_id, u.series.teammate_id))
+            .map(|u| (u.meeting.id, topics.get(&u.meeting.id).map(|c| c.2).unwrap_or(0)))
+            .collect())
+    }
+
+    /// The actor opened a coming 1:1's page or its prep page (`v`, as drawn for them): from now
+    /// on the home counts only topics added after this as new. Written only when the other
+    /// person added a topic since the last mark (one read when they have topics on it at all),
+    /// never on every view; nothing for a meeting that is over.
+    pub async fn looked_at_coming(&self, actor: &Person, v: &MeetingView) -> AppResult<()> {
+        let now = self.clock.now();
+        let theirs = v.points.iter().any(|p| p.author_id != actor.id && p.carried_from.is_none());
+        if v.viewer != actor.id
+            || v.meeting.is_over(now)
+            || !theirs
+            || !self.may_read_pair(actor, v.series.manager_id, v.series.teammate_id)
+        {
+            return Ok(());
+        }
+        if store::new_topics_on(&self.db, actor.id, v.meeting.id).await? {
+            store::mark_topics_seen(&self.db, actor.id, v.series.id, now).await?;
+        }
+        Ok(())
     }
 
     /// The regular 1:1s between the actor and `other` that have not ended, for a profile's

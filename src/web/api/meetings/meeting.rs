@@ -26,9 +26,15 @@ pub(crate) async fn upcoming(
     let limit = nonempty(&q.limit).map(|l| check.number("limit", l, 1i64, 100)).unwrap_or(Some(10));
     let limit = check.value(limit)?;
     let list = app.upcoming_meetings(user.person(), limit).await?;
+    let new_topics = app.new_topics(user.person(), &list).await?;
     Ok(Json(
         list.into_iter()
-            .map(|u| UpcomingDto { meeting: MeetingDto::new(&u.meeting, &u.series), series: (&u.series).into(), other: u.other.into() })
+            .map(|u| UpcomingDto {
+                meeting: MeetingDto::new(&u.meeting, &u.series),
+                new_topics: new_topics.get(&u.meeting.id).copied().unwrap_or(0),
+                series: (&u.series).into(),
+                other: u.other.into(),
+            })
             .collect(),
     ))
 }

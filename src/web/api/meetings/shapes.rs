@@ -167,6 +167,9 @@ pub struct UpcomingDto {
     pub meeting: MeetingDto,
     pub series: SeriesDto,
     pub other: PersonDto,
+    /// How many of the other person's topics on this meeting were added since you last opened
+    /// its page or its prep page (all of them when you never did); carried-over topics are not new.
+    pub new_topics: i64,
 }
 
 #[derive(Serialize, ToSchema)]

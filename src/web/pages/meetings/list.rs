@@ -20,6 +20,8 @@ struct Need {
     href: String,
     /// Late already (an overdue action, a 1:1 waiting for its rating).
     urgent: bool,
+    /// Why, in a few words (a suggestion's reason).
+    reason: Option<String>,
 }
 
 /// One person the viewer meets.
@@ -47,38 +49,49 @@ fn person_row(r: HomeRow, me: &Person, now: DateTime<Utc>) -> PersonRow {
         let agenda = format!("/meetings/{}#agenda", next.id);
         if !i_lead && r.my_topics == 0 {
             let weekday = next.starts_at.with_timezone(&tz).format("%A");
-            needs.push(Need { text: format!("Add your topics for {weekday}"), href: agenda.clone(), urgent: false });
+            needs.push(Need { text: format!("Add your topics for {weekday}"), href: agenda.clone(), urgent: false, reason: None });
         }
         // Prep's suggestion, on the day: the meeting is theirs and they have said nothing yet.
         if i_lead && r.their_topics == 0 && next.starts_at - now <= Duration::hours(24) {
             let text = format!("No topics from {first} yet: ask what is on their mind");
-            needs.push(Need { text, href: format!("/meetings/{}/prep#sugg-h", next.id), urgent: false });
+            needs.push(Need { text, href: format!("/meetings/{}/prep#sugg-h", next.id), urgent: false, reason: None });
         }
         if r.their_topics > 0 {
-            needs.push(Need { text: format!("{} from {first}", plural(r.their_topics, "topic", "topics")), href: agenda, urgent: false });
+            let topics = format!("{} from {first}", plural(r.their_topics, "topic", "topics"));
+            let text = match r.new_topics {
+                0 => topics,
+                n if n == r.their_topics => format!("{topics}, new since you last looked"),
+                n => format!("{topics}, {n} new since you last looked"),
+            };
+            needs.push(Need { text, href: agenda, urgent: false, reason: None });
         }
     }
     if let Some(m) = &r.to_rate {
         let day = m.starts_at.with_timezone(&tz).format("%a %-d %b");
-        needs.push(Need { text: format!("Rate the 1:1 of {day}"), href: format!("/meetings/{}#rating", m.id), urgent: true });
+        needs.push(Need { text: format!("Rate the 1:1 of {day}"), href: format!("/meetings/{}#rating", m.id), urgent: true, reason: None });
     }
     if r.overdue_actions > 0 {
         let text = format!("{} of yours overdue", plural(r.overdue_actions as i64, "action", "actions"));
-        needs.push(Need { text, href: "/actions".into(), urgent: true });
+        needs.push(Need { text, href: "/actions".into(), urgent: true, reason: None });
     } else if r.open_actions > 0 {
         needs.push(Need {
             text: format!("{} of yours open", plural(r.open_actions as i64, "action", "actions")),
             href: "/actions".into(),
             urgent: false,
+            reason: None,
         });
     }
     if let Some(p) = &r.program_next {
         let text = format!("First ten 1:1s: session {} of {}, “{}”, is next", p.number, p.total, p.title);
-        needs.push(Need { text, href: format!("/series/{}/program", r.series.id), urgent: false });
+        needs.push(Need { text, href: format!("/series/{}/program", r.series.id), urgent: false, reason: None });
     }
     if r.help_owed > 0 {
         let text = format!("{} to keep", plural(r.help_owed as i64, "“how can I help?”", "“how can I help?”s"));
-        needs.push(Need { text, href: "/actions?kind=help".into(), urgent: false });
+        needs.push(Need { text, href: "/actions?kind=help".into(), urgent: false, reason: None });
+    }
+    if let (Some(s), Some(next)) = (&r.suggestion, &r.next) {
+        let text = format!("Suggested: {}", s.text);
+        needs.push(Need { text, href: format!("/meetings/{}/prep#sugg-h", next.id), urgent: false, reason: Some(s.reason.clone()) });
     }
     let next = r.next.as_ref().map(|m| {
         let other_time = their_time(m.starts_at, tz, &r.other);

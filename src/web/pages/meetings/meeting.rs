@@ -277,6 +277,7 @@ fn note_meta(note: &Note, v: &MeetingView, tz: Tz, now: DateTime<Utc>) -> String
 pub(super) async fn meeting_response(app: &App, user: &CurrentUser, id: Uuid, status: StatusCode, f: Forms) -> PageResult {
     let me = user.person();
     let v = app.meeting_view(me, id).await?;
+    app.looked_at_coming(me, &v).await?;
     let feedback = app.meeting_feedback(me, id).await?;
     let can_give_feedback = v.series.kind == crate::domain::meeting::SeriesKind::Regular;
     let now = app.clock.now();

@@ -50,6 +50,7 @@ struct PrepPage {
 pub async fn prep_page(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>, Query(q): Query<MeetingQuery>) -> PageResult {
     let me = user.person();
     let v = app.meeting_view(me, id).await?;
+    app.looked_at_coming(me, &v).await?;
     let now = app.clock.now();
     let tz = tz_of(me);
     let today = today_in(tz, now);
