@@ -42,7 +42,7 @@ struct World {
 fn pages(w: &World, next: Uuid) -> Vec<(&'static str, Who, String, usize)> {
     let (s, tm, p) = (w.series, w.teammate.id, w.period);
     vec![
-        ("your 1:1s", Who::M, "/meetings".into(), 12),
+        ("your 1:1s", Who::M, "/meetings".into(), 14),
         ("your 1:1s (teammate)", Who::T, "/meetings".into(), 13),
         ("meeting", Who::M, format!("/meetings/{next}"), 26),
         ("meeting (teammate)", Who::T, format!("/meetings/{next}"), 26),
