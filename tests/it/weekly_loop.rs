@@ -30,6 +30,7 @@ on_both!(
     suggestions_questions_and_templates_are_reachable_from_the_meeting_page,
     the_meeting_page_keeps_the_last_few_meetings_notes_at_hand,
     the_earlier_notes_carry_the_decisions_made_in_each_meeting,
+    the_bank_templates_and_growth_forms_confirm_and_refuse_where_they_were_sent,
     a_topic_note_saved_as_it_is_typed_merges_with_what_changed_meanwhile,
     the_home_names_the_next_session_of_the_first_ten_to_the_manager,
     the_homes_statements_do_not_grow_with_the_number_of_people_one_meets,
@@ -689,6 +690,40 @@ async fn the_earlier_notes_carry_the_decisions_made_in_each_meeting(t: TestApp) 
     let view = t.app.meeting_view(&teammate, meetings[5]).await.unwrap();
     let decided: Vec<usize> = view.earlier_notes.iter().map(|e| e.decisions.len()).collect();
     assert_eq!(decided, vec![1, 1, 1], "weeks 4, 2 and 1, newest first");
+}
+
+/// The question bank, the templates and the growth page, without a script: what was done is
+/// confirmed on the page it leads back to, and a refused growth form shows its problem in that
+/// form (opened), next to the field, not at the top of the page.
+async fn the_bank_templates_and_growth_forms_confirm_and_refuse_where_they_were_sent(t: TestApp) {
+    let (_, manager, teammate) = people(&t).await;
+    let (m, csrf) = t.signed_in(&manager.email).await;
+    let sent = |path: String, mut form: Vec<(&'static str, String)>| {
+        form.push(("_csrf", csrf.clone()));
+        m.post(t.url(&path)).form(&form).send()
+    };
+
+    let back = |r: reqwest::Response| {
+        assert_eq!(r.status(), 303);
+        r.headers()["location"].to_str().unwrap().to_string()
+    };
+    let r = sent("/questions/own".into(), vec![("text", "What drains you most?".into()), ("purposes", "support".into())]).await.unwrap();
+    let html = page(&m, &t, &back(r)).await;
+    assert!(html.contains("Your question is added") && html.contains("What drains you most?"), "{html}");
+    let r = sent("/templates".into(), vec![("name", "Friday wrap-up".into()), ("prompts", "How did the week end?".into())]).await.unwrap();
+    let html = page(&m, &t, &back(r)).await;
+    assert!(html.contains("Your template is saved") && html.contains("Friday wrap-up"), "{html}");
+
+    let plan = t.app.create_plan(&manager, teammate.id, "growth", "Grow into Mid", "").await.unwrap();
+    let r = sent(format!("/plans/{plan}/updates"), vec![("person", teammate.id.to_string()), ("progress", String::new())]).await.unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(!html.contains("Nothing was saved."), "not at the top of the page");
+    let details = &html[html.find(&format!("id=\"add-update-{plan}\"")).expect("the update form's panel")..];
+    let details = &details[..details.find("</details>").unwrap()];
+    assert!(details.starts_with(&format!("id=\"add-update-{plan}\" open")), "opened: {details}");
+    assert!(details.contains("Write the progress, an obstacle or the next steps."), "{details}");
+    assert!(details.contains(&format!("id=\"up-{plan}\" name=\"progress\" rows=\"2\" aria-invalid=\"true\"")), "{details}");
 }
 
 /// A topic's note saves as it is typed (the page sends `note_base`, the note its words were
