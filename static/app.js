@@ -506,6 +506,11 @@
         } else {
           var top = active.getBoundingClientRect().top;
           var node = document.importNode(fresh, true);
+          // Folded parts stay as they were (one opened to write in stays open).
+          root.querySelectorAll("details[id]").forEach(function (d) {
+            var again = node.querySelector("details#" + quoted(d.id));
+            if (again && d.open) again.open = true;
+          });
           root.replaceWith(node);
           var same = findFocus(focusWas) || findForm(document, key);
           if (same) window.scrollBy(0, same.getBoundingClientRect().top - top);

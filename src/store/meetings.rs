@@ -486,16 +486,29 @@ pub async fn get_note(db: &Db, meeting: Uuid, private_of: Option<PersonId>) -> R
 /// meeting page's "last time" and the notes before it, in one statement.
 pub async fn shared_notes_before(db: &Db, series: Uuid, before: DateTime<Utc>, limit: i64) -> Result<Vec<(Note, DateTime<Utc>)>> {
     type Dated = (Uuid, Uuid, bool, Uuid, String, Uuid, DateTime<Utc>, i64, DateTime<Utc>);
-    let q = format!(
-        "SELECT {NOTE_COLS}, m.starts_at FROM meeting m JOIN note n ON n.meeting_id = m.id AND NOT n.private \
-         WHERE m.series_id = $1 AND m.starts_at < $2 AND m.status <> 'cancelled' AND n.body <> '' ORDER BY m.starts_at DESC LIMIT $3"
-    );
+    let q = format!("SELECT {NOTE_COLS}, m.starts_at {NOTED_BEFORE} LIMIT $3");
     let rows: Vec<Dated> =
         on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(series).bind(before).bind(limit).fetch_all(p).await)?;
     Ok(rows
         .into_iter()
         .map(|(id, m, private, author, body, by, at, version, starts)| (note((id, m, private, author, body, by, at, version)), starts))
         .collect())
+}
+
+/// The meetings [`shared_notes_before`] reads, newest first (`$1` the series, `$2` before when).
+const NOTED_BEFORE: &str = "FROM meeting m JOIN note n ON n.meeting_id = m.id AND NOT n.private \
+     WHERE m.series_id = $1 AND m.starts_at < $2 AND m.status <> 'cancelled' AND n.body <> '' ORDER BY m.starts_at DESC";
+
+/// The action items agreed in the meetings whose notes [`shared_notes_before`] reads with the
+/// same arguments, oldest first, in one statement whatever the number of meetings.
+pub async fn actions_of_noted_before(db: &Db, series: Uuid, before: DateTime<Utc>, limit: i64) -> Result<Vec<ActionItem>> {
+    let q = format!(
+        "SELECT {ACTION_COLS} FROM action_item a WHERE a.series_id = $1 AND a.meeting_id IN (SELECT m.id {NOTED_BEFORE} LIMIT $3) \
+         ORDER BY a.created_at"
+    );
+    let rows: Vec<ActionRow> =
+        on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(series).bind(before).bind(limit).fetch_all(p).await)?;
+    rows.into_iter().map(action).collect()
 }
 
 pub async fn note_revision(db: &Db, note: Uuid, version: i64) -> Result<Option<String>> {

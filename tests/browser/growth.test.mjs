@@ -148,5 +148,63 @@ describe('growth in a browser', { timeout: 300_000 }, () => {
     await onPhone(teammate, 'growth-teammate');
   });
 
+
+  step('the growth page changes in place: an assessment, a plan, a step added and ticked; a refused update shows next to its field', async () => {
+    const page = manager.page;
+    await goto(page, `/people/${ids.teammate}/growth`);
+    await page.evaluate(() => { window.__marker = 'still here'; });
+    const stayed = async (what) => assert.equal(await page.evaluate(() => window.__marker), 'still here', `${what} reloaded the page`);
+    const focused = () => page.evaluate(() => {
+      const e = document.activeElement;
+      return { id: e?.id || '', text: (e?.textContent || '').trim(), label: e?.getAttribute('aria-label') || '', in: e?.closest('article')?.id || '' };
+    });
+
+    // An assessment: saved, in the history, the competency's button keeps the focus.
+    const reviews = page.locator('article.competency').filter({ has: page.getByRole('heading', { name: /^Reviews/ }) });
+    await reviews.getByLabel('Rating').selectOption('exceeds');
+    await reviews.getByLabel('Evidence').fill('Her reviews teach the whole team');
+    await clickAndNavigate(page, reviews.getByRole('button', { name: 'Save assessment' }));
+    await stayed('saving an assessment');
+    assert.match(await page.locator('#history').innerText(), /Her reviews teach the whole team/);
+    assert.equal(await reviews.getByLabel('Rating').inputValue(), 'exceeds', 'the form starts at the new rating');
+    assert.equal((await focused()).text, 'Save assessment');
+    assert.equal(await reviews.getByRole('button', { name: 'Save assessment' }).evaluate((b) => b === document.activeElement), true);
+
+    // A plan, then a step in it, then the step ticked off.
+    await page.getByText('Start a plan', { exact: true }).click();
+    await page.locator('#p-title').fill('Grow into Mid');
+    await clickAndNavigate(page, page.getByRole('button', { name: 'Start plan' }));
+    await stayed('starting a plan');
+    const plan = page.locator('article.plan', { hasText: 'Grow into Mid' });
+    assert.equal(await plan.count(), 1);
+    assert.equal((await focused()).text, 'Start plan');
+
+    await plan.getByText('Add a step', { exact: true }).click();
+    await plan.getByLabel('Step', { exact: true }).fill('Pair on two design reviews');
+    await clickAndNavigate(page, plan.getByRole('button', { name: 'Add step' }));
+    await stayed('adding a step');
+    assert.match(await plan.locator('.actions-list').innerText(), /Pair on two design reviews/);
+    assert.equal((await focused()).text, 'Add step');
+
+    const tick = plan.getByRole('checkbox', { name: 'Done: Pair on two design reviews' });
+    await clickAndNavigate(page, tick);
+    await stayed('ticking a step');
+    assert.equal(await tick.getAttribute('aria-checked'), 'true');
+    assert.equal((await focused()).label, 'Done: Pair on two design reviews');
+
+    // Refused: progress with nothing written. The problem shows in that form, the focus on its field.
+    await plan.getByText('Record progress', { exact: true }).click();
+    const r = await clickAndNavigate(page, plan.getByRole('button', { name: 'Record' }));
+    assert.equal(r.status(), 422);
+    await stayed('a refused update');
+    const update = plan.locator('form[action$="/updates"]');
+    assert.match(await update.getByRole('alert').innerText(), /Write the progress, an obstacle or the next steps/);
+    const field = await focused();
+    assert.match(field.id, /^up-/);
+    assert.equal(await update.getByLabel('Progress').getAttribute('aria-invalid'), 'true');
+    assert.equal(new URL(page.url()).pathname, `/people/${ids.teammate}/growth`);
+    await checkA11y(page, '/people/<id>/growth (changed in place, refused update)');
+  });
+
   everyPagePassesAxe(h, 'every growth page passes axe (WCAG 2 A and AA)');
 });

@@ -27,6 +27,16 @@ const set = (v) => ({ server = server, browser = browser, manager = manager, tea
 const h = journeyHelpers('guidance', () => ({ server, browser, manager, teammate }));
 const { goto, checkA11y, step } = h;
 
+/** Marks the page; `stayed` then says whether it is still the same document (nothing reloaded). */
+async function markPage(page) {
+  await page.evaluate(() => { window.__marker = 'still here'; });
+  return async (what) => assert.equal(await page.evaluate(() => window.__marker), 'still here', `${what} reloaded the page`);
+}
+const focused = (page) => page.evaluate(() => {
+  const e = document.activeElement;
+  return { id: e?.id || '', tag: e?.tagName || '', text: (e?.textContent || '').trim(), label: e?.getAttribute('aria-label') || '' };
+});
+
 describe('guidance in a browser', { timeout: 300_000 }, () => {
   twoPersonJourney(h, set);
 
@@ -52,7 +62,7 @@ describe('guidance in a browser', { timeout: 300_000 }, () => {
     const item = page.locator('.question-list li').filter({ hasText: 'How are you, really?' });
     assert.equal(await item.count(), 1);
     await clickAndNavigate(page, item.getByRole('button', { name: /^Add to my next 1:1 with/ }));
-    assert.match(await page.getByRole('status').innerText(), new RegExp(`Added to the agenda of your next 1:1 with ${TEAMMATE.name}`));
+    assert.match(await page.locator('.notice[role="status"]').innerText(), new RegExp(`Added to the agenda of your next 1:1 with ${TEAMMATE.name}`));
     const used = page.locator('.question-list li.used');
     assert.equal(await used.count(), 1, 'marked as used, and listed last');
     assert.match(await used.innerText(), /How are you, really\?/);
@@ -136,12 +146,93 @@ describe('guidance in a browser', { timeout: 300_000 }, () => {
     const fixed = page.locator('section').filter({ has: page.getByRole('heading', { name: 'Import and export your templates' }) });
     await fixed.getByLabel('Paste the file').fill('# Team change\n- [strategy] {teammate}, what questions do you have about the new team?\n');
     await clickAndNavigate(page, fixed.getByRole('button', { name: 'Import', exact: true }));
-    assert.match(await page.getByRole('status').innerText(), /Imported 1 template/);
+    assert.match(await page.locator('.notice[role="status"]').innerText(), /Imported 1 template/);
 
     await goto(page, `/meetings/${ids.meeting}/prep`);
     await page.getByLabel('Fill the agenda from a template').selectOption({ label: 'Team change' });
     await clickAndNavigate(page, page.getByRole('button', { name: 'Apply the template' }));
     assert.match(await page.locator('main').innerText(), new RegExp(`${TEAMMATE.name.split(' ')[0]}, what questions do you have about the new team\\?`));
+  });
+
+
+  step('the question bank changes in place: his question is refused, added, made a favourite and deleted without a reload; the focus stays; filters still navigate', async () => {
+    const page = manager.page;
+    await goto(page, '/questions?purpose=support');
+    const stayed = await markPage(page);
+
+    // Refused: the problem next to the field, the focus on it, the address unchanged.
+    await page.locator('#own-text').fill('');
+    let r = await clickAndNavigate(page, page.getByRole('button', { name: 'Add my question' }));
+    assert.equal(r.status(), 422);
+    await stayed('a refused question');
+    assert.equal(await page.locator('#own-text-err').innerText(), 'Write the question.');
+    assert.equal((await focused(page)).id, 'own-text');
+    assert.equal(new URL(page.url()).pathname + new URL(page.url()).search, '/questions?purpose=support');
+    await checkA11y(page, '/questions (refused in place)');
+
+    // Added: listed, confirmed, and the form's button keeps the focus.
+    await page.locator('#own-text').fill('Which part of the week drains you most?');
+    await page.locator('#own-p-support').check();
+    r = await clickAndNavigate(page, page.getByRole('button', { name: 'Add my question' }));
+    assert.equal(r.status(), 200);
+    await stayed('adding a question');
+    const item = page.locator('.question-list li', { hasText: 'Which part of the week drains you most?' });
+    assert.equal(await item.count(), 1);
+    assert.match(await page.locator('.notice[role="status"]').innerText(), /Your question is added/);
+    assert.equal((await focused(page)).text, 'Add my question');
+    assert.equal(await page.locator('#own-text').inputValue(), '');
+
+    // A favourite: the same button, pressed now, keeps the focus (favourites move to the top).
+    await clickAndNavigate(page, item.getByRole('button', { name: /^Add to favourites:/ }));
+    await stayed('a favourite');
+    assert.equal(await item.getByRole('button', { name: /^Remove from favourites:/ }).getAttribute('aria-pressed'), 'true');
+    assert.match((await focused(page)).label, /^Remove from favourites: Which part of the week drains you most\?/);
+
+    // Deleted: gone, confirmed, and the list's heading takes the focus.
+    await clickAndNavigate(page, item.getByRole('button', { name: /^Delete your question:/ }));
+    await stayed('deleting a question');
+    assert.equal(await item.count(), 0);
+    assert.match(await page.locator('.notice[role="status"]').innerText(), /Your question is deleted/);
+    assert.equal((await focused(page)).id, 'list-h');
+    await checkA11y(page, '/questions (after changes in place)');
+
+    // The filters are an ordinary search: a new page, with its own address.
+    await page.getByLabel('Purpose').selectOption('career');
+    r = await clickAndNavigate(page, page.getByRole('button', { name: 'Show questions' }));
+    assert.ok(r.request().isNavigationRequest(), 'the filters navigate');
+    assert.equal(await page.evaluate(() => window.__marker), undefined);
+    assert.match(page.url(), /purpose=career/);
+  });
+
+  step('the templates page changes in place: a template is refused, saved and deleted without a reload; the focus stays', async () => {
+    const page = manager.page;
+    await goto(page, '/templates');
+    const stayed = await markPage(page);
+    const write = page.locator('#write');
+
+    await write.getByLabel('Prompts, one per line').fill('How did the week end?');
+    let r = await clickAndNavigate(page, write.getByRole('button', { name: 'Save the template' }));
+    assert.equal(r.status(), 422);
+    await stayed('a refused template');
+    assert.match(await page.locator('#t-name-err').innerText(), /Give the template a name/);
+    assert.equal((await focused(page)).id, 't-name');
+    assert.equal(new URL(page.url()).pathname, '/templates');
+
+    await page.locator('#t-name').fill('Friday wrap-up');
+    r = await clickAndNavigate(page, write.getByRole('button', { name: 'Save the template' }));
+    assert.equal(r.status(), 200);
+    await stayed('saving a template');
+    assert.equal(await page.locator('.template-list h2', { hasText: 'Friday wrap-up' }).count(), 1);
+    assert.match(await page.locator('.notice[role="status"]').innerText(), /Your template is saved/);
+    assert.equal((await focused(page)).text, 'Save the template');
+    assert.equal(await page.locator('#t-name').inputValue(), '');
+    await checkA11y(page, '/templates (saved in place)');
+
+    await clickAndNavigate(page, page.getByRole('button', { name: 'Delete the template Friday wrap-up' }));
+    await stayed('deleting a template');
+    assert.equal(await page.locator('.template-list h2', { hasText: 'Friday wrap-up' }).count(), 0);
+    assert.match(await page.locator('.notice[role="status"]').innerText(), /The template is deleted/);
+    assert.equal((await focused(page)).tag, 'H1');
   });
 
   everyPagePassesAxe(h, 'every guidance page passes axe (WCAG 2 A and AA)');

@@ -29,6 +29,8 @@ on_both!(
     each_thing_done_says_so_where_it_was_done,
     suggestions_questions_and_templates_are_reachable_from_the_meeting_page,
     the_meeting_page_keeps_the_last_few_meetings_notes_at_hand,
+    the_earlier_notes_carry_the_decisions_made_in_each_meeting,
+    the_bank_templates_and_growth_forms_confirm_and_refuse_where_they_were_sent,
     a_topic_note_saved_as_it_is_typed_merges_with_what_changed_meanwhile,
     the_home_names_the_next_session_of_the_first_ten_to_the_manager,
     the_homes_statements_do_not_grow_with_the_number_of_people_one_meets,
@@ -639,6 +641,89 @@ async fn the_meeting_page_keeps_the_last_few_meetings_notes_at_hand(t: TestApp) 
     let earlier = &html[html.find("id=\"earlier-notes\"").unwrap()..];
     let earlier = &earlier[..earlier.find("</details>").unwrap()];
     assert!(earlier.contains("Decided in week 3") && !earlier.contains("Decided in week 1"), "{earlier}");
+}
+
+/// "The last few meetings' notes *and decisions*": under each earlier meeting's notes, the
+/// actions agreed in it (text, owner, done or open, due date in words); never another pair's,
+/// and never a private note.
+async fn the_earlier_notes_carry_the_decisions_made_in_each_meeting(t: TestApp) {
+    use rapport::app::meetings::ActionPatch;
+    use rapport::domain::meeting::ActionKind;
+    let (admin, manager, teammate) = people(&t).await;
+    let (series, _, _) = weekly(&t, &manager, &teammate).await;
+    let meetings = six_meetings(&t, &manager, series).await;
+    for (n, id) in meetings.iter().take(5).enumerate().filter(|(n, _)| *n != 2) {
+        t.app.save_note(&teammate, *id, false, &format!("Notes of week {}", n + 1), 0).await.unwrap();
+    }
+    let due = NaiveDate::from_ymd_opt(2026, 3, 20);
+    t.app.add_action(&manager, meetings[0], "Book the course", teammate.id, due, ActionKind::Normal).await.unwrap();
+    let plan = t.app.add_action(&teammate, meetings[1], "Write the migration plan", manager.id, None, ActionKind::Normal).await.unwrap();
+    t.app.update_action(&manager, plan.id, plan.version, ActionPatch { done: Some(true), ..Default::default() }).await.unwrap();
+    t.app.add_action(&manager, meetings[3], "Ask Sam about the budget", manager.id, None, ActionKind::Help).await.unwrap();
+    t.app.add_action(&manager, meetings[4], "Agreed last time", manager.id, None, ActionKind::Normal).await.unwrap();
+    t.app.save_note(&manager, meetings[1], true, "Private to the manager, week 2", 0).await.unwrap();
+    // Another pair of the same manager: nothing of theirs shows here.
+    let other = t.person(&admin, "Olga Other", Some(manager.id)).await;
+    t.clock.set(at("2026-03-02T08:00:00Z"));
+    let (_, theirs, _) = weekly(&t, &manager, &other).await;
+    t.app.add_action(&manager, theirs, "Another pair's action", other.id, None, ActionKind::Normal).await.unwrap();
+
+    t.clock.set(at("2026-04-08T09:00:00Z"));
+    let (tm, _) = t.signed_in(&teammate.email).await;
+    let html = page(&tm, &t, &format!("/meetings/{}", meetings[5])).await;
+    let earlier = &html[html.find("id=\"earlier-notes\"").expect("the earlier notes")..];
+    let earlier = &earlier[..earlier.find("</details>").unwrap()];
+    let of = |week: usize| {
+        let from = earlier.find(&format!("id=\"earlier-{}\"", meetings[week])).unwrap_or_else(|| panic!("week {} missing", week + 1));
+        let rest = &earlier[from..];
+        rest[..rest.find("</article>").unwrap()].to_string()
+    };
+    let (w1, w2, w4) = (of(0), of(1), of(3));
+    assert!(w1.contains("Book the course") && w1.contains("You") && w1.contains("due Friday 20 March") && w1.contains("open"), "{w1}");
+    assert!(w2.contains("Write the migration plan") && w2.contains("Maria Manager") && w2.contains("done"), "{w2}");
+    assert!(w4.contains("Ask Sam about the budget") && w4.contains("How can I help?"), "{w4}");
+    assert!(!w1.contains("Write the migration plan") && !w4.contains("Book the course"), "each under its own meeting");
+    for absent in ["Agreed last time", "Another pair's action", "Private to the manager"] {
+        assert!(!earlier.contains(absent), "{absent} in {earlier}");
+    }
+    assert!(earlier.contains("Decisions"), "{earlier}");
+    let view = t.app.meeting_view(&teammate, meetings[5]).await.unwrap();
+    let decided: Vec<usize> = view.earlier_notes.iter().map(|e| e.decisions.len()).collect();
+    assert_eq!(decided, vec![1, 1, 1], "weeks 4, 2 and 1, newest first");
+}
+
+/// The question bank, the templates and the growth page, without a script: what was done is
+/// confirmed on the page it leads back to, and a refused growth form shows its problem in that
+/// form (opened), next to the field, not at the top of the page.
+async fn the_bank_templates_and_growth_forms_confirm_and_refuse_where_they_were_sent(t: TestApp) {
+    let (_, manager, teammate) = people(&t).await;
+    let (m, csrf) = t.signed_in(&manager.email).await;
+    let sent = |path: String, mut form: Vec<(&'static str, String)>| {
+        form.push(("_csrf", csrf.clone()));
+        m.post(t.url(&path)).form(&form).send()
+    };
+
+    let back = |r: reqwest::Response| {
+        assert_eq!(r.status(), 303);
+        r.headers()["location"].to_str().unwrap().to_string()
+    };
+    let r = sent("/questions/own".into(), vec![("text", "What drains you most?".into()), ("purposes", "support".into())]).await.unwrap();
+    let html = page(&m, &t, &back(r)).await;
+    assert!(html.contains("Your question is added") && html.contains("What drains you most?"), "{html}");
+    let r = sent("/templates".into(), vec![("name", "Friday wrap-up".into()), ("prompts", "How did the week end?".into())]).await.unwrap();
+    let html = page(&m, &t, &back(r)).await;
+    assert!(html.contains("Your template is saved") && html.contains("Friday wrap-up"), "{html}");
+
+    let plan = t.app.create_plan(&manager, teammate.id, "growth", "Grow into Mid", "").await.unwrap();
+    let r = sent(format!("/plans/{plan}/updates"), vec![("person", teammate.id.to_string()), ("progress", String::new())]).await.unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(!html.contains("Nothing was saved."), "not at the top of the page");
+    let details = &html[html.find(&format!("id=\"add-update-{plan}\"")).expect("the update form's panel")..];
+    let details = &details[..details.find("</details>").unwrap()];
+    assert!(details.starts_with(&format!("id=\"add-update-{plan}\" open")), "opened: {details}");
+    assert!(details.contains("Write the progress, an obstacle or the next steps."), "{details}");
+    assert!(details.contains(&format!("id=\"up-{plan}\" name=\"progress\" rows=\"2\" aria-invalid=\"true\"")), "{details}");
 }
 
 /// A topic's note saves as it is typed (the page sends `note_base`, the note its words were

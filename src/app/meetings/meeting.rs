@@ -48,12 +48,22 @@ impl App {
         let previous = store::previous(&self.db, series.id, meeting.starts_at).await?;
         let since = previous.as_ref().map(|p| p.starts_at).unwrap_or(meeting.starts_at);
         let actions = store::actions_for_meeting(&self.db, series.id, meeting.id, meeting.starts_at, since).await?;
-        // The last time's notes and up to three before them, in one statement.
+        // The last time's notes and up to three before them, in one statement, and the actions
+        // agreed in those meetings in another. Actions are shared content of the pair, which
+        // `load_meeting` let the actor read; there are no private ones.
         let mut notes = store::shared_notes_before(&self.db, series.id, meeting.starts_at, 4).await?;
+        let mut decided = store::actions_of_noted_before(&self.db, series.id, meeting.starts_at, 4).await?;
         let last_id = previous.as_ref().map(|p| p.id);
         let previous_note = notes.iter().position(|(n, _)| Some(n.meeting_id) == last_id).map(|i| notes.remove(i).0);
         notes.truncate(3);
-        let earlier_notes = notes.into_iter().map(|(note, starts_at)| EarlierNote { note, starts_at }).collect();
+        let earlier_notes = notes
+            .into_iter()
+            .map(|(note, starts_at)| {
+                let (decisions, rest) = decided.drain(..).partition(|a| a.meeting_id == note.meeting_id);
+                decided = rest;
+                EarlierNote { note, starts_at, decisions }
+            })
+            .collect();
         let next = store::upcoming(&self.db, series.id, meeting.starts_at + Duration::seconds(1), 3).await?;
         let can_rate = Self::pair_may(actor, &series, Action::Write, Resource::MeetingRating);
         Ok(MeetingView {

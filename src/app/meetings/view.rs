@@ -37,7 +37,8 @@ pub struct MeetingView {
     pub actions: Vec<ActionItem>,
     pub previous: Option<Meeting>,
     pub previous_note: Option<Note>,
-    /// The shared notes of up to three meetings before the previous one, newest first.
+    /// The shared notes of up to three meetings before the previous one, newest first, each
+    /// with the actions agreed in it.
     pub earlier_notes: Vec<EarlierNote>,
     pub next: Vec<Meeting>,
     /// Whether the policy lets the viewer rate the pair's 1:1s (whether this one can be rated
@@ -45,11 +46,13 @@ pub struct MeetingView {
     pub can_rate: Allowed,
 }
 
-/// An earlier meeting's shared notes, with when that meeting began.
+/// An earlier meeting's shared notes, with when that meeting began and the action items agreed
+/// in it (oldest first).
 #[derive(Debug, Clone)]
 pub struct EarlierNote {
     pub note: Note,
     pub starts_at: DateTime<Utc>,
+    pub decisions: Vec<ActionItem>,
 }
 
 impl MeetingView {

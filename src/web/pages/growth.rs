@@ -146,12 +146,24 @@ struct GrowthPage {
     c: Chrome,
     g: GrowthView,
     errors: Vec<FieldError>,
+    /// The form the errors belong to ("step:<plan id>", "assess:<competency>", …; see
+    /// [`after`]): they are shown in it, next to its fields. Empty: at the top of the page.
+    refused: String,
     chart: ReadinessChart,
     names: std::collections::HashMap<Uuid, String>,
     manager_name: String,
 }
 
 impl GrowthPage {
+    /// The messages to show in the form `kind` (of the plan, step or competency `of`), when it
+    /// is the one refused.
+    fn refused_in(&self, kind: &str, of: impl std::fmt::Display) -> Vec<&str> {
+        if self.refused == format!("{kind}:{of}") { self.errors.iter().map(|e| e.message.as_str()).collect() } else { vec![] }
+    }
+    /// Whether `field` of that form was refused (marked for assistive technology).
+    fn invalid(&self, kind: &str, of: impl std::fmt::Display, field: &str) -> bool {
+        self.refused == format!("{kind}:{of}") && self.errors.iter().any(|e| e.field == field)
+    }
     fn name_of(&self, id: &Uuid) -> String {
         self.names.get(id).cloned().unwrap_or_else(|| "Someone".into())
     }
@@ -184,7 +196,7 @@ impl GrowthPage {
     }
 }
 
-async fn growth_page(app: &App, user: &CurrentUser, id: PersonId, errors: Vec<FieldError>) -> PageResult {
+async fn growth_page(app: &App, user: &CurrentUser, id: PersonId, errors: Vec<FieldError>, refused: String) -> PageResult {
     let g = app.growth(user.person(), id).await?;
     let mut names = std::collections::HashMap::new();
     for (pid, name, _) in app.manager_choices(user.person()).await? {
@@ -195,18 +207,19 @@ async fn growth_page(app: &App, user: &CurrentUser, id: PersonId, errors: Vec<Fi
     let title = format!("Growth · {}", g.person.name);
     let nav = if g.relation == Relation::Themselves { "me" } else { "people" };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    Ok(render(status, &GrowthPage { c: Chrome::for_user(&user.0, &title, nav), g, errors, chart, names, manager_name }))
+    Ok(render(status, &GrowthPage { c: Chrome::for_user(&user.0, &title, nav), g, errors, refused, chart, names, manager_name }))
 }
 
 pub async fn growth(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>) -> PageResult {
-    growth_page(&app, &user, PersonId(id), vec![]).await
+    growth_page(&app, &user, PersonId(id), vec![], String::new()).await
 }
 
-/// After a change: back to the growth page, or the page again with what was wrong.
-async fn after(app: &App, user: &CurrentUser, id: PersonId, result: Result<(), AppError>, anchor: &str) -> PageResult {
+/// After a change: back to the growth page, or the page again with what was wrong shown in
+/// the form that was sent (`form`: its kind and what it is about, as "step:<plan id>").
+async fn after(app: &App, user: &CurrentUser, id: PersonId, result: Result<(), AppError>, anchor: &str, form: String) -> PageResult {
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/people/{}/growth#{anchor}", id.0)).into_response()),
-        Err(AppError::Invalid(i)) => growth_page(app, user, id, i.0).await,
+        Err(AppError::Invalid(i)) => growth_page(app, user, id, i.0, form).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -220,7 +233,7 @@ pub async fn set_level(State(app): State<App>, user: CurrentUser, Path(id): Path
     let (fw, level) = f.level.split_once('|').unwrap_or(("", ""));
     let fw = Uuid::parse_str(fw).unwrap_or_default();
     let r = app.set_level(user.person(), PersonId(id), fw, level).await.map(|_| ());
-    after(&app, &user, PersonId(id), r, "level").await
+    after(&app, &user, PersonId(id), r, "level", "level:".into()).await
 }
 
 #[derive(Deserialize)]
@@ -230,7 +243,7 @@ pub struct ShareForm {
 
 pub async fn share(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>, Form(f): Form<ShareForm>) -> PageResult {
     let r = app.set_growth_shared(user.person(), PersonId(id), f.shared == "1").await;
-    after(&app, &user, PersonId(id), r, "sharing").await
+    after(&app, &user, PersonId(id), r, "sharing", String::new()).await
 }
 
 #[derive(Deserialize)]
@@ -243,7 +256,7 @@ pub struct AssessForm {
 
 pub async fn assess(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>, Form(f): Form<AssessForm>) -> PageResult {
     let r = app.assess(user.person(), PersonId(id), &f.competency, &f.rating, &f.evidence).await.map(|_| ());
-    after(&app, &user, PersonId(id), r, "expectations").await
+    after(&app, &user, PersonId(id), r, "expectations", format!("assess:{}", f.competency)).await
 }
 
 #[derive(Deserialize)]
@@ -254,7 +267,7 @@ pub struct DiscussForm {
 pub async fn discuss(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>, Form(f): Form<DiscussForm>) -> PageResult {
     match app.discuss_difference(user.person(), PersonId(id), &f.competency).await {
         Ok(meeting) => Ok(Redirect::to(&format!("/meetings/{meeting}")).into_response()),
-        Err(e) => after(&app, &user, PersonId(id), Err(e), "discuss").await,
+        Err(e) => after(&app, &user, PersonId(id), Err(e), "discuss", format!("discuss:{}", f.competency)).await,
     }
 }
 
@@ -269,7 +282,7 @@ pub struct StrengthForm {
 
 pub async fn add_strength(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>, Form(f): Form<StrengthForm>) -> PageResult {
     let r = app.add_strength(user.person(), PersonId(id), &f.name, &f.evidence, &f.how_used).await.map(|_| ());
-    after(&app, &user, PersonId(id), r, "strengths").await
+    after(&app, &user, PersonId(id), r, "strengths", "strength:".into()).await
 }
 
 #[derive(Deserialize)]
@@ -282,7 +295,7 @@ pub struct PlanForm {
 
 pub async fn add_plan(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>, Form(f): Form<PlanForm>) -> PageResult {
     let r = app.create_plan(user.person(), PersonId(id), &f.kind, &f.title, &f.goals).await.map(|_| ());
-    after(&app, &user, PersonId(id), r, "plans").await
+    after(&app, &user, PersonId(id), r, "plans", "plan:".into()).await
 }
 
 #[derive(Deserialize)]
@@ -303,7 +316,7 @@ pub async fn add_step(State(app): State<App>, user: CurrentUser, Path(plan): Pat
         Ok(()) => app.add_step(user.person(), plan, &f.body, owner, due).await.map(|_| ()),
         Err(e) => Err(AppError::Invalid(e)),
     };
-    after(&app, &user, PersonId(f.person), r, &format!("plan-{plan}")).await
+    after(&app, &user, PersonId(f.person), r, &format!("plan-{plan}"), format!("step:{plan}")).await
 }
 
 #[derive(Deserialize)]
@@ -319,7 +332,7 @@ pub struct UpdateForm {
 
 pub async fn add_update(State(app): State<App>, user: CurrentUser, Path(plan): Path<Uuid>, Form(f): Form<UpdateForm>) -> PageResult {
     let r = app.add_plan_update(user.person(), plan, &f.progress, &f.obstacles, &f.next_steps).await.map(|_| ());
-    after(&app, &user, PersonId(f.person), r, &format!("plan-{plan}")).await
+    after(&app, &user, PersonId(f.person), r, &format!("plan-{plan}"), format!("update:{plan}")).await
 }
 
 #[derive(Deserialize)]
@@ -330,5 +343,5 @@ pub struct DoneForm {
 
 pub async fn step_done(State(app): State<App>, user: CurrentUser, Path(step): Path<Uuid>, Form(f): Form<DoneForm>) -> PageResult {
     let r = app.set_step_done(user.person(), step, f.done == "1").await;
-    after(&app, &user, PersonId(f.person), r, "plans").await
+    after(&app, &user, PersonId(f.person), r, "plans", String::new()).await
 }

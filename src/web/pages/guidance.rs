@@ -31,7 +31,7 @@ fn field(p: &[(String, String)], name: &str) -> String {
 /// Back to the bank with the filters the person had (a query string we rebuild, never a URL).
 fn back_to_bank(p: &[(String, String)], anchor: &str) -> Response {
     let mut s = form_urlencoded::Serializer::new(String::new());
-    for name in ["q", "purpose", "fav", "with"] {
+    for name in ["q", "purpose", "fav", "with", "done"] {
         let v = field(p, name);
         if !v.is_empty() {
             s.append_pair(name, &v);
@@ -130,6 +130,10 @@ async fn bank_page(app: &App, user: &CurrentUser, q: BankQuery, status: StatusCo
         extra.notice
     } else if q.done == "added" {
         format!("Added to the agenda of your next 1:1 with {with_name}.")
+    } else if q.done == "own" {
+        "Your question is added. Only you see it.".to_string()
+    } else if q.done == "deleted" {
+        "Your question is deleted.".to_string()
     } else if let Some(n) = q.done.strip_prefix("imported:") {
         format!("Imported {n} questions of your own.")
     } else {
@@ -190,6 +194,7 @@ pub async fn add_own(State(app): State<App>, user: CurrentUser, body: Bytes) -> 
             {
                 p.push(("purpose".into(), first.clone()));
             }
+            p.push(("done".into(), "own".into()));
             Ok(back_to_bank(&p, &anchor(&format!("own:{}", q.id))))
         }
         Err(AppError::Invalid(errors)) => {
@@ -202,7 +207,9 @@ pub async fn add_own(State(app): State<App>, user: CurrentUser, body: Bytes) -> 
 
 pub async fn delete_own(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>, body: Bytes) -> PageResult {
     app.delete_own_question(user.person(), id).await?;
-    Ok(back_to_bank(&pairs(&body), "own-h"))
+    let mut p = pairs(&body);
+    p.push(("done".into(), "deleted".into()));
+    Ok(back_to_bank(&p, "questions"))
 }
 
 pub async fn favourite(State(app): State<App>, user: CurrentUser, body: Bytes) -> PageResult {
@@ -280,6 +287,8 @@ struct TemplatesPage {
     import_problems: Vec<FieldError>,
     /// "Imported 2 templates." after an import.
     done: String,
+    /// A confirmation at the top after a template was saved or deleted.
+    saved: String,
 }
 
 impl TemplatesPage {
@@ -296,6 +305,7 @@ impl TemplatesPage {
             import_format: "md".into(),
             import_problems: vec![],
             done: String::new(),
+            saved: String::new(),
         }
     }
 }
@@ -330,6 +340,9 @@ fn template_rows(ts: Vec<Template>) -> Vec<TemplateRow> {
 pub struct TemplatesQuery {
     #[serde(default)]
     imported: Option<usize>,
+    /// `saved` or `deleted`, after the form that did it.
+    #[serde(default)]
+    done: String,
 }
 
 pub async fn templates_page(State(app): State<App>, user: CurrentUser, Query(q): Query<TemplatesQuery>) -> PageResult {
@@ -338,6 +351,11 @@ pub async fn templates_page(State(app): State<App>, user: CurrentUser, Query(q):
     if let Some(n) = q.imported {
         page.done = if n == 1 { "Imported 1 template.".into() } else { format!("Imported {n} templates.") };
     }
+    page.saved = match q.done.as_str() {
+        "saved" => "Your template is saved. It is offered when you prepare a 1:1.".into(),
+        "deleted" => "The template is deleted.".into(),
+        _ => String::new(),
+    };
     Ok(ok(&page))
 }
 
@@ -377,7 +395,7 @@ pub struct TemplateForm {
 
 pub async fn create_template(State(app): State<App>, user: CurrentUser, Form(f): Form<TemplateForm>) -> PageResult {
     match app.create_template(user.person(), &f.name, &f.summary, &f.prompts).await {
-        Ok(_) => Ok(Redirect::to("/templates#mine").into_response()),
+        Ok(_) => Ok(Redirect::to("/templates?done=saved#mine").into_response()),
         Err(AppError::Invalid(errors)) => {
             let templates = template_rows(app.templates(user.person()).await?);
             let mut page = TemplatesPage::new(Chrome::for_user(&user.0, "Meeting templates", "questions"), templates);
@@ -402,7 +420,7 @@ pub struct KeyForm {
 
 pub async fn delete_template(State(app): State<App>, user: CurrentUser, Form(f): Form<KeyForm>) -> PageResult {
     app.delete_template(user.person(), &f.key).await?;
-    Ok(Redirect::to("/templates").into_response())
+    Ok(Redirect::to("/templates?done=deleted").into_response())
 }
 
 /// From the prep view or the meeting: fill the agenda with a template's prompts.

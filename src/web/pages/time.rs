@@ -36,6 +36,11 @@ pub(super) fn day(d: NaiveDate, today: NaiveDate) -> String {
     if d.year() == today.year() { d.format("%a %-d %b").to_string() } else { d.format("%a %-d %b %Y").to_string() }
 }
 
+/// A day in words: "Friday 27 November" (with the year when it is not this year).
+pub(super) fn day_in_words(d: NaiveDate, today: NaiveDate) -> String {
+    if d.year() == today.year() { d.format("%A %-d %B").to_string() } else { d.format("%A %-d %B %Y").to_string() }
+}
+
 pub(super) fn today_in(tz: Tz, now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&tz).date_naive()
 }

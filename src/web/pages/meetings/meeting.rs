@@ -8,7 +8,7 @@ use crate::app::{App, AppError};
 use crate::domain::meeting::{ActionItem, ActionKind, MeetingStatus, Note, SeriesStatus, TalkingPoint};
 use crate::domain::{Invalid, Person, PersonId};
 use crate::web::auth::CurrentUser;
-use crate::web::pages::time::{day, today_in, tz_of, when};
+use crate::web::pages::time::{day, day_in_words, today_in, tz_of, when};
 use crate::web::pages::{Chrome, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -318,7 +318,16 @@ pub(super) async fn meeting_response(app: &App, user: &CurrentUser, id: Uuid, st
     let earlier = v
         .earlier_notes
         .iter()
-        .map(|e| Earlier { id: e.note.meeting_id, when: when(e.starts_at, tz, now), html: App::render_note(&e.note) })
+        .map(|e| Earlier {
+            id: e.note.meeting_id,
+            when: when(e.starts_at, tz, now),
+            html: App::render_note(&e.note),
+            decisions: e
+                .decisions
+                .iter()
+                .map(|a| ActionRow { due: a.due_date.map(|d| day_in_words(d, today)), ..action_row(a, &owner_name(&v, a), today, &None) })
+                .collect(),
+        })
         .collect();
     let shared_html = v.shared_note.as_ref().filter(|n| !n.body.trim().is_empty()).map(App::render_note);
     let shared_meta = v.shared_note.as_ref().map(|n| note_meta(n, &v, tz, now));
@@ -395,11 +404,12 @@ pub(super) async fn meeting_response(app: &App, user: &CurrentUser, id: Uuid, st
     Ok(render(status, &page))
 }
 
-/// An earlier meeting's shared notes on the meeting page.
+/// An earlier meeting's shared notes on the meeting page, and the actions agreed in it.
 struct Earlier {
     id: Uuid,
     when: String,
     html: String,
+    decisions: Vec<ActionRow>,
 }
 
 #[derive(Deserialize, Default)]
