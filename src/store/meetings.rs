@@ -217,6 +217,26 @@ pub async fn get_meeting(db: &Db, id: Uuid) -> Result<Option<Meeting>> {
     row.map(meeting).transpose()
 }
 
+/// A meeting and its series, in one statement.
+pub async fn get_meeting_with_series(db: &Db, id: Uuid) -> Result<Option<(Meeting, Series)>> {
+    let q = format!("SELECT {MEETING_COLS}, {SERIES_COLS} FROM meeting m JOIN series s ON s.id = m.series_id WHERE m.id = $1");
+    let row: Option<MeetingWithSeries> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(id).fetch_optional(p).await)?;
+    row.map(meeting_with_series).transpose()
+}
+
+/// A meeting, its series and the series' revision (see [`series_rev`]), in one statement.
+pub async fn get_meeting_with_series_rev(db: &Db, id: Uuid) -> Result<Option<(Meeting, Series, i64)>> {
+    let q = format!("SELECT {MEETING_COLS}, {SERIES_COLS}, s.rev FROM meeting m JOIN series s ON s.id = m.series_id WHERE m.id = $1");
+    #[derive(sqlx::FromRow)]
+    struct WithRev {
+        #[sqlx(flatten)]
+        both: MeetingWithSeries,
+        rev: i64,
+    }
+    let row: Option<WithRev> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(id).fetch_optional(p).await)?;
+    row.map(|r| meeting_with_series(r.both).map(|(m, s)| (m, s, r.rev))).transpose()
+}
+
 /// A page of a series' past: meetings that started before `before`, newest first. Uses the
 /// (series_id, starts_at) index, so the thousandth page costs what the first does.
 pub async fn history(db: &Db, series: Uuid, before: DateTime<Utc>, limit: i64) -> Result<Vec<Meeting>> {
@@ -467,6 +487,17 @@ fn note(r: NoteRow) -> Note {
 }
 
 /// The shared note of a meeting (`private_of: None`), or one person's private note on it.
+/// A meeting's shared note and `reader`'s own private note, in one statement.
+pub async fn notes_for(db: &Db, meeting: Uuid, reader: PersonId) -> Result<(Option<Note>, Option<Note>)> {
+    let q = format!("SELECT {NOTE_COLS} FROM note n WHERE n.meeting_id = $1 AND (NOT n.private OR n.author_id = $2)");
+    let rows: Vec<NoteRow> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(meeting).bind(reader.0).fetch_all(p).await)?;
+    let (mut shared, mut private) = (None, None);
+    for n in rows.into_iter().map(note) {
+        if n.private { private = Some(n) } else { shared = Some(n) }
+    }
+    Ok((shared, private))
+}
+
 pub async fn get_note(db: &Db, meeting: Uuid, private_of: Option<PersonId>) -> Result<Option<Note>> {
     let row: Option<NoteRow> = match private_of {
         None => {

@@ -338,15 +338,17 @@ pub mod statements {
             if !in_request {
                 return;
             }
-            struct Sql(String);
+            struct Sql(String, String);
             impl tracing::field::Visit for Sql {
                 fn record_debug(&mut self, f: &tracing::field::Field, v: &dyn std::fmt::Debug) {
-                    if f.name() == "summary" {
-                        self.0 = format!("{v:?}");
+                    match f.name() {
+                        "summary" => self.0 = format!("{v:?}"),
+                        "db.statement" => self.1 = format!("{v:?}"),
+                        _ => {}
                     }
                 }
             }
-            let mut sql = Sql(String::new());
+            let mut sql = Sql(String::new(), String::new());
             event.record(&mut sql);
             // A pooled SQLite connection is reset (ROLLBACK) when it goes back to the pool,
             // whenever that happens to be: not a statement the page asked for.
@@ -354,8 +356,11 @@ pub mod statements {
             if ["\"ROLLBACK\"", "\"BEGIN\"", "\"COMMIT\""].contains(&sql.0.as_str()) || sql.0.starts_with("\"PRAGMA") {
                 return;
             }
-            if std::env::var_os("RAPPORT_SHOW_STATEMENTS").is_some() {
-                eprintln!("statement: {}", sql.0);
+            // RAPPORT_SHOW_STATEMENTS=1 prints each statement's first words, =full the whole of it.
+            match std::env::var("RAPPORT_SHOW_STATEMENTS").as_deref() {
+                Ok("full") => eprintln!("statement: {}", if sql.1.is_empty() { &sql.0 } else { &sql.1 }),
+                Ok(_) => eprintln!("statement: {}", sql.0),
+                Err(_) => {}
             }
             COUNT.fetch_add(1, Ordering::SeqCst);
         }

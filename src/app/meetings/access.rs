@@ -24,15 +24,16 @@ impl App {
     }
 
     pub(crate) async fn load_meeting(&self, actor: &Person, meeting_id: Uuid, action: Action) -> AppResult<(Series, Meeting)> {
-        let meeting = store::get_meeting(&self.db, meeting_id).await?.ok_or(AppError::NotFound)?;
-        let series = store::get_series(&self.db, meeting.series_id).await?.ok_or(AppError::NotFound)?;
+        let (meeting, series) = store::get_meeting_with_series(&self.db, meeting_id).await?.ok_or(AppError::NotFound)?;
         self.require_pair(actor, &series, action, Resource::SharedMeetingContent)?;
         Ok((series, meeting))
     }
 
     pub(crate) async fn pair_people(&self, series: &Series) -> AppResult<(Person, Person)> {
-        let manager = people::get(&self.db, series.manager_id).await?.ok_or(AppError::NotFound)?;
-        let teammate = people::get(&self.db, series.teammate_id).await?.ok_or(AppError::NotFound)?;
+        // Both in one statement.
+        let mut both = people::by_ids(&self.db, vec![series.manager_id.0, series.teammate_id.0]).await?;
+        let teammate = both.iter().position(|p| p.id == series.teammate_id).map(|i| both.swap_remove(i)).ok_or(AppError::NotFound)?;
+        let manager = both.into_iter().find(|p| p.id == series.manager_id).ok_or(AppError::NotFound)?;
         Ok((manager, teammate))
     }
 

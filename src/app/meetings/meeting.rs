@@ -26,11 +26,11 @@ impl App {
         self.metrics.page_cache_misses.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let (series, _) = self.load_meeting(actor, meeting_id, Action::Read).await?;
         self.refresh_series(&series, now).await?;
-        // The revision is read (with the series as it is now) before everything else: a change
-        // made while the page is being gathered moves it on, and the entry kept below is then
-        // never used.
-        let (series, rev) = store::get_series_with_rev(&self.db, series.id).await?.ok_or(AppError::NotFound)?;
-        let view = self.gather_meeting_view(actor, series, meeting_id).await?;
+        // The revision is read (with the meeting and series as they are now) before everything
+        // else: a change made while the page is being gathered moves it on, and the entry kept
+        // below is then never used.
+        let (meeting, series, rev) = store::get_meeting_with_series_rev(&self.db, meeting_id).await?.ok_or(AppError::NotFound)?;
+        let view = self.gather_meeting_view(actor, series, meeting).await?;
         // Kept until a meeting shown ends (points move on then) or for a minute at most.
         let ends = [&view.meeting].into_iter().chain(view.next.iter()).map(|m| m.ends_at()).filter(|end| *end > now).min();
         let fresh_until = ends.into_iter().chain([now + Duration::seconds(crate::app::cache::MAX_AGE_SECS)]).min().expect("one at least");
@@ -38,13 +38,11 @@ impl App {
         Ok(view)
     }
 
-    pub(super) async fn gather_meeting_view(&self, actor: &Person, series: Series, meeting_id: Uuid) -> AppResult<MeetingView> {
-        let meeting = store::get_meeting(&self.db, meeting_id).await?.ok_or(AppError::NotFound)?;
+    pub(super) async fn gather_meeting_view(&self, actor: &Person, series: Series, meeting: Meeting) -> AppResult<MeetingView> {
         let (manager, teammate) = self.pair_people(&series).await?;
         let mut points = store::points_of_meeting(&self.db, meeting.id).await?;
         rules::agenda_order(&mut points, series.teammate_id);
-        let shared_note = store::get_note(&self.db, meeting.id, None).await?;
-        let private_note = store::get_note(&self.db, meeting.id, Some(actor.id)).await?;
+        let (shared_note, private_note) = store::notes_for(&self.db, meeting.id, actor.id).await?;
         let previous = store::previous(&self.db, series.id, meeting.starts_at).await?;
         let since = previous.as_ref().map(|p| p.starts_at).unwrap_or(meeting.starts_at);
         let actions = store::actions_for_meeting(&self.db, series.id, meeting.id, meeting.starts_at, since).await?;
