@@ -46,6 +46,8 @@ pub struct App {
     pub views: Arc<cache::ViewCache>,
     /// What `/metrics` reports (see [`App::metrics_text`]).
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Searches running at once (see [`meetings::SEARCH_WAIT`]).
+    pub search_gate: Arc<tokio::sync::Semaphore>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -105,6 +107,7 @@ impl App {
             events: Arc::new(events::Events::default()),
             views: Arc::new(cache::ViewCache::default()),
             metrics: Arc::new(crate::metrics::Metrics::default()),
+            search_gate: Arc::new(tokio::sync::Semaphore::new(meetings::search_slots())),
         }
     }
 

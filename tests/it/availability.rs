@@ -18,6 +18,7 @@ on_both!(
     pages_that_only_read_take_no_write_lock,
     readiness_fails_while_writes_cannot_be_made,
     requests_dropped_at_random_points_leave_every_write_working,
+    searches_beyond_the_few_that_run_at_once_are_told_to_come_back_at_once,
 );
 
 struct Setup {
@@ -271,4 +272,32 @@ async fn requests_dropped_at_random_points_leave_every_write_working(t: TestApp)
     tx.commit().await.unwrap();
     let view = t.app.meeting_view(&s.manager, meeting).await.unwrap();
     assert!((0..10).all(|n| view.points.iter().any(|p| p.body == format!("afterwards {n}"))), "every acknowledged write is there");
+}
+
+/// Search is bounded: with every search slot taken, another search answers 503 with
+/// `Retry-After` (page and API) instead of queueing for seconds; other pages are unaffected,
+/// and once a slot is free searches answer again.
+async fn searches_beyond_the_few_that_run_at_once_are_told_to_come_back_at_once(t: TestApp) {
+    let pair = crate::support::a_manager_with_a_report(&t).await;
+    let (c, _) = t.signed_in(&pair.manager.email).await;
+    let token = t.token(&pair.manager).await;
+    let page = || c.get(t.url("/search?q=migration")).send();
+    let api = || plain().get(t.url("/api/v1/search?q=migration")).bearer_auth(&token).send();
+    assert_eq!(page().await.unwrap().status(), 200);
+
+    let slots = rapport::app::meetings::search_slots();
+    let taken = t.app.search_gate.clone().acquire_many_owned(slots as u32).await.unwrap();
+    let busy = page().await.unwrap();
+    assert_eq!(busy.status(), 503);
+    assert_eq!(busy.headers()["retry-after"], "1");
+    assert!(busy.text().await.unwrap().contains("busy just now"), "the page says so in words");
+    let busy = api().await.unwrap();
+    assert_eq!(busy.status(), 503);
+    assert_eq!(busy.headers()["retry-after"], "1");
+    assert_eq!(busy.json::<serde_json::Value>().await.unwrap()["error"]["code"], "unavailable");
+    assert_eq!(c.get(t.url("/meetings")).send().await.unwrap().status(), 200, "other pages answer");
+
+    drop(taken);
+    assert_eq!(page().await.unwrap().status(), 200);
+    assert_eq!(api().await.unwrap().status(), 200);
 }

@@ -63,6 +63,17 @@ fn meetings_due(series: &Series, last: Option<i64>, now: DateTime<Utc>, skip_pas
 }
 
 pub const SEARCH_LIMIT: i64 = 50;
+
+/// Searches are the heaviest reads: beyond a few at once they only queue behind each other
+/// for the cores, and every page waits with them. So at most [`search_slots`] run at once; a
+/// search that cannot start within this wait is answered at once with "busy, try again in a
+/// second" (503 and `Retry-After`) instead of after seconds in a queue.
+pub const SEARCH_WAIT: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// Two searches per core.
+pub fn search_slots() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get() * 2)
+}
 pub const HISTORY_PAGE: i64 = 20;
 /// How many of the latest ratings a series page shows (and its trend reads).
 pub const RATINGS_SHOWN: i64 = 12;

@@ -57,6 +57,10 @@ impl App {
         to: Option<DateTime<Utc>>,
     ) -> AppResult<Vec<SearchResult>> {
         let query = crate::domain::validation::search_query("q", query)?;
+        let _slot = match tokio::time::timeout(super::SEARCH_WAIT, self.search_gate.acquire()).await {
+            Ok(Ok(slot)) => slot,
+            _ => return Err(crate::app::AppError::Unavailable),
+        };
         let hits = search::search(&self.db, actor.id, query, &Filter { with, from, to, limit: SEARCH_LIMIT }).await?;
         if hits.is_empty() {
             return Ok(vec![]);
