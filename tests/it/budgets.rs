@@ -21,14 +21,17 @@ on_both!(every_weekly_page_keeps_to_its_statement_budget_however_long_the_histor
 
 const FRAMEWORK: &str = include_str!("../../frameworks/example.yaml");
 
-/// Who reads a page: the manager or the teammate.
+/// Who reads a page: the manager, the teammate, or the leader above them.
 #[derive(Clone, Copy, PartialEq)]
 enum Who {
     M,
     T,
+    /// The manager's own manager, an admin: the leader over them both.
+    L,
 }
 
 struct World {
+    leader: Person,
     manager: Person,
     teammate: Person,
     series: Uuid,
@@ -64,6 +67,10 @@ fn pages(w: &World, next: Uuid) -> Vec<(&'static str, Who, String, usize)> {
         ("settings", Who::M, "/settings".into(), 3),
         ("api meeting", Who::M, format!("/api/v1/meetings/{next}"), 4),
         ("api growth", Who::M, format!("/api/v1/people/{tm}/growth"), 15),
+        ("people (leader)", Who::L, "/people".into(), 3),
+        ("org chart (leader)", Who::L, "/org".into(), 5),
+        ("person (leader)", Who::L, format!("/people/{tm}"), 7),
+        ("reviews (leader)", Who::L, "/reviews".into(), 3),
     ]
 }
 
@@ -105,6 +112,7 @@ async fn count_pages(t: &TestApp, w: &World) -> Vec<(&'static str, usize, usize)
     t.clock.set(at("2026-03-04T08:00:00Z") + Duration::weeks(w.weeks) - Duration::days(1));
     let (m, _) = t.signed_in(&w.manager.email).await;
     let (tm, _) = t.signed_in(&w.teammate.email).await;
+    let (leader, _) = t.signed_in(&w.leader.email).await;
     let mtoken = t.token(&w.manager).await;
     let next = t.app.series_view(&w.manager, w.series, None).await.unwrap().upcoming[0].id;
     for c in [&m, &tm] {
@@ -113,7 +121,11 @@ async fn count_pages(t: &TestApp, w: &World) -> Vec<(&'static str, usize, usize)
     }
     let mut counts = vec![];
     for (name, who, path, budget) in pages(w, next) {
-        let client = if who == Who::M { &m } else { &tm };
+        let client = match who {
+            Who::M => &m,
+            Who::T => &tm,
+            Who::L => &leader,
+        };
         let token = path.starts_with("/api/").then_some(mtoken.as_str());
         let n = statements::fewest(1, || get(t, client, token, &path)).await;
         counts.push((name, n, budget));
@@ -142,7 +154,7 @@ async fn every_weekly_page_keeps_to_its_statement_budget_however_long_the_histor
     let period = t.app.create_review_period(&admin, "2026", a_day("2026-01-01"), a_day("2026-12-31")).await.unwrap();
     let series = weekly_from(&t, &manager, &teammate, "2026-03-04").await;
     t.app.start_program(&manager, series).await.unwrap();
-    let mut w = World { manager, teammate, series, period: period.id, weeks: 0 };
+    let mut w = World { leader: admin.clone(), manager, teammate, series, period: period.id, weeks: 0 };
 
     one_more_week(&t, &mut w).await;
     let short = count_pages(&t, &w).await;
@@ -157,7 +169,14 @@ async fn every_weekly_page_keeps_to_its_statement_budget_however_long_the_histor
         let report = t.person(&admin, name, Some(w.manager.id)).await;
         t.app.set_level(&w.manager, report.id, framework.framework_id, "Engineer I").await.unwrap();
         let series = weekly_from(&t, &w.manager, &report, "2026-07-29").await;
-        others.push(World { manager: w.manager.clone(), teammate: report, series, period: w.period, weeks: w.weeks + 1 });
+        others.push(World {
+            leader: w.leader.clone(),
+            manager: w.manager.clone(),
+            teammate: report,
+            series,
+            period: w.period,
+            weeks: w.weeks + 1,
+        });
     }
     one_more_week(&t, &mut w).await;
     one_more_week(&t, &mut w).await;
