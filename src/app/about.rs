@@ -13,6 +13,7 @@ use crate::store::{about as store, people};
 
 impl App {
     /// The actor's page about `person_id` (empty, version 0, when never written).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn about_page(&self, actor: &Person, person_id: PersonId) -> AppResult<(Person, AboutPage)> {
         let person = people::get(&self.db, person_id).await?.ok_or(AppError::NotFound)?;
         self.require(actor, &person, Action::Read, Resource::AboutPage).await?;
@@ -22,6 +23,7 @@ impl App {
 
     /// Replaces the actor's page about `person_id` with `input`, checked whole: a problem
     /// anywhere changes nothing. A stale `version` is a conflict.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn save_about_page(&self, actor: &Person, person_id: PersonId, input: &AboutInput) -> AppResult<AboutPage> {
         let (person, current) = self.about_page(actor, person_id).await?;
         self.require(actor, &person, Action::Write, Resource::AboutPage).await?;
@@ -48,6 +50,7 @@ impl App {
     }
 
     /// Whether the actor may keep an about page on `person` (for links).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn may_keep_about(&self, actor: &Person, person: &Person) -> bool {
         self.require(actor, person, Action::Read, Resource::AboutPage).await.is_ok()
     }

@@ -45,6 +45,7 @@ pub(crate) fn pair_relation(actor: &Person, manager: PersonId, teammate: PersonI
 impl App {
     /// Whether the policy lets `actor` do `action` on `resource` about `subject`: the question
     /// [`App::require`] asks, answered as a yes or no instead of "not found".
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn may(&self, actor: &Person, subject: &Person, action: Action, resource: Resource) -> AppResult<bool> {
         match self.require(actor, subject, action, resource).await {
             Ok(()) => Ok(true),

@@ -64,18 +64,21 @@ pub const TOKEN_PREFIX: &str = "rpt_";
 
 impl App {
     /// True until the first admin exists: the first visit then shows the setup page.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn needs_setup(&self) -> AppResult<bool> {
         Ok(people::count_admins(&self.db).await? == 0)
     }
 
     /// Creates the first admin. Refused once any admin exists (use invitations then), so the
     /// setup page cannot be replayed to take over an instance.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_first_admin(&self, input: NewAdmin) -> AppResult<Person> {
         self.create_admin(input, true).await
     }
 
     /// `rapport admin create`: an admin made from the server's own command line, which is
     /// trusted (whoever runs it can read the database anyway).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_admin(&self, input: NewAdmin, only_if_first: bool) -> AppResult<Person> {
         let mut errors = Invalid::default();
         let name = validate_name("name", &input.name, &mut errors);
@@ -100,12 +103,14 @@ impl App {
 
     /// Checks an e-mail and password and opens a session. Every failure answers the same
     /// way, whether the address exists or not. See [`App::sign_in_from`].
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn sign_in(&self, email: &str, password: &str) -> AppResult<Session> {
         self.sign_in_from(email, password, None).await
     }
 
     /// [`App::sign_in`] from a client address (the web layer knows it; the CLI does not).
     /// The attempt is counted before the password is checked: see [`App::reserve_attempt`].
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn sign_in_from(&self, email: &str, password: &str, client: Option<IpAddr>) -> AppResult<Session> {
         let email_lower = email.trim().to_lowercase();
         let attempt = self.reserve_attempt(&email_lower, client).await?;
@@ -168,6 +173,7 @@ impl App {
 
     /// The session behind a cookie, if it is live. Sessions slide: use extends them, written
     /// at most once a day.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn session(&self, token: &str) -> AppResult<Option<Session>> {
         let now = self.clock.now();
         let hash = token_hash(token);
@@ -179,6 +185,7 @@ impl App {
         Ok(Some(Session { token: token.to_string(), csrf_token: rec.csrf_token, person: rec.person, leads: rec.leads }))
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn sign_out(&self, token: &str) -> AppResult<()> {
         accounts::delete_session(&self.db, &token_hash(token)).await?;
         Ok(())
@@ -186,6 +193,7 @@ impl App {
 
     /// Ends every session of the actor (this one too) and revokes every API token of theirs:
     /// for a lost laptop or a leaked token. Returns how many sessions and tokens ended.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn sign_out_everywhere(&self, actor: &Person) -> AppResult<(u64, u64)> {
         self.require(actor, actor, Action::Write, Resource::Credentials).await?;
         let mut tx = self.db.begin().await?;
@@ -197,6 +205,7 @@ impl App {
 
     /// Changes the actor's own password. Every other session of theirs is signed out; API
     /// tokens keep working ([`App::sign_out_everywhere`] ends those too).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn change_password(&self, actor: &Person, current: &str, new: &str, keep_session: Option<&str>) -> AppResult<()> {
         self.require(actor, actor, Action::Write, Resource::Credentials).await?;
         self.change_password_from(actor, current, new, keep_session, None).await
@@ -204,6 +213,7 @@ impl App {
 
     /// [`App::change_password`] from a client address. Wrong current passwords are throttled
     /// like sign-ins, on the same counts (a guess is a guess).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn change_password_from(
         &self,
         actor: &Person,
@@ -238,12 +248,14 @@ impl App {
     /// added by their manager with [`App::create_person`]). Admins may invite anyone;
     /// managers, the people who report to them. Inviting again replaces nothing: each link
     /// works once until it expires.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn invite(&self, actor: &Person, person_id: PersonId) -> AppResult<Invitation> {
         self.invite_with(actor, person_id, false).await
     }
 
     /// [`App::invite`], and with `send_email` (and an SMTP server configured) the link is also
     /// e-mailed to the person once the invitation is saved.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn invite_with(&self, actor: &Person, person_id: PersonId, send_email: bool) -> AppResult<Invitation> {
         let person = people::get(&self.db, person_id).await?.ok_or(AppError::NotFound)?;
         self.require(actor, &person, Action::Write, Resource::Invitation).await?;
@@ -279,6 +291,7 @@ impl App {
 
     /// Who an invitation is for, so the page can greet them. Used, replaced and expired links
     /// are explained, not hidden: the person holding the link already knows it exists.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn invitation(&self, token: &str) -> AppResult<Person> {
         let rec = accounts::find_invitation(&self.db, &token_hash(token)).await?.ok_or(AppError::NotFound)?;
         self.open_invitation(&rec)?;
@@ -305,6 +318,7 @@ impl App {
     /// link is marked used only if it is still open, the password is set only if the account
     /// has none, and every other link of the person is revoked. So a link works once, two
     /// acceptances racing each other make one winner, and no link ever replaces a password.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn accept_invitation(&self, token: &str, password: &str) -> AppResult<Session> {
         let rec = accounts::find_invitation(&self.db, &token_hash(token)).await?.ok_or(AppError::NotFound)?;
         self.open_invitation(&rec)?;
@@ -329,6 +343,7 @@ impl App {
         self.open_session(person).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_token(&self, actor: &Person, name: &str) -> AppResult<NewToken> {
         self.require(actor, actor, Action::Write, Resource::Credentials).await?;
         let name = name.trim();
@@ -341,17 +356,20 @@ impl App {
         Ok(NewToken { id, name: name.to_string(), token })
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn list_tokens(&self, actor: &Person) -> AppResult<Vec<crate::domain::person::ApiToken>> {
         self.require(actor, actor, Action::Read, Resource::Credentials).await?;
         Ok(accounts::list_tokens(&self.db, actor.id).await?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn revoke_token(&self, actor: &Person, id: Uuid) -> AppResult<()> {
         self.require(actor, actor, Action::Write, Resource::Credentials).await?;
         if accounts::revoke_token(&self.db, actor.id, id, self.clock.now()).await? { Ok(()) } else { Err(AppError::NotFound) }
     }
 
     /// The person behind an API token, if it is live.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn authenticate_token(&self, token: &str) -> AppResult<Option<Person>> {
         if !token.starts_with(TOKEN_PREFIX) {
             return Ok(None);
@@ -360,6 +378,7 @@ impl App {
     }
 
     /// Housekeeping: expired sessions and old sign-in attempts.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn clean_up(&self) -> AppResult<()> {
         let now = self.clock.now();
         accounts::delete_expired_sessions(&self.db, now).await?;

@@ -19,6 +19,7 @@ impl App {
     // ---- the calendar feed ----
 
     /// Makes a new private feed link; an earlier link stops working. The token is shown once.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_calendar_feed(&self, actor: &Person) -> AppResult<String> {
         self.require(actor, actor, Action::Write, Resource::OwnMessages).await?;
         let token = format!("{FEED_PREFIX}{}", super::secrets::random_token());
@@ -28,12 +29,14 @@ impl App {
         Ok(token)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn revoke_calendar_feed(&self, actor: &Person) -> AppResult<bool> {
         self.require(actor, actor, Action::Write, Resource::OwnMessages).await?;
         Ok(store::delete_feed(&self.db, actor.id).await?)
     }
 
     /// When the actor's current feed link was made, if they have one.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn calendar_feed_status(&self, actor: &Person) -> AppResult<Option<DateTime<Utc>>> {
         self.require(actor, actor, Action::Read, Resource::OwnMessages).await?;
         Ok(store::feed_created_at(&self.db, actor.id).await?)
@@ -41,6 +44,7 @@ impl App {
 
     /// The feed behind a token: every 1:1 series of its owner. The token is the credential;
     /// an unknown or revoked one is not found.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn calendar_feed(&self, token: &str, base: &str) -> AppResult<String> {
         if !token.starts_with(FEED_PREFIX) || token.len() > 100 {
             return Err(AppError::NotFound);

@@ -78,21 +78,21 @@ impl GrowthView {
 const TITLE_MAX: usize = 200;
 const TEXT_MAX: usize = 4000;
 
+/// A framework version's number and when it was made.
+pub type VersionDate = (i64, chrono::DateTime<chrono::Utc>);
+
 impl App {
     // ---- frameworks ----
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn frameworks(&self, actor: &Person) -> AppResult<Vec<FrameworkInfo>> {
         self.require(actor, actor, Action::Read, Resource::Framework).await?;
         Ok(store::list_frameworks(&self.db).await?)
     }
 
     /// A framework at one version (the latest when `number` is `None`), with every version's number and date.
-    pub async fn framework(
-        &self,
-        actor: &Person,
-        id: Uuid,
-        number: Option<i64>,
-    ) -> AppResult<(FrameworkVersion, Vec<(i64, chrono::DateTime<chrono::Utc>)>)> {
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn framework(&self, actor: &Person, id: Uuid, number: Option<i64>) -> AppResult<(FrameworkVersion, Vec<VersionDate>)> {
         self.require(actor, actor, Action::Read, Resource::Framework).await?;
         let v = store::framework_version(&self.db, id, number).await?.ok_or(AppError::NotFound)?;
         let versions = store::version_list(&self.db, id).await?;
@@ -101,6 +101,7 @@ impl App {
 
     /// Reads a file and, when `apply`, saves it: a new framework, or a new version of the one
     /// with the same name. All or nothing; nothing is written when anything is wrong.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn import_framework(
         &self,
         actor: &Person,
@@ -135,6 +136,7 @@ impl App {
     }
 
     /// A framework version as a file; returns a file name and the text.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn export_framework(&self, actor: &Person, id: Uuid, number: Option<i64>, format: Format) -> AppResult<(String, String)> {
         self.require(actor, actor, Action::Read, Resource::Framework).await?;
         let v = store::framework_version(&self.db, id, number).await?.ok_or(AppError::NotFound)?;
@@ -152,6 +154,7 @@ impl App {
         self.growth_record_resource(subject.id).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn growth(&self, actor: &Person, person_id: PersonId) -> AppResult<GrowthView> {
         let person = self.subject(person_id).await?;
         let resource = self.growth_resource(&person).await?;
@@ -227,6 +230,7 @@ impl App {
     }
 
     /// Places a person on a framework's level (their manager, or an admin).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn set_level(&self, actor: &Person, person_id: PersonId, framework_id: Uuid, level: &str) -> AppResult<PersonLevel> {
         let person = self.subject(person_id).await?;
         self.require(actor, &person, Action::Write, Resource::PersonLevel).await?;
@@ -243,6 +247,7 @@ impl App {
     }
 
     /// The manager shares (or stops sharing) the person's growth record with the leaders above.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn set_growth_shared(&self, actor: &Person, person_id: PersonId, shared: bool) -> AppResult<()> {
         let person = self.subject(person_id).await?;
         self.require(actor, &person, Action::Write, Resource::GrowthShare).await?;
@@ -254,6 +259,7 @@ impl App {
 
     /// Records an assessment of one competency against the person's current level: a
     /// self-assessment when the actor is the person, the manager's when the actor manages them.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn assess(
         &self,
         actor: &Person,
@@ -317,6 +323,7 @@ impl App {
     }
 
     /// Adds a difference of views as a talking point to the pair's next 1:1; returns the meeting.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn discuss_difference(&self, actor: &Person, person_id: PersonId, competency: &str) -> AppResult<Uuid> {
         let person = self.subject(person_id).await?;
         let resource = self.growth_resource(&person).await?;
@@ -335,6 +342,7 @@ impl App {
 
     // ---- strengths ----
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn add_strength(
         &self,
         actor: &Person,
@@ -368,6 +376,7 @@ impl App {
 
     // ---- plans ----
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_plan(&self, actor: &Person, person_id: PersonId, kind: &str, title: &str, goals: &str) -> AppResult<Uuid> {
         let person = self.subject(person_id).await?;
         let resource = self.growth_resource(&person).await?;
@@ -396,6 +405,7 @@ impl App {
     }
 
     /// Adds a step; its owner is the person or their manager.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn add_step(&self, actor: &Person, plan: Uuid, body: &str, owner: Option<PersonId>, due: Option<Day>) -> AppResult<Uuid> {
         let person = self.plan_subject(actor, plan).await?;
         self.require(actor, &person, Action::Write, Resource::GrowthRecord { shared_with_skip_level: false }).await?;
@@ -414,6 +424,7 @@ impl App {
         Ok(id)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn set_step_done(&self, actor: &Person, step: Uuid, done: bool) -> AppResult<()> {
         let (plan, _) = store::step_plan(&self.db, step).await?.ok_or(AppError::NotFound)?;
         let person = self.plan_subject(actor, plan).await?;
@@ -425,6 +436,7 @@ impl App {
     }
 
     /// Records progress, obstacles and next steps against a plan (in a 1:1, typically).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn add_plan_update(&self, actor: &Person, plan: Uuid, progress: &str, obstacles: &str, next_steps: &str) -> AppResult<Uuid> {
         let person = self.plan_subject(actor, plan).await?;
         self.require(actor, &person, Action::Write, Resource::GrowthRecord { shared_with_skip_level: false }).await?;
@@ -444,6 +456,7 @@ impl App {
     }
 
     /// Overdue steps on the person's plans, for the prep view (empty when the actor may not see them).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn overdue_steps(&self, actor: &Person, person_id: PersonId) -> AppResult<Vec<(String, PlanStep)>> {
         let person = self.subject(person_id).await?;
         let resource = self.growth_resource(&person).await?;

@@ -49,12 +49,14 @@ fn own_key(id: Uuid) -> String {
 
 impl App {
     /// The series the actor is one of the pair of (active or not).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn guidance_pairs(&self, actor: &Person) -> AppResult<Vec<PairChoice>> {
         self.require(actor, actor, Action::Read, Resource::OwnGuidance).await?;
         Ok(self.my_series(actor).await?.into_iter().map(|s| PairChoice { series_id: s.series.id, other: s.other }).collect())
     }
 
     /// Our questions and the actor's own, filtered; with a pair chosen, those it used come last.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn question_bank(&self, actor: &Person, f: &BankFilter) -> AppResult<Vec<BankItem>> {
         self.require(actor, actor, Action::Read, Resource::OwnGuidance).await?;
         let q = crate::domain::validation::search_query("q", &f.q)?;
@@ -88,6 +90,7 @@ impl App {
     }
 
     /// When each question was last used by the pair of `series_id` (the actor must be one of it).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn used_questions(&self, actor: &Person, series_id: Uuid) -> AppResult<HashMap<String, DateTime<Utc>>> {
         self.require(actor, actor, Action::Read, Resource::OwnGuidance).await?;
         let uses = self.pair_uses(actor, series_id).await?;
@@ -101,6 +104,7 @@ impl App {
     }
 
     /// Everything the pair brought in from questions and templates, newest first.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn pair_uses(&self, actor: &Person, series_id: Uuid) -> AppResult<Vec<Use>> {
         self.require(actor, actor, Action::Read, Resource::OwnGuidance).await?;
         let pairs = self.guidance_pairs(actor).await?;
@@ -110,6 +114,7 @@ impl App {
         Ok(store::uses(&self.db, &[series_id]).await?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn add_own_question(&self, actor: &Person, text: &str, purposes: &[String]) -> AppResult<OwnQuestion> {
         self.require(actor, actor, Action::Write, Resource::OwnGuidance).await?;
         let input = g::check_question(text, purposes)?;
@@ -130,6 +135,7 @@ impl App {
         Ok(q)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn delete_own_question(&self, actor: &Person, id: Uuid) -> AppResult<()> {
         let q = store::own_question(&self.db, id).await?.ok_or(AppError::NotFound)?;
         if q.owner_id != actor.id {
@@ -153,6 +159,7 @@ impl App {
         Ok((q.text.clone(), q.purposes.clone()))
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn set_favourite(&self, actor: &Person, key: &str, on: bool) -> AppResult<()> {
         self.require(actor, actor, Action::Write, Resource::OwnGuidance).await?;
         self.question_for(actor, key).await?;
@@ -163,6 +170,7 @@ impl App {
     }
 
     /// The next 1:1 of a series the actor is in that has not started yet.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn next_meeting_of(&self, actor: &Person, series_id: Uuid) -> AppResult<Uuid> {
         self.require(actor, actor, Action::Read, Resource::OwnGuidance).await?;
         if !self.guidance_pairs(actor).await?.iter().any(|p| p.series_id == series_id) {
@@ -179,6 +187,7 @@ impl App {
 
     /// Adds a question to the agenda of a meeting (as a talking point by the actor) and
     /// remembers that the pair used it.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn use_question(&self, actor: &Person, key: &str, meeting_id: Uuid) -> AppResult<TalkingPoint> {
         self.require(actor, actor, Action::Read, Resource::OwnGuidance).await?;
         let (text, purposes) = self.question_for(actor, key).await?;
@@ -188,6 +197,7 @@ impl App {
     }
 
     /// "Add to the agenda of my next 1:1 with …".
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn use_question_next(&self, actor: &Person, key: &str, series_id: Uuid) -> AppResult<(Uuid, TalkingPoint)> {
         self.require(actor, actor, Action::Read, Resource::OwnGuidance).await?;
         self.question_for(actor, key).await?;
@@ -222,6 +232,7 @@ impl App {
 
     // ---- import and export ----
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn export_own_questions(&self, actor: &Person, format: QuestionFormat) -> AppResult<String> {
         self.require(actor, actor, Action::Read, Resource::OwnGuidance).await?;
         let qs: Vec<QuestionInput> = store::own_questions(&self.db, actor.id)
@@ -233,6 +244,7 @@ impl App {
     }
 
     /// Reads a whole file; any problem (located) and nothing is added. Returns how many were.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn import_own_questions(&self, actor: &Person, bytes: &[u8], format: QuestionFormat) -> AppResult<usize> {
         self.require(actor, actor, Action::Write, Resource::OwnGuidance).await?;
         let existing: HashSet<String> =
@@ -257,6 +269,7 @@ impl App {
     // ---- templates ----
 
     /// Ours, then the actor's own and the ones admins shared.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn templates(&self, actor: &Person) -> AppResult<Vec<Template>> {
         self.require(actor, actor, Action::Read, Resource::OwnGuidance).await?;
         let mut out: Vec<Template> = g::templates().to_vec();
@@ -266,12 +279,14 @@ impl App {
         Ok(out)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn template(&self, actor: &Person, key: &str) -> AppResult<Template> {
         self.require(actor, actor, Action::Read, Resource::OwnGuidance).await?;
         self.templates(actor).await?.into_iter().find(|t| t.key == key).ok_or(AppError::NotFound)
     }
 
     /// A manager's template (theirs alone) or an admin's (offered to everyone).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_template(&self, actor: &Person, name: &str, summary: &str, prompts: &str) -> AppResult<Template> {
         self.require(actor, actor, Action::Write, Resource::OwnGuidance).await?;
         let (name, summary, prompts) = g::check_template(name, summary, prompts)?;
@@ -290,6 +305,7 @@ impl App {
         Ok(Template { key: own_key(t.id), name: t.name, summary: t.summary, prompts: t.prompts })
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn delete_template(&self, actor: &Person, key: &str) -> AppResult<()> {
         let id = key.strip_prefix("own:").and_then(|s| Uuid::parse_str(s).ok()).ok_or(AppError::NotFound)?;
         let t = store::own_template(&self.db, id).await?.filter(|t| t.owner_id == actor.id).ok_or(AppError::NotFound)?;
@@ -301,6 +317,7 @@ impl App {
     }
 
     /// The actor's own templates as a file that imports back.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn export_own_templates(&self, actor: &Person, format: TemplateFormat) -> AppResult<String> {
         self.require(actor, actor, Action::Read, Resource::OwnGuidance).await?;
         let mine: Vec<Template> = store::templates_for(&self.db, actor.id)
@@ -314,6 +331,7 @@ impl App {
 
     /// Reads a whole file of templates; any problem (located) and nothing is added. With
     /// `apply` false only checks. Returns the names of the templates the file holds.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn import_own_templates(&self, actor: &Person, bytes: &[u8], format: TemplateFormat, apply: bool) -> AppResult<Vec<String>> {
         self.require(actor, actor, Action::Write, Resource::OwnGuidance).await?;
         let existing: HashSet<String> = store::templates_for(&self.db, actor.id)
@@ -345,6 +363,7 @@ impl App {
 
     /// Fills the agenda of a meeting with a template's prompts, in order, with `{teammate}`,
     /// `{manager}` and `{date}` filled in, skipping prompts the agenda already has word for word.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn apply_template(&self, actor: &Person, key: &str, meeting_id: Uuid) -> AppResult<Vec<TalkingPoint>> {
         self.require(actor, actor, Action::Read, Resource::OwnGuidance).await?;
         let t = self.template(actor, key).await?;
@@ -381,6 +400,7 @@ impl App {
     /// pair's history (purposes touched by the questions and templates it used, topics carried
     /// over again and again, the ratings of its past meetings), questions not yet asked, and the
     /// templates that can fill the agenda.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn prep_guidance(&self, actor: &Person, meeting_id: Uuid) -> AppResult<PrepGuidance> {
         self.require(actor, actor, Action::Read, Resource::OwnGuidance).await?;
         let view = self.meeting_view(actor, meeting_id).await?;

@@ -174,6 +174,7 @@ impl App {
 
     /// Every change of a person's reporting line, the oldest first: for the person, their
     /// current and former managers, and admins.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn reporting_changes(&self, actor: &Person, person_id: PersonId) -> AppResult<Vec<ReportingChange>> {
         let person = people::get(&self.db, person_id).await?.ok_or(AppError::NotFound)?;
         let lines = store::lines_of(&self.db, person.id.0).await?;
@@ -206,6 +207,7 @@ impl App {
     }
 
     /// The actor's own handoff to their current manager.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn my_handoff(&self, actor: &Person) -> AppResult<HandoffView> {
         self.require(actor, actor, Action::Read, Resource::Handoff).await?;
         let new_manager = match actor.manager_id {
@@ -224,6 +226,7 @@ impl App {
 
     /// The actor chooses what of their own record their new manager sees (replacing an earlier
     /// choice; an empty list takes everything back).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn save_my_handoff(&self, actor: &Person, items: &[String]) -> AppResult<HandoffView> {
         self.require(actor, actor, Action::Write, Resource::Handoff).await?;
         let mut chosen = vec![];

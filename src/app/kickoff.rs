@@ -207,6 +207,7 @@ impl App {
     /// The kickoff note of a series: for its manager, the draft (ours until they save one) with
     /// the warnings about the first 1:1; for the teammate, the note once it was sent (opening it
     /// marks it read). Anyone else, or the teammate before it is sent: not found.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn kickoff(&self, actor: &Person, series_id: Uuid) -> AppResult<KickoffView> {
         let (series, mut stored) = self.load_kickoff(actor, series_id, Action::Read).await?;
         if actor.id == series.teammate_id
@@ -225,12 +226,14 @@ impl App {
     /// The note as its manager edits it: the same view, for someone who may write it. Reading it
     /// this way marks nothing read, so a send or skip (or a form shown again) can start from it
     /// and a refused one changes nothing.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn kickoff_draft(&self, actor: &Person, series_id: Uuid) -> AppResult<KickoffView> {
         let (series, stored) = self.load_kickoff(actor, series_id, Action::Write).await?;
         self.kickoff_view_of(actor, series, stored).await
     }
 
     /// Checks a note as the manager typed it, without saving: the preview and the warnings.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn preview_kickoff(&self, actor: &Person, series_id: Uuid, subject: &str, body: &str) -> AppResult<KickoffView> {
         let (series, stored) = self.load_kickoff(actor, series_id, Action::Write).await?;
         let (subject, body) = rules::check(subject, body)?;
@@ -242,6 +245,7 @@ impl App {
     }
 
     /// Saves the manager's draft. `expected_version` is the version they edited (0 for ours).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn save_kickoff(&self, actor: &Person, series_id: Uuid, subject: &str, body: &str, version: i64) -> AppResult<KickoffView> {
         let loaded = self.load_kickoff(actor, series_id, Action::Write).await?;
         self.write_kickoff(actor, loaded, subject, body, version, Write::Save).await
@@ -249,6 +253,7 @@ impl App {
 
     /// "I told them in person": nothing is sent, and the warnings stop. The draft is kept, and
     /// can still be sent later.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn skip_kickoff(&self, actor: &Person, series_id: Uuid, subject: &str, body: &str, version: i64) -> AppResult<KickoffView> {
         let loaded = self.load_kickoff(actor, series_id, Action::Write).await?;
         self.write_kickoff(actor, loaded, subject, body, version, Write::Skip).await
@@ -257,6 +262,7 @@ impl App {
     /// Sends the note: saved with its placeholders filled in for the teammate, and queued as a
     /// message to them in the same transaction. A note is sent once; after that it is kept as
     /// they received it. Warnings do not stop it (the manager has seen them on the form).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn send_kickoff(&self, actor: &Person, series_id: Uuid, subject: &str, body: &str, version: i64) -> AppResult<KickoffView> {
         let loaded = self.load_kickoff(actor, series_id, Action::Write).await?;
         self.write_kickoff(actor, loaded, subject, body, version, Write::Send).await
@@ -318,6 +324,7 @@ impl App {
 
     /// Where a series' note stands, for its series page: for the manager always, for the
     /// teammate once it was sent; `None` for anyone else (or for a series from before notes).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn kickoff_summary(&self, actor: &Person, series: &Series) -> AppResult<Option<KickoffSummary>> {
         let Some(k) = store::get(&self.db, series.id).await? else { return Ok(None) };
         let sent = k.sent_at.is_some();
@@ -333,6 +340,7 @@ impl App {
     }
 
     /// The notes the actor received as a teammate, newest first.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn received_kickoffs(&self, actor: &Person) -> AppResult<Vec<Received>> {
         let mine: Vec<Series> =
             meetings::series_of_person(&self.db, actor.id).await?.into_iter().filter(|s| s.teammate_id == actor.id).collect();
@@ -376,6 +384,7 @@ impl App {
     /// Starts regular 1:1s with each chosen direct report, all in one transaction (a problem
     /// with anyone, and nobody's 1:1s start), each with the team's note as its draft; then, when
     /// asked, sends each note. Returns each person's note with its warnings, in order.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn start_team(&self, actor: &Person, t: TeamStart) -> AppResult<Vec<KickoffView>> {
         use crate::app::meetings::SeriesInput;
         let mut errors = Invalid::default();
@@ -449,12 +458,14 @@ impl App {
     // ---- focus hours ----
 
     /// A person's focus hours: theirs to set; their manager and the leaders above may see them.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn focus_hours(&self, actor: &Person, person: &Person) -> AppResult<Option<FocusHours>> {
         self.require(actor, person, Action::Read, Resource::FocusHours).await?;
         Ok(store::focus_hours(&self.db, person.id).await?)
     }
 
     /// Sets (or, with `None`, clears) the actor's own focus hours.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn set_focus_hours(&self, actor: &Person, hours: Option<&FocusHours>) -> AppResult<()> {
         self.require(actor, actor, Action::Write, Resource::FocusHours).await?;
         let mut tx = self.db.begin().await?;

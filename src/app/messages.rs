@@ -157,6 +157,7 @@ impl App {
     // ---- the worker ----
 
     /// Claims the jobs that are due and runs them. Returns how many were run.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn run_jobs(&self, worker: &str) -> AppResult<usize> {
         let mut total = 0;
         loop {
@@ -264,6 +265,7 @@ impl App {
 
     /// `rapport mail test ADDRESS`: sends one message straight away (no queue), so an
     /// operator sees the SMTP server's answer at once.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn send_test_mail(&self, to: &str) -> AppResult<()> {
         let cfg = self.config.mail.as_ref().ok_or_else(|| {
             AppError::Invalid(Invalid::one(
@@ -294,12 +296,14 @@ impl App {
 
     // ---- the admin page ----
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn job_report(&self, actor: &Person) -> AppResult<JobReport> {
         self.require(actor, actor, Action::Read, Resource::JobQueue).await?;
         Ok(JobReport { counts: jobs::counts(&self.db).await?, troubled: jobs::troubled(&self.db, 200).await? })
     }
 
     /// Puts a job that failed for good back in the queue.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn retry_job(&self, actor: &Person, id: Uuid) -> AppResult<()> {
         self.require(actor, actor, Action::Write, Resource::JobQueue).await?;
         if jobs::retry(&self.db, id, self.clock.now()).await? { Ok(()) } else { Err(AppError::NotFound) }
@@ -307,12 +311,14 @@ impl App {
 
     // ---- the inbox ----
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn inbox(&self, actor: &Person) -> AppResult<Vec<InboxMessage>> {
         self.require(actor, actor, Action::Read, Resource::OwnMessages).await?;
         Ok(store::inbox_of(&self.db, actor.id, 200).await?)
     }
 
     /// One message of the actor's own inbox (anyone else's is not found), marked read.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn inbox_message(&self, actor: &Person, id: Uuid) -> AppResult<InboxMessage> {
         self.require(actor, actor, Action::Read, Resource::OwnMessages).await?;
         let m = store::get_inbox_message(&self.db, id).await?.filter(|m| m.person_id == actor.id).ok_or(AppError::NotFound)?;
@@ -320,6 +326,7 @@ impl App {
         Ok(m)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn unread_messages(&self, actor: &Person) -> AppResult<i64> {
         self.require(actor, actor, Action::Read, Resource::OwnMessages).await?;
         Ok(store::unread_count(&self.db, actor.id).await?)
@@ -331,11 +338,13 @@ impl App {
         Ok(store::reminder_settings(&self.db, person).await?.unwrap_or_default())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn reminder_settings(&self, actor: &Person) -> AppResult<ReminderSettings> {
         self.require(actor, actor, Action::Read, Resource::OwnMessages).await?;
         self.settings_of(actor.id).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn save_reminder_settings(&self, actor: &Person, settings: ReminderSettings) -> AppResult<ReminderSettings> {
         self.require(actor, actor, Action::Write, Resource::OwnMessages).await?;
         let mut errors = Invalid::default();

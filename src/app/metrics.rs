@@ -17,6 +17,7 @@ impl App {
 
     /// Everything `/metrics` reports, read now: what this process counted, and the database's
     /// pool, write-ahead log and job queue as they are.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn metrics_text(&self) -> AppResult<String> {
         let m = &self.metrics;
         let mut t = Text::default();

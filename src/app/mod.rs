@@ -119,6 +119,7 @@ impl App {
     /// Whether writes can be made now: a write transaction begins and commits within `within`.
     /// `Err` says why not, in words fit for an operator (a failed write's details go to the log
     /// only).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn check_writable(&self, within: std::time::Duration) -> Result<(), String> {
         self.db.check_writable(within).await.map_err(|e| {
             tracing::warn!(error = %e, "not ready: writes cannot be made");
@@ -132,12 +133,14 @@ impl App {
     /// How `actor` relates to `subject` in the reporting tree, for the person's record as a
     /// whole (past included): a manager who became it by a change of reporting line is a
     /// [`Relation::NewManager`] for it.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn relation(&self, actor: &Person, subject: &Person) -> AppResult<Relation> {
         self.relation_at(actor, subject, None).await
     }
 
     /// The same for one record written at `written_at` (`None`: the whole record). A new
     /// manager is a plain manager for what was written after they became the manager.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn relation_at(&self, actor: &Person, subject: &Person, written_at: Option<DateTime<Utc>>) -> AppResult<Relation> {
         if actor.id == subject.id {
             return Ok(Relation::Themselves);
@@ -156,11 +159,13 @@ impl App {
     }
 
     /// Asks the policy; a refusal is `NotFound`, exactly like a missing record.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn require(&self, actor: &Person, subject: &Person, action: Action, resource: Resource) -> AppResult<()> {
         self.require_at(actor, subject, action, resource, None).await
     }
 
     /// [`App::require`] for one record written at `written_at` (see [`App::relation_at`]).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn require_at(
         &self,
         actor: &Person,

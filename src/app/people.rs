@@ -86,6 +86,7 @@ impl App {
         })
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn list_people(&self, _actor: &Person, query: &str, page: u32, size: u32) -> AppResult<PeoplePage> {
         // Everyone signed in may read the directory (the policy's `Profile` read); the
         // directory holds no 1:1 content.
@@ -97,6 +98,7 @@ impl App {
 
     /// The people `actor` may pick as someone's manager: everyone (the directory is open to
     /// everyone signed in; only admins can save the choice).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn manager_choices(&self, actor: &Person) -> AppResult<Vec<(PersonId, String, String)>> {
         self.require(actor, actor, Action::Read, Resource::Profile).await?;
         Ok(people::names(&self.db).await?)
@@ -104,6 +106,7 @@ impl App {
 
     /// Everyone, when there are at most `max` people; `None` in a larger organisation, where a
     /// list of every name is too long to choose from (and to send).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn manager_choices_up_to(&self, actor: &Person, max: i64) -> AppResult<Option<Vec<(PersonId, String, String)>>> {
         self.require(actor, actor, Action::Read, Resource::Profile).await?;
         if people::count(&self.db).await? > max {
@@ -113,17 +116,20 @@ impl App {
     }
 
     /// Someone in the directory by e-mail address (any case).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn person_by_email(&self, actor: &Person, email: &str) -> AppResult<Person> {
         self.require(actor, actor, Action::Read, Resource::Profile).await?;
         people::get_by_email(&self.db, &email.trim().to_lowercase()).await?.ok_or(AppError::NotFound)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn person(&self, actor: &Person, id: PersonId) -> AppResult<Person> {
         let p = people::get(&self.db, id).await?.ok_or(AppError::NotFound)?;
         self.require(actor, &p, Action::Read, Resource::Profile).await?;
         Ok(p)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn profile(&self, actor: &Person, id: PersonId) -> AppResult<Profile> {
         let person = self.person(actor, id).await?;
         let chain = people::manager_chain(&self.db, id).await?;
@@ -151,6 +157,7 @@ impl App {
 
     /// Admins add people (one by one here, or many with [`App::import_people`]); managers
     /// then invite the ones who report to them.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_person(&self, actor: &Person, input: PersonInput) -> AppResult<Person> {
         self.require_admin(actor)?;
         let mut errors = Invalid::default();
@@ -178,6 +185,7 @@ impl App {
 
     /// Edits a person if they are still at `expected_version`; otherwise nothing changes and
     /// the caller is told someone else edited first.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn update_person(&self, actor: &Person, id: PersonId, patch: PersonPatch, expected_version: i64) -> AppResult<Person> {
         let current = self.person(actor, id).await?;
         let relation = self.relation(actor, &current).await?;
@@ -264,6 +272,7 @@ impl App {
 
     /// Imports people from CSV: checks everything first, then applies all of it in one
     /// transaction, or nothing. With `apply: false` only checks and counts.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn import_people(&self, actor: &Person, bytes: &[u8], apply: bool) -> AppResult<ImportSummary> {
         self.require_admin(actor)?;
         if bytes.len() > self.config.max_import_bytes {
@@ -291,6 +300,7 @@ impl App {
         Ok(ImportSummary { created, updated, applied: true })
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn org_chart(&self, actor: &Person, focus: Option<PersonId>) -> AppResult<OrgChart> {
         let Some(focus) = focus else {
             return Ok(OrgChart { above: vec![], focus: None, below: people::reports_of(&self.db, None).await? });

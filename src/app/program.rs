@@ -126,6 +126,7 @@ impl App {
     }
 
     /// A pair's program: its sessions in the pair's order with what happened to each.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn program(&self, actor: &Person, series_id: Uuid) -> AppResult<ProgramView> {
         let series = self.require_program(actor, series_id, Action::Read, Resource::Program).await?;
         self.gather_program(actor, series).await
@@ -178,6 +179,7 @@ impl App {
     }
 
     /// Every regular 1:1 series the actor is in, with its program's progress.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn my_programs(&self, actor: &Person) -> AppResult<Vec<PairProgram>> {
         let mut out = vec![];
         for s in self.my_series(actor).await? {
@@ -201,6 +203,7 @@ impl App {
     }
 
     /// Starts the program for one pair. False when it had started already (nothing changes).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn start_program(&self, actor: &Person, series_id: Uuid) -> AppResult<bool> {
         self.require_program(actor, series_id, Action::Write, Resource::Program).await?;
         Ok(self.start_programs(actor, &[series_id]).await? == 1)
@@ -209,6 +212,7 @@ impl App {
     /// Starts the program for several pairs at once (a manager who inherits a team): every
     /// series is checked first; then all start in one transaction. Pairs that had started are
     /// left as they are. Returns how many started now.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn start_programs(&self, actor: &Person, series_ids: &[Uuid]) -> AppResult<usize> {
         if series_ids.is_empty() {
             return Err(Invalid::one("series_ids", "Choose at least one person to start the program with.").into());
@@ -251,6 +255,7 @@ impl App {
     /// Runs a session in a meeting of the pair still to come (the next one when none is
     /// chosen): its questions join the agenda (those already on it are left alone) and are
     /// remembered as used by the pair. Returns the meeting and how many questions were added.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn run_session(&self, actor: &Person, series_id: Uuid, key: &str, meeting_id: Option<Uuid>) -> AppResult<(Uuid, usize)> {
         let series = self.require_program(actor, series_id, Action::Write, Resource::Program).await?;
         let (view, status) = self.managed_session(actor, series, key).await?;
@@ -294,6 +299,7 @@ impl App {
     }
 
     /// Skips a session, or brings a skipped one back.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn skip_session(&self, actor: &Person, series_id: Uuid, key: &str, skip: bool) -> AppResult<()> {
         let series = self.require_program(actor, series_id, Action::Write, Resource::Program).await?;
         let (_, status) = self.managed_session(actor, series, key).await?;
@@ -305,6 +311,7 @@ impl App {
     }
 
     /// Moves a session one place up or down in the pair's order.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn move_session(&self, actor: &Person, series_id: Uuid, key: &str, up: bool) -> AppResult<()> {
         let series = self.require_program(actor, series_id, Action::Write, Resource::Program).await?;
         self.managed_session(actor, series, key).await?;
@@ -335,6 +342,7 @@ impl App {
 
     /// Marks a session done by hand (it is also done once its meeting took place, or when
     /// something was captured for it).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn mark_session_done(&self, actor: &Person, series_id: Uuid, key: &str) -> AppResult<()> {
         let series = self.require_program(actor, series_id, Action::Write, Resource::Program).await?;
         let (_, status) = self.managed_session(actor, series, key).await?;
@@ -350,6 +358,7 @@ impl App {
     /// into their draft; a manager's into "what my manager noted"), or the meeting's shared
     /// notes. Either of the pair may capture. The landing write and the capture's record are
     /// two commits (like a question and its memory).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn capture(&self, actor: &Person, series_id: Uuid, key: &str, input: CaptureInput) -> AppResult<SavedCapture> {
         let series = self.require_program(actor, series_id, Action::Write, Resource::ProgramCapture).await?;
         let view = self.gather_program(actor, series).await?;
@@ -472,6 +481,7 @@ impl App {
 
     /// The program as the meeting page and the prep view show it: None when the meeting's pair
     /// has no program (or it is not a regular 1:1).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn meeting_program(&self, actor: &Person, meeting_id: Uuid) -> AppResult<Option<MeetingProgram>> {
         let (series, _) = self.load_meeting(actor, meeting_id, Action::Read).await?;
         if series.kind != SeriesKind::Regular || !policy::allows(Self::program_role(actor, &series), Action::Read, Resource::Program) {

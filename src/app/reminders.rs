@@ -20,6 +20,7 @@ impl App {
     /// One pass of the reminder scheduler: queues every reminder that is due by the clock
     /// and not yet queued (idempotency keys make a second pass, or a second instance, queue
     /// nothing new). Returns how many were queued.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn run_scheduler(&self) -> AppResult<usize> {
         let now = self.clock.now();
         let mut queued = 0;

@@ -96,6 +96,7 @@ impl App {
     // ---- feedback ----
 
     /// Whom the actor gives feedback to: their manager (upward) and their direct reports.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn feedback_partners(&self, actor: &Person) -> AppResult<(Option<Person>, Vec<Person>)> {
         self.require(actor, actor, Action::Read, Resource::Profile).await?;
         let manager = match actor.manager_id {
@@ -107,6 +108,7 @@ impl App {
     }
 
     /// Gives feedback to one's manager or one of one's direct reports, as a draft or shared.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn give_feedback(&self, actor: &Person, input: FeedbackInput) -> AppResult<FeedbackItem> {
         let receiver = self.review_subject(PersonId(input.receiver_id)).await?;
         let shared = input.share;
@@ -175,6 +177,7 @@ impl App {
     }
 
     /// Shares a draft with its recipient. Only the giver may; sharing twice changes nothing.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn share_feedback(&self, actor: &Person, id: Uuid) -> AppResult<FeedbackItem> {
         let f = store::get_feedback(&self.db, id).await?.ok_or(AppError::NotFound)?;
         let receiver = self.review_subject(PersonId(f.receiver_id)).await?;
@@ -188,6 +191,7 @@ impl App {
     }
 
     /// One piece of feedback, if the actor may read it.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn feedback(&self, actor: &Person, id: Uuid) -> AppResult<FeedbackItem> {
         let f = store::get_feedback(&self.db, id).await?.ok_or(AppError::NotFound)?;
         let receiver = self.review_subject(PersonId(f.receiver_id)).await?;
@@ -196,6 +200,7 @@ impl App {
     }
 
     /// Feedback the actor gave (drafts included) or received (shared only), newest first.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn my_feedback(&self, actor: &Person) -> AppResult<Vec<FeedbackItem>> {
         self.require(actor, actor, Action::Read, Resource::Feedback { actor_is_giver: false, actor_is_recipient: true, shared: true })
             .await?;
@@ -205,6 +210,7 @@ impl App {
     }
 
     /// Feedback recorded in one 1:1: what was shared, and the actor's own drafts.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn meeting_feedback(&self, actor: &Person, meeting_id: Uuid) -> AppResult<Vec<FeedbackItem>> {
         self.load_meeting(actor, meeting_id, Action::Read).await?;
         let visible = self.readable_feedback(actor, store::feedback_for_meeting(&self.db, meeting_id).await?).await?;
@@ -213,12 +219,14 @@ impl App {
 
     // ---- periods ----
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn review_periods(&self, actor: &Person) -> AppResult<Vec<ReviewPeriod>> {
         self.require(actor, actor, Action::Read, Resource::ReviewPeriod).await?;
         Ok(store::periods(&self.db).await?)
     }
 
     /// Defines a period (admins). Overlapping or inverted periods are refused; nothing changes.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_review_period(&self, actor: &Person, name: &str, starts_on: Day, ends_on: Day) -> AppResult<ReviewPeriod> {
         self.require(actor, actor, Action::Write, Resource::ReviewPeriod).await?;
         let mut tx = self.db.begin().await?;
@@ -232,6 +240,7 @@ impl App {
     }
 
     /// A period by id, or by name (case-insensitive), for the CLI and links.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn review_period(&self, actor: &Person, key: &str) -> AppResult<ReviewPeriod> {
         self.require(actor, actor, Action::Read, Resource::ReviewPeriod).await?;
         let found = match Uuid::parse_str(key.trim()) {
@@ -244,6 +253,7 @@ impl App {
     // ---- the packet ----
 
     /// The review packet for a person and period, compiled from the record. Never private notes.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn review_packet(&self, actor: &Person, person_id: PersonId, period_id: Uuid) -> AppResult<Packet> {
         let person = self.review_subject(person_id).await?;
         self.require(actor, &person, Action::Read, Resource::ReviewPacket).await?;
@@ -254,6 +264,7 @@ impl App {
     /// What a review's statements may link, for the picker: the packet, and the text of each
     /// shared note in it, each read as the meeting's own page reads it (`load_meeting`), so
     /// the picker never shows what reading the item directly would not.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn review_evidence(
         &self,
         actor: &Person,
@@ -339,6 +350,7 @@ impl App {
     }
 
     /// A person's review for a period: the manager always (empty until written), the person once shared.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn review(&self, actor: &Person, person_id: PersonId, period_id: Uuid) -> AppResult<ReviewView> {
         let person = self.review_subject(person_id).await?;
         let period = store::get_period(&self.db, period_id).await?.ok_or(AppError::NotFound)?;
@@ -475,6 +487,7 @@ impl App {
     }
 
     /// Adds a statement to a person's review (their manager), linked to evidence the writer may see.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn add_statement(
         &self,
         actor: &Person,
@@ -498,6 +511,7 @@ impl App {
 
     /// Rewrites a statement of a review not yet shared: its kind, text and evidence.
     #[allow(clippy::too_many_arguments)]
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn update_statement(
         &self,
         actor: &Person,
@@ -521,6 +535,7 @@ impl App {
     }
 
     /// Removes a statement from a review not yet shared.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn delete_statement(&self, actor: &Person, person_id: PersonId, period_id: Uuid, statement_id: Uuid) -> AppResult<()> {
         let person = self.review_subject(person_id).await?;
         let (_, review) = self.review_in_writing(actor, &person, period_id).await?;
@@ -535,6 +550,7 @@ impl App {
 
     /// Shares a review with the person (their manager only). Flagged statements do not stop it:
     /// the answer lists them, so the manager knows which points are new to the person.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn share_review(&self, actor: &Person, person_id: PersonId, period_id: Uuid) -> AppResult<ReviewView> {
         let person = self.review_subject(person_id).await?;
         let period = store::get_period(&self.db, period_id).await?.ok_or(AppError::NotFound)?;
@@ -563,6 +579,7 @@ impl App {
     }
 
     /// The person acknowledges a shared review, optionally answering it.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn answer_review(&self, actor: &Person, person_id: PersonId, period_id: Uuid, answer: Option<&str>) -> AppResult<ReviewView> {
         let person = self.review_subject(person_id).await?;
         let period = store::get_period(&self.db, period_id).await?.ok_or(AppError::NotFound)?;

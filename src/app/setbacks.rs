@@ -60,6 +60,7 @@ impl App {
     }
 
     /// A person's setback records, the most recent first.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn setbacks(&self, actor: &Person, person_id: PersonId) -> AppResult<(Person, Vec<SetbackItem>)> {
         let person = self.setback_person(person_id).await?;
         // A new manager lists only the records they may read one by one: not the past ones
@@ -80,6 +81,7 @@ impl App {
         Ok((person, out))
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn setback(&self, actor: &Person, id: Uuid) -> AppResult<(Person, SetbackItem)> {
         let s = store::get_setback(&self.db, id).await?.ok_or(AppError::NotFound)?;
         let person = self.setback_person(PersonId(s.person_id)).await?;
@@ -88,6 +90,7 @@ impl App {
     }
 
     /// Whether the actor may record a setback about `person` (for links and forms).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn may_record_setback(&self, actor: &Person, person: &Person) -> bool {
         self.require(actor, person, Action::Write, Resource::SetbackRecord { actor_is_author: true }).await.is_ok()
     }
@@ -134,6 +137,7 @@ impl App {
     }
 
     /// Records a setback about `person_id`, with follow-up actions for the pair's next 1:1.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn record_setback(
         &self,
         actor: &Person,
@@ -217,6 +221,7 @@ impl App {
     }
 
     /// Changes a record (its author only), read at `version`.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn update_setback(&self, actor: &Person, id: Uuid, version: i64, input: &SetbackInput) -> AppResult<SetbackItem> {
         let current = store::get_setback(&self.db, id).await?.ok_or(AppError::NotFound)?;
         let is_author = current.author_id == actor.id.0;
@@ -242,6 +247,7 @@ impl App {
     }
 
     /// The person's 1:1s with their manager that a record may point at (most recent first).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn setback_meetings(&self, actor: &Person, person: &Person) -> AppResult<Vec<crate::domain::meeting::Meeting>> {
         self.require(actor, person, Action::Read, Resource::SetbackRecord { actor_is_author: false }).await?;
         let Some(series) = self.pair_series(person).await? else { return Ok(vec![]) };

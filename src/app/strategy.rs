@@ -50,6 +50,7 @@ impl App {
 
     /// Which 1:1s a talking point from the actor would reach now: the next meeting still to come
     /// of every active regular series led by the actor or anyone below them.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn strategy_reach(&self, actor: &Person) -> AppResult<Vec<Reach>> {
         self.require(actor, actor, Action::Write, Resource::StrategyPoint).await?;
         let now = self.clock.now();
@@ -75,6 +76,7 @@ impl App {
     }
 
     /// Places the talking point into every pair's next 1:1, all in one transaction.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn place_strategy(&self, actor: &Person, text: &str) -> AppResult<PlacementView> {
         self.require(actor, actor, Action::Write, Resource::StrategyPoint).await?;
         let text = rules::check_text(text)?;
@@ -131,6 +133,7 @@ impl App {
     }
 
     /// The actor's placements, newest first, with the pairs each reached.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn my_placements(&self, actor: &Person) -> AppResult<Vec<PlacementView>> {
         self.require(actor, actor, Action::Read, Resource::StrategyPoint).await?;
         let mut out = vec![];
@@ -157,6 +160,7 @@ impl App {
     /// Takes a placement back: its copies not yet discussed, in 1:1s that have not begun, are
     /// removed; discussed ones stay (they are the pair's history). Only its leader may.
     /// Returns (removed, kept).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn withdraw_strategy(&self, actor: &Person, placement_id: Uuid) -> AppResult<(u64, i64)> {
         let placement = store::get(&self.db, placement_id).await?.ok_or(AppError::NotFound)?;
         let leader = people::get(&self.db, placement.leader_id).await?.ok_or(AppError::NotFound)?;

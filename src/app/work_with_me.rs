@@ -39,6 +39,7 @@ impl App {
     }
 
     /// Whether the actor may read `subject`'s page (for links to it).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn can_read_work_with_me(&self, actor: &Person, subject: &Person) -> AppResult<bool> {
         let resource = self.work_with_me_resource(actor, subject).await?;
         match self.require(actor, subject, Action::Read, resource).await {
@@ -48,6 +49,7 @@ impl App {
         }
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn work_with_me(&self, actor: &Person, person_id: PersonId) -> AppResult<WorkWithMeView> {
         let person = crate::store::people::get(&self.db, person_id).await?.ok_or(AppError::NotFound)?;
         let resource = self.work_with_me_resource(actor, &person).await?;
@@ -76,6 +78,7 @@ impl App {
 
     /// Saves one's own page from `version` (0 for the first save). Unknown sections and long
     /// texts are refused, field by field; an older version is a conflict. Sharing stays as it was.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn save_work_with_me(
         &self,
         actor: &Person,
@@ -124,6 +127,7 @@ impl App {
     }
 
     /// Shares one's page with one's manager (and one's reports), or takes it back to a draft.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn share_work_with_me(&self, actor: &Person, person_id: PersonId, shared: bool) -> AppResult<WorkWithMeView> {
         let person = crate::store::people::get(&self.db, person_id).await?.ok_or(AppError::NotFound)?;
         let resource = self.work_with_me_resource(actor, &person).await?;

@@ -27,7 +27,13 @@ use templates::templates_command;
 pub fn init_logging(config: &Config) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_new(&config.log_level).unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // Each span says how long it took as it closes: at the default level that is one line per
+    // request (the `request` span); with `RAPPORT_LOG=info,rapport::app=debug`, every use case
+    // the request ran too (each is a debug span), so a slow request shows where its time went.
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_writer(std::io::stderr);
     let _ = match config.log_format {
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
         LogFormat::Text => builder.compact().try_init(),

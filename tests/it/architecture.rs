@@ -127,6 +127,28 @@ fn every_use_case_that_takes_an_actor_consults_the_policy() {
 }
 
 #[test]
+fn every_use_case_has_a_span_of_its_own() {
+    // So that `RAPPORT_LOG=info,rapport::app=debug` shows, for a slow request, which use cases
+    // it ran and how long each took.
+    for (file, text) in rust_files("src/app") {
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let Some(rest) = line.trim_start().strip_prefix("pub async fn ") else { continue };
+            let takes_self = rest.contains("(&self") || lines.get(i + 1).is_some_and(|l| l.trim_start().starts_with("&self"));
+            if !takes_self {
+                continue;
+            }
+            let above = lines[..i].iter().rev().find(|l| !l.trim_start().starts_with("///")).copied().unwrap_or("");
+            assert!(
+                above.trim() == "#[tracing::instrument(level = \"debug\", skip_all)]",
+                "{file}: `{}` has no `#[tracing::instrument(level = \"debug\", skip_all)]`",
+                rest.split('(').next().unwrap()
+            );
+        }
+    }
+}
+
+#[test]
 fn only_the_sqlite_writer_begins_transactions_by_hand() {
     // On SQLite one connection holds the write lock from `BEGIN IMMEDIATE` to `COMMIT`; only
     // the writer (src/store/writer.rs) may open, end or nest a transaction itself, because

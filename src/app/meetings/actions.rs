@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 impl App {
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn add_action(
         &self,
         actor: &Person,
@@ -83,6 +84,7 @@ impl App {
         self.published(meeting, "actions", by);
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn update_action(&self, actor: &Person, action_id: Uuid, expected_version: i64, patch: ActionPatch) -> AppResult<ActionItem> {
         let mut item = store::get_action(&self.db, action_id).await?.ok_or(AppError::NotFound)?;
         let series = store::get_series(&self.db, item.series_id).await?.ok_or(AppError::NotFound)?;
@@ -123,6 +125,7 @@ impl App {
     }
 
     /// Everything the actor has promised, across all their 1:1s.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn my_actions(&self, actor: &Person, only: Option<ActionKind>) -> AppResult<Vec<MyAction>> {
         let actions = store::open_actions_of(&self.db, actor.id, only).await?;
         if actions.is_empty() {
@@ -147,6 +150,7 @@ impl App {
     }
 
     /// Live updates for a meeting the actor is part of.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn subscribe_meeting(&self, actor: &Person, meeting_id: Uuid) -> AppResult<tokio::sync::broadcast::Receiver<MeetingEvent>> {
         self.load_meeting(actor, meeting_id, Action::Read).await?;
         Ok(self.events.subscribe(meeting_id))

@@ -11,6 +11,7 @@ use crate::store::{meetings as store, search};
 use uuid::Uuid;
 
 impl App {
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn add_point(&self, actor: &Person, meeting_id: Uuid, body: &str, recurring: bool) -> AppResult<TalkingPoint> {
         let (series, meeting) = self.load_meeting(actor, meeting_id, Action::Write).await?;
         let mut errors = Invalid::default();
@@ -55,6 +56,7 @@ impl App {
 
     /// Rewords (author only), ticks as discussed, marks recurring or writes the topic's note
     /// (either person).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn update_point(&self, actor: &Person, point_id: Uuid, expected_version: i64, patch: PointPatch) -> AppResult<TalkingPoint> {
         // A note sent with the note it was typed on is merged with what changed meanwhile; when
         // another change lands between reading the topic and writing it, read and merge again.
@@ -124,6 +126,7 @@ impl App {
     }
 
     /// Moves a topic one place up or down within the agenda as shown.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn reorder_point(&self, actor: &Person, point_id: Uuid, up: bool) -> AppResult<()> {
         let (series, meeting, point) = self.load_point(actor, point_id).await?;
         let mut points = store::points_of_meeting(&self.db, meeting.id).await?;
@@ -150,6 +153,7 @@ impl App {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn delete_point(&self, actor: &Person, point_id: Uuid, expected_version: i64) -> AppResult<()> {
         let (series, meeting, point) = self.load_point(actor, point_id).await?;
         if !self.may_change_topic(actor, &series, &point) {

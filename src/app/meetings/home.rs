@@ -106,6 +106,7 @@ impl HomeRow {
 impl App {
     /// The home's rows: of the actor's series (from [`App::my_series`]), the active ones, soonest
     /// next 1:1 first. Only what the pair's own pages show each of them.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn home(&self, actor: &Person, series: &[SeriesSummary]) -> AppResult<Vec<HomeRow>> {
         let now = self.clock.now();
         let today = now.with_timezone(&actor.timezone.tz()).date_naive();
@@ -180,6 +181,7 @@ impl App {
 
     /// Of each of the actor's coming 1:1s in `upcoming`: how many of the other person's topics
     /// are new since the actor last looked ([`App::looked_at_coming`]), as the home counts them.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn new_topics(&self, actor: &Person, upcoming: &[Upcoming]) -> AppResult<HashMap<Uuid, i64>> {
         let now = self.clock.now();
         let topics = topic_counts(store::topics_ahead(&self.db, actor.id, now - Duration::hours(12)).await?, actor);
@@ -194,6 +196,7 @@ impl App {
     /// on the home counts only topics added after this as new. Written only when the other
     /// person added a topic since the last mark (one read when they have topics on it at all),
     /// never on every view; nothing for a meeting that is over.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn looked_at_coming(&self, actor: &Person, v: &MeetingView) -> AppResult<()> {
         let now = self.clock.now();
         let theirs = v.points.iter().any(|p| p.author_id != actor.id && p.carried_from.is_none());
@@ -212,6 +215,7 @@ impl App {
 
     /// The regular 1:1s between the actor and `other` that have not ended, for a profile's
     /// "your 1:1s with them" (the actor being one of the pair, they may read it).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn series_with(&self, actor: &Person, other: &Person) -> AppResult<Option<uuid::Uuid>> {
         let found = store::regular_series_between(&self.db, actor.id, other.id).await?;
         Ok(found.filter(|(_, manager, teammate)| self.may_read_pair(actor, *manager, *teammate)).map(|(id, _, _)| id))

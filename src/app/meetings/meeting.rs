@@ -13,6 +13,7 @@ use chrono::{Duration, NaiveDate};
 use uuid::Uuid;
 
 impl App {
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn meeting_view(&self, actor: &Person, meeting_id: Uuid) -> AppResult<MeetingView> {
         let now = self.clock.now();
         if let Some(hit) = self.views.get(meeting_id, actor.id.0, now) {
@@ -84,6 +85,7 @@ impl App {
 
     /// Marks a meeting held, skipped or cancelled (with a reason for the last two), or back
     /// to scheduled. Nothing is deleted; points not discussed move on to the next meeting.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn set_meeting_status(
         &self,
         actor: &Person,
@@ -126,6 +128,7 @@ impl App {
     }
 
     /// Moves a meeting to another local date and time (in the series' time zone).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn move_meeting(
         &self,
         actor: &Person,
@@ -181,6 +184,7 @@ impl App {
     /// Why the meeting's time may not suit one of the two, as `actor` says it ("you" for
     /// themself, the other by first name): outside their usual working day, in their own zone,
     /// or in their focus hours where the actor may see those (as `focus_hours` decides).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn meeting_time_warnings(&self, actor: &Person, meeting_id: Uuid) -> AppResult<Vec<String>> {
         let (series, meeting) = self.load_meeting(actor, meeting_id, Action::Read).await?;
         let (manager, teammate) = self.pair_people(&series).await?;
@@ -202,6 +206,7 @@ impl App {
     }
 
     /// "Was this worth your time?" The teammate answers, once the meeting has begun.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn rate_meeting(&self, actor: &Person, meeting_id: Uuid, rating: i64, comment: &str) -> AppResult<Meeting> {
         let (series, meeting) = self.load_meeting(actor, meeting_id, Action::Write).await?;
         self.require_pair(actor, &series, Action::Write, Resource::MeetingRating)?;
@@ -224,6 +229,7 @@ impl App {
     }
 
     /// The actor's next meetings across all their 1:1s.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn upcoming_meetings(&self, actor: &Person, limit: i64) -> AppResult<Vec<Upcoming>> {
         let now = self.clock.now();
         for series in store::series_of_person(&self.db, actor.id).await? {

@@ -20,6 +20,7 @@ impl App {
     /// text was edited from (0 for a note that did not exist yet). If someone saved in
     /// between, the two edits are merged line by line; if they change the same lines, nothing
     /// is saved and both versions come back, place by place.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn save_note(&self, actor: &Person, meeting_id: Uuid, private: bool, body: &str, base_version: i64) -> AppResult<NoteSaved> {
         let resource = if private { Resource::PrivateNote { actor_is_author: true } } else { Resource::SharedMeetingContent };
         let meeting = store::get_meeting(&self.db, meeting_id).await?.ok_or(AppError::NotFound)?;

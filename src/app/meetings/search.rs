@@ -48,6 +48,7 @@ impl App {
 
     /// Searches every 1:1 the actor is part of: topics, shared notes, their own private notes
     /// and actions. The access rule is inside the query, so counts and limits never leak.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn search(
         &self,
         actor: &Person,
@@ -57,7 +58,7 @@ impl App {
         to: Option<DateTime<Utc>>,
     ) -> AppResult<Vec<SearchResult>> {
         let query = crate::domain::validation::search_query("q", query)?;
-        let _slot = match tokio::time::timeout(super::SEARCH_WAIT, self.search_gate.acquire()).await {
+        let _slot = match tokio::time::timeout(super::SEARCH_WAIT, self.search_gate.clone().acquire_owned()).await {
             Ok(Ok(slot)) => slot,
             _ => return Err(crate::app::AppError::Unavailable),
         };

@@ -12,6 +12,7 @@ use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
 impl App {
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create_series(&self, actor: &Person, input: SeriesInput) -> AppResult<Series> {
         let (series, teammate) = self.prepare_series(actor, input).await?;
         let mut tx = self.db.begin().await?;
@@ -123,6 +124,7 @@ impl App {
     }
 
     /// Pause, resume or end a series (its leader only).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn set_series_status(
         &self,
         actor: &Person,
@@ -152,6 +154,7 @@ impl App {
     }
 
     /// The series the actor is part of, with the other person and the next meeting.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn my_series(&self, actor: &Person) -> AppResult<Vec<SeriesSummary>> {
         let now = self.clock.now();
         let series = store::series_of_person(&self.db, actor.id).await?;
@@ -178,6 +181,7 @@ impl App {
     }
 
     /// A pair's timeline: what is coming and one page of the past, newest first.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn series_view(&self, actor: &Person, series_id: Uuid, before: Option<DateTime<Utc>>) -> AppResult<SeriesView> {
         let series = store::get_series(&self.db, series_id).await?.ok_or(AppError::NotFound)?;
         self.require_pair(actor, &series, Action::Read, Resource::SharedMeetingContent)?;
