@@ -26,6 +26,51 @@ pub fn unescape(cell: &str) -> &str {
     if cell.starts_with('\'') && quoted_formula(cell) { &cell[1..] } else { cell }
 }
 
+/// A CSV text with every `\r\n` made `\n`, as every importer reads it: the csv crate places a
+/// record that follows a `\r\n` on the `\n`, one line early (and a browser sends a pasted
+/// textarea with `\r\n`). Cells spanning lines keep their breaks, as `\n`.
+pub fn unix_lines(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\r') { std::borrow::Cow::Owned(text.replace("\r\n", "\n")) } else { std::borrow::Cow::Borrowed(text) }
+}
+
+/// The line (1-based, as an editor shows it) of byte offsets of a CSV text met in increasing
+/// order, as each record's position gives them, in a text read through [`unix_lines`]. Every
+/// CSV importer locates problems with it: the csv crate's own line numbers are one short for
+/// each blank line before a record.
+pub struct Lines<'a> {
+    text: &'a [u8],
+    byte: usize,
+    line: u64,
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Lines { text: text.as_bytes(), byte: 0, line: 1 }
+    }
+
+    /// The line byte `byte` stands on (counting on from the last offset asked, so a whole file
+    /// costs one pass).
+    pub fn at(&mut self, byte: u64) -> u64 {
+        let byte = usize::try_from(byte).unwrap_or(usize::MAX).min(self.text.len());
+        if byte < self.byte {
+            (self.byte, self.line) = (0, 1);
+        }
+        self.line += self.text[self.byte..byte].iter().filter(|b| **b == b'\n').count() as u64;
+        self.byte = byte;
+        self.line
+    }
+
+    /// The line of a record, or of the place a CSV error was found. The csv crate places a
+    /// record after blank lines at the first of them; a record never begins with a line break
+    /// (the reader skips blank lines), so those are stepped over.
+    pub fn of(&mut self, position: Option<&csv::Position>) -> u64 {
+        let Some(p) = position else { return 1 };
+        let start = usize::try_from(p.byte()).unwrap_or(usize::MAX).min(self.text.len());
+        let blank = self.text[start..].iter().take_while(|b| **b == b'\n').count();
+        self.at((start + blank) as u64)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

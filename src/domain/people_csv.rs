@@ -35,9 +35,10 @@ pub struct ImportPlan {
 /// in rapport to their manager's lower-cased e-mail, so that reporting lines can be checked
 /// across the file and the organisation together.
 pub fn plan(bytes: &[u8], existing: &HashMap<String, Option<String>>) -> Result<ImportPlan, Invalid> {
-    let text = decode(bytes)?;
+    let text = &*crate::domain::csv_cells::unix_lines(decode(bytes)?);
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut records = reader.records();
+    let mut lines = crate::domain::csv_cells::Lines::new(text);
     let mut errors = Invalid::default();
 
     // The header: the five columns, in any order.
@@ -47,7 +48,7 @@ pub fn plan(bytes: &[u8], existing: &HashMap<String, Option<String>>) -> Result<
                 FieldError::new("file", "The file is empty. Its first line must be: name,email,title,manager_email,timezone").at(1, 1),
             ]));
         }
-        Some(Err(e)) => return Err(Invalid(vec![csv_error(e)])),
+        Some(Err(e)) => return Err(Invalid(vec![csv_error(&mut lines, e)])),
         Some(Ok(h)) => h,
     };
     let mut index_of: HashMap<&str, usize> = HashMap::new();
@@ -87,11 +88,11 @@ pub fn plan(bytes: &[u8], existing: &HashMap<String, Option<String>>) -> Result<
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                errors.push(csv_error(e));
+                errors.push(csv_error(&mut lines, e));
                 continue;
             }
         };
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let line = lines.of(record.position());
         if record.iter().all(|f| f.trim().is_empty()) {
             continue; // blank lines are harmless
         }
@@ -210,8 +211,8 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<&str, Invalid> {
     })
 }
 
-fn csv_error(e: csv::Error) -> FieldError {
-    let line = e.position().map(|p| p.line()).unwrap_or(0);
+fn csv_error(lines: &mut crate::domain::csv_cells::Lines, e: csv::Error) -> FieldError {
+    let line = lines.of(e.position());
     FieldError::new("file", format!("This line cannot be read as CSV: {e}")).at(line, 1)
 }
 
@@ -251,6 +252,18 @@ mod tests {
         let csv = format!("{HEADER}Bo,bo@example.com,,,UTC\n\"Ada\nLovelace\",ada@example.com,,,UTC\n");
         let err = plan(csv.as_bytes(), &none()).unwrap_err();
         assert_eq!((err.0[0].field.as_str(), err.0[0].line, err.0[0].column), ("name", Some(3), Some(1)));
+    }
+
+    #[test]
+    fn a_file_with_windows_line_endings_is_located_as_one_with_unix_ones() {
+        let lf =
+            format!("{HEADER}Ada,ada@example.com,Director,,Europe/London\nBo,bo@example,Eng,,UTC\n\nCy,cy@example.com,Eng,,Nowhere/Town\n");
+        let crlf = lf.replace('\n', "\r\n");
+        let at = |csv: &str| {
+            plan(csv.as_bytes(), &none()).unwrap_err().0.iter().map(|e| (e.field.clone(), e.line, e.column)).collect::<Vec<_>>()
+        };
+        let want: Vec<(String, Option<u64>, Option<u64>)> = vec![("email".into(), Some(3), Some(2)), ("timezone".into(), Some(5), Some(5))];
+        assert_eq!((at(&lf), at(&crlf)), (want.clone(), want));
     }
 
     #[test]

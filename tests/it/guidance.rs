@@ -149,6 +149,13 @@ async fn imports_report_line_and_column_and_change_nothing(t: TestApp) {
     assert!(html.contains("Line 2, column 4:"), "{html}");
     assert!(html.contains("Nothing was imported"));
     assert!(html.contains("- [nope] Not fine?"));
+    // A textarea comes with Windows line endings: the place is the same as with Unix ones.
+    let crlf = "text,purposes\r\nGood question?,career\r\nBad purpose question?,carreer\r\n";
+    let r =
+        c.post(t.url("/questions/import")).form(&[("_csrf", token.as_str()), ("format", "csv"), ("file_text", crlf)]).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Line 3, column 23:"), "{html}");
     assert!(t.app.question_bank(&o.otto, &BankFilter::default()).await.unwrap().iter().all(|q| !q.own));
 }
 

@@ -8,16 +8,16 @@ use crate::domain::validation::{FieldError, Invalid};
 /// the track to its left, as merged cells export), then `area,competency[,description],level…`,
 /// then one row per competency. A blank area continues the area above.
 pub(super) fn from_csv(text: &str, name: &str) -> Result<(Raw, Invalid), Invalid> {
-    // The csv crate counts a CRLF-terminated record as starting on the line before; with LF
-    // only, every line number is right. (Cells are normalised to LF anyway.)
-    let text = text.replace("\r\n", "\n");
+    // Cells are normalised to LF; lines are counted as everywhere else (`csv_cells::Lines`).
+    let text = crate::domain::csv_cells::unix_lines(text);
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut lines = crate::domain::csv_cells::Lines::new(&text);
     let mut errors = Invalid::default();
     let mut rows: Vec<(u64, csv::StringRecord)> = Vec::new();
     for r in reader.records() {
         match r {
             Ok(rec) => {
-                let line = rec.position().map(|p| p.line()).unwrap_or(0);
+                let line = lines.of(rec.position());
                 if rec.iter().all(|f| f.trim().is_empty()) {
                     continue;
                 }
@@ -26,7 +26,7 @@ pub(super) fn from_csv(text: &str, name: &str) -> Result<(Raw, Invalid), Invalid
                 rows.push((line, rec));
             }
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                let line = lines.of(e.position());
                 return Err(Invalid(vec![FieldError::new("file", format!("This line cannot be read as CSV: {e}")).at(line, 1)]));
             }
         }

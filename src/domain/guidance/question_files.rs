@@ -94,20 +94,22 @@ pub(crate) fn split_purposes(cell: &str, line: u64, col: u64) -> Vec<(String, (u
 }
 
 pub(super) fn read_csv(text: &str) -> (Vec<Located>, Invalid) {
+    let text = &*crate::domain::csv_cells::unix_lines(text);
     let mut errors = Invalid::default();
     let mut rows = vec![];
     let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut header: Option<(usize, usize)> = None;
+    let mut lines = crate::domain::csv_cells::Lines::new(text);
     for rec in r.records() {
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(1);
+                let line = lines.of(e.position());
                 errors.push(FieldError::new("file", format!("This line cannot be read as CSV: {e}")).at(line, 1));
                 return (rows, errors);
             }
         };
-        let line = rec.position().map(|p| p.line()).unwrap_or(1);
+        let line = lines.of(rec.position());
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
         }

@@ -182,3 +182,18 @@ fn important_dates_and_time_off_are_suggested_with_their_reason() {
     let r = reasons(&h(d(12, 22), vec![], vec![holiday]), &t);
     assert!(r[0].0.contains("31 December") && r[0].1.contains("Winter holiday"), "{r:?}");
 }
+
+#[test]
+fn a_question_file_with_windows_line_endings_is_located_as_one_with_unix_ones() {
+    let lf = "text,purposes\nGood question?,career\nBad purpose question?,carreer\n";
+    let crlf = lf.replace('\n', "\r\n");
+    let at = |t: &str| {
+        parse_questions(t.as_bytes(), QuestionFormat::Csv, &HashSet::new())
+            .unwrap_err()
+            .0
+            .iter()
+            .map(|e| (e.line, e.column))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!((at(lf), at(&crlf)), (vec![(Some(3), Some(23))], vec![(Some(3), Some(23))]));
+}
