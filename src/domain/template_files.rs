@@ -44,12 +44,14 @@ impl Fill {
 
     /// The prompt with its placeholders filled in. Unknown ones (which checks refuse) stay as
     /// they are.
+    /// Placeholders are found as the check finds them, so any case fills (`{Teammate}`).
     pub fn apply(&self, text: &str) -> String {
-        let mut out = text.to_string();
-        for (k, v) in [("teammate", &self.teammate), ("manager", &self.manager), ("date", &self.date)] {
-            out = out.replace(&format!("{{{k}}}"), v);
-        }
-        out
+        super::guidance::fill_placeholders(text, |name| match name {
+            "teammate" => Some(self.teammate.as_str()),
+            "manager" => Some(self.manager.as_str()),
+            "date" => Some(self.date.as_str()),
+            _ => None,
+        })
     }
 }
 
@@ -377,6 +379,14 @@ mod tests {
             f.apply("{teammate}, what should {manager} know before {date}?"),
             "Grace, what should Ada know before Tuesday 1 December?"
         );
+    }
+
+    #[test]
+    fn placeholders_are_filled_by_the_same_rule_that_checks_them_whatever_their_case() {
+        let f = Fill::new("Grace Hopper", "Ada Lovelace", chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date"));
+        let text = "Hello {Teammate}! {MANAGER} meets you on {Date}; {team mate} is not a placeholder.";
+        assert_eq!(unknown_placeholder(text), None, "the check accepts every case");
+        assert_eq!(f.apply(text), "Hello Grace! Ada meets you on Tuesday 1 December; {team mate} is not a placeholder.");
     }
 
     #[test]

@@ -113,8 +113,9 @@ pub const PLACEHOLDERS: [(&str, &str); 3] = [
 
 /// Every `{name}` in a text, with the column (in characters, from 1) of its opening brace.
 /// Braces around anything that is not a plain lower-case word are left alone as text.
-fn placeholders_in(text: &str) -> Vec<(String, u64)> {
-    let chars: Vec<char> = text.chars().collect();
+/// Each `{word}` in `text`: the characters it spans (from its `{` to after its `}`) and its
+/// name in lower case. The one rule both the check and the filling use.
+fn placeholder_spans(chars: &[char]) -> Vec<(usize, usize, String)> {
     let mut out = vec![];
     let mut i = 0;
     while i < chars.len() {
@@ -124,12 +125,33 @@ fn placeholders_in(text: &str) -> Vec<(String, u64)> {
                 j += 1;
             }
             if j > i + 1 && j < chars.len() && chars[j] == '}' {
-                out.push((chars[i + 1..j].iter().collect::<String>().to_lowercase(), i as u64 + 1));
+                out.push((i, j + 1, chars[i + 1..j].iter().collect::<String>().to_lowercase()));
                 i = j;
             }
         }
         i += 1;
     }
+    out
+}
+
+fn placeholders_in(text: &str) -> Vec<(String, u64)> {
+    let chars: Vec<char> = text.chars().collect();
+    placeholder_spans(&chars).into_iter().map(|(start, _, name)| (name, start as u64 + 1)).collect()
+}
+
+/// `text` with each placeholder `value` knows replaced (by lower-case name); others stay.
+pub(crate) fn fill_placeholders<'a>(text: &str, value: impl Fn(&str) -> Option<&'a str>) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for (start, end, name) in placeholder_spans(&chars) {
+        if let Some(v) = value(&name) {
+            out.extend(&chars[from..start]);
+            out.push_str(v);
+            from = end;
+        }
+    }
+    out.extend(&chars[from..]);
     out
 }
 
