@@ -26,15 +26,46 @@ pub fn unescape(cell: &str) -> &str {
     if cell.starts_with('\'') && quoted_formula(cell) { &cell[1..] } else { cell }
 }
 
-/// A CSV text with every `\r\n` made `\n`, as every importer reads it: the csv crate places a
-/// record that follows a `\r\n` on the `\n`, one line early (and a browser sends a pasted
-/// textarea with `\r\n`). Cells spanning lines keep their breaks, as `\n`.
-pub fn unix_lines(text: &str) -> std::borrow::Cow<'_, str> {
+/// A CSV text as every importer reads it: without a byte-order mark, and with every `\r\n`
+/// made `\n` (the csv crate places a record that follows a `\r\n` on the `\n`, one line
+/// early; a browser sends a pasted textarea with `\r\n`). Cells spanning lines keep their
+/// breaks, as `\n`.
+pub fn normalised(text: &str) -> std::borrow::Cow<'_, str> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.contains('\r') { std::borrow::Cow::Owned(text.replace("\r\n", "\n")) } else { std::borrow::Cow::Borrowed(text) }
 }
 
+/// The character that separates cells, read from the first line: a comma, or the semicolon
+/// spreadsheets write where the comma is the decimal mark, or a tab; whichever the first line
+/// holds most of outside quotes (a comma when none).
+pub fn delimiter(text: &str) -> u8 {
+    let (mut quoted, mut counts) = (false, [0usize; 3]);
+    for ch in text.chars().take_while(|c| *c != '\n') {
+        match ch {
+            '"' => quoted = !quoted,
+            ',' if !quoted => counts[0] += 1,
+            ';' if !quoted => counts[1] += 1,
+            '\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let most = counts.iter().copied().max().unwrap_or(0);
+    if most == 0 || counts[0] == most {
+        b','
+    } else if counts[1] == most {
+        b';'
+    } else {
+        b'\t'
+    }
+}
+
+/// A reader of `text` (already [`normalised`]) with its [`delimiter`], records of any length.
+pub fn reader(text: &str) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter(text)).from_reader(text.as_bytes())
+}
+
 /// The line (1-based, as an editor shows it) of byte offsets of a CSV text met in increasing
-/// order, as each record's position gives them, in a text read through [`unix_lines`]. Every
+/// order, as each record's position gives them, in a text read through [`normalised`]. Every
 /// CSV importer locates problems with it: the csv crate's own line numbers are one short for
 /// each blank line before a record.
 pub struct Lines<'a> {

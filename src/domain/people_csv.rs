@@ -35,8 +35,8 @@ pub struct ImportPlan {
 /// in rapport to their manager's lower-cased e-mail, so that reporting lines can be checked
 /// across the file and the organisation together.
 pub fn plan(bytes: &[u8], existing: &HashMap<String, Option<String>>) -> Result<ImportPlan, Invalid> {
-    let text = &*crate::domain::csv_cells::unix_lines(decode(bytes)?);
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let text = &*crate::domain::csv_cells::normalised(decode(bytes)?);
+    let mut reader = crate::domain::csv_cells::reader(text);
     let mut records = reader.records();
     let mut lines = crate::domain::csv_cells::Lines::new(text);
     let mut errors = Invalid::default();
@@ -264,6 +264,14 @@ mod tests {
         };
         let want: Vec<(String, Option<u64>, Option<u64>)> = vec![("email".into(), Some(3), Some(2)), ("timezone".into(), Some(5), Some(5))];
         assert_eq!((at(&lf), at(&crlf)), (want.clone(), want));
+    }
+
+    #[test]
+    fn a_spreadsheet_file_with_semicolons_reads_as_the_plain_one() {
+        let plain = format!("{HEADER}Ada Lovelace,ada@example.com,\"Director, Research\",,Europe/London\n");
+        let semi = plain.replace(',', ";").replace("Director; Research", "Director, Research");
+        let (a, b) = (plan(plain.as_bytes(), &none()).unwrap(), plan(format!("\u{feff}{semi}").as_bytes(), &none()).unwrap());
+        assert_eq!((b.rows.len(), &b.rows[0].title, &b.rows[0].email.lower), (1, &a.rows[0].title, &a.rows[0].email.lower));
     }
 
     #[test]

@@ -9,8 +9,8 @@ use crate::domain::validation::{FieldError, Invalid};
 /// then one row per competency. A blank area continues the area above.
 pub(super) fn from_csv(text: &str, name: &str) -> Result<(Raw, Invalid), Invalid> {
     // Cells are normalised to LF; lines are counted as everywhere else (`csv_cells::Lines`).
-    let text = crate::domain::csv_cells::unix_lines(text);
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let text = crate::domain::csv_cells::normalised(text);
+    let mut reader = crate::domain::csv_cells::reader(&text);
     let mut lines = crate::domain::csv_cells::Lines::new(&text);
     let mut errors = Invalid::default();
     let mut rows: Vec<(u64, csv::StringRecord)> = Vec::new();
@@ -54,7 +54,8 @@ pub(super) fn from_csv(text: &str, name: &str) -> Result<(Raw, Invalid), Invalid
         errors.push(FieldError::new("header", "The second column must be \"competency\".").at(hline, 2));
     }
     let first_level = if h(2) == "description" { 3 } else { 2 };
-    let width = header.len();
+    // Empty columns a spreadsheet leaves after the last level are not levels.
+    let width = (0..header.len()).rev().find(|i| !header[*i].trim().is_empty()).map_or(0, |i| i + 1).max(2);
     if width <= first_level {
         errors.push(
             FieldError::new("header", "The header names no levels: add one column per level after the competency and its description.")
@@ -91,7 +92,7 @@ pub(super) fn from_csv(text: &str, name: &str) -> Result<(Raw, Invalid), Invalid
         }
     }
     if let Some((tline, tr)) = &track_row
-        && tr.len() > width
+        && beyond(tr, width)
     {
         errors.push(
             FieldError::new("row", format!("This line has {} columns; the header has {width}.", tr.len())).at(*tline, width as u64 + 1),
@@ -99,7 +100,10 @@ pub(super) fn from_csv(text: &str, name: &str) -> Result<(Raw, Invalid), Invalid
     }
     let level_names: Vec<Text> = raw.tracks.iter().flat_map(|t| t.levels.iter().cloned()).collect();
     raw.areas_loc = Loc { line: hline + 1, col: 1 };
-    for (line, rec) in rows {
+    for (line, mut rec) in rows {
+        if !beyond(&rec, width) {
+            rec.truncate(width);
+        }
         if rec.len() != width {
             errors.push(
                 FieldError::new("row", format!("This line has {} columns; the header has {width}.", rec.len()))
@@ -125,12 +129,22 @@ pub(super) fn from_csv(text: &str, name: &str) -> Result<(Raw, Invalid), Invalid
                 .collect(),
             expectations_loc: locs[first_level],
         };
-        match raw.areas.last_mut() {
-            Some(a) if area.value.is_empty() || a.name.value == area.value => a.competencies.push(comp),
-            _ => raw.areas.push(RawArea { name: area, competencies: vec![comp] }),
+        // An empty area cell continues the area above; an area met again gathers its rows
+        // wherever they are in the file.
+        let same =
+            if area.value.is_empty() { raw.areas.len().checked_sub(1) } else { raw.areas.iter().position(|a| a.name.value == area.value) };
+        match same {
+            Some(i) => raw.areas[i].competencies.push(comp),
+            None => raw.areas.push(RawArea { name: area, competencies: vec![comp] }),
         }
     }
     Ok((raw, errors))
+}
+
+/// Whether a line holds something past the header's `width` columns (empty cells there are
+/// what spreadsheets leave and are ignored).
+fn beyond(rec: &csv::StringRecord, width: usize) -> bool {
+    rec.iter().skip(width).any(|c| !c.trim().is_empty())
 }
 
 pub(super) fn export_csv(f: &Framework) -> String {

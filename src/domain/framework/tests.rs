@@ -111,6 +111,27 @@ fn a_matrix_without_a_track_row_and_with_merged_areas_reads() {
 }
 
 #[test]
+fn spreadsheet_variants_read_as_the_plain_file_does() {
+    let plain = "area,competency,Junior,Senior\nCraft,Code,a,b\nCraft,Tests,c,d\nPeople,Mentoring,e,f\n";
+    let want = parse(plain.as_bytes(), Format::Csv, "X").unwrap();
+    // Semicolons (Excel in much of Europe), tabs, and a semicolon file whose cells hold commas.
+    for variant in [plain.replace(',', ";"), plain.replace(',', "\t")] {
+        assert_eq!(parse(variant.as_bytes(), Format::Csv, "X").unwrap(), want, "{variant}");
+    }
+    let commas = "area;competency;Junior;Senior\nCraft;Code;\"a, with a comma\";b\n";
+    assert_eq!(parse(commas.as_bytes(), Format::Csv, "X").unwrap().expectation("Code", "Junior"), Some("a, with a comma"));
+    // Empty columns a spreadsheet leaves at the end of every line, and a byte-order mark.
+    let trailing = "\u{feff}area,competency,Junior,Senior,,\nCraft,Code,a,b,,\nCraft,Tests,c,d,,\nPeople,Mentoring,e,f,,\n";
+    assert_eq!(parse(trailing.as_bytes(), Format::Csv, "X").unwrap(), want);
+    // An area's rows need not be next to each other: they gather under the area, in file order.
+    let apart = "area,competency,Junior,Senior\nCraft,Code,a,b\nPeople,Mentoring,e,f\nCraft,Tests,c,d\n";
+    assert_eq!(parse(apart.as_bytes(), Format::Csv, "X").unwrap(), want);
+    // A cell past the header's columns that holds something is still a problem, where it is.
+    let e = parse("area,competency,Junior\nCraft,Code,a,,oops\n".as_bytes(), Format::Csv, "X").unwrap_err();
+    assert_eq!(located(&e), vec![(2, 4, "row".into())]);
+}
+
+#[test]
 fn bad_bytes_and_big_files_are_refused_with_a_place() {
     let e = parse(b"area,competency,L1\nCr\xe9ft,A,b\n", Format::Csv, "X").unwrap_err();
     assert_eq!((e.0[0].line, e.0[0].column), (Some(2), Some(3)));

@@ -94,10 +94,11 @@ pub(crate) fn split_purposes(cell: &str, line: u64, col: u64) -> Vec<(String, (u
 }
 
 pub(super) fn read_csv(text: &str) -> (Vec<Located>, Invalid) {
-    let text = &*crate::domain::csv_cells::unix_lines(text);
+    let text = &*crate::domain::csv_cells::normalised(text);
     let mut errors = Invalid::default();
     let mut rows = vec![];
-    let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut r = crate::domain::csv_cells::reader(text);
+    let delimiter = char::from(crate::domain::csv_cells::delimiter(text));
     let mut header: Option<(usize, usize)> = None;
     let mut lines = crate::domain::csv_cells::Lines::new(text);
     for rec in r.records() {
@@ -115,7 +116,7 @@ pub(super) fn read_csv(text: &str) -> (Vec<Located>, Invalid) {
         }
         // The column of each cell on its line (cells quoted across lines are rare here).
         let line_text = text.lines().nth(line as usize - 1).unwrap_or("");
-        let cols = cell_columns(line_text, rec.len());
+        let cols = cell_columns(line_text, rec.len(), delimiter);
         let Some((ti, pi)) = header else {
             let names: Vec<String> = rec.iter().map(|c| c.trim().to_lowercase()).collect();
             let ti = names.iter().position(|n| n == "text" || n == "question");
@@ -150,13 +151,13 @@ pub(super) fn line_text_quoted(line: &str, col: u64) -> bool {
 }
 
 /// 1-based columns where each of `n` cells starts on a CSV line.
-pub(super) fn cell_columns(line: &str, n: usize) -> Vec<u64> {
+pub(super) fn cell_columns(line: &str, n: usize, delimiter: char) -> Vec<u64> {
     let mut cols = vec![1];
     let mut quoted = false;
     for (i, ch) in line.chars().enumerate() {
         match ch {
             '"' => quoted = !quoted,
-            ',' if !quoted => cols.push(i as u64 + 2),
+            c if c == delimiter && !quoted => cols.push(i as u64 + 2),
             _ => {}
         }
     }

@@ -197,3 +197,15 @@ fn a_question_file_with_windows_line_endings_is_located_as_one_with_unix_ones() 
     };
     assert_eq!((at(lf), at(&crlf)), (vec![(Some(3), Some(23))], vec![(Some(3), Some(23))]));
 }
+
+#[test]
+fn a_question_file_from_a_spreadsheet_with_semicolons_and_a_byte_order_mark_reads_as_the_plain_one() {
+    let plain = "text,purposes\n\"Well, how are you?\",wellbeing\nWhat next?,career plans\n";
+    let want = parse_questions(plain.as_bytes(), QuestionFormat::Csv, &HashSet::new()).unwrap();
+    let semi = "\u{feff}text;purposes\r\n\"Well, how are you?\";wellbeing\r\nWhat next?;career plans\r\n";
+    assert_eq!(parse_questions(semi.as_bytes(), QuestionFormat::Csv, &HashSet::new()).unwrap(), want);
+    // And a problem in it is found where it is.
+    let bad = "text;purposes\nFine?;career\nNot fine?;carreer\n";
+    let e = parse_questions(bad.as_bytes(), QuestionFormat::Csv, &HashSet::new()).unwrap_err();
+    assert_eq!(e.0.iter().map(|e| (e.line, e.column)).collect::<Vec<_>>(), vec![(Some(3), Some(11))]);
+}
