@@ -162,6 +162,9 @@ pub struct CompetencyReadiness {
     pub competency: String,
     /// What the next level expects.
     pub expectation: String,
+    /// False when the next level expects nothing of it (an empty cell of the framework): it is
+    /// shown as "not expected" and counts neither as met nor in the total.
+    pub expected: bool,
     pub met: bool,
     /// The manager assessment the answer rests on (none yet: not met).
     pub rating: Option<Rating>,
@@ -208,11 +211,14 @@ pub fn readiness(framework: &Framework, level: &str, assessments: &[Assessment],
         .competencies()
         .map(|(area, c)| {
             let last = latest(&counted, AssessmentKind::Manager, &c.name);
-            let met = last.as_ref().and_then(|a| implied_rank(framework, a)).is_some_and(|r| r >= next.rank as i64);
+            let expectation = c.expectations.get(next.column).cloned().unwrap_or_default();
+            let expected = !expectation.is_empty();
+            let met = expected && last.as_ref().and_then(|a| implied_rank(framework, a)).is_some_and(|r| r >= next.rank as i64);
             CompetencyReadiness {
                 area: area.name.clone(),
                 competency: c.name.clone(),
-                expectation: c.expectations.get(next.column).cloned().unwrap_or_default(),
+                expectation,
+                expected,
                 met,
                 rating: last.as_ref().map(|a| a.rating),
                 assessed_level: last.as_ref().map(|a| a.level.clone()),
@@ -226,7 +232,7 @@ pub fn readiness(framework: &Framework, level: &str, assessments: &[Assessment],
     Some(Readiness {
         current_level: current.name.to_string(),
         next_level: next.name.to_string(),
-        total: competencies.len(),
+        total: competencies.iter().filter(|c| c.expected).count(),
         met,
         competencies,
     })
@@ -433,6 +439,21 @@ mod tests {
         assert_eq!(h.iter().map(|p| p.met).collect::<Vec<_>>(), vec![0, 2, 1]);
         assert!(readiness(&f, "L3", &history, None).is_none(), "no level after the last");
         assert_eq!(readiness(&f, "L1", &[], None).unwrap().met, 0);
+    }
+
+    #[test]
+    fn a_competency_not_expected_at_the_next_level_is_shown_as_such_and_never_counted_unmet() {
+        let mut f = fw();
+        // "Talk" is only expected from L3 on (an empty cell at L1 and L2).
+        f.areas[0].competencies[1].expectations = vec![String::new(), String::new(), "e3".into()];
+        let r = readiness(&f, "L1", &[a(Manager, "Code", "L1", Exceeds, 1)], None).unwrap();
+        assert_eq!((r.met, r.total), (1, 1), "only what L2 expects counts");
+        let talk = &r.competencies[1];
+        assert_eq!((talk.competency.as_str(), talk.expected, talk.met), ("Talk", false, false));
+        assert!(r.competencies[0].expected);
+        assert_eq!(readiness_history(&f, "L1", &[a(Manager, "Code", "L1", Exceeds, 1)])[0].total, 1);
+        // At L2 the next level expects it: it counts again.
+        assert_eq!(readiness(&f, "L2", &[], None).unwrap().total, 2);
     }
 
     #[test]

@@ -15,6 +15,7 @@ use rapport::domain::schedule::Cadence;
 use serde_json::{Value, json};
 
 on_both!(
+    a_framework_with_empty_cells_says_not_expected_and_readiness_leaves_them_out,
     frameworks_import_and_export_in_every_format_and_round_trip,
     a_changed_framework_is_a_new_version_and_old_assessments_keep_theirs,
     bad_files_are_refused_with_line_and_column_and_change_nothing,
@@ -146,8 +147,9 @@ async fn bad_files_are_refused_with_line_and_column_and_change_nothing(t: TestAp
     // (format, name, file, (line, column, field) of a problem it must report)
     type Case = (&'static str, &'static str, Vec<u8>, (u64, u64, &'static str));
     let cases: Vec<Case> = vec![
-        // an empty expectation (line 3, the E2 column)
-        ("csv", "X", b"area,competency,description,E1,E2\nCraft,Code,,fine,\nCraft,Tests,,a,b\n".to_vec(), (2, 5, "expectation")),
+        // a competency expected at no level (an empty cell alone means "not expected at that
+        // level"; empty at every level is a mistake), at its first level's cell
+        ("csv", "X", b"area,competency,description,E1,E2\nCraft,Code,,,\nCraft,Tests,,a,b\n".to_vec(), (2, 4, "expectation")),
         // a row with the wrong number of columns
         ("csv", "X", b"area,competency,E1,E2\nCraft,Code,a,b\nCraft,Tests,a\n".to_vec(), (3, 4, "row")),
         // a duplicate competency name
@@ -425,6 +427,34 @@ async fn plans_record_steps_progress_and_overdue_steps(t: TestApp) {
     assert!(matches!(t.app.overdue_steps(&o.otto, o.ivy.id).await, Err(AppError::NotFound)));
 }
 
+/// A spreadsheet that leaves a competency's cell empty where a level does not expect it is
+/// imported as it is; the growth page and readiness say "not expected", and the framework
+/// exports and re-imports unchanged.
+async fn a_framework_with_empty_cells_says_not_expected_and_readiness_leaves_them_out(t: TestApp) {
+    let o = an_organisation(&t).await;
+    t.clock.set(at("2026-03-02T08:00:00Z"));
+    let csv = "area,competency,Engineer,Senior,Lead\nCraft,Code,Writes it,Designs it,Sets direction\nPeople,Leadership,,,Leads a team\n";
+    let out = t.app.import_framework(&o.ada, csv.as_bytes(), Format::Csv, "Ladder", true).await.unwrap();
+    t.app.set_level(&o.emil, o.ivy.id, out.framework_id, "Engineer").await.unwrap();
+    t.app.assess(&o.emil, o.ivy.id, "Code", "exceeds", "Shipped the importer").await.unwrap();
+    let (c, _) = t.signed_in("emil.manager@example.com").await;
+    let page = c.get(t.url(&format!("/people/{}/growth", o.ivy.id))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Not expected at this level."), "now and next of Leadership");
+    assert!(page.contains("1 of 1 competencies met (1 not expected at Senior)"), "{page}");
+    assert!(page.contains("Not expected at Senior"));
+    let r = t.app.growth(&o.emil, o.ivy.id).await.unwrap().readiness.unwrap();
+    assert_eq!((r.met, r.total), (1, 1));
+    let exported = c
+        .get(t.url(&format!("/api/v1/frameworks/{}/export?format=csv", out.framework_id)))
+        .bearer_auth(t.token(&o.ada).await)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(exported.status(), 200);
+    let again = t.app.import_framework(&o.ada, exported.text().await.unwrap().as_bytes(), Format::Csv, "Ladder", true).await.unwrap();
+    assert_eq!(again.change, "unchanged", "an empty cell round-trips");
+}
+
 async fn the_growth_page_shows_now_and_next_side_by_side_with_a_chart(t: TestApp) {
     let o = an_organisation(&t).await;
     t.clock.set(at("2026-03-02T08:00:00Z"));
@@ -597,11 +627,12 @@ fn the_command_line_imports_checks_and_exports_frameworks() {
         .unwrap();
     assert!(admin.status.success(), "{}", String::from_utf8_lossy(&admin.stderr));
     let bad = dir.path().join("ladder.csv");
-    std::fs::write(&bad, "area,competency,Junior,Senior\nCraft,Code,a,b\nCraft,Tests,a,\n").unwrap();
+    // Tests is expected at no level (one empty cell alone would mean "not expected there").
+    std::fs::write(&bad, "area,competency,Junior,Senior\nCraft,Code,a,b\nCraft,Tests,,\n").unwrap();
     let out = rapport_cli(dir.path()).args(["framework", "import"]).arg(&bad).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("Nothing was imported") && err.contains("ladder.csv:line 3, column 4 (expectation)"), "{err}");
+    assert!(err.contains("Nothing was imported") && err.contains("ladder.csv:line 3, column 3 (expectation)"), "{err}");
 
     let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("frameworks/example.yaml");
     let out = rapport_cli(dir.path()).args(["framework", "import", "--dry-run"]).arg(&example).output().unwrap();

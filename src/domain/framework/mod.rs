@@ -104,7 +104,9 @@ impl Framework {
     pub fn summary(&self) -> Summary {
         let levels = self.levels().len();
         let competencies = self.competencies().count();
-        Summary { tracks: self.tracks.len(), levels, areas: self.areas.len(), competencies, expectations: levels * competencies }
+        // Cells left empty (not expected at that level) are not expectations.
+        let expectations = self.competencies().map(|(_, c)| c.expectations.iter().filter(|e| !e.is_empty()).count()).sum();
+        Summary { tracks: self.tracks.len(), levels, areas: self.areas.len(), competencies, expectations }
     }
 }
 

@@ -333,6 +333,9 @@ pub(super) fn validate(raw: Raw) -> Result<Framework, Invalid> {
             let mut expectations = Vec::new();
             for l in &levels {
                 match by_level.get(&l.value) {
+                    // An empty cell: not expected at this level (people leadership before a
+                    // senior level, say).
+                    Some(t) if t.value.is_empty() => expectations.push(String::new()),
                     Some(t) => {
                         check_text(
                             t,
@@ -349,6 +352,14 @@ pub(super) fn validate(raw: Raw) -> Result<Framework, Invalid> {
                         format!("\"{}\" says nothing for the level \"{}\": every level needs an expectation.", c.name.value, l.value),
                     )),
                 }
+            }
+            if expectations.len() == levels.len() && expectations.iter().all(|e| e.is_empty()) {
+                let at = c.expectations.first().map_or(c.expectations_loc, |(_, t)| t.loc);
+                errors.push(err(
+                    "expectation",
+                    at,
+                    format!("\"{}\" is expected at no level: write what at least one level expects.", c.name.value),
+                ));
             }
             competencies.push(Competency { name: c.name.value, description: c.description.value, expectations });
         }
