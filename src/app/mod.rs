@@ -46,6 +46,8 @@ pub struct App {
     pub views: Arc<cache::ViewCache>,
     /// What `/metrics` reports (see [`App::metrics_text`]).
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// What the reminder scheduler noted in its last passes (see [`reminders`]).
+    pub scheduler: Arc<reminders::SchedulerMemory>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -105,6 +107,7 @@ impl App {
             events: Arc::new(events::Events::default()),
             views: Arc::new(cache::ViewCache::default()),
             metrics: Arc::new(crate::metrics::Metrics::default()),
+            scheduler: Arc::new(reminders::SchedulerMemory::default()),
         }
     }
 
