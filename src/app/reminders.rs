@@ -117,7 +117,7 @@ impl App {
             match result {
                 Ok((n, next)) => {
                     queued += n;
-                    self.scheduler.set_next(kind, Some(next.min(now + LOOK_AGAIN).max(now)));
+                    self.scheduler.set_next(kind, Some(next.max(now)));
                 }
                 Err(e) => {
                     // Looked at again in the next pass.
@@ -338,14 +338,14 @@ impl App {
             due.push((format!("gap:{}:{}", series.id, since.format("%Y-%m-%dT%H:%M")), series, since, last));
         }
         let open = self.not_yet_queued(due.iter().map(|d| d.0.clone()).collect(), now).await?;
+        let due: Vec<_> = due.into_iter().filter(|d| open.contains(&d.0)).collect();
+        let people = self.with_settings(due.iter().flat_map(|d| [d.1.manager_id.0, d.1.teammate_id.0]).collect()).await?;
         let mut queued = 0;
         for (key, series, since, last) in due {
-            if !open.contains(&key) {
+            let (Some((manager, settings)), Some((teammate, _))) = (people.get(&series.manager_id), people.get(&series.teammate_id)) else {
                 continue;
-            }
-            let (manager, teammate) = self.pair_people(&series).await?;
-            let settings = self.settings_of(manager.id).await?;
-            let tz = to_tz(&manager);
+            };
+            let tz = to_tz(manager);
             if !settings.gap_alert {
                 continue;
             }
