@@ -366,7 +366,7 @@ impl App {
                 mail::gap_alert::Mail { name: &manager.name, other: &teammate.name, since: &since_text, next: &next_meeting, link: &link }
                     .render(&subject)?;
             let chat = format!("{subject}: {link}");
-            if self.queue_reminder(&key, &manager, r, chat).await? {
+            if self.queue_reminder(&key, manager, r, chat).await? {
                 queued += 1;
             }
             self.scheduler.learn(key, now);

@@ -152,13 +152,7 @@ pub async fn existing_keys(db: &Db, keys: &[String]) -> Result<std::collections:
     for chunk in keys.chunks(500) {
         let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
         let q = format!("SELECT idempotency_key FROM job WHERE idempotency_key IN ({})", marks.join(", "));
-        let rows: Vec<String> = on_db!(db, p => {
-            let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(q.clone()));
-            for key in chunk {
-                query = query.bind(key);
-            }
-            query.fetch_all(p).await
-        })?;
+        let rows: Vec<String> = on_db!(db, p => chunk.iter().fold(sqlx::query_scalar(sqlx::AssertSqlSafe(q.clone())), |q, key| q.bind(key)).fetch_all(p).await)?;
         found.extend(rows);
     }
     Ok(found)

@@ -134,13 +134,8 @@ pub async fn reminder_settings_of(db: &Db, people: &[Uuid]) -> Result<std::colle
     for chunk in people.chunks(500) {
         let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
         let q = format!("SELECT person_id, {SETTINGS_COLS} FROM reminder_settings WHERE person_id IN ({})", marks.join(", "));
-        let rows: Vec<PersonSettingsRow> = on_db!(db, p => {
-            let mut query = sqlx::query_as(sqlx::AssertSqlSafe(q.clone()));
-            for id in chunk {
-                query = query.bind(*id);
-            }
-            query.fetch_all(p).await
-        })?;
+        let rows: Vec<PersonSettingsRow> =
+            on_db!(db, p => chunk.iter().fold(sqlx::query_as(sqlx::AssertSqlSafe(q.clone())), |q, id| q.bind(*id)).fetch_all(p).await)?;
         out.extend(rows.into_iter().map(|r| (r.person_id, settings(r.settings))));
     }
     Ok(out)
@@ -246,10 +241,12 @@ pub async fn webhook_url(tx: &mut Tx, person: PersonId) -> Result<Option<String>
 /// Active regular series with the start of the last meeting that took place by `now` (held,
 /// or scheduled and begun), for the "no 1:1 in three weeks" alert.
 pub async fn active_regular_series_with_last_meeting(db: &Db, now: DateTime<Utc>) -> Result<Vec<(Series, Option<DateTime<Utc>>)>> {
-    // One statement: each series' last meeting is read from the (series_id, starts_at) index.
+    // One statement: each series' last meeting is read from the (series_id, starts_at) index,
+    // newest first, stopping at the first that counts.
     let q = format!(
-        "SELECT {SERIES_COLS}, (SELECT MAX(m.starts_at) FROM meeting m WHERE m.series_id = s.id AND m.starts_at <= $1 \
-         AND m.status IN ('held', 'scheduled')) AS last_started FROM series s WHERE s.status = 'active' AND s.kind = 'regular' ORDER BY s.id"
+        "SELECT {SERIES_COLS}, (SELECT m.starts_at FROM meeting m WHERE m.series_id = s.id AND m.starts_at <= $1 \
+         AND m.status IN ('held', 'scheduled') ORDER BY m.starts_at DESC LIMIT 1) AS last_started \
+         FROM series s WHERE s.status = 'active' AND s.kind = 'regular' ORDER BY s.id"
     );
     let rows: Vec<SeriesWithLast> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(now).fetch_all(p).await)?;
     rows.into_iter().map(|r| Ok((series(r.series)?, r.last_started))).collect()
