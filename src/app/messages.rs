@@ -160,6 +160,10 @@ impl App {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn run_jobs(&self, worker: &str) -> AppResult<usize> {
         let mut total = 0;
+        // Idle, the worker only reads: a claim is a write (and, on SQLite, a disk flush).
+        if !jobs::any_due(&self.db, self.clock.now()).await? {
+            return Ok(0);
+        }
         loop {
             let now = self.clock.now();
             let lease = now + Duration::seconds(self.config.job_lease_secs as i64);

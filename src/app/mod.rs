@@ -48,6 +48,8 @@ pub struct App {
     pub metrics: Arc<crate::metrics::Metrics>,
     /// Searches running at once (see [`meetings::SEARCH_WAIT`]).
     pub search_gate: Arc<tokio::sync::Semaphore>,
+    /// What the reminder scheduler noted in its last passes (see [`reminders`]).
+    pub scheduler: Arc<reminders::SchedulerMemory>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -108,6 +110,7 @@ impl App {
             views: Arc::new(cache::ViewCache::default()),
             metrics: Arc::new(crate::metrics::Metrics::default()),
             search_gate: Arc::new(tokio::sync::Semaphore::new(meetings::search_slots())),
+            scheduler: Arc::new(reminders::SchedulerMemory::default()),
         }
     }
 

@@ -48,6 +48,15 @@ const CLAIM_POSTGRES: &str = "UPDATE job SET state = 'running', attempts = attem
     ORDER BY run_at LIMIT $4 FOR UPDATE SKIP LOCKED) \
     RETURNING id, kind, payload, idempotency_key, attempts, max_attempts";
 
+/// Whether any job is due (queued and due, or running with a lease that ran out), read
+/// without a transaction: an idle worker asks this, and takes the writer only when it is so.
+pub async fn any_due(db: &Db, now: DateTime<Utc>) -> Result<bool> {
+    const Q: &str = "SELECT 1 FROM job WHERE state = 'queued' AND run_at <= $1 \
+        UNION ALL SELECT 1 FROM job WHERE state = 'running' AND lease_expires_at <= $1 LIMIT 1";
+    let row: Option<i32> = on_db!(db, p => sqlx::query_scalar(Q).bind(now).fetch_optional(p).await)?;
+    Ok(row.is_some())
+}
+
 /// Claims up to `limit` due jobs (queued and due, or running with a lease that ran out) for
 /// `worker` until `lease_until`, and commits the claim at once.
 pub async fn claim(db: &Db, worker: &str, now: DateTime<Utc>, lease_until: DateTime<Utc>, limit: i64) -> Result<Vec<ClaimedJob>> {
@@ -137,10 +146,14 @@ pub async fn count_with_prefix(db: &Db, prefix: &str) -> Result<i64> {
     Ok(on_db!(db, p => sqlx::query_scalar(Q).bind(format!("{prefix}%")).fetch_one(p).await)?)
 }
 
-/// The keys of jobs queued since `since`, so a scheduler pass can skip what it queued before
-/// without asking once per candidate.
-pub async fn keys_since(db: &Db, since: DateTime<Utc>) -> Result<std::collections::HashSet<String>> {
-    const Q: &str = "SELECT idempotency_key FROM job WHERE created_at >= $1";
-    let keys: Vec<String> = on_db!(db, p => sqlx::query_scalar(Q).bind(since).fetch_all(p).await)?;
-    Ok(keys.into_iter().collect())
+/// Which of `keys` have a job (any state), a few hundred keys per statement.
+pub async fn existing_keys(db: &Db, keys: &[String]) -> Result<std::collections::HashSet<String>> {
+    let mut found = std::collections::HashSet::new();
+    for chunk in keys.chunks(500) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let q = format!("SELECT idempotency_key FROM job WHERE idempotency_key IN ({})", marks.join(", "));
+        let rows: Vec<String> = on_db!(db, p => chunk.iter().fold(sqlx::query_scalar(sqlx::AssertSqlSafe(q.clone())), |q, key| q.bind(key)).fetch_all(p).await)?;
+        found.extend(rows);
+    }
+    Ok(found)
 }

@@ -122,24 +122,49 @@ struct SettingsRow {
 }
 
 pub async fn reminder_settings(db: &Db, person: PersonId) -> Result<Option<ReminderSettings>> {
-    const Q: &str = "SELECT prep_reminder, prep_hours, topic_nudge, overdue_actions, gap_alert, weekly_digest, quiet_start, quiet_end, webhook_url, \
-        team_webhook_url FROM reminder_settings WHERE person_id = $1";
-    let row: Option<SettingsRow> = on_db!(db, p => sqlx::query_as(Q).bind(person.0).fetch_optional(p).await)?;
-    Ok(row.map(|r| {
-        let d = ReminderSettings::default();
-        ReminderSettings {
-            prep_reminder: r.prep_reminder,
-            prep_hours: r.prep_hours as u32,
-            topic_nudge: r.topic_nudge,
-            overdue_actions: r.overdue_actions,
-            gap_alert: r.gap_alert,
-            weekly_digest: r.weekly_digest,
-            quiet_start: NaiveTime::parse_from_str(&r.quiet_start, "%H:%M").unwrap_or(d.quiet_start),
-            quiet_end: NaiveTime::parse_from_str(&r.quiet_end, "%H:%M").unwrap_or(d.quiet_end),
-            webhook_url: r.webhook_url,
-            team_webhook_url: r.team_webhook_url,
-        }
-    }))
+    let q = format!("SELECT {SETTINGS_COLS} FROM reminder_settings WHERE person_id = $1");
+    let row: Option<SettingsRow> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(person.0).fetch_optional(p).await)?;
+    Ok(row.map(settings))
+}
+
+/// The reminder settings of each of `people` who saved any (the others keep the defaults), a
+/// few hundred people per statement.
+pub async fn reminder_settings_of(db: &Db, people: &[Uuid]) -> Result<std::collections::HashMap<Uuid, ReminderSettings>> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in people.chunks(500) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let q = format!("SELECT person_id, {SETTINGS_COLS} FROM reminder_settings WHERE person_id IN ({})", marks.join(", "));
+        let rows: Vec<PersonSettingsRow> =
+            on_db!(db, p => chunk.iter().fold(sqlx::query_as(sqlx::AssertSqlSafe(q.clone())), |q, id| q.bind(*id)).fetch_all(p).await)?;
+        out.extend(rows.into_iter().map(|r| (r.person_id, settings(r.settings))));
+    }
+    Ok(out)
+}
+
+const SETTINGS_COLS: &str = "prep_reminder, prep_hours, topic_nudge, overdue_actions, gap_alert, weekly_digest, quiet_start, quiet_end, \
+    webhook_url, team_webhook_url";
+
+#[derive(sqlx::FromRow)]
+struct PersonSettingsRow {
+    person_id: Uuid,
+    #[sqlx(flatten)]
+    settings: SettingsRow,
+}
+
+fn settings(r: SettingsRow) -> ReminderSettings {
+    let d = ReminderSettings::default();
+    ReminderSettings {
+        prep_reminder: r.prep_reminder,
+        prep_hours: r.prep_hours as u32,
+        topic_nudge: r.topic_nudge,
+        overdue_actions: r.overdue_actions,
+        gap_alert: r.gap_alert,
+        weekly_digest: r.weekly_digest,
+        quiet_start: NaiveTime::parse_from_str(&r.quiet_start, "%H:%M").unwrap_or(d.quiet_start),
+        quiet_end: NaiveTime::parse_from_str(&r.quiet_end, "%H:%M").unwrap_or(d.quiet_end),
+        webhook_url: r.webhook_url,
+        team_webhook_url: r.team_webhook_url,
+    }
 }
 
 pub async fn save_reminder_settings(db: &Db, person: PersonId, s: &ReminderSettings, now: DateTime<Utc>) -> Result<()> {
@@ -216,16 +241,29 @@ pub async fn webhook_url(tx: &mut Tx, person: PersonId) -> Result<Option<String>
 /// Active regular series with the start of the last meeting that took place by `now` (held,
 /// or scheduled and begun), for the "no 1:1 in three weeks" alert.
 pub async fn active_regular_series_with_last_meeting(db: &Db, now: DateTime<Utc>) -> Result<Vec<(Series, Option<DateTime<Utc>>)>> {
-    let q = format!("SELECT {SERIES_COLS} FROM series s WHERE s.status = 'active' AND s.kind = 'regular' ORDER BY s.id");
-    let rows: Vec<SeriesRow> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).fetch_all(p).await)?;
-    const LAST: &str = "SELECT MAX(starts_at) FROM meeting WHERE series_id = $1 AND starts_at <= $2 AND status IN ('held', 'scheduled')";
-    let mut out = vec![];
-    for r in rows {
-        let s = series(r)?;
-        let last: Option<DateTime<Utc>> = on_db!(db, p => sqlx::query_scalar(LAST).bind(s.id).bind(now).fetch_one(p).await)?;
-        out.push((s, last));
-    }
-    Ok(out)
+    // One statement: each series' last meeting is read from the (series_id, starts_at) index,
+    // newest first, stopping at the first that counts.
+    let q = format!(
+        "SELECT {SERIES_COLS}, (SELECT m.starts_at FROM meeting m WHERE m.series_id = s.id AND m.starts_at <= $1 \
+         AND m.status IN ('held', 'scheduled') ORDER BY m.starts_at DESC LIMIT 1) AS last_started \
+         FROM series s WHERE s.status = 'active' AND s.kind = 'regular' ORDER BY s.id"
+    );
+    let rows: Vec<SeriesWithLast> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(now).fetch_all(p).await)?;
+    rows.into_iter().map(|r| Ok((series(r.series)?, r.last_started))).collect()
+}
+
+#[derive(sqlx::FromRow)]
+struct SeriesWithLast {
+    #[sqlx(flatten)]
+    series: SeriesRow,
+    last_started: Option<DateTime<Utc>>,
+}
+
+/// The start of the first scheduled meeting after `after`, if any: when the next meeting
+/// enters the reminder scheduler's window.
+pub async fn first_scheduled_after(db: &Db, after: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
+    const Q: &str = "SELECT starts_at FROM meeting WHERE starts_at > $1 AND status = 'scheduled' ORDER BY starts_at LIMIT 1";
+    Ok(on_db!(db, p => sqlx::query_scalar(Q).bind(after).fetch_optional(p).await)?)
 }
 
 /// Everyone who can sign in, for the weekly digest.

@@ -305,12 +305,22 @@ impl Db {
     }
 }
 
+/// Write transactions committed by this process so far (every write is one; see [`writes_committed`]).
+static WRITES_COMMITTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many write transactions this process has committed, on any database: the reminder
+/// scheduler looks again at what it had set aside when this moves on.
+pub fn writes_committed() -> u64 {
+    WRITES_COMMITTED.load(std::sync::atomic::Ordering::Acquire)
+}
+
 impl Tx {
     pub async fn commit(self) -> Result<()> {
         match self {
             Tx::Sqlite(t) => t.commit().await?,
             Tx::Postgres(t) => t.commit().await?,
         }
+        WRITES_COMMITTED.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         Ok(())
     }
 }

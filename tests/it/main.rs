@@ -30,6 +30,7 @@ mod people;
 mod privacy;
 mod program;
 mod reviews;
+mod scheduler;
 mod schema;
 mod store_writer;
 mod strategy;

@@ -324,6 +324,10 @@ pub mod statements {
     use tracing_subscriber::layer::{Context, Layer};
 
     static COUNT: AtomicUsize = AtomicUsize::new(0);
+    /// Of those counted, the statements that write (INSERT, UPDATE, DELETE, a savepoint).
+    static WRITES: AtomicUsize = AtomicUsize::new(0);
+    /// The span whose statements are counted: the server's "request" unless [`count_in`] names another.
+    static SPAN: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
 
     struct Count;
 
@@ -332,10 +336,12 @@ pub mod statements {
             if !event.metadata().target().starts_with("sqlx::query") {
                 return;
             }
-            // Only what a request runs: the scheduler's passes and the test's own set-up run
-            // outside the server's "request" span, whenever they happen to.
-            let in_request = ctx.event_scope(event).is_some_and(|mut scope| scope.any(|span| span.name() == "request"));
-            if !in_request {
+            // Only what a request runs (or, after `count_in`, what runs in the span it names):
+            // the scheduler's passes and the test's own set-up run outside the server's
+            // "request" span, whenever they happen to.
+            let name = *SPAN.get_or_init(|| "request");
+            let in_span = ctx.event_scope(event).is_some_and(|mut scope| scope.any(|span| span.name() == name));
+            if !in_span {
                 return;
             }
             struct Sql(String, String);
@@ -362,14 +368,30 @@ pub mod statements {
                 Ok(_) => eprintln!("statement: {}", sql.0),
                 Err(_) => {}
             }
+            let first = sql.0.trim_start_matches('"').to_ascii_uppercase();
+            if ["INSERT", "UPDATE", "DELETE", "SAVEPOINT", "BEGIN IMMEDIATE"].iter().any(|w| first.starts_with(w)) {
+                WRITES.fetch_add(1, Ordering::SeqCst);
+            }
             COUNT.fetch_add(1, Ordering::SeqCst);
         }
     }
 
     /// Starts counting; panics when another subscriber was installed first (nothing would be counted).
     pub fn count() {
+        count_in("request");
+    }
+
+    /// Starts counting the statements run inside spans named `span` (the scheduler's pass runs
+    /// in "scheduler"); otherwise as [`count`].
+    pub fn count_in(span: &'static str) {
         use tracing_subscriber::prelude::*;
+        assert_eq!(*SPAN.get_or_init(|| span), span, "one span per test");
         tracing_subscriber::registry().with(Count).try_init().expect("the statement counter is the only subscriber");
+    }
+
+    /// Statements counted so far, and of them those that write.
+    pub fn so_far() -> (usize, usize) {
+        (COUNT.load(Ordering::SeqCst), WRITES.load(Ordering::SeqCst))
     }
 
     /// The fewest statements any of `tries` runs of `run` took (background work, such as the
