@@ -25,8 +25,9 @@
 //! IMMEDIATE` (and the pool rolls back any that would: [`end_forgotten_transaction`]).
 //!
 //! The write-ahead log stays under [`WAL_LIMIT`] (see [`checkpoint_while_holding`]): past
-//! [`CHECKPOINT_AT`], the commit that crossed it checkpoints and truncates the log before the
-//! writer passes to anyone else.
+//! [`CHECKPOINT_AT`] a background task copies it while writes go on, then takes the writer
+//! briefly to finish and truncate it; past [`HOLD_AT`] the commit that crossed it does so
+//! itself before the writer passes to anyone else.
 
 use crate::metrics::{self, Histogram};
 use sqlx::pool::PoolConnection;
@@ -41,13 +42,14 @@ const MAX_BATCH: usize = 256;
 /// The write-ahead log never grows past this size (`-wal` file, in bytes).
 pub const WAL_LIMIT: u64 = 64 * 1024 * 1024;
 
-/// Past this size the log is checkpointed and truncated before the next write begins, waiting
-/// at most [`READER_WAIT`] for readers still using it.
+/// Past this size the background task checkpoints the log and truncates it, waiting at most
+/// [`READER_WAIT`] for readers still using it.
 pub const CHECKPOINT_AT: u64 = 16 * 1024 * 1024;
 
-/// Past this size no write begins until the checkpoint has succeeded, however long readers
-/// hold it up (up to [`HOLD_AT_MOST`]). The room left to [`WAL_LIMIT`], 32 MiB, is more than
-/// one batch writes (the demo's bulk transactions stay near 8 MiB).
+/// Past this size (the background task fell behind) the commit that crossed it checkpoints
+/// before the next write begins, and no write begins until that has succeeded, however long
+/// readers hold it up (up to [`HOLD_AT_MOST`]). The room left to [`WAL_LIMIT`], 32 MiB, is
+/// more than one batch writes (the demo's bulk transactions stay near 8 MiB).
 pub const HOLD_AT: u64 = 32 * 1024 * 1024;
 
 /// How long a checkpoint waits for readers before the writer lets writes go on.
@@ -80,6 +82,8 @@ struct Writer {
     stats: WriteStats,
     /// The `-wal` file (none for an in-memory database).
     wal: Option<std::path::PathBuf>,
+    /// Wakes the background checkpointer when a commit takes the log past [`CHECKPOINT_AT`].
+    wake: tokio::sync::Notify,
 }
 
 /// What `/metrics` reports of the writer.
@@ -111,6 +115,7 @@ impl SqliteDb {
     pub fn new(pool: SqlitePool, before_commit: &'static [&'static str], wal: Option<std::path::PathBuf>) -> SqliteDb {
         let writer = Writer {
             wal,
+            wake: tokio::sync::Notify::new(),
             before_commit,
             state: Arc::new(Mutex::new(State::default())),
             waiting: AtomicUsize::new(0),
@@ -148,11 +153,11 @@ impl SqliteDb {
     /// Copies the write-ahead log into the database file on a connection of its own once
     /// writes have paused for a second (PASSIVE: blocks no one, and a log it copied completely
     /// starts again from its beginning at the next write). A checkpoint writes and flushes the
-    /// database file; done in the middle of a burst of writes it makes every commit behind it
-    /// wait for the disk, so during bursts the log is left to grow up to [`CHECKPOINT_AT`],
-    /// where the writer itself checkpoints (see [`checkpoint_while_holding`]). This task also
-    /// catches a log grown past that by writes that did not go through the writer (there are
-    /// none today; migrations run before it starts). Stops when the pool closes; when the last
+    /// database file; done in the middle of a burst of writes it would make every commit
+    /// behind it wait for the disk. So past [`CHECKPOINT_AT`] (woken by the commit that
+    /// crossed it, or on its next tick) it first copies the log with PASSIVE while writes go
+    /// on, and only then takes the writer to copy what was written meanwhile and truncate the
+    /// log (see [`checkpoint_while_holding`]). Stops when the pool closes; when the last
     /// connection closes, SQLite checkpoints whatever is left and removes the log.
     pub fn checkpoint_in_background(&self) {
         let pool = self.pool.clone();
@@ -164,13 +169,19 @@ impl SqliteDb {
             let mut tick = tokio::time::interval(std::time::Duration::from_millis(250));
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             while !pool.is_closed() {
-                tick.tick().await;
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    _ = writer.wake.notified() => {}
+                }
                 if writer.wal_bytes() > CHECKPOINT_AT {
+                    // Most of the copying, while writes go on.
+                    let _ = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await;
                     let mut guard = writer.state.clone().lock_owned().await;
-                    if guard.conn.is_some() {
-                        // A batch is open: commit it for its finisher, which then checkpoints.
-                        commit_batch(&mut guard, &writer).await;
-                    } else if let Ok(mut conn) = pool.acquire().await {
+                    // A batch left open for its finisher is committed now, by us.
+                    commit_batch(&mut guard, &writer).await;
+                    if writer.wal_bytes() > CHECKPOINT_AT
+                        && let Ok(mut conn) = pool.acquire().await
+                    {
                         checkpoint_while_holding(&mut guard, &writer, &mut conn).await;
                     }
                     continue;
@@ -369,8 +380,11 @@ async fn commit_batch(guard: &mut State, writer: &Writer) {
                 let _ = m.send(Ok(()));
             }
             // Acknowledged; the writer is still held, so nothing new is written meanwhile.
-            if writer.wal_bytes() > CHECKPOINT_AT {
+            let wal = writer.wal_bytes();
+            if wal > HOLD_AT {
                 checkpoint_while_holding(guard, writer, &mut conn).await;
+            } else if wal > CHECKPOINT_AT {
+                writer.wake.notify_one();
             }
         }
         Err(e) => {
@@ -394,7 +408,8 @@ async fn abandon(guard: &mut State, why: &str) {
 }
 
 /// Checkpoints the log and truncates it to nothing, on `conn` (outside any transaction), by
-/// whoever holds the writer (`_held`): the commit that took the log past [`CHECKPOINT_AT`].
+/// whoever holds the writer (`held`): the background task past [`CHECKPOINT_AT`], after a
+/// PASSIVE checkpoint copied most of the log, or the commit that took it past [`HOLD_AT`].
 ///
 /// Why this cannot be starved. A PASSIVE checkpoint copies only what no reader still needs and
 /// never resets the log while any reader uses it, so steady writes with overlapping reads can
