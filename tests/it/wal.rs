@@ -11,7 +11,7 @@ use std::time::Duration;
 const LIMIT: u64 = 64 * 1024 * 1024;
 
 /// Samples the size of `wal` every 20 ms until `stop`: the largest size seen.
-pub fn watch_wal(wal: std::path::PathBuf, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<u64> {
+fn watch_wal(wal: std::path::PathBuf, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<u64> {
     std::thread::spawn(move || {
         let mut largest = 0;
         while !stop.load(Ordering::Relaxed) {
@@ -53,9 +53,8 @@ async fn sustained_writes_with_a_long_reader_keep_the_log_under_its_limit() {
     // its search text): about 200 MB of log in all.
     let saved = Arc::new(AtomicU64::new(0));
     let mut writers = vec![];
-    for w in 0..4usize {
-        let (app, manager, saved) = (t.app.clone(), pair.manager.clone(), saved.clone());
-        let meeting = meetings[w].id;
+    for (w, meeting) in meetings.iter().take(4).enumerate() {
+        let (app, manager, saved, meeting) = (t.app.clone(), pair.manager.clone(), saved.clone(), meeting.id);
         writers.push(tokio::spawn(async move {
             let mut version = 0;
             for i in 0..300usize {
