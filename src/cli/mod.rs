@@ -40,6 +40,12 @@ pub fn init_logging(config: &Config) {
     };
 }
 
+/// Every database a command opened, closed by [`run`] when the command ends, whether it
+/// succeeded or not. On SQLite, closing the last connection copies the write-ahead log into
+/// the database file and removes it; a process that exits with connections open leaves the
+/// log behind for the next program that opens the database to copy.
+static OPENED: std::sync::Mutex<Vec<Db>> = std::sync::Mutex::new(Vec::new());
+
 async fn open(config: &Config, migrate: bool) -> anyhow::Result<App> {
     if config.database_url.is_none() {
         std::fs::create_dir_all(&config.data_dir)
@@ -47,6 +53,7 @@ async fn open(config: &Config, migrate: bool) -> anyhow::Result<App> {
     }
     let url = config.database_url();
     let db = Db::connect(&url).await.with_context(|| format!("cannot open the database {}", crate::store::redact_url(&url)))?;
+    OPENED.lock().unwrap_or_else(|e| e.into_inner()).push(db.clone());
     if migrate {
         db.migrate().await.context("database migration failed")?;
     }
@@ -54,6 +61,15 @@ async fn open(config: &Config, migrate: bool) -> anyhow::Result<App> {
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let result = run_command(cli).await;
+    let opened = std::mem::take(&mut *OPENED.lock().unwrap_or_else(|e| e.into_inner()));
+    for db in opened {
+        db.close().await;
+    }
+    result
+}
+
+async fn run_command(cli: Cli) -> anyhow::Result<()> {
     if let Command::Config { command: ConfigCommand::Example } = cli.command {
         print!("{}", crate::config::EXAMPLE);
         return Ok(());

@@ -60,7 +60,9 @@ const RATING_COMMENTS: &[&str] = &["", "", "Clear next steps", "Helpful to talk 
 /// topics, a shared note, a rating most weeks and an action item every fourth, written
 /// in bulk. Produces about 2.6 million meetings for 10,000 people over five years.
 pub async fn large(app: &App, people: &[NewPerson], years: u32, rng: &mut Rng, progress: bool) -> anyhow::Result<()> {
-    use crate::store::bulk::{Batch, Value as V};
+    use crate::store::bulk::{Batch, BulkTx, Value as V};
+    // Rows per transaction: about 8 MB of log each (see `BulkTx`).
+    const ROWS_PER_TX: u64 = 25_000;
     let now = app.clock.now();
     let today = now.date_naive();
     let bar = if progress { indicatif::ProgressBar::new(people.len() as u64) } else { indicatif::ProgressBar::hidden() };
@@ -68,8 +70,7 @@ pub async fn large(app: &App, people: &[NewPerson], years: u32, rng: &mut Rng, p
         indicatif::ProgressStyle::with_template("{msg:12} [{bar:40}] {pos}/{len} ({eta})").expect("valid template").progress_chars("=> "),
     );
     bar.set_message("1:1 history");
-    let mut tx = app.db.begin().await?;
-    let triggers = crate::store::bulk::without_triggers(&mut tx).await?;
+    let mut tx = BulkTx::begin(&app.db).await?;
     let mut series_rows = Batch::new(
         "series",
         &[
@@ -147,6 +148,7 @@ pub async fn large(app: &App, people: &[NewPerson], years: u32, rng: &mut Rng, p
     );
     let mut docs = Batch::new("search_doc", &["kind", "ref_id", "series_id", "meeting_id", "occurred_at", "body", "scope"]);
     let start = today - Duration::weeks(52 * years as i64);
+    let mut committed = 0;
     for (i, teammate) in people.iter().enumerate() {
         if i % 100 == 0 {
             bar.set_position(i as u64);
@@ -308,17 +310,20 @@ pub async fn large(app: &App, people: &[NewPerson], years: u32, rng: &mut Rng, p
         let batches = [&series_rows, &meetings, &points, &notes, &revisions, &actions, &docs];
         if batches.iter().any(|b| b.is_full()) {
             for b in [&mut series_rows, &mut meetings, &mut points, &mut notes, &mut revisions, &mut actions, &mut docs] {
-                b.flush(&mut tx).await?;
+                b.flush(tx.tx()).await?;
+            }
+            let flushed: u64 = [&series_rows, &meetings, &points, &notes, &revisions, &actions, &docs].iter().map(|b| b.written).sum();
+            if flushed - committed >= ROWS_PER_TX {
+                tx.commit().await?;
+                tx = BulkTx::begin(&app.db).await?;
+                committed = flushed;
             }
         }
     }
     // Parents before children: the foreign keys hold at every flush.
     for b in [&mut series_rows, &mut meetings, &mut points, &mut notes, &mut revisions, &mut actions, &mut docs] {
-        b.flush(&mut tx).await?;
+        b.flush(tx.tx()).await?;
     }
-    bar.set_message("search index");
-    crate::store::bulk::rebuild_search(&mut tx).await?;
-    crate::store::bulk::restore_triggers(&mut tx, triggers).await?;
     tx.commit().await?;
     bar.finish_with_message("1:1 history");
     Ok(())

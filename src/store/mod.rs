@@ -194,9 +194,13 @@ impl Db {
                 .busy_timeout(Duration::from_secs(10))
                 .pragma("temp_store", "memory")
                 // Checkpoints (copying the WAL into the database file, with its own fsync) run
-                // in the background when writes pause, not inside whichever commit happens to
-                // cross the limit (see `SqliteDb::checkpoint_in_background`).
+                // in the background when writes pause, and by the writer past a size (see
+                // `writer::checkpoint_while_holding`), not inside whichever commit happens to
+                // cross SQLite's own threshold.
                 .pragma("wal_autocheckpoint", if memory { "1000" } else { "0" })
+                // A log copied in full by a quiet-time checkpoint is cut back to 4 MiB when
+                // the next write starts it again from its beginning.
+                .pragma("journal_size_limit", "4194304")
                 // 8 MB of page cache per connection (8 connections): memory stays bounded on big databases.
                 .pragma("cache_size", "-8000");
             // An in-memory database exists once per connection, so it gets exactly one.
@@ -212,10 +216,10 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts.clone())
                 .await?;
-            let opts_path = std::path::PathBuf::from(format!("{}-wal", opts.get_filename().display()));
-            let db = writer::SqliteDb::new(pool, search::SQLITE_BEFORE_COMMIT);
+            let wal = (!memory).then(|| std::path::PathBuf::from(format!("{}-wal", opts.get_filename().display())));
+            let db = writer::SqliteDb::new(pool, search::SQLITE_BEFORE_COMMIT, wal);
             if !memory {
-                db.checkpoint_in_background(opts_path);
+                db.checkpoint_in_background();
             }
             Ok(Db::Sqlite(db))
         } else {

@@ -23,6 +23,11 @@
 //! channel: a `begin` whose caller left undoes its savepoint, a `commit` whose caller left
 //! still finishes the batch. A connection never goes back to the pool inside `BEGIN
 //! IMMEDIATE` (and the pool rolls back any that would: [`end_forgotten_transaction`]).
+//!
+//! The write-ahead log stays under [`WAL_LIMIT`] (see [`checkpoint_while_holding`]): past
+//! [`CHECKPOINT_AT`] a background task copies it while writes go on, then takes the writer
+//! briefly to finish and truncate it; past [`HOLD_AT`] the commit that crossed it does so
+//! itself before the writer passes to anyone else.
 
 use crate::metrics::{self, Histogram};
 use sqlx::pool::PoolConnection;
@@ -34,8 +39,29 @@ use tokio::sync::{Mutex, OwnedMutexGuard, oneshot};
 /// A batch never grows past this many transactions before it is committed.
 const MAX_BATCH: usize = 256;
 
-/// The write-ahead log is checkpointed at once, busy or not, beyond this size.
-pub const WAL_LIMIT: u64 = 256 * 1024 * 1024;
+/// The write-ahead log never grows past this size (`-wal` file, in bytes).
+pub const WAL_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// Past this size the background task checkpoints the log and truncates it, waiting at most
+/// [`READER_WAIT`] for readers still using it.
+pub const CHECKPOINT_AT: u64 = 16 * 1024 * 1024;
+
+/// Past this size (the background task fell behind) the commit that crossed it checkpoints
+/// before the next write begins, and no write begins until that has succeeded, however long
+/// readers hold it up (up to [`HOLD_AT_MOST`]). The room left to [`WAL_LIMIT`], 32 MiB, is
+/// more than one batch writes (the demo's bulk transactions stay near 8 MiB).
+pub const HOLD_AT: u64 = 32 * 1024 * 1024;
+
+/// How long a checkpoint waits for readers before the writer lets writes go on.
+const READER_WAIT: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// How long writes are held past [`HOLD_AT`] waiting for readers (a page's read takes
+/// milliseconds; this only runs out for a reader stuck for that long).
+const HOLD_AT_MOST: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The connection's usual wait for a lock (`busy_timeout`, set in `Db::connect`), restored
+/// after a checkpoint's shorter wait.
+const BUSY_TIMEOUT_MS: u64 = 10_000;
 
 #[derive(Clone, Debug)]
 pub struct SqliteDb {
@@ -54,6 +80,10 @@ struct Writer {
     commits: AtomicU64,
     /// Transactions per outer commit, and how long each waited for the writer.
     stats: WriteStats,
+    /// The `-wal` file (none for an in-memory database).
+    wal: Option<std::path::PathBuf>,
+    /// Wakes the background checkpointer when a commit takes the log past [`CHECKPOINT_AT`].
+    wake: tokio::sync::Notify,
 }
 
 /// What `/metrics` reports of the writer.
@@ -71,6 +101,9 @@ struct State {
     batch: u64,
     /// Transactions whose savepoint was released, waiting for the outer commit.
     members: Vec<oneshot::Sender<Ack>>,
+    /// A checkpoint between [`CHECKPOINT_AT`] and [`HOLD_AT`] that readers held up is not
+    /// tried again before this, so commits meanwhile do not each wait for the same reader.
+    retry_checkpoint_at: Option<std::time::Instant>,
 }
 
 /// What a member of a batch is told: its outer commit's outcome.
@@ -79,8 +112,10 @@ type Ack = sqlx::Result<()>;
 impl SqliteDb {
     /// `before_commit` runs in every outer transaction just before its commit (once per batch,
     /// not once per write).
-    pub fn new(pool: SqlitePool, before_commit: &'static [&'static str]) -> SqliteDb {
+    pub fn new(pool: SqlitePool, before_commit: &'static [&'static str], wal: Option<std::path::PathBuf>) -> SqliteDb {
         let writer = Writer {
+            wal,
+            wake: tokio::sync::Notify::new(),
             before_commit,
             state: Arc::new(Mutex::new(State::default())),
             waiting: AtomicUsize::new(0),
@@ -115,13 +150,16 @@ impl SqliteDb {
         answer.await.unwrap_or_else(|_| Err(sqlx::Error::Protocol("the writer stopped before beginning".into())))
     }
 
-    /// Copies the write-ahead log (`wal`, the file's path) into the database file on a
-    /// connection of its own: once writes have paused for a second, or at once when the log
-    /// has grown past [`WAL_LIMIT`]. A checkpoint writes and flushes the database file; done
-    /// in the middle of a burst of writes it makes every commit behind it wait for the disk.
-    /// PASSIVE never blocks writers or readers. Stops when the pool closes; when the last
-    /// connection closes, SQLite checkpoints whatever is left.
-    pub fn checkpoint_in_background(&self, wal: std::path::PathBuf) {
+    /// Copies the write-ahead log into the database file on a connection of its own once
+    /// writes have paused for a second (PASSIVE: blocks no one, and a log it copied completely
+    /// starts again from its beginning at the next write). A checkpoint writes and flushes the
+    /// database file; done in the middle of a burst of writes it would make every commit
+    /// behind it wait for the disk. So past [`CHECKPOINT_AT`] (woken by the commit that
+    /// crossed it, or on its next tick) it first copies the log with PASSIVE while writes go
+    /// on, and only then takes the writer to copy what was written meanwhile and truncate the
+    /// log (see [`checkpoint_while_holding`]). Stops when the pool closes; when the last
+    /// connection closes, SQLite checkpoints whatever is left and removes the log.
+    pub fn checkpoint_in_background(&self) {
         let pool = self.pool.clone();
         let writer = self.writer.clone();
         tokio::spawn(async move {
@@ -131,12 +169,27 @@ impl SqliteDb {
             let mut tick = tokio::time::interval(std::time::Duration::from_millis(250));
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             while !pool.is_closed() {
-                tick.tick().await;
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    _ = writer.wake.notified() => {}
+                }
+                if writer.wal_bytes() > CHECKPOINT_AT {
+                    // Most of the copying, while writes go on.
+                    let _ = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await;
+                    let mut guard = writer.state.clone().lock_owned().await;
+                    // A batch left open for its finisher is committed now, by us.
+                    commit_batch(&mut guard, &writer).await;
+                    if writer.wal_bytes() > CHECKPOINT_AT
+                        && let Ok(mut conn) = pool.acquire().await
+                    {
+                        checkpoint_while_holding(&mut guard, &writer, &mut conn).await;
+                    }
+                    continue;
+                }
                 let commits = writer.commits.load(Ordering::Relaxed);
                 quiet_ticks = if commits == seen { quiet_ticks + 1 } else { 0 };
                 seen = commits;
-                let big = std::fs::metadata(&wal).map(|m| m.len() > WAL_LIMIT).unwrap_or(false);
-                if commits == checkpointed || !(quiet_ticks >= 4 || big) {
+                if commits == checkpointed || quiet_ticks < 4 {
                     continue;
                 }
                 checkpointed = commits;
@@ -168,6 +221,13 @@ impl Queued {
     fn new(writer: Arc<Writer>) -> Self {
         writer.waiting.fetch_add(1, Ordering::SeqCst);
         Queued(writer)
+    }
+}
+
+impl Writer {
+    /// The `-wal` file's size now (0 when there is none).
+    fn wal_bytes(&self) -> u64 {
+        self.wal.as_ref().and_then(|w| std::fs::metadata(w).ok()).map_or(0, |m| m.len())
     }
 }
 
@@ -319,6 +379,13 @@ async fn commit_batch(guard: &mut State, writer: &Writer) {
             for m in guard.members.drain(..) {
                 let _ = m.send(Ok(()));
             }
+            // Acknowledged; the writer is still held, so nothing new is written meanwhile.
+            let wal = writer.wal_bytes();
+            if wal > HOLD_AT {
+                checkpoint_while_holding(guard, writer, &mut conn).await;
+            } else if wal > CHECKPOINT_AT {
+                writer.wake.notify_one();
+            }
         }
         Err(e) => {
             let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
@@ -338,4 +405,61 @@ async fn abandon(guard: &mut State, why: &str) {
     for m in guard.members.drain(..) {
         let _ = m.send(Err(sqlx::Error::Protocol(format!("commit failed: {why}"))));
     }
+}
+
+/// Checkpoints the log and truncates it to nothing, on `conn` (outside any transaction), by
+/// whoever holds the writer (`held`): the background task past [`CHECKPOINT_AT`], after a
+/// PASSIVE checkpoint copied most of the log, or the commit that took it past [`HOLD_AT`].
+///
+/// Why this cannot be starved. A PASSIVE checkpoint copies only what no reader still needs and
+/// never resets the log while any reader uses it, so steady writes with overlapping reads can
+/// keep it from ever finishing, and the log grows. Here, instead:
+/// - writers cannot get in the way: the caller holds the writer, so no write begins until this
+///   returns, and the log cannot grow while it waits;
+/// - readers cannot hold it up for long: TRUNCATE waits (SQLite's busy handler, up to
+///   [`READER_WAIT`]) for the readers still using the log to finish; readers that start once
+///   the log is copied read from the database file alone and do not hold it up, so a stream
+///   of short reads cannot keep it waiting. Only one read transaction kept open longer can.
+/// - Between [`CHECKPOINT_AT`] and [`HOLD_AT`], a checkpoint such a reader held up lets writes
+///   go on and is tried again a second later. Past [`HOLD_AT`], writes wait until it succeeds
+///   (for up to [`HOLD_AT_MOST`], then a warning and writes go on).
+async fn checkpoint_while_holding(held: &mut State, writer: &Writer, conn: &mut SqliteConnection) {
+    let urgent = writer.wal_bytes() > HOLD_AT;
+    let now = std::time::Instant::now();
+    if !urgent && held.retry_checkpoint_at.is_some_and(|at| now < at) {
+        return;
+    }
+    let started = now;
+    loop {
+        match truncate_log(conn).await {
+            Ok(true) => {
+                held.retry_checkpoint_at = None;
+                tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "write-ahead log checkpointed and truncated");
+                return;
+            }
+            Ok(false) if urgent && started.elapsed() < HOLD_AT_MOST => continue,
+            Ok(false) => {
+                if urgent {
+                    tracing::warn!(bytes = writer.wal_bytes(), "a reader kept the write-ahead log from being checkpointed; writes go on");
+                }
+                held.retry_checkpoint_at = Some(std::time::Instant::now() + std::time::Duration::from_secs(1));
+                return;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "checkpoint failed");
+                held.retry_checkpoint_at = Some(std::time::Instant::now() + std::time::Duration::from_secs(1));
+                return;
+            }
+        }
+    }
+}
+
+/// One `wal_checkpoint(TRUNCATE)` waiting at most [`READER_WAIT`] for readers: whether it
+/// finished (the log copied and emptied).
+async fn truncate_log(conn: &mut SqliteConnection) -> sqlx::Result<bool> {
+    sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA busy_timeout = {}", READER_WAIT.as_millis()))).execute(&mut *conn).await?;
+    let done = sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(&mut *conn).await;
+    sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}"))).execute(&mut *conn).await?;
+    // The first column is 1 when readers (or another process writing) kept it from finishing.
+    Ok(done?.0 == 0)
 }

@@ -190,3 +190,64 @@ fn people_list_refuses_a_search_longer_than_200_characters() {
     let out = rapport(dir.path()).args(["people", "list", "--search"]).arg("d".repeat(200)).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+const WAL_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// The size of the data directory's write-ahead log now (0 when there is none).
+fn wal_now(dir: &std::path::Path) -> u64 {
+    std::fs::metadata(dir.join("data/rapport.db-wal")).map(|m| m.len()).unwrap_or(0)
+}
+
+/// Runs `command` while a thread samples the write-ahead log's size every 50 ms: its output
+/// and the largest size seen.
+fn largest_wal_during(dir: &std::path::Path, command: &mut Command) -> (std::process::Output, u64) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    let (watching, at) = (stop.clone(), dir.to_path_buf());
+    let watcher = std::thread::spawn(move || {
+        let mut largest = 0;
+        while !watching.load(Ordering::Relaxed) {
+            largest = largest.max(wal_now(&at));
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        largest
+    });
+    let out = command.output().unwrap();
+    stop.store(true, Ordering::Relaxed);
+    (out, watcher.join().unwrap())
+}
+
+#[test]
+fn a_large_demo_keeps_the_write_ahead_log_small_and_leaves_none_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    // About 240 MB of log when written in one transaction.
+    let (out, largest) = largest_wal_during(dir.path(), rapport(dir.path()).args(["demo", "--people", "2000", "--years", "1"]));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(largest <= WAL_LIMIT, "the write-ahead log reached {largest} bytes during the demo (limit {WAL_LIMIT})");
+    assert_eq!(wal_now(dir.path()), 0, "the demo left a write-ahead log behind");
+    let list = rapport(dir.path()).args(["people", "list"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&list.stdout).lines().count(), 2000);
+}
+
+#[test]
+fn every_command_that_writes_closes_the_database_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("people.csv");
+    std::fs::write(&csv, "name,email,title,manager_email,timezone\nGrace,grace@example.com,,ada@example.com,UTC\n").unwrap();
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["migrate"],
+        vec!["admin", "create", "--name", "Ada", "--email", "ada@example.com"],
+        vec!["people", "import", csv.to_str().unwrap()],
+        vec!["token", "create", "--email", "grace@example.com", "--name", "laptop"],
+        vec!["token", "sign-out-everywhere", "--email", "grace@example.com"],
+        vec!["jobs", "run"],
+    ];
+    for args in commands {
+        let out = rapport(dir.path()).args(&args).env("RAPPORT_ADMIN_PASSWORD", "a long enough password").output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(wal_now(dir.path()), 0, "`rapport {}` left a write-ahead log behind", args.join(" "));
+    }
+    let fresh = tempfile::tempdir().unwrap();
+    assert!(rapport(fresh.path()).arg("demo").output().unwrap().status.success());
+    assert_eq!(wal_now(fresh.path()), 0, "`rapport demo` left a write-ahead log behind");
+}

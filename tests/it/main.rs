@@ -35,5 +35,6 @@ mod schema;
 mod store_writer;
 mod strategy;
 mod templates;
+mod wal;
 mod webhooks;
 mod weekly_loop;
