@@ -75,19 +75,6 @@ pub async fn get_series(db: &Db, id: Uuid) -> Result<Option<Series>> {
     row.map(series).transpose()
 }
 
-/// A series with its revision, read together (see [`series_rev`]).
-pub async fn get_series_with_rev(db: &Db, id: Uuid) -> Result<Option<(Series, i64)>> {
-    let q = format!("SELECT {SERIES_COLS}, s.rev FROM series s WHERE s.id = $1");
-    #[derive(sqlx::FromRow)]
-    struct WithRev {
-        #[sqlx(flatten)]
-        series: SeriesRow,
-        rev: i64,
-    }
-    let row: Option<WithRev> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(id).fetch_optional(p).await)?;
-    row.map(|r| Ok((series(r.series)?, r.rev))).transpose()
-}
-
 /// The series' revision: it moves on with every change to anything shown about its 1:1s
 /// (database triggers; see migrations/*/0007_series_rev.sql).
 pub async fn series_rev(db: &Db, id: Uuid) -> Result<Option<i64>> {
