@@ -96,12 +96,12 @@ impl App {
         Ok(PeoplePage { people, total, page })
     }
 
-    /// The people `actor` may pick as someone's manager: everyone (the directory is open to
-    /// everyone signed in; only admins can save the choice).
+    /// The names of the people with these ids, for showing who wrote or owns something. Names
+    /// are directory facts, open to everyone signed in (the policy's `Profile` read).
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn manager_choices(&self, actor: &Person) -> AppResult<Vec<(PersonId, String, String)>> {
+    pub async fn names_of(&self, actor: &Person, ids: Vec<uuid::Uuid>) -> AppResult<std::collections::HashMap<uuid::Uuid, String>> {
         self.require(actor, actor, Action::Read, Resource::Profile).await?;
-        Ok(people::names(&self.db).await?)
+        Ok(people::by_ids(&self.db, ids).await?.into_iter().map(|p| (p.id.0, p.name)).collect())
     }
 
     /// Everyone, when there are at most `max` people; `None` in a larger organisation, where a

@@ -108,12 +108,11 @@ async fn one_more_week(t: &TestApp, w: &mut World) {
 /// The statements each page runs for its reader, read once to do what is done once (the
 /// meetings planned ahead as the clock moved on) and then counted on a page never shown
 /// before where a page is kept between views (the meeting page).
-async fn count_pages(t: &TestApp, w: &World) -> Vec<(&'static str, usize, usize)> {
+async fn count_pages(t: &TestApp, w: &World, mtoken: &str) -> Vec<(&'static str, Who, usize, usize, usize)> {
     t.clock.set(at("2026-03-04T08:00:00Z") + Duration::weeks(w.weeks) - Duration::days(1));
     let (m, _) = t.signed_in(&w.manager.email).await;
     let (tm, _) = t.signed_in(&w.teammate.email).await;
     let (leader, _) = t.signed_in(&w.leader.email).await;
-    let mtoken = t.token(&w.manager).await;
     let next = t.app.series_view(&w.manager, w.series, None).await.unwrap().upcoming[0].id;
     for c in [&m, &tm] {
         get(t, c, None, &format!("/series/{}", w.series)).await;
@@ -126,9 +125,9 @@ async fn count_pages(t: &TestApp, w: &World) -> Vec<(&'static str, usize, usize)
             Who::T => &tm,
             Who::L => &leader,
         };
-        let token = path.starts_with("/api/").then_some(mtoken.as_str());
-        let n = statements::fewest(1, || get(t, client, token, &path)).await;
-        counts.push((name, n, budget));
+        let token = path.starts_with("/api/").then_some(mtoken);
+        let (n, rows) = statements::statements_and_rows(get(t, client, token, &path)).await;
+        counts.push((name, who, n, rows, budget));
     }
     counts
 }
@@ -156,12 +155,14 @@ async fn every_weekly_page_keeps_to_its_statement_budget_however_long_the_histor
     t.app.start_program(&manager, series).await.unwrap();
     let mut w = World { leader: admin.clone(), manager, teammate, series, period: period.id, weeks: 0 };
 
+    // One token for the API reads (each made would be one more row on the settings page).
+    let mtoken = t.token(&w.manager).await;
     one_more_week(&t, &mut w).await;
-    let short = count_pages(&t, &w).await;
+    let short = count_pages(&t, &w, &mtoken).await;
     while w.weeks < 20 {
         one_more_week(&t, &mut w).await;
     }
-    let long = count_pages(&t, &w).await;
+    let long = count_pages(&t, &w, &mtoken).await;
     // Four more people the manager meets from the week after next, each with a week of the
     // same history as the first.
     let mut others = vec![];
@@ -183,10 +184,23 @@ async fn every_weekly_page_keeps_to_its_statement_budget_however_long_the_histor
     for other in &mut others {
         one_more_week(&t, other).await;
     }
-    let wide = count_pages(&t, &w).await;
+    let wide = count_pages(&t, &w, &mtoken).await;
+    // Forty people elsewhere in the organisation, whom neither the manager nor the teammate
+    // meets: what their pages read must not grow with them (only the leader's directory does).
+    let elsewhere = t.person(&admin, "Elsa Where", Some(admin.id)).await;
+    for n in 0..40 {
+        t.person(&admin, &format!("Someone Else {n:02}"), Some(elsewhere.id)).await;
+    }
+    let crowded = count_pages(&t, &w, &mtoken).await;
 
     let mut wrong = vec![];
-    for (((name, one, budget), (_, twenty, _)), (_, five, _)) in short.iter().zip(&long).zip(&wide) {
+    for ((name, who, _, rows, _), (_, _, _, more, _)) in wide.iter().zip(&crowded) {
+        eprintln!("{name:<22} {rows:>4} rows read, {more:>4} with forty more people in the organisation");
+        if *who != Who::L && more > rows {
+            wrong.push(format!("{name}: {rows} rows read, {more} with forty more people elsewhere in the organisation"));
+        }
+    }
+    for (((name, _, one, _, budget), (_, _, twenty, _, _)), (_, _, five, _, _)) in short.iter().zip(&long).zip(&wide) {
         eprintln!("{name:<22} {one:>3} after one week, {twenty:>3} after twenty, {five:>3} with five people (budget {budget})");
         // Fewer is fine (a search that finds less reads less); more is what grows with history.
         if twenty > one {

@@ -326,6 +326,8 @@ pub mod statements {
     static COUNT: AtomicUsize = AtomicUsize::new(0);
     /// Of those counted, the statements that write (INSERT, UPDATE, DELETE, a savepoint).
     static WRITES: AtomicUsize = AtomicUsize::new(0);
+    /// The rows the counted statements returned.
+    static ROWS: AtomicUsize = AtomicUsize::new(0);
     /// The span whose statements are counted: the server's "request" unless [`count_in`] names another.
     static SPAN: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
 
@@ -344,7 +346,7 @@ pub mod statements {
             if !in_span {
                 return;
             }
-            struct Sql(String, String);
+            struct Sql(String, String, u64);
             impl tracing::field::Visit for Sql {
                 fn record_debug(&mut self, f: &tracing::field::Field, v: &dyn std::fmt::Debug) {
                     match f.name() {
@@ -353,8 +355,13 @@ pub mod statements {
                         _ => {}
                     }
                 }
+                fn record_u64(&mut self, f: &tracing::field::Field, v: u64) {
+                    if f.name() == "rows_returned" {
+                        self.2 = v;
+                    }
+                }
             }
-            let mut sql = Sql(String::new(), String::new());
+            let mut sql = Sql(String::new(), String::new(), 0);
             event.record(&mut sql);
             // A pooled SQLite connection is reset (ROLLBACK) when it goes back to the pool,
             // whenever that happens to be: not a statement the page asked for.
@@ -373,6 +380,7 @@ pub mod statements {
                 WRITES.fetch_add(1, Ordering::SeqCst);
             }
             COUNT.fetch_add(1, Ordering::SeqCst);
+            ROWS.fetch_add(sql.2 as usize, Ordering::SeqCst);
         }
     }
 
@@ -392,6 +400,13 @@ pub mod statements {
     /// Statements counted so far, and of them those that write.
     pub fn so_far() -> (usize, usize) {
         (COUNT.load(Ordering::SeqCst), WRITES.load(Ordering::SeqCst))
+    }
+
+    /// The statements and the rows they returned, for one run of `run`.
+    pub async fn statements_and_rows<Fut: std::future::Future>(run: Fut) -> (usize, usize) {
+        let (count, rows) = (COUNT.load(Ordering::SeqCst), ROWS.load(Ordering::SeqCst));
+        run.await;
+        (COUNT.load(Ordering::SeqCst) - count, ROWS.load(Ordering::SeqCst) - rows)
     }
 
     /// The fewest statements any of `tries` runs of `run` took (background work, such as the

@@ -198,10 +198,15 @@ impl GrowthPage {
 
 async fn growth_page(app: &App, user: &CurrentUser, id: PersonId, errors: Vec<FieldError>, refused: String) -> PageResult {
     let g = app.growth(user.person(), id).await?;
-    let mut names = std::collections::HashMap::new();
-    for (pid, name, _) in app.manager_choices(user.person()).await? {
-        names.insert(pid.0, name);
-    }
+    // Only the names the page shows: the manager, and who wrote or owns each strength, step and update.
+    let named = g
+        .person
+        .manager_id
+        .map(|m| m.0)
+        .into_iter()
+        .chain(g.strengths.iter().map(|s| s.author_id))
+        .chain(g.plans.iter().flat_map(|p| p.steps.iter().map(|s| s.owner_id).chain(p.updates.iter().map(|u| u.author_id))));
+    let names = app.names_of(user.person(), named.collect()).await?;
     let manager_name = g.person.manager_id.and_then(|m| names.get(&m.0).cloned()).unwrap_or_default();
     let chart = ReadinessChart::new(&g.history);
     let title = format!("Growth · {}", g.person.name);
