@@ -52,7 +52,27 @@ impl App {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn guidance_pairs(&self, actor: &Person) -> AppResult<Vec<PairChoice>> {
         self.require(actor, actor, Action::Read, Resource::OwnGuidance).await?;
-        Ok(self.my_series(actor).await?.into_iter().map(|s| PairChoice { series_id: s.series.id, other: s.other }).collect())
+        // Two statements: the series, and the people on their other side (no meetings).
+        let series = crate::store::meetings::series_of_person(&self.db, actor.id).await?;
+        if series.is_empty() {
+            return Ok(vec![]);
+        }
+        let others = crate::store::people::met_by(&self.db, actor.id).await?;
+        Ok(series
+            .into_iter()
+            .filter_map(|s| {
+                let other = others.iter().find(|p| p.id == s.other(actor.id))?.clone();
+                Some(PairChoice { series_id: s.id, other })
+            })
+            .collect())
+    }
+
+    /// The actor must be one of the pair of `series_id` (active or not): what the pair used is
+    /// theirs. Otherwise not found. One small read, where listing the actor's pairs read every
+    /// meeting ahead of them.
+    async fn require_in_pair(&self, actor: &Person, series_id: Uuid) -> AppResult<()> {
+        let series = crate::store::meetings::get_series(&self.db, series_id).await?.ok_or(AppError::NotFound)?;
+        self.require_pair(actor, &series, Action::Read, Resource::SharedMeetingContent)
     }
 
     /// Our questions and the actor's own, filtered; with a pair chosen, those it used come last.
@@ -107,10 +127,7 @@ impl App {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn pair_uses(&self, actor: &Person, series_id: Uuid) -> AppResult<Vec<Use>> {
         self.require(actor, actor, Action::Read, Resource::OwnGuidance).await?;
-        let pairs = self.guidance_pairs(actor).await?;
-        if !pairs.iter().any(|p| p.series_id == series_id) {
-            return Err(AppError::NotFound);
-        }
+        self.require_in_pair(actor, series_id).await?;
         Ok(store::uses(&self.db, &[series_id]).await?)
     }
 
@@ -173,9 +190,7 @@ impl App {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn next_meeting_of(&self, actor: &Person, series_id: Uuid) -> AppResult<Uuid> {
         self.require(actor, actor, Action::Read, Resource::OwnGuidance).await?;
-        if !self.guidance_pairs(actor).await?.iter().any(|p| p.series_id == series_id) {
-            return Err(AppError::NotFound);
-        }
+        self.require_in_pair(actor, series_id).await?;
         let now = self.clock.now();
         let up = self.upcoming_meetings(actor, 200).await?;
         up.into_iter()

@@ -19,7 +19,7 @@ impl App {
     }
 
     /// The actor must be one of the pair for `resource`; otherwise, not found.
-    pub(super) fn require_pair(&self, actor: &Person, series: &Series, action: Action, resource: Resource) -> AppResult<()> {
+    pub(crate) fn require_pair(&self, actor: &Person, series: &Series, action: Action, resource: Resource) -> AppResult<()> {
         if Self::pair_may(actor, series, action, resource).yes() { Ok(()) } else { Err(AppError::NotFound) }
     }
 
