@@ -52,19 +52,7 @@ impl App {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn guidance_pairs(&self, actor: &Person) -> AppResult<Vec<PairChoice>> {
         self.require(actor, actor, Action::Read, Resource::OwnGuidance).await?;
-        // Two statements: the series, and the people on their other side (no meetings).
-        let series = crate::store::meetings::series_of_person(&self.db, actor.id).await?;
-        if series.is_empty() {
-            return Ok(vec![]);
-        }
-        let others = crate::store::people::met_by(&self.db, actor.id).await?;
-        Ok(series
-            .into_iter()
-            .filter_map(|s| {
-                let other = others.iter().find(|p| p.id == s.other(actor.id))?.clone();
-                Some(PairChoice { series_id: s.id, other })
-            })
-            .collect())
+        Ok(self.pairs(actor).await?.into_iter().map(|(series, other)| PairChoice { series_id: series.id, other }).collect())
     }
 
     /// The actor must be one of the pair of `series_id` (active or not): what the pair used is

@@ -182,19 +182,19 @@ impl App {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn my_programs(&self, actor: &Person) -> AppResult<Vec<PairProgram>> {
         let mut out = vec![];
-        for s in self.my_series(actor).await? {
-            if s.series.kind != SeriesKind::Regular {
+        for (s, other) in self.pairs(actor).await? {
+            if s.kind != SeriesKind::Regular {
                 continue;
             }
-            let series = self.require_program(actor, s.series.id, Action::Read, Resource::Program).await?;
+            let series = self.require_program(actor, s.id, Action::Read, Resource::Program).await?;
             let view = self.gather_program(actor, series).await?;
             let next_title = view.next().map(|n| n.session.title.clone());
             out.push(PairProgram {
-                i_lead: s.series.manager_id == actor.id,
+                i_lead: s.manager_id == actor.id,
                 progress: view.started.as_ref().map(|_| view.progress.clone()),
                 next_title,
-                series: s.series,
-                other: s.other,
+                series: s,
+                other,
             });
         }
         // The pairs one leads first, then by name.

@@ -180,6 +180,24 @@ impl App {
         Ok(out)
     }
 
+    /// The series the actor is in (active or not) with the person on the other side of each,
+    /// without their meetings: two statements whatever the number of series.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn pairs(&self, actor: &Person) -> AppResult<Vec<(Series, Person)>> {
+        let series = store::series_of_person(&self.db, actor.id).await?;
+        if series.is_empty() {
+            return Ok(vec![]);
+        }
+        let others = people::met_by(&self.db, actor.id).await?;
+        Ok(series
+            .into_iter()
+            .filter_map(|s| {
+                let other = others.iter().find(|p| p.id == s.other(actor.id))?.clone();
+                Some((s, other))
+            })
+            .collect())
+    }
+
     /// A pair's timeline: what is coming and one page of the past, newest first.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn series_view(&self, actor: &Person, series_id: Uuid, before: Option<DateTime<Utc>>) -> AppResult<SeriesView> {

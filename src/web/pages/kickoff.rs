@@ -206,7 +206,7 @@ struct TeamPage {
 /// The direct reports of the actor with no regular 1:1s going on with them.
 async fn team_without_one_on_ones(app: &App, me: &Person) -> Result<Vec<Person>, PageError> {
     use crate::domain::meeting::{SeriesKind, SeriesStatus};
-    let series = app.my_series(me).await?;
+    let series = app.pairs(me).await?;
     Ok(app
         .profile(me, me.id)
         .await?
@@ -214,11 +214,8 @@ async fn team_without_one_on_ones(app: &App, me: &Person) -> Result<Vec<Person>,
         .into_iter()
         .map(|r| r.person)
         .filter(|p| {
-            !series.iter().any(|s| {
-                s.series.manager_id == me.id
-                    && s.series.teammate_id == p.id
-                    && s.series.kind == SeriesKind::Regular
-                    && s.series.status != SeriesStatus::Ended
+            !series.iter().any(|(s, _)| {
+                s.manager_id == me.id && s.teammate_id == p.id && s.kind == SeriesKind::Regular && s.status != SeriesStatus::Ended
             })
         })
         .collect())

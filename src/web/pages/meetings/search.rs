@@ -51,9 +51,9 @@ pub async fn search_page(State(app): State<App>, user: CurrentUser, Query(f): Qu
     let tz = tz_of(me);
     // The people you have 1:1s with, once each, by name.
     let mut others: Vec<Person> = vec![];
-    for s in app.my_series(me).await? {
-        if !others.iter().any(|o| o.id == s.other.id) {
-            others.push(s.other);
+    for (_, other) in app.pairs(me).await? {
+        if !others.iter().any(|o| o.id == other.id) {
+            others.push(other);
         }
     }
     others.sort_by_key(|o| o.name.to_lowercase());
