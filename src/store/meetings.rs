@@ -198,6 +198,15 @@ pub async fn last_occurrence(db: &Db, series: Uuid) -> Result<Option<i64>> {
     Ok(on_db!(db, p => sqlx::query_scalar(MAX_OCCURRENCE).bind(series).fetch_one(p).await)?)
 }
 
+/// The last occurrence of each active series `person` is part of, in one statement (a series
+/// with no meeting yet is absent).
+pub async fn last_occurrences(db: &Db, person: PersonId) -> Result<std::collections::HashMap<Uuid, i64>> {
+    const Q: &str = "SELECT m.series_id, MAX(m.occurrence) FROM meeting m JOIN series s ON s.id = m.series_id \
+                     WHERE (s.manager_id = $1 OR s.teammate_id = $1) AND s.status = 'active' GROUP BY m.series_id";
+    let rows: Vec<(Uuid, i64)> = on_db!(db, p => sqlx::query_as(Q).bind(person.0).fetch_all(p).await)?;
+    Ok(rows.into_iter().collect())
+}
+
 pub async fn get_meeting(db: &Db, id: Uuid) -> Result<Option<Meeting>> {
     let q = format!("SELECT {MEETING_COLS} FROM meeting m WHERE m.id = $1");
     let row: Option<MeetingRow> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(id).fetch_optional(p).await)?;

@@ -67,6 +67,7 @@ fn pages(w: &World, next: Uuid) -> Vec<(&'static str, Who, String, usize)> {
         ("settings", Who::M, "/settings".into(), 3),
         ("api meeting", Who::M, format!("/api/v1/meetings/{next}"), 4),
         ("api growth", Who::M, format!("/api/v1/people/{tm}/growth"), 15),
+        ("api upcoming", Who::M, "/api/v1/meetings/upcoming".into(), 7),
         ("people (leader)", Who::L, "/people".into(), 3),
         ("org chart (leader)", Who::L, "/org".into(), 5),
         ("person (leader)", Who::L, format!("/people/{tm}"), 7),
@@ -134,6 +135,8 @@ async fn count_pages(t: &TestApp, w: &World, mtoken: &str) -> Vec<(&'static str,
         get(t, c, None, &format!("/series/{}", w.series)).await;
         get(t, c, None, "/meetings").await;
     }
+    // The week's new meeting in the planning horizon of each of the manager's series.
+    get(t, &m, Some(mtoken), "/api/v1/meetings/upcoming").await;
     let mut counts = vec![];
     for (name, who, path, budget) in pages(w, next) {
         let client = match who {

@@ -232,21 +232,29 @@ impl App {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn upcoming_meetings(&self, actor: &Person, limit: i64) -> AppResult<Vec<Upcoming>> {
         let now = self.clock.now();
+        // Whether any series needs meetings planned is read in one statement for all of them;
+        // only a series that does opens a write.
+        let last = store::last_occurrences(&self.db, actor.id).await?;
         for series in store::series_of_person(&self.db, actor.id).await? {
-            if self.would_create_meetings(&series, now).await? {
+            if !super::meetings_due(&series, last.get(&series.id).copied(), now, false).is_empty() {
                 let mut tx = self.db.begin().await?;
                 self.ensure_meetings(&mut tx, &series, now, false).await?;
                 tx.commit().await?;
             }
         }
-        let mut out = vec![];
-        for (meeting, series) in store::upcoming_for_person(&self.db, actor.id, now - Duration::minutes(60), limit).await? {
-            if meeting.is_over(now) {
-                continue;
-            }
-            let other = people::get(&self.db, series.other(actor.id)).await?.ok_or(AppError::NotFound)?;
-            out.push(Upcoming { meeting, series, other });
-        }
-        Ok(out)
+        let found: Vec<(Meeting, Series)> = store::upcoming_for_person(&self.db, actor.id, now - Duration::minutes(60), limit)
+            .await?
+            .into_iter()
+            .filter(|(meeting, _)| !meeting.is_over(now))
+            .collect();
+        // The people across, in one statement.
+        let others = people::by_ids(&self.db, found.iter().map(|(_, s)| s.other(actor.id).0).collect()).await?;
+        found
+            .into_iter()
+            .map(|(meeting, series)| {
+                let other = others.iter().find(|p| p.id == series.other(actor.id)).cloned().ok_or(AppError::NotFound)?;
+                Ok(Upcoming { meeting, series, other })
+            })
+            .collect()
     }
 }
