@@ -91,14 +91,24 @@ pub async fn series_of_person(db: &Db, person: PersonId) -> Result<Vec<Series>> 
     rows.into_iter().map(series).collect()
 }
 
-/// The meetings from `from` on of the active series `person` is part of, soonest first, in one
-/// statement (a few per series: meetings are planned a few ahead).
+/// The first three meetings from `from` on of each active series `person` is part of, soonest
+/// first, in one statement, each series' through its (series, start) index. Meetings are
+/// planned months ahead and the caller wants the next one not over: `from` is now less the
+/// longest meeting, so one or two of a series may have started and ended since.
 pub async fn ahead_for_person(db: &Db, person: PersonId, from: DateTime<Utc>) -> Result<Vec<Meeting>> {
     let q = format!(
-        "SELECT {MEETING_COLS} FROM meeting m JOIN series s ON s.id = m.series_id \
-         WHERE (s.manager_id = $1 OR s.teammate_id = $1) AND s.status = 'active' AND m.starts_at >= $2 ORDER BY m.starts_at"
+        "SELECT {MEETING_COLS} FROM series s JOIN meeting m ON m.series_id = s.id \
+         WHERE (s.manager_id = $1 OR s.teammate_id = $1) AND s.status = 'active' AND m.starts_at >= $2 \
+         AND m.starts_at <= COALESCE((SELECT n.starts_at FROM meeting n WHERE n.series_id = s.id AND n.starts_at >= $2 \
+                                      ORDER BY n.starts_at LIMIT 1 OFFSET 2), $3) \
+         ORDER BY m.starts_at"
     );
-    let rows: Vec<MeetingRow> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(person.0).bind(from).fetch_all(p).await)?;
+    // The bound when a series has fewer than three ahead: none. (Year 9999: SQLite compares
+    // the times as text, where a later year with a sign would sort first.)
+    let end_of_time =
+        chrono::NaiveDate::from_ymd_opt(9999, 12, 31).and_then(|d| d.and_hms_opt(0, 0, 0)).map(|d| d.and_utc()).unwrap_or(from);
+    let rows: Vec<MeetingRow> =
+        on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(person.0).bind(from).bind(end_of_time).fetch_all(p).await)?;
     rows.into_iter().map(meeting).collect()
 }
 
