@@ -70,8 +70,9 @@ pub fn scope_token(series: Uuid) -> String {
 }
 
 /// SQLite: the most recent matches that are ranked (a word found in more documents than this
-/// ranks only its most recent ones).
-pub const SQLITE_CANDIDATES: i64 = 1000;
+/// ranks only its most recent ones). Six times the hits a search shows; for a common word on
+/// the 3,000-person demo, 1,000 took 2.2 ms to read and 300 take 1.25 ms, before ranking.
+pub const SQLITE_CANDIDATES: i64 = 300;
 
 pub const MARK_START: char = '\u{E000}';
 pub const MARK_END: char = '\u{E001}';
