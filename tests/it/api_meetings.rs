@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 on_both!(
     series_are_started_listed_and_paused_through_the_api,
     meetings_are_listed_marked_moved_and_rated_through_the_api,
+    the_next_meeting_is_listed_first_when_one_has_just_ended,
     the_agenda_is_shared_ordered_and_edited_through_the_api,
     topics_not_discussed_move_on_and_show_where_they_came_from,
     notes_merge_or_conflict_and_never_lose_words,
@@ -212,6 +213,18 @@ async fn series_are_started_listed_and_paused_through_the_api(t: TestApp) {
 }
 
 // ---- meetings ----
+
+async fn the_next_meeting_is_listed_first_when_one_has_just_ended(t: TestApp) {
+    let p = a_manager_with_a_report_and_their_tokens(&t).await;
+    let (_, upcoming) = weekly_one_on_ones_through_the_api(&t, &p).await;
+    let (m0, m1) = (s(&upcoming[0]["id"]).to_string(), s(&upcoming[1]["id"]).to_string());
+    // Forty minutes after the first 1:1 (thirty minutes long) started: it is over.
+    let start: chrono::DateTime<chrono::Utc> = s(&upcoming[0]["starts_at"]).parse().unwrap();
+    t.clock.set(start + chrono::Duration::minutes(40));
+    let next = ok(get(&t, &p.m, "/api/v1/meetings/upcoming?limit=1").await, 200);
+    assert_eq!(next.as_array().map(|l| l.len()), Some(1), "one meeting asked for, one given: {next}");
+    assert_eq!(next[0]["meeting"]["id"], json!(m1), "not {m0}, which is over");
+}
 
 async fn meetings_are_listed_marked_moved_and_rated_through_the_api(t: TestApp) {
     let p = a_manager_with_a_report_and_their_tokens(&t).await;

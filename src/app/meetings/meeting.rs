@@ -235,18 +235,24 @@ impl App {
         // Whether any series needs meetings planned is read in one statement for all of them;
         // only a series that does opens a write.
         let last = store::last_occurrences(&self.db, actor.id).await?;
-        for series in store::series_of_person(&self.db, actor.id).await? {
-            if !super::meetings_due(&series, last.get(&series.id).copied(), now, false).is_empty() {
+        let all = store::series_of_person(&self.db, actor.id).await?;
+        for series in &all {
+            if !super::meetings_due(series, last.get(&series.id).copied(), now, false).is_empty() {
                 let mut tx = self.db.begin().await?;
-                self.ensure_meetings(&mut tx, &series, now, false).await?;
+                self.ensure_meetings(&mut tx, series, now, false).await?;
                 tx.commit().await?;
             }
         }
-        let found: Vec<(Meeting, Series)> = store::upcoming_for_person(&self.db, actor.id, now - Duration::minutes(60), limit)
-            .await?
-            .into_iter()
-            .filter(|(meeting, _)| !meeting.is_over(now))
-            .collect();
+        // From the longest a meeting lasts, so that one under way is listed; those already over
+        // are left out after reading, so a few more than asked for are read (one a series).
+        let longest = all.iter().map(|s| s.duration_minutes).max().unwrap_or(0);
+        let found: Vec<(Meeting, Series)> =
+            store::upcoming_for_person(&self.db, actor.id, now - Duration::minutes(longest as i64), limit + all.len() as i64)
+                .await?
+                .into_iter()
+                .filter(|(meeting, _)| !meeting.is_over(now))
+                .take(limit.max(0) as usize)
+                .collect();
         // The people across, in one statement.
         let others = people::by_ids(&self.db, found.iter().map(|(_, s)| s.other(actor.id).0).collect()).await?;
         found
