@@ -7,14 +7,12 @@
 //! gains a panel stays within its budget or changes the budget here, in the same commit.
 
 use crate::on_both;
-use crate::support::{TestApp, a_day, at, statements};
+use crate::support::{Pair, TestApp, a_day, a_manager_with_a_report, at, statements, weekly_from};
 use chrono::Duration;
-use rapport::app::meetings::SeriesInput;
 use rapport::app::reviews::FeedbackInput;
 use rapport::domain::Person;
 use rapport::domain::framework::Format;
-use rapport::domain::meeting::{ActionKind, SeriesKind};
-use rapport::domain::schedule::Cadence;
+use rapport::domain::meeting::ActionKind;
 use uuid::Uuid;
 
 on_both!(every_weekly_page_keeps_to_its_statement_budget_however_long_the_history);
@@ -164,9 +162,7 @@ async fn get(t: &TestApp, c: &reqwest::Client, token: Option<&str>, path: &str) 
 async fn every_weekly_page_keeps_to_its_statement_budget_however_long_the_history(t: TestApp) {
     statements::count();
     t.clock.set(at("2026-03-02T08:00:00Z"));
-    let admin = t.admin().await;
-    let manager = t.person(&admin, "Maria Manager", Some(admin.id)).await;
-    let teammate = t.person(&admin, "Tom Teammate", Some(manager.id)).await;
+    let Pair { admin, manager, teammate, .. } = a_manager_with_a_report(&t).await;
     let framework = t.app.import_framework(&admin, FRAMEWORK.as_bytes(), Format::Yaml, "", true).await.unwrap();
     t.app.set_level(&manager, teammate.id, framework.framework_id, "Engineer I").await.unwrap();
     let period = t.app.create_review_period(&admin, "2026", a_day("2026-01-01"), a_day("2026-12-31")).await.unwrap();
@@ -243,18 +239,4 @@ async fn every_weekly_page_keeps_to_its_statement_budget_however_long_the_histor
         }
     }
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
-}
-
-/// Weekly 1:1s of `manager` with `teammate` on Wednesdays at 10:00 UTC from `first`.
-async fn weekly_from(t: &TestApp, manager: &Person, teammate: &Person, first: &str) -> Uuid {
-    let input = SeriesInput {
-        teammate_id: teammate.id,
-        kind: SeriesKind::Regular,
-        cadence: Cadence::Weekly,
-        first_date: crate::support::day(first),
-        time: "10:00".into(),
-        timezone: "UTC".into(),
-        duration_minutes: 30,
-    };
-    t.app.create_series(manager, input).await.unwrap().id
 }

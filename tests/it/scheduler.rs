@@ -6,14 +6,12 @@
 //! nothing to add, write nothing.
 
 use crate::on_both;
-use crate::support::{TestApp, at, day, spawn_on, statements};
+use crate::support::{Pair, TestApp, a_manager_with_a_report, at, spawn_on, statements, weekly_from};
 use chrono::Duration;
-use rapport::app::meetings::SeriesInput;
 use rapport::clock::Clock;
 use rapport::config::Config;
 use rapport::domain::Person;
-use rapport::domain::meeting::{ActionKind, SeriesKind};
-use rapport::domain::schedule::Cadence;
+use rapport::domain::meeting::ActionKind;
 use tracing::Instrument;
 use uuid::Uuid;
 
@@ -27,16 +25,7 @@ const PASS_BUDGET: usize = 12;
 
 /// Weekly 1:1s of `manager` with `teammate` on Wednesdays at 10:00 UTC from 4 March 2026.
 async fn weekly(t: &TestApp, manager: &Person, teammate: &Person) -> Uuid {
-    let input = SeriesInput {
-        teammate_id: teammate.id,
-        kind: SeriesKind::Regular,
-        cadence: Cadence::Weekly,
-        first_date: day("2026-03-04"),
-        time: "10:00".into(),
-        timezone: "UTC".into(),
-        duration_minutes: 30,
-    };
-    t.app.create_series(manager, input).await.unwrap().id
+    weekly_from(t, manager, teammate, "2026-03-04").await
 }
 
 /// Three weeks of 1:1s for each series (from 4 March): a topic from the teammate, a shared
@@ -131,9 +120,7 @@ async fn a_scheduler_pass_with_nothing_due_runs_as_few_statements_for_sixty_peop
 async fn pages_shown_again_with_nothing_to_add_write_nothing(t: TestApp) {
     statements::count();
     t.clock.set(at("2026-03-02T08:00:00Z"));
-    let admin = t.admin().await;
-    let manager = t.person(&admin, "Maria Manager", Some(admin.id)).await;
-    let teammate = t.person(&admin, "Tom Teammate", Some(manager.id)).await;
+    let Pair { manager, teammate, .. } = a_manager_with_a_report(&t).await;
     let series = weekly(&t, &manager, &teammate).await;
     let pairs = vec![(manager.clone(), teammate.clone(), series)];
     three_weeks_of_history(&t, &pairs).await;

@@ -273,6 +273,12 @@ pub async fn a_manager_with_a_report(t: &TestApp) -> Pair {
     Pair { admin, manager, teammate, outsider }
 }
 
+/// Weekly 30-minute 1:1s of `manager` with `teammate` at 10:00 UTC from `first` ("2026-03-04"):
+/// the series' id.
+pub async fn weekly_from(t: &TestApp, manager: &Person, teammate: &Person, first: &str) -> uuid::Uuid {
+    t.app.create_series(manager, weekly_at_ten(teammate, day(first), "UTC")).await.unwrap().id
+}
+
 /// What starts weekly 30-minute 1:1s with `teammate` from `first`, at 10:00 in `zone`.
 pub fn weekly_at_ten(teammate: &Person, first: NaiveDate, zone: &str) -> SeriesInput {
     SeriesInput {
