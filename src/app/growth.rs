@@ -23,11 +23,19 @@ use uuid::Uuid;
 pub struct ImportOutcome {
     pub framework: Framework,
     pub summary: Summary,
+    /// The framework's id; none for a dry run of a new framework (it does not exist yet).
+    #[serde(rename = "framework_id")]
+    pub saved_id: Option<Uuid>,
+    /// The id it has, or would have: only saved when `saved_id` is given.
+    #[serde(skip)]
     pub framework_id: Uuid,
     pub version: i64,
     /// "created" (a new framework), "new_version", or "unchanged" (the same as the latest version).
     pub change: String,
     pub applied: bool,
+    /// For a new version: each level of the version before that it no longer has, with the
+    /// people placed on it (they keep it until their level is chosen again).
+    pub vanished_levels: Vec<super::frameworks::LevelChange>,
 }
 
 /// One row of the expectations table: now and at the next level, side by side.
@@ -49,6 +57,8 @@ pub struct GrowthView {
     pub shared_with_skip_level: bool,
     pub level: Option<PersonLevel>,
     pub framework: Option<FrameworkVersion>,
+    /// When their level is not in their framework's latest version: that, in one sentence.
+    pub level_needs_choosing: Option<String>,
     pub next_level: Option<String>,
     pub expectations: Vec<ExpectationRow>,
     /// Every assessment, newest first.
@@ -125,13 +135,16 @@ impl App {
             Saved::NewVersion { framework_id, version } => (framework_id, version, "new_version"),
             Saved::Unchanged { framework_id, version } => (framework_id, version, "unchanged"),
         };
+        let vanished_levels = if change == "new_version" { self.level_changes(actor, framework_id, version, &f).await? } else { vec![] };
         Ok(ImportOutcome {
             summary: f.summary(),
             framework: f,
+            saved_id: (change != "created" || apply).then_some(framework_id),
             framework_id,
             version,
             change: change.into(),
             applied: apply && change != "unchanged",
+            vanished_levels,
         })
     }
 
@@ -170,9 +183,16 @@ impl App {
             Some(l) => store::framework_version(&self.db, l.framework_id, None).await?,
             None => None,
         };
+        let level_needs_choosing = match (&level, &framework) {
+            (Some(l), Some(v)) if v.framework.level(&l.level).is_none() => {
+                let whose = if relation == Relation::Themselves { "Your".to_string() } else { format!("{}’s", person.name) };
+                Some(format!("{whose} level needs choosing: {} is not in {} version {}.", l.level, v.framework.name, v.number))
+            }
+            _ => None,
+        };
         let mut assessments = store::assessments(&self.db, person.id).await?;
         let (mut expectations, mut differences, mut readiness, mut history, mut next_level) = (vec![], vec![], None, vec![], None);
-        if let (Some(l), Some(v)) = (&level, &framework) {
+        if let (Some(l), Some(v), None) = (&level, &framework, &level_needs_choosing) {
             let f = &v.framework;
             next_level = f.next_level(&l.level).map(|n| n.name.to_string());
             for (area, c) in f.competencies() {
@@ -216,6 +236,7 @@ impl App {
             shared_with_skip_level,
             level,
             framework,
+            level_needs_choosing,
             next_level,
             expectations,
             assessments,

@@ -34,6 +34,9 @@ pub(super) async fn framework_command(config: &Config, command: FrameworkCommand
                             o.version
                         ),
                     }
+                    for v in &o.vanished_levels {
+                        println!("{}", v.message);
+                    }
                     Ok(())
                 }
                 Err(e) => Err(import_refused(&shown, e)),

@@ -132,6 +132,12 @@ pub async fn set_person_level(
     Ok(())
 }
 
+/// Who is placed on a framework, and on which level.
+pub async fn placed_on(db: &Db, framework_id: Uuid) -> Result<Vec<(Uuid, String)>> {
+    const Q: &str = "SELECT person_id, level FROM person_level WHERE framework_id = $1";
+    Ok(on_db!(db, p => sqlx::query_as(Q).bind(framework_id).fetch_all(p).await)?)
+}
+
 pub async fn is_shared(db: &Db, person: PersonId) -> Result<bool> {
     const Q: &str = "SELECT COUNT(*) FROM growth_share WHERE person_id = $1";
     let n: i64 = on_db!(db, p => sqlx::query_scalar(Q).bind(person.0).fetch_one(p).await)?;

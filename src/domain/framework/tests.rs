@@ -226,3 +226,49 @@ proptest! {
         }
     }
 }
+
+fn with_levels(ic: &[&str]) -> Framework {
+    let mut f = small();
+    f.tracks[0].levels = ic.iter().map(|s| s.to_string()).collect();
+    let n = f.levels().len();
+    f.areas[0].competencies[0].expectations = vec!["x".into(); n];
+    f
+}
+
+#[test]
+fn a_new_version_names_the_levels_it_no_longer_has_and_a_safe_rename() {
+    let old = small();
+    assert!(vanished_levels(&old, &old).is_empty());
+    // E2 at the same place in the same track, and one new name there: it looks renamed.
+    let renamed = with_levels(&["E1", "Engineer II"]);
+    assert_eq!(vanished_levels(&old, &renamed), vec![VanishedLevel { level: "E2".into(), renamed_to: Some("Engineer II".into()) }]);
+    // Dropped: nothing at its place any more.
+    let dropped = with_levels(&["E1"]);
+    assert_eq!(vanished_levels(&old, &dropped), vec![VanishedLevel { level: "E2".into(), renamed_to: None }]);
+    // The name at its place was already a level: a move, not a rename.
+    let moved = with_levels(&["E1", "M1"]);
+    assert_eq!(vanished_levels(&old, &moved)[0].renamed_to, None);
+    // A level that moved place but kept its name has not vanished.
+    let reordered = with_levels(&["E2", "E1"]);
+    assert!(vanished_levels(&old, &reordered).is_empty());
+}
+
+#[test]
+fn a_vanished_level_says_who_is_on_it_and_counts_the_people_the_reader_does_not_manage() {
+    let gone = VanishedLevel { level: "Level 2".into(), renamed_to: None };
+    let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(gone.message(&[], 0), "Level 2 is not in the new version: nobody is placed on it.");
+    assert_eq!(
+        gone.message(&names(&["Ana Lima"]), 0),
+        "Level 2 is not in the new version: 1 person is placed on it (Ana Lima); their level will need choosing."
+    );
+    assert_eq!(
+        gone.message(&names(&["Ana Lima", "Tom Two"]), 4),
+        "Level 2 is not in the new version: 6 people are placed on it (Ana Lima, Tom Two and 4 others you don't manage); their level will need choosing."
+    );
+    let renamed = VanishedLevel { level: "Level 2".into(), renamed_to: Some("Practitioner".into()) };
+    assert_eq!(
+        renamed.message(&[], 1),
+        "Level 2 is not in the new version (it looks renamed to Practitioner): 1 person is placed on it (1 you don't manage); their level will need choosing."
+    );
+}

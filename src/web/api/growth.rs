@@ -104,6 +104,9 @@ pub struct GrowthDto {
     pub level: Option<PersonLevel>,
     pub framework_version_id: Option<Uuid>,
     pub framework_version: Option<i64>,
+    /// When their level is not in their framework's latest version (a new version renamed or
+    /// dropped it): that, in one sentence. Nothing is expected of them until it is chosen.
+    pub level_needs_choosing: Option<String>,
     pub next_level: Option<String>,
     /// What is expected now and at the next level, competency by competency.
     pub expectations: Vec<ExpectationRow>,
@@ -128,6 +131,7 @@ pub(super) async fn get_growth(State(app): State<App>, user: CurrentUser, Path(i
         framework_version_id: g.framework.as_ref().map(|v| v.id),
         framework_version: g.framework.as_ref().map(|v| v.number),
         level: g.level,
+        level_needs_choosing: g.level_needs_choosing,
         next_level: g.next_level,
         expectations: g.expectations,
         assessments: g.assessments,

@@ -131,7 +131,10 @@ pub async fn import_submit(State(app): State<App>, user: CurrentUser, mut form: 
         ));
     }
     match app.import_framework(user.person(), &bytes, fmt, &name, apply).await {
-        Ok(o) if o.applied => Ok(Redirect::to(&format!("/frameworks/{}?imported=1", o.framework_id)).into_response()),
+        // People placed on a level the new version does not have: say so rather than move on.
+        Ok(o) if o.applied && o.vanished_levels.is_empty() => {
+            Ok(Redirect::to(&format!("/frameworks/{}?imported=1", o.framework_id)).into_response())
+        }
         Ok(o) => Ok(ok(&page(Some(o), vec![]))),
         Err(AppError::Invalid(i)) => Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page(None, i.0))),
         Err(e) => Err(e.into()),
@@ -193,6 +196,10 @@ impl GrowthPage {
     }
     fn is_current(&self, f: &FrameworkVersion, level: &str) -> bool {
         self.g.level.as_ref().is_some_and(|l| l.framework_id == f.framework_id && l.level == level)
+    }
+    /// Whether one of the select's levels is theirs (else it starts at "Choose a level").
+    fn has_current(&self) -> bool {
+        self.g.frameworks.iter().any(|f| f.framework.levels().iter().any(|l| self.is_current(f, l.name)))
     }
 }
 
