@@ -1,10 +1,12 @@
 //! A framework's life after its first import: what a new version means for the people placed
-//! on a level it no longer has.
+//! on a level it no longer has; archiving (no longer offered for new choices), restoring, and
+//! deleting one nobody was placed on.
 
-use super::{App, AppResult};
-use crate::domain::Person;
+use super::{App, AppError, AppResult};
 use crate::domain::framework::{VanishedLevel, vanished_levels};
+use crate::domain::growth::FrameworkInfo;
 use crate::domain::policy::{Action, Resource};
+use crate::domain::{Invalid, Person};
 use crate::store::growth as store;
 use crate::store::people;
 use uuid::Uuid;
@@ -69,5 +71,59 @@ impl App {
             out.push(LevelChange { level: v.level, renamed_to: v.renamed_to, people: seen, others, message });
         }
         Ok(out)
+    }
+}
+
+impl App {
+    /// Archives a framework (an admin): it leaves the level selects and the list of frameworks
+    /// to choose from; the people placed on it keep it and still see it.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn archive_framework(&self, actor: &Person, id: Uuid) -> AppResult<FrameworkInfo> {
+        self.require(actor, actor, Action::Write, Resource::Framework).await?;
+        self.mark_archived(id, true).await
+    }
+
+    /// Offers an archived framework for new choices again (an admin).
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn restore_framework(&self, actor: &Person, id: Uuid) -> AppResult<FrameworkInfo> {
+        self.require(actor, actor, Action::Write, Resource::Framework).await?;
+        self.mark_archived(id, false).await
+    }
+
+    async fn mark_archived(&self, id: Uuid, archived: bool) -> AppResult<FrameworkInfo> {
+        let info = store::framework_info(&self.db, id).await?.ok_or(AppError::NotFound)?;
+        if info.archived_at.is_some() != archived {
+            let mut tx = self.db.begin().await?;
+            store::set_archived(&mut tx, id, archived.then(|| self.clock.now())).await?;
+            tx.commit().await?;
+        }
+        Ok(store::framework_info(&self.db, id).await?.ok_or(AppError::NotFound)?)
+    }
+
+    /// Deletes a framework and every version of it (an admin), when nobody is placed on it and
+    /// nothing was assessed against it; any other is archived instead.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn delete_framework(&self, actor: &Person, id: Uuid) -> AppResult<()> {
+        self.require(actor, actor, Action::Write, Resource::Framework).await?;
+        let info = store::framework_info(&self.db, id).await?.ok_or(AppError::NotFound)?;
+        if !info.can_delete() {
+            let why = format!("{} cannot be deleted: {}. You can archive it instead.", info.name, in_use(&info));
+            return Err(Invalid::one("framework", why).into());
+        }
+        let mut tx = self.db.begin().await?;
+        if !store::delete_framework(&mut tx, id).await? {
+            return Err(AppError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Why a framework cannot be deleted: "1 person is placed on it".
+pub fn in_use(info: &FrameworkInfo) -> String {
+    match info.placed {
+        0 => "people were assessed against it".to_string(),
+        1 => "1 person is placed on it".to_string(),
+        n => format!("{n} people are placed on it"),
     }
 }

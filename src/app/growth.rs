@@ -219,7 +219,9 @@ impl App {
         let can_set_level = relation == Relation::Manager || actor.is_admin;
         let frameworks = if can_set_level {
             let mut out = vec![];
-            for info in store::list_frameworks(&self.db).await? {
+            // Archived frameworks are not offered, except the one they are on.
+            let own = level.as_ref().map(|l| l.framework_id);
+            for info in store::list_frameworks(&self.db).await?.into_iter().filter(|i| i.archived_at.is_none() || Some(i.id) == own) {
                 if let Some(v) = store::framework_version(&self.db, info.id, None).await? {
                     out.push(v);
                 }
@@ -258,6 +260,15 @@ impl App {
         let v = store::framework_version(&self.db, framework_id, None)
             .await?
             .ok_or_else(|| AppError::Invalid(Invalid(vec![FieldError::new("framework_id", "Choose one of the frameworks.")])))?;
+        let archived = store::framework_info(&self.db, framework_id).await?.is_some_and(|i| i.archived_at.is_some());
+        let own = store::person_level(&self.db, person.id).await?.is_some_and(|l| l.framework_id == framework_id);
+        if archived && !own {
+            return Err(Invalid(vec![FieldError::new(
+                "framework_id",
+                format!("{} is archived: choose another framework.", v.framework.name),
+            )])
+            .into());
+        }
         if v.framework.level(level).is_none() {
             return Err(Invalid(vec![FieldError::new("level", format!("\"{level}\" is not a level of {}.", v.framework.name))]).into());
         }

@@ -7,7 +7,10 @@ use crate::support::{Org, TestApp, an_organisation, plain};
 use rapport::domain::framework::Format;
 use serde_json::Value;
 
-on_both!(a_new_version_without_a_level_names_who_is_placed_on_it_and_their_page_asks_for_a_choice,);
+on_both!(
+    a_new_version_without_a_level_names_who_is_placed_on_it_and_their_page_asks_for_a_choice,
+    an_archived_framework_leaves_new_choices_and_one_never_used_can_be_deleted,
+);
 
 const EXAMPLE: &str = include_str!("../../frameworks/example.yaml");
 
@@ -102,4 +105,115 @@ async fn a_new_version_without_a_level_names_who_is_placed_on_it_and_their_page_
     let select = &select[..select.find("</select>").unwrap()];
     assert!(select.contains("<option value=\"\" selected>Choose a level</option>"), "{select}");
     assert_eq!(select.matches(" selected").count(), 1, "no level is preset: {select}");
+}
+
+async fn an_archived_framework_leaves_new_choices_and_one_never_used_can_be_deleted(t: TestApp) {
+    let o = an_organisation(&t).await;
+    let example = t.app.import_framework(&o.ada, EXAMPLE.as_bytes(), Format::Yaml, "", true).await.unwrap().framework_id;
+    t.app.set_level(&o.emil, o.ivy.id, example, "Engineer I").await.unwrap();
+    let trial_csv = "area,competency,Trial one,Trial two\nCraft,Code,a,b\n";
+    let trial = t.app.import_framework(&o.ada, trial_csv.as_bytes(), Format::Csv, "Trial ladder", true).await.unwrap().framework_id;
+    let token = t.token(&o.ada).await;
+    let c = plain();
+    let names = |list: Value| list.as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+
+    // Someone else may not archive.
+    let r = c.post(t.url(&format!("/api/v1/frameworks/{example}/archive"))).bearer_auth(t.token(&o.emil).await).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+    let r = c.post(t.url(&format!("/api/v1/frameworks/{example}/archive"))).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let archived: Value = r.json().await.unwrap();
+    assert!(archived["archived_at"].is_string(), "{archived}");
+    let list: Value = c.get(t.url("/api/v1/frameworks")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    assert_eq!(names(list), ["Trial ladder"], "archived frameworks leave the list");
+    let list: Value = c.get(t.url("/api/v1/frameworks?archived=true")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    assert_eq!(names(list), ["Example engineering framework", "Trial ladder"]);
+
+    // Ivy keeps it and still sees what it expects; nobody new is placed on it.
+    let g = t.app.growth(&o.ivy, o.ivy.id).await.unwrap();
+    assert_eq!((g.level.unwrap().level.as_str(), g.expectations.len()), ("Engineer I", 6));
+    let tom = o.hires(&t, "Tom Two", &o.emil).await;
+    let refused = t.app.set_level(&o.emil, tom.id, example, "Engineer I").await.unwrap_err();
+    assert!(refused.to_string().contains("Example engineering framework is archived"), "{refused}");
+    let (emil, _) = t.signed_in("emil.manager@example.com").await;
+    let page = emil.get(t.url(&format!("/people/{}/growth", tom.id))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Trial ladder — ") && !page.contains("Example engineering framework — "), "{page}");
+    let page = emil.get(t.url(&format!("/people/{}/growth", o.ivy.id))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Example engineering framework — Individual contributor"), "her own stays in her select");
+
+    // In use: it cannot be deleted. Restored: it is back.
+    let r = c.delete(t.url(&format!("/api/v1/frameworks/{example}"))).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    let body: Value = r.json().await.unwrap();
+    assert!(body.to_string().contains("archive it instead"), "{body}");
+    let r = c.post(t.url(&format!("/api/v1/frameworks/{example}/restore"))).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let list: Value = c.get(t.url("/api/v1/frameworks")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    assert_eq!(names(list).len(), 2);
+
+    // On the page: archive the trial, see it under "Archived", delete it after confirming.
+    let (admin, csrf) = t.signed_in("ada@example.com").await;
+    let r = admin.post(t.url(&format!("/frameworks/{trial}/archive"))).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+    assert_eq!((r.status().as_u16(), r.headers()["location"].to_str().unwrap()), (303, "/frameworks"));
+    let page = admin.get(t.url("/frameworks")).send().await.unwrap().text().await.unwrap();
+    let archived_part = &page[page.find("id=\"archived\"").expect("an archived part")..];
+    assert!(archived_part.contains("Trial ladder") && archived_part.contains(">Restore<") && archived_part.contains("Delete for good"));
+    let r = admin.post(t.url(&format!("/frameworks/{trial}/delete"))).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+    assert_eq!(r.status(), 422, "deleting asks to confirm first");
+    assert!(r.text().await.unwrap().contains("Tick the box to confirm"));
+    let r = admin
+        .post(t.url(&format!("/frameworks/{trial}/delete")))
+        .form(&[("_csrf", csrf.as_str()), ("confirm", "yes")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(admin.get(t.url(&format!("/frameworks/{trial}"))).send().await.unwrap().status(), 404);
+    // The example is in use: no delete button for it.
+    let r = admin.post(t.url(&format!("/frameworks/{example}/archive"))).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let page = admin.get(t.url("/frameworks")).send().await.unwrap().text().await.unwrap();
+    assert!(!page.contains("Delete for good") && page.contains("1 person is placed on it"), "{page}");
+}
+
+fn rapport_cli(dir: &std::path::Path) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"));
+    c.current_dir(dir).env_remove("RAPPORT_DATABASE_URL").env_remove("RAPPORT_CONFIG").arg("--data-dir").arg(dir.join("data"));
+    c
+}
+
+/// Runs the CLI; its exit status, standard output and standard error.
+fn run(dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
+    let out = rapport_cli(dir).args(args).output().unwrap();
+    (out.status.success(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+#[test]
+fn the_command_line_archives_restores_and_deletes_frameworks_and_names_the_versions_there_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let admin = rapport_cli(dir.path())
+        .args(["admin", "create", "--name", "Ada", "--email", "ada@example.com"])
+        .env("RAPPORT_ADMIN_PASSWORD", "a long enough password")
+        .output()
+        .unwrap();
+    assert!(admin.status.success(), "{}", String::from_utf8_lossy(&admin.stderr));
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("frameworks/example.yaml");
+    assert!(run(dir.path(), &["framework", "import", example.to_str().unwrap()]).0);
+    let name = "Example engineering framework";
+
+    let (ok, said, err) = run(dir.path(), &["framework", "export", "--version", "7"]);
+    assert!(!ok && err.contains("Example engineering framework has no version 7: it has version 1 only."), "{said}{err}");
+
+    let (ok, said, err) = run(dir.path(), &["framework", "archive", name]);
+    assert!(ok && said.contains("Archived Example engineering framework"), "{said}{err}");
+    let (_, listed, _) = run(dir.path(), &["framework", "list"]);
+    assert!(listed.contains("archived"), "{listed}");
+    let (ok, said, _) = run(dir.path(), &["framework", "restore", name]);
+    assert!(ok && said.contains("Restored Example engineering framework"), "{said}");
+    let (ok, said, err) = run(dir.path(), &["framework", "delete", name]);
+    assert!(ok && said.contains("Deleted Example engineering framework"), "{said}{err}");
+    let (_, listed, _) = run(dir.path(), &["framework", "list"]);
+    assert!(!listed.contains(name), "{listed}");
+    let (ok, _, err) = run(dir.path(), &["framework", "archive", "Nothing like it"]);
+    assert!(!ok && err.contains("no framework named Nothing like it"), "{err}");
 }
