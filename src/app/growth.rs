@@ -121,9 +121,6 @@ impl App {
         apply: bool,
     ) -> AppResult<ImportOutcome> {
         self.require(actor, actor, Action::Write, Resource::Framework).await?;
-        if format == Format::Csv && csv_name.trim().is_empty() {
-            return Err(Invalid(vec![FieldError::new("name", "A CSV matrix has no place for the framework's name: give it one.")]).into());
-        }
         let f = framework::parse(bytes, format, csv_name)?;
         let mut tx = self.db.begin().await?;
         let saved = store::save_framework(&mut tx, &f, actor.id, self.clock.now(), apply).await?;

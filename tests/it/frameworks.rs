@@ -10,6 +10,7 @@ use serde_json::Value;
 on_both!(
     a_new_version_without_a_level_names_who_is_placed_on_it_and_their_page_asks_for_a_choice,
     an_archived_framework_leaves_new_choices_and_one_never_used_can_be_deleted,
+    every_export_imports_back_unchanged_without_being_given_a_name,
 );
 
 const EXAMPLE: &str = include_str!("../../frameworks/example.yaml");
@@ -204,6 +205,13 @@ fn the_command_line_archives_restores_and_deletes_frameworks_and_names_the_versi
     let (ok, said, err) = run(dir.path(), &["framework", "export", "--version", "7"]);
     assert!(!ok && err.contains("Example engineering framework has no version 7: it has version 1 only."), "{said}{err}");
 
+    // A CSV export imports back to the same framework without --name.
+    let (_, csv, _) = run(dir.path(), &["framework", "export", "--format", "csv"]);
+    let file = dir.path().join("copy of the ladder.csv");
+    std::fs::write(&file, csv).unwrap();
+    let (_, said, err) = run(dir.path(), &["framework", "import", file.to_str().unwrap()]);
+    assert!(said.contains("the same as version 1"), "{said}{err}");
+
     let (ok, said, err) = run(dir.path(), &["framework", "archive", name]);
     assert!(ok && said.contains("Archived Example engineering framework"), "{said}{err}");
     let (_, listed, _) = run(dir.path(), &["framework", "list"]);
@@ -216,4 +224,39 @@ fn the_command_line_archives_restores_and_deletes_frameworks_and_names_the_versi
     assert!(!listed.contains(name), "{listed}");
     let (ok, _, err) = run(dir.path(), &["framework", "archive", "Nothing like it"]);
     assert!(!ok && err.contains("no framework named Nothing like it"), "{err}");
+}
+
+async fn every_export_imports_back_unchanged_without_being_given_a_name(t: TestApp) {
+    let o = an_organisation(&t).await;
+    let token = t.token(&o.ada).await;
+    let c = plain();
+    // A multi-line expectation and a cell left empty (not expected at that level).
+    let csv = "area,competency,description,Junior,Senior\nCraft,Code,Writing it,\"Writes code\nwith tests\",Designs\nPeople,Leading,,,Leads a team\n";
+    let id = t.app.import_framework(&o.ada, csv.as_bytes(), Format::Csv, "Ladder", true).await.unwrap().framework_id;
+    for format in ["yaml", "json", "csv"] {
+        let r = c.get(t.url(&format!("/api/v1/frameworks/{id}/export?format={format}"))).bearer_auth(&token).send().await.unwrap();
+        let file = r.text().await.unwrap();
+        if format == "yaml" {
+            assert!(file.contains("|-\n            Writes code\n            with tests\n") && !file.contains("\\n"), "{file}");
+        }
+        let r = c.post(t.url(&format!("/api/v1/frameworks/import?format={format}"))).bearer_auth(&token).body(file).send().await.unwrap();
+        let back: Value = r.json().await.unwrap();
+        assert_eq!(
+            (back["change"].as_str(), back["framework_id"].as_str()),
+            (Some("unchanged"), Some(id.to_string().as_str())),
+            "{format}: {back}"
+        );
+    }
+    // The page: a downloaded CSV uploaded as it is, under its file name.
+    let exported = t.app.export_framework(&o.ada, id, None, Format::Csv).await.unwrap().1;
+    let (admin, csrf) = t.signed_in("ada@example.com").await;
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", csrf)
+        .part("file", reqwest::multipart::Part::bytes(exported.into_bytes()).file_name("ladder-v1.csv"))
+        .text("format", "yaml")
+        .text("name", "")
+        .text("mode", "check");
+    let page = admin.post(t.url("/frameworks/import")).multipart(form).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("this is the same as version 1 of “Ladder”"), "{page}");
+    assert_eq!(t.app.frameworks(&o.ada).await.unwrap().len(), 1);
 }

@@ -6,8 +6,8 @@ use super::{Area, Competency, Format, Framework, MAX_BYTES, MAX_NAME, MAX_TEXT, 
 use crate::domain::validation::{FieldError, Invalid};
 use std::collections::HashMap;
 
-/// Reads and checks a whole file. `csv_name` names the framework for a CSV matrix, which has
-/// no place for it.
+/// Reads and checks a whole file. `csv_name` names the framework for a CSV matrix without a
+/// first line `name,…` of its own.
 pub fn parse(bytes: &[u8], format: Format, csv_name: &str) -> Result<Framework, Invalid> {
     if bytes.len() > MAX_BYTES {
         let (line, col) = position_of(bytes, MAX_BYTES);
@@ -36,8 +36,10 @@ pub fn parse(bytes: &[u8], format: Format, csv_name: &str) -> Result<Framework, 
             let (raw, mut errors) = from_csv(text, csv_name)?;
             if !errors.is_empty() {
                 if let Err(more) = validate(raw) {
-                    // Not "no competencies" when the rows were there but unreadable.
-                    errors.0.extend(more.0.into_iter().filter(|e| e.field != "areas"));
+                    // Not "no competencies" when the rows were there but unreadable, nor the
+                    // name's problem twice.
+                    let named = errors.0.iter().any(|e| e.field == "name");
+                    errors.0.extend(more.0.into_iter().filter(|e| e.field != "areas" && !(named && e.field == "name")));
                 }
                 errors.0.sort_by_key(|e| (e.line, e.column));
                 return Err(errors);

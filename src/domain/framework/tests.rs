@@ -272,3 +272,32 @@ fn a_vanished_level_says_who_is_on_it_and_counts_the_people_the_reader_does_not_
         "Level 2 is not in the new version (it looks renamed to Practitioner): 1 person is placed on it (1 you don't manage); their level will need choosing."
     );
 }
+
+#[test]
+fn yaml_writes_multi_line_text_as_block_scalars() {
+    let mut f = small();
+    f.areas[0].competencies[0].description = "First line\n\n  indented third".into();
+    let y = export(&f, Format::Yaml);
+    assert!(y.contains("\"E2\": |-\n            Line one\n            line two — ünïcødé 🙂\n"), "{y}");
+    assert!(y.contains("description: |-\n          First line\n\n            indented third\n"), "{y}");
+    assert!(!y.contains("\\n"), "no escaped line ends: {y}");
+    assert_eq!(parse(y.as_bytes(), Format::Yaml, "").unwrap(), f);
+}
+
+#[test]
+fn a_csv_export_names_its_framework_and_reads_back_without_being_given_a_name() {
+    let f = small();
+    let csv = export(&f, Format::Csv);
+    assert!(csv.starts_with("name,Eng,,,,\r\ntrack,"), "{csv}");
+    assert_eq!(parse(csv.as_bytes(), Format::Csv, "").unwrap(), f);
+    assert_eq!(parse(csv.as_bytes(), Format::Csv, "From the file name").unwrap().name, "Eng", "the file's own name wins");
+    // As a spreadsheet in much of Europe saves it.
+    let semi = "name;Ladder;;\r\narea;competency;E1;E2\r\nA;B;c;d\r\n";
+    assert_eq!(parse(semi.as_bytes(), Format::Csv, "").unwrap().name, "Ladder");
+    // A file without it still reads, given a name; given none, the problem is located.
+    assert_eq!(parse(b"area,competency,E1\nA,B,c\n", Format::Csv, "Given").unwrap().name, "Given");
+    let e = parse(b"area,competency,E1\nA,B,c\n", Format::Csv, " ").unwrap_err();
+    assert_eq!(located(&e), [(1, 1, "name".to_string())], "{e}");
+    let e = parse(b"name,\narea,competency,E1\nA,B,c\n", Format::Csv, "Given").unwrap_err();
+    assert_eq!(located(&e), [(1, 2, "name".to_string())], "{e}");
+}

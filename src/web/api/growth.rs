@@ -24,7 +24,8 @@ use uuid::Uuid;
 pub struct FrameworkImportParams {
     /// yaml, json or csv.
     pub format: String,
-    /// The framework's name; required for csv (a matrix has no place for it).
+    /// The framework's name, for a csv matrix without a first line `name,…` of its own (rapport's
+    /// CSV exports have one, so they import back to the same framework).
     #[serde(default)]
     pub name: String,
     /// Only check the file and show what would be created; change nothing.
