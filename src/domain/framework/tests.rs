@@ -301,3 +301,35 @@ fn a_csv_export_names_its_framework_and_reads_back_without_being_given_a_name() 
     let e = parse(b"name,\narea,competency,E1\nA,B,c\n", Format::Csv, "Given").unwrap_err();
     assert_eq!(located(&e), [(1, 2, "name".to_string())], "{e}");
 }
+
+#[test]
+fn an_unknown_key_does_not_hide_the_files_other_problems() {
+    let y = "name: X\ncolour: red\ntracks:\n  - name: IC\n    levels: [A, B]\nareas:\n  - name: Craft\n    competencies:\n      - name: Code\n        expectations:\n          A: fine\n          B: fine\n      - name: code\n        expectations:\n          A: ok\n          B: ok\n";
+    let e = parse(y.as_bytes(), Format::Yaml, "").unwrap_err();
+    let at = located(&e);
+    assert!(at.contains(&(2, 1, "colour".into())), "{at:?}");
+    assert!(at.contains(&(13, 15, "competency".into())), "the twice-named competency too: {at:?}");
+    assert_eq!(e.0.len(), 2, "{e}");
+}
+
+#[test]
+fn an_unclosed_bracket_is_reported_where_it_opened() {
+    let y = "name: X\ntracks:\n  - name: IC\n    levels: [A, B\nareas:\n  - name: Craft\n";
+    let e = parse(y.as_bytes(), Format::Yaml, "").unwrap_err();
+    assert_eq!(located(&e), [(4, 13, "file".to_string())], "{e}");
+    assert_eq!(e.0[0].message, "This list is not closed: add ] after its last item.");
+    let y = "name: X\ntracks:\n  - {name: IC, levels: [A]\nareas: []\n";
+    let e = parse(y.as_bytes(), Format::Yaml, "").unwrap_err();
+    assert_eq!(located(&e), [(3, 5, "file".to_string())], "{e}");
+}
+
+#[test]
+fn invalid_json_is_described_in_our_words_with_its_place() {
+    let e = parse(b"{\n  \"name\": \"X\",\n}", Format::Json, "").unwrap_err();
+    assert_eq!(located(&e), [(3, 1, "file".to_string())], "{e}");
+    assert_eq!(e.0[0].message, "This is not valid JSON at line 3, column 1: a comma is followed by nothing; remove it.");
+    let e = parse(b"{\n  \"name\": \"X\"\n  \"tracks\": []\n}", Format::Json, "").unwrap_err();
+    assert_eq!(e.0[0].message, "This is not valid JSON at line 3, column 3: a comma or } is missing before this.");
+    let e = parse(b"{\n  name: \"X\"\n}", Format::Json, "").unwrap_err();
+    assert_eq!(e.0[0].message, "This is not valid JSON at line 2, column 3: a key must be text in double quotes.");
+}
