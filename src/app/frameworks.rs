@@ -51,7 +51,7 @@ impl App {
         let placed = store::placed_on(&self.db, framework_id).await?;
         let ids = placed.iter().filter(|(_, l)| gone.iter().any(|g| &g.level == l)).map(|(id, _)| *id).collect();
         let mut persons = people::by_ids(&self.db, ids).await?;
-        persons.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        persons.sort_by_key(|a| a.name.to_lowercase());
         let mut out = vec![];
         for VanishedLevel { level, renamed_to } in gone {
             let (mut seen, mut others) = (vec![], 0);
@@ -97,7 +97,7 @@ impl App {
             store::set_archived(&mut tx, id, archived.then(|| self.clock.now())).await?;
             tx.commit().await?;
         }
-        Ok(store::framework_info(&self.db, id).await?.ok_or(AppError::NotFound)?)
+        store::framework_info(&self.db, id).await?.ok_or(AppError::NotFound)
     }
 
     /// Deletes a framework and every version of it (an admin), when nobody is placed on it and
