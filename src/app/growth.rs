@@ -23,11 +23,19 @@ use uuid::Uuid;
 pub struct ImportOutcome {
     pub framework: Framework,
     pub summary: Summary,
+    /// The framework's id; none for a dry run of a new framework (it does not exist yet).
+    #[serde(rename = "framework_id")]
+    pub saved_id: Option<Uuid>,
+    /// The id it has, or would have: only saved when `saved_id` is given.
+    #[serde(skip)]
     pub framework_id: Uuid,
     pub version: i64,
     /// "created" (a new framework), "new_version", or "unchanged" (the same as the latest version).
     pub change: String,
     pub applied: bool,
+    /// For a new version: each level of the version before that it no longer has, with the
+    /// people placed on it (they keep it until their level is chosen again).
+    pub vanished_levels: Vec<super::frameworks::LevelChange>,
 }
 
 /// One row of the expectations table: now and at the next level, side by side.
@@ -49,6 +57,8 @@ pub struct GrowthView {
     pub shared_with_skip_level: bool,
     pub level: Option<PersonLevel>,
     pub framework: Option<FrameworkVersion>,
+    /// When their level is not in their framework's latest version: that, in one sentence.
+    pub level_needs_choosing: Option<String>,
     pub next_level: Option<String>,
     pub expectations: Vec<ExpectationRow>,
     /// Every assessment, newest first.
@@ -111,9 +121,6 @@ impl App {
         apply: bool,
     ) -> AppResult<ImportOutcome> {
         self.require(actor, actor, Action::Write, Resource::Framework).await?;
-        if format == Format::Csv && csv_name.trim().is_empty() {
-            return Err(Invalid(vec![FieldError::new("name", "A CSV matrix has no place for the framework's name: give it one.")]).into());
-        }
         let f = framework::parse(bytes, format, csv_name)?;
         let mut tx = self.db.begin().await?;
         let saved = store::save_framework(&mut tx, &f, actor.id, self.clock.now(), apply).await?;
@@ -125,13 +132,16 @@ impl App {
             Saved::NewVersion { framework_id, version } => (framework_id, version, "new_version"),
             Saved::Unchanged { framework_id, version } => (framework_id, version, "unchanged"),
         };
+        let vanished_levels = if change == "new_version" { self.level_changes(actor, framework_id, version, &f).await? } else { vec![] };
         Ok(ImportOutcome {
             summary: f.summary(),
             framework: f,
+            saved_id: (change != "created" || apply).then_some(framework_id),
             framework_id,
             version,
             change: change.into(),
             applied: apply && change != "unchanged",
+            vanished_levels,
         })
     }
 
@@ -170,9 +180,16 @@ impl App {
             Some(l) => store::framework_version(&self.db, l.framework_id, None).await?,
             None => None,
         };
+        let level_needs_choosing = match (&level, &framework) {
+            (Some(l), Some(v)) if v.framework.level(&l.level).is_none() => {
+                let whose = if relation == Relation::Themselves { "Your".to_string() } else { format!("{}’s", person.name) };
+                Some(format!("{whose} level needs choosing: {} is not in {} version {}.", l.level, v.framework.name, v.number))
+            }
+            _ => None,
+        };
         let mut assessments = store::assessments(&self.db, person.id).await?;
         let (mut expectations, mut differences, mut readiness, mut history, mut next_level) = (vec![], vec![], None, vec![], None);
-        if let (Some(l), Some(v)) = (&level, &framework) {
+        if let (Some(l), Some(v), None) = (&level, &framework, &level_needs_choosing) {
             let f = &v.framework;
             next_level = f.next_level(&l.level).map(|n| n.name.to_string());
             for (area, c) in f.competencies() {
@@ -199,7 +216,9 @@ impl App {
         let can_set_level = relation == Relation::Manager || actor.is_admin;
         let frameworks = if can_set_level {
             let mut out = vec![];
-            for info in store::list_frameworks(&self.db).await? {
+            // Archived frameworks are not offered, except the one they are on.
+            let own = level.as_ref().map(|l| l.framework_id);
+            for info in store::list_frameworks(&self.db).await?.into_iter().filter(|i| i.archived_at.is_none() || Some(i.id) == own) {
                 if let Some(v) = store::framework_version(&self.db, info.id, None).await? {
                     out.push(v);
                 }
@@ -216,6 +235,7 @@ impl App {
             shared_with_skip_level,
             level,
             framework,
+            level_needs_choosing,
             next_level,
             expectations,
             assessments,
@@ -237,6 +257,15 @@ impl App {
         let v = store::framework_version(&self.db, framework_id, None)
             .await?
             .ok_or_else(|| AppError::Invalid(Invalid(vec![FieldError::new("framework_id", "Choose one of the frameworks.")])))?;
+        let archived = store::framework_info(&self.db, framework_id).await?.is_some_and(|i| i.archived_at.is_some());
+        let own = store::person_level(&self.db, person.id).await?.is_some_and(|l| l.framework_id == framework_id);
+        if archived && !own {
+            return Err(Invalid(vec![FieldError::new(
+                "framework_id",
+                format!("{} is archived: choose another framework.", v.framework.name),
+            )])
+            .into());
+        }
         if v.framework.level(level).is_none() {
             return Err(Invalid(vec![FieldError::new("level", format!("\"{level}\" is not a level of {}.", v.framework.name))]).into());
         }

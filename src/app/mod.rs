@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod cache;
 pub mod calendar;
 pub mod events;
+pub mod frameworks;
 pub mod growth;
 pub mod guidance;
 pub mod handoff;

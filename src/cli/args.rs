@@ -226,8 +226,23 @@ pub enum FrameworkCommand {
         #[arg(long)]
         version: Option<i64>,
     },
-    /// List frameworks and their latest versions
+    /// List frameworks and their latest versions (archived ones marked)
     List,
+    /// Archive a framework: no longer offered when choosing a level; people on it keep it
+    Archive {
+        /// The framework's name
+        name: String,
+    },
+    /// Offer an archived framework for new choices again
+    Restore {
+        /// The framework's name
+        name: String,
+    },
+    /// Delete a framework nobody is placed on and nothing was assessed against
+    Delete {
+        /// The framework's name
+        name: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]

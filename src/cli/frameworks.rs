@@ -34,6 +34,9 @@ pub(super) async fn framework_command(config: &Config, command: FrameworkCommand
                             o.version
                         ),
                     }
+                    for v in &o.vanished_levels {
+                        println!("{}", v.message);
+                    }
                     Ok(())
                 }
                 Err(e) => Err(import_refused(&shown, e)),
@@ -48,15 +51,56 @@ pub(super) async fn framework_command(config: &Config, command: FrameworkCommand
                 None if all.is_empty() => anyhow::bail!("there are no frameworks yet: import one with `rapport framework import FILE`"),
                 None => anyhow::bail!("there are {} frameworks: choose one with --name", all.len()),
             };
+            if let Some(n) = version {
+                let (_, versions) = app.framework(&actor, chosen.id, None).await.map_err(describe)?;
+                if !versions.iter().any(|(v, _)| *v == n) {
+                    anyhow::bail!("{} has no version {n}: {}.", chosen.name, which_versions(&versions));
+                }
+            }
             let (_, text) = app.export_framework(&actor, chosen.id, version, format).await.map_err(describe)?;
             print!("{text}");
             Ok(())
         }
         FrameworkCommand::List => {
             for f in app.frameworks(&actor).await.map_err(describe)? {
-                println!("{}\tversion {}\t{}", f.name, f.version, f.updated_at.format("%Y-%m-%d"));
+                let archived = if f.archived_at.is_some() { "\tarchived" } else { "" };
+                println!("{}\tversion {}\t{}{archived}", f.name, f.version, f.updated_at.format("%Y-%m-%d"));
             }
             Ok(())
         }
+        FrameworkCommand::Archive { name } => {
+            let f = named(&app, &actor, &name).await?;
+            app.archive_framework(&actor, f.id).await.map_err(describe)?;
+            println!("Archived {}: it is no longer offered when choosing a level; the people placed on it keep it.", f.name);
+            Ok(())
+        }
+        FrameworkCommand::Restore { name } => {
+            let f = named(&app, &actor, &name).await?;
+            app.restore_framework(&actor, f.id).await.map_err(describe)?;
+            println!("Restored {}: it is offered when choosing a level again.", f.name);
+            Ok(())
+        }
+        FrameworkCommand::Delete { name } => {
+            let f = named(&app, &actor, &name).await?;
+            app.delete_framework(&actor, f.id).await.map_err(describe)?;
+            println!("Deleted {} and its {} version(s).", f.name, f.version);
+            Ok(())
+        }
+    }
+}
+
+/// The framework of that name (any case), archived or not.
+async fn named(app: &crate::app::App, actor: &crate::domain::Person, name: &str) -> anyhow::Result<crate::domain::growth::FrameworkInfo> {
+    let all = app.frameworks(actor).await.map_err(describe)?;
+    all.into_iter().find(|f| f.name.eq_ignore_ascii_case(name.trim())).with_context(|| format!("no framework named {name}"))
+}
+
+/// "it has version 1 only", "it has versions 1 to 3" (newest first in `versions`).
+fn which_versions(versions: &[crate::app::growth::VersionDate]) -> String {
+    let numbers: Vec<i64> = versions.iter().map(|(n, _)| *n).collect();
+    match (numbers.iter().min(), numbers.iter().max()) {
+        (Some(lo), Some(hi)) if lo == hi => format!("it has version {lo} only"),
+        (Some(lo), Some(hi)) if (hi - lo + 1) as usize == numbers.len() => format!("it has versions {lo} to {hi}"),
+        _ => format!("it has versions {}", numbers.iter().rev().map(i64::to_string).collect::<Vec<_>>().join(", ")),
     }
 }

@@ -314,6 +314,21 @@ pub struct FrameworkInfo {
     pub version: i64,
     pub version_id: uuid::Uuid,
     pub updated_at: DateTime<Utc>,
+    /// When an admin archived it: it is no longer offered for new choices; the people placed
+    /// on it keep it.
+    pub archived_at: Option<DateTime<Utc>>,
+    /// How many people are placed on it now.
+    pub placed: i64,
+    /// Whether anyone was assessed against one of its versions.
+    pub assessed: bool,
+}
+
+impl FrameworkInfo {
+    /// A framework nobody is placed on and nothing was assessed against can be deleted
+    /// outright; any other can only be archived.
+    pub fn can_delete(&self) -> bool {
+        self.placed == 0 && !self.assessed
+    }
 }
 
 /// One version of a framework and what it holds.

@@ -17,16 +17,36 @@ fn corrupt(what: &str) -> StoreError {
 
 macro_rules! info_select {
     () => {
-        "SELECT f.id, f.name, v.number, v.id, v.created_at FROM framework f \
+        "SELECT f.id, f.name, v.number, v.id, v.created_at, f.archived_at, \
+         (SELECT COUNT(*) FROM person_level pl WHERE pl.framework_id = f.id), \
+         EXISTS (SELECT 1 FROM assessment a JOIN framework_version av ON av.id = a.framework_version_id WHERE av.framework_id = f.id) \
+         FROM framework f \
          JOIN framework_version v ON v.framework_id = f.id \
          AND v.number = (SELECT MAX(number) FROM framework_version w WHERE w.framework_id = f.id)"
     };
 }
 
-type InfoRow = (Uuid, String, i64, Uuid, DateTime<Utc>);
+type InfoRow = (Uuid, String, i64, Uuid, DateTime<Utc>, Option<DateTime<Utc>>, i64, bool);
 
 fn info(r: InfoRow) -> FrameworkInfo {
-    FrameworkInfo { id: r.0, name: r.1, version: r.2, version_id: r.3, updated_at: r.4 }
+    FrameworkInfo { id: r.0, name: r.1, version: r.2, version_id: r.3, updated_at: r.4, archived_at: r.5, placed: r.6, assessed: r.7 }
+}
+
+/// Archives a framework (`Some(when)`) or restores it (`None`); false when there is none.
+pub async fn set_archived(tx: &mut Tx, id: Uuid, at: Option<DateTime<Utc>>) -> Result<bool> {
+    const Q: &str = "UPDATE framework SET archived_at = $2 WHERE id = $1";
+    let n = on_tx!(tx, c => sqlx::query(Q).bind(id).bind(at).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(n > 0)
+}
+
+/// Deletes a framework and its versions (the use case checks first that nobody is placed on it
+/// and nothing was assessed against it; the foreign keys refuse otherwise).
+pub async fn delete_framework(tx: &mut Tx, id: Uuid) -> Result<bool> {
+    const VERSIONS: &str = "DELETE FROM framework_version WHERE framework_id = $1";
+    const FRAMEWORK: &str = "DELETE FROM framework WHERE id = $1";
+    on_tx!(tx, c => sqlx::query(VERSIONS).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    let n = on_tx!(tx, c => sqlx::query(FRAMEWORK).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(n > 0)
 }
 
 pub async fn list_frameworks(db: &Db) -> Result<Vec<FrameworkInfo>> {
@@ -130,6 +150,12 @@ pub async fn set_person_level(
     on_tx!(tx, c => sqlx::query(DEL).bind(person.0).execute(c).await.map(|r| r.rows_affected()))?;
     on_tx!(tx, c => sqlx::query(INS).bind(person.0).bind(framework_id).bind(level).bind(by.0).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
+}
+
+/// Who is placed on a framework, and on which level.
+pub async fn placed_on(db: &Db, framework_id: Uuid) -> Result<Vec<(Uuid, String)>> {
+    const Q: &str = "SELECT person_id, level FROM person_level WHERE framework_id = $1";
+    Ok(on_db!(db, p => sqlx::query_as(Q).bind(framework_id).fetch_all(p).await)?)
 }
 
 pub async fn is_shared(db: &Db, person: PersonId) -> Result<bool> {

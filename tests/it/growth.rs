@@ -515,7 +515,7 @@ async fn the_import_page_previews_an_uploaded_file_then_imports_it(t: TestApp) {
     assert!(r.headers()["content-disposition"].to_str().unwrap().contains("eng-ladder-v1.csv"));
     assert_eq!(
         r.text().await.unwrap(),
-        "track,,,IC,\r\narea,competency,description,Junior,Senior\r\nCraft,Code,,\"Writes\ncode\",Designs\r\n"
+        "name,Eng ladder,,,\r\ntrack,,,IC,\r\narea,competency,description,Junior,Senior\r\nCraft,Code,,\"Writes\ncode\",Designs\r\n"
     );
     // Someone who is not an admin gets "not found", and nothing changes.
     let (ivy, ivy_csrf) = t.signed_in("ivy.coder@example.com").await;

@@ -16,6 +16,7 @@ mod cli;
 mod csv_injection;
 mod dates;
 mod evidence;
+mod frameworks;
 mod growth;
 mod guidance;
 mod handoff;

@@ -24,6 +24,21 @@ pub(super) fn quote(s: &str) -> String {
     out
 }
 
+/// A value in YAML at `indent` spaces: text of several lines as a literal block (`|-`), which
+/// reads back exactly and reads as it will show; anything else quoted.
+fn yaml_text(s: &str, indent: usize) -> String {
+    let plain_lines = s.contains('\n')
+        && !s.starts_with([' ', '\n'])
+        && !s.ends_with(['\n', ' '])
+        && !s.chars().any(|c| (c.is_control() && c != '\n') || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{85}'));
+    if !plain_lines {
+        return quote(s);
+    }
+    let pad = " ".repeat(indent);
+    let lines: Vec<String> = s.split('\n').map(|l| if l.is_empty() { String::new() } else { format!("{pad}{l}") }).collect();
+    format!("|-\n{}", lines.join("\n"))
+}
+
 pub fn export(f: &Framework, format: Format) -> String {
     match format {
         Format::Yaml => export_yaml(f),
@@ -50,10 +65,10 @@ pub(super) fn export_yaml(f: &Framework) -> String {
             o.push_str(&format!(
                 "      - name: {}\n        description: {}\n        expectations:\n",
                 quote(&c.name),
-                quote(&c.description)
+                yaml_text(&c.description, 10)
             ));
             for (l, e) in levels.iter().zip(&c.expectations) {
-                o.push_str(&format!("          {}: {}\n", quote(l.name), quote(e)));
+                o.push_str(&format!("          {}: {}\n", quote(l.name), yaml_text(e, 12)));
             }
         }
     }

@@ -4,7 +4,8 @@ use super::Framework;
 use super::raw::{Loc, Raw, RawArea, RawCompetency, RawTrack, Text, clean};
 use crate::domain::validation::{FieldError, Invalid};
 
-/// Reads a matrix: an optional first row `track,,,Track A,,Track B,…` (a blank cell continues
+/// Reads a matrix: an optional first row `name,<the framework's name>` (which wins over `name`,
+/// the name given with the file), an optional row `track,,,Track A,,Track B,…` (a blank cell continues
 /// the track to its left, as merged cells export), then `area,competency[,description],level…`,
 /// then one row per competency. A blank area continues the area above.
 pub(super) fn from_csv(text: &str, name: &str) -> Result<(Raw, Invalid), Invalid> {
@@ -33,10 +34,19 @@ pub(super) fn from_csv(text: &str, name: &str) -> Result<(Raw, Invalid), Invalid
     }
     let mut raw = Raw { name: Some(Text { value: clean(name), loc: Loc { line: 1, col: 1 } }), ..Raw::default() };
     let mut rows = rows.into_iter().peekable();
-    let track_row = match rows.peek() {
-        Some((_, r)) if r.get(0).map(|c| c.trim().eq_ignore_ascii_case("track")).unwrap_or(false) => rows.next(),
-        _ => None,
+    let first_cell_is = |rows: &mut std::iter::Peekable<std::vec::IntoIter<(u64, csv::StringRecord)>>, word: &str| {
+        rows.peek().is_some_and(|(_, r)| r.get(0).is_some_and(|c| c.trim().eq_ignore_ascii_case(word)))
     };
+    if first_cell_is(&mut rows, "name") {
+        let (line, r) = rows.next().unwrap_or_default();
+        raw.name = Some(Text { value: clean(r.get(1).unwrap_or("")), loc: Loc { line, col: 2 } });
+    } else if name.trim().is_empty() {
+        errors.push(
+            FieldError::new("name", "This matrix does not name its framework: add a first line name,<its name>, or give it a name.")
+                .at(1, 1),
+        );
+    }
+    let track_row = if first_cell_is(&mut rows, "track") { rows.next() } else { None };
     let Some((hline, header)) = rows.next() else {
         return Err(Invalid(vec![
             FieldError::new(
@@ -161,6 +171,11 @@ pub(super) fn export_csv(f: &Framework) -> String {
     let mut write = |row: &[String]| {
         let _ = w.write_record(row.iter().map(|c| crate::domain::csv_cells::escape(c)));
     };
+    // The name first, so that the file imports back to the same framework (padded to the
+    // header's width, as a spreadsheet saves it).
+    let mut name_row = vec!["name".to_string(), f.name.clone()];
+    name_row.resize(header.len(), String::new());
+    write(&name_row);
     write(&track_row);
     write(&header);
     for a in &f.areas {

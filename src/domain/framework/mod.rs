@@ -110,6 +110,50 @@ impl Framework {
     }
 }
 
+/// A level of one version that the next version no longer has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct VanishedLevel {
+    pub level: String,
+    /// The name it seems to have now: at its place in the same track there is exactly one
+    /// name, new to the framework, and the old one is gone. Only a guess: nobody is moved.
+    pub renamed_to: Option<String>,
+}
+
+impl VanishedLevel {
+    /// What importing means for the people placed on this level, in one sentence: `names` are
+    /// those the reader may see, `others` how many more there are.
+    pub fn message(&self, names: &[String], others: usize) -> String {
+        let renamed = self.renamed_to.as_ref().map(|n| format!(" (it looks renamed to {n})")).unwrap_or_default();
+        let head = format!("{} is not in the new version{renamed}", self.level);
+        let total = names.len() + others;
+        if total == 0 {
+            return format!("{head}: nobody is placed on it.");
+        }
+        let mut who = names.join(", ");
+        if others > 0 {
+            let more = if others == 1 { "other" } else { "others" };
+            who =
+                if names.is_empty() { format!("{others} you don't manage") } else { format!("{who} and {others} {more} you don't manage") };
+        }
+        let people = if total == 1 { "1 person is".to_string() } else { format!("{total} people are") };
+        format!("{head}: {people} placed on it ({who}); their level will need choosing.")
+    }
+}
+
+/// The levels of `old` that `new` does not have, in `old`'s order, each with the name it looks
+/// renamed to when that is safe to say.
+pub fn vanished_levels(old: &Framework, new: &Framework) -> Vec<VanishedLevel> {
+    let known = |name: &str| old.level(name).is_some();
+    old.levels()
+        .into_iter()
+        .filter(|l| new.level(l.name).is_none())
+        .map(|l| {
+            let there = new.tracks.iter().find(|t| t.name == l.track).and_then(|t| t.levels.get(l.rank));
+            VanishedLevel { level: l.name.to_string(), renamed_to: there.filter(|n| !known(n)).cloned() }
+        })
+        .collect()
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Summary {
     pub tracks: usize,

@@ -6,8 +6,8 @@ use super::{Area, Competency, Format, Framework, MAX_BYTES, MAX_NAME, MAX_TEXT, 
 use crate::domain::validation::{FieldError, Invalid};
 use std::collections::HashMap;
 
-/// Reads and checks a whole file. `csv_name` names the framework for a CSV matrix, which has
-/// no place for it.
+/// Reads and checks a whole file. `csv_name` names the framework for a CSV matrix without a
+/// first line `name,…` of its own.
 pub fn parse(bytes: &[u8], format: Format, csv_name: &str) -> Result<Framework, Invalid> {
     if bytes.len() > MAX_BYTES {
         let (line, col) = position_of(bytes, MAX_BYTES);
@@ -20,32 +20,37 @@ pub fn parse(bytes: &[u8], format: Format, csv_name: &str) -> Result<Framework, 
         ]));
     }
     let text = crate::domain::people_csv::decode(bytes)?;
-    let raw = match format {
-        Format::Yaml => from_tree(&yaml_tree(text)?)?,
+    let (raw, errors) = match format {
+        Format::Yaml => from_tree(&yaml_tree(text)?),
         Format::Json => {
             if let Err(e) = serde_json::from_str::<serde_json::Value>(text) {
+                let (line, col) = (e.line() as u64, e.column().max(1) as u64);
+                let what = super::raw::json_problem(&e);
                 return Err(Invalid(vec![
-                    FieldError::new("file", format!("This is not valid JSON: {e}")).at(e.line() as u64, e.column().max(1) as u64),
+                    FieldError::new("file", format!("This is not valid JSON at line {line}, column {col}: {what}")).at(line, col),
                 ]));
             }
             // JSON is YAML; tabs are only whitespace outside JSON strings, where YAML dislikes them.
-            from_tree(&yaml_tree(&text.replace('\t', " "))?)?
+            from_tree(&yaml_tree(&text.replace('\t', " "))?)
         }
-        Format::Csv => {
-            // Rows of the wrong width are reported along with everything else.
-            let (raw, mut errors) = from_csv(text, csv_name)?;
-            if !errors.is_empty() {
-                if let Err(more) = validate(raw) {
-                    // Not "no competencies" when the rows were there but unreadable.
-                    errors.0.extend(more.0.into_iter().filter(|e| e.field != "areas"));
-                }
-                errors.0.sort_by_key(|e| (e.line, e.column));
-                return Err(errors);
-            }
-            raw
-        }
+        // Rows of the wrong width are reported along with everything else.
+        Format::Csv => from_csv(text, csv_name)?,
     };
-    validate(raw)
+    if errors.is_empty() {
+        return validate(raw);
+    }
+    // What the file's shape got wrong (an unknown key, a row of the wrong width) does not hide
+    // what the rules find in the rest: both at once, one problem per place.
+    let mut errors = errors;
+    if let Err(more) = validate(raw) {
+        let seen: Vec<(String, Option<u64>, Option<u64>)> = errors.0.iter().map(|e| (e.field.clone(), e.line, e.column)).collect();
+        let again = |e: &FieldError| seen.iter().any(|(f, l, c)| (*l, *c) == (e.line, e.column) || (*f == e.field && *l == e.line));
+        // Not "no competencies" of a matrix whose rows were there but unreadable.
+        let unreadable_rows = |e: &FieldError| format == Format::Csv && e.field == "areas";
+        errors.0.extend(more.0.into_iter().filter(|e| !again(e) && !unreadable_rows(e)));
+    }
+    errors.0.sort_by_key(|e| (e.line, e.column));
+    Err(errors)
 }
 
 /// Line and column (characters) of byte `index`.
@@ -129,11 +134,51 @@ pub(super) fn yaml_tree(text: &str) -> Result<Node, Invalid> {
     let mut parser = yaml_rust2::parser::Parser::new_from_str(text);
     if let Err(e) = parser.load(&mut b, false) {
         let m = e.marker();
-        return Err(Invalid(vec![
-            FieldError::new("file", format!("This cannot be read: {}.", e.info())).at(m.line() as u64, m.col() as u64 + 1),
-        ]));
+        // A `[` or `{` left open makes the parser stumble lines later, where nothing is wrong:
+        // point at the bracket that is not closed.
+        let opened = unclosed_bracket(text, m.line()).map(|(loc, open)| match open {
+            '[' => (loc, "This list is not closed: add ] after its last item."),
+            _ => (loc, "These keys and values are not closed: add } after the last one."),
+        });
+        let error = match opened {
+            Some((loc, message)) => err("file", loc, message),
+            _ => FieldError::new("file", format!("This cannot be read: {}.", e.info())).at(m.line() as u64, m.col() as u64 + 1),
+        };
+        return Err(Invalid(vec![error]));
     }
     b.root.ok_or_else(|| Invalid(vec![FieldError::new("file", "The file is empty.").at(1, 1)]))
+}
+
+/// The innermost `[` or `{` opened on a line before `line` and not closed by then, where a
+/// value starts (so not one inside plain text); quoted text and comments are skipped.
+fn unclosed_bracket(text: &str, line: usize) -> Option<(Loc, char)> {
+    let mut open: Vec<(Loc, char)> = Vec::new();
+    for (i, l) in text.lines().take(line.saturating_sub(1)).enumerate() {
+        let (mut quote, mut prev) = (None::<char>, ' ');
+        for (j, c) in l.chars().enumerate() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') if starts_value(l, j) => quote = Some(c),
+                (None, '#') if prev == ' ' => break,
+                (None, '[' | '{') if starts_value(l, j) => open.push((Loc { line: i as u64 + 1, col: j as u64 + 1 }, c)),
+                (None, ']' | '}') if !open.is_empty() => {
+                    open.pop();
+                }
+                _ => {}
+            }
+            prev = c;
+        }
+    }
+    open.pop()
+}
+
+/// Whether the text before column `j` of a line ends where a value may start: at the line's
+/// start (after spaces), or after `: `, `- `, `,`, `[` or `{` and spaces.
+fn starts_value(line: &str, j: usize) -> bool {
+    let before: String = line.chars().take(j).collect();
+    let t = before.trim_end();
+    t.is_empty() || t.ends_with([':', '-', ',', '[', '{'])
 }
 
 pub(super) fn err(field: &str, loc: Loc, msg: impl Into<String>) -> FieldError {
@@ -193,7 +238,9 @@ pub(super) fn seq<'a>(node: &'a Node, field: &str, errors: &mut Invalid) -> &'a 
     }
 }
 
-pub(super) fn from_tree(root: &Node) -> Result<Raw, Invalid> {
+/// What a file's tree says, and what in its shape is wrong (unknown keys, a list where text
+/// goes…): the rules are checked on what could be read all the same.
+pub(super) fn from_tree(root: &Node) -> (Raw, Invalid) {
     let mut errors = Invalid::default();
     let mut raw = Raw::default();
     let top = map_entries(root, "the framework", &["name", "tracks", "areas"], &mut errors);
@@ -243,7 +290,7 @@ pub(super) fn from_tree(root: &Node) -> Result<Raw, Invalid> {
         }
         raw.areas.push(area);
     }
-    if errors.is_empty() { Ok(raw) } else { Err(errors) }
+    (raw, errors)
 }
 
 pub(super) fn check_text(t: &Text, field: &str, what: &str, max: usize, errors: &mut Invalid) {

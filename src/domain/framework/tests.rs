@@ -226,3 +226,110 @@ proptest! {
         }
     }
 }
+
+fn with_levels(ic: &[&str]) -> Framework {
+    let mut f = small();
+    f.tracks[0].levels = ic.iter().map(|s| s.to_string()).collect();
+    let n = f.levels().len();
+    f.areas[0].competencies[0].expectations = vec!["x".into(); n];
+    f
+}
+
+#[test]
+fn a_new_version_names_the_levels_it_no_longer_has_and_a_safe_rename() {
+    let old = small();
+    assert!(vanished_levels(&old, &old).is_empty());
+    // E2 at the same place in the same track, and one new name there: it looks renamed.
+    let renamed = with_levels(&["E1", "Engineer II"]);
+    assert_eq!(vanished_levels(&old, &renamed), vec![VanishedLevel { level: "E2".into(), renamed_to: Some("Engineer II".into()) }]);
+    // Dropped: nothing at its place any more.
+    let dropped = with_levels(&["E1"]);
+    assert_eq!(vanished_levels(&old, &dropped), vec![VanishedLevel { level: "E2".into(), renamed_to: None }]);
+    // The name at its place was already a level: a move, not a rename.
+    let moved = with_levels(&["E1", "M1"]);
+    assert_eq!(vanished_levels(&old, &moved)[0].renamed_to, None);
+    // A level that moved place but kept its name has not vanished.
+    let reordered = with_levels(&["E2", "E1"]);
+    assert!(vanished_levels(&old, &reordered).is_empty());
+}
+
+#[test]
+fn a_vanished_level_says_who_is_on_it_and_counts_the_people_the_reader_does_not_manage() {
+    let gone = VanishedLevel { level: "Level 2".into(), renamed_to: None };
+    let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(gone.message(&[], 0), "Level 2 is not in the new version: nobody is placed on it.");
+    assert_eq!(
+        gone.message(&names(&["Ana Lima"]), 0),
+        "Level 2 is not in the new version: 1 person is placed on it (Ana Lima); their level will need choosing."
+    );
+    assert_eq!(
+        gone.message(&names(&["Ana Lima", "Tom Two"]), 4),
+        "Level 2 is not in the new version: 6 people are placed on it (Ana Lima, Tom Two and 4 others you don't manage); their level will need choosing."
+    );
+    let renamed = VanishedLevel { level: "Level 2".into(), renamed_to: Some("Practitioner".into()) };
+    assert_eq!(
+        renamed.message(&[], 1),
+        "Level 2 is not in the new version (it looks renamed to Practitioner): 1 person is placed on it (1 you don't manage); their level will need choosing."
+    );
+}
+
+#[test]
+fn yaml_writes_multi_line_text_as_block_scalars() {
+    let mut f = small();
+    f.areas[0].competencies[0].description = "First line\n\n  indented third".into();
+    let y = export(&f, Format::Yaml);
+    assert!(y.contains("\"E2\": |-\n            Line one\n            line two — ünïcødé 🙂\n"), "{y}");
+    assert!(y.contains("description: |-\n          First line\n\n            indented third\n"), "{y}");
+    assert!(!y.contains("\\n"), "no escaped line ends: {y}");
+    assert_eq!(parse(y.as_bytes(), Format::Yaml, "").unwrap(), f);
+}
+
+#[test]
+fn a_csv_export_names_its_framework_and_reads_back_without_being_given_a_name() {
+    let f = small();
+    let csv = export(&f, Format::Csv);
+    assert!(csv.starts_with("name,Eng,,,,\r\ntrack,"), "{csv}");
+    assert_eq!(parse(csv.as_bytes(), Format::Csv, "").unwrap(), f);
+    assert_eq!(parse(csv.as_bytes(), Format::Csv, "From the file name").unwrap().name, "Eng", "the file's own name wins");
+    // As a spreadsheet in much of Europe saves it.
+    let semi = "name;Ladder;;\r\narea;competency;E1;E2\r\nA;B;c;d\r\n";
+    assert_eq!(parse(semi.as_bytes(), Format::Csv, "").unwrap().name, "Ladder");
+    // A file without it still reads, given a name; given none, the problem is located.
+    assert_eq!(parse(b"area,competency,E1\nA,B,c\n", Format::Csv, "Given").unwrap().name, "Given");
+    let e = parse(b"area,competency,E1\nA,B,c\n", Format::Csv, " ").unwrap_err();
+    assert_eq!(located(&e), [(1, 1, "name".to_string())], "{e}");
+    let e = parse(b"name,\narea,competency,E1\nA,B,c\n", Format::Csv, "Given").unwrap_err();
+    assert_eq!(located(&e), [(1, 2, "name".to_string())], "{e}");
+}
+
+#[test]
+fn an_unknown_key_does_not_hide_the_files_other_problems() {
+    let y = "name: X\ncolour: red\ntracks:\n  - name: IC\n    levels: [A, B]\nareas:\n  - name: Craft\n    competencies:\n      - name: Code\n        expectations:\n          A: fine\n          B: fine\n      - name: code\n        expectations:\n          A: ok\n          B: ok\n";
+    let e = parse(y.as_bytes(), Format::Yaml, "").unwrap_err();
+    let at = located(&e);
+    assert!(at.contains(&(2, 1, "colour".into())), "{at:?}");
+    assert!(at.contains(&(13, 15, "competency".into())), "the twice-named competency too: {at:?}");
+    assert_eq!(e.0.len(), 2, "{e}");
+}
+
+#[test]
+fn an_unclosed_bracket_is_reported_where_it_opened() {
+    let y = "name: X\ntracks:\n  - name: IC\n    levels: [A, B\nareas:\n  - name: Craft\n";
+    let e = parse(y.as_bytes(), Format::Yaml, "").unwrap_err();
+    assert_eq!(located(&e), [(4, 13, "file".to_string())], "{e}");
+    assert_eq!(e.0[0].message, "This list is not closed: add ] after its last item.");
+    let y = "name: X\ntracks:\n  - {name: IC, levels: [A]\nareas: []\n";
+    let e = parse(y.as_bytes(), Format::Yaml, "").unwrap_err();
+    assert_eq!(located(&e), [(3, 5, "file".to_string())], "{e}");
+}
+
+#[test]
+fn invalid_json_is_described_in_our_words_with_its_place() {
+    let e = parse(b"{\n  \"name\": \"X\",\n}", Format::Json, "").unwrap_err();
+    assert_eq!(located(&e), [(3, 1, "file".to_string())], "{e}");
+    assert_eq!(e.0[0].message, "This is not valid JSON at line 3, column 1: a comma is followed by nothing; remove it.");
+    let e = parse(b"{\n  \"name\": \"X\"\n  \"tracks\": []\n}", Format::Json, "").unwrap_err();
+    assert_eq!(e.0[0].message, "This is not valid JSON at line 3, column 3: a comma or } is missing before this.");
+    let e = parse(b"{\n  name: \"X\"\n}", Format::Json, "").unwrap_err();
+    assert_eq!(e.0[0].message, "This is not valid JSON at line 2, column 3: a key must be text in double quotes.");
+}

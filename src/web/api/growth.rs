@@ -24,7 +24,8 @@ use uuid::Uuid;
 pub struct FrameworkImportParams {
     /// yaml, json or csv.
     pub format: String,
-    /// The framework's name; required for csv (a matrix has no place for it).
+    /// The framework's name, for a csv matrix without a first line `name,…` of its own (rapport's
+    /// CSV exports have one, so they import back to the same framework).
     #[serde(default)]
     pub name: String,
     /// Only check the file and show what would be created; change nothing.
@@ -45,10 +46,47 @@ fn bad_format() -> ApiError {
     ApiError::App(crate::app::AppError::Invalid(crate::domain::Invalid::one("format", "Use yaml, json or csv.")))
 }
 
-#[utoipa::path(get, path = "/api/v1/frameworks", tag = "growth", responses(
-    (status = 200, description = "Every framework with its latest version", body = [FrameworkInfo])))]
-pub(super) async fn list_frameworks(State(app): State<App>, user: CurrentUser) -> ApiResult<Json<Vec<FrameworkInfo>>> {
-    Ok(Json(app.frameworks(user.person()).await?))
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Also list archived frameworks (those no longer offered for new choices).
+    #[serde(default)]
+    pub archived: bool,
+}
+
+#[utoipa::path(get, path = "/api/v1/frameworks", tag = "growth", params(ListParams), responses(
+    (status = 200, description = "Every framework to choose from, with its latest version (and the archived ones when asked)", body = [FrameworkInfo])))]
+pub(super) async fn list_frameworks(
+    State(app): State<App>,
+    user: CurrentUser,
+    Query(q): Query<ListParams>,
+) -> ApiResult<Json<Vec<FrameworkInfo>>> {
+    let mut list = app.frameworks(user.person()).await?;
+    list.retain(|f| q.archived || f.archived_at.is_none());
+    Ok(Json(list))
+}
+
+#[utoipa::path(post, path = "/api/v1/frameworks/{id}/archive", tag = "growth", params(("id" = Uuid, Path)), responses(
+    (status = 200, description = "Archived (an admin): no longer offered for new choices; the people placed on it keep it", body = FrameworkInfo),
+    (status = 404, description = "No such framework, or not an admin (the same answer)", body = ErrorBody)))]
+pub(super) async fn archive_framework(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<FrameworkInfo>> {
+    Ok(Json(app.archive_framework(user.person(), id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/frameworks/{id}/restore", tag = "growth", params(("id" = Uuid, Path)), responses(
+    (status = 200, description = "Restored (an admin): offered for new choices again", body = FrameworkInfo),
+    (status = 404, description = "No such framework, or not an admin (the same answer)", body = ErrorBody)))]
+pub(super) async fn restore_framework(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>) -> ApiResult<Json<FrameworkInfo>> {
+    Ok(Json(app.restore_framework(user.person(), id).await?))
+}
+
+#[utoipa::path(delete, path = "/api/v1/frameworks/{id}", tag = "growth", params(("id" = Uuid, Path)), responses(
+    (status = 204, description = "Deleted with every version (an admin); only a framework nobody is placed on and nothing was assessed against"),
+    (status = 422, description = "In use: archive it instead", body = ErrorBody),
+    (status = 404, description = "No such framework, or not an admin (the same answer)", body = ErrorBody)))]
+pub(super) async fn delete_framework(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>) -> ApiResult<StatusCode> {
+    app.delete_framework(user.person(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(post, path = "/api/v1/frameworks/import", tag = "growth", params(FrameworkImportParams),
@@ -104,6 +142,9 @@ pub struct GrowthDto {
     pub level: Option<PersonLevel>,
     pub framework_version_id: Option<Uuid>,
     pub framework_version: Option<i64>,
+    /// When their level is not in their framework's latest version (a new version renamed or
+    /// dropped it): that, in one sentence. Nothing is expected of them until it is chosen.
+    pub level_needs_choosing: Option<String>,
     pub next_level: Option<String>,
     /// What is expected now and at the next level, competency by competency.
     pub expectations: Vec<ExpectationRow>,
@@ -128,6 +169,7 @@ pub(super) async fn get_growth(State(app): State<App>, user: CurrentUser, Path(i
         framework_version_id: g.framework.as_ref().map(|v| v.id),
         framework_version: g.framework.as_ref().map(|v| v.number),
         level: g.level,
+        level_needs_choosing: g.level_needs_choosing,
         next_level: g.next_level,
         expectations: g.expectations,
         assessments: g.assessments,

@@ -28,16 +28,71 @@ type PageResult = Result<Response, PageError>;
 struct FrameworksPage {
     c: Chrome,
     frameworks: Vec<FrameworkInfo>,
+    /// Archived ones (shown to admins, who may restore or delete them).
+    archived: Vec<FrameworkInfo>,
     is_admin: bool,
+    /// A refused delete: which framework, and why.
+    refused: Option<(Uuid, String)>,
+}
+
+impl FrameworksPage {
+    fn in_use(&self, f: &FrameworkInfo) -> String {
+        crate::app::frameworks::in_use(f)
+    }
+    fn refused_for(&self, f: &FrameworkInfo) -> Option<&str> {
+        self.refused.as_ref().filter(|(id, _)| *id == f.id).map(|(_, m)| m.as_str())
+    }
+}
+
+async fn frameworks_page(app: &App, user: &CurrentUser, refused: Option<(Uuid, String)>) -> PageResult {
+    let (archived, frameworks) = app.frameworks(user.person()).await?.into_iter().partition(|f| f.archived_at.is_some());
+    let is_admin = user.person().is_admin;
+    let status = if refused.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let page = FrameworksPage {
+        c: Chrome::for_user(&user.0, "Career frameworks", "frameworks"),
+        frameworks,
+        archived: if is_admin { archived } else { vec![] },
+        is_admin,
+        refused,
+    };
+    Ok(render(status, &page))
 }
 
 pub async fn list(State(app): State<App>, user: CurrentUser) -> PageResult {
-    let frameworks = app.frameworks(user.person()).await?;
-    Ok(ok(&FrameworksPage {
-        c: Chrome::for_user(&user.0, "Career frameworks", "frameworks"),
-        frameworks,
-        is_admin: user.person().is_admin,
-    }))
+    frameworks_page(&app, &user, None).await
+}
+
+pub async fn archive(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>) -> PageResult {
+    app.archive_framework(user.person(), id).await?;
+    Ok(Redirect::to("/frameworks").into_response())
+}
+
+pub async fn restore(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>) -> PageResult {
+    app.restore_framework(user.person(), id).await?;
+    Ok(Redirect::to("/frameworks").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct DeleteForm {
+    #[serde(default)]
+    confirm: String,
+}
+
+pub async fn delete(State(app): State<App>, user: CurrentUser, Path(id): Path<Uuid>, Form(f): Form<DeleteForm>) -> PageResult {
+    let result = if f.confirm == "yes" {
+        app.delete_framework(user.person(), id).await
+    } else {
+        app.require_admin(user.person())?;
+        Err(AppError::Invalid(Invalid::one("confirm", "Tick the box to confirm that it goes for good.")))
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to("/frameworks").into_response()),
+        Err(AppError::Invalid(i)) => {
+            let message = i.0.into_iter().map(|e| e.message).collect::<Vec<_>>().join(" ");
+            frameworks_page(&app, &user, Some((id, message))).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -131,7 +186,10 @@ pub async fn import_submit(State(app): State<App>, user: CurrentUser, mut form: 
         ));
     }
     match app.import_framework(user.person(), &bytes, fmt, &name, apply).await {
-        Ok(o) if o.applied => Ok(Redirect::to(&format!("/frameworks/{}?imported=1", o.framework_id)).into_response()),
+        // People placed on a level the new version does not have: say so rather than move on.
+        Ok(o) if o.applied && o.vanished_levels.is_empty() => {
+            Ok(Redirect::to(&format!("/frameworks/{}?imported=1", o.framework_id)).into_response())
+        }
         Ok(o) => Ok(ok(&page(Some(o), vec![]))),
         Err(AppError::Invalid(i)) => Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page(None, i.0))),
         Err(e) => Err(e.into()),
@@ -193,6 +251,10 @@ impl GrowthPage {
     }
     fn is_current(&self, f: &FrameworkVersion, level: &str) -> bool {
         self.g.level.as_ref().is_some_and(|l| l.framework_id == f.framework_id && l.level == level)
+    }
+    /// Whether one of the select's levels is theirs (else it starts at "Choose a level").
+    fn has_current(&self) -> bool {
+        self.g.frameworks.iter().any(|f| f.framework.levels().iter().any(|l| self.is_current(f, l.name)))
     }
 }
 
