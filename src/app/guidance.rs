@@ -36,6 +36,15 @@ pub struct BankItem {
     pub used_at: Option<DateTime<Utc>>,
 }
 
+/// What an import of one's own questions found, and whether it was saved.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct QuestionImport {
+    /// How many questions are added (or, in a dry run, would be).
+    pub imported: usize,
+    /// False for a dry run.
+    pub applied: bool,
+}
+
 /// A 1:1 series the actor is in, with the other person's name: where a question can go.
 #[derive(Debug, Clone)]
 pub struct PairChoice {
@@ -244,12 +253,21 @@ impl App {
     }
 
     /// Reads a whole file; any problem (located) and nothing is added. Returns how many were.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn import_own_questions(&self, actor: &Person, bytes: &[u8], format: QuestionFormat) -> AppResult<usize> {
+        Ok(self.import_questions(actor, bytes, format, true).await?.imported)
+    }
+
+    /// Reads a whole file; any problem (located) and nothing is added. With `apply` false (a
+    /// dry run) nothing is written either way.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn import_questions(&self, actor: &Person, bytes: &[u8], format: QuestionFormat, apply: bool) -> AppResult<QuestionImport> {
         self.require(actor, actor, Action::Write, Resource::OwnGuidance).await?;
         let existing: HashSet<String> =
             store::own_questions(&self.db, actor.id).await?.into_iter().map(|q| q.text.to_lowercase()).collect();
         let qs = g::parse_questions(bytes, format, &existing)?;
+        if !apply {
+            return Ok(QuestionImport { imported: qs.len(), applied: false });
+        }
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         for (i, q) in qs.iter().enumerate() {
@@ -263,7 +281,7 @@ impl App {
             store::insert_own_question(&mut tx, &row).await?;
         }
         tx.commit().await?;
-        Ok(qs.len())
+        Ok(QuestionImport { imported: qs.len(), applied: true })
     }
 
     // ---- templates ----

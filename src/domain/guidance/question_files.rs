@@ -98,7 +98,7 @@ pub(super) fn read_csv(text: &str) -> (Vec<Located>, Invalid) {
     let mut errors = Invalid::default();
     let mut rows = vec![];
     let mut r = crate::domain::csv_cells::reader(text);
-    let delimiter = char::from(crate::domain::csv_cells::delimiter(text));
+    let delimiter = crate::domain::csv_cells::delimiter(text);
     let mut header: Option<(usize, usize)> = None;
     let mut lines = crate::domain::csv_cells::Lines::new(text);
     for rec in r.records() {
@@ -110,13 +110,12 @@ pub(super) fn read_csv(text: &str) -> (Vec<Located>, Invalid) {
                 return (rows, errors);
             }
         };
-        let line = lines.of(rec.position());
+        // Where each cell begins, also after a cell quoted across lines.
+        let cells = lines.cells(rec.position(), delimiter);
+        let line = cells.first().map_or(1, |c| c.line);
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        // The column of each cell on its line (cells quoted across lines are rare here).
-        let line_text = text.lines().nth(line as usize - 1).unwrap_or("");
-        let cols = cell_columns(line_text, rec.len(), delimiter);
         let Some((ti, pi)) = header else {
             let names: Vec<String> = rec.iter().map(|c| c.trim().to_lowercase()).collect();
             let ti = names.iter().position(|n| n == "text" || n == "question");
@@ -132,37 +131,19 @@ pub(super) fn read_csv(text: &str) -> (Vec<Located>, Invalid) {
         };
         // Cells rapport wrote with a quote before a formula character get it back off.
         let cell = |i: usize| crate::domain::csv_cells::unescape(rec.get(i).unwrap_or("")).to_string();
-        let col = |i: usize| cols.get(i).copied().unwrap_or(1);
+        let at = |i: usize| cells.get(i).copied().unwrap_or(crate::domain::csv_cells::CellAt { line, column: 1, quoted: false });
+        let (t, p) = (at(ti), at(pi));
         rows.push(Located {
             text: cell(ti),
-            text_at: (line, col(ti)),
-            purposes: split_purposes(&cell(pi), line, col(pi) + u64::from(line_text_quoted(line_text, col(pi)))),
-            row_at: (line, col(pi)),
+            text_at: (t.line, t.column),
+            purposes: split_purposes(&cell(pi), p.line, p.column + u64::from(p.quoted)),
+            row_at: (p.line, p.column),
         });
     }
     if header.is_none() {
         errors.push(FieldError::new("file", "The first line must name the columns: text,purposes.").at(1, 1));
     }
     (rows, errors)
-}
-
-pub(super) fn line_text_quoted(line: &str, col: u64) -> bool {
-    line.chars().nth(col as usize - 1) == Some('"')
-}
-
-/// 1-based columns where each of `n` cells starts on a CSV line.
-pub(super) fn cell_columns(line: &str, n: usize, delimiter: char) -> Vec<u64> {
-    let mut cols = vec![1];
-    let mut quoted = false;
-    for (i, ch) in line.chars().enumerate() {
-        match ch {
-            '"' => quoted = !quoted,
-            c if c == delimiter && !quoted => cols.push(i as u64 + 2),
-            _ => {}
-        }
-    }
-    cols.truncate(n.max(1));
-    cols
 }
 
 pub(crate) fn position(text: &str, byte: usize) -> (u64, u64) {
