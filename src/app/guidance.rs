@@ -41,6 +41,8 @@ pub struct BankItem {
 pub struct QuestionImport {
     /// How many questions are added (or, in a dry run, would be).
     pub imported: usize,
+    /// The file's questions our bank already has: not added, each with its line and our key.
+    pub skipped: Vec<g::InBank>,
     /// False for a dry run.
     pub applied: bool,
 }
@@ -127,6 +129,9 @@ impl App {
     pub async fn add_own_question(&self, actor: &Person, text: &str, purposes: &[String]) -> AppResult<OwnQuestion> {
         self.require(actor, actor, Action::Write, Resource::OwnGuidance).await?;
         let input = g::check_question(text, purposes)?;
+        if let Some(ours) = g::in_bank(&input.text) {
+            return Err(Invalid::one("text", format!("This question is already in the bank as {}; it is not added.", ours.key)).into());
+        }
         let existing = store::own_questions(&self.db, actor.id).await?;
         if existing.iter().any(|q| q.text.to_lowercase() == input.text.to_lowercase()) {
             return Err(Invalid::one("text", "You already have this question.").into());
@@ -264,9 +269,9 @@ impl App {
         self.require(actor, actor, Action::Write, Resource::OwnGuidance).await?;
         let existing: HashSet<String> =
             store::own_questions(&self.db, actor.id).await?.into_iter().map(|q| q.text.to_lowercase()).collect();
-        let qs = g::parse_questions(bytes, format, &existing)?;
+        let g::QuestionsPlan { questions: qs, in_bank: skipped } = g::plan_questions(bytes, format, &existing)?;
         if !apply {
-            return Ok(QuestionImport { imported: qs.len(), applied: false });
+            return Ok(QuestionImport { imported: qs.len(), skipped, applied: false });
         }
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
@@ -281,7 +286,7 @@ impl App {
             store::insert_own_question(&mut tx, &row).await?;
         }
         tx.commit().await?;
-        Ok(QuestionImport { imported: qs.len(), applied: true })
+        Ok(QuestionImport { imported: qs.len(), skipped, applied: true })
     }
 
     // ---- templates ----

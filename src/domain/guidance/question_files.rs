@@ -4,7 +4,7 @@
 use super::*;
 use crate::domain::people_csv::decode;
 use crate::domain::{FieldError, Invalid};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
 pub const IMPORT_MAX_BYTES: usize = 1024 * 1024;
@@ -19,9 +19,49 @@ pub(super) struct Located {
     row_at: (u64, u64),
 }
 
+/// A question of a file that is already in our bank: skipped, and said so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct InBank {
+    pub line: u64,
+    /// Our question's key, e.g. `relationship-21`.
+    pub key: String,
+    /// "Line 4 is already in the bank as relationship-21; it is skipped."
+    pub message: String,
+}
+
+/// What importing a file would do: the questions to add, and the ones skipped because they are
+/// already in our bank.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuestionsPlan {
+    pub questions: Vec<QuestionInput>,
+    pub in_bank: Vec<InBank>,
+}
+
+/// Reads a whole file of questions like [`parse_questions`], and sets aside the ones our bank
+/// already has.
+pub fn plan_questions(bytes: &[u8], format: QuestionFormat, existing: &HashSet<String>) -> Result<QuestionsPlan, Invalid> {
+    let mut plan = QuestionsPlan { questions: vec![], in_bank: vec![] };
+    for (q, (line, _)) in read_questions(bytes, format, existing)? {
+        match in_bank(&q.text) {
+            Some(ours) => plan.in_bank.push(InBank {
+                line,
+                key: ours.key.clone(),
+                message: format!("Line {line} is already in the bank as {}; it is skipped.", ours.key),
+            }),
+            None => plan.questions.push(q),
+        }
+    }
+    Ok(plan)
+}
+
 /// Reads a whole file of questions. Every problem is reported with its line and column;
 /// `existing` are the texts (lower case) the person already has, which a file may not repeat.
 pub fn parse_questions(bytes: &[u8], format: QuestionFormat, existing: &HashSet<String>) -> Result<Vec<QuestionInput>, Invalid> {
+    Ok(read_questions(bytes, format, existing)?.into_iter().map(|(q, _)| q).collect())
+}
+
+/// Each question of a file with where its text is.
+fn read_questions(bytes: &[u8], format: QuestionFormat, existing: &HashSet<String>) -> Result<Vec<(QuestionInput, (u64, u64))>, Invalid> {
     if bytes.len() > IMPORT_MAX_BYTES {
         return Err(Invalid(vec![FieldError::new("file", "The file is larger than 1 MiB.").at(1, 1)]));
     }
@@ -63,7 +103,7 @@ pub fn parse_questions(bytes: &[u8], format: QuestionFormat, existing: &HashSet<
             let (l, c) = row.row_at;
             errors.push(FieldError::new("purposes", format!("Give at least one purpose: {}.", slugs())).at(l, c));
         }
-        out.push(QuestionInput { text: t, purposes: ps });
+        out.push((QuestionInput { text: t, purposes: ps }, row.text_at));
     }
     errors.0.sort_by_key(|e| (e.line, e.column));
     errors.into_result()?;
