@@ -183,58 +183,136 @@ pub struct FileConfig {
 }
 
 /// The settings that flags and environment variables can carry (clap reads both: a flag wins
-/// over its variable).
-#[derive(Debug, Default, Clone, clap::Args)]
+/// over its variable): the options every command takes and the server's, together.
+#[derive(Debug, Default, Clone)]
 pub struct ConfigArgs {
-    /// Configuration file [default: ./rapport.toml when it exists]
-    #[arg(long, env = "RAPPORT_CONFIG", global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Address to listen on [default: 127.0.0.1:8080]
-    #[arg(long, env = "RAPPORT_BIND", global = true, value_name = "ADDR")]
     pub bind: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub public_url: Option<String>,
+    pub log_format: Option<LogFormat>,
+    pub log_level: Option<String>,
+    pub mail_host: Option<String>,
+    pub mail_port: Option<u16>,
+    pub mail_tls: Option<MailTls>,
+    pub mail_username: Option<String>,
+    pub mail_password: Option<String>,
+    pub mail_from: Option<String>,
+    pub webhook_allowed_hosts: Option<Vec<String>>,
+    pub webhook_allow_http: Option<bool>,
+    pub metrics_token: Option<String>,
+}
+
+impl ConfigArgs {
+    pub fn new(global: GlobalArgs, server: ServerArgs) -> ConfigArgs {
+        let GlobalArgs { config, data_dir, database_url, log_format, log_level } = global;
+        let ServerArgs {
+            bind,
+            public_url,
+            mail_host,
+            mail_port,
+            mail_tls,
+            mail_username,
+            mail_password,
+            mail_from,
+            webhook_allowed_hosts,
+            webhook_allow_http,
+            metrics_token,
+        } = server;
+        ConfigArgs {
+            config,
+            bind,
+            data_dir,
+            database_url,
+            public_url,
+            log_format,
+            log_level,
+            mail_host,
+            mail_port,
+            mail_tls,
+            mail_username,
+            mail_password,
+            mail_from,
+            webhook_allowed_hosts,
+            webhook_allow_http,
+            metrics_token,
+        }
+    }
+}
+
+/// The options every command takes (before or after the command's name): where the
+/// configuration and the database are, and logging.
+#[derive(Debug, Default, Clone, clap::Args)]
+pub struct GlobalArgs {
+    /// Configuration file [default: ./rapport.toml when it exists]
+    #[arg(long, env = "RAPPORT_CONFIG", global = true, help_heading = "Global options", value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Directory for the SQLite database [default: ./data]
-    #[arg(long, env = "RAPPORT_DATA_DIR", global = true, value_name = "DIR")]
+    #[arg(long, env = "RAPPORT_DATA_DIR", global = true, help_heading = "Global options", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     /// postgres://user:password@host/db or sqlite:PATH
-    #[arg(long, env = "RAPPORT_DATABASE_URL", global = true, value_name = "URL", hide_env_values = true)]
+    #[arg(long, env = "RAPPORT_DATABASE_URL", global = true, help_heading = "Global options", value_name = "URL", hide_env_values = true)]
     pub database_url: Option<String>,
-    /// The address people use to reach rapport, e.g. https://rapport.example.com
-    #[arg(long, env = "RAPPORT_PUBLIC_URL", global = true, value_name = "URL")]
-    pub public_url: Option<String>,
     /// Log format [default: text]
-    #[arg(long, env = "RAPPORT_LOG_FORMAT", global = true, value_enum)]
+    #[arg(long, env = "RAPPORT_LOG_FORMAT", global = true, help_heading = "Global options", value_enum)]
     pub log_format: Option<LogFormat>,
     /// Log level or filter, e.g. info or rapport=debug [default: info]
-    #[arg(long, env = "RAPPORT_LOG", global = true, value_name = "FILTER")]
+    #[arg(long, env = "RAPPORT_LOG", global = true, help_heading = "Global options", value_name = "FILTER")]
     pub log_level: Option<String>,
+}
+
+/// The server's options (listening, its address, e-mail, webhooks, metrics): flags of `serve`
+/// only. Every other command reads them from their variables and the configuration file.
+#[derive(Debug, Default, Clone, clap::Args)]
+pub struct ServerArgs {
+    /// Address to listen on [default: 127.0.0.1:8080]
+    #[arg(long, env = "RAPPORT_BIND", value_name = "ADDR")]
+    pub bind: Option<String>,
+    /// The address people use to reach rapport, e.g. https://rapport.example.com
+    #[arg(long, env = "RAPPORT_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
     /// SMTP server host name; turns e-mail on (the other [mail] settings come from rapport.toml
     /// or the variables below)
-    #[arg(long, env = "RAPPORT_MAIL_HOST", global = true, value_name = "HOST")]
+    #[arg(long, env = "RAPPORT_MAIL_HOST", value_name = "HOST")]
     pub mail_host: Option<String>,
     /// SMTP port [default: 587]
-    #[arg(long, env = "RAPPORT_MAIL_PORT", global = true, value_name = "PORT")]
+    #[arg(long, env = "RAPPORT_MAIL_PORT", value_name = "PORT")]
     pub mail_port: Option<u16>,
     /// SMTP TLS: none, starttls or tls [default: starttls]
-    #[arg(long, env = "RAPPORT_MAIL_TLS", global = true, value_enum)]
+    #[arg(long, env = "RAPPORT_MAIL_TLS", value_enum)]
     pub mail_tls: Option<MailTls>,
     /// SMTP user name
-    #[arg(long, env = "RAPPORT_MAIL_USERNAME", global = true, value_name = "USER")]
+    #[arg(long, env = "RAPPORT_MAIL_USERNAME", value_name = "USER")]
     pub mail_username: Option<String>,
     /// SMTP password (prefer the variable to the flag)
-    #[arg(long, env = "RAPPORT_MAIL_PASSWORD", global = true, value_name = "PASSWORD", hide_env_values = true)]
+    #[arg(long, env = "RAPPORT_MAIL_PASSWORD", value_name = "PASSWORD", hide_env_values = true)]
     pub mail_password: Option<String>,
     /// The sender address, e.g. "rapport <rapport@example.com>"
-    #[arg(long, env = "RAPPORT_MAIL_FROM", global = true, value_name = "ADDRESS")]
+    #[arg(long, env = "RAPPORT_MAIL_FROM", value_name = "ADDRESS")]
     pub mail_from: Option<String>,
     /// Internal hosts webhooks may reach, comma-separated (e.g. chat.internal.example)
-    #[arg(long, env = "RAPPORT_WEBHOOK_ALLOWED_HOSTS", global = true, value_name = "HOSTS", value_delimiter = ',')]
+    #[arg(long, env = "RAPPORT_WEBHOOK_ALLOWED_HOSTS", value_name = "HOSTS", value_delimiter = ',')]
     pub webhook_allowed_hosts: Option<Vec<String>>,
     /// Let webhooks use plain http:// (tests and development only) [default: false]
-    #[arg(long, env = "RAPPORT_WEBHOOK_ALLOW_HTTP", global = true, value_name = "BOOL")]
+    #[arg(long, env = "RAPPORT_WEBHOOK_ALLOW_HTTP", value_name = "BOOL")]
     pub webhook_allow_http: Option<bool>,
     /// A bearer token `/metrics` asks scrapers for (prefer the variable to the flag) [default: none, open]
-    #[arg(long, env = "RAPPORT_METRICS_TOKEN", global = true, value_name = "TOKEN", hide_env_values = true)]
+    #[arg(long, env = "RAPPORT_METRICS_TOKEN", value_name = "TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+}
+
+impl ServerArgs {
+    /// The server's settings from their environment variables alone, for the commands that
+    /// take no server flags (`jobs run` and `mail test` still send mail as configured).
+    pub fn from_env() -> Result<ServerArgs, clap::Error> {
+        #[derive(clap::Parser)]
+        struct Env {
+            #[command(flatten)]
+            server: ServerArgs,
+        }
+        <Env as clap::Parser>::try_parse_from(["rapport"]).map(|e| e.server)
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -53,7 +53,11 @@ pub(super) async fn framework_command(config: &Config, command: FrameworkCommand
             Ok(())
         }
         FrameworkCommand::List => {
-            for f in app.frameworks(&actor).await.map_err(describe)? {
+            let list = app.frameworks(&actor).await.map_err(describe)?;
+            if !list.is_empty() {
+                println!("framework\tversion\tupdated");
+            }
+            for f in list {
                 println!("{}\tversion {}\t{}", f.name, f.version, f.updated_at.format("%Y-%m-%d"));
             }
             Ok(())

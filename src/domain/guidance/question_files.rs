@@ -60,8 +60,11 @@ pub fn parse_questions(bytes: &[u8], format: QuestionFormat, existing: &HashSet<
     Ok(read_questions(bytes, format, existing)?.into_iter().map(|(q, _)| q).collect())
 }
 
+/// A question of a file and the line and column of its text.
+type Placed = (QuestionInput, (u64, u64));
+
 /// Each question of a file with where its text is.
-fn read_questions(bytes: &[u8], format: QuestionFormat, existing: &HashSet<String>) -> Result<Vec<(QuestionInput, (u64, u64))>, Invalid> {
+fn read_questions(bytes: &[u8], format: QuestionFormat, existing: &HashSet<String>) -> Result<Vec<Placed>, Invalid> {
     if bytes.len() > IMPORT_MAX_BYTES {
         return Err(Invalid(vec![FieldError::new("file", "The file is larger than 1 MiB.").at(1, 1)]));
     }
