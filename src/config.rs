@@ -183,58 +183,85 @@ pub struct FileConfig {
 }
 
 /// The settings that flags and environment variables can carry (clap reads both: a flag wins
-/// over its variable).
-#[derive(Debug, Default, Clone, clap::Args)]
+/// over its variable): the options every command takes and the server's, together.
+#[derive(Debug, Default, Clone)]
 pub struct ConfigArgs {
+    pub global: GlobalArgs,
+    pub server: ServerArgs,
+}
+
+/// The options every command takes (before or after the command's name): where the
+/// configuration and the database are, and logging.
+#[derive(Debug, Default, Clone, clap::Args)]
+pub struct GlobalArgs {
     /// Configuration file [default: ./rapport.toml when it exists]
-    #[arg(long, env = "RAPPORT_CONFIG", global = true, value_name = "FILE")]
+    #[arg(long, env = "RAPPORT_CONFIG", global = true, help_heading = "Global options", value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Address to listen on [default: 127.0.0.1:8080]
-    #[arg(long, env = "RAPPORT_BIND", global = true, value_name = "ADDR")]
-    pub bind: Option<String>,
     /// Directory for the SQLite database [default: ./data]
-    #[arg(long, env = "RAPPORT_DATA_DIR", global = true, value_name = "DIR")]
+    #[arg(long, env = "RAPPORT_DATA_DIR", global = true, help_heading = "Global options", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     /// postgres://user:password@host/db or sqlite:PATH
-    #[arg(long, env = "RAPPORT_DATABASE_URL", global = true, value_name = "URL", hide_env_values = true)]
+    #[arg(long, env = "RAPPORT_DATABASE_URL", global = true, help_heading = "Global options", value_name = "URL", hide_env_values = true)]
     pub database_url: Option<String>,
-    /// The address people use to reach rapport, e.g. https://rapport.example.com
-    #[arg(long, env = "RAPPORT_PUBLIC_URL", global = true, value_name = "URL")]
-    pub public_url: Option<String>,
     /// Log format [default: text]
-    #[arg(long, env = "RAPPORT_LOG_FORMAT", global = true, value_enum)]
+    #[arg(long, env = "RAPPORT_LOG_FORMAT", global = true, help_heading = "Global options", value_enum)]
     pub log_format: Option<LogFormat>,
     /// Log level or filter, e.g. info or rapport=debug [default: info]
-    #[arg(long, env = "RAPPORT_LOG", global = true, value_name = "FILTER")]
+    #[arg(long, env = "RAPPORT_LOG", global = true, help_heading = "Global options", value_name = "FILTER")]
     pub log_level: Option<String>,
+}
+
+/// The server's options (listening, its address, e-mail, webhooks, metrics): flags of `serve`
+/// only. Every other command reads them from their variables and the configuration file.
+#[derive(Debug, Default, Clone, clap::Args)]
+pub struct ServerArgs {
+    /// Address to listen on [default: 127.0.0.1:8080]
+    #[arg(long, env = "RAPPORT_BIND", value_name = "ADDR")]
+    pub bind: Option<String>,
+    /// The address people use to reach rapport, e.g. https://rapport.example.com
+    #[arg(long, env = "RAPPORT_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
     /// SMTP server host name; turns e-mail on (the other [mail] settings come from rapport.toml
     /// or the variables below)
-    #[arg(long, env = "RAPPORT_MAIL_HOST", global = true, value_name = "HOST")]
+    #[arg(long, env = "RAPPORT_MAIL_HOST", value_name = "HOST")]
     pub mail_host: Option<String>,
     /// SMTP port [default: 587]
-    #[arg(long, env = "RAPPORT_MAIL_PORT", global = true, value_name = "PORT")]
+    #[arg(long, env = "RAPPORT_MAIL_PORT", value_name = "PORT")]
     pub mail_port: Option<u16>,
     /// SMTP TLS: none, starttls or tls [default: starttls]
-    #[arg(long, env = "RAPPORT_MAIL_TLS", global = true, value_enum)]
+    #[arg(long, env = "RAPPORT_MAIL_TLS", value_enum)]
     pub mail_tls: Option<MailTls>,
     /// SMTP user name
-    #[arg(long, env = "RAPPORT_MAIL_USERNAME", global = true, value_name = "USER")]
+    #[arg(long, env = "RAPPORT_MAIL_USERNAME", value_name = "USER")]
     pub mail_username: Option<String>,
     /// SMTP password (prefer the variable to the flag)
-    #[arg(long, env = "RAPPORT_MAIL_PASSWORD", global = true, value_name = "PASSWORD", hide_env_values = true)]
+    #[arg(long, env = "RAPPORT_MAIL_PASSWORD", value_name = "PASSWORD", hide_env_values = true)]
     pub mail_password: Option<String>,
     /// The sender address, e.g. "rapport <rapport@example.com>"
-    #[arg(long, env = "RAPPORT_MAIL_FROM", global = true, value_name = "ADDRESS")]
+    #[arg(long, env = "RAPPORT_MAIL_FROM", value_name = "ADDRESS")]
     pub mail_from: Option<String>,
     /// Internal hosts webhooks may reach, comma-separated (e.g. chat.internal.example)
-    #[arg(long, env = "RAPPORT_WEBHOOK_ALLOWED_HOSTS", global = true, value_name = "HOSTS", value_delimiter = ',')]
+    #[arg(long, env = "RAPPORT_WEBHOOK_ALLOWED_HOSTS", value_name = "HOSTS", value_delimiter = ',')]
     pub webhook_allowed_hosts: Option<Vec<String>>,
     /// Let webhooks use plain http:// (tests and development only) [default: false]
-    #[arg(long, env = "RAPPORT_WEBHOOK_ALLOW_HTTP", global = true, value_name = "BOOL")]
+    #[arg(long, env = "RAPPORT_WEBHOOK_ALLOW_HTTP", value_name = "BOOL")]
     pub webhook_allow_http: Option<bool>,
     /// A bearer token `/metrics` asks scrapers for (prefer the variable to the flag) [default: none, open]
-    #[arg(long, env = "RAPPORT_METRICS_TOKEN", global = true, value_name = "TOKEN", hide_env_values = true)]
+    #[arg(long, env = "RAPPORT_METRICS_TOKEN", value_name = "TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+}
+
+impl ServerArgs {
+    /// The server's settings from their environment variables alone, for the commands that
+    /// take no server flags (`jobs run` and `mail test` still send mail as configured).
+    pub fn from_env() -> Result<ServerArgs, clap::Error> {
+        #[derive(clap::Parser)]
+        struct Env {
+            #[command(flatten)]
+            server: ServerArgs,
+        }
+        <Env as clap::Parser>::try_parse_from(["rapport"]).map(|e| e.server)
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -248,7 +275,7 @@ pub enum ConfigError {
 impl Config {
     /// Flags and environment over the file over the defaults.
     pub fn load(args: &ConfigArgs) -> Result<Config, ConfigError> {
-        let file = match &args.config {
+        let file = match &args.global.config {
             Some(path) => Some(read_file(path)?),
             None if Path::new("rapport.toml").exists() => Some(read_file(Path::new("rapport.toml"))?),
             None => None,
@@ -260,12 +287,12 @@ impl Config {
     pub fn merge(args: &ConfigArgs, file: FileConfig) -> Config {
         let d = Config::default();
         Config {
-            bind: args.bind.clone().or(file.bind).unwrap_or(d.bind),
-            data_dir: args.data_dir.clone().or(file.data_dir).unwrap_or(d.data_dir),
-            database_url: args.database_url.clone().map(Secret::new).or(file.database_url),
-            public_url: args.public_url.clone().or(file.public_url).map(|u| u.trim_end_matches('/').to_string()),
-            log_format: args.log_format.or(file.log_format).unwrap_or(d.log_format),
-            log_level: args.log_level.clone().or(file.log_level).unwrap_or(d.log_level),
+            bind: args.server.bind.clone().or(file.bind).unwrap_or(d.bind),
+            data_dir: args.global.data_dir.clone().or(file.data_dir).unwrap_or(d.data_dir),
+            database_url: args.global.database_url.clone().map(Secret::new).or(file.database_url),
+            public_url: args.server.public_url.clone().or(file.public_url).map(|u| u.trim_end_matches('/').to_string()),
+            log_format: args.global.log_format.or(file.log_format).unwrap_or(d.log_format),
+            log_level: args.global.log_level.clone().or(file.log_level).unwrap_or(d.log_level),
             session_days: file.session_days.unwrap_or(d.session_days),
             invitation_days: file.invitation_days.unwrap_or(d.invitation_days),
             login_max_failures: file.login_max_failures.unwrap_or(d.login_max_failures),
@@ -280,6 +307,7 @@ impl Config {
             guidance: file.guidance.unwrap_or(d.guidance),
             webhooks: crate::domain::messages::WebhookRules {
                 allowed_hosts: args
+                    .server
                     .webhook_allowed_hosts
                     .clone()
                     .or(file.messages.as_ref().and_then(|m| m.webhook_allowed_hosts.clone()))
@@ -289,11 +317,12 @@ impl Config {
                     .filter(|h| !h.is_empty())
                     .collect(),
                 allow_http: args
+                    .server
                     .webhook_allow_http
                     .or(file.messages.as_ref().and_then(|m| m.webhook_allow_http))
                     .unwrap_or(d.webhooks.allow_http),
             },
-            metrics_token: args.metrics_token.clone().map(Secret::new).or(file.metrics_token).filter(|t| !t.expose().is_empty()),
+            metrics_token: args.server.metrics_token.clone().map(Secret::new).or(file.metrics_token).filter(|t| !t.expose().is_empty()),
         }
     }
 
@@ -312,7 +341,7 @@ impl Config {
 
 /// Flags and variables override single `[mail]` settings; a host from either turns mail on.
 fn merge_mail(args: &ConfigArgs, file: Option<MailConfig>) -> Option<MailConfig> {
-    let host = args.mail_host.clone().or(file.as_ref().map(|m| m.host.clone()))?;
+    let host = args.server.mail_host.clone().or(file.as_ref().map(|m| m.host.clone()))?;
     let f = file.unwrap_or(MailConfig {
         host: host.clone(),
         port: default_mail_port(),
@@ -324,11 +353,11 @@ fn merge_mail(args: &ConfigArgs, file: Option<MailConfig>) -> Option<MailConfig>
     });
     Some(MailConfig {
         host,
-        port: args.mail_port.unwrap_or(f.port),
-        tls: args.mail_tls.unwrap_or(f.tls),
-        username: args.mail_username.clone().or(f.username),
-        password: args.mail_password.clone().map(Secret::new).or(f.password),
-        from: args.mail_from.clone().unwrap_or(f.from),
+        port: args.server.mail_port.unwrap_or(f.port),
+        tls: args.server.mail_tls.unwrap_or(f.tls),
+        username: args.server.mail_username.clone().or(f.username),
+        password: args.server.mail_password.clone().map(Secret::new).or(f.password),
+        from: args.server.mail_from.clone().unwrap_or(f.from),
         timeout_secs: f.timeout_secs,
     })
 }
@@ -431,7 +460,7 @@ mod tests {
     #[test]
     fn flags_win_over_the_file_and_the_file_over_defaults() {
         let file: FileConfig = toml::from_str("bind = \"0.0.0.0:9000\"\nsession_days = 3\ndata_dir = \"/srv/rapport\"").unwrap();
-        let args = ConfigArgs { bind: Some("127.0.0.1:7000".into()), ..Default::default() };
+        let args = ConfigArgs { server: ServerArgs { bind: Some("127.0.0.1:7000".into()), ..Default::default() }, ..Default::default() };
         let c = Config::merge(&args, file);
         assert_eq!(c.bind, "127.0.0.1:7000");
         assert_eq!(c.session_days, 3);
@@ -463,7 +492,7 @@ mod tests {
     fn the_mail_password_does_not_print_and_flags_override_the_file() {
         let file: FileConfig =
             toml::from_str("[mail]\nhost = \"smtp.example.com\"\npassword = \"hunter2\"\nfrom = \"r@example.com\"").unwrap();
-        let args = ConfigArgs { mail_port: Some(2525), ..Default::default() };
+        let args = ConfigArgs { server: ServerArgs { mail_port: Some(2525), ..Default::default() }, ..Default::default() };
         let c = Config::merge(&args, file);
         let mail = c.mail.clone().unwrap();
         assert_eq!((mail.host.as_str(), mail.port, mail.tls), ("smtp.example.com", 2525, MailTls::Starttls));
@@ -477,7 +506,10 @@ mod tests {
         assert_eq!(c.webhooks.allowed_hosts, vec!["a.example".to_string()]);
         assert!(c.webhooks.allow_http);
         let file: FileConfig = toml::from_str("[messages]\nwebhook_allowed_hosts = [\"a.example\"]").unwrap();
-        let args = ConfigArgs { webhook_allowed_hosts: Some(vec!["b.example".into(), " ".into()]), ..Default::default() };
+        let args = ConfigArgs {
+            server: ServerArgs { webhook_allowed_hosts: Some(vec!["b.example".into(), " ".into()]), ..Default::default() },
+            ..Default::default()
+        };
         let c = Config::merge(&args, file);
         assert_eq!(c.webhooks.allowed_hosts, vec!["b.example".to_string()]);
         assert!(!c.webhooks.allow_http, "plain http is off unless asked for");

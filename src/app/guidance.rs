@@ -36,6 +36,17 @@ pub struct BankItem {
     pub used_at: Option<DateTime<Utc>>,
 }
 
+/// What an import of one's own questions found, and whether it was saved.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct QuestionImport {
+    /// How many questions are added (or, in a dry run, would be).
+    pub imported: usize,
+    /// The file's questions our bank already has: not added, each with its line and our key.
+    pub skipped: Vec<g::InBank>,
+    /// False for a dry run.
+    pub applied: bool,
+}
+
 /// A 1:1 series the actor is in, with the other person's name: where a question can go.
 #[derive(Debug, Clone)]
 pub struct PairChoice {
@@ -123,6 +134,9 @@ impl App {
     pub async fn add_own_question(&self, actor: &Person, text: &str, purposes: &[String]) -> AppResult<OwnQuestion> {
         self.require(actor, actor, Action::Write, Resource::OwnGuidance).await?;
         let input = g::check_question(text, purposes)?;
+        if let Some(ours) = g::in_bank(&input.text) {
+            return Err(Invalid::one("text", format!("This question is already in the bank as {}; it is not added.", ours.key)).into());
+        }
         let existing = store::own_questions(&self.db, actor.id).await?;
         if existing.iter().any(|q| q.text.to_lowercase() == input.text.to_lowercase()) {
             return Err(Invalid::one("text", "You already have this question.").into());
@@ -246,13 +260,17 @@ impl App {
         Ok(g::export_questions(&qs, format))
     }
 
-    /// Reads a whole file; any problem (located) and nothing is added. Returns how many were.
+    /// Reads a whole file; any problem (located) and nothing is added. With `apply` false (a
+    /// dry run) nothing is written either way.
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn import_own_questions(&self, actor: &Person, bytes: &[u8], format: QuestionFormat) -> AppResult<usize> {
+    pub async fn import_questions(&self, actor: &Person, bytes: &[u8], format: QuestionFormat, apply: bool) -> AppResult<QuestionImport> {
         self.require(actor, actor, Action::Write, Resource::OwnGuidance).await?;
         let existing: HashSet<String> =
             store::own_questions(&self.db, actor.id).await?.into_iter().map(|q| q.text.to_lowercase()).collect();
-        let qs = g::parse_questions(bytes, format, &existing)?;
+        let g::QuestionsPlan { questions: qs, in_bank: skipped } = g::plan_questions(bytes, format, &existing)?;
+        if !apply {
+            return Ok(QuestionImport { imported: qs.len(), skipped, applied: false });
+        }
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         for (i, q) in qs.iter().enumerate() {
@@ -266,7 +284,7 @@ impl App {
             store::insert_own_question(&mut tx, &row).await?;
         }
         tx.commit().await?;
-        Ok(qs.len())
+        Ok(QuestionImport { imported: qs.len(), skipped, applied: true })
     }
 
     // ---- templates ----

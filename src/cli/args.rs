@@ -1,6 +1,6 @@
 //! The arguments: every command and its options, as clap reads them.
 
-use crate::config::ConfigArgs;
+use crate::config::{GlobalArgs, ServerArgs};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -8,7 +8,7 @@ use std::path::PathBuf;
 #[command(name = "rapport", version, about = "Self-hosted 1:1 meetings for engineering leaders and their teammates")]
 pub struct Cli {
     #[command(flatten)]
-    pub config: ConfigArgs,
+    pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -23,6 +23,8 @@ pub enum Command {
         /// Do not run database migrations at start (run `rapport migrate` separately)
         #[arg(long)]
         no_migrate: bool,
+        #[command(flatten)]
+        server: ServerArgs,
     },
     /// Apply database migrations and exit
     Migrate,
@@ -128,6 +130,7 @@ pub enum TemplatesCommand {
     /// Add templates from a .md or .toml file to someone's own. All or nothing; every problem
     /// is reported with its line and column.
     Import {
+        /// The file to read: .md or .toml
         file: PathBuf,
         /// Whose templates (by e-mail); an admin's are offered to everyone
         #[arg(long = "as", value_name = "EMAIL")]
@@ -141,6 +144,7 @@ pub enum TemplatesCommand {
     },
     /// Print someone's own templates to standard output
     Export {
+        /// Whose templates (by e-mail)
         #[arg(long = "as", value_name = "EMAIL")]
         as_email: String,
         /// md or toml
@@ -173,6 +177,7 @@ pub enum ReviewCommand {
     Periods,
     /// Define a review period (acts as the first admin)
     AddPeriod {
+        /// The period's name, e.g. "2025 H1"
         name: String,
         /// First day, YYYY-MM-DD
         #[arg(long)]
@@ -187,12 +192,16 @@ pub enum ReviewCommand {
 pub enum AdminCommand {
     /// Create an admin account. The password is read from RAPPORT_ADMIN_PASSWORD, or asked for.
     Create {
+        /// The admin's name
         #[arg(long)]
         name: String,
+        /// The admin's e-mail, which they sign in with
         #[arg(long)]
         email: String,
+        /// The admin's job title
         #[arg(long, default_value = "")]
         title: String,
+        /// The admin's time zone, an IANA name such as Europe/Berlin
         #[arg(long, default_value = "UTC")]
         timezone: String,
     },
@@ -203,6 +212,7 @@ pub enum FrameworkCommand {
     /// Import a framework from a .yaml, .json or .csv file. A framework with the same name gets
     /// a new version. All or nothing.
     Import {
+        /// The file to read: .yaml, .json or .csv
         file: PathBuf,
         /// Only check the file and show what would be created; change nothing
         #[arg(long)]
@@ -249,12 +259,13 @@ pub enum FrameworkCommand {
 pub enum PeopleCommand {
     /// Import people from a CSV file: name,email,title,manager_email,timezone. All or nothing.
     Import {
+        /// The CSV file to read
         file: PathBuf,
         /// Only check the file; change nothing
         #[arg(long)]
         dry_run: bool,
     },
-    /// List people
+    /// List people: name, e-mail, title, time zone
     List {
         /// Part of a name, e-mail or title
         #[arg(long, default_value = "")]
@@ -269,6 +280,7 @@ pub enum MeetingsCommand {
         /// Whose 1:1s
         #[arg(long)]
         email: String,
+        /// How many 1:1s to show, 1 to 100
         #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(i64).range(1..=100))]
         limit: i64,
     },
@@ -291,14 +303,17 @@ pub enum ActionsCommand {
 pub enum TokenCommand {
     /// Create a personal API token for someone (printed once)
     Create {
+        /// Whose token (by e-mail)
         #[arg(long)]
         email: String,
+        /// A name for the token, to recognise it later
         #[arg(long)]
         name: String,
     },
     /// Sign someone out everywhere: end all their sessions and revoke all their API tokens
     /// (their password is unchanged)
     SignOutEverywhere {
+        /// Whose sessions and tokens (by e-mail)
         #[arg(long)]
         email: String,
     },
@@ -325,4 +340,51 @@ pub enum JobsCommand {
     Run,
     /// Jobs that failed or wait to retry, with their errors
     Failed,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// Every command, at every depth, with its path ("rapport people import").
+    fn every_command(c: &clap::Command, path: String, out: &mut Vec<(String, clap::Command)>) {
+        out.push((path.clone(), c.clone()));
+        for sub in c.get_subcommands() {
+            every_command(sub, format!("{path} {}", sub.get_name()), out);
+        }
+    }
+
+    #[test]
+    fn every_argument_of_every_command_says_what_it_is_for() {
+        let mut commands = vec![];
+        every_command(&Cli::command(), "rapport".into(), &mut commands);
+        assert!(commands.len() > 20, "{} commands", commands.len());
+        let mut silent = vec![];
+        for (path, c) in &commands {
+            if c.get_about().is_none() {
+                silent.push(format!("{path} (the command)"));
+            }
+            for a in c.get_arguments().filter(|a| !["help", "version"].contains(&a.get_id().as_str())) {
+                if a.get_help().is_none() && a.get_long_help().is_none() {
+                    silent.push(format!("{path} {}", a.get_id()));
+                }
+            }
+        }
+        assert!(silent.is_empty(), "without a description: {silent:#?}");
+    }
+
+    #[test]
+    fn server_and_mail_options_belong_to_serve_alone() {
+        let mut commands = vec![];
+        every_command(&Cli::command(), "rapport".into(), &mut commands);
+        commands.iter().for_each(|(_, c)| c.clone().build());
+        for (path, c) in &commands {
+            let mut c = c.clone();
+            c.build();
+            let ids: Vec<String> = c.get_arguments().map(|a| a.get_id().to_string()).collect();
+            let server = ids.iter().any(|i| i == "bind" || i.starts_with("mail_") || i == "metrics_token");
+            assert_eq!(server, path == "rapport serve", "{path}: {ids:?}");
+        }
+    }
 }

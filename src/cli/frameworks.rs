@@ -62,9 +62,13 @@ pub(super) async fn framework_command(config: &Config, command: FrameworkCommand
             Ok(())
         }
         FrameworkCommand::List => {
-            for f in app.frameworks(&actor).await.map_err(describe)? {
-                let archived = if f.archived_at.is_some() { "\tarchived" } else { "" };
-                println!("{}\tversion {}\t{}{archived}", f.name, f.version, f.updated_at.format("%Y-%m-%d"));
+            let list = app.frameworks(&actor).await.map_err(describe)?;
+            if !list.is_empty() {
+                println!("framework\tversion\tupdated\tstate");
+            }
+            for f in list {
+                let state = if f.archived_at.is_some() { "archived" } else { "in use" };
+                println!("{}\tversion {}\t{}\t{state}", f.name, f.version, f.updated_at.format("%Y-%m-%d"));
             }
             Ok(())
         }

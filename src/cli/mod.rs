@@ -74,10 +74,15 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
         print!("{}", crate::config::EXAMPLE);
         return Ok(());
     }
-    let config = Config::load(&cli.config)?;
+    // The server's options are flags of `serve`; any other command reads them from the environment.
+    let server = match &cli.command {
+        Command::Serve { server, .. } => server.clone(),
+        _ => crate::config::ServerArgs::from_env().unwrap_or_else(|e| e.exit()),
+    };
+    let config = Config::load(&crate::config::ConfigArgs { global: cli.global, server })?;
     init_logging(&config);
     match cli.command {
-        Command::Serve { demo, no_migrate } => serve(config, demo, !no_migrate).await,
+        Command::Serve { demo, no_migrate, .. } => serve(config, demo, !no_migrate).await,
         Command::Mail { command: MailCommand::Test { address } } => {
             let app = open(&config, false).await?;
             app.send_test_mail(&address).await.map_err(describe)?;
@@ -97,6 +102,9 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
                     let report = app.job_report(&admin).await.map_err(describe)?;
                     for (state, n) in report.counts {
                         println!("{state}: {n}");
+                    }
+                    if !report.troubled.is_empty() {
+                        println!("state\tkind\tkey\tattempts\terror");
                     }
                     for j in report.troubled {
                         println!("{}\t{}\t{}\t{}/{}\t{}", j.state, j.kind, j.idempotency_key, j.attempts, j.max_attempts, j.last_error);
@@ -162,6 +170,9 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
                     }
                     other => describe(other),
                 })?;
+                if page == 1 {
+                    writeln!(out, "name\temail\ttitle\ttime zone")?;
+                }
                 for p in &list.people {
                     writeln!(out, "{}\t{}\t{}\t{}", p.person.name, p.person.email, p.person.title, p.person.timezone)?;
                 }
@@ -181,6 +192,9 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
                 eprintln!("No 1:1s coming up for {}.", person.email);
             }
             let mut out = std::io::stdout().lock();
+            if !list.is_empty() {
+                writeln!(out, "date\ttime\twith\tseries")?;
+            }
             for u in &list {
                 let starts = u.meeting.starts_at.with_timezone(&tz);
                 let ends = u.meeting.ends_at().with_timezone(&tz);
@@ -206,6 +220,9 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
                 eprintln!("No open action items for {}.", person.email);
             }
             let mut out = std::io::stdout().lock();
+            if !list.is_empty() {
+                writeln!(out, "due\towner\taction\twith")?;
+            }
             for a in &list {
                 let due = a.action.due_date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "-".into());
                 let owner = if a.action.owner_id == person.id { &person.name } else { &a.other.name };

@@ -58,7 +58,11 @@ pub(super) async fn review_command(config: &Config, command: ReviewCommand) -> a
         }
         ReviewCommand::Periods => {
             let actor = cli_actor(&app).await?;
-            for p in app.review_periods(&actor).await.map_err(describe)? {
+            let list = app.review_periods(&actor).await.map_err(describe)?;
+            if !list.is_empty() {
+                println!("period\tstarts\tends\tid");
+            }
+            for p in list {
                 println!("{}\t{}\t{}\t{}", p.name, p.starts_on, p.ends_on, p.id);
             }
             Ok(())

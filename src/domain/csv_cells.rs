@@ -68,6 +68,40 @@ pub fn reader(text: &str) -> csv::Reader<&[u8]> {
 /// order, as each record's position gives them, in a text read through [`normalised`]. Every
 /// CSV importer locates problems with it: the csv crate's own line numbers are one short for
 /// each blank line before a record.
+/// Where a cell begins: its line, its 1-based character column, and whether it is quoted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CellAt {
+    pub line: u64,
+    pub column: u64,
+    pub quoted: bool,
+}
+
+/// Where each cell of the record at the start of `text` begins, the record starting on `line`: a
+/// cell after one quoted across lines is on a later line than the record's first.
+pub fn cell_starts(text: &str, line: u64, delimiter: u8) -> Vec<CellAt> {
+    let delimiter = char::from(delimiter);
+    let (mut line, mut column, mut quoted, mut fresh) = (line, 1u64, false, true);
+    let mut out = vec![];
+    for ch in text.chars() {
+        if fresh {
+            out.push(CellAt { line, column, quoted: ch == '"' });
+            fresh = false;
+        }
+        match ch {
+            '"' => quoted = !quoted,
+            '\n' if !quoted => break,
+            '\n' => (line, column) = (line + 1, 0),
+            c if c == delimiter && !quoted => fresh = true,
+            _ => {}
+        }
+        column += 1;
+    }
+    if fresh {
+        out.push(CellAt { line, column, quoted: false });
+    }
+    out
+}
+
 pub struct Lines<'a> {
     text: &'a [u8],
     byte: usize,
@@ -94,6 +128,14 @@ impl<'a> Lines<'a> {
     /// The line of a record, or of the place a CSV error was found. The csv crate places a
     /// record after blank lines at the first of them; a record never begins with a line break
     /// (the reader skips blank lines), so those are stepped over.
+    /// Where each cell of the record at `position` begins (see [`cell_starts`]).
+    pub fn cells(&mut self, position: Option<&csv::Position>, delimiter: u8) -> Vec<CellAt> {
+        let line = self.of(position);
+        let start = position.map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX).min(self.text.len()));
+        let blank = self.text[start..].iter().take_while(|b| **b == b'\n').count();
+        cell_starts(std::str::from_utf8(&self.text[start + blank..]).unwrap_or(""), line, delimiter)
+    }
+
     pub fn of(&mut self, position: Option<&csv::Position>) -> u64 {
         let Some(p) = position else { return 1 };
         let start = usize::try_from(p.byte()).unwrap_or(usize::MAX).min(self.text.len());
@@ -131,6 +173,14 @@ mod tests {
 
     fn cell() -> impl Strategy<Value = String> {
         prop_oneof![any::<String>(), "['=+@\t\r-]{0,4}[a-z'=\\-]{0,6}", "'{0,3}[=+@\t\r-]?.{0,5}"]
+    }
+
+    #[test]
+    fn a_cell_after_one_quoted_across_lines_is_found_on_its_own_line() {
+        let at = |t: &str, d: u8| cell_starts(t, 2, d).iter().map(|c| (c.line, c.column, c.quoted)).collect::<Vec<_>>();
+        assert_eq!(at("a,\"b\nc\",d\nnext", b','), vec![(2, 1, false), (2, 3, true), (3, 4, false)]);
+        assert_eq!(at("x;;\"y\"", b';'), vec![(2, 1, false), (2, 3, false), (2, 4, true)]);
+        assert_eq!(at("x,", b','), vec![(2, 1, false), (2, 3, false)]);
     }
 
     proptest! {

@@ -31,6 +31,11 @@ pub struct ImportPlan {
     pub new_people: usize,
 }
 
+/// How many cells a record has up to its last one that holds something.
+fn filled(record: &csv::StringRecord) -> usize {
+    (0..record.len()).rev().find(|i| !record[*i].trim().is_empty()).map_or(0, |i| i + 1)
+}
+
 /// Reads and checks a whole file. `existing` maps the lower-cased e-mail of everyone already
 /// in rapport to their manager's lower-cased e-mail, so that reporting lines can be checked
 /// across the file and the organisation together.
@@ -51,8 +56,10 @@ pub fn plan(bytes: &[u8], existing: &HashMap<String, Option<String>>) -> Result<
         Some(Err(e)) => return Err(Invalid(vec![csv_error(&mut lines, e)])),
         Some(Ok(h)) => h,
     };
+    // Empty columns a spreadsheet leaves at the end of every line are not columns.
+    let width = filled(&header);
     let mut index_of: HashMap<&str, usize> = HashMap::new();
-    for (i, raw) in header.iter().enumerate() {
+    for (i, raw) in header.iter().take(width).enumerate() {
         let name = raw.trim().to_ascii_lowercase();
         match COLUMNS.iter().find(|c| **c == name) {
             Some(c) if index_of.contains_key(c) => {
@@ -78,8 +85,8 @@ pub fn plan(bytes: &[u8], existing: &HashMap<String, Option<String>>) -> Result<
     if !errors.is_empty() {
         return Err(errors);
     }
-    let width = header.len();
     let col = |name: &str| index_of[name];
+    let delimiter = crate::domain::csv_cells::delimiter(text);
 
     let mut rows: Vec<ImportRow> = Vec::new();
     let mut line_of_email: HashMap<String, u64> = HashMap::new();
@@ -92,14 +99,17 @@ pub fn plan(bytes: &[u8], existing: &HashMap<String, Option<String>>) -> Result<
                 continue;
             }
         };
-        let line = lines.of(record.position());
+        // Each problem is on the line where its cell begins (a cell may be quoted across lines).
+        let cells = lines.cells(record.position(), delimiter);
+        let line = cells.first().map_or(1, |c| c.line);
         if record.iter().all(|f| f.trim().is_empty()) {
             continue; // blank lines are harmless
         }
-        if record.len() != width {
+        let len = filled(&record).max(record.len().min(width));
+        if len != width {
             errors.push(
-                FieldError::new("row", format!("This line has {} columns; the header has {width}.", record.len()))
-                    .at(line, (record.len().min(width) as u64) + 1),
+                FieldError::new("row", format!("This line has {len} columns; the header has {width}."))
+                    .at(cells.get(len.min(width)).map_or(line, |c| c.line), (len.min(width) as u64) + 1),
             );
             continue;
         }
@@ -132,25 +142,29 @@ pub fn plan(bytes: &[u8], existing: &HashMap<String, Option<String>>) -> Result<
                 }
             },
         };
+        let line_of = |name: &str| cells.get(col(name)).map_or(line, |c| c.line);
         for e in row_errors.0 {
-            let c = at(&e.field);
-            errors.push(e.at(line, c));
+            let (l, c) = (line_of(&e.field), at(&e.field));
+            errors.push(e.at(l, c));
         }
         let Some(email) = email else { continue };
         if let Some(first) = line_of_email.get(&email.lower) {
             errors.push(
                 FieldError::new("email", format!("{} is already on line {first}; each person appears once.", email.original))
-                    .at(line, at("email")),
+                    .at(line_of("email"), at("email")),
             );
             continue;
         }
         line_of_email.insert(email.lower.clone(), line);
         if let Some(m) = &manager_email {
             if *m == email.lower {
-                errors.push(FieldError::new("manager_email", "A person cannot be their own manager.").at(line, at("manager_email")));
+                errors.push(
+                    FieldError::new("manager_email", "A person cannot be their own manager.")
+                        .at(line_of("manager_email"), at("manager_email")),
+                );
                 continue;
             }
-            manager_cells.push((line, col("manager_email") + 1, m.clone()));
+            manager_cells.push((line_of("manager_email"), col("manager_email") + 1, m.clone()));
         }
         rows.push(ImportRow { line, name, email, title, manager_email, timezone });
     }

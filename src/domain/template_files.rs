@@ -178,17 +178,22 @@ pub fn parse_templates(bytes: &[u8], format: TemplateFormat, existing: &HashSet<
 
 /// The Markdown shape: a `# Name` heading per template, optional lines of summary under it,
 /// then one `- ` list item per prompt, which may start with its purposes in brackets:
-/// `- [wellbeing, support] How are you, really?`
+/// `- [wellbeing, support] How are you, really?`. A summary keeps its line breaks and blank
+/// lines; a summary line that would read as a heading or a prompt is written with a `\` first.
 fn read_markdown(text: &str) -> (Vec<Found>, Invalid) {
     let mut errors = Invalid::default();
     let mut out: Vec<Found> = vec![];
+    // Blank lines seen since the last line of a summary: kept only if the summary goes on.
+    let mut blanks = 0;
     for (i, raw) in text.lines().enumerate() {
         let line = i as u64 + 1;
         let indent = raw.chars().take_while(|c| c.is_whitespace()).count() as u64;
         let l = raw.trim();
         if l.is_empty() {
+            blanks += 1;
             continue;
         }
+        let blanks_before = std::mem::take(&mut blanks);
         if l.starts_with('#') {
             let hashes = l.chars().take_while(|c| *c == '#').count();
             out.push(Found {
@@ -210,9 +215,9 @@ fn read_markdown(text: &str) -> (Vec<Found>, Invalid) {
                 if current.summary.is_empty() {
                     current.summary_at = (line, indent + 1);
                 } else {
-                    current.summary.push(' ');
+                    current.summary.push_str(&"\n".repeat(blanks_before + 1));
                 }
-                current.summary.push_str(l);
+                current.summary.push_str(summary_line_read(l));
             } else {
                 errors.push(FieldError::new("prompt", "Write each prompt as a list item starting with “- ”.").at(line, indent + 1));
             }
@@ -230,6 +235,18 @@ fn read_markdown(text: &str) -> (Vec<Found>, Invalid) {
         current.prompts.push(FoundPrompt { text, text_at: (line, text_col), purposes });
     }
     (out, errors)
+}
+
+/// A line of a summary as the Markdown file has it: one that would read as a heading or a
+/// prompt gets a `\` first.
+fn summary_line_written(l: &str) -> String {
+    let t = l.trim();
+    if t.starts_with(['#', '\\']) || t.starts_with("- ") || t.starts_with("* ") { format!("\\{t}") } else { t.to_string() }
+}
+
+/// A summary line read back: the `\` written before a heading's or a prompt's mark is dropped.
+fn summary_line_read(l: &str) -> &str {
+    l.strip_prefix('\\').filter(|r| r.starts_with(['#', '\\']) || r.starts_with("- ") || r.starts_with("* ")).unwrap_or(l)
 }
 
 #[derive(Deserialize)]
@@ -333,8 +350,8 @@ pub fn export_templates(ts: &[Template], format: TemplateFormat) -> String {
                     o.push('\n');
                 }
                 let _ = writeln!(o, "# {}", t.name.trim());
-                if !t.summary.is_empty() {
-                    let _ = writeln!(o, "{}", t.summary.replace('\n', " "));
+                for l in t.summary.lines().filter(|_| !t.summary.is_empty()) {
+                    let _ = writeln!(o, "{}", summary_line_written(l));
                 }
                 for p in &t.prompts {
                     if p.purposes.is_empty() {
@@ -408,6 +425,25 @@ mod tests {
         assert_eq!(ts[0].prompts[0].purposes, vec![Purpose::Strategy]);
         assert_eq!(ts[0].prompts[1].text, "How is {teammate} doing?");
         assert_eq!(ts[1].prompts[0].purposes, vec![Purpose::Wellbeing, Purpose::Support]);
+    }
+
+    #[test]
+    fn a_summary_keeps_its_line_breaks_and_blank_lines_through_markdown() {
+        let summary = "First line.\nSecond line.\n\nAfter a blank line.\n# not a heading\n- not a prompt\n\\ a backslash";
+        let t = Template {
+            key: "own:x".into(),
+            name: "Quarter start".into(),
+            summary: summary.into(),
+            prompts: vec![Prompt { text: "How is it going?".into(), purposes: vec![Purpose::Plans] }],
+        };
+        let md = export_templates(std::slice::from_ref(&t), TemplateFormat::Markdown);
+        let back = parse_templates(md.as_bytes(), TemplateFormat::Markdown, &none()).expect("valid");
+        assert_eq!((back[0].summary.as_str(), &back[0].prompts), (summary, &t.prompts), "{md}");
+        assert_eq!(export_templates(&[back_template(&back[0])], TemplateFormat::Markdown), md);
+    }
+
+    fn back_template(t: &TemplateInput) -> Template {
+        Template { key: "own:x".into(), name: t.name.clone(), summary: t.summary.clone(), prompts: t.prompts.clone() }
     }
 
     #[test]

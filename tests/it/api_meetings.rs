@@ -769,9 +769,10 @@ async fn the_cli_lists_someones_next_meetings_in_their_time_zone_and_their_open_
     });
     assert!(ok_, "{err}");
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len(), 2, "{out}");
+    assert_eq!(lines.len(), 3, "a header row and two 1:1s: {out}");
+    assert_eq!(lines[0], "date\ttime\twith\tseries");
     let local = m0.starts_at.with_timezone(&chrono_tz::Asia::Kolkata);
-    let cols: Vec<&str> = lines[0].split('\t').collect();
+    let cols: Vec<&str> = lines[1].split('\t').collect();
     assert_eq!(cols[0], local.format("%a %Y-%m-%d").to_string());
     assert!(cols[1].starts_with(&local.format("%H:%M").to_string()), "{out}");
     assert_eq!(&cols[2..], ["Maria Manager", "active"]);
@@ -782,8 +783,8 @@ async fn the_cli_lists_someones_next_meetings_in_their_time_zone_and_their_open_
         c
     });
     let ny = m0.starts_at.with_timezone(&chrono_tz::America::New_York).format("%H:%M").to_string();
-    assert!(out.lines().next().unwrap().split('\t').nth(1).unwrap().starts_with(&ny), "{out}");
-    assert!(out.lines().all(|l| l.contains("Tom Teammate")));
+    assert!(out.lines().nth(1).unwrap().split('\t').nth(1).unwrap().starts_with(&ny), "{out}");
+    assert!(out.lines().skip(1).all(|l| l.contains("Tom Teammate")));
 
     // Open action items: due date, owner, text (on one line), with whom.
     let (ok_, out, err) = run({
@@ -792,13 +793,16 @@ async fn the_cli_lists_someones_next_meetings_in_their_time_zone_and_their_open_
         c
     });
     assert!(ok_, "{err}");
-    assert_eq!(out, format!("{}\tTom Teammate\tSend the promotion notes\tMaria Manager\n", first.succ_opt().unwrap()));
+    assert_eq!(
+        out,
+        format!("due\towner\taction\twith\n{}\tTom Teammate\tSend the promotion notes\tMaria Manager\n", first.succ_opt().unwrap())
+    );
     let (_, out, _) = run({
         let mut c = rapport_cli(dir.path());
         c.args(["actions", "list", "--email", "maria@example.com", "--help-only"]);
         c
     });
-    assert_eq!(out, "-\tMaria Manager\tHow can I help: Find Tom a mentor\tTom Teammate\n");
+    assert_eq!(out, "due\towner\taction\twith\n-\tMaria Manager\tHow can I help: Find Tom a mentor\tTom Teammate\n");
     let (_, out, err) = run({
         let mut c = rapport_cli(dir.path());
         c.args(["actions", "list", "--email", "ada@example.com"]);

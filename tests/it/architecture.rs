@@ -117,8 +117,9 @@ fn every_use_case_that_takes_an_actor_consults_the_policy() {
             .any(|c| body.contains(c));
             // Reads whose query only ever returns the actor's own records: the directory (open to
             // everyone signed in), the actor's own series, meetings and actions (the query is
-            // limited to series they are part of), and search (the access rule is inside the query).
-            let scoped_to_actor = ["list_people", "my_series", "upcoming_meetings", "my_actions", "search"]
+            // limited to series they are part of, `pairs` too), and search (the access rule is inside
+            // the query).
+            let scoped_to_actor = ["list_people", "my_series", "pairs", "upcoming_meetings", "my_actions", "search"]
                 .iter()
                 .any(|f| signature.starts_with(&format!("{f}(")));
             assert!(checked || scoped_to_actor, "{file}: `{}` does not consult the access policy", signature.split('(').next().unwrap());

@@ -44,6 +44,42 @@ fn people_import_reports_problems_with_file_line_and_column_and_imports_nothing(
     let list = rapport(dir.path()).args(["people", "list"]).output().unwrap();
     let text = String::from_utf8(list.stdout).unwrap();
     assert!(text.contains("grace@example.com") && text.contains("ada@example.com"));
+    assert_eq!(text.lines().next(), Some("name\temail\ttitle\ttime zone"), "a header row first: {text}");
+}
+
+#[test]
+fn each_command_s_help_shows_its_own_options_and_the_global_ones_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = |args: &[&str]| {
+        let out = rapport(dir.path()).args(args).arg("--help").output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let import = help(&["people", "import"]);
+    assert!(import.lines().count() < 30, "{} lines:\n{import}", import.lines().count());
+    for wanted in ["--dry-run", "--data-dir", "--database-url", "--config "] {
+        assert_eq!(import.matches(wanted).count(), 1, "{wanted} once in:\n{import}");
+    }
+    assert!(import.contains("<FILE>  The CSV file to read"), "{import}");
+    for server_only in ["SMTP", "--bind", "--mail-host", "--public-url", "--webhook", "--metrics-token"] {
+        assert!(!import.contains(server_only), "{server_only} in:\n{import}");
+    }
+    let upcoming = help(&["meetings", "upcoming"]);
+    assert!(upcoming.contains("--email") && upcoming.contains("How many 1:1s to show"), "{upcoming}");
+    let serve = help(&["serve"]);
+    for option in ["--bind", "--mail-host", "--public-url", "--metrics-token", "--data-dir"] {
+        assert!(serve.contains(option), "{option} in:\n{serve}");
+    }
+    // The global options work before the command and after it.
+    let before = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .current_dir(dir.path())
+        .env_remove("RAPPORT_DATABASE_URL")
+        .env_remove("RAPPORT_CONFIG")
+        .args(["--data-dir", "elsewhere", "migrate"])
+        .output()
+        .unwrap();
+    assert!(before.status.success(), "{}", String::from_utf8_lossy(&before.stderr));
+    assert!(dir.path().join("elsewhere").exists());
 }
 
 #[test]
@@ -56,7 +92,7 @@ fn the_demo_is_the_same_for_the_same_seed() {
         String::from_utf8(rapport(dir.path()).args(["people", "list"]).output().unwrap().stdout).unwrap()
     };
     let (a, b, c) = (list("7"), list("7"), list("8"));
-    assert_eq!(a.lines().count(), 50);
+    assert_eq!(a.lines().count(), 51, "a header row and 50 people");
     assert_eq!(a, b);
     assert_ne!(a, c);
 }
@@ -226,7 +262,7 @@ fn a_large_demo_keeps_the_write_ahead_log_small_and_leaves_none_behind() {
     assert!(largest <= WAL_LIMIT, "the write-ahead log reached {largest} bytes during the demo (limit {WAL_LIMIT})");
     assert_eq!(wal_now(dir.path()), 0, "the demo left a write-ahead log behind");
     let list = rapport(dir.path()).args(["people", "list"]).output().unwrap();
-    assert_eq!(String::from_utf8_lossy(&list.stdout).lines().count(), 2000);
+    assert_eq!(String::from_utf8_lossy(&list.stdout).lines().count(), 2001, "a header row and 2000 people");
 }
 
 #[test]

@@ -654,7 +654,9 @@ fn the_command_line_imports_checks_and_exports_frameworks() {
         assert!(said.contains("the same as version 1"), "{fmt}: {said}");
     }
     let out = rapport_cli(dir.path()).args(["framework", "list"]).output().unwrap();
-    assert!(String::from_utf8(out.stdout).unwrap().starts_with("Example engineering framework\tversion 1"));
+    assert!(
+        String::from_utf8(out.stdout).unwrap().starts_with("framework\tversion\tupdated\tstate\nExample engineering framework\tversion 1")
+    );
 }
 
 /// The small demo gives the guidance pages something to show: the manager's about page on the

@@ -19,6 +19,7 @@ on_both!(
     the_api_serves_the_bank_imports_with_places_and_applies_templates,
     prep_suggestions_give_their_reasons_from_the_pairs_history,
     the_same_question_added_twice_at_once_is_kept_once_and_never_a_server_error,
+    own_questions_our_bank_already_has_are_skipped_and_said_so,
 );
 
 async fn the_bank_offers_our_questions_for_every_purpose(t: TestApp) {
@@ -112,7 +113,7 @@ async fn imports_report_line_and_column_and_change_nothing(t: TestApp) {
     let o = an_organisation(&t).await;
     t.app.add_own_question(&o.emil, "How are the on-call weeks?", &["wellbeing".into()]).await.unwrap();
     let bad = "text,purposes\nWhat would you automate first?,plans\nHow are the on-call weeks?,wellbeing\nWhat next?,plans fun\n";
-    let Err(AppError::Invalid(i)) = t.app.import_own_questions(&o.emil, bad.as_bytes(), QuestionFormat::Csv).await else { panic!() };
+    let Err(AppError::Invalid(i)) = t.app.import_questions(&o.emil, bad.as_bytes(), QuestionFormat::Csv, true).await else { panic!() };
     let places: Vec<_> = i.0.iter().map(|e| (e.line, e.column, e.field.as_str())).collect();
     assert_eq!(places, vec![(Some(3), Some(1), "text"), (Some(4), Some(18), "purposes")]);
     assert_eq!(
@@ -122,15 +123,15 @@ async fn imports_report_line_and_column_and_change_nothing(t: TestApp) {
     );
 
     let md = "# Mine\n\n- [plans] What would you automate first?\n- [career, strengths] Which talk would you like to give?\n";
-    assert_eq!(t.app.import_own_questions(&o.emil, md.as_bytes(), QuestionFormat::Markdown).await.unwrap(), 2);
+    assert_eq!(t.app.import_questions(&o.emil, md.as_bytes(), QuestionFormat::Markdown, true).await.unwrap().imported, 2);
     let json = t.app.export_own_questions(&o.emil, QuestionFormat::Json).await.unwrap();
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 3);
     assert_eq!(v[2]["purposes"], serde_json::json!(["career", "strengths"]));
     // Exported files import into someone else's bank as they are.
-    assert_eq!(t.app.import_own_questions(&o.vera, json.as_bytes(), QuestionFormat::Json).await.unwrap(), 3);
+    assert_eq!(t.app.import_questions(&o.vera, json.as_bytes(), QuestionFormat::Json, true).await.unwrap().imported, 3);
     let broken = "[\n {\"text\": \"Ok?\", \"purposes\": [\"plans\"]},\n {\"text\": \"Broken?\" \"purposes\": []}\n]";
-    let Err(AppError::Invalid(i)) = t.app.import_own_questions(&o.otto, broken.as_bytes(), QuestionFormat::Json).await else { panic!() };
+    let Err(AppError::Invalid(i)) = t.app.import_questions(&o.otto, broken.as_bytes(), QuestionFormat::Json, true).await else { panic!() };
     assert_eq!((i.0[0].line, i.0[0].column), (Some(3), Some(21)));
     assert!(t.app.export_own_questions(&o.otto, QuestionFormat::Markdown).await.unwrap().lines().all(|l| !l.starts_with("- ")));
 
@@ -417,4 +418,60 @@ async fn the_same_question_added_twice_at_once_is_kept_once_and_never_a_server_e
     assert!(statuses.iter().all(|s| [201, 409, 422].contains(s)), "{statuses:?}");
     let bank = t.app.question_bank(&ada, &BankFilter { q: "next week easier".into(), ..Default::default() }).await.unwrap();
     assert_eq!(bank.iter().filter(|q| q.own).count(), 1);
+}
+
+async fn own_questions_our_bank_already_has_are_skipped_and_said_so(t: TestApp) {
+    let o = an_organisation(&t).await;
+    let token = t.token(&o.emil).await;
+    let c = reqwest::Client::new();
+    let own = || async { t.app.question_bank(&o.emil, &BankFilter::default()).await.unwrap().iter().filter(|q| q.own).count() };
+    // Case, spaces, the last punctuation and curly apostrophes make no difference.
+    let file = "text,purposes\nHow are the on-call weeks?,wellbeing\n\"What\u{2019}s one thing you\u{2019}d like me to  keep doing\",feedback\nWHAT MADE YOU SMILE THIS WEEK,relationship\n";
+    let post = |dry_run: bool| {
+        c.post(t.url(&format!("/api/v1/questions/import?format=csv&dry_run={dry_run}"))).bearer_auth(&token).body(file).send()
+    };
+    for dry_run in [true, false] {
+        let r = post(dry_run).await.unwrap();
+        assert_eq!(r.status(), 200);
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(body["imported"], 1, "{body}");
+        assert_eq!(body["applied"], !dry_run, "{body}");
+        let said: Vec<&str> = body["skipped"].as_array().unwrap().iter().map(|s| s["message"].as_str().unwrap()).collect();
+        assert_eq!(
+            said,
+            vec![
+                "Line 3 is already in the bank as feedback-06; it is skipped.",
+                "Line 4 is already in the bank as relationship-01; it is skipped."
+            ]
+        );
+        assert_eq!((body["skipped"][0]["line"].as_u64(), body["skipped"][0]["key"].as_str()), (Some(3), Some("feedback-06")));
+        assert_eq!(own().await, usize::from(!dry_run), "only the new question is added, and only when not a dry run");
+    }
+
+    // Added by hand, through the API or the form: said, and not added.
+    let r = c
+        .post(t.url("/api/v1/questions"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"text": "What made you smile this week?", "purposes": ["relationship"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("This question is already in the bank as relationship-01; it is not added."), "{body}");
+    let (b, _) = t.signed_in(&o.emil.email.to_string()).await;
+    let csrf = csrf_in(&b.get(t.url("/questions")).send().await.unwrap().text().await.unwrap());
+    let form = [("_csrf", csrf.as_str()), ("text", "what made you smile this week"), ("purposes", "relationship")];
+    let r = b.post(t.url("/questions/own")).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("already in the bank as relationship-01"));
+
+    // The page's import adds the rest and says which lines it skipped.
+    let file = "- [plans] What would you drop from your week?\n- [feedback] What\u{2019}s one thing you\u{2019}d like me to keep doing?\n";
+    let r =
+        b.post(t.url("/questions/import")).form(&[("_csrf", csrf.as_str()), ("format", "md"), ("file_text", file)]).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Imported 1 questions of your own. Line 2 is already in the bank as feedback-06; it is skipped."), "{html}");
+    assert_eq!(own().await, 2);
 }

@@ -13,6 +13,7 @@ mod architecture;
 mod availability;
 mod budgets;
 mod cli;
+mod corpus;
 mod csv_injection;
 mod dates;
 mod evidence;

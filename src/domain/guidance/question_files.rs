@@ -4,7 +4,7 @@
 use super::*;
 use crate::domain::people_csv::decode;
 use crate::domain::{FieldError, Invalid};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
 pub const IMPORT_MAX_BYTES: usize = 1024 * 1024;
@@ -19,9 +19,52 @@ pub(super) struct Located {
     row_at: (u64, u64),
 }
 
+/// A question of a file that is already in our bank: skipped, and said so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct InBank {
+    pub line: u64,
+    /// Our question's key, e.g. `relationship-21`.
+    pub key: String,
+    /// "Line 4 is already in the bank as relationship-21; it is skipped."
+    pub message: String,
+}
+
+/// What importing a file would do: the questions to add, and the ones skipped because they are
+/// already in our bank.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuestionsPlan {
+    pub questions: Vec<QuestionInput>,
+    pub in_bank: Vec<InBank>,
+}
+
+/// Reads a whole file of questions like [`parse_questions`], and sets aside the ones our bank
+/// already has.
+pub fn plan_questions(bytes: &[u8], format: QuestionFormat, existing: &HashSet<String>) -> Result<QuestionsPlan, Invalid> {
+    let mut plan = QuestionsPlan { questions: vec![], in_bank: vec![] };
+    for (q, (line, _)) in read_questions(bytes, format, existing)? {
+        match in_bank(&q.text) {
+            Some(ours) => plan.in_bank.push(InBank {
+                line,
+                key: ours.key.clone(),
+                message: format!("Line {line} is already in the bank as {}; it is skipped.", ours.key),
+            }),
+            None => plan.questions.push(q),
+        }
+    }
+    Ok(plan)
+}
+
 /// Reads a whole file of questions. Every problem is reported with its line and column;
 /// `existing` are the texts (lower case) the person already has, which a file may not repeat.
 pub fn parse_questions(bytes: &[u8], format: QuestionFormat, existing: &HashSet<String>) -> Result<Vec<QuestionInput>, Invalid> {
+    Ok(read_questions(bytes, format, existing)?.into_iter().map(|(q, _)| q).collect())
+}
+
+/// A question of a file and the line and column of its text.
+type Placed = (QuestionInput, (u64, u64));
+
+/// Each question of a file with where its text is.
+fn read_questions(bytes: &[u8], format: QuestionFormat, existing: &HashSet<String>) -> Result<Vec<Placed>, Invalid> {
     if bytes.len() > IMPORT_MAX_BYTES {
         return Err(Invalid(vec![FieldError::new("file", "The file is larger than 1 MiB.").at(1, 1)]));
     }
@@ -63,7 +106,7 @@ pub fn parse_questions(bytes: &[u8], format: QuestionFormat, existing: &HashSet<
             let (l, c) = row.row_at;
             errors.push(FieldError::new("purposes", format!("Give at least one purpose: {}.", slugs())).at(l, c));
         }
-        out.push(QuestionInput { text: t, purposes: ps });
+        out.push((QuestionInput { text: t, purposes: ps }, row.text_at));
     }
     errors.0.sort_by_key(|e| (e.line, e.column));
     errors.into_result()?;
@@ -98,7 +141,7 @@ pub(super) fn read_csv(text: &str) -> (Vec<Located>, Invalid) {
     let mut errors = Invalid::default();
     let mut rows = vec![];
     let mut r = crate::domain::csv_cells::reader(text);
-    let delimiter = char::from(crate::domain::csv_cells::delimiter(text));
+    let delimiter = crate::domain::csv_cells::delimiter(text);
     let mut header: Option<(usize, usize)> = None;
     let mut lines = crate::domain::csv_cells::Lines::new(text);
     for rec in r.records() {
@@ -110,13 +153,12 @@ pub(super) fn read_csv(text: &str) -> (Vec<Located>, Invalid) {
                 return (rows, errors);
             }
         };
-        let line = lines.of(rec.position());
+        // Where each cell begins, also after a cell quoted across lines.
+        let cells = lines.cells(rec.position(), delimiter);
+        let line = cells.first().map_or(1, |c| c.line);
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        // The column of each cell on its line (cells quoted across lines are rare here).
-        let line_text = text.lines().nth(line as usize - 1).unwrap_or("");
-        let cols = cell_columns(line_text, rec.len(), delimiter);
         let Some((ti, pi)) = header else {
             let names: Vec<String> = rec.iter().map(|c| c.trim().to_lowercase()).collect();
             let ti = names.iter().position(|n| n == "text" || n == "question");
@@ -132,37 +174,19 @@ pub(super) fn read_csv(text: &str) -> (Vec<Located>, Invalid) {
         };
         // Cells rapport wrote with a quote before a formula character get it back off.
         let cell = |i: usize| crate::domain::csv_cells::unescape(rec.get(i).unwrap_or("")).to_string();
-        let col = |i: usize| cols.get(i).copied().unwrap_or(1);
+        let at = |i: usize| cells.get(i).copied().unwrap_or(crate::domain::csv_cells::CellAt { line, column: 1, quoted: false });
+        let (t, p) = (at(ti), at(pi));
         rows.push(Located {
             text: cell(ti),
-            text_at: (line, col(ti)),
-            purposes: split_purposes(&cell(pi), line, col(pi) + u64::from(line_text_quoted(line_text, col(pi)))),
-            row_at: (line, col(pi)),
+            text_at: (t.line, t.column),
+            purposes: split_purposes(&cell(pi), p.line, p.column + u64::from(p.quoted)),
+            row_at: (p.line, p.column),
         });
     }
     if header.is_none() {
         errors.push(FieldError::new("file", "The first line must name the columns: text,purposes.").at(1, 1));
     }
     (rows, errors)
-}
-
-pub(super) fn line_text_quoted(line: &str, col: u64) -> bool {
-    line.chars().nth(col as usize - 1) == Some('"')
-}
-
-/// 1-based columns where each of `n` cells starts on a CSV line.
-pub(super) fn cell_columns(line: &str, n: usize, delimiter: char) -> Vec<u64> {
-    let mut cols = vec![1];
-    let mut quoted = false;
-    for (i, ch) in line.chars().enumerate() {
-        match ch {
-            '"' => quoted = !quoted,
-            c if c == delimiter && !quoted => cols.push(i as u64 + 2),
-            _ => {}
-        }
-    }
-    cols.truncate(n.max(1));
-    cols
 }
 
 pub(crate) fn position(text: &str, byte: usize) -> (u64, u64) {

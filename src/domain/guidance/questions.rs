@@ -3,6 +3,7 @@
 use super::*;
 use crate::domain::{FieldError, Invalid};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// A question of our bank. `key` is stable (`relationship-01`): favourites and the memory of
@@ -36,6 +37,29 @@ pub fn bank() -> &'static [Question] {
 
 pub fn bank_question(key: &str) -> Option<&'static Question> {
     bank().iter().find(|q| q.key == key)
+}
+
+/// A question's text as two questions are compared: case, runs of whitespace, punctuation at
+/// the end and curly or straight apostrophes and quotes make no difference.
+pub fn normalised(text: &str) -> String {
+    let straight: String = text
+        .chars()
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' | '`' | '\u{00B4}' => '\'',
+            '\u{201C}' | '\u{201D}' | '\u{201F}' | '\u{2033}' => '"',
+            c => c,
+        })
+        .collect();
+    let words = straight.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    words.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '?' | '.' | '!' | '\u{2026}' | ':' | ';' | ',')).to_string()
+}
+
+/// Our question with the same text as `text` (see [`normalised`]), if there is one: one's own
+/// question that says the same is not added again.
+pub fn in_bank(text: &str) -> Option<&'static Question> {
+    static BY_TEXT: OnceLock<HashMap<String, usize>> = OnceLock::new();
+    let by_text = BY_TEXT.get_or_init(|| bank().iter().enumerate().map(|(i, q)| (normalised(&q.text), i)).collect());
+    by_text.get(&normalised(text)).map(|i| &bank()[*i])
 }
 
 pub const QUESTION_MAX: usize = 300;

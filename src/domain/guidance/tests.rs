@@ -24,6 +24,43 @@ fn the_bank_has_at_least_350_unique_questions_and_20_per_purpose() {
     }
 }
 
+/// Whether `short`'s words all appear, in order, in `long`, which has at most three more: "What's
+/// one thing you'd like me to keep doing" in "What's one thing I do that you'd like me to keep doing".
+fn nearly_the_same(short: &str, long: &str) -> bool {
+    let (s, l): (Vec<&str>, Vec<&str>) = (short.split(' ').collect(), long.split(' ').collect());
+    let mut rest = l.iter();
+    s.len() < l.len() && l.len() - s.len() <= 3 && s.iter().all(|w| rest.any(|x| x == w))
+}
+
+#[test]
+fn no_two_questions_of_the_bank_say_the_same() {
+    let texts: Vec<(String, &str)> = bank().iter().map(|q| (normalised(&q.text), q.key.as_str())).collect();
+    let mut seen = std::collections::HashMap::new();
+    for (t, key) in &texts {
+        if let Some(first) = seen.insert(t.clone(), *key) {
+            panic!("{first} and {key} are the same question: {t}");
+        }
+        assert_eq!(in_bank(t).map(|q| q.key.as_str()), Some(*key), "{key} is found by its text");
+    }
+    for (a, ka) in &texts {
+        for (b, kb) in &texts {
+            assert!(!nearly_the_same(a, b), "{ka} and {kb} nearly say the same: \"{a}\" and \"{b}\"");
+        }
+    }
+    assert_eq!(normalised("  What\u{2019}s  one THING you'd like?!  "), "what's one thing you'd like");
+    assert_eq!(in_bank("what\u{2019}s one thing you\u{2019}d like me to keep doing").map(|q| q.key.as_str()), Some("feedback-06"));
+}
+
+#[test]
+fn a_file_s_questions_that_our_bank_has_are_skipped_and_said_so() {
+    let csv =
+        "text,purposes\nHow are the on-call weeks?,wellbeing\n\"WHAT\u{2019}S ONE THING YOU\u{2019}D LIKE ME TO KEEP DOING\",feedback\n";
+    let plan = plan_questions(csv.as_bytes(), QuestionFormat::Csv, &HashSet::new()).unwrap();
+    assert_eq!(plan.questions.iter().map(|q| q.text.as_str()).collect::<Vec<_>>(), vec!["How are the on-call weeks?"]);
+    assert_eq!(plan.in_bank.len(), 1);
+    assert_eq!(plan.in_bank[0].message, "Line 3 is already in the bank as feedback-06; it is skipped.");
+}
+
 #[test]
 fn our_templates_cover_the_seven_kinds_and_tag_every_prompt() {
     let t = templates();

@@ -2,7 +2,7 @@
 //! question into the next 1:1, and meeting templates.
 
 use super::{ApiJson, ApiQuery, ApiResult};
-use crate::app::guidance::{BankFilter, BankItem};
+use crate::app::guidance::{BankFilter, BankItem, QuestionImport};
 use crate::app::{App, AppError};
 use crate::domain::Invalid;
 use crate::domain::guidance::{Purpose, QuestionFormat, Template};
@@ -138,24 +138,29 @@ fn format_of(s: &str) -> Result<QuestionFormat, ApiError> {
     QuestionFormat::parse(s).ok_or_else(|| AppError::Invalid(Invalid::one("format", "Use csv, json or md.")).into())
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct Imported {
-    pub imported: usize,
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QuestionImportParams {
+    /// csv, json or md (a Markdown list).
+    pub format: String,
+    /// Only check the file and count; add nothing.
+    #[serde(default)]
+    pub dry_run: bool,
 }
 
-#[utoipa::path(post, path = "/api/v1/questions/import", tag = "guidance", params(FormatParams),
+#[utoipa::path(post, path = "/api/v1/questions/import", tag = "guidance", params(QuestionImportParams),
     request_body(content = String, description = "CSV with a header `text,purposes`; JSON `[{\"text\": …, \"purposes\": […]}]`; or a Markdown list `- [plans, career] The question?`"),
     responses(
-    (status = 200, description = "Every question added", body = Imported),
+    (status = 200, description = "Every question added (or, with dry_run, found valid)", body = QuestionImport),
     (status = 422, description = "Every problem with its line and column; nothing added", body = ErrorBody)))]
 pub(super) async fn import_questions(
     State(app): State<App>,
     user: CurrentUser,
-    ApiQuery(p): ApiQuery<FormatParams>,
+    ApiQuery(p): ApiQuery<QuestionImportParams>,
     body: Bytes,
-) -> ApiResult<Json<Imported>> {
+) -> ApiResult<Json<QuestionImport>> {
     let format = format_of(&p.format)?;
-    Ok(Json(Imported { imported: app.import_own_questions(user.person(), &body, format).await? }))
+    Ok(Json(app.import_questions(user.person(), &body, format, !p.dry_run).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/questions/export", tag = "guidance", params(FormatParams), responses(

@@ -260,8 +260,19 @@ pub async fn import(State(app): State<App>, user: CurrentUser, body: Bytes) -> P
     let text = field(&p, "file_text");
     let fmt = field(&p, "format");
     let format = QuestionFormat::parse(&fmt).unwrap_or(QuestionFormat::Csv);
-    match app.import_own_questions(user.person(), text.as_bytes(), format).await {
-        Ok(n) => Ok(Redirect::to(&format!("/questions?done=imported:{n}#own-h")).into_response()),
+    match app.import_questions(user.person(), text.as_bytes(), format, true).await {
+        Ok(done) if done.skipped.is_empty() => {
+            Ok(Redirect::to(&format!("/questions?done=imported:{}#own-h", done.imported)).into_response())
+        }
+        // Added, with the lines our bank already has said by line: shown on the page itself.
+        Ok(done) => {
+            let mut notice = format!("Imported {} questions of your own.", done.imported);
+            for s in &done.skipped {
+                notice.push(' ');
+                notice.push_str(&s.message);
+            }
+            bank_page(&app, &user, BankQuery::default(), StatusCode::OK, Extra { notice, ..no_extra() }).await
+        }
         Err(AppError::Invalid(Invalid(problems))) => {
             let extra = Extra { import_text: text, import_format: format.extension().into(), import_problems: problems, ..no_extra() };
             bank_page(&app, &user, BankQuery::default(), StatusCode::UNPROCESSABLE_ENTITY, extra).await
