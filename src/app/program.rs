@@ -4,6 +4,7 @@
 //!
 //! The progress rules are `domain::program`'s; this module only gathers the facts they read.
 
+use super::meetings::MeetingView;
 use super::{App, AppError, AppResult};
 use crate::domain::meeting::{Meeting, MeetingStatus, Series, SeriesKind, SeriesStatus};
 use crate::domain::policy::{self, Action, Relation, Resource, Role};
@@ -133,9 +134,20 @@ impl App {
     }
 
     async fn gather_program(&self, actor: &Person, series: Series) -> AppResult<ProgramView> {
-        let now = self.clock.now();
         let (manager, teammate) = self.pair_people(&series).await?;
         let started = store::program(&self.db, series.id).await?;
+        self.program_view(actor, series, (manager, teammate), started).await
+    }
+
+    /// The program of a pair whose people and program row are already read.
+    async fn program_view(
+        &self,
+        actor: &Person,
+        series: Series,
+        (manager, teammate): (Person, Person),
+        started: Option<ProgramRow>,
+    ) -> AppResult<ProgramView> {
+        let now = self.clock.now();
         let rows = if started.is_some() { store::sessions(&self.db, series.id).await? } else { vec![] };
         let captures = if started.is_some() { store::captures(&self.db, series.id).await? } else { vec![] };
         let mut records = vec![];
@@ -482,15 +494,16 @@ impl App {
     /// The program as the meeting page and the prep view show it: None when the meeting's pair
     /// has no program (or it is not a regular 1:1).
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn meeting_program(&self, actor: &Person, meeting_id: Uuid) -> AppResult<Option<MeetingProgram>> {
-        let (series, _) = self.load_meeting(actor, meeting_id, Action::Read).await?;
-        if series.kind != SeriesKind::Regular || !policy::allows(Self::program_role(actor, &series), Action::Read, Resource::Program) {
+    /// The view is the proof that its viewer may read the meeting; it also brings the pair, so
+    /// a pair without a program costs one statement.
+    pub async fn meeting_program(&self, view: &MeetingView) -> AppResult<Option<MeetingProgram>> {
+        let (actor, series, meeting_id) = (view.person(view.viewer), &view.series, view.meeting.id);
+        if series.kind != SeriesKind::Regular || !policy::allows(Self::program_role(actor, series), Action::Read, Resource::Program) {
             return Ok(None);
         }
-        let program = self.gather_program(actor, series).await?;
-        if program.started.is_none() {
-            return Ok(None);
-        }
+        let Some(started) = store::program(&self.db, series.id).await? else { return Ok(None) };
+        let pair = (view.manager.clone(), view.teammate.clone());
+        let program = self.program_view(actor, series.clone(), pair, Some(started)).await?;
         let here = program.sessions.iter().filter(|s| s.meeting.as_ref().is_some_and(|m| m.id == meeting_id)).cloned().collect();
         Ok(Some(MeetingProgram { program, here }))
     }

@@ -6,6 +6,7 @@
 //! leaders and admins see none of it. Private notes never enter a packet. Refusals are `NotFound`.
 
 use super::access::feedback_resource;
+use super::meetings::MeetingView;
 use super::{App, AppError, AppResult};
 use crate::domain::day::Day;
 use crate::domain::policy::{Action, Resource};
@@ -211,9 +212,9 @@ impl App {
 
     /// Feedback recorded in one 1:1: what was shared, and the actor's own drafts.
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn meeting_feedback(&self, actor: &Person, meeting_id: Uuid) -> AppResult<Vec<FeedbackItem>> {
-        self.load_meeting(actor, meeting_id, Action::Read).await?;
-        let visible = self.readable_feedback(actor, store::feedback_for_meeting(&self.db, meeting_id).await?).await?;
+    pub async fn meeting_feedback(&self, view: &MeetingView) -> AppResult<Vec<FeedbackItem>> {
+        let actor = view.person(view.viewer);
+        let visible = self.readable_feedback(actor, store::feedback_for_meeting(&self.db, view.meeting.id).await?).await?;
         self.feedback_items(visible).await
     }
 

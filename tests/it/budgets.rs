@@ -45,9 +45,9 @@ fn pages(w: &World, next: Uuid) -> Vec<(&'static str, Who, String, usize)> {
     vec![
         ("your 1:1s", Who::M, "/meetings".into(), 14),
         ("your 1:1s (teammate)", Who::T, "/meetings".into(), 13),
-        ("meeting", Who::M, format!("/meetings/{next}"), 20),
-        ("meeting (teammate)", Who::T, format!("/meetings/{next}"), 20),
-        ("prep", Who::M, format!("/meetings/{next}/prep"), 30),
+        ("meeting", Who::M, format!("/meetings/{next}"), 17),
+        ("meeting (teammate)", Who::T, format!("/meetings/{next}"), 17),
+        ("prep", Who::M, format!("/meetings/{next}/prep"), 24),
         ("series", Who::M, format!("/series/{s}"), 14),
         ("person", Who::M, format!("/people/{tm}"), 7),
         ("growth", Who::M, format!("/people/{tm}/growth"), 15),

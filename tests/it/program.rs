@@ -107,12 +107,13 @@ async fn a_session_runs_into_the_next_meeting_and_its_captures_land_where_they_b
     assert!(field_error(r, "meeting_id"));
 
     // The meeting page's view of it: session 1 here, with its capture.
-    let mp = app.meeting_program(&o.ivy, meeting).await.unwrap().unwrap();
+    let mp = app.meeting_program(&app.meeting_view(&o.ivy, meeting).await.unwrap()).await.unwrap().unwrap();
     assert_eq!(mp.here.len(), 1);
     assert_eq!(mp.here[0].session.key, "getting-to-know");
     assert_eq!(mp.here[0].captures.len(), 1);
     // Someone else's meeting: not found; a meeting of a pair without a program: nothing.
-    assert!(is_not_found(app.meeting_program(&o.otto, meeting).await));
+    // Only someone who may open the meeting gets the view the program is read through.
+    assert!(is_not_found(app.meeting_view(&o.otto, meeting).await));
 }
 
 async fn sessions_are_skipped_reordered_and_done_and_next_follows(t: TestApp) {
@@ -252,7 +253,7 @@ async fn a_manager_who_inherits_a_team_starts_the_program_for_several_pairs(t: T
     assert!(is_not_found(app.program(&o.ivy, skip.id).await));
     assert_eq!(app.my_programs(&o.ivy).await.unwrap().len(), 1, "only the regular pair is listed");
     let m = app.next_meeting_of(&o.vera, skip.id).await.unwrap();
-    assert!(app.meeting_program(&o.vera, m).await.unwrap().is_none());
+    assert!(app.meeting_program(&app.meeting_view(&o.vera, m).await.unwrap()).await.unwrap().is_none());
 
     // Ended 1:1s take no new program; the refusal names the field.
     let max_view = app.series_view(&o.emil, max_series, None).await.unwrap();
@@ -315,7 +316,7 @@ async fn only_the_pair_sees_the_program_and_never_the_teammates_draft(t: TestApp
     // And Ivy's view of the program shows none of Emil's private note.
     let v = app.program(&o.ivy, s).await.unwrap();
     assert!(v.sessions.iter().flat_map(|x| &x.captures).all(|c| !c.summary.contains("PRIVATE")));
-    let mp = app.meeting_program(&o.ivy, meeting).await.unwrap().unwrap();
+    let mp = app.meeting_program(&app.meeting_view(&o.ivy, meeting).await.unwrap()).await.unwrap().unwrap();
     assert!(mp.here.iter().flat_map(|x| &x.captures).all(|c| !c.summary.contains("PRIVATE")));
 
     // Emil notes how Ivy likes to work: listed on her page for her, as his note.

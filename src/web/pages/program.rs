@@ -3,6 +3,7 @@
 
 use super::time::{tz_of, when};
 use super::{Chrome, Form, ok, render};
+use crate::app::meetings::MeetingView;
 use crate::app::program::{MeetingProgram, PairProgram, ProgramView, SessionView};
 use crate::app::work_with_me::WorkWithMeView;
 use crate::app::{App, AppError};
@@ -153,11 +154,12 @@ pub struct ProgramPanel {
 pub(super) async fn panel(
     app: &App,
     me: &Person,
-    meeting_id: Uuid,
+    view: &MeetingView,
     upcoming: bool,
     form: &CaptureState,
 ) -> Result<Option<ProgramPanel>, AppError> {
-    let Some(MeetingProgram { program: v, here }) = app.meeting_program(me, meeting_id).await? else { return Ok(None) };
+    let meeting_id = view.meeting.id;
+    let Some(MeetingProgram { program: v, here }) = app.meeting_program(view).await? else { return Ok(None) };
     let now = app.clock.now();
     let tz = tz_of(me);
     let offer = if here.is_empty() && upcoming && v.can_manage {

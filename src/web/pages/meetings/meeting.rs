@@ -278,10 +278,10 @@ pub(super) async fn meeting_response(app: &App, user: &CurrentUser, id: Uuid, st
     let me = user.person();
     let v = app.meeting_view(me, id).await?;
     app.looked_at_coming(me, &v).await?;
-    let feedback = app.meeting_feedback(me, id).await?;
+    let feedback = app.meeting_feedback(&v).await?;
     let can_give_feedback = v.series.kind == crate::domain::meeting::SeriesKind::Regular;
     let now = app.clock.now();
-    let program = crate::web::pages::program::panel(app, me, id, !v.meeting.is_over(now), &f.capture).await?;
+    let program = crate::web::pages::program::panel(app, me, &v, !v.meeting.is_over(now), &f.capture).await?;
     let tz = tz_of(me);
     let today = today_in(tz, now);
     let other = v.other().clone();

@@ -87,7 +87,7 @@ pub async fn prep_page(State(app): State<App>, user: CurrentUser, Path(id): Path
         });
     }
     let guidance = app.prep_guidance(me, id).await?;
-    let program = crate::web::pages::program::panel(&app, me, id, !v.meeting.is_over(now), &Default::default()).await?;
+    let program = crate::web::pages::program::panel(&app, me, &v, !v.meeting.is_over(now), &Default::default()).await?;
     let work_with_other = app.can_read_work_with_me(me, v.other()).await?;
     // Purposes not touched for a while, topics carried over again and again, falling ratings.
     for g in &guidance.suggestions {
