@@ -37,15 +37,14 @@ pub async fn topics_ahead(db: &Db, person: PersonId, from: DateTime<Utc>) -> Res
     Ok(on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(person.0).bind(from).fetch_all(p).await)?)
 }
 
-/// Whether someone other than `person` put a topic on `meeting` (not carried over) since
-/// `person` last looked at its series' coming 1:1, or ever when they never did.
-pub async fn new_topics_on(db: &Db, person: PersonId, meeting: Uuid) -> Result<bool> {
+/// When the newest of the other person's topics on `meeting` that are new to `person` was
+/// added: None when none is new.
+pub async fn new_topics_on(db: &Db, person: PersonId, meeting: Uuid) -> Result<Option<DateTime<Utc>>> {
     let q = format!(
-        "SELECT COUNT(*) FROM talking_point p LEFT JOIN topics_seen v ON v.series_id = p.series_id AND v.person_id = $1 \
+        "SELECT MAX(p.created_at) FROM talking_point p LEFT JOIN topics_seen v ON v.series_id = p.series_id AND v.person_id = $1 \
          WHERE p.meeting_id = $2 AND p.author_id <> $1 AND {NEW_TOPIC}"
     );
-    let n: i64 = on_db!(db, p => sqlx::query_scalar(sqlx::AssertSqlSafe(q)).bind(person.0).bind(meeting).fetch_one(p).await)?;
-    Ok(n > 0)
+    Ok(on_db!(db, p => sqlx::query_scalar(sqlx::AssertSqlSafe(q)).bind(person.0).bind(meeting).fetch_one(p).await)?)
 }
 
 /// Marks that `person` looked at the coming 1:1 of `series` at `at`.

@@ -9,6 +9,7 @@ use serde_json::Value;
 on_both!(
     the_home_says_which_of_the_other_persons_topics_are_new_since_you_last_looked,
     the_managers_home_carries_preps_first_suggestion_with_its_reason,
+    a_topic_dated_ahead_of_the_clock_is_seen_once_the_page_is_opened,
 );
 
 /// The first row of `who`'s home, as plain text.
@@ -72,6 +73,32 @@ async fn the_home_says_which_of_the_other_persons_topics_are_new_since_you_last_
     t.app.add_point(&p.teammate, first, "Pairing", false).await.unwrap();
     let row = first_row(&m, &t).await;
     assert!(row.contains("3 topics from Tom, 1 new since you last looked"), "{row}");
+}
+
+/// A topic dated ahead of this server's clock (another instance's clock runs a little fast, or
+/// the data came from elsewhere) stops being new once the 1:1 is opened, and looking again
+/// writes nothing. Each view of the meeting page used to write the mark again: under load those
+/// writes queued behind one another until the page stopped answering.
+async fn a_topic_dated_ahead_of_the_clock_is_seen_once_the_page_is_opened(t: TestApp) {
+    crate::support::statements::count();
+    t.clock.set(at("2026-03-02T10:00:00Z"));
+    let p = a_manager_with_a_report(&t).await;
+    let series = weekly_one_on_ones(&t, &p.manager, &p.teammate, day("2026-03-04")).await;
+    let first = upcoming(&t, &p.manager, series).await[0].id;
+    t.app.add_point(&p.teammate, first, "My growth plan", false).await.unwrap();
+    t.clock.set(at("2026-03-02T09:00:00Z"));
+    let (m, _) = t.signed_in(&p.manager.email).await;
+    assert!(first_row(&m, &t).await.contains("1 topic from Tom, new since you last looked"));
+
+    page(&m, &t, &format!("/meetings/{first}")).await;
+    let row = first_row(&m, &t).await;
+    assert!(row.contains("1 topic from Tom") && !row.contains("new"), "{row}");
+    for _ in 0..3 {
+        let (_, before) = crate::support::statements::so_far();
+        page(&m, &t, &format!("/meetings/{first}")).await;
+        let (_, after) = crate::support::statements::so_far();
+        assert_eq!(after, before, "looking again wrote {} statements", after - before);
+    }
 }
 
 /// Prep's most important suggestion for the pair comes to the manager's row, with its reason and

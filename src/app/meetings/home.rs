@@ -207,8 +207,10 @@ impl App {
         {
             return Ok(());
         }
-        if store::new_topics_on(&self.db, actor.id, v.meeting.id).await? {
-            store::mark_topics_seen(&self.db, actor.id, v.series.id, now).await?;
+        // Marked no earlier than the newest topic seen, which may be dated ahead of this clock
+        // (another instance's): else every later look would find it new and write again.
+        if let Some(newest) = store::new_topics_on(&self.db, actor.id, v.meeting.id).await? {
+            store::mark_topics_seen(&self.db, actor.id, v.series.id, now.max(newest)).await?;
         }
         Ok(())
     }
