@@ -495,7 +495,12 @@ fn note(r: NoteRow) -> Note {
 /// The shared note of a meeting (`private_of: None`), or one person's private note on it.
 /// A meeting's shared note and `reader`'s own private note, in one statement.
 pub async fn notes_for(db: &Db, meeting: Uuid, reader: PersonId) -> Result<(Option<Note>, Option<Note>)> {
-    let q = format!("SELECT {NOTE_COLS} FROM note n WHERE n.meeting_id = $1 AND (NOT n.private OR n.author_id = $2)");
+    // Two parts, each fitting one of the partial indexes on notes: as one `NOT private OR
+    // author_id = $2` it fitted neither and read every note there is.
+    let q = format!(
+        "SELECT {NOTE_COLS} FROM note n WHERE n.meeting_id = $1 AND NOT n.private \
+         UNION ALL SELECT {NOTE_COLS} FROM note n WHERE n.meeting_id = $1 AND n.private AND n.author_id = $2"
+    );
     let rows: Vec<NoteRow> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(meeting).bind(reader.0).fetch_all(p).await)?;
     let (mut shared, mut private) = (None, None);
     for n in rows.into_iter().map(note) {

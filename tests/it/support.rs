@@ -334,6 +334,8 @@ pub mod statements {
     static WRITES: AtomicUsize = AtomicUsize::new(0);
     /// The rows the counted statements returned.
     static ROWS: AtomicUsize = AtomicUsize::new(0);
+    /// The text of each statement counted, for [`texts_of`].
+    static TEXTS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
     /// The span whose statements are counted: the server's "request" unless [`count_in`] names another.
     static SPAN: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
 
@@ -387,6 +389,10 @@ pub mod statements {
             }
             COUNT.fetch_add(1, Ordering::SeqCst);
             ROWS.fetch_add(sql.2 as usize, Ordering::SeqCst);
+            // The whole text (sqlx gives it Debug-quoted; short ones only as the summary).
+            let text = if sql.1.is_empty() { &sql.0 } else { &sql.1 };
+            let text = serde_json::from_str::<String>(text).unwrap_or_else(|_| text.trim_matches('"').to_string());
+            TEXTS.lock().unwrap_or_else(|e| e.into_inner()).push(text.trim().to_string());
         }
     }
 
@@ -413,6 +419,13 @@ pub mod statements {
         let (count, rows) = (COUNT.load(Ordering::SeqCst), ROWS.load(Ordering::SeqCst));
         run.await;
         (COUNT.load(Ordering::SeqCst) - count, ROWS.load(Ordering::SeqCst) - rows)
+    }
+
+    /// The text of each statement one run of `run` took, in order.
+    pub async fn texts_of<Fut: std::future::Future>(run: Fut) -> Vec<String> {
+        TEXTS.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        run.await;
+        std::mem::take(&mut *TEXTS.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     /// The fewest statements any of `tries` runs of `run` took (background work, such as the
