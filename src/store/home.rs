@@ -122,8 +122,15 @@ pub async fn recent_meetings_led(
 ) -> Result<Vec<(Uuid, DateTime<Utc>, Option<i64>)>> {
     // Each series' last meetings through the (series_id, starts_at) index, `limit` at a time:
     // a window over every meeting of the series read five years of history to keep 24 rows.
-    const Q: &str = "SELECT m.series_id, m.starts_at, m.rating FROM series s JOIN meeting m ON m.id IN \
+    // SQLite runs the `IN` below once per series; PostgreSQL would test it against every
+    // meeting there is (minutes on a large organisation), so there it is a LATERAL join.
+    const SQLITE: &str = "SELECT m.series_id, m.starts_at, m.rating FROM series s JOIN meeting m ON m.id IN \
          (SELECT l.id FROM meeting l WHERE l.series_id = s.id AND l.starts_at < $2 ORDER BY l.starts_at DESC LIMIT $3) \
          WHERE s.manager_id = $1 AND s.status = 'active' ORDER BY m.series_id, m.starts_at DESC";
-    Ok(on_db!(db, p => sqlx::query_as(Q).bind(manager.0).bind(before).bind(limit).fetch_all(p).await)?)
+    const POSTGRES: &str = "SELECT m.series_id, m.starts_at, m.rating FROM series s CROSS JOIN LATERAL \
+         (SELECT l.series_id, l.starts_at, l.rating FROM meeting l WHERE l.series_id = s.id AND l.starts_at < $2 \
+          ORDER BY l.starts_at DESC LIMIT $3) m \
+         WHERE s.manager_id = $1 AND s.status = 'active' ORDER BY m.series_id, m.starts_at DESC";
+    let q = if matches!(db, Db::Postgres(_)) { POSTGRES } else { SQLITE };
+    Ok(on_db!(db, p => sqlx::query_as(q).bind(manager.0).bind(before).bind(limit).fetch_all(p).await)?)
 }
