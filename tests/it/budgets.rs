@@ -39,14 +39,7 @@ const GROWING: [&str; 9] =
 /// PostgreSQL tested against every meeting: over 30 s on the 10,000-person demo).
 async fn no_weekly_page_reads_a_whole_table_that_grows_with_history(t: TestApp) {
     statements::count();
-    t.clock.set(at("2026-03-02T08:00:00Z"));
-    let Pair { admin, manager, teammate, .. } = a_manager_with_a_report(&t).await;
-    let framework = t.app.import_framework(&admin, FRAMEWORK.as_bytes(), Format::Yaml, "", true).await.unwrap();
-    t.app.set_level(&manager, teammate.id, framework.framework_id, "Engineer I").await.unwrap();
-    let period = t.app.create_review_period(&admin, "2026", a_day("2026-01-01"), a_day("2026-12-31")).await.unwrap();
-    let series = weekly_from(&t, &manager, &teammate, "2026-03-04").await;
-    t.app.start_program(&manager, series).await.unwrap();
-    let mut w = World { leader: admin.clone(), manager, teammate, series, period: period.id, weeks: 0 };
+    let (mut w, _) = a_world(&t).await;
     let mtoken = t.token(&w.manager).await;
     one_more_week(&t, &mut w).await;
     one_more_week(&t, &mut w).await;
@@ -296,6 +289,20 @@ async fn count_pages(t: &TestApp, w: &World, mtoken: &str) -> Vec<(&'static str,
     counts
 }
 
+/// The world the pages are read in: an admin who leads a manager, the manager's report placed on
+/// a level of a framework, a review period, and their weekly 1:1s from 4 March 2026 with the
+/// first ten 1:1s' program started; the clock at 2 March. Returns the framework's id too.
+async fn a_world(t: &TestApp) -> (World, Uuid) {
+    t.clock.set(at("2026-03-02T08:00:00Z"));
+    let Pair { admin, manager, teammate, .. } = a_manager_with_a_report(t).await;
+    let framework = t.app.import_framework(&admin, FRAMEWORK.as_bytes(), Format::Yaml, "", true).await.unwrap();
+    t.app.set_level(&manager, teammate.id, framework.framework_id, "Engineer I").await.unwrap();
+    let period = t.app.create_review_period(&admin, "2026", a_day("2026-01-01"), a_day("2026-12-31")).await.unwrap();
+    let series = weekly_from(t, &manager, &teammate, "2026-03-04").await;
+    t.app.start_program(&manager, series).await.unwrap();
+    (World { leader: admin.clone(), manager, teammate, series, period: period.id, weeks: 0 }, framework.framework_id)
+}
+
 async fn get(t: &TestApp, c: &reqwest::Client, token: Option<&str>, path: &str) {
     let mut req = c.get(t.url(path));
     if let Some(token) = token {
@@ -308,14 +315,8 @@ async fn get(t: &TestApp, c: &reqwest::Client, token: Option<&str>, path: &str) 
 
 async fn every_weekly_page_keeps_to_its_statement_budget_however_long_the_history(t: TestApp) {
     statements::count();
-    t.clock.set(at("2026-03-02T08:00:00Z"));
-    let Pair { admin, manager, teammate, .. } = a_manager_with_a_report(&t).await;
-    let framework = t.app.import_framework(&admin, FRAMEWORK.as_bytes(), Format::Yaml, "", true).await.unwrap();
-    t.app.set_level(&manager, teammate.id, framework.framework_id, "Engineer I").await.unwrap();
-    let period = t.app.create_review_period(&admin, "2026", a_day("2026-01-01"), a_day("2026-12-31")).await.unwrap();
-    let series = weekly_from(&t, &manager, &teammate, "2026-03-04").await;
-    t.app.start_program(&manager, series).await.unwrap();
-    let mut w = World { leader: admin.clone(), manager, teammate, series, period: period.id, weeks: 0 };
+    let (mut w, framework_id) = a_world(&t).await;
+    let admin = w.leader.clone();
 
     // One token for the API reads (each made would be one more row on the settings page).
     let mtoken = t.token(&w.manager).await;
@@ -330,7 +331,7 @@ async fn every_weekly_page_keeps_to_its_statement_budget_however_long_the_histor
     let mut others = vec![];
     for name in ["Ann Arbor", "Ben Nevis", "Cai Mara", "Dee Side"] {
         let report = t.person(&admin, name, Some(w.manager.id)).await;
-        t.app.set_level(&w.manager, report.id, framework.framework_id, "Engineer I").await.unwrap();
+        t.app.set_level(&w.manager, report.id, framework_id, "Engineer I").await.unwrap();
         let series = weekly_from(&t, &w.manager, &report, "2026-07-29").await;
         others.push(World {
             leader: w.leader.clone(),
