@@ -4,7 +4,7 @@
 //! the `meetings upcoming` and `actions list` commands run as the real binary.
 
 use crate::on_both;
-use crate::support::{Pair, TestApp, a_manager_with_a_report, at, plain};
+use crate::support::{Pair, TestApp, a_manager_with_a_report, at, plain, rapport_cli};
 use chrono::Duration;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -691,12 +691,6 @@ async fn a_browser_session_uses_the_api_with_its_csrf_token(t: TestApp) {
 }
 
 // ---- the command line ----
-
-fn rapport_cli(dir: &std::path::Path) -> std::process::Command {
-    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"));
-    c.current_dir(dir).env_remove("RAPPORT_DATABASE_URL").env_remove("RAPPORT_CONFIG").arg("--data-dir").arg(dir.join("data"));
-    c
-}
 
 fn run(mut c: std::process::Command) -> (bool, String, String) {
     let out = c.output().unwrap();

@@ -3,7 +3,7 @@
 //! trips of every format, and the small honesties of import and export.
 
 use crate::on_both;
-use crate::support::{Org, TestApp, an_organisation, plain};
+use crate::support::{Org, TestApp, admin_ada_on_the_command_line, an_organisation, plain, rapport_cli};
 use rapport::domain::framework::Format;
 use serde_json::Value;
 
@@ -177,12 +177,6 @@ async fn an_archived_framework_leaves_new_choices_and_one_never_used_can_be_dele
     assert!(!page.contains("Delete for good") && page.contains("1 person is placed on it"), "{page}");
 }
 
-fn rapport_cli(dir: &std::path::Path) -> std::process::Command {
-    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"));
-    c.current_dir(dir).env_remove("RAPPORT_DATABASE_URL").env_remove("RAPPORT_CONFIG").arg("--data-dir").arg(dir.join("data"));
-    c
-}
-
 /// Runs the CLI; its exit status, standard output and standard error.
 fn run(dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
     let out = rapport_cli(dir).args(args).output().unwrap();
@@ -192,12 +186,7 @@ fn run(dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
 #[test]
 fn the_command_line_archives_restores_and_deletes_frameworks_and_names_the_versions_there_are() {
     let dir = tempfile::tempdir().unwrap();
-    let admin = rapport_cli(dir.path())
-        .args(["admin", "create", "--name", "Ada", "--email", "ada@example.com"])
-        .env("RAPPORT_ADMIN_PASSWORD", "a long enough password")
-        .output()
-        .unwrap();
-    assert!(admin.status.success(), "{}", String::from_utf8_lossy(&admin.stderr));
+    admin_ada_on_the_command_line(dir.path());
     let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("frameworks/example.yaml");
     assert!(run(dir.path(), &["framework", "import", example.to_str().unwrap()]).0);
     let name = "Example engineering framework";

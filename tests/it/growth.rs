@@ -4,7 +4,7 @@
 //! assessing someone you do not manage looks exactly like "not found").
 
 use crate::on_both;
-use crate::support::{Org, TestApp, an_organisation, at, plain};
+use crate::support::{Org, TestApp, admin_ada_on_the_command_line, an_organisation, at, plain, rapport_cli};
 use chrono::{Duration, NaiveDate};
 use rapport::app::AppError;
 use rapport::app::meetings::SeriesInput;
@@ -611,21 +611,10 @@ async fn the_demo_organisation_has_growth_records_with_a_history(t: TestApp) {
     assert!(checked >= 2);
 }
 
-fn rapport_cli(dir: &std::path::Path) -> std::process::Command {
-    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"));
-    c.current_dir(dir).env_remove("RAPPORT_DATABASE_URL").env_remove("RAPPORT_CONFIG").arg("--data-dir").arg(dir.join("data"));
-    c
-}
-
 #[test]
 fn the_command_line_imports_checks_and_exports_frameworks() {
     let dir = tempfile::tempdir().unwrap();
-    let admin = rapport_cli(dir.path())
-        .args(["admin", "create", "--name", "Ada", "--email", "ada@example.com"])
-        .env("RAPPORT_ADMIN_PASSWORD", "a long enough password")
-        .output()
-        .unwrap();
-    assert!(admin.status.success(), "{}", String::from_utf8_lossy(&admin.stderr));
+    admin_ada_on_the_command_line(dir.path());
     let bad = dir.path().join("ladder.csv");
     // Tests is expected at no level (one empty cell alone would mean "not expected there").
     std::fs::write(&bad, "area,competency,Junior,Senior\nCraft,Code,a,b\nCraft,Tests,,\n").unwrap();

@@ -460,3 +460,23 @@ pub fn python() -> std::path::PathBuf {
     );
     p
 }
+
+// ---- The command line ----
+
+/// The rapport binary, run in `dir` with its SQLite database in `dir/data` (whatever the
+/// environment says of the database and the configuration).
+pub fn rapport_cli(dir: &std::path::Path) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"));
+    c.current_dir(dir).env_remove("RAPPORT_DATABASE_URL").env_remove("RAPPORT_CONFIG").arg("--data-dir").arg(dir.join("data"));
+    c
+}
+
+/// `rapport admin create` for Ada (ada@example.com) in `dir`'s database.
+pub fn admin_ada_on_the_command_line(dir: &std::path::Path) {
+    let admin = rapport_cli(dir)
+        .args(["admin", "create", "--name", "Ada", "--email", "ada@example.com"])
+        .env("RAPPORT_ADMIN_PASSWORD", "a long enough password")
+        .output()
+        .unwrap();
+    assert!(admin.status.success(), "{}", String::from_utf8_lossy(&admin.stderr));
+}
