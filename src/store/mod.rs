@@ -201,12 +201,13 @@ impl Db {
                 // A log copied in full by a quiet-time checkpoint is cut back to 4 MiB when
                 // the next write starts it again from its beginning.
                 .pragma("journal_size_limit", "4194304")
-                // 8 MB of page cache per connection (8 connections): memory stays bounded on big databases.
+                // 8 MB of page cache per connection (2 writers' and 8 readers'): memory stays
+                // bounded on big databases.
                 .pragma("cache_size", "-8000");
-            // An in-memory database exists once per connection, so it gets exactly one.
-            let max = if memory { 1 } else { 8 };
-            let pool = SqlitePoolOptions::new()
-                .max_connections(max)
+            // An in-memory database exists once per connection, so it gets exactly one, which
+            // reads and writes.
+            let write_pool = SqlitePoolOptions::new()
+                .max_connections(if memory { 1 } else { 2 })
                 .min_connections(1)
                 // A local file does not hang up, so no ping before each use; instead every
                 // connection is checked as it comes back: one still inside a transaction
@@ -216,8 +217,28 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts.clone())
                 .await?;
+            // Readers cannot write, so they cannot keep the write lock either: they need no such
+            // check, which would cost every read a second round trip to SQLite's thread. Opened
+            // once the writers' pool has made the file and put it in WAL mode.
+            let pool = if memory {
+                write_pool.clone()
+            } else {
+                let read = SqliteConnectOptions::from_str(url)?
+                    .read_only(true)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10))
+                    .pragma("temp_store", "memory")
+                    .pragma("cache_size", "-8000");
+                SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .min_connections(1)
+                    .test_before_acquire(false)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(read)
+                    .await?
+            };
             let wal = (!memory).then(|| std::path::PathBuf::from(format!("{}-wal", opts.get_filename().display())));
-            let db = writer::SqliteDb::new(pool, search::SQLITE_BEFORE_COMMIT, wal);
+            let db = writer::SqliteDb::new(pool, write_pool, search::SQLITE_BEFORE_COMMIT, wal);
             if !memory {
                 db.checkpoint_in_background();
             }
@@ -269,7 +290,7 @@ impl Db {
     /// while it migrates, so several instances starting at once are safe.
     pub async fn migrate(&self) -> Result<()> {
         match self {
-            Db::Sqlite(s) => SQLITE_MIGRATIONS.run(&s.pool).await?,
+            Db::Sqlite(s) => SQLITE_MIGRATIONS.run(&s.write_pool).await?,
             Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
         }
         Ok(())
@@ -305,7 +326,15 @@ impl Db {
     }
 
     pub async fn close(&self) {
-        on_db!(self, p => p.close().await)
+        match self {
+            // Readers first: the last connection to close (a writer's) copies the log into the
+            // database and removes it.
+            Db::Sqlite(s) => {
+                s.pool.close().await;
+                s.write_pool.close().await;
+            }
+            Db::Postgres(p) => p.close().await,
+        }
     }
 }
 

@@ -22,7 +22,11 @@
 //! writer and the connection until the database is back in a known state, and answer over a
 //! channel: a `begin` whose caller left undoes its savepoint, a `commit` whose caller left
 //! still finishes the batch. A connection never goes back to the pool inside `BEGIN
-//! IMMEDIATE` (and the pool rolls back any that would: [`end_forgotten_transaction`]).
+//! IMMEDIATE` (and the writers' pool rolls back any that would: [`end_forgotten_transaction`]).
+//!
+//! Reads use a pool of their own whose connections are opened read-only: they cannot take
+//! the write lock at all, so they need no such check (which would cost every read a second
+//! round trip to SQLite's thread), and nothing can write around the writer.
 //!
 //! The write-ahead log stays under [`WAL_LIMIT`] (see [`checkpoint_while_holding`]): past
 //! [`CHECKPOINT_AT`] a background task copies it while writes go on, then takes the writer
@@ -65,7 +69,10 @@ const BUSY_TIMEOUT_MS: u64 = 10_000;
 
 #[derive(Clone, Debug)]
 pub struct SqliteDb {
+    /// Reads: read-only connections (the same pool as `write_pool` for an in-memory database).
     pub pool: SqlitePool,
+    /// The writer's connection and the checkpointer's; migrations run here too.
+    pub write_pool: SqlitePool,
     writer: Arc<Writer>,
 }
 
@@ -112,7 +119,12 @@ type Ack = sqlx::Result<()>;
 impl SqliteDb {
     /// `before_commit` runs in every outer transaction just before its commit (once per batch,
     /// not once per write).
-    pub fn new(pool: SqlitePool, before_commit: &'static [&'static str], wal: Option<std::path::PathBuf>) -> SqliteDb {
+    pub fn new(
+        pool: SqlitePool,
+        write_pool: SqlitePool,
+        before_commit: &'static [&'static str],
+        wal: Option<std::path::PathBuf>,
+    ) -> SqliteDb {
         let writer = Writer {
             wal,
             wake: tokio::sync::Notify::new(),
@@ -122,7 +134,7 @@ impl SqliteDb {
             commits: AtomicU64::new(0),
             stats: WriteStats { batch_sizes: Histogram::new(metrics::BATCH), wait: Histogram::new(metrics::SECONDS) },
         };
-        SqliteDb { pool, writer: Arc::new(writer) }
+        SqliteDb { pool, write_pool, writer: Arc::new(writer) }
     }
 
     /// Takes the writer and opens this use case's savepoint. The work runs in a task of its
@@ -132,7 +144,7 @@ impl SqliteDb {
     /// `BEGIN IMMEDIATE` with nobody to end it.
     pub async fn begin(&self) -> sqlx::Result<SqliteTx> {
         let queued = Queued::new(self.writer.clone());
-        let pool = self.pool.clone();
+        let pool = self.write_pool.clone();
         let (reply, answer) = oneshot::channel::<sqlx::Result<SqliteTx>>();
         let asked = std::time::Instant::now();
         tokio::spawn(async move {
@@ -160,7 +172,7 @@ impl SqliteDb {
     /// log (see [`checkpoint_while_holding`]). Stops when the pool closes; when the last
     /// connection closes, SQLite checkpoints whatever is left and removes the log.
     pub fn checkpoint_in_background(&self) {
-        let pool = self.pool.clone();
+        let pool = self.write_pool.clone();
         let writer = self.writer.clone();
         tokio::spawn(async move {
             let mut seen = 0;

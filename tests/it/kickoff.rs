@@ -553,7 +553,7 @@ async fn a_series_from_before_notes_gets_our_draft_and_its_first_save_inserts_it
     let s = start(&t, &o, d("2026-11-26"), "10:00", "UTC").await;
     // As if the series had started before kickoff notes existed.
     match &t.app.db {
-        rapport::store::Db::Sqlite(db) => sqlx::query("DELETE FROM kickoff").execute(&db.pool).await.unwrap().rows_affected(),
+        rapport::store::Db::Sqlite(db) => sqlx::query("DELETE FROM kickoff").execute(&db.write_pool).await.unwrap().rows_affected(),
         rapport::store::Db::Postgres(p) => sqlx::query("DELETE FROM kickoff").execute(p).await.unwrap().rows_affected(),
     };
     let v = t.app.kickoff(&o.emil, s).await.unwrap();

@@ -422,7 +422,7 @@ async fn search_finds_exactly_what_was_committed_after_concurrent_edits(t: TestA
     assert_eq!(count("topic3 omegaword").await, 1, "topic3 was edited");
     assert_eq!(count("topic3 alphaword").await, 0, "topic3 lost its old words");
     if let rapport::store::Db::Sqlite(s) = &t.app.db {
-        sqlx::query("INSERT INTO search_fts (search_fts) VALUES ('integrity-check')").execute(&s.pool).await.unwrap();
+        sqlx::query("INSERT INTO search_fts (search_fts) VALUES ('integrity-check')").execute(&s.write_pool).await.unwrap();
         let queued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM search_queue").fetch_one(&s.pool).await.unwrap();
         assert_eq!(queued, 0, "everything queued for the index was applied at commit");
     }

@@ -131,13 +131,15 @@ async fn a_database_migrated_by_the_earlier_code_opens_with_its_data_and_nothing
         };
         let old = Db::connect(&url).await.unwrap();
         match &old {
-            Db::Sqlite(s) => migrator_as_before(dir).run(&s.pool).await.unwrap(),
+            Db::Sqlite(s) => migrator_as_before(dir).run(&s.write_pool).await.unwrap(),
             Db::Postgres(p) => migrator_as_before(dir).run(p).await.unwrap(),
         }
         let (id, now) = (uuid::Uuid::new_v4(), chrono::Utc::now());
         const INSERT: &str = "INSERT INTO person (id, name, email, email_lower, timezone, created_at, updated_at) \
                               VALUES ($1, 'Ada', 'ada@example.com', 'ada@example.com', 'UTC', $2, $2)";
-        rapport::on_db!(&old, p => sqlx::query(INSERT).bind(id).bind(now).execute(p).await.map(|r| r.rows_affected())).unwrap();
+        let mut tx = old.begin().await.unwrap();
+        rapport::on_tx!(&mut tx, c => sqlx::query(INSERT).bind(id).bind(now).execute(c).await.map(|r| r.rows_affected())).unwrap();
+        tx.commit().await.unwrap();
         let before = applied(&old).await;
         let schema_before = columns(&old).await;
         old.close().await;

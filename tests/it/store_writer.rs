@@ -22,6 +22,16 @@ macro_rules! on_both_databases {
     )*};
 }
 
+/// A statement run by hand around the writer (the test's own set-up): on SQLite it needs a
+/// connection that may write, and the readers' may not.
+async fn by_hand(db: &Db, sql: &'static str) {
+    match db {
+        Db::Sqlite(s) => sqlx::query(sql).execute(&s.write_pool).await.map(|r| r.rows_affected()),
+        Db::Postgres(p) => sqlx::query(sql).execute(p).await.map(|r| r.rows_affected()),
+    }
+    .unwrap();
+}
+
 async fn insert(tx: &mut Tx, n: i64) -> Result<(), rapport::store::StoreError> {
     on_tx!(tx, c => sqlx::query("INSERT INTO wtest (n) VALUES ($1)").bind(n).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
@@ -39,8 +49,8 @@ async fn concurrent_transactions_are_all_durable_or_all_absent(backend: Backend)
     let (url, _dir) = fresh_database(backend).await;
     let db = Db::connect(&url).await.unwrap();
     db.migrate().await.unwrap();
-    on_db!(&db, p => sqlx::query("CREATE TABLE wtest (n BIGINT PRIMARY KEY)").execute(p).await.map(|r| r.rows_affected())).unwrap();
-    on_db!(&db, p => sqlx::query("INSERT INTO wtest (n) VALUES (1000)").execute(p).await.map(|r| r.rows_affected())).unwrap();
+    by_hand(&db, "CREATE TABLE wtest (n BIGINT PRIMARY KEY)").await;
+    by_hand(&db, "INSERT INTO wtest (n) VALUES (1000)").await;
 
     let mut tasks = Vec::new();
     for n in 0..300i64 {
@@ -84,7 +94,7 @@ async fn a_transaction_cancelled_half_way_leaves_nothing_and_blocks_no_one(backe
     let (url, _dir) = fresh_database(backend).await;
     let db = Db::connect(&url).await.unwrap();
     db.migrate().await.unwrap();
-    on_db!(&db, p => sqlx::query("CREATE TABLE wtest (n BIGINT PRIMARY KEY)").execute(p).await.map(|r| r.rows_affected())).unwrap();
+    by_hand(&db, "CREATE TABLE wtest (n BIGINT PRIMARY KEY)").await;
 
     let (started_tx, started) = tokio::sync::oneshot::channel();
     let held = {
@@ -148,7 +158,7 @@ async fn a_write_dropped_at_any_await_point_leaves_no_lock_behind(backend: Backe
     let (url, _dir) = fresh_database(backend).await;
     let db = Db::connect(&url).await.unwrap();
     db.migrate().await.unwrap();
-    on_db!(&db, p => sqlx::query("CREATE TABLE wtest (n BIGINT PRIMARY KEY)").execute(p).await.map(|r| r.rows_affected())).unwrap();
+    by_hand(&db, "CREATE TABLE wtest (n BIGINT PRIMARY KEY)").await;
 
     let mut written = vec![];
     for k in 0..12 {
@@ -206,10 +216,22 @@ async fn a_connection_never_goes_back_to_the_pool_inside_a_transaction() {
     let (url, _dir) = fresh_database(Backend::Sqlite).await;
     let db = Db::connect(&url).await.unwrap();
     db.migrate().await.unwrap();
-    on_db!(&db, p => sqlx::query("CREATE TABLE wtest (n BIGINT PRIMARY KEY)").execute(p).await.map(|r| r.rows_affected())).unwrap();
-    // Code that forgets the writer and begins by hand, then loses its connection half way.
+    by_hand(&db, "CREATE TABLE wtest (n BIGINT PRIMARY KEY)").await;
     let Db::Sqlite(s) = &db else { unreachable!() };
+    // Code that forgets the writer and begins by hand on a reader: readers cannot write, so
+    // they can never hold the write lock (and need no rollback as they come back).
     let mut conn = s.pool.acquire().await.unwrap();
+    let refused = async {
+        sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
+        sqlx::query("INSERT INTO wtest (n) VALUES (6)").execute(&mut *conn).await
+    }
+    .await;
+    assert!(refused.is_err(), "a reader took the write lock and wrote");
+    let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+    drop(conn);
+    // The same on the writers' pool, then the connection lost half way: it is rolled back
+    // as it comes back to the pool.
+    let mut conn = s.write_pool.acquire().await.unwrap();
     sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await.unwrap();
     sqlx::query("INSERT INTO wtest (n) VALUES (7)").execute(&mut *conn).await.unwrap();
     drop(conn);
@@ -218,7 +240,7 @@ async fn a_connection_never_goes_back_to_the_pool_inside_a_transaction() {
     other.close().await;
     for _ in 0..8 {
         write_within_a_second(&db, 0, "a connection went back to the pool inside a transaction").await;
-        on_db!(&db, p => sqlx::query("DELETE FROM wtest WHERE n = 0").execute(p).await.map(|r| r.rows_affected())).unwrap();
+        by_hand(&db, "DELETE FROM wtest WHERE n = 0").await;
     }
     assert_eq!(numbers(&url).await, vec![1], "the abandoned transaction was rolled back");
     db.close().await;
