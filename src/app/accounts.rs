@@ -177,17 +177,27 @@ impl App {
     pub async fn session(&self, token: &str) -> AppResult<Option<Session>> {
         let now = self.clock.now();
         let hash = token_hash(token);
+        // Taken before the read: a write committed after it (a sign-out, say) makes what is
+        // read below unusable from the cache.
+        let writes = crate::store::writes_committed();
+        if let Some(s) = self.sessions.get(&hash, writes, now) {
+            return Ok(Some(Session { token: token.to_string(), csrf_token: s.csrf_token, person: s.person, leads: s.leads }));
+        }
         let Some(rec) = accounts::find_session(&self.db, &hash, now).await? else { return Ok(None) };
         let full = Duration::days(self.config.session_days as i64);
         if rec.expires_at - now < full - Duration::days(1) {
             accounts::extend_session(&self.db, &hash, now + full).await?;
+        } else {
+            self.sessions.put(hash, writes, now, rec.csrf_token.clone(), rec.person.clone(), rec.leads, rec.expires_at);
         }
         Ok(Some(Session { token: token.to_string(), csrf_token: rec.csrf_token, person: rec.person, leads: rec.leads }))
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn sign_out(&self, token: &str) -> AppResult<()> {
-        accounts::delete_session(&self.db, &token_hash(token)).await?;
+        let hash = token_hash(token);
+        accounts::delete_session(&self.db, &hash).await?;
+        self.sessions.forget(&hash);
         Ok(())
     }
 

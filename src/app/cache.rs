@@ -87,3 +87,74 @@ impl ViewCache {
         self.len() == 0
     }
 }
+
+/// Sessions read in the last moment, so that a burst of requests from one browser reads its
+/// session once, not once per request (for most pages the session was one of two or three
+/// statements).
+///
+/// An entry is used only while two things hold. No write has been committed by this process
+/// since it was read ([`crate::store::writes_committed`]): signing out, changing a password,
+/// changing a person or who reports to them all write, so this process never answers from a
+/// session it has itself changed. And it was read less than [`SESSION_FRESH_MS`] ago (by the
+/// application's clock; a clock that went back makes it stale): that bounds
+/// how long a change made elsewhere (another instance, the command line) goes unseen here.
+/// Expiry is checked on every use against the entry's own end.
+pub const SESSION_FRESH_MS: i64 = 2000;
+
+/// At most this many sessions are kept; when full, all are dropped and read again.
+pub const SESSION_CAPACITY: usize = 4096;
+
+#[derive(Default)]
+pub struct SessionCache {
+    entries: Mutex<HashMap<String, CachedSession>>,
+}
+
+#[derive(Clone)]
+pub struct CachedSession {
+    pub csrf_token: String,
+    pub person: crate::domain::Person,
+    pub leads: bool,
+    pub expires_at: DateTime<Utc>,
+    read_at: DateTime<Utc>,
+    writes: u64,
+}
+
+impl SessionCache {
+    /// The session behind a token hash as read earlier, if it may still be used at `now` with
+    /// `writes` writes committed.
+    pub fn get(&self, hash: &str, writes: u64, now: DateTime<Utc>) -> Option<CachedSession> {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = entries.get(hash)?;
+        let age = (now - entry.read_at).num_milliseconds();
+        if entry.writes != writes || !(0..SESSION_FRESH_MS).contains(&age) || now >= entry.expires_at {
+            entries.remove(hash);
+            return None;
+        }
+        Some(entry.clone())
+    }
+
+    /// Keeps a session read from the database at `now`; `writes` is the count taken before
+    /// reading it.
+    #[allow(clippy::too_many_arguments)]
+    pub fn put(
+        &self,
+        hash: String,
+        writes: u64,
+        now: DateTime<Utc>,
+        csrf_token: String,
+        person: crate::domain::Person,
+        leads: bool,
+        expires_at: DateTime<Utc>,
+    ) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= SESSION_CAPACITY {
+            entries.clear();
+        }
+        entries.insert(hash, CachedSession { csrf_token, person, leads, expires_at, read_at: now, writes });
+    }
+
+    /// Forgets one session (it was just ended here).
+    pub fn forget(&self, hash: &str) {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner()).remove(hash);
+    }
+}

@@ -45,6 +45,8 @@ pub struct App {
     pub events: Arc<events::Events>,
     /// Meeting pages gathered earlier, checked against the database before each use.
     pub views: Arc<cache::ViewCache>,
+    /// Sessions read in the last moment (see [`cache::SessionCache`]).
+    pub sessions: Arc<cache::SessionCache>,
     /// What `/metrics` reports (see [`App::metrics_text`]).
     pub metrics: Arc<crate::metrics::Metrics>,
     /// Searches running at once (see [`meetings::SEARCH_WAIT`]).
@@ -109,6 +111,7 @@ impl App {
             config: Arc::new(config),
             events: Arc::new(events::Events::default()),
             views: Arc::new(cache::ViewCache::default()),
+            sessions: Arc::new(cache::SessionCache::default()),
             metrics: Arc::new(crate::metrics::Metrics::default()),
             search_gate: Arc::new(tokio::sync::Semaphore::new(meetings::search_slots())),
             scheduler: Arc::new(reminders::SchedulerMemory::default()),

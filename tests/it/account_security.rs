@@ -19,6 +19,7 @@ on_both!(
     a_forwarded_address_counts_only_behind_a_trusted_proxy,
     wrong_current_passwords_are_throttled,
     the_session_cookie_has_the_same_attributes_when_set_and_cleared,
+    a_burst_of_pages_reads_the_session_once_and_it_never_outlives_its_end,
 );
 
 /// Someone who can be invited (no password yet), reporting to `manager`.
@@ -604,4 +605,46 @@ async fn the_session_cookie_has_the_same_attributes_when_set_and_cleared(t: Test
         plain().post(t.url("/api/v1/me/sign-out-everywhere")).header("cookie", &pair).header("x-csrf-token", csrf).send().await.unwrap();
     assert_eq!(r.status(), 204);
     assert_eq!(cookie_parts(&r), ("rapport_session=".to_string(), cleared(&["HttpOnly", "Max-Age=0", "Path=/", "SameSite=Lax"])));
+}
+
+/// A session as a `Cookie` header value, from a sign-in.
+async fn session_cookie(t: &TestApp, email: &str) -> String {
+    let r = plain().post(t.url("/sign-in")).form(&[("email", email), ("password", PASSWORD), ("next", "/")]).send().await.unwrap();
+    assert_eq!(r.status(), 303, "sign-in as {email}");
+    r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string()
+}
+
+/// Pages in a burst from one browser read its session once (for most pages it was one of two
+/// or three statements). Signing out ends it at once; a session ended where this process
+/// cannot see it (another instance, the command line) is refused within two seconds.
+async fn a_burst_of_pages_reads_the_session_once_and_it_never_outlives_its_end(t: TestApp) {
+    crate::support::statements::count();
+    t.admin().await;
+    let settings = |cookie: String| {
+        let url = t.url("/settings");
+        async move { plain().get(url).header("cookie", cookie).send().await.unwrap() }
+    };
+    let first = session_cookie(&t, "ada@example.com").await;
+    let page = settings(first.clone()).await;
+    assert_eq!(page.status(), 200);
+    let csrf = csrf_in(&page.text().await.unwrap());
+    let again = crate::support::statements::texts_of(async {
+        assert_eq!(settings(first.clone()).await.status(), 200);
+    })
+    .await;
+    assert!(!again.iter().any(|s| s.contains("FROM session")), "the second page read the session again: {again:#?}");
+
+    let r = plain().post(t.url("/sign-out")).header("cookie", &first).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+    assert_eq!(r.status(), 303, "signed out");
+    assert_eq!(settings(first).await.status(), 303, "a session signed out here is refused at once");
+
+    // Ended behind this process's back: no write of its own tells it.
+    let second = session_cookie(&t, "ada@example.com").await;
+    assert_eq!(settings(second.clone()).await.status(), 200);
+    match &t.app.db {
+        rapport::store::Db::Sqlite(s) => sqlx::query("DELETE FROM session").execute(&s.write_pool).await.unwrap().rows_affected(),
+        rapport::store::Db::Postgres(p) => sqlx::query("DELETE FROM session").execute(p).await.unwrap().rows_affected(),
+    };
+    t.clock.advance(chrono::Duration::milliseconds(rapport::app::cache::SESSION_FRESH_MS));
+    assert_eq!(settings(second).await.status(), 303, "a session ended elsewhere is refused within two seconds");
 }
