@@ -501,7 +501,11 @@ impl App {
         if series.kind != SeriesKind::Regular || !policy::allows(Self::program_role(actor, series), Action::Read, Resource::Program) {
             return Ok(None);
         }
-        let Some(started) = store::program(&self.db, series.id).await? else { return Ok(None) };
+        let started = match &view.fresh {
+            Some(f) => f.program.clone(),
+            None => store::program(&self.db, series.id).await?,
+        };
+        let Some(started) = started else { return Ok(None) };
         let pair = (view.manager.clone(), view.teammate.clone());
         let program = self.program_view(actor, series.clone(), pair, Some(started)).await?;
         let here = program.sessions.iter().filter(|s| s.meeting.as_ref().is_some_and(|m| m.id == meeting_id)).cloned().collect();

@@ -213,6 +213,9 @@ impl App {
     /// Feedback recorded in one 1:1: what was shared, and the actor's own drafts.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn meeting_feedback(&self, view: &MeetingView) -> AppResult<Vec<FeedbackItem>> {
+        if let Some(kept) = &view.feedback {
+            return Ok(kept.clone());
+        }
         let actor = view.person(view.viewer);
         let visible = self.readable_feedback(actor, store::feedback_for_meeting(&self.db, view.meeting.id).await?).await?;
         self.feedback_items(visible).await

@@ -47,6 +47,37 @@ pub async fn new_topics_on(db: &Db, person: PersonId, meeting: Uuid) -> Result<O
     Ok(on_db!(db, p => sqlx::query_scalar(sqlx::AssertSqlSafe(q)).bind(person.0).bind(meeting).fetch_one(p).await)?)
 }
 
+/// What a meeting page reads on every view besides what it keeps between views, in one
+/// statement (a kept page costs this and the session).
+#[derive(Debug, Clone)]
+pub struct Freshness {
+    /// The series' revision, as [`super::meetings::series_rev`].
+    pub rev: i64,
+    /// When the newest of the other person's topics on the meeting that are new to the viewer
+    /// was added, as [`new_topics_on`].
+    pub newest_new_topic: Option<DateTime<Utc>>,
+    /// The pair's program, if one was started, as [`super::program::program`].
+    pub program: Option<super::program::ProgramRow>,
+}
+
+pub async fn freshness(db: &Db, series: Uuid, meeting: Uuid, viewer: PersonId) -> Result<Option<Freshness>> {
+    let q = format!(
+        "SELECT s.rev, (SELECT MAX(p.created_at) FROM talking_point p \
+         LEFT JOIN topics_seen v ON v.series_id = p.series_id AND v.person_id = $3 \
+         WHERE p.meeting_id = $2 AND p.author_id <> $3 AND {}) AS newest, g.started_by, g.started_at \
+         FROM series s LEFT JOIN program g ON g.series_id = s.id WHERE s.id = $1",
+        NEW_TOPIC
+    );
+    type Row = (i64, Option<DateTime<Utc>>, Option<Uuid>, Option<DateTime<Utc>>);
+    let row: Option<Row> =
+        on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(series).bind(meeting).bind(viewer.0).fetch_optional(p).await)?;
+    Ok(row.map(|(rev, newest_new_topic, by, at)| Freshness {
+        rev,
+        newest_new_topic,
+        program: by.zip(at).map(|(by, at)| super::program::ProgramRow { series_id: series, started_by: PersonId(by), started_at: at }),
+    }))
+}
+
 /// Marks that `person` looked at the coming 1:1 of `series` at `at`.
 pub async fn mark_topics_seen(db: &Db, person: PersonId, series: Uuid, at: DateTime<Utc>) -> Result<()> {
     const Q: &str = "INSERT INTO topics_seen (person_id, series_id, seen_at) VALUES ($1, $2, $3) \

@@ -209,7 +209,11 @@ impl App {
         }
         // Marked no earlier than the newest topic seen, which may be dated ahead of this clock
         // (another instance's): else every later look would find it new and write again.
-        if let Some(newest) = store::new_topics_on(&self.db, actor.id, v.meeting.id).await? {
+        let newest = match &v.fresh {
+            Some(f) => f.newest_new_topic,
+            None => store::new_topics_on(&self.db, actor.id, v.meeting.id).await?,
+        };
+        if let Some(newest) = newest {
             store::mark_topics_seen(&self.db, actor.id, v.series.id, now.max(newest)).await?;
         }
         Ok(())

@@ -16,10 +16,12 @@ impl App {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn meeting_view(&self, actor: &Person, meeting_id: Uuid) -> AppResult<MeetingView> {
         let now = self.clock.now();
-        if let Some(hit) = self.views.get(meeting_id, actor.id.0, now) {
+        if let Some(mut hit) = self.views.get(meeting_id, actor.id.0, now) {
             self.require_pair(actor, &hit.view.series, Action::Read, Resource::SharedMeetingContent)?;
-            if store::series_rev(&self.db, hit.view.series.id).await? == Some(hit.rev) {
+            let fresh = crate::store::home::freshness(&self.db, hit.view.series.id, meeting_id, actor.id).await?;
+            if fresh.as_ref().is_some_and(|f| f.rev == hit.rev) {
                 self.metrics.page_cache_hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                hit.view.fresh = fresh;
                 return Ok(hit.view);
             }
             self.views.forget(meeting_id, actor.id.0);
@@ -31,11 +33,13 @@ impl App {
         // else: a change made while the page is being gathered moves it on, and the entry kept
         // below is then never used.
         let (meeting, series, rev) = store::get_meeting_with_series_rev(&self.db, meeting_id).await?.ok_or(AppError::NotFound)?;
-        let view = self.gather_meeting_view(actor, series, meeting).await?;
+        let mut view = self.gather_meeting_view(actor, series, meeting).await?;
+        view.feedback = Some(self.meeting_feedback(&view).await?);
         // Kept until a meeting shown ends (points move on then) or for a minute at most.
         let ends = [&view.meeting].into_iter().chain(view.next.iter()).map(|m| m.ends_at()).filter(|end| *end > now).min();
         let fresh_until = ends.into_iter().chain([now + Duration::seconds(crate::app::cache::MAX_AGE_SECS)]).min().expect("one at least");
         self.views.put(meeting_id, actor.id.0, view.clone(), rev, fresh_until);
+        view.fresh = crate::store::home::freshness(&self.db, view.series.id, meeting_id, actor.id).await?;
         Ok(view)
     }
 
@@ -80,6 +84,8 @@ impl App {
             earlier_notes,
             next,
             can_rate,
+            fresh: None,
+            feedback: None,
         })
     }
 

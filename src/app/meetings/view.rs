@@ -44,6 +44,17 @@ pub struct MeetingView {
     /// Whether the policy lets the viewer rate the pair's 1:1s (whether this one can be rated
     /// yet is [`Meeting::can_be_rated`]).
     pub can_rate: Allowed,
+    /// Read afresh on every view of the meeting page ([`App::meeting_view`]); None where the
+    /// view was made otherwise, and the readers of these read them themselves.
+    ///
+    /// [`App::meeting_view`]: crate::app::App::meeting_view
+    pub fresh: Option<crate::store::home::Freshness>,
+    /// The feedback recorded in this meeting that the viewer may read, when gathered with the
+    /// view and kept with it (feedback moves the series' revision); None where the view was
+    /// made otherwise, and [`App::meeting_feedback`] reads it.
+    ///
+    /// [`App::meeting_feedback`]: crate::app::App::meeting_feedback
+    pub feedback: Option<Vec<crate::app::reviews::FeedbackItem>>,
 }
 
 /// An earlier meeting's shared notes, with when that meeting began and the action items agreed
