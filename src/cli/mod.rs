@@ -121,11 +121,15 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
         Command::Demo { people, years, seed } => {
             let app = open(&config, true).await?;
             let started = Instant::now();
-            let summary = demo::generate(
-                &app,
-                DemoOptions { people: people.unwrap_or(0), years, seed, progress: std::io::stderr().is_terminal() || people.is_some() },
-            )
-            .await?;
+            let opts =
+                DemoOptions { people: people.unwrap_or(0), years, seed, progress: std::io::stderr().is_terminal() || people.is_some() };
+            // A large organisation in the data directory's SQLite file is made beside it and
+            // moved in whole.
+            let summary = if opts.people > 0 && config.database_url.is_none() {
+                demo::generate_beside(&app, &config.data_dir.join("rapport.db"), opts).await?
+            } else {
+                demo::generate(&app, opts).await?
+            };
             println!("Demo organisation ready: {} people in {:.1} s.", summary.people, started.elapsed().as_secs_f64());
             print_sign_ins(&summary.sign_ins);
             Ok(())

@@ -248,6 +248,31 @@ impl Db {
         }
     }
 
+    /// A new SQLite file for a bulk load that nothing else uses (the large demo, made beside the
+    /// data directory's database and moved into place whole by [`finish_load`]): no rollback
+    /// journal, no write-ahead log, no flush to disk until the end, and a large page cache. A
+    /// load that stops half way leaves only this file, never a half-filled database in place.
+    pub async fn connect_for_load(path: &Path) -> Result<Db> {
+        let opts = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .foreign_keys(true)
+            .journal_mode(SqliteJournalMode::Off)
+            .synchronous(SqliteSynchronous::Off)
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("temp_store", "memory")
+            .pragma("cache_size", "-262144");
+        // Two connections: the writer's, and one for the reads made while a load is open.
+        let pool = SqlitePoolOptions::new()
+            .max_connections(2)
+            .min_connections(1)
+            .test_before_acquire(false)
+            .after_release(|conn, _| Box::pin(writer::end_forgotten_transaction(conn)))
+            .connect_with(opts)
+            .await?;
+        Ok(Db::Sqlite(writer::SqliteDb::new(pool.clone(), pool, search::SQLITE_BEFORE_COMMIT, None)))
+    }
+
     /// The pool and the write-ahead log as they are now, for `/metrics`.
     pub async fn stats(&self) -> DbStats<'_> {
         match self {
@@ -356,6 +381,27 @@ impl Tx {
         WRITES_COMMITTED.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         Ok(())
     }
+}
+
+/// Moves a database made by a load ([`Db::connect_for_load`], closed) into place at `target`,
+/// whose own connections are closed: switched to write-ahead logging like every database
+/// rapport opens, flushed to disk, then renamed over `target` in one step, so `target` is
+/// either the empty database it was or the whole load.
+pub async fn finish_load(loaded: &Path, target: &Path) -> Result<()> {
+    use sqlx::Connection as _;
+    let opts = SqliteConnectOptions::new().filename(loaded).journal_mode(SqliteJournalMode::Wal);
+    let conn = sqlx::SqliteConnection::connect_with(&opts).await?;
+    conn.close().await?;
+    let flush = |p: &Path| std::fs::File::open(p).and_then(|f| f.sync_all());
+    flush(loaded).map_err(|e| StoreError::Corrupt(format!("cannot flush {}: {e}", loaded.display())))?;
+    for leftover in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{leftover}", target.display()));
+    }
+    std::fs::rename(loaded, target).map_err(|e| StoreError::Corrupt(format!("cannot move {} into place: {e}", loaded.display())))?;
+    if let Some(dir) = target.parent() {
+        let _ = flush(dir);
+    }
+    Ok(())
 }
 
 /// The SQLite file for a data directory.

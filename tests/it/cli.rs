@@ -229,9 +229,11 @@ fn people_list_refuses_a_search_longer_than_200_characters() {
 
 const WAL_LIMIT: u64 = 64 * 1024 * 1024;
 
-/// The size of the data directory's write-ahead log now (0 when there is none).
+/// The size of the data directory's write-ahead logs now (0 when there are none): the
+/// database's, and that of anything made beside it.
 fn wal_now(dir: &std::path::Path) -> u64 {
-    std::fs::metadata(dir.join("data/rapport.db-wal")).map(|m| m.len()).unwrap_or(0)
+    let Ok(files) = std::fs::read_dir(dir.join("data")) else { return 0 };
+    files.flatten().filter(|f| f.file_name().to_string_lossy().ends_with("-wal")).filter_map(|f| f.metadata().ok()).map(|m| m.len()).sum()
 }
 
 /// Runs `command` while a thread samples the write-ahead log's size every 50 ms: its output
@@ -286,4 +288,53 @@ fn every_command_that_writes_closes_the_database_cleanly() {
     let fresh = tempfile::tempdir().unwrap();
     assert!(rapport(fresh.path()).arg("demo").output().unwrap().status.success());
     assert_eq!(wal_now(fresh.path()), 0, "`rapport demo` left a write-ahead log behind");
+}
+
+/// People in the data directory's database, read beside whoever is writing it (0 when it has
+/// none yet, or no table yet).
+fn people_in(dir: &std::path::Path) -> i64 {
+    let db = dir.join("data/rapport.db");
+    if !db.exists() {
+        return 0;
+    }
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        use sqlx::Connection as _;
+        let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(&db).read_only(true);
+        let Ok(mut c) = sqlx::SqliteConnection::connect_with(&opts).await else { return 0 };
+        let n = sqlx::query_scalar("SELECT COUNT(*) FROM person").fetch_one(&mut c).await.unwrap_or(0);
+        let _ = c.close().await;
+        n
+    })
+}
+
+/// A large demo stopped half way (the machine went down, someone pressed Ctrl-C) leaves the
+/// instance as it was: empty, and a demo can be made in it again. It is made beside the
+/// database and moved in whole.
+#[test]
+fn a_large_demo_stopped_half_way_leaves_the_instance_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = rapport(dir.path())
+        .args(["demo", "--people", "2000", "--years", "2"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Until it is well under way: its people are written (in place or beside).
+    let beside = dir.path().join("data/rapport.db.loading");
+    let started = std::time::Instant::now();
+    while people_in(dir.path()) == 0 && !beside.exists() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "the demo never started");
+        assert!(child.try_wait().unwrap().is_none(), "the demo ended before it could be stopped");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(child.try_wait().unwrap().is_none(), "the demo ended before it could be stopped");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(people_in(dir.path()), 0, "a demo stopped half way left people in the instance");
+    let again = rapport(dir.path()).args(["demo", "--people", "30"]).output().unwrap();
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    assert_eq!(people_in(dir.path()), 30);
+    assert!(!beside.exists(), "the half-made load was left beside the database");
 }
