@@ -188,7 +188,7 @@ impl App {
         if rec.expires_at - now < full - Duration::days(1) {
             accounts::extend_session(&self.db, &hash, now + full).await?;
         } else {
-            self.sessions.put(hash, writes, now, rec.csrf_token.clone(), rec.person.clone(), rec.leads, rec.expires_at);
+            self.sessions.put(hash, writes, now, &rec);
         }
         Ok(Some(Session { token: token.to_string(), csrf_token: rec.csrf_token, person: rec.person, leads: rec.leads }))
     }

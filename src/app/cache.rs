@@ -135,22 +135,20 @@ impl SessionCache {
 
     /// Keeps a session read from the database at `now`; `writes` is the count taken before
     /// reading it.
-    #[allow(clippy::too_many_arguments)]
-    pub fn put(
-        &self,
-        hash: String,
-        writes: u64,
-        now: DateTime<Utc>,
-        csrf_token: String,
-        person: crate::domain::Person,
-        leads: bool,
-        expires_at: DateTime<Utc>,
-    ) {
+    pub fn put(&self, hash: String, writes: u64, now: DateTime<Utc>, rec: &crate::store::accounts::SessionRecord) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         if entries.len() >= SESSION_CAPACITY {
             entries.clear();
         }
-        entries.insert(hash, CachedSession { csrf_token, person, leads, expires_at, read_at: now, writes });
+        let entry = CachedSession {
+            csrf_token: rec.csrf_token.clone(),
+            person: rec.person.clone(),
+            leads: rec.leads,
+            expires_at: rec.expires_at,
+            read_at: now,
+            writes,
+        };
+        entries.insert(hash, entry);
     }
 
     /// Forgets one session (it was just ended here).

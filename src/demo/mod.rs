@@ -194,7 +194,7 @@ pub async fn generate_beside(app: &App, target: &std::path::Path, opts: DemoOpti
     db.close().await;
     match made {
         Ok(summary) => {
-            crate::store::finish_load(&loading, target).await?;
+            move_into_place(&loading, target).await?;
             Ok(summary)
         }
         Err(e) => {
@@ -202,6 +202,24 @@ pub async fn generate_beside(app: &App, target: &std::path::Path, opts: DemoOpti
             Err(e)
         }
     }
+}
+
+/// Puts a finished load in place of `target` (whose connections are closed): in WAL mode,
+/// flushed to disk, then renamed over it in one step, so `target` is either the empty database
+/// it was or the whole load.
+async fn move_into_place(loaded: &std::path::Path, target: &std::path::Path) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    crate::store::finish_load(loaded).await?;
+    let flush = |p: &std::path::Path| std::fs::File::open(p).and_then(|f| f.sync_all());
+    flush(loaded).with_context(|| format!("cannot flush {}", loaded.display()))?;
+    for leftover in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{leftover}", target.display()));
+    }
+    std::fs::rename(loaded, target).with_context(|| format!("cannot move {} into place", loaded.display()))?;
+    if let Some(dir) = target.parent() {
+        let _ = flush(dir);
+    }
+    Ok(())
 }
 
 /// The sign-in details of an existing small demo, for `serve --demo` on a second start.

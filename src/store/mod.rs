@@ -383,24 +383,12 @@ impl Tx {
     }
 }
 
-/// Moves a database made by a load ([`Db::connect_for_load`], closed) into place at `target`,
-/// whose own connections are closed: switched to write-ahead logging like every database
-/// rapport opens, flushed to disk, then renamed over `target` in one step, so `target` is
-/// either the empty database it was or the whole load.
-pub async fn finish_load(loaded: &Path, target: &Path) -> Result<()> {
+/// Switches a database made by a load ([`Db::connect_for_load`], closed) to write-ahead
+/// logging, like every database rapport opens, before it is moved into place.
+pub async fn finish_load(loaded: &Path) -> Result<()> {
     use sqlx::Connection as _;
     let opts = SqliteConnectOptions::new().filename(loaded).journal_mode(SqliteJournalMode::Wal);
-    let conn = sqlx::SqliteConnection::connect_with(&opts).await?;
-    conn.close().await?;
-    let flush = |p: &Path| std::fs::File::open(p).and_then(|f| f.sync_all());
-    flush(loaded).map_err(|e| StoreError::Corrupt(format!("cannot flush {}: {e}", loaded.display())))?;
-    for leftover in ["-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{leftover}", target.display()));
-    }
-    std::fs::rename(loaded, target).map_err(|e| StoreError::Corrupt(format!("cannot move {} into place: {e}", loaded.display())))?;
-    if let Some(dir) = target.parent() {
-        let _ = flush(dir);
-    }
+    sqlx::SqliteConnection::connect_with(&opts).await?.close().await?;
     Ok(())
 }
 
