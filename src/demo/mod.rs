@@ -182,6 +182,7 @@ pub async fn generate_beside(app: &App, target: &std::path::Path, opts: DemoOpti
         anyhow::bail!("this instance already has people in it; the demo only fills an empty one (use a new --data-dir or database)");
     }
     app.db.close().await;
+    in_use_elsewhere(target)?;
     let loading = target.with_extension("db.loading");
     let _ = std::fs::remove_file(&loading);
     let db = crate::store::Db::connect_for_load(&loading).await?;
@@ -204,6 +205,16 @@ pub async fn generate_beside(app: &App, target: &std::path::Path, opts: DemoOpti
     }
 }
 
+/// Refuses to replace a database another program has open (a running `rapport serve`, say):
+/// SQLite removes a database's `-wal` and `-shm` files when its last connection closes, so
+/// with ours closed, either one still there means someone else holds it.
+fn in_use_elsewhere(target: &std::path::Path) -> anyhow::Result<()> {
+    if ["-wal", "-shm"].iter().any(|s| std::path::Path::new(&format!("{}{s}", target.display())).exists()) {
+        anyhow::bail!("another program has {} open (a running `rapport serve`?); stop it, then make the demo", target.display());
+    }
+    Ok(())
+}
+
 /// Puts a finished load in place of `target` (whose connections are closed): in WAL mode,
 /// flushed to disk, then renamed over it in one step, so `target` is either the empty database
 /// it was or the whole load.
@@ -212,9 +223,7 @@ async fn move_into_place(loaded: &std::path::Path, target: &std::path::Path) -> 
     crate::store::finish_load(loaded).await?;
     let flush = |p: &std::path::Path| std::fs::File::open(p).and_then(|f| f.sync_all());
     flush(loaded).with_context(|| format!("cannot flush {}", loaded.display()))?;
-    for leftover in ["-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{leftover}", target.display()));
-    }
+    in_use_elsewhere(target)?;
     std::fs::rename(loaded, target).with_context(|| format!("cannot move {} into place", loaded.display()))?;
     if let Some(dir) = target.parent() {
         let _ = flush(dir);

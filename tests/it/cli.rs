@@ -338,3 +338,30 @@ fn a_large_demo_stopped_half_way_leaves_the_instance_empty() {
     assert_eq!(people_in(dir.path()), 30);
     assert!(!beside.exists(), "the half-made load was left beside the database");
 }
+
+/// The large demo replaces the database file whole, so it refuses while a server has that
+/// database open (the server would go on writing to the file replaced), and changes nothing.
+#[test]
+fn a_large_demo_refuses_a_database_a_server_has_open() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(rapport(dir.path()).arg("migrate").output().unwrap().status.success());
+    let mut server = rapport(dir.path())
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let shm = dir.path().join("data/rapport.db-shm");
+    let started = std::time::Instant::now();
+    while !shm.exists() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(30), "the server never opened the database");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = rapport(dir.path()).args(["demo", "--people", "30"]).output().unwrap();
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert!(!out.status.success(), "the demo replaced a database a server had open");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("another program has"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(people_in(dir.path()), 0);
+    assert!(!dir.path().join("data/rapport.db.loading").exists());
+}
