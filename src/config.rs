@@ -75,6 +75,8 @@ pub struct Config {
     pub webhooks: crate::domain::messages::WebhookRules,
     /// When set, `/metrics` answers only a scrape with `Authorization: Bearer <this>`.
     pub metrics_token: Option<Secret>,
+    /// The pulse's questions: ours, or the file `[pulse] questions` names (read by `load`).
+    pub pulse: crate::domain::pulse::Questions,
 }
 
 /// `[messages]` in rapport.toml.
@@ -152,6 +154,7 @@ impl Default for Config {
             guidance: Default::default(),
             webhooks: Default::default(),
             metrics_token: None,
+            pulse: crate::domain::pulse::Questions::ours().clone(),
         }
     }
 }
@@ -180,6 +183,15 @@ pub struct FileConfig {
     pub guidance: Option<crate::domain::guidance::Thresholds>,
     pub messages: Option<MessagesConfig>,
     pub metrics_token: Option<Secret>,
+    pub pulse: Option<PulseConfig>,
+}
+
+/// `[pulse]` in rapport.toml.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PulseConfig {
+    /// A pulse file of the organisation's own, in the shape of `content/pulse.toml`.
+    pub questions: Option<PathBuf>,
 }
 
 /// The settings that flags and environment variables can carry (clap reads both: a flag wins
@@ -281,7 +293,14 @@ impl Config {
             None => None,
         }
         .unwrap_or_default();
-        Ok(Self::merge(args, file))
+        let questions = file.pulse.as_ref().and_then(|p| p.questions.clone());
+        let mut config = Self::merge(args, file);
+        if let Some(path) = questions {
+            let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read { path: path.clone(), source })?;
+            config.pulse = crate::domain::pulse::Questions::parse(&text)
+                .map_err(|problems| ConfigError::Parse { path, message: problems.join("; ") })?;
+        }
+        Ok(config)
     }
 
     pub fn merge(args: &ConfigArgs, file: FileConfig) -> Config {
@@ -323,6 +342,7 @@ impl Config {
                     .unwrap_or(d.webhooks.allow_http),
             },
             metrics_token: args.server.metrics_token.clone().map(Secret::new).or(file.metrics_token).filter(|t| !t.expose().is_empty()),
+            pulse: d.pulse,
         }
     }
 
@@ -451,6 +471,13 @@ pub const EXAMPLE: &str = r#"# rapport.toml: settings for rapport. Every line is
 # carried_times = 2           # a topic carried over this many times
 # falling_ratings = 3         # this many ratings in a row, each lower than the last
 # important_date_days = 14    # a date or time off on the manager's about page this many days ahead
+# pulse_drop = 2              # a pulse answer this many points below the one before
+# pulse_low_times = 3         # a pulse question answered 2 or under this many times in a row
+
+# The pulse: the quick questions a teammate may answer before each 1:1. Name a file of your own
+# in the shape of content/pulse.toml (rapport config pulse prints ours) to ask other questions.
+# [pulse]
+# questions = "/etc/rapport/pulse.toml"
 "#;
 
 #[cfg(test)]
@@ -473,7 +500,8 @@ mod tests {
         let uncommented: String = EXAMPLE
             .lines()
             .filter_map(|l| {
-                l.strip_prefix("# ").filter(|l| l.contains(" = ") || *l == "[mail]" || *l == "[messages]" || *l == "[guidance]")
+                l.strip_prefix("# ")
+                    .filter(|l| l.contains(" = ") || *l == "[mail]" || *l == "[messages]" || *l == "[guidance]" || *l == "[pulse]")
             })
             .map(|l| l.split("  #").next().unwrap_or(l).trim_end())
             .collect::<Vec<_>>()
@@ -486,6 +514,30 @@ mod tests {
         let messages = parsed.messages.unwrap();
         assert_eq!(messages.webhook_allowed_hosts, Some(vec!["chat.internal.example".to_string()]));
         assert_eq!(messages.webhook_allow_http, Some(false));
+        assert_eq!(parsed.pulse.and_then(|p| p.questions), Some(PathBuf::from("/etc/rapport/pulse.toml")));
+    }
+
+    #[test]
+    fn a_pulse_file_of_ones_own_is_read_at_start_and_a_bad_one_stops_it_with_its_line() {
+        let dir = std::env::temp_dir().join(format!("rapport-pulse-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let questions = dir.join("pulse.toml");
+        let config = dir.join("rapport.toml");
+        std::fs::write(&config, format!("[pulse]\nquestions = {:?}\n", questions.display().to_string())).unwrap();
+        let args = ConfigArgs { global: GlobalArgs { config: Some(config.clone()), ..Default::default() }, ..Default::default() };
+        std::fs::write(
+            &questions,
+            "[[question]]\nkey = \"focus\"\nlabel = \"Focus\"\ntext = \"Can you focus?\"\nlow = \"Never\"\nhigh = \"Always\"\n",
+        )
+        .unwrap();
+        let c = Config::load(&args).unwrap();
+        assert_eq!(c.pulse.all().iter().map(|q| q.key.as_str()).collect::<Vec<_>>(), ["focus"]);
+        std::fs::write(&questions, "[[question]]\nkey = focus\n").unwrap();
+        let e = Config::load(&args).unwrap_err().to_string();
+        assert!(e.contains("pulse.toml: line 2, column 7"), "{e}");
+        std::fs::remove_file(&questions).unwrap();
+        assert!(Config::load(&args).unwrap_err().to_string().starts_with("cannot read"));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

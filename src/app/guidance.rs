@@ -440,6 +440,9 @@ impl App {
                 (p.body.clone(), (n - 1).max(0) as u32)
             })
             .collect();
+        // The pulses given up to this 1:1's own (read by the pair only: none in a skip-level
+        // series); what they say is suggested to the manager, who asks about it.
+        let pulses = self.pulses_if_allowed(actor, &view.series, Some(view.meeting.starts_at + chrono::Duration::seconds(1))).await?;
         let history = g::PairHistory {
             now,
             started: view.series.created_at.min(past.last().map(|m| m.starts_at).unwrap_or(view.series.created_at)),
@@ -448,6 +451,7 @@ impl App {
             carried,
             // Only the teammate's manager gets anything here: the about page is theirs alone.
             about: self.about_facts(actor, &view.teammate).await?,
+            pulse: if view.series.manager_id == actor.id { self.pulse_signals(&pulses) } else { vec![] },
         };
         let t = &self.config.guidance;
         let suggestions = g::suggest(&history, t);
@@ -462,7 +466,7 @@ impl App {
         let f = BankFilter { purpose: Some(focus), series_id: Some(series), ..Default::default() };
         let questions = self.question_bank(actor, &f).await?.into_iter().filter(|q| q.used_at.is_none()).take(5).collect();
         let templates = self.templates(actor).await?.into_iter().map(|t| (t.key, t.name)).collect();
-        Ok(PrepGuidance { suggestions, carried_again, focus, questions, templates })
+        Ok(PrepGuidance { suggestions, carried_again, focus, questions, templates, pulses })
     }
 }
 
@@ -477,4 +481,7 @@ pub struct PrepGuidance {
     pub questions: Vec<BankItem>,
     /// (key, name) of every template the actor may apply.
     pub templates: Vec<(String, String)>,
+    /// The pair's latest pulses up to this 1:1's, oldest first (none where the viewer may not
+    /// read them).
+    pub pulses: Vec<crate::domain::pulse::Pulse>,
 }

@@ -21,6 +21,7 @@ pub mod operator;
 pub mod people;
 pub mod print;
 pub mod program;
+pub mod pulse;
 pub mod reminders;
 pub mod reviews;
 pub mod secrets;

@@ -323,6 +323,8 @@ pub enum TokenCommand {
 pub enum ConfigCommand {
     /// Print a commented example rapport.toml
     Example,
+    /// Print our pulse questions, a starting point for a file of your own ([pulse] questions)
+    Pulse,
 }
 
 #[derive(Subcommand, Debug)]

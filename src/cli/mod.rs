@@ -74,6 +74,10 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
         print!("{}", crate::config::EXAMPLE);
         return Ok(());
     }
+    if let Command::Config { command: ConfigCommand::Pulse } = cli.command {
+        print!("{}", crate::domain::pulse::OURS_TOML);
+        return Ok(());
+    }
     // The server's options are flags of `serve`; any other command reads them from the environment.
     let server = match &cli.command {
         Command::Serve { server, .. } => server.clone(),

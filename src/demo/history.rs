@@ -147,6 +147,9 @@ pub async fn large(app: &App, people: &[NewPerson], years: u32, rng: &mut Rng, p
         ],
     );
     let mut docs = Batch::new("search_doc", &["kind", "ref_id", "series_id", "meeting_id", "occurred_at", "body", "scope"]);
+    let mut pulses = Batch::new("pulse", &["meeting_id", "series_id", "teammate_id", "comment", "answered_at", "updated_at"]);
+    let mut answers = Batch::new("pulse_answer", &["meeting_id", "question", "value"]);
+    let mut moods = super::pulse::Pulses::new(people.len() as u64, app.pulse_questions());
     let start = today - Duration::weeks(52 * years as i64);
     let mut committed = 0;
     for (i, teammate) in people.iter().enumerate() {
@@ -214,6 +217,21 @@ pub async fn large(app: &App, people: &[NewPerson], years: u32, rng: &mut Rng, p
                 V::Time(o.starts_at),
                 V::Int(1),
             ]);
+            if !skipped && moods.answered(o.starts_at, now) {
+                let (values, comment) = moods.answers(teammate.id.0, (now - o.starts_at).num_weeks());
+                let at = (o.starts_at - Duration::days(1)).min(now);
+                pulses.push(vec![
+                    V::Uuid(meeting_id),
+                    V::Uuid(series_id),
+                    V::Uuid(teammate.id.0),
+                    V::Text(comment),
+                    V::Time(at),
+                    V::Time(at),
+                ]);
+                for (key, value) in values {
+                    answers.push(vec![V::Uuid(meeting_id), V::Text(key), V::Int(value)]);
+                }
+            }
             let with_points = (past && !skipped) || (!past && !next_done);
             if with_points {
                 for (k, by_teammate) in [(1i64, true), (2, false)] {
@@ -307,12 +325,23 @@ pub async fn large(app: &App, people: &[NewPerson], years: u32, rng: &mut Rng, p
             }
             index += 1;
         }
-        let batches = [&series_rows, &meetings, &points, &notes, &revisions, &actions, &docs];
+        let batches = [&series_rows, &meetings, &points, &notes, &revisions, &actions, &docs, &pulses, &answers];
         if batches.iter().any(|b| b.is_full()) {
-            for b in [&mut series_rows, &mut meetings, &mut points, &mut notes, &mut revisions, &mut actions, &mut docs] {
+            for b in [
+                &mut series_rows,
+                &mut meetings,
+                &mut points,
+                &mut notes,
+                &mut revisions,
+                &mut actions,
+                &mut docs,
+                &mut pulses,
+                &mut answers,
+            ] {
                 b.flush(tx.tx()).await?;
             }
-            let flushed: u64 = [&series_rows, &meetings, &points, &notes, &revisions, &actions, &docs].iter().map(|b| b.written).sum();
+            let flushed: u64 =
+                [&series_rows, &meetings, &points, &notes, &revisions, &actions, &docs, &pulses, &answers].iter().map(|b| b.written).sum();
             if flushed - committed >= ROWS_PER_TX {
                 tx.commit().await?;
                 tx = BulkTx::begin(&app.db).await?;
@@ -321,7 +350,8 @@ pub async fn large(app: &App, people: &[NewPerson], years: u32, rng: &mut Rng, p
         }
     }
     // Parents before children: the foreign keys hold at every flush.
-    for b in [&mut series_rows, &mut meetings, &mut points, &mut notes, &mut revisions, &mut actions, &mut docs] {
+    for b in [&mut series_rows, &mut meetings, &mut points, &mut notes, &mut revisions, &mut actions, &mut docs, &mut pulses, &mut answers]
+    {
         b.flush(tx.tx()).await?;
     }
     tx.commit().await?;
@@ -333,6 +363,7 @@ pub async fn small(app: &App, people: &[NewPerson], rng: &mut Rng) -> anyhow::Re
     let now = app.clock.now();
     let today = now.date_naive();
     let mut tx = app.db.begin().await?;
+    let mut moods = super::pulse::Pulses::new(people.len() as u64, app.pulse_questions());
     for teammate in people.iter().filter(|p| p.manager_id.is_some()) {
         let manager = teammate.manager_id.expect("filtered");
         let weekday = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu][rng.below(4)];
@@ -373,6 +404,11 @@ pub async fn small(app: &App, people: &[NewPerson], rng: &mut Rng) -> anyhow::Re
             if status != MeetingStatus::Scheduled {
                 let reason = if status == MeetingStatus::Skipped { *rng.pick(SKIP_REASONS) } else { "" };
                 store::set_meeting_status(&mut tx, m.id, 1, status, reason, o.starts_at).await?;
+            }
+            if status != MeetingStatus::Skipped && moods.answered(o.starts_at, now) {
+                let (values, comment) = moods.answers(teammate.id.0, (now - o.starts_at).num_weeks());
+                let at = (o.starts_at - Duration::days(1)).min(now);
+                crate::store::pulse::save(&mut tx, m.id, series.id, teammate.id, &values, &comment, at).await?;
             }
             let is_next =
                 !past && index > 0 && series.schedule.occurrence(index - 1).is_some_and(|p| p.starts_at + Duration::minutes(30) < now);

@@ -5,6 +5,7 @@
 mod growth;
 mod guidance;
 mod history;
+mod pulse;
 mod roster;
 
 use crate::app::App;

@@ -19,6 +19,7 @@ pub mod people_csv;
 pub mod person;
 pub mod policy;
 pub mod program;
+pub mod pulse;
 pub mod reporting;
 pub mod review;
 pub mod schedule;

@@ -17,6 +17,7 @@ pub mod meetings;
 pub mod messages;
 pub mod people;
 pub mod program;
+pub mod pulse;
 pub mod reporting;
 pub mod reviews;
 pub mod search;

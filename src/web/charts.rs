@@ -113,6 +113,55 @@ impl TrendBars {
     }
 }
 
+/// One pulse question over a pair's latest pulses: a line from 1 (bottom) to 5 (top), a dot a
+/// pulse (marked where the answer is low), and a faint rule at the low mark. Its numbers are
+/// in the table beside it.
+#[derive(Template)]
+#[template(path = "charts/pulse.svg", escape = "html")]
+pub struct PulseLine {
+    width: usize,
+    low_y: String,
+    line: Option<String>,
+    dots: Vec<PulseDot>,
+}
+
+struct PulseDot {
+    x: String,
+    y: String,
+    low: bool,
+    label: String,
+}
+
+impl PulseLine {
+    const STEP: f64 = 18.0;
+
+    fn y(value: i64) -> f64 {
+        // 1 → 31, 5 → 5: 6.5 px a point, 5 px from each edge.
+        31.0 - (value - 1) as f64 * 6.5
+    }
+
+    /// `points` oldest first, each with the label its dot shows on hover and its answer (none
+    /// where that pulse did not answer this question: the line goes around it).
+    pub fn new(points: &[(String, Option<i64>)]) -> Self {
+        let x = |i: usize| 5.0 + i as f64 * Self::STEP;
+        let dots: Vec<PulseDot> = points
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (label, v))| {
+                v.map(|v| PulseDot {
+                    x: format!("{:.1}", x(i)),
+                    y: format!("{:.1}", Self::y(v)),
+                    low: v <= crate::domain::pulse::LOW_AT,
+                    label: label.clone(),
+                })
+            })
+            .collect();
+        let line = (dots.len() > 1).then(|| dots.iter().map(|d| format!("{},{}", d.x, d.y)).collect::<Vec<_>>().join(" "));
+        let width = (10.0 + (points.len().max(2) - 1) as f64 * Self::STEP) as usize;
+        PulseLine { width, low_y: format!("{:.1}", Self::y(crate::domain::pulse::LOW_AT)), line, dots }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,6 +176,16 @@ mod tests {
         let svg = ReadinessChart::new(&pts).render().unwrap();
         assert_eq!(svg.matches("<circle").count(), 2);
         assert!(svg.contains("<title id=\"chart-title\">") && svg.contains("polyline"));
+    }
+
+    #[test]
+    fn a_pulse_line_has_a_dot_per_answer_high_at_the_top_and_low_ones_marked() {
+        let svg = PulseLine::new(&[("a".into(), Some(5)), ("b".into(), None), ("c".into(), Some(1))]).render().unwrap();
+        assert_eq!(svg.matches("<circle").count(), 2);
+        assert!(svg.contains("<circle cx=\"5.0\" cy=\"5.0\" r=\"3.5\"><title>a</title>"), "{svg}");
+        assert!(svg.contains("<circle cx=\"41.0\" cy=\"31.0\" r=\"3.5\" class=\"low\"><title>c</title>"), "{svg}");
+        assert!(svg.contains("points=\"5.0,5.0 41.0,31.0\""), "{svg}");
+        assert!(!PulseLine::new(&[("a".into(), Some(3))]).render().unwrap().contains("polyline"));
     }
 
     #[test]

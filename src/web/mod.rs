@@ -73,6 +73,7 @@ pub fn router(app: App) -> Router {
         .route("/meetings/{id}/status", post(pages::meetings::meeting_status))
         .route("/meetings/{id}/move", post(pages::meetings::move_meeting))
         .route("/meetings/{id}/rating", post(pages::meetings::rate_meeting))
+        .route("/meetings/{id}/pulse", post(pages::pulse::answer_pulse))
         .route("/points/{id}", post(pages::meetings::update_point))
         .route("/points/{id}/move", post(pages::meetings::move_point))
         .route("/points/{id}/delete", post(pages::meetings::delete_point))

@@ -59,12 +59,14 @@ export function freePort() {
  * until GET /healthz answers 200 (at most ~20 s). Returns a handle with
  * `baseUrl`, `stop()` and `logTail()`.
  */
-export async function startServer() {
+export async function startServer({ config } = {}) {
   const bin = process.env.RAPPORT_BIN
     ? path.resolve(REPO_ROOT, process.env.RAPPORT_BIN)
     : path.join(TARGET_DIR, 'debug', 'rapport');
   await mkdir(LOG_DIR, { recursive: true });
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'rapport-browser-'));
+  // Settings of the journey's own, read from ./rapport.toml (the server runs in the data dir).
+  if (config) await writeFile(path.join(dataDir, 'rapport.toml'), config);
   const logPath = path.join(LOG_DIR, 'server.log');
   const log = createWriteStream(logPath);
   let tail = '';
@@ -309,11 +311,11 @@ export function journeyHelpers(label, state) {
  * Chromium and open a browser for each of them (handed to `set`); after, close everything. A
  * start-up failure is reported as a test of its own, and the steps are then skipped.
  */
-export function twoPersonJourney(h, set) {
+export function twoPersonJourney(h, set, { config } = {}) {
   let startupError = null;
   before(async () => {
     try {
-      set({ server: await startServer() });
+      set({ server: await startServer({ config }) });
       set({ browser: await launchBrowser() });
       set({ manager: await h.newPerson(), teammate: await h.newPerson() });
     } catch (e) {

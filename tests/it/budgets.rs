@@ -182,16 +182,19 @@ struct World {
 /// The pages a person opens weekly, with the budget of each: the statements of a first view as
 /// measured when the budget was set (the meeting page's API read finds the page's view kept).
 /// Most pages here find the session read by the page before them (see `SessionCache`); a page
-/// after a write reads it again.
+/// after a write reads it again. The pulse added one statement to the home (the pulses of the
+/// pairs a manager leads, for prep's first suggestion; those a teammate answered, to ask for the
+/// next), the meeting page's first view, prep, the series page and the program page (which
+/// gathers the meeting page's view).
 fn pages(w: &World, next: Uuid) -> Vec<(&'static str, Who, String, usize)> {
     let (s, tm, p) = (w.series, w.teammate.id, w.period);
     vec![
-        ("your 1:1s", Who::M, "/meetings".into(), 14),
-        ("your 1:1s (teammate)", Who::T, "/meetings".into(), 13),
-        ("meeting", Who::M, format!("/meetings/{next}"), 16),
-        ("meeting (teammate)", Who::T, format!("/meetings/{next}"), 16),
-        ("prep", Who::M, format!("/meetings/{next}/prep"), 22),
-        ("series", Who::M, format!("/series/{s}"), 13),
+        ("your 1:1s", Who::M, "/meetings".into(), 15),
+        ("your 1:1s (teammate)", Who::T, "/meetings".into(), 14),
+        ("meeting", Who::M, format!("/meetings/{next}"), 17),
+        ("meeting (teammate)", Who::T, format!("/meetings/{next}"), 17),
+        ("prep", Who::M, format!("/meetings/{next}/prep"), 23),
+        ("series", Who::M, format!("/series/{s}"), 14),
         ("person", Who::M, format!("/people/{tm}"), 6),
         ("growth", Who::M, format!("/people/{tm}/growth"), 14),
         ("growth (own)", Who::T, format!("/people/{tm}/growth"), 10),

@@ -31,6 +31,7 @@ mod odd_hours;
 mod people;
 mod privacy;
 mod program;
+mod pulse;
 mod reviews;
 mod scheduler;
 mod schema;

@@ -14,7 +14,7 @@ impl App {
     }
 
     /// What the policy says of the actor and `resource` of the pair, for a page to show.
-    pub(super) fn pair_may(actor: &Person, series: &Series, action: Action, resource: Resource) -> Allowed {
+    pub(crate) fn pair_may(actor: &Person, series: &Series, action: Action, resource: Resource) -> Allowed {
         policy::may(Role { relation: Self::pair_relation(actor, series), is_admin: actor.is_admin }, action, resource)
     }
 

@@ -38,6 +38,8 @@ pub struct HomeRow {
     pub help_owed: usize,
     /// For the teammate: the latest begun 1:1 of the last two weeks still waiting for a rating.
     pub to_rate: Option<Meeting>,
+    /// For the teammate: the next 1:1, when it asks for a pulse not yet given.
+    pub pulse_due: Option<Meeting>,
     /// For the manager running the first ten 1:1s with this person: the next session.
     pub program_next: Option<ProgramNext>,
     /// For the manager: prep's most important suggestion for the pair, from what the home reads
@@ -115,6 +117,11 @@ impl App {
         let unrated = store::unrated_since(&self.db, actor.id, now - Duration::days(RATE_WITHIN_DAYS), now).await?;
         let programs = programs(store::sessions_led(&self.db, actor.id).await?, now);
         let mut suggestions = self.first_suggestions(actor, series).await?;
+        let pulse_asked = |s: &SeriesSummary| {
+            Self::pair_may(actor, &s.series, Action::Write, crate::app::pulse::pulse_resource(&s.series)).yes()
+                && s.next.as_ref().is_some_and(|m| crate::app::pulse::asks_for_pulse(m, now))
+        };
+        let answered = if series.iter().any(pulse_asked) { self.pulses_answered(actor.id, now - Duration::days(1)).await? } else { vec![] };
         let mut rows: Vec<HomeRow> = series
             .iter()
             .filter(|s| s.series.status == SeriesStatus::Active)
@@ -133,6 +140,7 @@ impl App {
                         .iter()
                         .find(|m| m.series_id == s.series.id && s.series.teammate_id == actor.id && m.can_be_rated(now))
                         .cloned(),
+                    pulse_due: s.next.as_ref().filter(|m| pulse_asked(s) && !answered.contains(&m.id)).cloned(),
                     program_next: programs.get(&s.series.id).filter(|_| s.series.manager_id == actor.id).cloned(),
                     suggestion: suggestions.remove(&s.series.id),
                     series: s.series.clone(),
@@ -160,6 +168,9 @@ impl App {
         let now = self.clock.now();
         let touched = store::purposes_touched_led(&self.db, actor.id).await?;
         let past = store::recent_meetings_led(&self.db, actor.id, now, PAST_MEETINGS).await?;
+        // The pulses given for each pair's 1:1s up to the next one (which prep reads too).
+        let horizon = now + Duration::days(crate::domain::pulse::ASK_DAYS_BEFORE);
+        let pulses = crate::store::pulse::of_series_led(&self.db, actor.id, horizon, crate::app::pulse::PULSES_SHOWN).await?;
         let mut out = HashMap::new();
         for s in led {
             // Newest first, as prep reads them.
@@ -171,6 +182,12 @@ impl App {
                 ratings: meetings.iter().rev().filter_map(|(_, _, r)| *r).collect(),
                 carried: vec![],
                 about: Default::default(),
+                pulse: if Self::pair_may(actor, s, Action::Read, crate::app::pulse::pulse_resource(s)).yes() {
+                    let mine: Vec<_> = pulses.iter().filter(|(id, _)| *id == s.id).map(|(_, p)| p.clone()).collect();
+                    self.pulse_signals(&mine)
+                } else {
+                    vec![]
+                },
             };
             if let Some(first) = g::suggest(&history, &self.config.guidance).into_iter().next() {
                 out.insert(s.id, first);

@@ -69,6 +69,11 @@ impl App {
             .collect();
         let next = store::upcoming(&self.db, series.id, meeting.starts_at + Duration::seconds(1), 3).await?;
         let can_rate = Self::pair_may(actor, &series, Action::Write, Resource::MeetingRating);
+        let pulse = if Self::pair_may(actor, &series, Action::Read, crate::app::pulse::pulse_resource(&series)).yes() {
+            crate::store::pulse::of_meeting(&self.db, meeting.id).await?
+        } else {
+            None
+        };
         Ok(MeetingView {
             series,
             meeting,
@@ -84,6 +89,7 @@ impl App {
             earlier_notes,
             next,
             can_rate,
+            pulse,
             fresh: None,
             feedback: None,
         })

@@ -44,6 +44,12 @@ pub struct MeetingView {
     /// Whether the policy lets the viewer rate the pair's 1:1s (whether this one can be rated
     /// yet is [`Meeting::can_be_rated`]).
     pub can_rate: Allowed,
+    /// The teammate's pulse for this 1:1, when given and the viewer may read it (a pulse moves
+    /// the series' revision, so the cache keeps it). Whether it can be given now is
+    /// [`App::pulse_for`].
+    ///
+    /// [`App::pulse_for`]: crate::app::App::pulse_for
+    pub pulse: Option<crate::domain::pulse::Pulse>,
     /// Read afresh on every view of the meeting page ([`App::meeting_view`]); None where the
     /// view was made otherwise, and the readers of these read them themselves.
     ///

@@ -24,6 +24,10 @@ pub struct Thresholds {
     /// An important date or time off from the manager's about page this many days ahead (or
     /// fewer) is suggested; exactly this many counts.
     pub important_date_days: u32,
+    /// A pulse answer this many points lower than the one before is suggested.
+    pub pulse_drop: u32,
+    /// The same pulse question answered low (2 or under) this many times in a row is suggested.
+    pub pulse_low_times: u32,
 }
 
 impl Default for Thresholds {
@@ -36,6 +40,8 @@ impl Default for Thresholds {
             carried_times: 2,
             falling_ratings: 3,
             important_date_days: 14,
+            pulse_drop: 2,
+            pulse_low_times: 3,
         }
     }
 }
@@ -65,6 +71,9 @@ pub struct PairHistory {
     /// Dates and time off from the manager's about page on the teammate. Empty unless the
     /// viewer is that manager: the teammate's prep never reads it.
     pub about: crate::domain::about::AboutFacts,
+    /// What the teammate's pulse says (from [`crate::domain::pulse::signals`]), each with its
+    /// question's label.
+    pub pulse: Vec<(String, crate::domain::pulse::Signal)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -89,6 +98,8 @@ pub(super) struct Phrases {
     pub(super) important_date: Phrase,
     pub(super) time_off: Phrase,
     pub(super) away: Phrase,
+    pub(super) pulse_drop: Phrase,
+    pub(super) pulse_low: Phrase,
 }
 
 pub(super) const SUGGESTIONS_TOML: &str = include_str!("../../../content/suggestions.toml");
@@ -104,10 +115,25 @@ pub(super) fn fill(s: &str, vars: &[(&str, String)]) -> String {
 
 /// The suggestions for a pair, each with its reason: purposes not touched for a while (the
 /// longest gaps, measured against their thresholds, first), topics carried over again and
-/// again, a falling rating trend, and important dates or time off coming up.
+/// again, a falling rating trend, and important dates or time off coming up. What the
+/// teammate's pulse says comes first: how someone is doing matters before what to talk about.
 pub fn suggest(h: &PairHistory, t: &Thresholds) -> Vec<Suggestion> {
+    use crate::domain::pulse::Signal;
     let ph = phrases();
     let mut out = vec![];
+    for (label, signal) in &h.pulse {
+        let (phrase, vars) = match signal {
+            Signal::Drop { from, to, .. } => {
+                (&ph.pulse_drop, vec![("label", label.clone()), ("from", from.to_string()), ("to", to.to_string())])
+            }
+            Signal::Low { answers, .. } => {
+                let list = answers.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", ");
+                let pulses = if answers.len() == 1 { "pulse".to_string() } else { format!("{} pulses", answers.len()) };
+                (&ph.pulse_low, vec![("label", label.clone()), ("pulses", pulses), ("answers", list)])
+            }
+        };
+        out.push(Suggestion { text: fill(&phrase.text, &vars), reason: fill(&phrase.reason, &vars), purpose: None });
+    }
     let mut gaps: Vec<(f64, Purpose, i64)> = vec![];
     for p in Purpose::ALL {
         let last = h.touched.iter().filter(|(_, ps)| ps.contains(&p)).map(|(at, _)| *at).max().unwrap_or(h.started);

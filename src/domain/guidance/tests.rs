@@ -161,6 +161,7 @@ fn suggestions_name_the_longest_gaps_carried_topics_and_falling_ratings() {
         ratings: vec![5, 4, 4, 3, 2],
         carried: vec![("Hiring plan".into(), 2), ("Laptop".into(), 1)],
         about: Default::default(),
+        pulse: vec![],
     };
     let s = suggest(&h, &t);
     let reasons: Vec<&str> = s.iter().map(|s| s.reason.as_str()).collect();
@@ -179,9 +180,37 @@ fn suggestions_name_the_longest_gaps_carried_topics_and_falling_ratings() {
     let reasons: Vec<String> = suggest(&h, &t2).into_iter().map(|s| s.reason).collect();
     assert_eq!(reasons, vec!["No career conversation in 10 weeks.".to_string()]);
     // A young pair gets no "not touched" suggestion, and steady ratings are no trend.
-    let young =
-        PairHistory { now: day(7), started: day(0), touched: vec![], ratings: vec![4, 4, 3], carried: vec![], about: Default::default() };
+    let young = PairHistory {
+        now: day(7),
+        started: day(0),
+        touched: vec![],
+        ratings: vec![4, 4, 3],
+        carried: vec![],
+        about: Default::default(),
+        pulse: vec![],
+    };
     assert!(suggest(&young, &t).is_empty());
+}
+
+#[test]
+fn what_the_pulse_says_comes_first_in_the_words_of_the_content_file() {
+    use crate::domain::pulse::Signal;
+    let h = PairHistory {
+        now: day(7),
+        started: day(0),
+        touched: vec![],
+        ratings: vec![],
+        carried: vec![],
+        about: Default::default(),
+        pulse: vec![
+            ("Energy".into(), Signal::Drop { key: "energy".into(), from: 4, to: 2 }),
+            ("Workload".into(), Signal::Low { key: "workload".into(), answers: vec![2, 1, 2] }),
+        ],
+    };
+    let s = suggest(&h, &Thresholds::default());
+    let reasons: Vec<&str> = s.iter().map(|s| s.reason.as_str()).collect();
+    assert_eq!(reasons, ["Energy went from 4 to 2 out of 5 since the last pulse.", "Workload was 2, 1, 2 out of 5 in the last 3 pulses."]);
+    assert!(s[0].text.contains("“Energy”"), "{}", s[0].text);
 }
 
 #[test]
@@ -195,6 +224,7 @@ fn important_dates_and_time_off_are_suggested_with_their_reason() {
         ratings: vec![],
         carried: vec![],
         about: AboutFacts { today, dates: about_dates, time_off: off },
+        pulse: vec![],
     };
     let birthday = ImportantDate {
         id: uuid::Uuid::nil(),

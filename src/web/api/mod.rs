@@ -16,6 +16,7 @@ mod meetings;
 mod messages;
 mod people;
 mod program;
+mod pulse;
 mod reviews;
 mod strategy;
 
@@ -142,6 +143,9 @@ fn routes(import_limit: usize) -> OpenApiRouter<App> {
         .routes(routes!(kickoff::send_kickoff))
         .routes(routes!(kickoff::skip_kickoff))
         .routes(routes!(kickoff::get_focus, kickoff::put_focus, kickoff::delete_focus))
+        .routes(routes!(pulse::questions))
+        .routes(routes!(pulse::get_pulse, pulse::answer_pulse))
+        .routes(routes!(pulse::series_pulses))
 }
 
 // ---- request bodies: JSON only, with errors that say where ----
@@ -333,6 +337,7 @@ pub async fn json_errors(req: Request, next: axum::middleware::Next) -> Response
         (name = "program", description = "The first ten 1:1s of a pair, and each person's \"how to work with me\" page"),
         (name = "about", description = "A manager's about page on a direct report, and blameless setback records"),
         (name = "kickoff", description = "The note before the first 1:1 (draft, send, skip) with its warnings, and your focus hours"),
+        (name = "pulse", description = "The teammate's quick answers before a 1:1 (energy, workload, how things are going), read by the pair only"),
     )
 )]
 pub struct ApiDoc;

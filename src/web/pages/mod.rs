@@ -14,6 +14,7 @@ pub mod meetings;
 pub mod messages;
 pub mod people;
 pub mod program;
+pub mod pulse;
 pub mod reviews;
 pub mod strategy;
 mod time;

@@ -33,6 +33,8 @@ struct PersonRow {
     /// The next 1:1: its id, when in the viewer's time, and in the other person's where it differs.
     next: Option<(Uuid, String, Option<String>)>,
     needs: Vec<Need>,
+    /// For the teammate: the pulse of the next 1:1, not yet answered.
+    pulse: Option<crate::web::pages::pulse::PulseForm>,
 }
 
 fn plural(n: impl Into<i64>, one: &str, many: &str) -> String {
@@ -40,7 +42,7 @@ fn plural(n: impl Into<i64>, one: &str, many: &str) -> String {
     if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
 }
 
-fn person_row(r: HomeRow, me: &Person, now: DateTime<Utc>) -> PersonRow {
+fn person_row(r: HomeRow, me: &Person, now: DateTime<Utc>, questions: &crate::domain::pulse::Questions) -> PersonRow {
     let tz = tz_of(me);
     let first = r.other.name.split_whitespace().next().unwrap_or(&r.other.name).to_string();
     let i_lead = r.i_lead(me);
@@ -97,7 +99,11 @@ fn person_row(r: HomeRow, me: &Person, now: DateTime<Utc>) -> PersonRow {
         let other_time = their_time(m.starts_at, tz, &r.other);
         (m.id, when_soon(m.starts_at, tz, now), other_time)
     });
-    PersonRow { series_id: r.series.id, kind: kind_label(r.series.kind), i_lead, next, needs, other: r.other }
+    let pulse = r.pulse_due.as_ref().map(|m| {
+        let weekday = m.starts_at.with_timezone(&tz).format("%A");
+        crate::web::pages::pulse::PulseForm::new(questions, m.id, None, "home", format!("{weekday}’s 1:1 with {first}"))
+    });
+    PersonRow { series_id: r.series.id, kind: kind_label(r.series.kind), i_lead, next, needs, pulse, other: r.other }
 }
 
 struct SeriesRow {
@@ -122,6 +128,8 @@ struct MeetingsPage {
     has_reports: bool,
     /// Kickoff notes received lately (or not opened yet): (series, from, subject, read).
     notes: Vec<(Uuid, String, String, bool)>,
+    /// The pulse was just answered from here.
+    pulse_sent: bool,
 }
 
 fn series_rows(list: Vec<SeriesSummary>, me: &Person) -> Vec<SeriesRow> {
@@ -142,11 +150,18 @@ fn series_rows(list: Vec<SeriesSummary>, me: &Person) -> Vec<SeriesRow> {
     rows
 }
 
-pub async fn index(State(app): State<App>, user: CurrentUser) -> PageResult {
+/// `?pulse=sent` after the pulse was answered from the home.
+#[derive(serde::Deserialize)]
+pub struct HomeQuery {
+    pulse: Option<String>,
+}
+
+pub async fn index(State(app): State<App>, user: CurrentUser, axum::extract::Query(q): axum::extract::Query<HomeQuery>) -> PageResult {
     let me = user.person();
     let now = app.clock.now();
     let summaries = app.my_series(me).await?;
-    let people: Vec<PersonRow> = app.home(me, &summaries).await?.into_iter().map(|r| person_row(r, me, now)).collect();
+    let people: Vec<PersonRow> =
+        app.home(me, &summaries).await?.into_iter().map(|r| person_row(r, me, now, app.pulse_questions())).collect();
     let reports = app.profile(me, me.id).await?.reports;
     let to_start = reports
         .iter()
@@ -168,6 +183,7 @@ pub async fn index(State(app): State<App>, user: CurrentUser) -> PageResult {
         .map(|k| (k.series_id, k.manager.name, k.subject, k.read))
         .collect();
     Ok(ok(&MeetingsPage {
+        pulse_sent: q.pulse.as_deref() == Some("sent"),
         notes,
         c: Chrome::for_user(&user.0, "Your 1:1s", "meetings"),
         people,

@@ -56,6 +56,8 @@ pub(super) struct Forms {
     pub(super) rating_errors: Invalid,
     /// A refused capture of the first ten 1:1s, shown again in its panel.
     pub(super) capture: crate::web::pages::program::CaptureState,
+    /// A refused pulse, as typed, with its problems.
+    pub(super) pulse: Option<(crate::web::pages::pulse::PulseTyped, Invalid)>,
 }
 
 /// A note two saves changed at the same lines, to settle place by place: keep mine, keep
@@ -196,6 +198,8 @@ struct MeetingPage {
     rating_comment: String,
     rates: Vec<Rate>,
     comment_text: String,
+    /// The pulse card, for the pair in a regular series.
+    pulse: Option<PulseCard>,
     next: Vec<MeetingRow>,
     move_date: String,
     move_time: String,
@@ -346,6 +350,7 @@ pub(super) async fn meeting_response(app: &App, user: &CurrentUser, id: Uuid, st
         .map(|(value, word)| Rate { value, word, checked: chosen == Some(value) })
         .collect();
     let comment_text = f.rating_comment.clone().unwrap_or_else(|| v.meeting.rating_comment.clone());
+    let pulse = pulse_card(app, me, &v, &f);
     let series_local = v.meeting.starts_at.with_timezone(&v.series.schedule.tz);
     let move_date = f.move_date.clone().unwrap_or_else(|| series_local.date_naive().to_string());
     let move_time = f.move_time.clone().unwrap_or_else(|| series_local.format("%H:%M").to_string());
@@ -390,6 +395,7 @@ pub(super) async fn meeting_response(app: &App, user: &CurrentUser, id: Uuid, st
         rating_comment: v.meeting.rating_comment.clone(),
         rates,
         comment_text,
+        pulse,
         next: meeting_rows(&v.next, tz, now),
         move_date,
         move_time,
@@ -428,6 +434,9 @@ pub async fn meeting_page(State(app): State<App>, user: CurrentUser, Path(id): P
             "Your changes were combined with changes saved while you were writing. Both are in the notes below; have a look.".to_string(),
         ),
         Some("rating") => Some("Thank you: your answer is saved. It helps you both see whether these 1:1s are worth the time.".to_string()),
+        Some("pulse") => {
+            Some("Thank you: your answers are saved. Your manager sees them before your 1:1, and nobody else does.".to_string())
+        }
         Some("template") => Some("The template's prompts are on the agenda below; remove any you do not need.".to_string()),
         Some("question") => Some("The question is on the agenda below.".to_string()),
         Some("moved") => {
@@ -441,6 +450,47 @@ pub async fn meeting_page(State(app): State<App>, user: CurrentUser, Path(id): P
 }
 
 /// The meeting page again, with a refused capture of the first ten 1:1s kept in its form.
+/// The pulse on the meeting page: the teammate's form while the 1:1 asks for it, the answer.
+pub(super) struct PulseCard {
+    form: Option<crate::web::pages::pulse::PulseForm>,
+    shown: Option<crate::web::pages::pulse::PulseShown>,
+    /// The 1:1 still asks for its pulse (the manager is told it has not come yet).
+    asked: bool,
+    /// A refused pulse's problem when the form is gone (the 1:1 ended meanwhile).
+    problem: Option<String>,
+}
+
+fn pulse_card(app: &App, me: &Person, v: &MeetingView, f: &Forms) -> Option<PulseCard> {
+    use crate::web::pages::pulse::{PulseForm, PulseShown};
+    let state = app.pulse_for(me, &v.series, &v.meeting, v.pulse.clone());
+    if !state.can_read.yes() {
+        return None;
+    }
+    let asked = crate::app::pulse::asks_for_pulse(&v.meeting, app.clock.now());
+    let form = state.can_answer.then(|| {
+        let form = PulseForm::new(app.pulse_questions(), v.meeting.id, v.pulse.as_ref(), "meeting", String::new());
+        match &f.pulse {
+            Some((typed, errors)) => form.refused(typed, errors),
+            None => form,
+        }
+    });
+    let problem = if form.is_none() { f.pulse.as_ref().and_then(|(_, e)| e.0.first().map(|e| e.message.clone())) } else { None };
+    let shown = v.pulse.as_ref().map(|p| PulseShown::new(app.pulse_questions(), p));
+    (form.is_some() || shown.is_some() || asked || problem.is_some()).then_some(PulseCard { form, shown, asked, problem })
+}
+
+/// The meeting page after a refused pulse, as it was typed.
+pub(crate) async fn meeting_with_pulse(
+    app: &App,
+    user: &CurrentUser,
+    id: Uuid,
+    status: StatusCode,
+    typed: crate::web::pages::pulse::PulseTyped,
+    errors: Invalid,
+) -> PageResult {
+    meeting_response(app, user, id, status, Forms { pulse: Some((typed, errors)), ..Default::default() }).await
+}
+
 pub(in crate::web::pages) async fn meeting_with_capture(
     app: &App,
     user: &CurrentUser,

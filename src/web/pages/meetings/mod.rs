@@ -21,6 +21,7 @@ pub use agenda::{add_point, delete_point, move_point, update_point};
 pub use list::index;
 pub use meeting::meeting_page;
 pub(in crate::web::pages) use meeting::meeting_with_capture;
+pub(crate) use meeting::meeting_with_pulse;
 pub use new_series::{create_series, new_series_page};
 pub use notes::{save_private_note, save_shared_note, settle_note};
 pub use prep::prep_page;

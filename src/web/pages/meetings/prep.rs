@@ -44,6 +44,8 @@ struct PrepPage {
     added: bool,
     /// Drawn for the meeting page's ideas (`?for=meeting`): its forms lead back there.
     for_meeting: bool,
+    /// The teammate's pulse over time, up to this 1:1's.
+    pulse: Option<crate::web::pages::pulse::PulseTrend>,
 }
 
 /// The prep page (`?saved=question` after a question was added from it).
@@ -111,7 +113,9 @@ pub async fn prep_page(State(app): State<App>, user: CurrentUser, Path(id): Path
             reason: format!("The last 1:1 was rated {} out of 5.", prev.rating.unwrap_or_default()),
         });
     }
+    let pulse = crate::web::pages::pulse::PulseTrend::new(app.pulse_questions(), &guidance.pulses, me, now);
     Ok(ok(&PrepPage {
+        pulse,
         added: q.saved.as_deref() == Some("question"),
         for_meeting: q.for_page.as_deref() == Some("meeting"),
         c: Chrome::for_user(&user.0, &format!("Prepare: 1:1 with {}", other.name), "meetings"),

@@ -55,6 +55,8 @@ struct SeriesPage {
     notice: Option<String>,
     problem: Option<String>,
     trend: Option<TrendView>,
+    /// The teammate's pulse over time, for the pair.
+    pulse: Option<crate::web::pages::pulse::PulseTrend>,
     /// The first ten 1:1s: progress, or an offer to start (regular 1:1s only).
     program: Option<crate::web::pages::program::SeriesProgram>,
     /// Where the kickoff note stands, in words, and whether it still waits to be sent.
@@ -123,6 +125,8 @@ async fn series_response(
     let tz = tz_of(me);
     let SeriesView { series, manager, teammate, viewer, upcoming, history, older, ratings, can_pause } =
         app.series_view(me, id, before).await?;
+    let pulses = if before.is_none() { app.pulses_if_allowed(me, &series, None).await? } else { vec![] };
+    let pulse = crate::web::pages::pulse::PulseTrend::new(app.pulse_questions(), &pulses, me, now);
     let i_lead = viewer == series.manager_id;
     let trend = if before.is_none() { trend_view(&ratings, i_lead, tz) } else { None };
     let program = if before.is_none() { crate::web::pages::program::series_summary(app, me, series.id).await? } else { None };
@@ -172,6 +176,7 @@ async fn series_response(
             notice,
             problem,
             trend,
+            pulse,
             program,
             kickoff,
         },
