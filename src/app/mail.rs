@@ -48,7 +48,7 @@ macro_rules! mail {
 mail!(series_started, "mail/series_started/text.txt", "mail/series_started/html.html", { name: &'a str, other: &'a str, for_teammate: bool, cadence: &'a str, when: &'a str, minutes: u32, first: &'a str, link: &'a str });
 mail!(meeting_moved, "mail/meeting_moved/text.txt", "mail/meeting_moved/html.html", { name: &'a str, other: &'a str, from: &'a str, to: &'a str, reason: &'a str, link: &'a str });
 mail!(meeting_cancelled, "mail/meeting_cancelled/text.txt", "mail/meeting_cancelled/html.html", { name: &'a str, other: &'a str, when: &'a str, status: &'a str, reason: &'a str, link: &'a str });
-mail!(prep_reminder, "mail/prep_reminder/text.txt", "mail/prep_reminder/html.html", { name: &'a str, other: &'a str, when: &'a str, topics: Vec<String>, actions: Vec<String>, link: &'a str });
+mail!(prep_reminder, "mail/prep_reminder/text.txt", "mail/prep_reminder/html.html", { name: &'a str, other: &'a str, when: &'a str, topics: Vec<String>, actions: Vec<String>, link: &'a str, pulse_link: Option<String> });
 mail!(overdue_actions, "mail/overdue_actions/text.txt", "mail/overdue_actions/html.html", { name: &'a str, items: Vec<String>, link: &'a str });
 mail!(topic_nudge, "mail/topic_nudge/text.txt", "mail/topic_nudge/html.html", { name: &'a str, other: &'a str, when: &'a str, link: &'a str });
 mail!(gap_alert, "mail/gap_alert/text.txt", "mail/gap_alert/html.html", { name: &'a str, other: &'a str, since: &'a str, next: &'a str, link: &'a str });
@@ -85,8 +85,18 @@ mod tests {
                 topics: topics.clone(),
                 actions: vec![],
                 link: "http://x/m",
+                pulse_link: None,
             },
-            &prep_reminder::Html { subject, name: "Ada", other: "Bob", when: "tomorrow", topics, actions: vec![], link: "http://x/m" },
+            &prep_reminder::Html {
+                subject,
+                name: "Ada",
+                other: "Bob",
+                when: "tomorrow",
+                topics,
+                actions: vec![],
+                link: "http://x/m",
+                pulse_link: None,
+            },
         )
         .unwrap();
         assert!(r.text.contains("- <script>alert(1)</script> & more"));

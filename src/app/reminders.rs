@@ -468,8 +468,17 @@ impl App {
             .collect();
         let when = meeting.starts_at.with_timezone(&to_tz(who)).format("%A %-d %B at %H:%M").to_string();
         let link = format!("{}/meetings/{}/prep", self.public_base(), meeting.id);
+        // The teammate is asked for the pulse while it is open and not yet answered.
+        let asked = Self::pair_may(who, series, crate::domain::policy::Action::Write, crate::app::pulse::pulse_resource(series)).yes()
+            && crate::app::pulse::asks_for_pulse(meeting, self.clock.now());
+        let pulse_link = if asked && crate::store::pulse::of_meeting(&self.db, meeting.id).await?.is_none() {
+            Some(format!("{}/meetings/{}#pulse", self.public_base(), meeting.id))
+        } else {
+            None
+        };
         let subject = format!("Your 1:1 with {}: {}", other.name, when);
-        Ok(mail::prep_reminder::Mail { name: &who.name, other: &other.name, when: &when, topics, actions, link: &link }.render(&subject)?)
+        Ok(mail::prep_reminder::Mail { name: &who.name, other: &other.name, when: &when, topics, actions, link: &link, pulse_link }
+            .render(&subject)?)
     }
 
     /// Queues one reminder in a transaction of its own; true when it is new (nothing was

@@ -257,6 +257,12 @@ async fn prep_reminders_are_queued_once_when_due_and_never_in_quiet_hours(t: Tes
     let tom = t.app.inbox(&p.tom).await.unwrap();
     let prep = tom.iter().find(|m| m.subject.starts_with("Your 1:1 with Mia Manager")).expect("Tom's prep reminder");
     assert!(prep.body_text.contains("Mia Manager has not added topics yet."), "{}", prep.body_text);
+    // Tom is asked for the pulse of that 1:1 (he has not answered it), with a link to it; Mia is not.
+    let pulse_link = format!("/meetings/{}#pulse", first.id);
+    assert!(prep.body_text.contains("How are you doing? A few quick questions before you meet: "), "{}", prep.body_text);
+    assert!(prep.body_text.contains(&pulse_link) && prep.body_html.contains(&pulse_link), "{}", prep.body_text);
+    let mias = mia.iter().find(|m| m.subject.starts_with("Your 1:1 with Tom Teammate")).unwrap();
+    assert!(!mias.body_text.contains("#pulse"), "{}", mias.body_text);
     t.clock.advance(Duration::hours(3));
     t.app.run_scheduler().await.unwrap();
     assert_eq!(queued(&t, "prep:").await, 2);
