@@ -19,6 +19,7 @@ pub mod messages;
 pub mod metrics;
 pub mod operator;
 pub mod people;
+pub mod practice;
 pub mod print;
 pub mod program;
 pub mod pulse;

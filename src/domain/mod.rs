@@ -18,6 +18,7 @@ pub mod messages;
 pub mod people_csv;
 pub mod person;
 pub mod policy;
+pub mod practice;
 pub mod program;
 pub mod pulse;
 pub mod reporting;

@@ -145,6 +145,9 @@ pub enum Resource {
     GrowthRecord { shared_with_skip_level: bool },
     /// Aggregate figures about the practice of 1:1s (never content).
     PracticeFigures,
+    /// A manager's own follow-through ("my practice"): theirs alone, not their manager's, not
+    /// an admin's.
+    OwnPractice,
     /// Starting a series of 1:1s with someone: regular ones with a direct report, skip-level
     /// ones with someone further down one's organisation.
     Series { skip_level: bool },
@@ -224,6 +227,7 @@ impl Resource {
             Resource::SharedMeetingContent,
             Resource::AboutPage,
             Resource::PracticeFigures,
+            Resource::OwnPractice,
             Resource::Framework,
             Resource::PersonLevel,
             Resource::GrowthShare,
@@ -388,6 +392,7 @@ pub fn decide(role: Role, action: Action, resource: Resource) -> Decision {
             Read => matches!(r, Themselves | Manager) || actor_was_manager || role.is_admin,
             Write => false,
         },
+        OwnPractice => action == Read && r == Themselves,
         Pulse { regular_series } => match action {
             Read => regular_series && matches!(r, Themselves | Manager),
             Write => regular_series && r == Themselves,
@@ -425,7 +430,7 @@ fn new_manager_allows(role: Role, action: Action, resource: Resource) -> bool {
         ReportingChanges { .. } => action == Read,
         // The pulses of the pair before them were given to the previous manager; their own
         // pair's are theirs through its 1:1s.
-        Pulse { .. } => false,
+        Pulse { .. } | OwnPractice => false,
         // Records the previous manager wrote about the person: never. Their own: yes.
         SetbackRecord { actor_is_author } => actor_is_author,
         Feedback { actor_is_giver, actor_is_recipient, shared } => match action {

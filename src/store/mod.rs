@@ -16,6 +16,7 @@ pub mod kickoff;
 pub mod meetings;
 pub mod messages;
 pub mod people;
+pub mod practice;
 pub mod program;
 pub mod pulse;
 pub mod reporting;

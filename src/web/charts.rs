@@ -162,6 +162,56 @@ impl PulseLine {
     }
 }
 
+/// Shares side by side: a labelled horizontal bar each (0 to 100 %), marked where it is under
+/// a mark. The same numbers are in a table on the page.
+#[derive(Template)]
+#[template(path = "charts/bars.svg", escape = "html")]
+pub struct ShareBars {
+    width: usize,
+    height: usize,
+    left: usize,
+    full: usize,
+    bars: Vec<ShareBar>,
+}
+
+struct ShareBar {
+    label: String,
+    y: usize,
+    text_y: usize,
+    width: usize,
+    value: String,
+    value_x: usize,
+    low: bool,
+}
+
+impl ShareBars {
+    const LEFT: usize = 120;
+    const FULL: usize = 200;
+
+    /// `rows`: a label (cut to 18 characters) and a share from 0 to 1, or none (no bar, "—");
+    /// bars under `mark` are marked.
+    pub fn new(rows: &[(String, Option<f64>)], mark: f64) -> Self {
+        let bars = rows
+            .iter()
+            .enumerate()
+            .map(|(i, (label, share))| {
+                let short: String =
+                    if label.chars().count() > 18 { label.chars().take(17).chain(['…']).collect() } else { label.clone() };
+                ShareBar {
+                    label: short,
+                    y: i * 22 + 4,
+                    text_y: i * 22 + 14,
+                    width: share.map(|s| (s.clamp(0.0, 1.0) * Self::FULL as f64).round() as usize).unwrap_or(0),
+                    value: share.map(|s| format!("{:.0} %", s * 100.0)).unwrap_or_else(|| "—".into()),
+                    value_x: Self::LEFT + Self::FULL + 8,
+                    low: share.is_some_and(|s| s < mark),
+                }
+            })
+            .collect::<Vec<_>>();
+        ShareBars { width: Self::LEFT + Self::FULL + 48, height: rows.len() * 22 + 4, left: Self::LEFT, full: Self::FULL, bars }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,6 +236,15 @@ mod tests {
         assert!(svg.contains("<circle cx=\"41.0\" cy=\"31.0\" r=\"3.5\" class=\"low\"><title>c</title>"), "{svg}");
         assert!(svg.contains("points=\"5.0,5.0 41.0,31.0\""), "{svg}");
         assert!(!PulseLine::new(&[("a".into(), Some(3))]).render().unwrap().contains("polyline"));
+    }
+
+    #[test]
+    fn share_bars_are_as_long_as_their_share_and_marked_under_the_mark() {
+        let svg = ShareBars::new(&[("Ann".into(), Some(0.5)), ("Bo".into(), None), ("Cy".into(), Some(1.0))], 0.85).render().unwrap();
+        assert!(svg.contains("width=\"100\" height=\"12\" rx=\"3\" class=\"bar-fill low\""), "{svg}");
+        assert!(svg.contains("width=\"200\" height=\"12\" rx=\"3\" class=\"bar-fill\""), "{svg}");
+        assert_eq!(svg.matches("bar-fill").count(), 2, "no bar where there is nothing to measure");
+        assert!(svg.contains(">—</text>"));
     }
 
     #[test]

@@ -74,6 +74,8 @@ pub fn router(app: App) -> Router {
         .route("/meetings/{id}/move", post(pages::meetings::move_meeting))
         .route("/meetings/{id}/rating", post(pages::meetings::rate_meeting))
         .route("/meetings/{id}/pulse", post(pages::pulse::answer_pulse))
+        .route("/practice", get(pages::practice::practice_page))
+        .route("/practice.csv", get(pages::practice::practice_csv))
         .route("/points/{id}", post(pages::meetings::update_point))
         .route("/points/{id}/move", post(pages::meetings::move_point))
         .route("/points/{id}/delete", post(pages::meetings::delete_point))

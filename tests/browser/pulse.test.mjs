@@ -3,7 +3,8 @@
 // question with the rest kept), and the home stops asking; the manager sees the answers on the
 // meeting page and in prep, with the suggestion the low energy causes (this organisation asks
 // to hear of one low answer: `pulse_low_times = 1`) and the trend with its table. Every page is
-// checked with axe (WCAG 2 A + AA), at 1280 px and on a phone.
+// checked with axe (WCAG 2 A + AA), at 1280 px and on a phone. Then the manager opens her own
+// practice, switches to four weeks and downloads its CSV.
 //
 // Run: RAPPORT_BIN=target/debug/rapport node --test tests/browser/pulse.test.mjs
 import assert from 'node:assert/strict';
@@ -91,6 +92,24 @@ describe('the pulse in a browser', { timeout: 300_000 }, () => {
     await checkA11y(page, 'prep with the pulse');
     await screenshot(page, 'pulse-prep');
     await onPhone(manager, 'pulse-prep');
+  });
+
+  step('the manager opens her own practice: figures with what to try next, a chart and its table, a CSV', async () => {
+    const page = manager.page;
+    await goto(page, '/meetings');
+    await clickAndNavigate(page, page.getByRole('link', { name: 'Your practice' }));
+    assert.equal(new URL(page.url()).pathname, '/practice');
+    assert.match(await page.locator('.privacy').innerText(), /Only you see this page/);
+    assert.equal(await page.locator('.figure').count(), 7, 'seven figures');
+    assert.equal(await page.getByRole('row', { name: /Jonas Weber/ }).count(), 1, 'a row for the teammate');
+    await clickAndNavigate(page, page.getByRole('link', { name: '4 weeks' }));
+    assert.equal(new URL(page.url()).search, '?weeks=4');
+    const csv = await page.request.get(`${server.baseUrl}/practice.csv?weeks=4`);
+    assert.equal(csv.status(), 200);
+    assert.match(await csv.text(), /^person,weeks,/);
+    await checkA11y(page, 'your practice');
+    await screenshot(page, 'practice');
+    await onPhone(manager, 'practice');
   });
 
   everyPagePassesAxe(h, 'every page of the pulse journey passes axe');

@@ -207,6 +207,7 @@ fn pages(w: &World, next: Uuid) -> Vec<(&'static str, Who, String, usize)> {
         ("review", Who::M, format!("/people/{tm}/reviews/{p}"), 21),
         ("packet", Who::M, format!("/people/{tm}/reviews/{p}/packet.html"), 21),
         ("program", Who::M, format!("/series/{s}/program"), 12),
+        ("practice", Who::M, "/practice?weeks=52".into(), 7),
         ("messages", Who::M, "/messages".into(), 1),
         ("settings", Who::M, "/settings".into(), 2),
         ("api meeting", Who::M, format!("/api/v1/meetings/{next}"), 3),

@@ -29,6 +29,7 @@ mod messaging;
 mod metrics;
 mod odd_hours;
 mod people;
+mod practice;
 mod privacy;
 mod program;
 mod pulse;

@@ -25,6 +25,9 @@ fn expected() -> Vec<(Resource, Action, [bool; 4], [bool; 4])> {
         (AboutPage, Write, [F, T, F, F], [F, T, F, F]),
         (PracticeFigures, Read, [F, T, T, F], [T, T, T, T]),
         (PracticeFigures, Write, [F, F, F, F], [F, F, F, F]),
+        // One's own practice: oneself only, whoever else asks.
+        (OwnPractice, Read, [T, F, F, F], [T, F, F, F]),
+        (OwnPractice, Write, [F, F, F, F], [F, F, F, F]),
         (PrivateNote { actor_is_author: true }, Read, [T, T, F, F], [T, T, F, F]),
         (PrivateNote { actor_is_author: true }, Write, [T, T, F, F], [T, T, F, F]),
         (PrivateNote { actor_is_author: false }, Read, [F, F, F, F], [F, F, F, F]),
@@ -178,6 +181,8 @@ fn expected_for_new_managers() -> Vec<(Resource, Action, [bool; 2], [bool; 2])> 
         (AboutPage, Write, [T, T], [T, T]),
         (PracticeFigures, Read, [T, T], [T, T]),
         (PracticeFigures, Write, [F, F], [F, F]),
+        (OwnPractice, Read, [F, F], [F, F]),
+        (OwnPractice, Write, [F, F], [F, F]),
         (PrivateNote { actor_is_author: true }, Read, [T, T], [T, T]),
         (PrivateNote { actor_is_author: true }, Write, [T, T], [T, T]),
         (PrivateNote { actor_is_author: false }, Read, [F, F], [F, F]),

@@ -15,6 +15,7 @@ mod kickoff;
 mod meetings;
 mod messages;
 mod people;
+mod practice;
 mod program;
 mod pulse;
 mod reviews;
@@ -146,6 +147,7 @@ fn routes(import_limit: usize) -> OpenApiRouter<App> {
         .routes(routes!(pulse::questions))
         .routes(routes!(pulse::get_pulse, pulse::answer_pulse))
         .routes(routes!(pulse::series_pulses))
+        .routes(routes!(practice::my_practice))
 }
 
 // ---- request bodies: JSON only, with errors that say where ----
@@ -337,6 +339,7 @@ pub async fn json_errors(req: Request, next: axum::middleware::Next) -> Response
         (name = "program", description = "The first ten 1:1s of a pair, and each person's \"how to work with me\" page"),
         (name = "about", description = "A manager's about page on a direct report, and blameless setback records"),
         (name = "kickoff", description = "The note before the first 1:1 (draft, send, skip) with its warnings, and your focus hours"),
+        (name = "practice", description = "Your own practice as a manager: 1:1s kept, topics they raised, promises kept, purposes covered; yours alone"),
         (name = "pulse", description = "The teammate's quick answers before a 1:1 (energy, workload, how things are going), read by the pair only"),
     )
 )]

@@ -13,6 +13,7 @@ pub mod kickoff;
 pub mod meetings;
 pub mod messages;
 pub mod people;
+pub mod practice;
 pub mod program;
 pub mod pulse;
 pub mod reviews;

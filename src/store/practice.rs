@@ -1,0 +1,94 @@
+//! What "my practice" counts, for one manager's regular 1:1s: one statement a kind of fact,
+//! each reached through the manager's series (`series_manager_idx`) and bounded by the window.
+
+use super::{Db, Result, on_db};
+use crate::domain::PersonId;
+use crate::domain::guidance::purposes_from_string;
+use crate::domain::meeting::MeetingStatus;
+use crate::domain::practice::{ActionFact, MeetingFact, PairFact, TopicFact};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use uuid::Uuid;
+
+const LED: &str = "s.manager_id = $1 AND s.kind = 'regular'";
+
+/// The manager's regular series that are not ended, by the teammate's name.
+pub async fn pairs(db: &Db, manager: PersonId) -> Result<Vec<PairFact>> {
+    let q = format!(
+        "SELECT s.id, s.teammate_id, p.name, s.created_at FROM series s JOIN person p ON p.id = s.teammate_id \
+         WHERE {LED} AND s.status <> 'ended' ORDER BY p.name, s.id"
+    );
+    let rows: Vec<(Uuid, Uuid, String, DateTime<Utc>)> =
+        on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(manager.0).fetch_all(p).await)?;
+    Ok(rows.into_iter().map(|(series, teammate, name, started)| PairFact { series, teammate: PersonId(teammate), name, started }).collect())
+}
+
+/// The 1:1s of those series that began from `from` until `to`.
+pub async fn meetings(db: &Db, manager: PersonId, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<MeetingFact>> {
+    let q = format!(
+        "SELECT m.series_id, m.starts_at, m.duration_minutes, m.status, m.moved_from_at IS NOT NULL AS moved, m.rating \
+         FROM series s JOIN meeting m ON m.series_id = s.id WHERE {LED} AND m.starts_at >= $2 AND m.starts_at < $3"
+    );
+    type Row = (Uuid, DateTime<Utc>, i64, String, bool, Option<i64>);
+    let rows: Vec<Row> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(manager.0).bind(from).bind(to).fetch_all(p).await)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(series, starts_at, minutes, status, moved, rating)| {
+            Some(MeetingFact {
+                series,
+                starts_at,
+                ends_at: starts_at + Duration::minutes(minutes),
+                status: MeetingStatus::parse(&status)?,
+                moved,
+                rating,
+            })
+        })
+        .collect())
+}
+
+/// The topics first added to those 1:1s from `from` until `to` (not their carried-over copies).
+pub async fn topics(db: &Db, manager: PersonId, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<TopicFact>> {
+    let q = format!(
+        "SELECT m.series_id, m.starts_at, t.author_id = s.teammate_id AS by_teammate \
+         FROM series s JOIN meeting m ON m.series_id = s.id JOIN talking_point t ON t.meeting_id = m.id \
+         WHERE {LED} AND m.starts_at >= $2 AND m.starts_at < $3 AND t.origin_id = t.id"
+    );
+    let rows: Vec<(Uuid, DateTime<Utc>, bool)> =
+        on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(manager.0).bind(from).bind(to).fetch_all(p).await)?;
+    Ok(rows.into_iter().map(|(series, at, by_teammate)| TopicFact { series, at, by_teammate }).collect())
+}
+
+/// The action items of those series due from `from` until before `to`.
+pub async fn actions(db: &Db, manager: PersonId, from: NaiveDate, to: NaiveDate) -> Result<Vec<ActionFact>> {
+    let q = format!(
+        "SELECT a.series_id, a.due_date, a.done_at, a.kind, a.owner_id = s.manager_id AS mine \
+         FROM series s JOIN action_item a ON a.series_id = s.id WHERE {LED} AND a.due_date >= $2 AND a.due_date < $3"
+    );
+    type Row = (Uuid, NaiveDate, Option<DateTime<Utc>>, String, bool);
+    let rows: Vec<Row> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(manager.0).bind(from).bind(to).fetch_all(p).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(series, due, done_at, kind, mine)| ActionFact {
+            series,
+            due,
+            done_on: done_at.map(|d| d.date_naive()),
+            help: kind == "help",
+            mine,
+        })
+        .collect())
+}
+
+/// When each question, prompt or template used in those series touched which purposes.
+pub async fn purposes(db: &Db, manager: PersonId) -> Result<Vec<(Uuid, DateTime<Utc>, Vec<crate::domain::guidance::Purpose>)>> {
+    let q = format!("SELECT g.series_id, g.used_at, g.purposes FROM series s JOIN guidance_use g ON g.series_id = s.id WHERE {LED}");
+    let rows: Vec<(Uuid, DateTime<Utc>, String)> =
+        on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(manager.0).fetch_all(p).await)?;
+    Ok(rows.into_iter().map(|(s, at, p)| (s, at, purposes_from_string(&p))).collect())
+}
+
+/// The last time feedback was shared between the manager and each person, either way.
+pub async fn feedback(db: &Db, manager: PersonId) -> Result<Vec<(PersonId, DateTime<Utc>)>> {
+    const Q: &str = "SELECT receiver_id, MAX(shared_at) FROM feedback WHERE giver_id = $1 AND shared_at IS NOT NULL GROUP BY receiver_id \
+                     UNION ALL SELECT giver_id, MAX(shared_at) FROM feedback WHERE receiver_id = $1 AND shared_at IS NOT NULL GROUP BY giver_id";
+    let rows: Vec<(Uuid, Option<DateTime<Utc>>)> = on_db!(db, p => sqlx::query_as(Q).bind(manager.0).fetch_all(p).await)?;
+    Ok(rows.into_iter().filter_map(|(who, at)| Some((PersonId(who), at?))).collect())
+}
