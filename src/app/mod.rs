@@ -12,6 +12,7 @@ pub mod frameworks;
 pub mod growth;
 pub mod guidance;
 pub mod handoff;
+pub mod insights;
 pub mod kickoff;
 pub mod mail;
 pub mod meetings;

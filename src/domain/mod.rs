@@ -11,6 +11,7 @@ pub mod framework;
 pub mod growth;
 pub mod guidance;
 pub mod ical;
+pub mod insights;
 pub mod kickoff;
 pub mod meeting;
 pub mod merge;

@@ -148,6 +148,9 @@ pub enum Resource {
     /// A manager's own follow-through ("my practice"): theirs alone, not their manager's, not
     /// an admin's.
     OwnPractice,
+    /// The leader's view of one's own organisation: aggregates of the teams below one (an
+    /// admin's: of everyone), none drawn from fewer than five people (`domain::insights`).
+    OrgFigures,
     /// Starting a series of 1:1s with someone: regular ones with a direct report, skip-level
     /// ones with someone further down one's organisation.
     Series { skip_level: bool },
@@ -228,6 +231,7 @@ impl Resource {
             Resource::AboutPage,
             Resource::PracticeFigures,
             Resource::OwnPractice,
+            Resource::OrgFigures,
             Resource::Framework,
             Resource::PersonLevel,
             Resource::GrowthShare,
@@ -392,7 +396,7 @@ pub fn decide(role: Role, action: Action, resource: Resource) -> Decision {
             Read => matches!(r, Themselves | Manager) || actor_was_manager || role.is_admin,
             Write => false,
         },
-        OwnPractice => action == Read && r == Themselves,
+        OwnPractice | OrgFigures => action == Read && r == Themselves,
         Pulse { regular_series } => match action {
             Read => regular_series && matches!(r, Themselves | Manager),
             Write => regular_series && r == Themselves,
@@ -430,7 +434,7 @@ fn new_manager_allows(role: Role, action: Action, resource: Resource) -> bool {
         ReportingChanges { .. } => action == Read,
         // The pulses of the pair before them were given to the previous manager; their own
         // pair's are theirs through its 1:1s.
-        Pulse { .. } | OwnPractice => false,
+        Pulse { .. } | OwnPractice | OrgFigures => false,
         // Records the previous manager wrote about the person: never. Their own: yes.
         SetbackRecord { actor_is_author } => actor_is_author,
         Feedback { actor_is_giver, actor_is_recipient, shared } => match action {

@@ -11,6 +11,7 @@ pub mod bulk;
 pub mod growth;
 pub mod guidance;
 pub mod home;
+pub mod insights;
 pub mod jobs;
 pub mod kickoff;
 pub mod meetings;

@@ -76,6 +76,8 @@ pub fn router(app: App) -> Router {
         .route("/meetings/{id}/pulse", post(pages::pulse::answer_pulse))
         .route("/practice", get(pages::practice::practice_page))
         .route("/practice.csv", get(pages::practice::practice_csv))
+        .route("/insights", get(pages::insights::insights_page))
+        .route("/insights.csv", get(pages::insights::insights_csv))
         .route("/points/{id}", post(pages::meetings::update_point))
         .route("/points/{id}/move", post(pages::meetings::move_point))
         .route("/points/{id}/delete", post(pages::meetings::delete_point))

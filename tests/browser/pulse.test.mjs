@@ -112,5 +112,20 @@ describe('the pulse in a browser', { timeout: 300_000 }, () => {
     await onPhone(manager, 'practice');
   });
 
+  step('the manager opens the view of her organisation: nothing drawn from fewer than five people', async () => {
+    const page = manager.page;
+    await goto(page, '/meetings');
+    await clickAndNavigate(page, page.getByRole('link', { name: 'Your organisation' }));
+    assert.equal(new URL(page.url()).pathname, '/insights');
+    assert.match(await page.locator('.privacy').innerText(), /fewer than five people is not shown/);
+    // Her 1:1s begin tomorrow: no whole week of them yet.
+    assert.match(await page.locator('#teams-h + .empty-note').innerText(), /No 1:1s took place/);
+    const csv = await page.request.get(`${server.baseUrl}/insights.csv?weeks=12`);
+    assert.equal(csv.status(), 200);
+    assert.match(await csv.text(), /^team,weeks,people,/);
+    await checkA11y(page, 'your organisation');
+    await onPhone(manager, 'insights');
+  });
+
   everyPagePassesAxe(h, 'every page of the pulse journey passes axe');
 });

@@ -22,6 +22,7 @@ mod growth;
 mod guidance;
 mod handoff;
 mod home;
+mod insights;
 mod kickoff;
 mod meeting_pages;
 mod meetings;

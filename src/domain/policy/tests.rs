@@ -28,6 +28,10 @@ fn expected() -> Vec<(Resource, Action, [bool; 4], [bool; 4])> {
         // One's own practice: oneself only, whoever else asks.
         (OwnPractice, Read, [T, F, F, F], [T, F, F, F]),
         (OwnPractice, Write, [F, F, F, F], [F, F, F, F]),
+        // The view of one's own organisation: asked by oneself (what it covers is one's own
+        // part of the organisation, or all of it for an admin).
+        (OrgFigures, Read, [T, F, F, F], [T, F, F, F]),
+        (OrgFigures, Write, [F, F, F, F], [F, F, F, F]),
         (PrivateNote { actor_is_author: true }, Read, [T, T, F, F], [T, T, F, F]),
         (PrivateNote { actor_is_author: true }, Write, [T, T, F, F], [T, T, F, F]),
         (PrivateNote { actor_is_author: false }, Read, [F, F, F, F], [F, F, F, F]),
@@ -183,6 +187,8 @@ fn expected_for_new_managers() -> Vec<(Resource, Action, [bool; 2], [bool; 2])> 
         (PracticeFigures, Write, [F, F], [F, F]),
         (OwnPractice, Read, [F, F], [F, F]),
         (OwnPractice, Write, [F, F], [F, F]),
+        (OrgFigures, Read, [F, F], [F, F]),
+        (OrgFigures, Write, [F, F], [F, F]),
         (PrivateNote { actor_is_author: true }, Read, [T, T], [T, T]),
         (PrivateNote { actor_is_author: true }, Write, [T, T], [T, T]),
         (PrivateNote { actor_is_author: false }, Read, [F, F], [F, F]),

@@ -11,6 +11,7 @@ mod about;
 mod growth;
 mod guidance;
 mod handoff;
+mod insights;
 mod kickoff;
 mod meetings;
 mod messages;
@@ -148,6 +149,7 @@ fn routes(import_limit: usize) -> OpenApiRouter<App> {
         .routes(routes!(pulse::get_pulse, pulse::answer_pulse))
         .routes(routes!(pulse::series_pulses))
         .routes(routes!(practice::my_practice))
+        .routes(routes!(insights::leader_view))
 }
 
 // ---- request bodies: JSON only, with errors that say where ----
@@ -339,7 +341,7 @@ pub async fn json_errors(req: Request, next: axum::middleware::Next) -> Response
         (name = "program", description = "The first ten 1:1s of a pair, and each person's \"how to work with me\" page"),
         (name = "about", description = "A manager's about page on a direct report, and blameless setback records"),
         (name = "kickoff", description = "The note before the first 1:1 (draft, send, skip) with its warnings, and your focus hours"),
-        (name = "practice", description = "Your own practice as a manager: 1:1s kept, topics they raised, promises kept, purposes covered; yours alone"),
+        (name = "practice", description = "Your own practice as a manager (yours alone), and the practice across the teams of your organisation (never drawn from fewer than five people)"),
         (name = "pulse", description = "The teammate's quick answers before a 1:1 (energy, workload, how things are going), read by the pair only"),
     )
 )]

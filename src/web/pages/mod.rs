@@ -9,6 +9,7 @@ pub mod focus;
 pub mod growth;
 pub mod guidance;
 pub mod handoff;
+pub mod insights;
 pub mod kickoff;
 pub mod meetings;
 pub mod messages;

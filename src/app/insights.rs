@@ -1,0 +1,78 @@
+//! The leader's view: the practice across the teams of one's organisation, never one person.
+
+use crate::app::{App, AppResult};
+use crate::domain::insights::{Figure, LeaderView, Measure, TeamFacts, leader_view};
+use crate::domain::policy::{Action, Resource};
+use crate::domain::practice::WINDOWS;
+use crate::domain::{Invalid, Person, PersonId};
+use crate::store::insights as store;
+use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// The start of the week `now` is in (Monday 00:00 UTC): the view counts whole weeks only, so
+/// its figures move once a week, by what many people did, not with each answer as it comes.
+pub fn week_start(now: DateTime<Utc>) -> DateTime<Utc> {
+    let day = now.date_naive() - Duration::days(now.weekday().num_days_from_monday() as i64);
+    day.and_time(NaiveTime::MIN).and_utc()
+}
+
+fn team(teams: &mut BTreeMap<Uuid, TeamFacts>, manager: Uuid) -> &mut TeamFacts {
+    teams.entry(manager).or_insert_with(|| TeamFacts::new(PersonId(manager), String::new()))
+}
+
+impl App {
+    /// The practice across the teams of the actor's organisation (an admin's: everyone's) over
+    /// the last `weeks` whole weeks, team by team, with nothing drawn from fewer than five people.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn leader_view(&self, actor: &Person, weeks: u32) -> AppResult<LeaderView> {
+        self.require(actor, actor, Action::Read, Resource::OrgFigures).await?;
+        if !WINDOWS.contains(&weeks) {
+            return Err(Invalid::one("weeks", "Choose 4, 12 or 52 weeks.").into());
+        }
+        let root = if actor.is_admin { None } else { Some(actor.id) };
+        let to = week_start(self.clock.now());
+        let from = to - Duration::weeks(weeks as i64);
+        let before = from - Duration::weeks(weeks as i64);
+        let mut teams: BTreeMap<Uuid, TeamFacts> = BTreeMap::new();
+        for (m, tm, due, kept, rs, rn, ps, pn) in store::meetings(&self.db, root, before, from, to).await? {
+            let t = team(&mut teams, m);
+            if due > 0 {
+                t.member(tm);
+                t.add(Figure::Cadence, &Measure::of(tm, kept as f64, due as f64));
+            }
+            if rn > 0 {
+                t.add(Figure::Rating, &Measure::of(tm, rs as f64, rn as f64));
+            }
+            if pn > 0 {
+                t.add(Figure::RatingBefore, &Measure::of(tm, ps as f64, pn as f64));
+            }
+        }
+        for (m, tm, by, all) in store::topics(&self.db, root, from, to).await? {
+            let t = team(&mut teams, m);
+            t.member(tm);
+            t.add(Figure::Topics, &Measure::of(tm, by as f64, all as f64));
+        }
+        for (m, owner, due, done) in store::actions(&self.db, root, from.date_naive(), to.date_naive()).await? {
+            team(&mut teams, m).add(Figure::Actions, &Measure::of(owner, done as f64, due as f64));
+        }
+        for (m, tm, s, c, ps, pc) in store::pulses(&self.db, root, before, from, to).await? {
+            let t = team(&mut teams, m);
+            if c > 0 {
+                t.member(tm);
+                t.add(Figure::Pulse, &Measure::of(tm, s as f64, c as f64));
+            }
+            if pc > 0 {
+                t.add(Figure::PulseBefore, &Measure::of(tm, ps as f64, pc as f64));
+            }
+        }
+        if !teams.is_empty() {
+            for (id, name) in store::names(&self.db, teams.keys().copied().collect()).await? {
+                if let Some(t) = teams.get_mut(&id) {
+                    t.name = name;
+                }
+            }
+        }
+        Ok(leader_view(teams.into_values().collect(), weeks))
+    }
+}

@@ -1,0 +1,111 @@
+//! The leader's view on both databases: a director over three teams (five, four and six
+//! people), each rating its 1:1s alike; the team of four is never shown, nor can it be worked
+//! out from the teams shown and the whole; its manager's own view shows nothing; the CSV and
+//! the page say the same.
+
+use crate::on_both;
+use crate::support::{TestApp, at, plain};
+use rapport::domain::Person;
+use serde_json::Value;
+
+on_both!(the_leaders_view_shows_teams_of_five_or_more_and_never_lets_a_smaller_one_be_worked_out);
+
+async fn view(t: &TestApp, who: &Person, weeks: &str) -> (u16, Value) {
+    let token = t.token(who).await;
+    let r = plain().get(t.url(&format!("/api/v1/insights?weeks={weeks}"))).bearer_auth(token).send().await.unwrap();
+    (r.status().as_u16(), r.json().await.unwrap())
+}
+
+fn rating(row: &Value) -> Option<f64> {
+    // The columns are in the order of `figures`; "rating" is the second.
+    row["values"][1].as_f64()
+}
+
+async fn the_leaders_view_shows_teams_of_five_or_more_and_never_lets_a_smaller_one_be_worked_out(t: TestApp) {
+    t.clock.set(at("2026-10-01T08:00:00Z"));
+    let admin = t.admin().await;
+    let dana = t.person(&admin, "Dana Director", Some(admin.id)).await;
+    let mut meetings = vec![];
+    // The 1:1 of 12 October of each of Cy's six.
+    let mut second = vec![];
+    for (manager_name, size, rated) in [("Ann Five", 5, 4), ("Bo Four", 4, 2), ("Cy Six", 6, 5)] {
+        let manager = t.person(&admin, manager_name, Some(dana.id)).await;
+        for i in 0..size {
+            let teammate = t.person(&admin, &format!("{manager_name} Report {i}"), Some(manager.id)).await;
+            // Mondays 10:00 UTC from 5 October: 5, 12, 19 and 26 October are planned already.
+            let series = crate::support::weekly_from(&t, &manager, &teammate, "2026-10-05").await;
+            let planned = crate::support::upcoming(&t, &manager, series).await;
+            if rated == 5 {
+                second.push((teammate.clone(), planned[1].id));
+            }
+            for m in planned {
+                meetings.push((teammate.clone(), m.id, rated));
+            }
+        }
+    }
+    // Cy's six each take on an action due 20 October: five are done the day before, one late.
+    t.clock.set(at("2026-10-12T10:10:00Z"));
+    let mut actions = vec![];
+    for (teammate, id) in &second {
+        let due = chrono::NaiveDate::from_ymd_opt(2026, 10, 20);
+        let a =
+            t.app.add_action(teammate, *id, "Write it down", teammate.id, due, rapport::domain::meeting::ActionKind::Normal).await.unwrap();
+        actions.push((teammate.clone(), a));
+    }
+    for (i, (teammate, a)) in actions.iter().enumerate() {
+        t.clock.set(if i == 0 { at("2026-10-22T09:00:00Z") } else { at("2026-10-19T09:00:00Z") });
+        let done = rapport::app::meetings::ActionPatch { done: Some(true), ..Default::default() };
+        t.app.update_action(teammate, a.id, a.version, done).await.unwrap();
+    }
+    t.clock.set(at("2026-10-30T12:00:00Z"));
+    for (teammate, id, rated) in &meetings {
+        t.app.rate_meeting(teammate, *id, *rated, "").await.unwrap();
+    }
+    // Monday 2 November: the last four whole weeks are 5 October to 1 November.
+    t.clock.set(at("2026-11-02T12:00:00Z"));
+    let (s, v) = view(&t, &dana, "4").await;
+    assert_eq!(s, 200, "{v}");
+    let teams = v["teams"].as_array().unwrap();
+    let labels: Vec<&str> = teams.iter().map(|r| r["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["Ann Five", "Bo Four", "Cy Six"]);
+    // Bo's team of four: nothing, not even its size.
+    assert!(teams[1]["values"].as_array().unwrap().iter().all(Value::is_null), "{}", teams[1]);
+    assert!(teams[1]["people"].is_null());
+    // Ann's five join Bo's four in "other teams" (alone, the four would be the whole less the rest).
+    assert_eq!(rating(&teams[0]), None);
+    assert_eq!(rating(&teams[2]), Some(5.0));
+    assert_eq!(teams[2]["values"][0].as_f64(), Some(1.0), "every 1:1 held");
+    assert_eq!(teams[2]["values"][3].as_f64(), Some(5.0 / 6.0), "five of six actions done by their date");
+    let others = &v["others"];
+    assert_eq!(others["people"].as_u64(), Some(9));
+    let expected_others = (5.0 * 4.0 * 4.0 + 4.0 * 4.0 * 2.0) / 36.0;
+    assert!((rating(others).unwrap() - expected_others).abs() < 1e-9, "{others}");
+    let expected_all = (80.0 + 32.0 + 6.0 * 4.0 * 5.0) / 60.0;
+    assert!((rating(&v["overall"]).unwrap() - expected_all).abs() < 1e-9, "{}", v["overall"]);
+    assert_eq!(v["overall"]["people"].as_u64(), Some(15));
+    assert_eq!(v["hidden_teams"], serde_json::json!(["Ann Five", "Bo Four"]));
+    // The whole less what is shown is "other teams", never fewer than five people.
+    let shown_people: u64 = teams.iter().filter(|r| rating(r).is_some()).map(|r| r["people"].as_u64().unwrap()).sum();
+    assert_eq!(15 - shown_people, 9);
+
+    // Bo's own view of his organisation: his team of four, all hidden.
+    let bo = rapport::store::people::get_by_email(&t.app.db, "bo.four@example.com").await.unwrap().unwrap();
+    let (s, own) = view(&t, &bo, "4").await;
+    assert_eq!(s, 200);
+    assert!(own["overall"]["values"].as_array().unwrap().iter().all(Value::is_null), "{own}");
+    // A teammate has no organisation; an admin sees every team, with the same rules.
+    let report = rapport::store::people::get_by_email(&t.app.db, "cy.six.report.0@example.com").await.unwrap().unwrap();
+    assert_eq!(view(&t, &report, "4").await.1["teams"].as_array().map(Vec::len), Some(0));
+    let (_, all) = view(&t, &admin, "4").await;
+    assert_eq!(all["teams"], v["teams"]);
+    assert_eq!(view(&t, &dana, "5").await.0, 422);
+
+    // The page and the CSV show the same.
+    let (browser, _) = t.signed_in("dana.director@example.com").await;
+    let page = browser.get(t.url("/insights?weeks=4")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Not shown on their own, to keep each person’s answers their own: Ann Five, Bo Four."), "{page}");
+    assert!(page.contains("<th scope=\"row\">Cy Six</th><td>6</td><td>100 %</td><td>5.0</td>"));
+    let csv = browser.get(t.url("/insights.csv?weeks=4")).send().await.unwrap().text().await.unwrap();
+    assert!(csv.lines().any(|l| l.starts_with("Bo Four,4,,,,,,,,")), "{csv}");
+    assert!(csv.lines().any(|l| l.starts_with("Cy Six,4,6,1.000,5.00,")), "{csv}");
+}
