@@ -4,7 +4,8 @@
 //! also reports to Lea), an admin outside the tree and an unrelated person. About forty items
 //! of every kind an aggregate can include, each with its own marker word. For every actor and
 //! every aggregate view (the packet through the API, its page and its files; the search through
-//! the API and its page; the prep view; the inbox; one's feedback and actions), an item's
+//! the API and its page; the prep view; the meeting and series pages with the pulse; the inbox;
+//! one's feedback and actions; the home; one's practice; the view of one's organisation), an item's
 //! marker may appear only if the direct read of that item, through the API, shows it to that
 //! actor.
 
@@ -38,7 +39,7 @@ fn text(marker: &str) -> String {
     format!("{COMMON} {marker}")
 }
 
-async fn first_meeting(t: &TestApp, leader: &Person, teammate: &Person, kind: SeriesKind) -> Uuid {
+async fn first_meeting(t: &TestApp, leader: &Person, teammate: &Person, kind: SeriesKind) -> (Uuid, Uuid) {
     let s = t
         .app
         .create_series(
@@ -55,7 +56,7 @@ async fn first_meeting(t: &TestApp, leader: &Person, teammate: &Person, kind: Se
         )
         .await
         .unwrap();
-    t.app.series_view(leader, s.id, None).await.unwrap().upcoming[0].id
+    (s.id, t.app.series_view(leader, s.id, None).await.unwrap().upcoming[0].id)
 }
 
 async fn no_aggregate_shows_what_the_direct_read_refuses(t: TestApp) {
@@ -89,9 +90,17 @@ async fn no_aggregate_shows_what_the_direct_read_refuses(t: TestApp) {
     // 1:1 content of three pairs: a regular one at each level and a skip-level one.
     let pairs = [(&aiko, &ren, SeriesKind::Regular), (&lea, &aiko, SeriesKind::Regular), (&lea, &ren, SeriesKind::SkipLevel)];
     let mut meetings = vec![];
+    let mut series = vec![];
     for (leader, teammate, kind) in pairs {
-        let mid = first_meeting(&t, leader, teammate, kind).await;
+        let (sid, mid) = first_meeting(&t, leader, teammate, kind).await;
         meetings.push(mid);
+        series.push(sid);
+        // The teammate's pulse before it, with a comment (none in a skip-level series: refused).
+        let m = marker();
+        let answers = [("energy".to_string(), 2), ("workload".to_string(), 3), ("going".to_string(), 4)].into();
+        if app.answer_pulse(teammate, mid, &answers, &text(&m)).await.is_ok() {
+            items.push(Item { marker: m, direct: format!("/api/v1/meetings/{mid}/pulse") });
+        }
         let direct = format!("/api/v1/meetings/{mid}");
         let m = marker();
         app.save_note(leader, mid, false, &text(&m), 0).await.unwrap();
@@ -108,6 +117,8 @@ async fn no_aggregate_shows_what_the_direct_read_refuses(t: TestApp) {
         app.add_action(leader, mid, &text(&m), teammate.id, None, ActionKind::Normal).await.unwrap();
         items.push(Item { marker: m, direct });
     }
+
+    assert_eq!(items.iter().filter(|i| i.direct.ends_with("/pulse")).count(), 2, "a pulse in each regular pair");
 
     // Setback records: by a manager, and by the person themselves.
     for (author, about) in [(&aiko, &ren), (&lea, &aiko), (&rita, &rita)] {
@@ -190,7 +201,15 @@ async fn no_aggregate_shows_what_the_direct_read_refuses(t: TestApp) {
         }
         for mid in &meetings {
             page_paths.push(format!("/meetings/{mid}/prep"));
+            page_paths.push(format!("/meetings/{mid}"));
         }
+        for sid in &series {
+            page_paths.push(format!("/series/{sid}"));
+            api_paths.push(format!("/api/v1/series/{sid}/pulses"));
+        }
+        // The home, one's practice and the view of one's organisation.
+        page_paths.extend(["/meetings".to_string(), "/practice?weeks=52".to_string(), "/insights?weeks=52".to_string()]);
+        api_paths.extend(["/api/v1/practice?weeks=52".to_string(), "/api/v1/insights?weeks=52".to_string()]);
         for path in api_paths {
             let body = c.get(t.url(&path)).bearer_auth(&token).send().await.unwrap().text().await.unwrap();
             views.push((format!("API {path}"), body));
