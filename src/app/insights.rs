@@ -66,6 +66,27 @@ impl App {
                 t.add(Figure::PulseBefore, &Measure::of(tm, ps as f64, pc as f64));
             }
         }
+        // Of the pairs with a 1:1 due in the window: the purposes each touched, and its first steps.
+        let due: std::collections::BTreeSet<(Uuid, Uuid)> =
+            teams.iter().flat_map(|(m, t)| t.people.iter().map(move |p| (*m, *p))).collect();
+        let mut touched: BTreeMap<(Uuid, Uuid), std::collections::BTreeSet<crate::domain::guidance::Purpose>> =
+            due.iter().map(|pair| (*pair, Default::default())).collect();
+        for (m, tm, purposes) in store::purposes(&self.db, root, from, to).await? {
+            if let Some(set) = touched.get_mut(&(m, tm)) {
+                set.extend(crate::domain::guidance::purposes_from_string(&purposes));
+            }
+        }
+        for ((m, tm), set) in touched {
+            let share = set.len() as f64 / crate::domain::guidance::Purpose::ALL.len() as f64;
+            team(&mut teams, m).add(Figure::Purposes, &Measure::of(tm, share, 1.0));
+        }
+        for (m, tm, kicked_off, program) in store::first_steps(&self.db, root).await? {
+            if due.contains(&(m, tm)) {
+                let t = team(&mut teams, m);
+                t.add(Figure::Kickoffs, &Measure::of(tm, f64::from(u8::from(kicked_off)), 1.0));
+                t.add(Figure::Programs, &Measure::of(tm, f64::from(u8::from(program)), 1.0));
+            }
+        }
         if !teams.is_empty() {
             for (id, name) in store::names(&self.db, teams.keys().copied().collect()).await? {
                 if let Some(t) = teams.get_mut(&id) {

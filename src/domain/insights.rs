@@ -18,8 +18,18 @@ use uuid::Uuid;
 pub const MIN_PEOPLE: usize = 5;
 
 /// The figures of the view, in the order of its columns.
-pub const FIGURES: [Figure; 7] =
-    [Figure::Cadence, Figure::Rating, Figure::RatingBefore, Figure::Actions, Figure::Pulse, Figure::PulseBefore, Figure::Topics];
+pub const FIGURES: [Figure; 10] = [
+    Figure::Cadence,
+    Figure::Rating,
+    Figure::RatingBefore,
+    Figure::Actions,
+    Figure::Pulse,
+    Figure::PulseBefore,
+    Figure::Topics,
+    Figure::Purposes,
+    Figure::Kickoffs,
+    Figure::Programs,
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -36,6 +46,12 @@ pub enum Figure {
     PulseBefore,
     /// Topics raised by the teammates, of all topics: a share.
     Topics,
+    /// The share of the ten purposes of a 1:1 each pair touched in the window, on average.
+    Purposes,
+    /// Pairs whose kickoff note was sent (or given in person), and pairs running or done with
+    /// the first ten 1:1s, of the pairs with a 1:1 due: shares.
+    Kickoffs,
+    Programs,
 }
 
 impl Figure {
@@ -48,10 +64,13 @@ impl Figure {
             Figure::Pulse => "Pulse (of 5)",
             Figure::PulseBefore => "Pulse, window before",
             Figure::Topics => "Topics raised by teammates",
+            Figure::Purposes => "Purposes covered, per pair",
+            Figure::Kickoffs => "Kickoffs done",
+            Figure::Programs => "First ten 1:1s started",
         }
     }
     pub fn is_share(self) -> bool {
-        matches!(self, Figure::Cadence | Figure::Actions | Figure::Topics)
+        matches!(self, Figure::Cadence | Figure::Actions | Figure::Topics | Figure::Purposes | Figure::Kickoffs | Figure::Programs)
     }
     fn index(self) -> usize {
         FIGURES.iter().position(|f| *f == self).expect("every figure is listed")
@@ -89,7 +108,7 @@ pub struct TeamFacts {
     pub name: String,
     /// Everyone in the team's 1:1s (its size).
     pub people: BTreeSet<Uuid>,
-    pub measures: [Measure; 7],
+    pub measures: [Measure; 10],
 }
 
 impl TeamFacts {
@@ -190,7 +209,7 @@ pub fn leader_view(mut teams: Vec<TeamFacts>, weeks: u32) -> LeaderView {
 }
 
 #[derive(Default)]
-struct Measures([Measure; 7]);
+struct Measures([Measure; 10]);
 
 /// The view as CSV, one row a team, then "other teams" and everyone; a figure not shown is an
 /// empty cell. Every cell is made safe for spreadsheets.

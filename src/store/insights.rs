@@ -107,6 +107,28 @@ pub async fn pulses(
     Ok(on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(root_id(root)).bind(before).bind(from).bind(to).fetch_all(p).await)?)
 }
 
+/// Each pair's purposes touched in the window, as stored (one row a distinct list): (manager,
+/// teammate, purposes).
+pub async fn purposes(db: &Db, root: Option<PersonId>, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<(Uuid, Uuid, String)>> {
+    let q = format!(
+        "{} SELECT s.manager_id, s.teammate_id, g.purposes          FROM org JOIN series s ON s.teammate_id = org.id AND s.kind = 'regular'          JOIN guidance_use g ON g.series_id = s.id AND g.used_at >= $2 AND g.used_at < $3          GROUP BY s.manager_id, s.teammate_id, g.purposes",
+        org(root)
+    );
+    Ok(on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(root_id(root)).bind(from).bind(to).fetch_all(p).await)?)
+}
+
+/// Each pair's first steps: (manager, teammate, kickoff sent or given in person, first ten 1:1s
+/// started), for the series not ended.
+pub async fn first_steps(db: &Db, root: Option<PersonId>) -> Result<Vec<(Uuid, Uuid, bool, bool)>> {
+    let q = format!(
+        "{} SELECT s.manager_id, s.teammate_id,              (k.sent_at IS NOT NULL OR k.skipped_at IS NOT NULL) AS kicked_off, pr.series_id IS NOT NULL AS program          FROM org JOIN series s ON s.teammate_id = org.id AND s.kind = 'regular' AND s.status <> 'ended'          LEFT JOIN kickoff k ON k.series_id = s.id LEFT JOIN program pr ON pr.series_id = s.id",
+        org(root)
+    );
+    type Row = (Uuid, Uuid, Option<bool>, bool);
+    let rows: Vec<Row> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(root_id(root)).fetch_all(p).await)?;
+    Ok(rows.into_iter().map(|(m, t, k, p)| (m, t, k.unwrap_or(false), p)).collect())
+}
+
 /// The names of people, by id.
 pub async fn names(db: &Db, ids: Vec<Uuid>) -> Result<Vec<(Uuid, String)>> {
     Ok(super::people::by_ids(db, ids).await?.into_iter().map(|p| (p.id.0, p.name)).collect())

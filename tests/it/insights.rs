@@ -37,6 +37,10 @@ async fn the_leaders_view_shows_teams_of_five_or_more_and_never_lets_a_smaller_o
             let planned = crate::support::upcoming(&t, &manager, series).await;
             if rated == 5 {
                 second.push((teammate.clone(), planned[1].id));
+                // Cy starts the first ten 1:1s with three of his six.
+                if i < 3 {
+                    assert!(t.app.start_program(&manager, series).await.unwrap());
+                }
             }
             for m in planned {
                 meetings.push((teammate.clone(), m.id, rated));
@@ -76,6 +80,13 @@ async fn the_leaders_view_shows_teams_of_five_or_more_and_never_lets_a_smaller_o
     assert_eq!(rating(&teams[2]), Some(5.0));
     assert_eq!(teams[2]["values"][0].as_f64(), Some(1.0), "every 1:1 held");
     assert_eq!(teams[2]["values"][3].as_f64(), Some(5.0 / 6.0), "five of six actions done by their date");
+    let figures: Vec<&str> = v["figures"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+    assert_eq!(&figures[7..], ["purposes", "kickoffs", "programs"]);
+    assert_eq!(
+        (teams[2]["values"][8].as_f64(), teams[2]["values"][9].as_f64()),
+        (Some(0.0), Some(0.5)),
+        "no kickoff; three of six programs"
+    );
     let others = &v["others"];
     assert_eq!(others["people"].as_u64(), Some(9));
     let expected_others = (5.0 * 4.0 * 4.0 + 4.0 * 4.0 * 2.0) / 36.0;
