@@ -165,8 +165,13 @@ pub fn leader_view(mut teams: Vec<TeamFacts>, weeks: u32) -> LeaderView {
     let mut others = Measures::default();
     let mut overall = Measures::default();
     let mut any_other = false;
+    // Who is counted in "other teams" (those whose 1:1s held went there: the first figure).
+    let mut others_people: BTreeSet<Uuid> = BTreeSet::new();
     for (i, _) in FIGURES.iter().enumerate() {
-        let mut hidden: Vec<usize> = (0..teams.len()).filter(|&k| teams[k].measures[i].people.len() < MIN_PEOPLE).collect();
+        // A figure of a team stands for no more people than the team has: a team of four stays
+        // hidden even where its manager's own actions make five owners.
+        let size = |k: usize| teams[k].measures[i].people.len().min(teams[k].people.len());
+        let mut hidden: Vec<usize> = (0..teams.len()).filter(|&k| size(k) < MIN_PEOPLE).collect();
         let mut shown: Vec<usize> = (0..teams.len()).filter(|k| !hidden.contains(k)).collect();
         let pooled = |ks: &[usize]| {
             let mut m = Measure::default();
@@ -176,13 +181,17 @@ pub fn leader_view(mut teams: Vec<TeamFacts>, weeks: u32) -> LeaderView {
             m
         };
         // "Other teams" holds nobody or enough people; the smallest shown team joins it until then.
-        while !shown.is_empty() && (1..MIN_PEOPLE).contains(&pooled(&hidden).people.len()) {
-            let smallest = *shown.iter().min_by_key(|&&k| (teams[k].measures[i].people.len(), k)).expect("not empty");
+        let pooled_size = |ks: &[usize]| ks.iter().map(|&k| size(k)).sum::<usize>();
+        while !shown.is_empty() && (1..MIN_PEOPLE).contains(&pooled_size(&hidden)) {
+            let smallest = *shown.iter().min_by_key(|&&k| (size(k), k)).expect("not empty");
             shown.retain(|&k| k != smallest);
             hidden.push(smallest);
         }
         for &k in &shown {
             rows[k].values[i] = teams[k].measures[i].value();
+        }
+        if i == 0 {
+            others_people = hidden.iter().flat_map(|&k| teams[k].people.iter().copied()).collect();
         }
         let rest = pooled(&hidden);
         any_other |= !rest.people.is_empty() && teams.iter().enumerate().any(|(k, t)| hidden.contains(&k) && t.measures[i].whole > 0.0);
@@ -190,13 +199,11 @@ pub fn leader_view(mut teams: Vec<TeamFacts>, weeks: u32) -> LeaderView {
         overall.0[i] = pooled(&(0..teams.len()).collect::<Vec<_>>());
     }
     let everyone: BTreeSet<Uuid> = teams.iter().flat_map(|t| t.people.iter().copied()).collect();
-    let in_rows: BTreeSet<Uuid> =
-        teams.iter().zip(&rows).filter(|(_, r)| r.values.iter().any(Option::is_some)).flat_map(|(t, _)| t.people.iter().copied()).collect();
     let hidden_teams = teams.iter().zip(&rows).filter(|(_, r)| r.values.iter().all(Option::is_none)).map(|(t, _)| t.name.clone()).collect();
     let others = any_other.then(|| Row {
         manager: None,
         label: "Other teams".into(),
-        people: shown_size(everyone.difference(&in_rows).count()),
+        people: shown_size(others_people.len()),
         values: others.0.iter().map(Measure::value).collect(),
     });
     let overall = Row {
@@ -286,6 +293,23 @@ mod tests {
         assert_eq!(value(&v.teams[1], Figure::Rating), None);
         assert_eq!(value(v.others.as_ref().unwrap(), Figure::Rating), Some((12.0 + 40.0) / 12.0));
         assert_eq!(value(&v.teams[1], Figure::Cadence), Some(1.0));
+    }
+
+    #[test]
+    fn a_team_of_four_stays_hidden_even_where_a_figure_counts_its_manager_too() {
+        // Four teammates and their manager own actions: five owners, but a team of four.
+        let mut four = team("Ida", 0, 4, 3.0);
+        for p in [0, 1, 2, 3, 99] {
+            four.add(Figure::Actions, &Measure::of(Uuid::from_u128(p), 1.0, 1.0));
+        }
+        let mut big = team("Jo", 10, 6, 4.0);
+        for p in 10..16 {
+            big.add(Figure::Actions, &Measure::of(Uuid::from_u128(p), 0.0, 1.0));
+        }
+        let v = leader_view(vec![four, big], 12);
+        assert!(v.teams[0].values.iter().all(Option::is_none), "{:?}", v.teams[0]);
+        assert_eq!(v.hidden_teams, ["Ida", "Jo"]);
+        assert_eq!(v.others.as_ref().unwrap().people, Some(10));
     }
 
     #[test]
