@@ -156,3 +156,34 @@ impl SessionCache {
         self.entries.lock().unwrap_or_else(|e| e.into_inner()).remove(hash);
     }
 }
+
+/// How long the view of an organisation is kept (see [`InsightsCache`]).
+pub const INSIGHTS_FRESH_SECS: i64 = 600;
+
+/// The views of organisations as worked out lately. They count whole weeks only, ending at this
+/// week's Monday, so what they show changes little within a week: a rating or a status given
+/// late to a 1:1 of the weeks counted, a kickoff sent, someone moved between teams. Each is kept
+/// for [`INSIGHTS_FRESH_SECS`] at most (the page says when it was worked out) and never across
+/// the start of a week; a director's view over a thousand people reads tens of thousands of
+/// rows, which a page should not do at each visit.
+#[derive(Default)]
+pub struct InsightsCache {
+    entries: Mutex<HashMap<(Option<uuid::Uuid>, u32), (DateTime<Utc>, crate::domain::insights::LeaderView)>>,
+}
+
+impl InsightsCache {
+    /// The view of `root`'s organisation over `weeks`, if worked out since `since` (the later of
+    /// ten minutes ago and this week's start).
+    pub fn get(&self, root: Option<uuid::Uuid>, weeks: u32, since: DateTime<Utc>) -> Option<crate::domain::insights::LeaderView> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.get(&(root, weeks)).filter(|(at, _)| *at >= since).map(|(_, v)| v.clone())
+    }
+
+    pub fn put(&self, root: Option<uuid::Uuid>, weeks: u32, at: DateTime<Utc>, view: crate::domain::insights::LeaderView) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= SESSION_CAPACITY {
+            entries.clear();
+        }
+        entries.insert((root, weeks), (at, view));
+    }
+}

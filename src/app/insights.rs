@@ -31,7 +31,12 @@ impl App {
             return Err(Invalid::one("weeks", "Choose 4, 12 or 52 weeks.").into());
         }
         let root = if actor.is_admin { None } else { Some(actor.id) };
-        let to = week_start(self.clock.now());
+        let now = self.clock.now();
+        let to = week_start(now);
+        let since = to.max(now - Duration::seconds(crate::app::cache::INSIGHTS_FRESH_SECS));
+        if let Some(kept) = self.insights.get(root.map(|r| r.0), weeks, since) {
+            return Ok(kept);
+        }
         let from = to - Duration::weeks(weeks as i64);
         let before = from - Duration::weeks(weeks as i64);
         let mut teams: BTreeMap<Uuid, TeamFacts> = BTreeMap::new();
@@ -94,6 +99,8 @@ impl App {
                 }
             }
         }
-        Ok(leader_view(teams.into_values().collect(), weeks))
+        let view = leader_view(teams.into_values().collect(), weeks, now);
+        self.insights.put(root.map(|r| r.0), weeks, now, view.clone());
+        Ok(view)
     }
 }

@@ -50,6 +50,8 @@ pub struct App {
     pub views: Arc<cache::ViewCache>,
     /// Sessions read in the last moment (see [`cache::SessionCache`]).
     pub sessions: Arc<cache::SessionCache>,
+    /// The views of organisations worked out lately (see [`cache::InsightsCache`]).
+    pub insights: Arc<cache::InsightsCache>,
     /// What `/metrics` reports (see [`App::metrics_text`]).
     pub metrics: Arc<crate::metrics::Metrics>,
     /// Searches running at once (see [`meetings::SEARCH_WAIT`]).
@@ -115,6 +117,7 @@ impl App {
             events: Arc::new(events::Events::default()),
             views: Arc::new(cache::ViewCache::default()),
             sessions: Arc::new(cache::SessionCache::default()),
+            insights: Arc::new(cache::InsightsCache::default()),
             metrics: Arc::new(crate::metrics::Metrics::default()),
             search_gate: Arc::new(tokio::sync::Semaphore::new(meetings::search_slots())),
             scheduler: Arc::new(reminders::SchedulerMemory::default()),

@@ -141,6 +141,8 @@ pub struct Row {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LeaderView {
     pub weeks: u32,
+    /// When the figures were worked out (they may be up to ten minutes old).
+    pub as_of: chrono::DateTime<chrono::Utc>,
     pub figures: Vec<Figure>,
     pub teams: Vec<Row>,
     /// What is not shown team by team, together (when anything is).
@@ -154,8 +156,9 @@ fn shown_size(n: usize) -> Option<usize> {
     (n >= MIN_PEOPLE).then_some(n)
 }
 
-/// The view of `teams` (already only those of the reader's organisation) over `weeks`.
-pub fn leader_view(mut teams: Vec<TeamFacts>, weeks: u32) -> LeaderView {
+/// The view of `teams` (already only those of the reader's organisation) over `weeks`, as of
+/// `as_of`.
+pub fn leader_view(mut teams: Vec<TeamFacts>, weeks: u32, as_of: chrono::DateTime<chrono::Utc>) -> LeaderView {
     teams.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.manager.cmp(&b.manager)));
     let n = FIGURES.len();
     let mut rows: Vec<Row> = teams
@@ -212,7 +215,7 @@ pub fn leader_view(mut teams: Vec<TeamFacts>, weeks: u32) -> LeaderView {
         people: shown_size(everyone.len()),
         values: overall.0.iter().map(Measure::value).collect(),
     };
-    LeaderView { weeks, figures: FIGURES.to_vec(), teams: rows, others, overall, hidden_teams }
+    LeaderView { weeks, as_of, figures: FIGURES.to_vec(), teams: rows, others, overall, hidden_teams }
 }
 
 #[derive(Default)]
@@ -260,7 +263,7 @@ mod tests {
 
     #[test]
     fn a_team_of_four_is_never_shown_and_others_never_hold_fewer_than_five() {
-        let v = leader_view(vec![team("Ann", 0, 6, 4.0), team("Bo", 10, 4, 2.0), team("Cy", 20, 7, 5.0)], 12);
+        let v = leader_view(vec![team("Ann", 0, 6, 4.0), team("Bo", 10, 4, 2.0), team("Cy", 20, 7, 5.0)], 12, chrono::Utc::now());
         let names: Vec<&str> = v.teams.iter().map(|r| r.label.as_str()).collect();
         assert_eq!(names, ["Ann", "Bo", "Cy"]);
         // Bo's team of four is hidden; alone in "other teams" it would be the overall minus the
@@ -286,7 +289,7 @@ mod tests {
             five.add(Figure::Rating, &Measure::of(Uuid::from_u128(p), 3.0, 1.0));
         }
         let big = team("Eve", 10, 8, 5.0);
-        let v = leader_view(vec![five, big], 4);
+        let v = leader_view(vec![five, big], 4, chrono::Utc::now());
         assert_eq!(value(&v.teams[0], Figure::Cadence), Some(1.0), "held: drawn from five");
         assert_eq!(value(&v.teams[0], Figure::Rating), None, "rated: drawn from four");
         // Four raters cannot stand alone in "other teams": Eve's rating joins them.
@@ -306,7 +309,7 @@ mod tests {
         for p in 10..16 {
             big.add(Figure::Actions, &Measure::of(Uuid::from_u128(p), 0.0, 1.0));
         }
-        let v = leader_view(vec![four, big], 12);
+        let v = leader_view(vec![four, big], 12, chrono::Utc::now());
         assert!(v.teams[0].values.iter().all(Option::is_none), "{:?}", v.teams[0]);
         assert_eq!(v.hidden_teams, ["Ida", "Jo"]);
         assert_eq!(v.others.as_ref().unwrap().people, Some(10));
@@ -314,7 +317,7 @@ mod tests {
 
     #[test]
     fn fewer_than_five_in_all_shows_nothing() {
-        let v = leader_view(vec![team("Fay", 0, 2, 1.0), team("Gus", 10, 2, 5.0)], 12);
+        let v = leader_view(vec![team("Fay", 0, 2, 1.0), team("Gus", 10, 2, 5.0)], 12, chrono::Utc::now());
         assert!(v.teams.iter().chain([&v.overall]).all(|r| r.values.iter().all(Option::is_none)));
         assert_eq!(v.overall.people, None);
         assert!(v.others.as_ref().is_none_or(|o| o.values.iter().all(Option::is_none)));
@@ -328,7 +331,7 @@ mod tests {
         for sizes in [[1, 5, 9], [4, 4, 4], [5, 5, 4], [3, 6, 2], [4, 12, 30], [5, 1, 5]] {
             let teams: Vec<TeamFacts> =
                 sizes.iter().enumerate().map(|(i, &s)| team(&format!("T{i}"), 100 * i as u128, s, 1.0 + i as f64)).collect();
-            let v = leader_view(teams.clone(), 12);
+            let v = leader_view(teams.clone(), 12, chrono::Utc::now());
             let i = Figure::Rating.index();
             let shown: usize =
                 teams.iter().zip(&v.teams).filter(|(_, r)| r.values[i].is_some()).map(|(t, _)| t.measures[i].people.len()).sum();
@@ -343,7 +346,7 @@ mod tests {
 
     #[test]
     fn the_csv_leaves_hidden_figures_empty_and_makes_names_safe() {
-        let v = leader_view(vec![team("=cmd()", 0, 5, 4.0), team("Bo", 10, 4, 2.0), team("Cy", 20, 5, 3.0)], 12);
+        let v = leader_view(vec![team("=cmd()", 0, 5, 4.0), team("Bo", 10, 4, 2.0), team("Cy", 20, 5, 3.0)], 12, chrono::Utc::now());
         let text = csv(&v);
         let lines: Vec<&str> = text.lines().collect();
         assert!(lines[0].starts_with("team,weeks,people,1:1s held as planned,"));

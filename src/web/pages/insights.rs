@@ -37,6 +37,7 @@ struct InsightsPage {
     hidden: String,
     bars: String,
     empty: bool,
+    as_of: String,
 }
 
 fn cell(f: Figure, v: Option<f64>) -> String {
@@ -73,6 +74,7 @@ pub async fn insights_page(State(app): State<App>, user: CurrentUser, Query(q): 
         headers: v.figures.iter().map(|f| f.label()).collect(),
         empty: v.teams.is_empty(),
         hidden: v.hidden_teams.join(", "),
+        as_of: v.as_of.with_timezone(&super::time::tz_of(user.person())).format("%H:%M on %A %-d %B").to_string(),
         lines,
         bars,
     }))
