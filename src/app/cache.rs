@@ -168,8 +168,11 @@ pub const INSIGHTS_FRESH_SECS: i64 = 600;
 /// rows, which a page should not do at each visit.
 #[derive(Default)]
 pub struct InsightsCache {
-    entries: Mutex<HashMap<(Option<uuid::Uuid>, u32), (DateTime<Utc>, crate::domain::insights::LeaderView)>>,
+    entries: Mutex<HashMap<InsightsKey, (DateTime<Utc>, crate::domain::insights::LeaderView)>>,
 }
+
+/// Whose organisation (none: everyone's) and over how many weeks.
+type InsightsKey = (Option<uuid::Uuid>, u32);
 
 impl InsightsCache {
     /// The view of `root`'s organisation over `weeks`, if worked out since `since` (the later of
