@@ -217,7 +217,7 @@ fn pages(w: &World, next: Uuid) -> Vec<(&'static str, Who, String, usize)> {
         ("org chart (leader)", Who::L, "/org".into(), 4),
         ("person (leader)", Who::L, format!("/people/{tm}"), 6),
         ("reviews (leader)", Who::L, "/reviews".into(), 2),
-        ("insights (leader)", Who::L, "/insights?weeks=52".into(), 6),
+        ("insights (leader)", Who::L, "/insights?weeks=52".into(), 7),
     ]
 }
 
