@@ -144,10 +144,13 @@ fn every_csv_writer_uses_the_shared_escape() {
                 if text.contains("csv::Writer") {
                     writers += 1;
                     assert!(text.contains("csv_cells::escape"), "{} writes CSV without csv_cells::escape", path.display());
-                    assert!(text.contains("csv_cells::unescape"), "{} reads its CSV back without csv_cells::unescape", path.display());
+                    // A file whose CSV comes back in (an import of what was exported) undoes it.
+                    if text.contains("csv::StringRecord") {
+                        assert!(text.contains("csv_cells::unescape"), "{} reads its CSV back without csv_cells::unescape", path.display());
+                    }
                 }
             }
         }
     }
-    assert_eq!(writers, 2, "the framework matrix and the question list");
+    assert_eq!(writers, 4, "the framework matrix, the question list, one's practice and the organisation's view");
 }
