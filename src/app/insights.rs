@@ -3,8 +3,7 @@
 use crate::app::{App, AppResult};
 use crate::domain::insights::{Figure, LeaderView, Measure, TeamFacts, leader_view};
 use crate::domain::policy::{Action, Resource};
-use crate::domain::practice::WINDOWS;
-use crate::domain::{Invalid, Person, PersonId};
+use crate::domain::{Person, PersonId};
 use crate::store::insights as store;
 use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc};
 use std::collections::BTreeMap;
@@ -25,11 +24,9 @@ impl App {
     /// The practice across the teams of the actor's organisation (an admin's: everyone's) over
     /// the last `weeks` whole weeks, team by team, with nothing drawn from fewer than five people.
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn leader_view(&self, actor: &Person, weeks: u32) -> AppResult<LeaderView> {
+    pub async fn leader_view(&self, actor: &Person, weeks: Option<u32>) -> AppResult<LeaderView> {
         self.require(actor, actor, Action::Read, Resource::OrgFigures).await?;
-        if !WINDOWS.contains(&weeks) {
-            return Err(Invalid::one("weeks", "Choose 4, 12 or 52 weeks.").into());
-        }
+        let weeks = crate::domain::practice::window(weeks)?;
         let root = if actor.is_admin { None } else { Some(actor.id) };
         let now = self.clock.now();
         let to = week_start(now);

@@ -1,9 +1,9 @@
 //! "My practice": a manager's own follow-through, for them alone.
 
 use crate::app::{App, AppResult};
+use crate::domain::Person;
 use crate::domain::policy::{Action, Resource};
 use crate::domain::practice::{self as rules, Facts, Practice};
-use crate::domain::{Invalid, Person};
 use crate::store::practice as store;
 use chrono::Duration;
 
@@ -11,11 +11,9 @@ impl App {
     /// The actor's own practice over `weeks` (4, 12 or 52): per person who reports to them and
     /// overall. Nobody else reads it, not their manager, not an admin.
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn my_practice(&self, actor: &Person, weeks: u32) -> AppResult<Practice> {
+    pub async fn my_practice(&self, actor: &Person, weeks: Option<u32>) -> AppResult<Practice> {
         self.require(actor, actor, Action::Read, Resource::OwnPractice).await?;
-        if !rules::WINDOWS.contains(&weeks) {
-            return Err(Invalid::one("weeks", "Choose 4, 12 or 52 weeks.").into());
-        }
+        let weeks = rules::window(weeks)?;
         let now = self.clock.now();
         let pairs = store::pairs(&self.db, actor.id).await?;
         if pairs.is_empty() {

@@ -13,6 +13,13 @@ use uuid::Uuid;
 /// The windows a manager can look over, in weeks.
 pub const WINDOWS: [u32; 3] = [4, 12, 52];
 
+/// The window asked for, checked: none is 12 weeks; anything but 4, 12 or 52 is refused, naming
+/// `weeks`. Shared by one's practice and the organisation's view.
+pub fn window(weeks: Option<u32>) -> Result<u32, super::Invalid> {
+    let w = weeks.unwrap_or(12);
+    if WINDOWS.contains(&w) { Ok(w) } else { Err(super::Invalid::one("weeks", "Choose 4, 12 or 52 weeks.")) }
+}
+
 /// A 1:1 of one of the manager's pairs.
 #[derive(Debug, Clone)]
 pub struct MeetingFact {
@@ -43,13 +50,12 @@ pub struct ActionFact {
     pub mine: bool,
 }
 
-/// One of the manager's pairs: its series, the teammate, and when it began.
+/// One of the manager's pairs: its series and the teammate.
 #[derive(Debug, Clone)]
 pub struct PairFact {
     pub series: Uuid,
     pub teammate: PersonId,
     pub name: String,
-    pub started: DateTime<Utc>,
 }
 
 /// What the figures are worked out from, as of `now`.
@@ -420,7 +426,7 @@ mod tests {
         let today = at(0).date_naive();
         let f = Facts {
             now: at(0),
-            pairs: vec![PairFact { series: s, teammate: tm, name: "Tom".into(), started: at(400) }],
+            pairs: vec![PairFact { series: s, teammate: tm, name: "Tom".into() }],
             meetings: vec![
                 meeting(3, MeetingStatus::Held, false, Some(4)),
                 meeting(10, MeetingStatus::Skipped, false, None),
@@ -480,7 +486,7 @@ mod tests {
         let s = Uuid::from_u128(1);
         let f = Facts {
             now: at(0),
-            pairs: vec![PairFact { series: s, teammate: PersonId(Uuid::from_u128(2)), name: "=HYPERLINK(1)".into(), started: at(9) }],
+            pairs: vec![PairFact { series: s, teammate: PersonId(Uuid::from_u128(2)), name: "=HYPERLINK(1)".into() }],
             ..Default::default()
         };
         let text = csv(&practice(&f, 4));

@@ -14,12 +14,11 @@ const LED: &str = "s.manager_id = $1 AND s.kind = 'regular'";
 /// The manager's regular series that are not ended, by the teammate's name.
 pub async fn pairs(db: &Db, manager: PersonId) -> Result<Vec<PairFact>> {
     let q = format!(
-        "SELECT s.id, s.teammate_id, p.name, s.created_at FROM series s JOIN person p ON p.id = s.teammate_id \
+        "SELECT s.id, s.teammate_id, p.name FROM series s JOIN person p ON p.id = s.teammate_id \
          WHERE {LED} AND s.status <> 'ended' ORDER BY p.name, s.id"
     );
-    let rows: Vec<(Uuid, Uuid, String, DateTime<Utc>)> =
-        on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(manager.0).fetch_all(p).await)?;
-    Ok(rows.into_iter().map(|(series, teammate, name, started)| PairFact { series, teammate: PersonId(teammate), name, started }).collect())
+    let rows: Vec<(Uuid, Uuid, String)> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(manager.0).fetch_all(p).await)?;
+    Ok(rows.into_iter().map(|(series, teammate, name)| PairFact { series, teammate: PersonId(teammate), name }).collect())
 }
 
 /// The 1:1s of those series that began from `from` until `to`.

@@ -26,5 +26,5 @@ pub(super) async fn leader_view(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<InsightsParams>,
 ) -> ApiResult<Json<LeaderView>> {
-    Ok(Json(app.leader_view(user.person(), q.weeks.unwrap_or(12)).await?))
+    Ok(Json(app.leader_view(user.person(), q.weeks).await?))
 }

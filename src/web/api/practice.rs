@@ -26,5 +26,5 @@ pub(super) async fn my_practice(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<PracticeParams>,
 ) -> ApiResult<Json<Practice>> {
-    Ok(Json(app.my_practice(user.person(), q.weeks.unwrap_or(12)).await?))
+    Ok(Json(app.my_practice(user.person(), q.weeks).await?))
 }

@@ -58,8 +58,8 @@ fn line(v: &LeaderView, r: &Row, kind: &'static str) -> Line {
 }
 
 pub async fn insights_page(State(app): State<App>, user: CurrentUser, Query(q): Query<InsightsQuery>) -> Result<Response, PageError> {
-    let weeks = q.weeks.filter(|w| WINDOWS.contains(w)).unwrap_or(12);
-    let v = app.leader_view(user.person(), weeks).await?;
+    let v = app.leader_view(user.person(), q.weeks.filter(|w| WINDOWS.contains(w))).await?;
+    let weeks = v.weeks;
     let mut lines: Vec<Line> = v.teams.iter().map(|r| line(&v, r, "team")).collect();
     lines.extend(v.others.iter().map(|r| line(&v, r, "others")));
     lines.push(line(&v, &v.overall, "overall"));
@@ -82,8 +82,8 @@ pub async fn insights_page(State(app): State<App>, user: CurrentUser, Query(q): 
 
 /// `/insights.csv?weeks=12`: the table of the page.
 pub async fn insights_csv(State(app): State<App>, user: CurrentUser, Query(q): Query<InsightsQuery>) -> Result<Response, PageError> {
-    let weeks = q.weeks.filter(|w| WINDOWS.contains(w)).unwrap_or(12);
-    let v = app.leader_view(user.person(), weeks).await?;
+    let v = app.leader_view(user.person(), q.weeks.filter(|w| WINDOWS.contains(w))).await?;
+    let weeks = v.weeks;
     Ok(crate::web::download::attachment(
         "text/csv; charset=utf-8",
         &format!("organisation-{weeks}-weeks.csv"),

@@ -124,8 +124,8 @@ fn figures(p: &Practice) -> Vec<Figure> {
 }
 
 pub async fn practice_page(State(app): State<App>, user: CurrentUser, Query(q): Query<PracticeQuery>) -> Result<Response, PageError> {
-    let weeks = q.weeks.filter(|w| WINDOWS.contains(w)).unwrap_or(12);
-    let p = app.my_practice(user.person(), weeks).await?;
+    let p = app.my_practice(user.person(), q.weeks.filter(|w| WINDOWS.contains(w))).await?;
+    let weeks = p.weeks;
     let rows = p
         .people
         .iter()
@@ -161,8 +161,8 @@ pub async fn practice_page(State(app): State<App>, user: CurrentUser, Query(q): 
 
 /// `/practice.csv?weeks=12`: the table of the page, one row a person and one for everyone.
 pub async fn practice_csv(State(app): State<App>, user: CurrentUser, Query(q): Query<PracticeQuery>) -> Result<Response, PageError> {
-    let weeks = q.weeks.filter(|w| WINDOWS.contains(w)).unwrap_or(12);
-    let p = app.my_practice(user.person(), weeks).await?;
+    let p = app.my_practice(user.person(), q.weeks.filter(|w| WINDOWS.contains(w))).await?;
+    let weeks = p.weeks;
     Ok(crate::web::download::attachment(
         "text/csv; charset=utf-8",
         &format!("practice-{weeks}-weeks.csv"),
