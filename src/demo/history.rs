@@ -100,6 +100,7 @@ pub async fn large(app: &App, people: &[NewPerson], years: u32, rng: &mut Rng, p
             "duration_minutes",
             "status",
             "status_reason",
+            "status_by",
             "rating",
             "rating_comment",
             "rated_at",
@@ -210,6 +211,8 @@ pub async fn large(app: &App, people: &[NewPerson], years: u32, rng: &mut Rng, p
                     .into(),
                 ),
                 V::Text((if skipped { *rng.pick(SKIP_REASONS) } else { "" }).into()),
+                // About a third of the skips are the manager's (no draw: the history stays as it was).
+                V::OptUuid(skipped.then_some(if (index as usize + i).is_multiple_of(3) { manager.0 } else { teammate.id.0 })),
                 V::OptInt(rated.then(|| [3, 4, 4, 5, 5][rng.below(5)])),
                 V::Text(String::new()),
                 V::OptTime(rated.then(|| o.starts_at + Duration::hours(1))),
@@ -403,7 +406,9 @@ pub async fn small(app: &App, people: &[NewPerson], rng: &mut Rng) -> anyhow::Re
             store::insert_meeting_if_absent(&mut tx, &m, series.created_at).await?;
             if status != MeetingStatus::Scheduled {
                 let reason = if status == MeetingStatus::Skipped { *rng.pick(SKIP_REASONS) } else { "" };
-                store::set_meeting_status(&mut tx, m.id, 1, status, reason, o.starts_at).await?;
+                // Held is marked by the manager; a skip is asked for by either of the two.
+                let by = if status == MeetingStatus::Skipped && roll % 2 == 1 { teammate.id } else { manager };
+                store::set_meeting_status(&mut tx, m.id, 1, status, reason, by, o.starts_at).await?;
             }
             if status != MeetingStatus::Skipped && moods.answered(o.starts_at, now) {
                 let (values, comment) = moods.answers(teammate.id.0, (now - o.starts_at).num_weeks());

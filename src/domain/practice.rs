@@ -20,6 +20,26 @@ pub fn window(weeks: Option<u32>) -> Result<u32, super::Invalid> {
     if WINDOWS.contains(&w) { Ok(w) } else { Err(super::Invalid::one("weeks", "Choose 4, 12 or 52 weeks.")) }
 }
 
+/// Who of the pair changed a 1:1's plan (skipped, cancelled or moved it); `Unknown` for a
+/// change made before rapport kept it, or by someone else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum By {
+    Manager,
+    Teammate,
+    Unknown,
+}
+
+impl By {
+    /// From the stored person who made the change, knowing the pair.
+    pub fn of(who: Option<Uuid>, manager: Uuid, teammate: Uuid) -> By {
+        match who {
+            Some(w) if w == manager => By::Manager,
+            Some(w) if w == teammate => By::Teammate,
+            _ => By::Unknown,
+        }
+    }
+}
+
 /// A 1:1 of one of the manager's pairs.
 #[derive(Debug, Clone)]
 pub struct MeetingFact {
@@ -27,7 +47,10 @@ pub struct MeetingFact {
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     pub status: MeetingStatus,
-    pub moved: bool,
+    /// Who set the status (meaningful for a skip or cancellation).
+    pub status_by: By,
+    /// Moved, and by whom.
+    pub moved: Option<By>,
     pub rating: Option<i64>,
 }
 
@@ -96,6 +119,44 @@ impl Share {
     }
 }
 
+/// How many of some changes the manager asked for, and how many the teammate; the rest were
+/// made before rapport kept who made them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ChangedBy {
+    pub manager: u32,
+    pub teammate: u32,
+}
+
+impl ChangedBy {
+    fn count(&mut self, by: By) {
+        match by {
+            By::Manager => self.manager += 1,
+            By::Teammate => self.teammate += 1,
+            By::Unknown => {}
+        }
+    }
+    fn add(&mut self, other: ChangedBy) {
+        self.manager += other.manager;
+        self.teammate += other.teammate;
+    }
+    /// Both together.
+    pub fn plus(mut self, other: ChangedBy) -> ChangedBy {
+        self.add(other);
+        self
+    }
+    /// " (2 by you, 1 by them)", or nothing when neither is known.
+    pub fn words(self) -> String {
+        let mut parts = vec![];
+        if self.manager > 0 {
+            parts.push(format!("{} by you", self.manager));
+        }
+        if self.teammate > 0 {
+            parts.push(format!("{} by them", self.teammate));
+        }
+        if parts.is_empty() { String::new() } else { format!(" ({})", parts.join(", ")) }
+    }
+}
+
 /// The figures of one pair, or of all of them together, over a window.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct PairFigures {
@@ -104,6 +165,10 @@ pub struct PairFigures {
     pub skipped: u32,
     pub cancelled: u32,
     pub moved: u32,
+    /// Of those skipped, cancelled and moved, how many each of the two asked for.
+    pub skipped_by: ChangedBy,
+    pub cancelled_by: ChangedBy,
+    pub moved_by: ChangedBy,
     /// Topics the teammate raised, of all topics.
     pub topics: Share,
     /// "How can I help?" items of the manager's done by their date, of those due.
@@ -175,11 +240,20 @@ fn pair_figures(f: &Facts, pair: &PairFact, weeks: u32) -> PairFigures {
         if m.starts_at >= from {
             match m.status {
                 MeetingStatus::Held | MeetingStatus::Scheduled => out.cadence.part += 1,
-                MeetingStatus::Skipped => out.skipped += 1,
-                MeetingStatus::Cancelled => out.cancelled += 1,
+                MeetingStatus::Skipped => {
+                    out.skipped += 1;
+                    out.skipped_by.count(m.status_by);
+                }
+                MeetingStatus::Cancelled => {
+                    out.cancelled += 1;
+                    out.cancelled_by.count(m.status_by);
+                }
             }
             out.cadence.whole += 1;
-            out.moved += u32::from(m.moved);
+            if let Some(by) = m.moved {
+                out.moved += 1;
+                out.moved_by.count(by);
+            }
             ratings.extend(m.rating);
         } else if m.starts_at >= before {
             ratings_before.extend(m.rating);
@@ -234,6 +308,9 @@ pub fn practice(f: &Facts, weeks: u32) -> Practice {
         overall.skipped += g.skipped;
         overall.cancelled += g.cancelled;
         overall.moved += g.moved;
+        overall.skipped_by.add(g.skipped_by);
+        overall.cancelled_by.add(g.cancelled_by);
+        overall.moved_by.add(g.moved_by);
         overall.topics.add(g.topics);
         overall.help.add(g.help);
         overall.my_actions.add(g.my_actions);
@@ -294,8 +371,14 @@ pub fn csv(p: &Practice) -> String {
         "1:1s held",
         "1:1s due",
         "skipped",
+        "skipped by you",
+        "skipped by them",
         "cancelled",
+        "cancelled by you",
+        "cancelled by them",
         "moved",
+        "moved by you",
+        "moved by them",
         "topics by them",
         "topics",
         "help kept on time",
@@ -321,8 +404,14 @@ pub fn csv(p: &Practice) -> String {
             n(g.cadence.part),
             n(g.cadence.whole),
             n(g.skipped),
+            n(g.skipped_by.manager),
+            n(g.skipped_by.teammate),
             n(g.cancelled),
+            n(g.cancelled_by.manager),
+            n(g.cancelled_by.teammate),
             n(g.moved),
+            n(g.moved_by.manager),
+            n(g.moved_by.teammate),
             n(g.topics.part),
             n(g.topics.whole),
             n(g.help.part),
@@ -349,6 +438,9 @@ struct Phrase {
     #[serde(default)]
     above: Option<i64>,
     low: String,
+    /// Instead of `low`, when the manager asked for most of the changes (cadence only).
+    #[serde(default)]
+    yours: Option<String>,
     fine: String,
     none: String,
 }
@@ -392,8 +484,18 @@ fn advice(o: &PairFigures, people: &[PersonFigures], purposes: &[(Purpose, Optio
         };
         Advice { figure: "since".into(), text: fill(text) }
     };
+    let cadence = {
+        let mut a = say("cadence", o.cadence.ratio());
+        let mine = o.skipped_by.manager + o.cancelled_by.manager + o.moved_by.manager;
+        let theirs = o.skipped_by.teammate + o.cancelled_by.teammate + o.moved_by.teammate;
+        let ph = &phrases()["cadence"];
+        if let (Some(yours), true) = (&ph.yours, a.text == fill(&ph.low) && mine > theirs) {
+            a.text = fill(yours);
+        }
+        a
+    };
     vec![
-        say("cadence", o.cadence.ratio()),
+        cadence,
         say("topics", o.topics.ratio()),
         say("help", o.help.ratio()),
         say("actions", actions.ratio()),
@@ -415,11 +517,13 @@ mod tests {
     fn the_figures_of_a_small_history_are_counted_per_window() {
         let s = Uuid::from_u128(1);
         let tm = PersonId(Uuid::from_u128(2));
-        let meeting = |days_ago: i64, status: MeetingStatus, moved: bool, rating: Option<i64>| MeetingFact {
+        let meeting = |days_ago: i64, status: MeetingStatus, moved: Option<By>, rating: Option<i64>| MeetingFact {
             series: s,
             starts_at: at(days_ago),
             ends_at: at(days_ago) + Duration::minutes(30),
             status,
+            // The teammate asked for the skip; nobody is recorded for the cancellation.
+            status_by: if status == MeetingStatus::Skipped { By::Teammate } else { By::Unknown },
             moved,
             rating,
         };
@@ -428,13 +532,13 @@ mod tests {
             now: at(0),
             pairs: vec![PairFact { series: s, teammate: tm, name: "Tom".into() }],
             meetings: vec![
-                meeting(3, MeetingStatus::Held, false, Some(4)),
-                meeting(10, MeetingStatus::Skipped, false, None),
-                meeting(17, MeetingStatus::Held, true, Some(2)),
-                meeting(40, MeetingStatus::Cancelled, false, None),
-                meeting(60, MeetingStatus::Held, false, Some(5)),
+                meeting(3, MeetingStatus::Held, None, Some(4)),
+                meeting(10, MeetingStatus::Skipped, None, None),
+                meeting(17, MeetingStatus::Held, Some(By::Manager), Some(2)),
+                meeting(40, MeetingStatus::Cancelled, None, None),
+                meeting(60, MeetingStatus::Held, None, Some(5)),
                 // Still to come: not counted.
-                meeting(-4, MeetingStatus::Scheduled, false, None),
+                meeting(-4, MeetingStatus::Scheduled, Some(By::Teammate), None),
             ],
             topics: vec![
                 TopicFact { series: s, at: at(3), by_teammate: true },
@@ -462,6 +566,8 @@ mod tests {
         let four = practice(&f, 4);
         let g = &four.people[0].figures;
         assert_eq!((g.cadence, g.skipped, g.moved, g.cancelled), (Share { part: 2, whole: 3 }, 1, 1, 0));
+        assert_eq!((g.skipped_by, g.moved_by), (ChangedBy { manager: 0, teammate: 1 }, ChangedBy { manager: 1, teammate: 0 }));
+        assert_eq!((g.skipped_by.words(), g.moved_by.words()), (" (1 by them)".to_string(), " (1 by you)".to_string()));
         assert_eq!(g.topics, Share { part: 2, whole: 3 });
         assert_eq!(g.help, Share { part: 1, whole: 2 });
         assert_eq!((g.my_actions, g.their_actions), (Share::default(), Share { part: 0, whole: 1 }));
@@ -471,6 +577,7 @@ mod tests {
         let twelve = practice(&f, 12);
         let g = &twelve.people[0].figures;
         assert_eq!((g.cadence, g.cancelled), (Share { part: 3, whole: 5 }, 1));
+        assert_eq!((g.cancelled_by, g.cancelled_by.words()), (ChangedBy::default(), String::new()), "not recorded: nobody's");
         assert_eq!(g.my_actions, Share { part: 1, whole: 1 });
         assert_eq!((g.rating, g.rating_before), (Some(11.0 / 3.0), None));
         assert_eq!(twelve.overall.cadence, g.cadence);
@@ -479,6 +586,40 @@ mod tests {
         // The purposes never touched come first, then the one touched longest ago.
         assert_eq!(twelve.purposes.first().map(|(_, last)| *last), Some(None));
         assert_eq!(twelve.purposes.iter().rev().take(3).map(|(p, _)| *p).collect::<Vec<_>>()[2], Purpose::Career);
+    }
+
+    #[test]
+    fn when_most_changes_were_the_managers_the_cadence_advice_says_so() {
+        let s = Uuid::from_u128(1);
+        let tm = Uuid::from_u128(2);
+        let m = Uuid::from_u128(3);
+        let meeting = |days_ago: i64, status: MeetingStatus, by: Option<Uuid>| MeetingFact {
+            series: s,
+            starts_at: at(days_ago),
+            ends_at: at(days_ago) + Duration::minutes(30),
+            status,
+            status_by: By::of(by, m, tm),
+            moved: None,
+            rating: None,
+        };
+        let facts = |skips: [Option<Uuid>; 2]| Facts {
+            now: at(0),
+            pairs: vec![PairFact { series: s, teammate: PersonId(tm), name: "Tom".into() }],
+            meetings: vec![
+                meeting(3, MeetingStatus::Skipped, skips[0]),
+                meeting(10, MeetingStatus::Skipped, skips[1]),
+                meeting(17, MeetingStatus::Held, None),
+            ],
+            ..Default::default()
+        };
+        let yours = practice(&facts([Some(m), Some(m)]), 4);
+        assert_eq!(yours.overall.skipped_by, ChangedBy { manager: 2, teammate: 0 });
+        assert!(yours.advice[0].text.starts_with("Most of the skipped"), "{:?}", yours.advice[0]);
+        // Evenly shared, or asked for by someone else: the usual advice.
+        for skips in [[Some(m), Some(tm)], [Some(Uuid::from_u128(9)), None]] {
+            let p = practice(&facts(skips), 4);
+            assert!(p.advice[0].text.starts_with("Protect the slot"), "{skips:?}: {:?}", p.advice[0]);
+        }
     }
 
     #[test]

@@ -304,36 +304,56 @@ pub async fn next_open_after(tx: &mut Tx, series: Uuid, after: DateTime<Utc>, no
     first_open(rows, now)
 }
 
+/// Sets a meeting's status and reason, and who set it (`by`, kept for one's practice page).
+#[allow(clippy::too_many_arguments)]
 pub async fn set_meeting_status(
     tx: &mut Tx,
     id: Uuid,
     expected_version: i64,
     status: MeetingStatus,
     reason: &str,
+    by: PersonId,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    const Q: &str =
-        "UPDATE meeting SET status = $3, status_reason = $4, updated_at = $5, version = version + 1 WHERE id = $1 AND version = $2";
-    Ok(
-        on_tx!(tx, c => sqlx::query(Q).bind(id).bind(expected_version).bind(status.as_str()).bind(reason).bind(now).execute(c).await.map(|r| r.rows_affected()))?
-            == 1,
-    )
+    const Q: &str = "UPDATE meeting SET status = $3, status_reason = $4, status_by = $6, updated_at = $5, version = version + 1 \
+                     WHERE id = $1 AND version = $2";
+    Ok(on_tx!(tx, c => sqlx::query(Q)
+        .bind(id)
+        .bind(expected_version)
+        .bind(status.as_str())
+        .bind(reason)
+        .bind(now)
+        .bind(by.0)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?
+        == 1)
 }
 
+/// Moves a meeting, keeping where it first was and who moved it last (`by`).
+#[allow(clippy::too_many_arguments)]
 pub async fn move_meeting(
     tx: &mut Tx,
     id: Uuid,
     expected_version: i64,
     starts_at: DateTime<Utc>,
     reason: &str,
+    by: PersonId,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    const Q: &str = "UPDATE meeting SET moved_from_at = COALESCE(moved_from_at, starts_at), starts_at = $3, status_reason = $4, updated_at = $5, version = version + 1 \
-                     WHERE id = $1 AND version = $2";
-    Ok(
-        on_tx!(tx, c => sqlx::query(Q).bind(id).bind(expected_version).bind(starts_at).bind(reason).bind(now).execute(c).await.map(|r| r.rows_affected()))?
-            == 1,
-    )
+    const Q: &str = "UPDATE meeting SET moved_from_at = COALESCE(moved_from_at, starts_at), starts_at = $3, status_reason = $4, \
+                     moved_by = $6, updated_at = $5, version = version + 1 WHERE id = $1 AND version = $2";
+    Ok(on_tx!(tx, c => sqlx::query(Q)
+        .bind(id)
+        .bind(expected_version)
+        .bind(starts_at)
+        .bind(reason)
+        .bind(now)
+        .bind(by.0)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?
+        == 1)
 }
 
 pub async fn rate_meeting(tx: &mut Tx, id: Uuid, rating: i64, comment: &str, now: DateTime<Utc>) -> Result<bool> {

@@ -5,7 +5,7 @@ use super::{Db, Result, on_db};
 use crate::domain::PersonId;
 use crate::domain::guidance::purposes_from_string;
 use crate::domain::meeting::MeetingStatus;
-use crate::domain::practice::{ActionFact, MeetingFact, PairFact, TopicFact};
+use crate::domain::practice::{ActionFact, By, MeetingFact, PairFact, TopicFact};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use uuid::Uuid;
 
@@ -21,23 +21,27 @@ pub async fn pairs(db: &Db, manager: PersonId) -> Result<Vec<PairFact>> {
     Ok(rows.into_iter().map(|(series, teammate, name)| PairFact { series, teammate: PersonId(teammate), name }).collect())
 }
 
-/// The 1:1s of those series that began from `from` until `to`.
+/// The 1:1s of those series that began from `from` until `to`, with who of the pair skipped,
+/// cancelled or moved them.
 pub async fn meetings(db: &Db, manager: PersonId, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<MeetingFact>> {
     let q = format!(
-        "SELECT m.series_id, m.starts_at, m.duration_minutes, m.status, m.moved_from_at IS NOT NULL AS moved, m.rating \
+        "SELECT m.series_id, m.starts_at, m.duration_minutes, m.status, m.status_by, m.moved_from_at IS NOT NULL AS moved, m.moved_by, \
+         m.rating, s.teammate_id \
          FROM series s JOIN meeting m ON m.series_id = s.id WHERE {LED} AND m.starts_at >= $2 AND m.starts_at < $3"
     );
-    type Row = (Uuid, DateTime<Utc>, i64, String, bool, Option<i64>);
+    type Row = (Uuid, DateTime<Utc>, i64, String, Option<Uuid>, bool, Option<Uuid>, Option<i64>, Uuid);
     let rows: Vec<Row> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(manager.0).bind(from).bind(to).fetch_all(p).await)?;
     Ok(rows
         .into_iter()
-        .filter_map(|(series, starts_at, minutes, status, moved, rating)| {
+        .filter_map(|(series, starts_at, minutes, status, status_by, moved, moved_by, rating, teammate)| {
+            let by = |who: Option<Uuid>| By::of(who, manager.0, teammate);
             Some(MeetingFact {
                 series,
                 starts_at,
                 ends_at: starts_at + Duration::minutes(minutes),
                 status: MeetingStatus::parse(&status)?,
-                moved,
+                status_by: by(status_by),
+                moved: moved.then(|| by(moved_by)),
                 rating,
             })
         })

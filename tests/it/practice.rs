@@ -31,17 +31,20 @@ async fn a_managers_practice_counts_what_happened_and_only_they_read_it(t: TestA
     for (who, body) in [(tom, "Career path"), (tom, "On-call load"), (maria, "Team offsite")] {
         t.app.add_point(who, tom_m[0].id, body, false).await.unwrap();
     }
-    // Tom's 1:1 of 13 October is skipped; that of 20 October moved to the 21st; Uma's of 28
-    // October cancelled.
-    t.app.set_meeting_status(maria, tom_m[1].id, tom_m[1].version, MeetingStatus::Skipped, "Out sick").await.unwrap();
+    // Tom skips his 1:1 of 13 October; Maria moves that of 20 October to the 21st; Uma cancels
+    // hers of 28 October.
+    t.app.set_meeting_status(tom, tom_m[1].id, tom_m[1].version, MeetingStatus::Skipped, "Out sick").await.unwrap();
     t.app.move_meeting(maria, tom_m[2].id, tom_m[2].version, d("2026-10-21"), "10:00", "Clash with the offsite").await.unwrap();
-    t.app.set_meeting_status(maria, uma_m[3].id, uma_m[3].version, MeetingStatus::Cancelled, "Uma on leave").await.unwrap();
+    t.app.set_meeting_status(&uma, uma_m[3].id, uma_m[3].version, MeetingStatus::Cancelled, "Uma on leave").await.unwrap();
     // At the first 1:1: a "how can I help?" item of Maria's due 16 October and one of Tom's due
     // 23 October.
     t.clock.set(at("2026-10-06T10:15:00Z"));
     let help = t.app.add_action(maria, tom_m[0].id, "Ask for a budget", maria.id, Some(d("2026-10-16")), ActionKind::Help).await.unwrap();
     t.app.add_action(maria, tom_m[0].id, "Write the runbook", tom.id, Some(d("2026-10-23")), ActionKind::Normal).await.unwrap();
     t.app.rate_meeting(tom, tom_m[0].id, 4, "").await.unwrap();
+    // Maria asks Tom a career question in that 1:1, and a question about his plans for the
+    // 1:1 of 27 October on the 22nd.
+    t.app.use_question(maria, "career-01", tom_m[0].id).await.unwrap();
     // Maria keeps her promise on the 15th; shares feedback with Tom on the 22nd.
     t.clock.set(at("2026-10-15T09:00:00Z"));
     t.app.update_action(maria, help.id, help.version, ActionPatch { done: Some(true), ..Default::default() }).await.unwrap();
@@ -56,6 +59,7 @@ async fn a_managers_practice_counts_what_happened_and_only_they_read_it(t: TestA
         share: true,
     };
     t.app.give_feedback(maria, fb).await.unwrap();
+    t.app.use_question(maria, "plans-01", tom_m[3].id).await.unwrap();
     t.clock.set(at("2026-10-27T10:40:00Z"));
     t.app.rate_meeting(tom, tom_m[3].id, 2, "").await.unwrap();
 
@@ -79,21 +83,34 @@ async fn a_managers_practice_counts_what_happened_and_only_they_read_it(t: TestA
     // Tom: 6, 13 (skipped), 21 (moved), 27 October: three of four kept.
     assert_eq!(share(&tom_f["cadence"]), (3, 4));
     assert_eq!((tom_f["skipped"].as_u64(), tom_f["moved"].as_u64()), (Some(1), Some(1)));
-    assert_eq!(share(&tom_f["topics"]), (2, 3));
+    // Tom asked for the skip, Maria for the move.
+    let by = |v: &Value| (v["manager"].as_u64().unwrap(), v["teammate"].as_u64().unwrap());
+    assert_eq!((by(&tom_f["skipped_by"]), by(&tom_f["moved_by"]), by(&tom_f["cancelled_by"])), ((0, 1), (1, 0), (0, 0)));
+    // Two topics of Tom's; Maria's one and her two questions.
+    assert_eq!(share(&tom_f["topics"]), (2, 5));
     assert_eq!(share(&tom_f["help"]), (1, 1));
     assert_eq!(share(&tom_f["their_actions"]), (0, 1));
     assert_eq!(tom_f["rating"].as_f64(), Some(3.0));
-    assert_eq!(tom_f["since_feedback"].as_i64(), Some(11));
-    assert!(tom_f["since_career"].is_null());
+    // Career on 6 October (27 days before), plans (growth) on the 22nd, feedback the same day.
+    assert_eq!(
+        (tom_f["since_career"].as_i64(), tom_f["since_feedback"].as_i64(), tom_f["since_growth"].as_i64()),
+        (Some(27), Some(11), Some(11))
+    );
+    assert_eq!(tom_f["purposes"], serde_json::json!(["plans", "career"]));
     let uma_f = &people[1]["figures"];
     // Uma: 7, 14, 21 and 28 (cancelled) October.
-    assert_eq!((share(&uma_f["cadence"]), uma_f["cancelled"].as_u64()), ((3, 4), Some(1)));
+    assert_eq!((share(&uma_f["cadence"]), uma_f["cancelled"].as_u64(), by(&uma_f["cancelled_by"])), ((3, 4), Some(1), (0, 1)));
     assert!(uma_f["since_feedback"].is_null());
+    assert!(uma_f["since_career"].is_null() && uma_f["purposes"] == serde_json::json!([]));
     let all = &four["overall"];
-    assert_eq!((share(&all["cadence"]), share(&all["topics"]), share(&all["help"])), ((6, 8), (2, 3), (1, 1)));
+    assert_eq!((share(&all["cadence"]), share(&all["topics"]), share(&all["help"])), ((6, 8), (2, 5), (1, 1)));
     // Uma never had feedback: overall, the longest wait is "never".
     assert!(all["since_feedback"].is_null(), "{all}");
-    // 75 % kept is under the 85 % mark: the advice is to protect the slot.
+    assert_eq!((by(&all["skipped_by"]), by(&all["cancelled_by"]), by(&all["moved_by"])), ((0, 1), (0, 1), (1, 0)));
+    // The purposes neither pair touched wait longest: eight of ten, never.
+    let waiting: Vec<&Value> = four["purposes"].as_array().unwrap().iter().filter(|p| p[1].is_null()).collect();
+    assert_eq!(waiting.len(), 8, "{}", four["purposes"]);
+    // 75 % kept is under the 85 % mark, and most changes were theirs: protect the slot.
     assert!(four["advice"][0]["text"].as_str().unwrap().starts_with("Protect the slot"), "{}", four["advice"][0]);
 
     let (s, bad) = get("/api/v1/practice?weeks=5".into(), token.clone()).await;
@@ -105,12 +122,16 @@ async fn a_managers_practice_counts_what_happened_and_only_they_read_it(t: TestA
     // The page and its CSV.
     let (browser, _) = t.signed_in("maria.manager@example.com").await;
     let page = browser.get(t.url("/practice?weeks=4")).send().await.unwrap().text().await.unwrap();
-    assert!(page.contains("<th scope=\"row\">Tom Teammate</th><td>75 % (3/4)</td><td>1</td><td>1</td>"), "the table");
+    assert!(
+        page.contains("<th scope=\"row\">Tom Teammate</th><td>75 % (3/4)</td><td>1 (1 by them)</td><td>1 (1 by you)</td>"),
+        "the table"
+    );
+    assert!(page.contains("1 skipped (1 by them) · 1 cancelled (1 by them) · 1 moved (1 by you)"), "the figure");
     assert!(page.contains("class=\"share-bars\""), "the chart");
     assert!(page.contains("Only you see this page"));
     let csv = browser.get(t.url("/practice.csv?weeks=4")).send().await.unwrap();
     assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
     let csv = csv.text().await.unwrap();
     let last = csv.lines().last().unwrap();
-    assert!(last.starts_with("Everyone,4,6,8,1,1,1,2,3,1,1,0,0,0,1,3.00,0,,,"), "{csv}");
+    assert!(last.starts_with("Everyone,4,6,8,1,0,1,1,0,1,1,1,0,2,5,1,1,0,0,0,1,3.00,2,,,"), "{csv}");
 }

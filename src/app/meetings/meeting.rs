@@ -121,7 +121,7 @@ impl App {
         let restores = status == MeetingStatus::Scheduled && meeting.status.needs_reason() && meeting.starts_at > now;
         let pair = if cancels || restores { Some(self.pair_people(&series).await?) } else { None };
         let mut tx = self.db.begin().await?;
-        if !store::set_meeting_status(&mut tx, meeting.id, expected_version, status, reason, now).await? {
+        if !store::set_meeting_status(&mut tx, meeting.id, expected_version, status, reason, actor.id, now).await? {
             return Err(conflict("This meeting"));
         }
         if let Some((manager, teammate)) = &pair {
@@ -175,7 +175,7 @@ impl App {
         }
         let (manager, teammate) = self.pair_people(&series).await?;
         let mut tx = self.db.begin().await?;
-        if !store::move_meeting(&mut tx, meeting.id, expected_version, starts_at, reason, now).await? {
+        if !store::move_meeting(&mut tx, meeting.id, expected_version, starts_at, reason, actor.id, now).await? {
             return Err(conflict("This meeting"));
         }
         // Both people get the new time as an update of that occurrence in their calendars.

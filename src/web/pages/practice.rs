@@ -1,7 +1,7 @@
 //! "My practice" (`/practice`): a manager's own follow-through, for them alone, with its CSV.
 
 use crate::app::App;
-use crate::domain::practice::{Practice, Share, WINDOWS, days_ago, rating_words};
+use crate::domain::practice::{ChangedBy, Practice, Share, WINDOWS, days_ago, rating_words};
 use crate::web::auth::CurrentUser;
 use crate::web::charts::ShareBars;
 use crate::web::error::PageError;
@@ -28,8 +28,8 @@ struct Figure {
 struct Row {
     name: String,
     cadence: String,
-    skipped: u32,
-    moved: u32,
+    skipped: String,
+    moved: String,
     topics: String,
     help: String,
     mine: String,
@@ -55,6 +55,11 @@ fn pct(s: Share) -> String {
     s.ratio().map(|r| format!("{:.0} %", r * 100.0)).unwrap_or_else(|| "—".into())
 }
 
+/// A table cell: "3 (2 by you, 1 by them)".
+fn changes(n: u32, by: ChangedBy) -> String {
+    format!("{n}{}", by.words())
+}
+
 fn figures(p: &Practice) -> Vec<Figure> {
     let o = &p.overall;
     let advice = |name: &str| p.advice.iter().find(|a| a.figure == name).map(|a| a.text.clone()).unwrap_or_default();
@@ -74,8 +79,15 @@ fn figures(p: &Practice) -> Vec<Figure> {
             title: "1:1s held as planned",
             value: pct(o.cadence),
             detail: format!(
-                "{} held of {} due · {} skipped · {} cancelled · {} moved",
-                o.cadence.part, o.cadence.whole, o.skipped, o.cancelled, o.moved
+                "{} held of {} due · {} skipped{} · {} cancelled{} · {} moved{}",
+                o.cadence.part,
+                o.cadence.whole,
+                o.skipped,
+                o.skipped_by.words(),
+                o.cancelled,
+                o.cancelled_by.words(),
+                o.moved,
+                o.moved_by.words()
             ),
             advice: advice("cadence"),
         },
@@ -134,8 +146,8 @@ pub async fn practice_page(State(app): State<App>, user: CurrentUser, Query(q): 
             Row {
                 name: r.name.clone(),
                 cadence: format!("{} ({}/{})", pct(g.cadence), g.cadence.part, g.cadence.whole),
-                skipped: g.skipped,
-                moved: g.moved,
+                skipped: changes(g.skipped + g.cancelled, g.skipped_by.plus(g.cancelled_by)),
+                moved: changes(g.moved, g.moved_by),
                 topics: pct(g.topics),
                 help: pct(g.help),
                 mine: pct(g.my_actions),
