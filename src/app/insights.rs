@@ -1,7 +1,7 @@
 //! The leader's view: the practice across the teams of one's organisation, never one person.
 
 use crate::app::{App, AppResult};
-use crate::domain::insights::{Figure, LeaderView, Measure, TeamFacts, leader_view};
+use crate::domain::insights::{Figure, Leader, LeaderView, Measure, TeamFacts, leader_view};
 use crate::domain::policy::{Action, Resource};
 use crate::domain::{Person, PersonId};
 use crate::store::insights as store;
@@ -89,14 +89,19 @@ impl App {
                 t.add(Figure::Programs, &Measure::of(tm, f64::from(u8::from(program)), 1.0));
             }
         }
-        if !teams.is_empty() {
-            for (id, name) in store::names(&self.db, teams.keys().copied().collect()).await? {
-                if let Some(t) = teams.get_mut(&id) {
-                    t.name = name;
-                }
+        let mut leaders = if teams.is_empty() { vec![] } else { store::leaders(&self.db, root).await? };
+        let missing: Vec<Uuid> = teams.keys().filter(|m| !leaders.iter().any(|l| l.0 == **m)).copied().collect();
+        if !missing.is_empty() {
+            leaders.extend(store::names(&self.db, missing).await?);
+        }
+        for (id, name, _) in &leaders {
+            if let Some(t) = teams.get_mut(id) {
+                t.name = name.clone();
             }
         }
-        let view = leader_view(teams.into_values().collect(), weeks, now);
+        let leaders: Vec<Leader> =
+            leaders.into_iter().map(|(id, name, manager)| Leader { id: PersonId(id), name, manager: manager.map(PersonId) }).collect();
+        let view = leader_view(teams.into_values().collect(), &leaders, root, weeks, now);
         self.insights.put(root.map(|r| r.0), weeks, now, view.clone());
         Ok(view)
     }

@@ -135,7 +135,17 @@ pub async fn first_steps(db: &Db, root: Option<PersonId>) -> Result<Vec<(Uuid, U
     Ok(rows.into_iter().map(|(m, t, k, p)| (m, t, k.unwrap_or(false), p)).collect())
 }
 
-/// The names of people, by id.
-pub async fn names(db: &Db, ids: Vec<Uuid>) -> Result<Vec<(Uuid, String)>> {
-    Ok(super::people::by_ids(db, ids).await?.into_iter().map(|p| (p.id.0, p.name)).collect())
+/// The managers of the organisation (those of anyone in it: the reader and the managers below
+/// them), each with their name and own manager: (id, name, manager).
+pub async fn leaders(db: &Db, root: Option<PersonId>) -> Result<Vec<(Uuid, String, Option<Uuid>)>> {
+    let q = format!(
+        "{} SELECT p.id, p.name, p.manager_id FROM person p WHERE p.id IN (SELECT q.manager_id FROM org CROSS JOIN person q WHERE q.id = org.id)",
+        org(root)
+    );
+    Ok(on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(root_id(root)).fetch_all(p).await)?)
+}
+
+/// People by id: (id, name, manager), for a team whose manager no longer manages anyone.
+pub async fn names(db: &Db, ids: Vec<Uuid>) -> Result<Vec<(Uuid, String, Option<Uuid>)>> {
+    Ok(super::people::by_ids(db, ids).await?.into_iter().map(|p| (p.id.0, p.name, p.manager_id.map(|m| m.0))).collect())
 }

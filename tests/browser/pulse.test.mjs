@@ -122,7 +122,7 @@ describe('the pulse in a browser', { timeout: 300_000 }, () => {
     assert.match(await page.locator('#teams-h + .empty-note').innerText(), /No 1:1s took place/);
     const csv = await page.request.get(`${server.baseUrl}/insights.csv?weeks=12`);
     assert.equal(csv.status(), 200);
-    assert.match(await csv.text(), /^team,weeks,people,/);
+    assert.match(await csv.text(), /^row,name,weeks,people,/);
     await checkA11y(page, 'your organisation');
     await onPhone(manager, 'insights');
   });

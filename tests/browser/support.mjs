@@ -55,11 +55,12 @@ export function freePort() {
 }
 
 /**
- * Starts `$RAPPORT_BIN serve` on a free port with a fresh data dir and waits
- * until GET /healthz answers 200 (at most ~20 s). Returns a handle with
+ * Starts `$RAPPORT_BIN serve` on a free port with a fresh data dir (filled with the demo
+ * organisation when `demo`) and waits until GET /healthz answers 200 (at most ~20 s, 90 s with
+ * the demo). Returns a handle with
  * `baseUrl`, `stop()` and `logTail()`.
  */
-export async function startServer({ config } = {}) {
+export async function startServer({ config, demo = false } = {}) {
   const bin = process.env.RAPPORT_BIN
     ? path.resolve(REPO_ROOT, process.env.RAPPORT_BIN)
     : path.join(TARGET_DIR, 'debug', 'rapport');
@@ -78,7 +79,7 @@ export async function startServer({ config } = {}) {
   let lastError = null;
   for (let attempt = 1; attempt <= 3; attempt++) {
     const port = await freePort();
-    const args = ['serve', '--bind', `127.0.0.1:${port}`, '--data-dir', dataDir];
+    const args = ['serve', '--bind', `127.0.0.1:${port}`, '--data-dir', dataDir, ...(demo ? ['--demo'] : [])];
     log.write(`\n$ ${bin} ${args.join(' ')}\n`);
     let child;
     try {
@@ -98,7 +99,8 @@ export async function startServer({ config } = {}) {
     }
 
     const baseUrl = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + 20_000;
+    // The demo organisation is made before rapport listens: a few seconds more on a debug build.
+    const deadline = Date.now() + (demo ? 90_000 : 20_000);
     let healthy = false;
     while (Date.now() < deadline && !exited && !spawnError) {
       try {
@@ -133,7 +135,7 @@ export async function startServer({ config } = {}) {
     }
     lastError = exited
       ? `server exited early (code ${exited.code}, signal ${exited.signal})`
-      : 'GET /healthz did not answer 200 within 20 s';
+      : `GET /healthz did not answer 200 within ${demo ? 90 : 20} s`;
     // Retry on a new port only when the port was taken under us.
     if (!/address already in use|AddrInUse/i.test(tail)) break;
   }
@@ -311,11 +313,11 @@ export function journeyHelpers(label, state) {
  * Chromium and open a browser for each of them (handed to `set`); after, close everything. A
  * start-up failure is reported as a test of its own, and the steps are then skipped.
  */
-export function twoPersonJourney(h, set, { config } = {}) {
+export function twoPersonJourney(h, set, { config, demo } = {}) {
   let startupError = null;
   before(async () => {
     try {
-      set({ server: await startServer({ config }) });
+      set({ server: await startServer({ config, demo }) });
       set({ browser: await launchBrowser() });
       set({ manager: await h.newPerson(), teammate: await h.newPerson() });
     } catch (e) {

@@ -8,7 +8,10 @@ use crate::support::{TestApp, at, plain};
 use rapport::domain::Person;
 use serde_json::Value;
 
-on_both!(the_leaders_view_shows_teams_of_five_or_more_and_never_lets_a_smaller_one_be_worked_out);
+on_both!(
+    the_leaders_view_shows_teams_of_five_or_more_and_never_lets_a_smaller_one_be_worked_out,
+    a_leader_below_the_reader_has_a_subtotal_that_never_gives_a_small_team_away
+);
 
 async fn view(t: &TestApp, who: &Person, weeks: &str) -> (u16, Value) {
     let token = t.token(who).await;
@@ -127,7 +130,54 @@ async fn the_leaders_view_shows_teams_of_five_or_more_and_never_lets_a_smaller_o
     assert!(page.contains("Not shown on their own, to keep each person’s answers their own: Ann Five, Bo Four."), "{page}");
     assert!(page.contains("<th scope=\"row\">Cy Six</th><td>6</td><td>96 %</td><td>5.0</td>"), "{page}");
     let csv = browser.get(t.url("/insights.csv?weeks=4")).send().await.unwrap().text().await.unwrap();
-    assert!(csv.lines().any(|l| l.starts_with("Bo Four,4,,,,,,,,")), "{csv}");
-    assert!(csv.lines().any(|l| l.starts_with("Cy Six,4,6,0.958,5.00,")), "{csv}");
+    assert!(csv.lines().any(|l| l.starts_with("team,Bo Four,4,,,,,,,,")), "{csv}");
+    assert!(csv.lines().any(|l| l.starts_with("team,Cy Six,4,6,0.958,5.00,")), "{csv}");
     assert!(page.contains("Worked out at 12:11"), "the page says when");
+}
+
+/// Vic leads Lee and Cy; Lee leads Ann (six people) and Bo (four) and holds no 1:1s of his
+/// own. Lee's organisation less Ann's team would be Bo's four: so Vic sees Lee's ten together,
+/// neither Ann's team nor Bo's, and Cy's seven.
+async fn a_leader_below_the_reader_has_a_subtotal_that_never_gives_a_small_team_away(t: TestApp) {
+    t.clock.set(at("2026-10-01T08:00:00Z"));
+    let admin = t.admin().await;
+    let vic = t.person(&admin, "Vic President", Some(admin.id)).await;
+    let lee = t.person(&admin, "Lee Leader", Some(vic.id)).await;
+    let mut rated = vec![];
+    for (name, boss, size, rating) in [("Ann Six", &lee, 6, 4), ("Bo Four", &lee, 4, 2), ("Cy Seven", &vic, 7, 5)] {
+        let manager = t.person(&admin, name, Some(boss.id)).await;
+        for i in 0..size {
+            let teammate = t.person(&admin, &format!("{name} Report {i}"), Some(manager.id)).await;
+            let series = crate::support::weekly_from(&t, &manager, &teammate, "2026-10-05").await;
+            let first = crate::support::upcoming(&t, &manager, series).await.remove(0);
+            rated.push((teammate, first.id, rating));
+        }
+    }
+    t.clock.set(at("2026-10-05T11:00:00Z"));
+    for (teammate, id, rating) in &rated {
+        t.app.rate_meeting(teammate, *id, *rating, "").await.unwrap();
+    }
+    t.clock.set(at("2026-11-02T12:00:00Z"));
+    let (s, v) = view(&t, &vic, "4").await;
+    assert_eq!(s, 200, "{v}");
+    let orgs = v["organisations"].as_array().unwrap();
+    assert_eq!(orgs.len(), 1, "{v}");
+    assert_eq!((orgs[0]["label"].as_str(), orgs[0]["people"].as_u64()), (Some("Lee Leader"), Some(10)));
+    assert!((rating(&orgs[0]).unwrap() - (6.0 * 4.0 + 4.0 * 2.0) / 10.0).abs() < 1e-9, "{}", orgs[0]);
+    let teams = v["teams"].as_array().unwrap();
+    let labels: Vec<&str> = teams.iter().map(|r| r["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["Ann Six", "Bo Four", "Cy Seven"], "Lee holds no 1:1s: no team of his own");
+    assert_eq!((rating(&teams[0]), rating(&teams[1]), rating(&teams[2])), (None, None, Some(5.0)));
+    assert!(v["others"].is_null(), "everyone is Lee's ten and Cy's seven: {}", v["others"]);
+    // Lee's own view: his two teams, as Vic would have seen them without the subtotal.
+    let (_, own) = view(&t, &lee, "4").await;
+    assert_eq!(own["organisations"], serde_json::json!([]));
+    assert_eq!((rating(&own["teams"][0]), rating(&own["teams"][1])), (None, None), "{own}");
+    // The page shows the subtotal; the CSV says which row is which.
+    let (browser, _) = t.signed_in("vic.president@example.com").await;
+    let page = browser.get(t.url("/insights?weeks=4")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Organisation by organisation") && page.contains("<th scope=\"row\">Lee Leader</th><td>10</td>"), "{page}");
+    let csv = browser.get(t.url("/insights.csv?weeks=4")).send().await.unwrap().text().await.unwrap();
+    assert!(csv.lines().any(|l| l.starts_with("organisation,Lee Leader,4,10,1.000,3.20,")), "{csv}");
+    assert!(csv.lines().any(|l| l.starts_with("team,Bo Four,4,,,,")), "{csv}");
 }

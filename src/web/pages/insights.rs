@@ -34,6 +34,7 @@ struct InsightsPage {
     whole_organisation: bool,
     headers: Vec<&'static str>,
     lines: Vec<Line>,
+    organisations: Vec<Line>,
     hidden: String,
     bars: String,
     empty: bool,
@@ -75,6 +76,7 @@ pub async fn insights_page(State(app): State<App>, user: CurrentUser, Query(q): 
         empty: v.teams.is_empty(),
         hidden: v.hidden_teams.join(", "),
         as_of: v.as_of.with_timezone(&super::time::tz_of(user.person())).format("%H:%M on %A %-d %B").to_string(),
+        organisations: v.organisations.iter().map(|r| line(&v, r, "organisation")).collect(),
         lines,
         bars,
     }))
