@@ -36,8 +36,20 @@ impl App {
         }
         let from = to - Duration::weeks(weeks as i64);
         let before = from - Duration::weeks(weeks as i64);
+        // The statements read apart from each other, at once (each on a connection of its own):
+        // a first view of a large organisation takes the time of the longest, not of all.
+        let db = &self.db;
+        let (meetings, topics, actions, pulses, purposes, first_steps, leaders) = tokio::try_join!(
+            store::meetings(db, root, before, from, to),
+            store::topics(db, root, from, to),
+            store::actions(db, root, from.date_naive(), to.date_naive()),
+            store::pulses(db, root, before, from, to),
+            store::purposes(db, root, from, to),
+            store::first_steps(db, root),
+            store::leaders(db, root),
+        )?;
         let mut teams: BTreeMap<Uuid, TeamFacts> = BTreeMap::new();
-        for (m, tm, due, kept, rs, rn, ps, pn) in store::meetings(&self.db, root, before, from, to).await? {
+        for (m, tm, due, kept, rs, rn, ps, pn) in meetings {
             let t = team(&mut teams, m);
             if due > 0 {
                 t.member(tm);
@@ -50,15 +62,15 @@ impl App {
                 t.add(Figure::RatingBefore, &Measure::of(tm, ps as f64, pn as f64));
             }
         }
-        for (m, tm, by, all) in store::topics(&self.db, root, from, to).await? {
+        for (m, tm, by, all) in topics {
             let t = team(&mut teams, m);
             t.member(tm);
             t.add(Figure::Topics, &Measure::of(tm, by as f64, all as f64));
         }
-        for (m, owner, due, done) in store::actions(&self.db, root, from.date_naive(), to.date_naive()).await? {
+        for (m, owner, due, done) in actions {
             team(&mut teams, m).add(Figure::Actions, &Measure::of(owner, done as f64, due as f64));
         }
-        for (m, tm, s, c, ps, pc) in store::pulses(&self.db, root, before, from, to).await? {
+        for (m, tm, s, c, ps, pc) in pulses {
             let t = team(&mut teams, m);
             if c > 0 {
                 t.member(tm);
@@ -73,7 +85,7 @@ impl App {
             teams.iter().flat_map(|(m, t)| t.people.iter().map(move |p| (*m, *p))).collect();
         let mut touched: BTreeMap<(Uuid, Uuid), std::collections::BTreeSet<crate::domain::guidance::Purpose>> =
             due.iter().map(|pair| (*pair, Default::default())).collect();
-        for (m, tm, purposes) in store::purposes(&self.db, root, from, to).await? {
+        for (m, tm, purposes) in purposes {
             if let Some(set) = touched.get_mut(&(m, tm)) {
                 set.extend(crate::domain::guidance::purposes_from_string(&purposes));
             }
@@ -82,14 +94,14 @@ impl App {
             let share = set.len() as f64 / crate::domain::guidance::Purpose::ALL.len() as f64;
             team(&mut teams, m).add(Figure::Purposes, &Measure::of(tm, share, 1.0));
         }
-        for (m, tm, kicked_off, program) in store::first_steps(&self.db, root).await? {
+        for (m, tm, kicked_off, program) in first_steps {
             if due.contains(&(m, tm)) {
                 let t = team(&mut teams, m);
                 t.add(Figure::Kickoffs, &Measure::of(tm, f64::from(u8::from(kicked_off)), 1.0));
                 t.add(Figure::Programs, &Measure::of(tm, f64::from(u8::from(program)), 1.0));
             }
         }
-        let mut leaders = if teams.is_empty() { vec![] } else { store::leaders(&self.db, root).await? };
+        let mut leaders = leaders;
         let missing: Vec<Uuid> = teams.keys().filter(|m| !leaders.iter().any(|l| l.0 == **m)).copied().collect();
         if !missing.is_empty() {
             leaders.extend(store::names(&self.db, missing).await?);

@@ -30,7 +30,7 @@ async fn the_leaders_view_shows_teams_of_five_or_more_and_never_lets_a_smaller_o
     let dana = t.person(&admin, "Dana Director", Some(admin.id)).await;
     let mut meetings = vec![];
     // The 1:1 of 12 October of each of Cy's six.
-    let mut second = vec![];
+    let mut second: Vec<(Person, uuid::Uuid)> = vec![];
     for (manager_name, size, rated) in [("Ann Five", 5, 4), ("Bo Four", 4, 2), ("Cy Six", 6, 5)] {
         let manager = t.person(&admin, manager_name, Some(dana.id)).await;
         for i in 0..size {
@@ -50,8 +50,18 @@ async fn the_leaders_view_shows_teams_of_five_or_more_and_never_lets_a_smaller_o
             }
         }
     }
-    // Cy's six each take on an action due 20 October: five are done the day before, one late.
+    // In the 1:1s of 12 October, Cy's six each answer the pulse (4, 3 and 5: 4 on average) and
+    // raise a topic; Cy asks each a career question (a topic of his, and one purpose of ten).
     t.clock.set(at("2026-10-12T10:10:00Z"));
+    let cy = rapport::store::people::get_by_email(&t.app.db, "cy.six@example.com").await.unwrap().unwrap();
+    let answers: std::collections::BTreeMap<String, i64> =
+        [("energy", 4), ("workload", 3), ("going", 5)].map(|(k, v)| (k.to_string(), v)).into();
+    for (teammate, id) in &second {
+        t.app.answer_pulse(teammate, *id, &answers, "").await.unwrap();
+        t.app.add_point(teammate, *id, "Hiring plan", false).await.unwrap();
+        t.app.use_question(&cy, "career-01", *id).await.unwrap();
+    }
+    // Cy's six each take on an action due 20 October: five are done the day before, one late.
     let mut actions = vec![];
     for (teammate, id) in &second {
         let due = chrono::NaiveDate::from_ymd_opt(2026, 10, 20);
@@ -90,8 +100,17 @@ async fn the_leaders_view_shows_teams_of_five_or_more_and_never_lets_a_smaller_o
         (Some(0.0), Some(0.5)),
         "no kickoff; three of six programs"
     );
+    // Cy's team's pulse, topics and purposes; Ann's and Bo's nine answered no pulse, raised no
+    // topic, and touched no purpose (each pair counts: 0 of 10).
+    assert_eq!((teams[2]["values"][4].as_f64(), teams[2]["values"][5].as_f64()), (Some(4.0), None), "pulse, and before");
+    assert_eq!(teams[2]["values"][6].as_f64(), Some(0.5), "six topics of twelve were theirs");
+    assert!((teams[2]["values"][7].as_f64().unwrap() - 0.1).abs() < 1e-9, "one purpose of ten per pair");
     let others = &v["others"];
     assert_eq!(others["people"].as_u64(), Some(9));
+    assert_eq!((others["values"][4].as_f64(), others["values"][6].as_f64(), others["values"][7].as_f64()), (None, None, Some(0.0)));
+    assert_eq!(v["overall"]["values"][4].as_f64(), Some(4.0));
+    assert!((v["overall"]["values"][7].as_f64().unwrap() - 6.0 * 0.1 / 15.0).abs() < 1e-9, "{}", v["overall"]);
+    assert!(v["overall"]["values"][2].is_null(), "nothing was rated in the four weeks before");
     let expected_others = (5.0 * 4.0 * 4.0 + 4.0 * 4.0 * 2.0) / 36.0;
     assert!((rating(others).unwrap() - expected_others).abs() < 1e-9, "{others}");
     let expected_all = (80.0 + 32.0 + 6.0 * 4.0 * 5.0) / 60.0;
