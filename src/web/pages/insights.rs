@@ -37,9 +37,13 @@ struct InsightsPage {
     organisations: Vec<Line>,
     hidden: String,
     bars: String,
+    org_bars: String,
     empty: bool,
     as_of: String,
 }
+
+/// The most bars a chart of the page draws.
+const MAX_BARS: usize = 24;
 
 fn cell(f: Figure, v: Option<f64>) -> String {
     match v {
@@ -64,9 +68,20 @@ pub async fn insights_page(State(app): State<App>, user: CurrentUser, Query(q): 
     let mut lines: Vec<Line> = v.teams.iter().map(|r| line(&v, r, "team")).collect();
     lines.extend(v.others.iter().map(|r| line(&v, r, "others")));
     lines.push(line(&v, &v.overall, "overall"));
-    let cadence: Vec<(String, Option<f64>)> =
-        v.teams.iter().filter(|r| r.values[0].is_some()).map(|r| (r.label.clone(), r.values[0])).collect();
-    let bars = if cadence.is_empty() { String::new() } else { ShareBars::new(&cadence, 0.85).render().unwrap_or_default() };
+    // A bar a row shown: the organisations' where there are any, else the teams' (as many bars
+    // as a page can hold: with more teams than that, the table has them).
+    let cadence = |rows: &[Row]| -> Vec<(String, Option<f64>)> {
+        rows.iter().filter(|r| r.values[0].is_some()).map(|r| (r.label.clone(), r.values[0])).collect()
+    };
+    let bars = |shares: Vec<(String, Option<f64>)>| {
+        if shares.is_empty() || shares.len() > MAX_BARS {
+            String::new()
+        } else {
+            ShareBars::new(&shares, 0.85).render().unwrap_or_default()
+        }
+    };
+    let org_bars = bars(cadence(&v.organisations));
+    let bars = if v.organisations.is_empty() { bars(cadence(&v.teams)) } else { String::new() };
     Ok(ok(&InsightsPage {
         c: Chrome::for_user(&user.0, "Your organisation’s 1:1s", "meetings"),
         weeks,
@@ -79,6 +94,7 @@ pub async fn insights_page(State(app): State<App>, user: CurrentUser, Query(q): 
         organisations: v.organisations.iter().map(|r| line(&v, r, "organisation")).collect(),
         lines,
         bars,
+        org_bars,
     }))
 }
 
