@@ -19,18 +19,19 @@ impl App {
         if pairs.is_empty() {
             return Ok(rules::practice(&Facts { now, ..Default::default() }, weeks));
         }
-        // Twice the window: the rating of the window before is compared.
-        let from = now - Duration::weeks(2 * weeks as i64);
+        // The window, and the ratings of the window before (compared), read at once.
+        let from = now - Duration::weeks(weeks as i64);
+        let before = from - Duration::weeks(weeks as i64);
         let today = now.date_naive();
-        let facts = Facts {
-            now,
-            meetings: store::meetings(&self.db, actor.id, from, now).await?,
-            topics: store::topics(&self.db, actor.id, now - Duration::weeks(weeks as i64), now).await?,
-            actions: store::actions(&self.db, actor.id, today - Duration::weeks(weeks as i64), today).await?,
-            purposes: store::purposes(&self.db, actor.id).await?,
-            feedback: store::feedback(&self.db, actor.id).await?,
-            pairs,
-        };
+        let db = &self.db;
+        let (meetings, ratings_before, actions, purposes, feedback) = tokio::try_join!(
+            store::meetings(db, actor.id, from, now),
+            store::ratings(db, actor.id, before, from),
+            store::actions(db, actor.id, today - Duration::weeks(weeks as i64), today),
+            store::purposes(db, actor.id),
+            store::feedback(db, actor.id),
+        )?;
+        let facts = Facts { now, meetings, ratings_before, actions, purposes, feedback, pairs };
         Ok(rules::practice(&facts, weeks))
     }
 }

@@ -52,14 +52,20 @@ pub struct MeetingFact {
     /// Moved, and by whom.
     pub moved: Option<By>,
     pub rating: Option<i64>,
+    /// The topics first added to it (not carried-over copies), and how many of those the
+    /// teammate added.
+    pub topics: u32,
+    pub their_topics: u32,
 }
 
-/// A topic as first added (not its carried-over copies), with the 1:1 it was added to.
+/// The "worth your time?" ratings of a pair's 1:1s in the window before the one looked at,
+/// summed: the first of those 1:1s began at `at`.
 #[derive(Debug, Clone)]
-pub struct TopicFact {
+pub struct RatingsFact {
     pub series: Uuid,
     pub at: DateTime<Utc>,
-    pub by_teammate: bool,
+    pub sum: i64,
+    pub count: i64,
 }
 
 /// An action item with a due date.
@@ -86,8 +92,10 @@ pub struct PairFact {
 pub struct Facts {
     pub now: DateTime<Utc>,
     pub pairs: Vec<PairFact>,
+    /// The 1:1s of the window.
     pub meetings: Vec<MeetingFact>,
-    pub topics: Vec<TopicFact>,
+    /// The ratings of the window before, summed a pair at a time.
+    pub ratings_before: Vec<RatingsFact>,
     pub actions: Vec<ActionFact>,
     /// When a question, prompt or template a pair used touched which purposes.
     pub purposes: Vec<(Uuid, DateTime<Utc>, Vec<Purpose>)>,
@@ -221,6 +229,12 @@ fn average(v: &[i64]) -> Option<f64> {
     (!v.is_empty()).then(|| v.iter().sum::<i64>() as f64 / v.len() as f64)
 }
 
+/// The average of summed ratings: all their sums over all their counts.
+fn ratio<'a>(sums: impl Iterator<Item = &'a RatingsFact>) -> Option<f64> {
+    let (sum, count) = sums.fold((0, 0), |(s, c), r| (s + r.sum, c + r.count));
+    (count > 0).then(|| sum as f64 / count as f64)
+}
+
 fn days(now: DateTime<Utc>, at: Option<DateTime<Utc>>) -> Option<i64> {
     at.map(|a| (now - a).num_days().max(0))
 }
@@ -235,36 +249,32 @@ fn pair_figures(f: &Facts, pair: &PairFact, weeks: u32) -> PairFigures {
     let from_day = today - Duration::weeks(weeks as i64);
     let mut out = PairFigures::default();
     let mut ratings = vec![];
-    let mut ratings_before = vec![];
-    for m in f.meetings.iter().filter(|m| m.series == pair.series && m.ends_at <= now) {
-        if m.starts_at >= from {
-            match m.status {
-                MeetingStatus::Held | MeetingStatus::Scheduled => out.cadence.part += 1,
-                MeetingStatus::Skipped => {
-                    out.skipped += 1;
-                    out.skipped_by.count(m.status_by);
-                }
-                MeetingStatus::Cancelled => {
-                    out.cancelled += 1;
-                    out.cancelled_by.count(m.status_by);
-                }
-            }
-            out.cadence.whole += 1;
-            if let Some(by) = m.moved {
-                out.moved += 1;
-                out.moved_by.count(by);
-            }
-            ratings.extend(m.rating);
-        } else if m.starts_at >= before {
-            ratings_before.extend(m.rating);
+    for m in f.meetings.iter().filter(|m| m.series == pair.series && m.starts_at >= from && m.starts_at <= now) {
+        out.topics.whole += m.topics;
+        out.topics.part += m.their_topics;
+        if m.ends_at > now {
+            continue;
         }
+        match m.status {
+            MeetingStatus::Held | MeetingStatus::Scheduled => out.cadence.part += 1,
+            MeetingStatus::Skipped => {
+                out.skipped += 1;
+                out.skipped_by.count(m.status_by);
+            }
+            MeetingStatus::Cancelled => {
+                out.cancelled += 1;
+                out.cancelled_by.count(m.status_by);
+            }
+        }
+        out.cadence.whole += 1;
+        if let Some(by) = m.moved {
+            out.moved += 1;
+            out.moved_by.count(by);
+        }
+        ratings.extend(m.rating);
     }
     out.rating = average(&ratings);
-    out.rating_before = average(&ratings_before);
-    for t in f.topics.iter().filter(|t| t.series == pair.series && t.at >= from && t.at <= now) {
-        out.topics.whole += 1;
-        out.topics.part += u32::from(t.by_teammate);
-    }
+    out.rating_before = ratio(f.ratings_before.iter().filter(|r| r.series == pair.series && r.at >= before && r.at < from));
     for a in f.actions.iter().filter(|a| a.series == pair.series && a.due >= from_day && a.due < today) {
         let kept = Share { part: u32::from(a.done_on.is_some_and(|d| d <= a.due)), whole: 1 };
         match (a.help, a.mine) {
@@ -293,15 +303,13 @@ pub fn practice(f: &Facts, weeks: u32) -> Practice {
     let people: Vec<PersonFigures> =
         f.pairs.iter().map(|p| PersonFigures { person_id: p.teammate, name: p.name.clone(), figures: pair_figures(f, p, weeks) }).collect();
     let mut overall = PairFigures::default();
-    let (mut ratings, mut ratings_before) = (vec![], vec![]);
+    let mut ratings = vec![];
     let from = f.now - Duration::weeks(weeks as i64);
-    for m in f.meetings.iter().filter(|m| m.ends_at <= f.now && f.pairs.iter().any(|p| p.series == m.series)) {
-        if m.starts_at >= from {
-            ratings.extend(m.rating);
-        } else if m.starts_at >= from - Duration::weeks(weeks as i64) {
-            ratings_before.extend(m.rating);
-        }
+    let ours = |series: &Uuid| f.pairs.iter().any(|p| p.series == *series);
+    for m in f.meetings.iter().filter(|m| m.ends_at <= f.now && m.starts_at >= from && ours(&m.series)) {
+        ratings.extend(m.rating);
     }
+    let before = from - Duration::weeks(weeks as i64);
     for p in &people {
         let g = &p.figures;
         overall.cadence.add(g.cadence);
@@ -330,7 +338,7 @@ pub fn practice(f: &Facts, weeks: u32) -> Practice {
     overall.since_growth = longest(|g| g.since_growth);
     overall.purposes.sort();
     overall.rating = average(&ratings);
-    overall.rating_before = average(&ratings_before);
+    overall.rating_before = ratio(f.ratings_before.iter().filter(|r| ours(&r.series) && r.at >= before && r.at < from));
     let series: Vec<Uuid> = f.pairs.iter().map(|p| p.series).collect();
     let mut purposes: Vec<(Purpose, Option<DateTime<Utc>>)> = Purpose::ALL
         .into_iter()
@@ -517,6 +525,14 @@ mod tests {
     fn the_figures_of_a_small_history_are_counted_per_window() {
         let s = Uuid::from_u128(1);
         let tm = PersonId(Uuid::from_u128(2));
+        // Topics (all, theirs): two at the 1:1 three days ago (one theirs), one of theirs 17 days
+        // ago, one of the manager's 60 days ago.
+        let topics = |days_ago: i64| match days_ago {
+            3 => (2, 1),
+            17 => (1, 1),
+            60 => (1, 0),
+            _ => (0, 0),
+        };
         let meeting = |days_ago: i64, status: MeetingStatus, moved: Option<By>, rating: Option<i64>| MeetingFact {
             series: s,
             starts_at: at(days_ago),
@@ -526,6 +542,8 @@ mod tests {
             status_by: if status == MeetingStatus::Skipped { By::Teammate } else { By::Unknown },
             moved,
             rating,
+            topics: topics(days_ago).0,
+            their_topics: topics(days_ago).1,
         };
         let today = at(0).date_naive();
         let f = Facts {
@@ -540,12 +558,10 @@ mod tests {
                 // Still to come: not counted.
                 meeting(-4, MeetingStatus::Scheduled, Some(By::Teammate), None),
             ],
-            topics: vec![
-                TopicFact { series: s, at: at(3), by_teammate: true },
-                TopicFact { series: s, at: at(3), by_teammate: false },
-                TopicFact { series: s, at: at(17), by_teammate: true },
-                TopicFact { series: s, at: at(60), by_teammate: false },
-            ],
+            // As the store sums them, here one 1:1 at a time: every rating given.
+            ratings_before: [(3, 4), (17, 2), (60, 5)]
+                .map(|(days_ago, rating)| RatingsFact { series: s, at: at(days_ago), sum: rating, count: 1 })
+                .to_vec(),
             actions: vec![
                 ActionFact { series: s, due: today - Duration::days(5), done_on: Some(today - Duration::days(6)), help: true, mine: true },
                 ActionFact { series: s, due: today - Duration::days(9), done_on: Some(today - Duration::days(2)), help: true, mine: true },
@@ -601,6 +617,8 @@ mod tests {
             status_by: By::of(by, m, tm),
             moved: None,
             rating: None,
+            topics: 0,
+            their_topics: 0,
         };
         let facts = |skips: [Option<Uuid>; 2]| Facts {
             now: at(0),

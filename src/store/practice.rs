@@ -5,7 +5,7 @@ use super::{Db, Result, on_db};
 use crate::domain::PersonId;
 use crate::domain::guidance::purposes_from_string;
 use crate::domain::meeting::MeetingStatus;
-use crate::domain::practice::{ActionFact, By, MeetingFact, PairFact, TopicFact};
+use crate::domain::practice::{ActionFact, By, MeetingFact, PairFact, RatingsFact};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use uuid::Uuid;
 
@@ -22,18 +22,22 @@ pub async fn pairs(db: &Db, manager: PersonId) -> Result<Vec<PairFact>> {
 }
 
 /// The 1:1s of those series that began from `from` until `to`, with who of the pair skipped,
-/// cancelled or moved them.
+/// cancelled or moved them, and how many topics were first added to each (and by the teammate).
 pub async fn meetings(db: &Db, manager: PersonId, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<MeetingFact>> {
+    // The topics are counted a 1:1 at a time through `talking_point`'s (meeting, position)
+    // index: a row a topic would be a thousand rows for a year of ten pairs.
     let q = format!(
         "SELECT m.series_id, m.starts_at, m.duration_minutes, m.status, m.status_by, m.moved_from_at IS NOT NULL AS moved, m.moved_by, \
-         m.rating, s.teammate_id \
+             m.rating, s.teammate_id, \
+             (SELECT COUNT(*) FROM talking_point t WHERE t.meeting_id = m.id AND t.origin_id = t.id), \
+             (SELECT COUNT(*) FROM talking_point t WHERE t.meeting_id = m.id AND t.origin_id = t.id AND t.author_id = s.teammate_id) \
          FROM series s JOIN meeting m ON m.series_id = s.id WHERE {LED} AND m.starts_at >= $2 AND m.starts_at < $3"
     );
-    type Row = (Uuid, DateTime<Utc>, i64, String, Option<Uuid>, bool, Option<Uuid>, Option<i64>, Uuid);
+    type Row = (Uuid, DateTime<Utc>, i64, String, Option<Uuid>, bool, Option<Uuid>, Option<i64>, Uuid, i64, i64);
     let rows: Vec<Row> = on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(manager.0).bind(from).bind(to).fetch_all(p).await)?;
     Ok(rows
         .into_iter()
-        .filter_map(|(series, starts_at, minutes, status, status_by, moved, moved_by, rating, teammate)| {
+        .filter_map(|(series, starts_at, minutes, status, status_by, moved, moved_by, rating, teammate, topics, theirs)| {
             let by = |who: Option<Uuid>| By::of(who, manager.0, teammate);
             Some(MeetingFact {
                 series,
@@ -43,21 +47,24 @@ pub async fn meetings(db: &Db, manager: PersonId, from: DateTime<Utc>, to: DateT
                 status_by: by(status_by),
                 moved: moved.then(|| by(moved_by)),
                 rating,
+                topics: u32::try_from(topics).unwrap_or(0),
+                their_topics: u32::try_from(theirs).unwrap_or(0),
             })
         })
         .collect())
 }
 
-/// The topics first added to those 1:1s from `from` until `to` (not their carried-over copies).
-pub async fn topics(db: &Db, manager: PersonId, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<TopicFact>> {
+/// The ratings of those series' 1:1s that began from `from` until `to`, summed a series at a
+/// time (with when the first of them began): the window before the one looked at.
+pub async fn ratings(db: &Db, manager: PersonId, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<RatingsFact>> {
     let q = format!(
-        "SELECT m.series_id, m.starts_at, t.author_id = s.teammate_id AS by_teammate \
-         FROM series s JOIN meeting m ON m.series_id = s.id JOIN talking_point t ON t.meeting_id = m.id \
-         WHERE {LED} AND m.starts_at >= $2 AND m.starts_at < $3 AND t.origin_id = t.id"
+        "SELECT m.series_id, MIN(m.starts_at), CAST(SUM(m.rating) AS BIGINT), COUNT(*) \
+         FROM series s JOIN meeting m ON m.series_id = s.id WHERE {LED} AND m.starts_at >= $2 AND m.starts_at < $3 AND m.rating IS NOT NULL \
+         GROUP BY m.series_id"
     );
-    let rows: Vec<(Uuid, DateTime<Utc>, bool)> =
+    let rows: Vec<(Uuid, DateTime<Utc>, i64, i64)> =
         on_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(manager.0).bind(from).bind(to).fetch_all(p).await)?;
-    Ok(rows.into_iter().map(|(series, at, by_teammate)| TopicFact { series, at, by_teammate }).collect())
+    Ok(rows.into_iter().map(|(series, at, sum, count)| RatingsFact { series, at, sum, count }).collect())
 }
 
 /// The action items of those series due from `from` until before `to`.

@@ -113,6 +113,14 @@ async fn a_managers_practice_counts_what_happened_and_only_they_read_it(t: TestA
     // 75 % kept is under the 85 % mark, and most changes were theirs: protect the slot.
     assert!(four["advice"][0]["text"].as_str().unwrap().starts_with("Protect the slot"), "{}", four["advice"][0]);
 
+    // Four weeks on, October is the window before: Tom's ratings (4 and 2) are compared there.
+    t.clock.set(at("2026-11-30T12:00:00Z"));
+    let (_, later) = get("/api/v1/practice?weeks=4".into(), token.clone()).await;
+    assert_eq!(later["people"][0]["figures"]["rating_before"].as_f64(), Some(3.0), "{later}");
+    assert_eq!(later["overall"]["rating_before"].as_f64(), Some(3.0));
+    assert!(later["people"][1]["figures"]["rating_before"].is_null(), "Uma rated nothing");
+    t.clock.set(at("2026-11-02T12:00:00Z"));
+
     let (s, bad) = get("/api/v1/practice?weeks=5".into(), token.clone()).await;
     assert_eq!((s, bad["error"]["fields"][0]["field"].as_str()), (422, Some("weeks")), "{bad}");
     // Tom has nobody reporting to him: his own practice is empty, and never Maria's.
