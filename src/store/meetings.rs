@@ -150,14 +150,16 @@ pub(crate) struct MeetingRow {
     duration_minutes: i64,
     status: String,
     status_reason: String,
+    status_by: Option<Uuid>,
     moved_from_at: Option<DateTime<Utc>>,
+    moved_by: Option<Uuid>,
     rating: Option<i64>,
     rating_comment: String,
     #[sqlx(rename = "m_version")]
     version: i64,
 }
 pub(crate) const MEETING_COLS: &str = "m.id AS m_id, m.series_id, m.occurrence, m.starts_at, m.duration_minutes, m.status, m.status_reason, \
-                                       m.moved_from_at, m.rating, m.rating_comment, m.version AS m_version";
+                                       m.status_by, m.moved_from_at, m.moved_by, m.rating, m.rating_comment, m.version AS m_version";
 
 pub(crate) fn meeting(r: MeetingRow) -> Result<Meeting> {
     Ok(Meeting {
@@ -168,7 +170,9 @@ pub(crate) fn meeting(r: MeetingRow) -> Result<Meeting> {
         duration_minutes: r.duration_minutes as u32,
         status: MeetingStatus::parse(&r.status).ok_or_else(|| corrupt("meeting status", &r.status))?,
         status_reason: r.status_reason,
+        status_by: r.status_by.map(PersonId),
         moved_from_at: r.moved_from_at,
+        moved_by: r.moved_by.map(PersonId),
         rating: r.rating,
         rating_comment: r.rating_comment,
         version: r.version,

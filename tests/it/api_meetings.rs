@@ -270,6 +270,11 @@ async fn meetings_are_listed_marked_moved_and_rated_through_the_api(t: TestApp) 
     assert_eq!((moved["local_date"].as_str(), moved["local_time"].as_str()), (Some("2026-10-14"), Some("14:30")));
     assert_eq!(moved["moved_from_at"], "2026-10-13T08:00:00Z");
     assert_eq!(moved["status_reason"], "Clash with a launch");
+    assert_eq!(
+        (moved["moved_by"].as_str(), moved["status_by"].as_str()),
+        (Some(p.teammate.id.0.to_string().as_str()), None),
+        "the teammate moved it"
+    );
     conflict(send(&t, &p.m, Method::POST, &move1, mv("2026-10-15", "09:00")).await);
 
     // Rating: the teammate, once it has taken place, 1 to 5.
@@ -295,6 +300,7 @@ async fn meetings_are_listed_marked_moved_and_rated_through_the_api(t: TestApp) 
         200,
     );
     assert_eq!((skipped["status"].as_str(), skipped["status_reason"].as_str()), (Some("cancelled"), Some("Offsite")));
+    assert_eq!(skipped["status_by"].as_str(), Some(p.manager.id.0.to_string().as_str()), "the manager cancelled it");
 }
 
 // ---- the agenda ----

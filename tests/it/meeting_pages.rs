@@ -629,7 +629,7 @@ async fn meetings_are_skipped_and_moved_with_a_reason(t: TestApp) {
     .await;
     assert_eq!(status, 303);
     let html = get(&m, &t, &page).await.1;
-    assert!(html.contains("Thu 5 Mar, 14:30") && html.contains("Moved from Wed 4 Mar, 10:00: Clash with a launch"), "{html}");
+    assert!(html.contains("Thu 5 Mar, 14:30") && html.contains("Moved from Wed 4 Mar, 10:00 by you: Clash with a launch"), "{html}");
 
     // Skipping needs a reason too; then the meeting says so and can be set back.
     let (status, _, html) = post(
@@ -650,7 +650,13 @@ async fn meetings_are_skipped_and_moved_with_a_reason(t: TestApp) {
     .await;
     assert_eq!(status, 303);
     let html = get(&m, &t, &page).await.1;
-    assert!(html.contains(">Skipped<") && html.contains("Why: Conference week"));
+    assert!(html.contains(">Skipped<") && html.contains("Skipped by you. Why: Conference week"), "{html}");
+    // The teammate reads who asked for it by the manager's first name.
+    let (tm, _) = t.signed_in(&p.teammate.email).await;
+    let theirs = get(&tm, &t, &page).await.1;
+    let first = p.manager.name.split_whitespace().next().unwrap();
+    assert!(theirs.contains(&format!("Skipped by {first}. Why: Conference week")), "{theirs}");
+    assert!(theirs.contains(&format!("Moved from Wed 4 Mar, 10:00 by {first}")), "{theirs}");
     let (status, _, html) = post(
         &m,
         &t,

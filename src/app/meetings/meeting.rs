@@ -125,8 +125,13 @@ impl App {
             return Err(conflict("This meeting"));
         }
         if let Some((manager, teammate)) = &pair {
-            let after =
-                Meeting { status, status_reason: reason.to_string(), version: expected_version.saturating_add(1), ..meeting.clone() };
+            let after = Meeting {
+                status,
+                status_reason: reason.to_string(),
+                status_by: Some(actor.id),
+                version: expected_version.saturating_add(1),
+                ..meeting.clone()
+            };
             self.queue_status_notices(&mut tx, &series, (manager, teammate), &after).await?;
         }
         let moved = self.carry_over(&mut tx, &series, now).await?;
@@ -183,6 +188,7 @@ impl App {
             starts_at,
             status_reason: reason.to_string(),
             moved_from_at: Some(meeting.moved_from_at.unwrap_or(meeting.starts_at)),
+            moved_by: Some(actor.id),
             version: expected_version.saturating_add(1),
             ..meeting.clone()
         };

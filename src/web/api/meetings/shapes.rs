@@ -91,8 +91,12 @@ pub struct MeetingDto {
     pub status: MeetingStatus,
     /// Why it was skipped, cancelled or moved.
     pub status_reason: String,
+    /// Who of the two last set the status (none: never set, or before rapport kept it).
+    pub status_by: Option<Uuid>,
     /// Where it was before it moved.
     pub moved_from_at: Option<DateTime<Utc>>,
+    /// Who of the two last moved it.
+    pub moved_by: Option<Uuid>,
     /// 1–5, given by the teammate after the meeting.
     pub rating: Option<i64>,
     pub rating_comment: String,
@@ -124,7 +128,9 @@ impl MeetingDto {
             duration_minutes: m.duration_minutes,
             status: m.status.into(),
             status_reason: m.status_reason.clone(),
+            status_by: m.status_by.map(|p| p.0),
             moved_from_at: m.moved_from_at,
+            moved_by: m.moved_by.map(|p| p.0),
             rating: m.rating,
             rating_comment: m.rating_comment.clone(),
             version: m.version,

@@ -171,7 +171,10 @@ struct MeetingPage {
     state_label: &'static str,
     status: &'static str,
     reason: String,
+    /// Who of the two set the status and who moved the meeting: "you", or the other's first name.
+    status_by: Option<String>,
     moved_from: Option<String>,
+    moved_by: Option<String>,
     is_scheduled: bool,
     started: bool,
     previous: Option<MeetingRow>,
@@ -354,6 +357,11 @@ pub(super) async fn meeting_response(app: &App, user: &CurrentUser, id: Uuid, st
     let series_local = v.meeting.starts_at.with_timezone(&v.series.schedule.tz);
     let move_date = f.move_date.clone().unwrap_or_else(|| series_local.date_naive().to_string());
     let move_time = f.move_time.clone().unwrap_or_else(|| series_local.format("%H:%M").to_string());
+    let who = |by: Option<crate::domain::PersonId>| match by {
+        Some(p) if p == v.viewer => Some("you".to_string()),
+        Some(p) if p == other.id => other.name.split_whitespace().next().map(str::to_string),
+        _ => None,
+    };
     let page = MeetingPage {
         c: Chrome::for_user(&user.0, &format!("1:1 with {}", other.name), "meetings"),
         id: v.meeting.id,
@@ -370,7 +378,9 @@ pub(super) async fn meeting_response(app: &App, user: &CurrentUser, id: Uuid, st
         state_label,
         status: v.meeting.status.as_str(),
         reason: v.meeting.status_reason.clone(),
+        status_by: who(v.meeting.status_by),
         moved_from: v.meeting.moved_from_at.map(|m| when(m, tz, now)),
+        moved_by: who(v.meeting.moved_by),
         is_scheduled: v.meeting.status == MeetingStatus::Scheduled,
         started: v.meeting.starts_at <= now,
         previous,
