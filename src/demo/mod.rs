@@ -161,6 +161,7 @@ pub async fn generate(app: &App, opts: DemoOptions) -> anyhow::Result<DemoSummar
     } else {
         history::large(app, &rows, opts.years.max(1), &mut rng, opts.progress).await?;
     }
+    crate::store::refresh_statistics(&app.db).await?;
 
     let sign_ins = if opts.people == 0 {
         vec![
