@@ -73,15 +73,15 @@ pub async fn insights_page(State(app): State<App>, user: CurrentUser, Query(q): 
     let cadence = |rows: &[Row]| -> Vec<(String, Option<f64>)> {
         rows.iter().filter(|r| r.values[0].is_some()).map(|r| (r.label.clone(), r.values[0])).collect()
     };
-    let bars = |shares: Vec<(String, Option<f64>)>| {
+    let chart = |shares: Vec<(String, Option<f64>)>| {
         if shares.is_empty() || shares.len() > MAX_BARS {
             String::new()
         } else {
             ShareBars::new(&shares, 0.85).render().unwrap_or_default()
         }
     };
-    let org_bars = bars(cadence(&v.organisations));
-    let bars = if v.organisations.is_empty() { bars(cadence(&v.teams)) } else { String::new() };
+    let org_bars = chart(cadence(&v.organisations));
+    let bars = if v.organisations.is_empty() { chart(cadence(&v.teams)) } else { String::new() };
     Ok(ok(&InsightsPage {
         c: Chrome::for_user(&user.0, "Your organisation’s 1:1s", "meetings"),
         weeks,
